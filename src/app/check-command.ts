@@ -1,0 +1,41 @@
+/** `camwatch check <camera>`: one full check now, readable, exit code 1 when unhealthy. */
+import type { AppContext } from './context.js';
+import { cliMessages } from './messages.js';
+import { saveLatestFrame } from './daemon.js';
+import { translator, type Locale } from '../i18n/index.js';
+import { checkCamera, type CheckKind, type CheckResult } from '../probe/check.js';
+import { cameraTarget, probeSettings } from '../inventory/targets.js';
+import { insertCheck } from '../store/checks.js';
+
+export function describeCheck(result: CheckResult, name: string, locale: Locale, evidence?: string): string[] {
+  const t = translator(cliMessages, locale);
+  const lines: string[] = [];
+  if (result.failure) {
+    lines.push(t('checkFail', { id: result.cameraId, name, ...result.failure }));
+    lines.push('  ' + t(`advice_${result.failure.kind}`));
+  } else if (result.warnings.length > 0) {
+    for (const warning of result.warnings) {
+      lines.push(t('checkWarn', { id: result.cameraId, name, detail: warning.detail }));
+      lines.push('  ' + t(`advice_${warning.kind}`));
+    }
+  } else {
+    lines.push(t('checkOk', { id: result.cameraId, name, ms: result.durationMs }));
+  }
+  const { device, stream } = result;
+  if (device) lines.push('  ' + t('deviceLine', { ...device, drift: device.clockDriftS }));
+  if (stream) lines.push('  ' + t('streamLine', { ...stream, fps: stream.fps ? `, ${stream.fps} fps` : '' }));
+  if (evidence) lines.push('  ' + t('evidenceLine', { path: evidence }));
+  return lines;
+}
+
+export async function runCheckCommand(app: AppContext, cameraId: string, kind: CheckKind, locale: Locale): Promise<{ result?: CheckResult; lines: string[] }> {
+  const camera = app.config.raw.cameras.find((c) => c.id === cameraId);
+  if (!camera) {
+    const t = translator(cliMessages, locale);
+    return { lines: [t('unknownCamera', { id: cameraId, ids: app.config.raw.cameras.map((c) => c.id).join(', ') })] };
+  }
+  const result = await checkCamera(cameraTarget(app.config, camera), kind, probeSettings(app.config, app.ffmpeg.ffmpeg));
+  const evidence = await saveLatestFrame(app.evidenceDir, result);
+  insertCheck(app.db, result, evidence);
+  return { result, lines: describeCheck(result, camera.name, locale, evidence) };
+}

@@ -1,0 +1,47 @@
+/** `camwatch demo`: a simulated fleet with a few faults switched on, and the daemon watching it. */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { openApp } from './context.js';
+import { startDaemon } from './daemon.js';
+import { describeCheck } from './check-command.js';
+import { cliMessages } from './messages.js';
+import { createLogger } from '../log.js';
+import { translator, type Locale } from '../i18n/index.js';
+import { startFleet, type SimulatedFault } from '../simulator/index.js';
+
+/** Which demo cameras misbehave, so a first-time user sees every kind of answer. */
+export const DEMO_FAULTS: Record<string, SimulatedFault> = {
+  'sim-003': 'dark',
+  'sim-004': 'offline',
+  'sim-005': 'hang',
+  'sim-006': 'wrong_password',
+};
+
+export async function runDemo(configFile: string, locale: Locale): Promise<void> {
+  const t = translator(cliMessages, locale);
+  const password = randomBytes(9).toString('base64url');
+  process.env.CAMWATCH_DEMO_PASSWORD = password;
+  const app = openApp(configFile);
+  const ports = app.config.raw.cameras.map((camera) => camera.onvif.port);
+  const fleet = await startFleet({ count: ports.length, basePort: Math.min(...ports), password });
+  for (const [id, fault] of Object.entries(DEMO_FAULTS)) await fleet.camera(id).setFault(fault);
+
+  const names = new Map(app.config.raw.cameras.map((camera) => [camera.id, camera.name]));
+  const log = createLogger({ level: process.env.CAMWATCH_LOG_LEVEL ?? 'error' });
+  const daemon = startDaemon(app, log, (result) => {
+    const time = new Date(result.startedAt).toLocaleTimeString('vi-VN', { timeZone: app.config.raw.timezone });
+    console.log(`[${time}] ${result.kind.padEnd(6)} ` + describeCheck(result, names.get(result.cameraId) ?? '', locale).join('\n' + ' '.repeat(20)));
+  });
+
+  console.log(t('demoReady', { count: fleet.cameras.length }));
+  console.log(t('demoFaults', { faults: Object.entries(DEMO_FAULTS).map(([id, fault]) => `${id}=${fault}`).join(', ') }));
+  console.log(t('demoWhere', { db: app.dbPath, evidence: app.evidenceDir, config: path.resolve(configFile) }));
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await daemon.stop();
+  await fleet.stop();
+}

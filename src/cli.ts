@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig } from './config/load.js';
+import { DEFAULT_CONFIG, openApp, databasePath } from './app/context.js';
+import { startDaemon } from './app/daemon.js';
+import { runCheckCommand } from './app/check-command.js';
+import { cliMessages } from './app/messages.js';
+import { createLogger } from './log.js';
+import { translator, DEFAULT_LOCALE, LOCALES, type Locale } from './i18n/index.js';
+import { CHECK_KINDS, type CheckKind } from './probe/check.js';
+import { ffmpegVersion, locateFfmpeg } from './probe/ffmpeg.js';
+import { openStore } from './store/db.js';
+import { readMigrations, schemaVersion, migrate } from './store/migrate.js';
+import { NewerSchemaError } from './store/migrate.js';
+
+const program = new Command('camwatch')
+  .description('Keeps security cameras honest: checks them over ONVIF/RTSP, records uptime, alerts the responsible people.')
+  .version('0.1.0')
+  .addOption(new Option('--lang <lang>', 'language of messages').choices(LOCALES).default(process.env.CAMWATCH_LANG ?? DEFAULT_LOCALE))
+  .showHelpAfterError();
+
+const configOption = () => new Option('-c, --config <file>', 'config file (YAML)').default(DEFAULT_CONFIG);
+const locale = (): Locale => program.opts<{ lang: Locale }>().lang;
+
+/** Turns known failures into a message and an exit code; anything else is a bug and keeps its stack. */
+function fail(error: unknown): never {
+  const t = translator(cliMessages, locale());
+  if (error instanceof ConfigError) {
+    console.error(t('configInvalid'));
+    for (const line of error.message.split('\n')) console.error('  ' + line);
+    console.error(t('configFix'));
+    process.exit(2);
+  }
+  if (error instanceof NewerSchemaError) {
+    console.error(error.message);
+    process.exit(3);
+  }
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+
+program
+  .command('run')
+  .description('run the monitoring daemon until stopped (SIGINT/SIGTERM)')
+  .addOption(configOption())
+  .action((options: { config: string }) => {
+    try {
+      const app = openApp(options.config);
+      const log = createLogger({ level: app.config.raw.log.level });
+      const daemon = startDaemon(app, log);
+      const shutdown = () => void daemon.stop().then(() => process.exit(0));
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+program
+  .command('check')
+  .description('check one camera now and print the result; exit code 1 when it is unhealthy')
+  .argument('<camera-id>', 'camera id from the config')
+  .addOption(configOption())
+  .addOption(new Option('-k, --kind <kind>', 'what to check').choices(CHECK_KINDS).default('full'))
+  .option('--json', 'print the result as JSON')
+  .action(async (cameraId: string, options: { config: string; kind: CheckKind; json?: boolean }) => {
+    try {
+      const app = openApp(options.config);
+      const { result, lines } = await runCheckCommand(app, cameraId, options.kind, locale());
+      app.db.close();
+      if (options.json && result) console.log(JSON.stringify({ ...result, frame: result.frame ? `${result.frame.length} bytes` : undefined }, null, 2));
+      else console.log(lines.join('\n'));
+      process.exitCode = result?.status === 'ok' ? 0 : 1;
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations (also done at every start)')
+  .addOption(configOption())
+  .action((options: { config: string }) => {
+    try {
+      const config = loadConfig(options.config);
+      const { db } = openStore(databasePath(config), { migrate: false });
+      const applied = migrate(db);
+      const t = translator(cliMessages, locale());
+      console.log(applied.length ? t('migrated', { count: applied.length, version: schemaVersion(db) }) : t('upToDate', { version: schemaVersion(db) }));
+      db.close();
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+program
+  .command('doctor')
+  .description('show which ffmpeg is used, the database and its schema version, and whether the config is valid')
+  .addOption(configOption())
+  .action(async (options: { config: string }) => {
+    const t = translator(cliMessages, locale());
+    let healthy = true;
+    console.log(t('doctorNode', { version: process.version }));
+    let config: ReturnType<typeof loadConfig> | undefined;
+    try {
+      config = loadConfig(options.config);
+      console.log(t('doctorConfig', { file: options.config, status: t('configValid') }));
+      console.log('  ' + t('doctorInventory', { units: config.units.size, contractors: config.raw.contractors.length, cameras: config.raw.cameras.length }));
+    } catch (error) {
+      healthy = false;
+      console.log(t('doctorConfig', { file: options.config, status: error instanceof Error ? error.message : String(error) }));
+    }
+    try {
+      const ffmpeg = locateFfmpeg({ ffmpegPath: config?.raw.ffmpeg.ffmpeg_path, ffprobePath: config?.raw.ffmpeg.ffprobe_path });
+      console.log(t('doctorFfmpeg', { path: ffmpeg.ffmpeg, source: ffmpeg.source }));
+      console.log('  ' + t('doctorFfmpegVersion', { version: await ffmpegVersion(ffmpeg.ffmpeg) }));
+      console.log(t('doctorFfprobe', { path: ffmpeg.ffprobe }));
+    } catch (error) {
+      healthy = false;
+      console.log(`ffmpeg: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (config) {
+      const { db } = openStore(databasePath(config), { migrate: false });
+      const latest = readMigrations().at(-1)?.version ?? 0;
+      const version = schemaVersion(db);
+      console.log(t('doctorDb', { path: databasePath(config), version, latest }));
+      db.close();
+      if (version > latest) healthy = false;
+    }
+    process.exitCode = healthy ? 0 : 1;
+  });
+
+program
+  .command('demo')
+  .description('start simulated cameras and the daemon on config/demo.yaml, printing checks as they happen')
+  .option('--config <file>', 'demo config', 'config/demo.yaml')
+  .action(async (options: { config: string }) => {
+    const { runDemo } = await import('./app/demo.js');
+    await runDemo(options.config, locale()).catch(fail);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,175 @@
+/**
+ * Loads and validates the YAML config. Every problem is reported with file, line, field path
+ * and what is wrong, before anything touches the database. Passwords are read from the
+ * environment into a separate map so that the config object itself can be logged and stored.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type CameraConfig, type RawConfig, type UnitConfig } from './schema.js';
+
+export interface ConfigIssue {
+  file: string;
+  line?: number | undefined;
+  column?: number | undefined;
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  const where = issue.line ? `${issue.file}:${issue.line}:${issue.column ?? 1}` : issue.file;
+  return `${where} ${issue.path || '(top level)'}: ${issue.message}`;
+}
+
+/** A unit of the tree with its place in it, flattened for lookups. */
+export interface UnitNode {
+  id: string;
+  name: string;
+  kind: UnitConfig['kind'];
+  code?: string | undefined;
+  parentId?: string | undefined;
+  population?: number | undefined;
+  areaKm2?: number | undefined;
+  contacts: UnitConfig['contacts'];
+  /** ids from the root down to this unit, inclusive */
+  lineage: string[];
+}
+
+export interface Config {
+  file: string;
+  raw: RawConfig;
+  units: Map<string, UnitNode>;
+  /** Camera id → password, from the environment. Never serialise this. */
+  secrets: ReadonlyMap<string, string>;
+}
+
+type PathKey = string | number;
+
+function formatPath(segments: readonly PathKey[]): string {
+  return segments.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key), '');
+}
+
+/** The nearest YAML node that exists on the path (a missing field points at its parent). */
+function locate(doc: Document, lines: LineCounter, segments: readonly PathKey[]) {
+  for (let depth = segments.length; depth >= 0; depth--) {
+    const node = doc.getIn(segments.slice(0, depth), true);
+    if (isNode(node) && node.range) {
+      const pos = lines.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return {};
+}
+
+function walkUnits(units: UnitConfig[], parent: UnitNode | undefined, out: Map<string, UnitNode>, report: (p: PathKey[], m: string) => void, at: PathKey[]) {
+  units.forEach((unit, index) => {
+    const here = [...at, index];
+    if (out.has(unit.id)) report([...here, 'id'], `unit id "${unit.id}" is used twice; ids must be unique in the whole tree`);
+    const node: UnitNode = {
+      id: unit.id,
+      name: unit.name,
+      kind: unit.kind,
+      code: unit.code,
+      parentId: parent?.id,
+      population: unit.population,
+      areaKm2: unit.area_km2,
+      contacts: unit.contacts,
+      lineage: [...(parent?.lineage ?? []), unit.id],
+    };
+    out.set(unit.id, node);
+    walkUnits(unit.children, node, out, report, [...here, 'children']);
+  });
+}
+
+function crossCheck(raw: RawConfig, env: NodeJS.ProcessEnv, report: (p: PathKey[], m: string) => void) {
+  const units = new Map<string, UnitNode>();
+  walkUnits(raw.units, undefined, units, report, ['units']);
+
+  const codes = new Map<string, string>();
+  for (const unit of units.values()) {
+    if (!unit.code) continue;
+    const other = codes.get(unit.code);
+    if (other) report(['units'], `official code "${unit.code}" is given to both "${other}" and "${unit.id}"`);
+    codes.set(unit.code, unit.id);
+  }
+
+  const contractorIds = new Set<string>();
+  raw.contractors.forEach((contractor, index) => {
+    if (contractorIds.has(contractor.id)) report(['contractors', index, 'id'], `contractor id "${contractor.id}" is used twice`);
+    contractorIds.add(contractor.id);
+  });
+
+  const secrets = new Map<string, string>();
+  const cameraIds = new Set<string>();
+  raw.cameras.forEach((camera: CameraConfig, index) => {
+    const at = ['cameras', index];
+    if (cameraIds.has(camera.id)) report([...at, 'id'], `camera id "${camera.id}" is used twice`);
+    cameraIds.add(camera.id);
+    if (!units.has(camera.unit)) report([...at, 'unit'], `unit "${camera.unit}" is not in the units tree`);
+    if (camera.contractor && !contractorIds.has(camera.contractor)) {
+      report([...at, 'contractor'], `contractor "${camera.contractor}" is not listed under contractors`);
+    }
+    if ((camera.lat === undefined) !== (camera.lon === undefined)) report([...at, camera.lat === undefined ? 'lat' : 'lon'], 'give both lat and lon, or neither');
+    const password = env[camera.onvif.password_env];
+    if (password === undefined || password === '') {
+      report([...at, 'onvif', 'password_env'], `environment variable ${camera.onvif.password_env} is not set; set it to the camera's password`);
+    } else {
+      secrets.set(camera.id, password);
+    }
+  });
+  return { units, secrets };
+}
+
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((error) => {
+        const pos = error.linePos?.[0];
+        return { file, line: pos?.line, column: pos?.col, path: '', message: `YAML syntax: ${error.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  const issues: ConfigIssue[] = [];
+  const report = (segments: PathKey[], message: string) => issues.push({ file, ...locate(doc, lines, segments), path: formatPath(segments), message });
+
+  const parsed = configSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues as z.core.$ZodIssue[]) report(issue.path as PathKey[], describe(issue));
+    throw new ConfigError(issues);
+  }
+  const { units, secrets } = crossCheck(parsed.data, env, report);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { file, raw: parsed.data, units, secrets };
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the config reference in README.md`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.expected})`;
+  return issue.message;
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
+    throw new ConfigError([{ file, path: '', message: `cannot read the config: ${reason}` }]);
+  }
+  return parseConfig(text, file, env);
+}
+
+/** Paths in the config are relative to the config file's folder. */
+export function resolveFromConfig(config: Config, target: string): string {
+  return path.resolve(path.dirname(config.file), target);
+}

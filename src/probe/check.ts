@@ -1,0 +1,132 @@
+/**
+ * One check of one camera: a pure function of (target, credentials, limits) → observation.
+ * It never touches the database, so it can run in a worker or on another machine later.
+ */
+import { queryDevice, type DeviceInfo } from './onvif.js';
+import { ProbeFailure, type FailureKind, type Stage } from './outcome.js';
+import { tcpReach } from './reach.js';
+import { grabFrame, withCredentials, type StreamInfo } from './rtsp.js';
+import { fetchSnapshot } from './snapshot.js';
+
+/** full: everything (the CLI's check); image: a frame, cheapest way; stream: RTSP; device: ONVIF only */
+export const CHECK_KINDS = ['full', 'image', 'stream', 'device'] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
+export interface CameraTarget {
+  id: string;
+  host: string;
+  onvifPort: number;
+  username: string;
+  password: string;
+  rtspUrl?: string | undefined;
+  snapshotUrl?: string | undefined;
+  minResolution: { width: number; height: number };
+}
+
+export interface ProbeSettings {
+  ffmpeg: string;
+  tcpMs: number;
+  onvifMs: number;
+  rtspMs: number;
+  snapshotMs: number;
+  maxClockDriftS: number;
+  evidenceWidth?: number;
+  signal?: AbortSignal | undefined;
+}
+
+export interface Finding {
+  kind: FailureKind;
+  stage: Stage;
+  detail: string;
+}
+
+export interface CheckResult {
+  cameraId: string;
+  kind: CheckKind;
+  startedAt: number;
+  durationMs: number;
+  status: 'ok' | 'warn' | 'fail';
+  failure?: Finding | undefined;
+  warnings: Finding[];
+  /** milliseconds spent in each stage that ran */
+  stages: Partial<Record<Stage, number>>;
+  device?: DeviceInfo | undefined;
+  stream?: StreamInfo | undefined;
+  /** where the frame came from, when one was taken */
+  frameSource?: 'rtsp' | 'snapshot' | undefined;
+  /** JPEG evidence; the caller decides whether to keep it */
+  frame?: Buffer | undefined;
+}
+
+async function timed<T>(stages: CheckResult['stages'], stage: Stage, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    stages[stage] = Math.round(performance.now() - started);
+  }
+}
+
+export async function checkCamera(
+  target: CameraTarget,
+  kind: CheckKind,
+  settings: ProbeSettings,
+  cachedDevice?: DeviceInfo,
+  now: () => number = Date.now,
+): Promise<CheckResult> {
+  const startedAt = now();
+  const started = performance.now();
+  const result: CheckResult = { cameraId: target.id, kind, startedAt, durationMs: 0, status: 'ok', warnings: [], stages: {} };
+  const credentials = { username: target.username, password: target.password };
+
+  try {
+    let device = cachedDevice;
+    const needsDevice = kind === 'full' || kind === 'device' || (!device && !(kind === 'stream' ? target.rtspUrl : target.rtspUrl || target.snapshotUrl));
+    if (needsDevice) {
+      await timed(result.stages, 'reach', () => tcpReach(target.host, target.onvifPort, settings.tcpMs));
+      device = await timed(result.stages, 'onvif', () => queryDevice({ host: target.host, port: target.onvifPort, ...credentials }, settings.onvifMs, now));
+      result.device = device;
+      if (Math.abs(device.clockDriftS) > settings.maxClockDriftS) {
+        result.warnings.push({ kind: 'clock_drift', stage: 'onvif', detail: `camera clock is ${device.clockDriftS} s off` });
+      }
+    }
+    if (kind === 'device') return result;
+
+    const snapshotUrl = target.snapshotUrl ?? device?.snapshotUri;
+    if (kind === 'image' && snapshotUrl) {
+      result.frame = await timed(result.stages, 'snapshot', () => fetchSnapshot(snapshotUrl, { ...credentials, deadlineMs: settings.snapshotMs }));
+      result.frameSource = 'snapshot';
+      return result;
+    }
+
+    const streamUrl = target.rtspUrl ?? device?.streamUri;
+    if (!streamUrl) throw new ProbeFailure('no_stream', 'onvif', 'the camera gives no stream URI and none is configured');
+    const grabbed = await timed(result.stages, 'rtsp', () =>
+      grabFrame(withCredentials(streamUrl, target.username, target.password), {
+        ffmpeg: settings.ffmpeg,
+        deadlineMs: settings.rtspMs,
+        evidenceWidth: settings.evidenceWidth,
+        signal: settings.signal,
+      }),
+    );
+    result.stream = grabbed.stream;
+    result.frame = grabbed.jpeg;
+    result.frameSource = 'rtsp';
+    const { width, height } = target.minResolution;
+    if (grabbed.stream.width < width || grabbed.stream.height < height) {
+      result.warnings.push({
+        kind: 'low_resolution',
+        stage: 'rtsp',
+        detail: `stream is ${grabbed.stream.width}x${grabbed.stream.height}, below the minimum ${width}x${height}`,
+      });
+    }
+    return result;
+  } catch (error) {
+    if (!(error instanceof ProbeFailure)) throw error;
+    result.failure = { kind: error.kind, stage: error.stage, detail: error.detail };
+    return result;
+  } finally {
+    result.durationMs = Math.round(performance.now() - started);
+    result.status = result.failure ? 'fail' : result.warnings.length > 0 ? 'warn' : 'ok';
+  }
+}

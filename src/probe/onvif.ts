@@ -1,0 +1,129 @@
+/**
+ * Typed adapter over the untyped, callback-based `onvif` client. Every call runs under our own
+ * deadline (the client would wait 120 s). The call order is chosen for lockout safety: the only
+ * authenticated call before we know the password works is GetDeviceInformation, so a wrong
+ * password costs exactly one failed login per check (cameras lock after 5 in 30 s).
+ */
+import onvif from 'onvif';
+import { z } from 'zod';
+import { redactSecrets } from '../redact.js';
+import { ProbeFailure, withDeadline } from './outcome.js';
+
+export interface OnvifTarget {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+}
+
+export interface DeviceInfo {
+  manufacturer: string;
+  model: string;
+  firmware: string;
+  serial: string;
+  /** camera clock minus our clock, seconds */
+  clockDriftS: number;
+  profileToken: string;
+  encoding?: string | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+  streamUri?: string | undefined;
+  snapshotUri?: string | undefined;
+}
+
+type Callback<T> = (error: Error | null, data?: T) => void;
+interface CamLike {
+  getSystemDateAndTime(cb: Callback<Date>): void;
+  getDeviceInformation(cb: Callback<unknown>): void;
+  getCapabilities(cb: Callback<unknown>): void;
+  getProfiles(cb: Callback<unknown>): void;
+  getStreamUri(options: { protocol: string; profileToken: string }, cb: Callback<unknown>): void;
+  getSnapshotUri(options: { profileToken: string }, cb: Callback<unknown>): void;
+}
+
+// Run-time checks of what the client parsed out of the camera's XML: firmware varies wildly.
+const deviceInformation = z.object({
+  manufacturer: z.coerce.string().default(''),
+  model: z.coerce.string().default(''),
+  firmwareVersion: z.coerce.string().default(''),
+  serialNumber: z.coerce.string().default(''),
+});
+const uriAnswer = z.object({ uri: z.string().min(1) });
+const profile = z.object({
+  $: z.object({ token: z.string() }),
+  videoEncoderConfiguration: z
+    .object({
+      encoding: z.string().optional(),
+      resolution: z.object({ width: z.coerce.number(), height: z.coerce.number() }).optional(),
+    })
+    .optional(),
+});
+
+const AUTH_FAULT = /NotAuthorized|not authori[sz]ed|Digest authentication failed|401|Unauthorized|Sender not Authorized/i;
+const NETWORK = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ECONNRESET|EPIPE|socket hang up/i;
+
+function classify(error: Error, step: string, secrets: string[]): ProbeFailure {
+  const message = redactSecrets(error.message, secrets);
+  if (AUTH_FAULT.test(message)) return new ProbeFailure('auth_failed', 'onvif', `${step}: the camera refused the user/password (${message.slice(0, 120)})`);
+  if (/Network timeout/i.test(message)) return new ProbeFailure('timeout', 'onvif', `${step}: no answer in time`);
+  if (NETWORK.test(message)) return new ProbeFailure('unreachable', 'onvif', `${step}: ${message.slice(0, 160)}`);
+  return new ProbeFailure('onvif_error', 'onvif', `${step}: ${message.slice(0, 200)}`);
+}
+
+function call<T>(step: string, secrets: string[], invoke: (cb: Callback<T>) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    try {
+      invoke((error, data) => (error ? reject(classify(error, step, secrets)) : resolve(data as T)));
+    } catch (error) {
+      reject(classify(error as Error, step, secrets));
+    }
+  });
+}
+
+export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: () => number = Date.now): Promise<DeviceInfo> {
+  const secrets = [target.password];
+  const cam = new onvif.Cam({
+    hostname: target.host,
+    port: target.port,
+    username: target.username,
+    password: target.password,
+    timeout: deadlineMs,
+    autoconnect: false,
+    // Cameras behind NAT or a 4G router advertise addresses we cannot reach; keep ours.
+    preserveAddress: true,
+  }) as unknown as CamLike;
+
+  const work = (async () => {
+    const cameraTime = await call<Date>('GetSystemDateAndTime', secrets, (cb) => cam.getSystemDateAndTime(cb));
+    const clockDriftS = cameraTime instanceof Date ? Math.round((cameraTime.getTime() - now()) / 1000) : 0;
+    const info = deviceInformation.safeParse(await call('GetDeviceInformation', secrets, (cb) => cam.getDeviceInformation(cb)));
+    if (!info.success) throw new ProbeFailure('onvif_error', 'onvif', 'GetDeviceInformation: malformed answer');
+    await call('GetCapabilities', secrets, (cb) => cam.getCapabilities(cb));
+    const profiles = await call<unknown>('GetProfiles', secrets, (cb) => cam.getProfiles(cb));
+    const first = profile.safeParse(Array.isArray(profiles) ? profiles[0] : profiles);
+    if (!first.success) throw new ProbeFailure('onvif_error', 'onvif', 'GetProfiles: no usable media profile');
+    const profileToken = first.data.$.token;
+    const stream = uriAnswer.safeParse(await call('GetStreamUri', secrets, (cb) => cam.getStreamUri({ protocol: 'RTSP', profileToken }, cb)));
+    if (!stream.success) throw new ProbeFailure('onvif_error', 'onvif', 'GetStreamUri: no URI in the answer');
+    // Snapshot support is optional in Profile S: its absence is not a fault.
+    const snapshot = await call('GetSnapshotUri', secrets, (cb) => cam.getSnapshotUri({ profileToken }, cb)).then(
+      (answer) => uriAnswer.safeParse(answer).data?.uri,
+      () => undefined,
+    );
+    const encoder = first.data.videoEncoderConfiguration;
+    return {
+      manufacturer: info.data.manufacturer,
+      model: info.data.model,
+      firmware: info.data.firmwareVersion,
+      serial: info.data.serialNumber,
+      clockDriftS,
+      profileToken,
+      encoding: encoder?.encoding,
+      width: encoder?.resolution?.width,
+      height: encoder?.resolution?.height,
+      streamUri: stream.data.uri,
+      snapshotUri: snapshot,
+    };
+  })();
+  return withDeadline(work, deadlineMs, () => new ProbeFailure('timeout', 'onvif', `no complete ONVIF answer within ${deadlineMs} ms`));
+}

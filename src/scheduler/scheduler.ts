@@ -1,0 +1,169 @@
+/**
+ * Decides which camera to check, how, and when. node-cron ticks once a second; each tick picks
+ * the due checks, most overdue first, and starts those the limiter admits. Checks run with
+ * their own deadlines, so a hung camera holds one slot for at most its deadline and never
+ * delays the others. Time comes in through tick(now), so tests drive it with a fake clock.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { CameraTarget, CheckKind, CheckResult } from '../probe/check.js';
+import type { DeviceInfo } from '../probe/onvif.js';
+import type { Logger } from '../log.js';
+import { Limiter } from './limiter.js';
+
+export interface Intervals {
+  imageMs: number;
+  streamMs: number;
+  deviceMs: number;
+}
+
+export type RunCheck = (target: CameraTarget, kind: CheckKind, cachedDevice: DeviceInfo | undefined, signal: AbortSignal) => Promise<CheckResult>;
+
+export interface SchedulerOptions {
+  intervals: Intervals;
+  jitterRatio: number;
+  concurrency: number;
+  perHostConcurrency: number;
+  /** first back-off after an auth failure; doubles with each further one, up to a day */
+  authBackoffMs: number;
+  run: RunCheck;
+  onResult: (result: CheckResult) => void;
+  random?: () => number;
+  log?: Logger | undefined;
+}
+
+interface CameraState {
+  target: CameraTarget;
+  dueImage: number;
+  dueStream: number;
+  dueDevice: number;
+  device?: DeviceInfo | undefined;
+  authFailures: number;
+  backoffUntil: number;
+}
+
+const MAX_AUTH_BACKOFF_MS = 24 * 3600_000;
+
+export class Scheduler {
+  private readonly cameras = new Map<string, CameraState>();
+  private readonly limiter: Limiter;
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly random: () => number;
+  private task: ScheduledTask | undefined;
+  private stopped = false;
+
+  constructor(
+    targets: CameraTarget[],
+    private readonly options: SchedulerOptions,
+    now: number = Date.now(),
+  ) {
+    this.limiter = new Limiter(options.concurrency, options.perHostConcurrency);
+    this.random = options.random ?? Math.random;
+    for (const target of targets) {
+      // Spread the first checks over the intervals so a restart does not probe everything at once.
+      this.cameras.set(target.id, {
+        target,
+        dueImage: now + this.random() * Math.min(options.intervals.imageMs, 30_000),
+        dueStream: now + this.random() * options.intervals.streamMs,
+        dueDevice: now,
+        authFailures: 0,
+        backoffUntil: 0,
+      });
+    }
+  }
+
+  get activeChecks(): number {
+    return this.limiter.active;
+  }
+
+  private next(base: number, intervalMs: number): number {
+    const jitter = (this.random() * 2 - 1) * this.options.jitterRatio;
+    return base + intervalMs * (1 + jitter);
+  }
+
+  /** The check a camera needs now, if any. A stream check also yields a frame, so it covers an image check. */
+  private dueKind(state: CameraState, now: number): CheckKind | undefined {
+    if (now < state.backoffUntil) return undefined;
+    const deviceDue = !state.device || now >= state.dueDevice;
+    if (now >= state.dueStream) return deviceDue ? 'full' : 'stream';
+    if (now >= state.dueImage) return 'image';
+    if (deviceDue) return 'device';
+    return undefined;
+  }
+
+  private overdueBy(state: CameraState, now: number): number {
+    return now - Math.min(state.dueImage, state.dueStream, state.dueDevice);
+  }
+
+  tick(now: number = Date.now()): void {
+    if (this.stopped) return;
+    const due: { state: CameraState; kind: CheckKind }[] = [];
+    for (const state of this.cameras.values()) {
+      if (this.limiter.isBusy(state.target.id)) continue;
+      const kind = this.dueKind(state, now);
+      if (kind) due.push({ state, kind });
+    }
+    due.sort((a, b) => this.overdueBy(b.state, now) - this.overdueBy(a.state, now));
+    for (const { state, kind } of due) {
+      const slot = { cameraId: state.target.id, host: state.target.host };
+      if (!this.limiter.tryAcquire(slot)) continue;
+      this.launch(state, kind, slot);
+    }
+  }
+
+  private launch(state: CameraState, kind: CheckKind, slot: { cameraId: string; host: string }) {
+    const controller = new AbortController();
+    const done = this.options
+      .run(state.target, kind, state.device, controller.signal)
+      .then(
+        (result) => {
+          this.record(state, kind, result, Date.now());
+          if (!this.stopped) this.options.onResult(result);
+        },
+        (error: unknown) => {
+          // A probe bug must not stop the schedule; the camera is retried at its next interval.
+          this.options.log?.error({ camera: state.target.id, err: error }, 'check crashed');
+          this.record(state, kind, undefined, Date.now());
+        },
+      )
+      .finally(() => {
+        this.limiter.release(slot);
+        this.running.delete(state.target.id);
+      });
+    this.running.set(state.target.id, { controller, done });
+  }
+
+  private record(state: CameraState, kind: CheckKind, result: CheckResult | undefined, now: number) {
+    const { intervals } = this.options;
+    state.dueImage = this.next(now, intervals.imageMs);
+    if (kind === 'full' || kind === 'stream') state.dueStream = this.next(now, intervals.streamMs);
+    if (result?.device) {
+      state.device = result.device;
+      state.dueDevice = this.next(now, intervals.deviceMs);
+    }
+    const failure = result?.failure?.kind;
+    if (failure === 'auth_failed') {
+      state.authFailures++;
+      state.backoffUntil = now + Math.min(this.options.authBackoffMs * 2 ** (state.authFailures - 1), MAX_AUTH_BACKOFF_MS);
+      this.options.log?.warn({ camera: state.target.id, until: new Date(state.backoffUntil).toISOString() }, 'auth failed: backing off to avoid locking the account');
+    } else if (result && !result.failure) {
+      state.authFailures = 0;
+    }
+    // A stream or snapshot URI that stopped working may have changed: ask ONVIF again next time.
+    if (failure === 'no_stream' || failure === 'auth_failed') state.device = undefined;
+  }
+
+  start(): void {
+    this.task = cron.schedule('* * * * * *', () => this.tick(Date.now()), { noOverlap: true, name: 'camwatch-probe' });
+    this.task.on('execution:overlap', () => this.options.log?.warn('scheduler tick overlapped the previous one'));
+    this.task.on('execution:missed', () => this.options.log?.warn('scheduler tick missed: the event loop was blocked'));
+  }
+
+  /** Stops scheduling, aborts running checks (killing their ffmpeg) and waits for them. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.task?.stop();
+    const pending = [...this.running.values()];
+    for (const { controller } of pending) controller.abort();
+    await Promise.all(pending.map(({ done }) => done));
+  }
+}

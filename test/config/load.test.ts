@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
+
+const env = { CAM1_PASSWORD: 's3cret-one', CAM2_PASSWORD: 's3cret-two', CAM_TP_DIEUTRI_01_PASSWORD: 'x1y2z3', CAM_TP_CHO_01_PASSWORD: 'x1y2z3', CAM_TPD_LIENXA_01_PASSWORD: 'x1y2z3', CAM_TPT_TRUONG_01_PASSWORD: 'x1y2z3', CAM_TPB_HGD_01_PASSWORD: 'x1y2z3' };
+const minimal = readFileSync('test/fixtures/config/minimal.yaml', 'utf8');
+
+function issuesOf(text: string, environment: NodeJS.ProcessEnv = env) {
+  try {
+    parseConfig(text, 'bad.yaml', environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('config', () => {
+  it('accepts the shipped example and demo configs', () => {
+    const example = loadConfig('config/example.yaml', env);
+    expect(example.units.get('phuoc-hoa')?.lineage).toEqual(['gia-lai', 'tuy-phuoc-dong', 'phuoc-hoa']);
+    expect(example.units.get('tuy-phuoc')?.code).toBe('21952');
+    expect(example.raw.cameras.length).toBeGreaterThan(3);
+    expect(loadConfig('config/demo.yaml', { CAMWATCH_DEMO_PASSWORD: 'pw123' }).raw.cameras).toHaveLength(6);
+  });
+
+  it('places the 13 former units of huyện Tuy Phước under the four new communes', () => {
+    const config = loadConfig('config/example.yaml', env);
+    const areas = [...config.units.values()].filter((unit) => unit.kind === 'area');
+    expect(areas).toHaveLength(13);
+    const byCommune = (id: string) => areas.filter((a) => a.parentId === id).map((a) => a.id).sort();
+    expect(byCommune('tuy-phuoc')).toEqual(['phuoc-loc', 'phuoc-nghia', 'phuoc-thuan', 'tt-dieu-tri', 'tt-tuy-phuoc']);
+    expect(byCommune('tuy-phuoc-dong')).toEqual(['phuoc-hoa', 'phuoc-son', 'phuoc-thang']);
+    expect(byCommune('tuy-phuoc-tay')).toEqual(['phuoc-an', 'phuoc-thanh']);
+    expect(byCommune('tuy-phuoc-bac')).toEqual(['phuoc-hiep', 'phuoc-hung', 'phuoc-quang']);
+  });
+
+  it('applies defaults and keeps passwords out of the config object', () => {
+    const config = parseConfig(minimal, 'minimal.yaml', env);
+    expect(config.raw.probe.image_interval_s).toBe(60);
+    expect(config.raw.cameras[0]?.onvif.port).toBe(80);
+    expect(config.secrets.get('cam-1')).toBe('s3cret-one');
+    expect(JSON.stringify(config.raw)).not.toContain('s3cret');
+  });
+
+  it('names the file, line, field path and problem for a wrong type', () => {
+    const issues = issuesOf(minimal.replace('port: 8000', 'port: 99999'));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ file: 'bad.yaml', line: 22, path: 'cameras[1].onvif.port' });
+    expect(issues[0]?.message).toMatch(/65535/);
+  });
+
+  it('reports every problem at once, including references and missing secrets', () => {
+    const text = minimal.replace('unit: tuy-phuoc-dong', 'unit: phuoc-xyz').replace('contractor: vnpt', 'contractor: nobody');
+    const issues = issuesOf(text, { CAM1_PASSWORD: 'only-one' });
+    const paths = issues.map((issue) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['cameras[0].contractor', 'cameras[1].unit', 'cameras[1].onvif.password_env']));
+    expect(issues.find((i) => i.path === 'cameras[1].onvif.password_env')?.message).toContain('CAM2_PASSWORD');
+    expect(issues.find((i) => i.path === 'cameras[1].unit')?.line).toBe(21);
+  });
+
+  it('rejects unknown fields, duplicate ids and credentials inside URLs', () => {
+    const typo = issuesOf(minimal.replace('tags: [black_spot]', 'tagz: [black_spot]'));
+    expect(typo[0]?.message).toMatch(/unknown field.*tagz/);
+    const dup = issuesOf(minimal.replace('id: cam-2', 'id: cam-1'));
+    expect(dup[0]).toMatchObject({ path: 'cameras[1].id' });
+    const creds = issuesOf(minimal.replace('tags: [black_spot]', 'rtsp_url: rtsp://admin:pw@10.0.0.2/live'));
+    expect(creds[0]?.message).toMatch(/must not contain user:password/);
+  });
+
+  it('points at the line of a YAML syntax error and at a missing file', () => {
+    const syntax = issuesOf(minimal.replace('name: VNPT }', 'name: VNPT'));
+    expect(syntax[0]?.message).toMatch(/YAML syntax/);
+    expect(syntax[0]?.line).toBeGreaterThan(0);
+    expect(() => loadConfig('does/not/exist.yaml')).toThrow(/does\/not\/exist.yaml.*file not found/);
+  });
+
+  it('reports a missing required field at its parent', () => {
+    const issues = issuesOf(minimal.replace('    name: Chợ\n', ''));
+    expect(issues[0]).toMatchObject({ path: 'cameras[1].name', line: 19 });
+    expect(issues[0]?.message).toMatch(/required/);
+  });
+});

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { syncInventory } from '../../src/inventory/sync.js';
+import { openStore } from '../../src/store/db.js';
+import { insertCheck } from '../../src/store/checks.js';
+
+const env = { CAM1_PASSWORD: 's3cret-one', CAM2_PASSWORD: 's3cret-two' };
+const minimal = readFileSync('test/fixtures/config/minimal.yaml', 'utf8');
+
+describe('inventory sync', () => {
+  it('is idempotent: the second sync of the same config changes nothing', () => {
+    const { db } = openStore(':memory:');
+    const config = parseConfig(minimal, 'minimal.yaml', env);
+    const first = syncInventory(db, config, 1000);
+    expect(first.cameras).toEqual({ added: 2, updated: 0, retired: 0, unchanged: 0 });
+    expect(first.units.added).toBe(3);
+    const second = syncInventory(db, config, 2000);
+    expect(second.cameras).toEqual({ added: 0, updated: 0, retired: 0, unchanged: 2 });
+    expect(second.units).toEqual({ added: 0, updated: 0, retired: 0, unchanged: 3 });
+    expect(db.prepare('SELECT parent_id FROM units WHERE id = ?').get('tuy-phuoc')).toEqual({ parent_id: 'gia-lai' });
+  });
+
+  it('retires a camera removed from the config, keeps its history, and revives it when it returns', () => {
+    const { db } = openStore(':memory:');
+    syncInventory(db, parseConfig(minimal, 'minimal.yaml', env), 1000);
+    insertCheck(db, { cameraId: 'cam-2', kind: 'full', startedAt: 1500, durationMs: 10, status: 'ok', warnings: [], stages: {} });
+
+    const withoutCam2 = minimal.slice(0, minimal.indexOf('  - id: cam-2'));
+    const report = syncInventory(db, parseConfig(withoutCam2, 'minimal.yaml', env), 3000);
+    expect(report.cameras).toEqual({ added: 0, updated: 0, retired: 1, unchanged: 1 });
+    expect(db.prepare('SELECT retired_at FROM cameras WHERE id = ?').get('cam-2')).toEqual({ retired_at: 3000 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM checks WHERE camera_id = ?').get('cam-2')).toEqual({ n: 1 });
+
+    const back = syncInventory(db, parseConfig(minimal, 'minimal.yaml', env), 4000);
+    expect(back.cameras.updated).toBe(1);
+    expect(db.prepare('SELECT retired_at FROM cameras WHERE id = ?').get('cam-2')).toEqual({ retired_at: null });
+  });
+
+  it('updates changed fields and never stores a password', () => {
+    const { db } = openStore(':memory:');
+    syncInventory(db, parseConfig(minimal, 'minimal.yaml', env), 1000);
+    const moved = syncInventory(db, parseConfig(minimal.replace('host: 10.0.0.2', 'host: 10.0.0.9'), 'minimal.yaml', env), 2000);
+    expect(moved.cameras).toEqual({ added: 0, updated: 1, retired: 0, unchanged: 1 });
+    expect(db.prepare('SELECT onvif_host FROM cameras WHERE id = ?').get('cam-2')).toEqual({ onvif_host: '10.0.0.9' });
+    const everything = JSON.stringify(db.prepare('SELECT * FROM cameras').all());
+    expect(everything).not.toContain('s3cret');
+  });
+});
