@@ -28,6 +28,7 @@ export interface SchedulerOptions {
   run: RunCheck;
   onResult: (result: CheckResult) => void;
   random?: () => number;
+  now?: () => number;
   log?: Logger | undefined;
 }
 
@@ -48,16 +49,18 @@ export class Scheduler {
   private readonly limiter: Limiter;
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private readonly random: () => number;
+  private readonly now: () => number;
   private task: ScheduledTask | undefined;
   private stopped = false;
 
   constructor(
     targets: CameraTarget[],
     private readonly options: SchedulerOptions,
-    now: number = Date.now(),
   ) {
     this.limiter = new Limiter(options.concurrency, options.perHostConcurrency);
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    const now = this.now();
     for (const target of targets) {
       // Spread the first checks over the intervals so a restart does not probe everything at once.
       this.cameras.set(target.id, {
@@ -94,7 +97,7 @@ export class Scheduler {
     return now - Math.min(state.dueImage, state.dueStream, state.dueDevice);
   }
 
-  tick(now: number = Date.now()): void {
+  tick(now: number = this.now()): void {
     if (this.stopped) return;
     const due: { state: CameraState; kind: CheckKind }[] = [];
     for (const state of this.cameras.values()) {
@@ -116,13 +119,13 @@ export class Scheduler {
       .run(state.target, kind, state.device, controller.signal)
       .then(
         (result) => {
-          this.record(state, kind, result, Date.now());
+          this.record(state, kind, result, this.now());
           if (!this.stopped) this.options.onResult(result);
         },
         (error: unknown) => {
           // A probe bug must not stop the schedule; the camera is retried at its next interval.
           this.options.log?.error({ camera: state.target.id, err: error }, 'check crashed');
-          this.record(state, kind, undefined, Date.now());
+          this.record(state, kind, undefined, this.now());
         },
       )
       .finally(() => {
@@ -153,7 +156,7 @@ export class Scheduler {
   }
 
   start(): void {
-    this.task = cron.schedule('* * * * * *', () => this.tick(Date.now()), { noOverlap: true, name: 'camwatch-probe' });
+    this.task = cron.schedule('* * * * * *', () => this.tick(), { noOverlap: true, name: 'camwatch-probe' });
     this.task.on('execution:overlap', () => this.options.log?.warn('scheduler tick overlapped the previous one'));
     this.task.on('execution:missed', () => this.options.log?.warn('scheduler tick missed: the event loop was blocked'));
   }

@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegVersion, locateFfmpeg, runningProcessCount } from '../../src/probe/ffmpeg.js';
+import { grabFrame } from '../../src/probe/rtsp.js';
+import { ProbeFailure } from '../../src/probe/outcome.js';
+
+/** A "camera" that accepts TCP and never says a word: the worst case for a frame grab. */
+let hanging: net.Server;
+const sockets = new Set<net.Socket>();
+let port = 0;
+
+beforeAll(async () => {
+  hanging = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    // Read (and ignore) what the client sends, so its disconnect is noticed.
+    socket.resume();
+  });
+  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  port = (hanging.address() as net.AddressInfo).port;
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => hanging.close(resolve));
+});
+
+const openFds = () => readdirSync('/proc/self/fd').length;
+const zombieChildren = () =>
+  execFileSync('ps', ['-o', 'stat=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+    .split('\n')
+    .filter((stat) => stat.startsWith('Z')).length;
+
+describe('ffmpeg wrapper', () => {
+  it('finds an ffmpeg that runs, and the npm-shipped fallback works without PATH', async () => {
+    const found = locateFfmpeg();
+    expect(await ffmpegVersion(found.ffmpeg)).toMatch(/^ffmpeg version/);
+    const savedPath = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const shipped = locateFfmpeg();
+      expect(shipped.source).toBe('npm');
+      expect(await ffmpegVersion(shipped.ffmpeg)).toMatch(/^ffmpeg version/);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
+  it('prefers the configured binary, then FFMPEG_PATH', () => {
+    expect(locateFfmpeg({ ffmpegPath: '/opt/ff/ffmpeg' })).toEqual({ ffmpeg: '/opt/ff/ffmpeg', ffprobe: '/opt/ff/ffprobe', source: 'config' });
+    process.env.FFMPEG_PATH = '/srv/bin/ffmpeg';
+    try {
+      expect(locateFfmpeg()).toMatchObject({ ffmpeg: '/srv/bin/ffmpeg', source: 'env' });
+    } finally {
+      delete process.env.FFMPEG_PATH;
+    }
+  });
+
+  it('kills every ffmpeg at its deadline: no process, zombie or file descriptor left after 200 hung grabs', async () => {
+    const { ffmpeg } = locateFfmpeg();
+    const fdsBefore = openFds();
+    const started = performance.now();
+    const outcomes: string[] = [];
+    for (let batch = 0; batch < 8; batch++) {
+      const grabs = Array.from({ length: 25 }, () =>
+        grabFrame(`rtsp://admin:secret-pw@127.0.0.1:${port}/stream1`, { ffmpeg, deadlineMs: 400 }).then(
+          () => 'frame',
+          (error: ProbeFailure) => error.kind,
+        ),
+      );
+      outcomes.push(...(await Promise.all(grabs)));
+    }
+    const elapsed = performance.now() - started;
+    expect(outcomes).toHaveLength(200);
+    expect(new Set(outcomes)).toEqual(new Set(['timeout']));
+    expect(runningProcessCount()).toBe(0);
+    expect(zombieChildren()).toBe(0);
+    // The fake camera lives in this process: wait until it has seen every killed client go.
+    for (let waited = 0; sockets.size > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sockets.size).toBe(0);
+    expect(openFds()).toBeLessThanOrEqual(fdsBefore + 2);
+    // 8 batches bounded by a 400 ms deadline each: far below what unbounded waits would take.
+    expect(elapsed).toBeLessThan(8 * 400 * 4);
+  });
+
+  it('never shows credentials in failure details', async () => {
+    const { ffmpeg } = locateFfmpeg();
+    const failure = await grabFrame('rtsp://admin:secret-pw@127.0.0.1:1/stream1', { ffmpeg, deadlineMs: 3000 }).catch((e: ProbeFailure) => e);
+    expect(failure).toBeInstanceOf(ProbeFailure);
+    expect((failure as ProbeFailure).kind).toBe('unreachable');
+    expect((failure as ProbeFailure).detail).not.toContain('secret-pw');
+  });
+});

@@ -1,0 +1,119 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Scheduler, type RunCheck } from '../../src/scheduler/scheduler.js';
+import type { CameraTarget, CheckKind, CheckResult } from '../../src/probe/check.js';
+
+const target = (id: string, host = `10.0.0.${id.replace(/\D/g, '')}`): CameraTarget => ({
+  id, host, onvifPort: 80, username: 'u', password: 'p', minResolution: { width: 1, height: 1 },
+});
+
+const device = { manufacturer: 'M', model: 'X', firmware: '1', serial: 's', clockDriftS: 0, profileToken: 'p', streamUri: 'rtsp://h/s' };
+
+/** A fake probe whose checks finish only when the test says so. */
+function controllableProbe(outcome: (id: string, kind: CheckKind) => Partial<CheckResult> = () => ({})) {
+  const calls: { id: string; kind: CheckKind; finish: () => void }[] = [];
+  const run: RunCheck = (t, kind) =>
+    new Promise((resolve) => {
+      calls.push({
+        id: t.id,
+        kind,
+        finish: () => resolve({ cameraId: t.id, kind, startedAt: 0, durationMs: 1, status: 'ok', warnings: [], stages: {}, device, ...outcome(t.id, kind) }),
+      });
+    });
+  return { run, calls };
+}
+
+let clock = 0;
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+const options = (run: RunCheck, extra: Partial<ConstructorParameters<typeof Scheduler>[1]> = {}) => ({
+  intervals: { imageMs: 60_000, streamMs: 300_000, deviceMs: 86_400_000 },
+  jitterRatio: 0,
+  concurrency: 10,
+  perHostConcurrency: 2,
+  authBackoffMs: 900_000,
+  run,
+  onResult: () => {},
+  random: () => 0,
+  now: () => clock,
+  ...extra,
+});
+
+describe('scheduler', () => {
+  beforeEach(() => {
+    clock = 0;
+  });
+
+  it('starts with a full check, then image checks every interval and a stream check every stream interval', async () => {
+    const probe = controllableProbe();
+    const scheduler = new Scheduler([target('c1')], options(probe.run));
+    scheduler.tick(0);
+    expect(probe.calls.map((c) => c.kind)).toEqual(['full']);
+    probe.calls[0]?.finish();
+    await flush();
+    const kindsAt = (now: number) => {
+      clock = now;
+      const before = probe.calls.length;
+      scheduler.tick(now);
+      const started = probe.calls.slice(before);
+      started.forEach((c) => c.finish());
+      return started.map((c) => c.kind);
+    };
+    expect(kindsAt(30_000)).toEqual([]);
+    expect(kindsAt(61_000)).toEqual(['image']);
+    await flush();
+    expect(kindsAt(121_000)).toEqual(['image']);
+    await flush();
+    expect(kindsAt(301_000)).toEqual(['stream']);
+  });
+
+  it('never runs two checks of one camera at once and respects global and per-host limits', async () => {
+    const probe = controllableProbe();
+    const cams = [target('a1', 'nvr-1'), target('a2', 'nvr-1'), target('a3', 'nvr-1'), target('b1', 'h-b'), target('c1', 'h-c')];
+    const scheduler = new Scheduler(cams, options(probe.run, { concurrency: 3, perHostConcurrency: 2 }));
+    scheduler.tick(0);
+    expect(probe.calls).toHaveLength(3);
+    expect(probe.calls.filter((c) => c.id.startsWith('a')).length).toBeLessThanOrEqual(2);
+    scheduler.tick(1);
+    scheduler.tick(10_000_000);
+    expect(probe.calls).toHaveLength(3);
+    expect(scheduler.activeChecks).toBe(3);
+    probe.calls[0]?.finish();
+    await flush();
+    scheduler.tick(2);
+    expect(probe.calls).toHaveLength(4);
+    expect(new Set(probe.calls.map((c) => c.id)).size).toBe(4);
+  });
+
+  it('a hung camera does not hold back the others', async () => {
+    const probe = controllableProbe();
+    const scheduler = new Scheduler([target('h1'), target('h2'), target('h3')], options(probe.run, { concurrency: 2 }));
+    scheduler.tick(0);
+    const hung = probe.calls[0];
+    probe.calls.slice(1).forEach((c) => c.finish());
+    await flush();
+    scheduler.tick(1);
+    const third = probe.calls.find((c) => c.id === 'h3');
+    expect(third).toBeDefined();
+    expect(hung?.id).toBe('h1');
+  });
+
+  it('backs off after a refused password: at most one failed login, then silence for the back-off', async () => {
+    const probe = controllableProbe(() => ({ status: 'fail', failure: { kind: 'auth_failed', stage: 'onvif', detail: 'refused' }, device: undefined }));
+    const scheduler = new Scheduler([target('x1')], options(probe.run));
+    scheduler.tick(0);
+    probe.calls[0]?.finish();
+    await flush();
+    const failedAt = clock;
+    for (let t = failedAt; t < failedAt + 899_000; t += 60_000) scheduler.tick(t);
+    expect(probe.calls).toHaveLength(1);
+    clock = failedAt + 901_000;
+    scheduler.tick();
+    expect(probe.calls).toHaveLength(2);
+    probe.calls[1]?.finish();
+    await flush();
+    const second = clock;
+    scheduler.tick(second + 1_000_000);
+    expect(probe.calls).toHaveLength(2); // doubled to 30 min
+    scheduler.tick(second + 1_801_000);
+    expect(probe.calls).toHaveLength(3);
+  });
+});
