@@ -1,0 +1,23 @@
+# camwatch — production image. Node 24 is the current LTS (Node 20 reached end of life in April 2026).
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json tsconfig.json ./
+COPY src ./src
+COPY bench ./bench
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+# Debian's ffmpeg is preferred to the npm-shipped static build (found first on PATH).
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg tini && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY migrations ./migrations
+COPY config ./config
+ENV NODE_ENV=production CAMWATCH_CONFIG=/etc/camwatch/camwatch.yaml
+VOLUME ["/var/lib/camwatch"]
+USER node
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/src/cli.js"]
+CMD ["run"]
