@@ -154,6 +154,37 @@ const probe = z
   })
   .strict();
 
+const health = z
+  .object({
+    /** consecutive failing checks before an incident opens */
+    open_after_failures: z.number().int().min(1).default(3),
+    /** per failure class, e.g. { auth_failed: 1 }: a refused password is not flaky */
+    open_after_failures_by_kind: z.partialRecord(z.enum(['offline', 'auth_failed']), z.number().int().min(1)).default({ auth_failed: 1 }),
+    close_after_successes: z.number().int().min(1).default(2),
+    /** an image finding must persist this long (and over 2+ checks) before it becomes an incident */
+    image_persist_minutes: z.number().positive().default(15),
+    /** a check's state holds until the next check, but at most this many image intervals */
+    state_hold_intervals: z.number().min(1).default(3),
+    group: z
+      .object({ min_cameras: z.number().int().min(2).default(3), min_fraction: z.number().min(0.1).max(1).default(0.6) })
+      .strict()
+      .default({ min_cameras: 3, min_fraction: 0.6 }),
+    server: z
+      .object({ min_cameras: z.number().int().min(2).default(5), min_fraction: z.number().min(0.1).max(1).default(0.9) })
+      .strict()
+      .default({ min_cameras: 5, min_fraction: 0.9 }),
+  })
+  .strict();
+
+const retention = z
+  .object({
+    raw_checks_days: z.number().int().min(1).default(30),
+    hourly_days: z.number().int().min(1).default(90),
+    evidence_days: z.number().int().min(1).default(30),
+    evidence_quota_mb: z.number().positive().default(2048),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     version: z.literal(1),
@@ -170,6 +201,8 @@ export const configSchema = z
       .strict()
       .default({ level: 'info' }),
     probe: probe.default(probe.parse({})),
+    health: health.default(health.parse({})),
+    retention: retention.default(retention.parse({})),
     units: z.array(unit).min(1, 'at least one administrative unit is needed'),
     contractors: z.array(contractor).default([]),
     cameras: z.array(camera).default([]),
@@ -180,3 +213,5 @@ export type RawConfig = z.infer<typeof configSchema>;
 export type CameraConfig = RawConfig['cameras'][number];
 export type ContractorConfig = RawConfig['contractors'][number];
 export type ProbeConfig = RawConfig['probe'];
+export type HealthConfig = RawConfig['health'];
+export type RetentionConfig = RawConfig['retention'];

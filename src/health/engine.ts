@@ -1,0 +1,283 @@
+/**
+ * The only place that decides a camera's state and opens or closes incidents. Each check goes
+ * through `record` in one transaction: the check row, the uptime segment it closes, the state
+ * with its hysteresis, the incident changes, and (through `onEvent`, inside the same
+ * transaction) whatever must be written about them — so a crash never loses an incident.
+ */
+import { z } from 'zod';
+import type { Database } from '../store/db.js';
+import type { CheckResult } from '../probe/check.js';
+import type { HealthConfig } from '../config/schema.js';
+import { camerasUnder, type Fleet, type FleetCamera } from '../inventory/fleet.js';
+import { insertCheck } from '../store/checks.js';
+import { covers, windowsOverlapping } from './maintenance.js';
+import { UptimeWriter } from './uptime.js';
+import {
+  attachToGroup,
+  getIncident,
+  openCameraIncident,
+  openGroupIncident,
+  openIncident,
+  openMembers,
+  resolveIncident,
+  touchIncident,
+  type Incident,
+} from './incidents.js';
+
+export const CAMERA_STATES = ['online', 'degraded', 'offline', 'auth_failed', 'unknown'] as const;
+export type CameraState = (typeof CAMERA_STATES)[number];
+type Observation = Exclude<CameraState, 'unknown'>;
+
+/** What image analysis said of the check's frame; `ok: null` when it could not judge. */
+export interface ImageVerdict {
+  ok: boolean | null;
+  kinds: string[];
+  detail?: string | undefined;
+}
+
+export type HealthEvent =
+  | { type: 'opened'; incident: Incident }
+  | { type: 'resolved'; incident: Incident }
+  | { type: 'grouped'; incident: Incident; group: Incident };
+
+export interface EngineOptions {
+  health: HealthConfig;
+  timeZone: string;
+  /** how long a check's result holds for uptime before time becomes unknown */
+  holdMs: number;
+  /** runs inside the transaction of the change it reports (the alert outbox writes here) */
+  onEvent?: (event: HealthEvent) => void;
+}
+
+const healthRow = z.object({
+  camera_id: z.string(),
+  state: z.enum(CAMERA_STATES),
+  since: z.number(),
+  last_check_id: z.number().nullable(),
+  last_check_at: z.number().nullable(),
+  last_observed: z.string().nullable(),
+  last_up: z.number().nullable(),
+  last_image_ok: z.number().nullable(),
+  fail_streak: z.number(),
+  fail_kind: z.string().nullable(),
+  up_streak: z.number(),
+  good_streak: z.number(),
+  image_bad_since: z.number().nullable(),
+  image_kind: z.string().nullable(),
+});
+export type HealthRow = z.infer<typeof healthRow>;
+
+export function readHealth(db: Database, cameraId: string): HealthRow | undefined {
+  const row = db.prepare('SELECT * FROM camera_health WHERE camera_id = ?').get(cameraId);
+  return row ? healthRow.parse(row) : undefined;
+}
+
+function observe(result: CheckResult, image: ImageVerdict | undefined): Observation {
+  if (result.failure) return result.failure.kind === 'auth_failed' ? 'auth_failed' : 'offline';
+  return image?.ok === false ? 'degraded' : 'online';
+}
+
+const isFailure = (o: string | null): o is 'offline' | 'auth_failed' => o === 'offline' || o === 'auth_failed';
+
+function stateOf(incident: Incident | undefined): CameraState | undefined {
+  if (!incident) return undefined;
+  if (incident.kind === 'offline' || incident.kind === 'auth_failed') return incident.kind;
+  return 'degraded';
+}
+
+export class HealthEngine {
+  private readonly uptime: UptimeWriter;
+
+  constructor(
+    private readonly db: Database,
+    private readonly fleet: Fleet,
+    private readonly options: EngineOptions,
+  ) {
+    this.uptime = new UptimeWriter(db, options.timeZone);
+  }
+
+  record(result: CheckResult, image?: ImageVerdict, evidencePath?: string): { checkId: number; state: CameraState } {
+    return this.db.transaction(() => this.recordInTransaction(result, image, evidencePath))();
+  }
+
+  private emit(event: HealthEvent) {
+    this.options.onEvent?.(event);
+  }
+
+  private recordInTransaction(result: CheckResult, image: ImageVerdict | undefined, evidencePath: string | undefined) {
+    const { db } = this;
+    const camera = this.fleet.cameras.get(result.cameraId);
+    const at = result.startedAt;
+    const checkId = insertCheck(db, result, evidencePath);
+    if (image) db.prepare('UPDATE checks SET image_ok = ?, findings = ? WHERE id = ?').run(image.ok === null ? null : image.ok ? 1 : 0, JSON.stringify(image.kinds), checkId);
+
+    const h: HealthRow = readHealth(db, result.cameraId) ?? {
+      camera_id: result.cameraId, state: 'unknown', since: at, last_check_id: null, last_check_at: null, last_observed: null,
+      last_up: null, last_image_ok: null, fail_streak: 0, fail_kind: null, up_streak: 0, good_streak: 0, image_bad_since: null, image_kind: null,
+    };
+    const lineage = camera?.lineage ?? [];
+    const windows = windowsOverlapping(db, Math.min(h.last_check_at ?? at, at), at + 1).filter((w) => covers(w, result.cameraId, lineage));
+
+    // The previous check's state holds from its start until now, capped.
+    if (h.last_check_at !== null && at > h.last_check_at) {
+      this.uptime.addSegment(
+        { cameraId: result.cameraId, from: h.last_check_at, to: Math.min(at, h.last_check_at + this.options.holdMs), up: h.last_up === 1, imageOk: h.last_image_ok !== 0 },
+        windows,
+      );
+    }
+    this.uptime.countCheck(result.cameraId, at, Boolean(result.failure));
+
+    const observed = observe(result, image);
+    if (isFailure(observed)) {
+      h.fail_streak = h.fail_kind === observed ? h.fail_streak + 1 : 1;
+      h.fail_kind = observed;
+      h.up_streak = 0;
+      h.good_streak = 0;
+    } else {
+      h.fail_streak = 0;
+      h.fail_kind = null;
+      h.up_streak++;
+      h.good_streak = observed === 'online' ? h.good_streak + 1 : 0;
+      if (observed === 'degraded') {
+        h.image_bad_since ??= at;
+        h.image_kind = image?.kinds[0] ?? 'image';
+      } else if (image?.ok === true) {
+        h.image_bad_since = null;
+        h.image_kind = null;
+      }
+    }
+
+    const inMaintenance = windows.some((w) => w.starts_at <= at && at < w.ends_at);
+    let incident = openCameraIncident(db, result.cameraId);
+    if (incident) touchIncident(db, incident.id, checkId, evidencePath);
+    incident = this.maybeResolve(incident, h, at);
+    const wanted = this.wantedIncident(h, at);
+    if (wanted && incident && incident.kind !== wanted && isFailure(wanted)) {
+      // A harder fault replaces a softer one (an unclear image, then the camera goes dark entirely).
+      this.resolve(incident, at, 'camwatch:superseded');
+      incident = undefined;
+    }
+    if (wanted && !incident && !inMaintenance && camera) {
+      incident = this.open(camera, wanted, at, checkId, evidencePath, result, image);
+    }
+
+    const state = stateOf(incident) ?? (observed === 'online' || observed === 'degraded' ? 'online' : h.state);
+    if (state !== h.state) h.since = at;
+    h.state = state;
+    h.last_check_id = checkId;
+    h.last_check_at = at;
+    h.last_observed = observed;
+    h.last_up = result.failure ? 0 : 1;
+    h.last_image_ok = image?.ok === undefined || image.ok === null ? h.last_image_ok : image.ok ? 1 : 0;
+    this.save(h);
+    return { checkId, state };
+  }
+
+  /** The incident kind the camera's streaks call for now, if any. */
+  private wantedIncident(h: HealthRow, at: number): string | undefined {
+    const { health } = this.options;
+    if (isFailure(h.fail_kind)) {
+      const needed = health.open_after_failures_by_kind[h.fail_kind] ?? health.open_after_failures;
+      return h.fail_streak >= needed ? h.fail_kind : undefined;
+    }
+    if (h.image_bad_since !== null && h.image_kind && at - h.image_bad_since >= health.image_persist_minutes * 60_000) return `image:${h.image_kind}`;
+    return undefined;
+  }
+
+  private maybeResolve(incident: Incident | undefined, h: HealthRow, at: number): Incident | undefined {
+    if (!incident) return undefined;
+    const needed = this.options.health.close_after_successes;
+    const recovered = isFailure(incident.kind) ? h.up_streak >= needed : h.good_streak >= needed;
+    if (!recovered) return incident;
+    this.resolve(incident, at, 'camwatch');
+    return undefined;
+  }
+
+  private resolve(incident: Incident, at: number, by: string) {
+    if (!resolveIncident(this.db, incident.id, at, by)) return;
+    this.emit({ type: 'resolved', incident: getIncident(this.db, incident.id) as Incident });
+    if (incident.group_id !== null && openMembers(this.db, incident.group_id) === 0) {
+      const group = getIncident(this.db, incident.group_id);
+      if (group && resolveIncident(this.db, group.id, at, by)) this.emit({ type: 'resolved', incident: getIncident(this.db, group.id) as Incident });
+    }
+  }
+
+  private open(camera: FleetCamera, kind: string, at: number, checkId: number, evidencePath: string | undefined, result: CheckResult, image: ImageVerdict | undefined) {
+    const detail = result.failure?.detail ?? image?.detail;
+    const group = kind === 'offline' ? this.groupFor(camera, at) : undefined;
+    const incident = openIncident(this.db, {
+      scope: 'camera', cameraId: camera.id, unitId: camera.unitId, groupId: group?.id, kind, detail,
+      openedAt: at, checkId, evidencePath, contractorId: camera.contractorId,
+    });
+    this.emit({ type: 'opened', incident });
+    if (group) this.adoptOpenOfflineIncidents(group);
+    return incident;
+  }
+
+  private failingOffline(cameras: FleetCamera[], current: string): number {
+    const failing = this.db.prepare("SELECT camera_id FROM camera_health WHERE fail_kind = 'offline' AND fail_streak >= 1").all() as { camera_id: string }[];
+    const ids = new Set(failing.map((row) => row.camera_id));
+    ids.add(current);
+    return cameras.filter((camera) => ids.has(camera.id)).length;
+  }
+
+  /**
+   * When most cameras of a unit fail together the cause is shared (power, the area's network):
+   * one grouped incident instead of many. When nearly all fail, suspect our own uplink first.
+   */
+  private groupFor(camera: FleetCamera, at: number): Incident | undefined {
+    const { group, server } = this.options.health;
+    const all = [...this.fleet.cameras.values()];
+    const failingAll = this.failingOffline(all, camera.id);
+    if (failingAll >= server.min_cameras && failingAll / all.length >= server.min_fraction) {
+      return this.ensureGroup('server', null, 'server_network', `${failingAll}/${all.length}`, at);
+    }
+    // Closest unit first; the root (province) is too wide to call one cause.
+    for (const unitId of [...camera.lineage].reverse().slice(0, Math.max(1, camera.lineage.length - 1))) {
+      const members = camerasUnder(this.fleet, unitId);
+      const failing = this.failingOffline(members, camera.id);
+      if (failing >= group.min_cameras && failing / members.length >= group.min_fraction) {
+        return this.ensureGroup('unit', unitId, 'power_or_network', `${failing}/${members.length}`, at);
+      }
+    }
+    return undefined;
+  }
+
+  private ensureGroup(scope: 'unit' | 'server', unitId: string | null, kind: string, counts: string, at: number): Incident {
+    const existing = openGroupIncident(this.db, scope, unitId);
+    if (existing) {
+      this.db.prepare('UPDATE incidents SET detail = ? WHERE id = ?').run(counts, existing.id);
+      return existing;
+    }
+    const incident = openIncident(this.db, { scope, unitId: unitId ?? undefined, kind, detail: counts, openedAt: at });
+    this.emit({ type: 'opened', incident });
+    return incident;
+  }
+
+  private adoptOpenOfflineIncidents(group: Incident) {
+    const rows = this.db
+      .prepare("SELECT id, camera_id FROM incidents WHERE scope = 'camera' AND kind = 'offline' AND resolved_at IS NULL AND group_id IS NULL")
+      .all() as { id: number; camera_id: string }[];
+    for (const row of rows) {
+      const member = this.fleet.cameras.get(row.camera_id);
+      if (!member || (group.scope === 'unit' && !member.lineage.includes(group.unit_id ?? ''))) continue;
+      attachToGroup(this.db, row.id, group.id);
+      this.emit({ type: 'grouped', incident: getIncident(this.db, row.id) as Incident, group });
+    }
+  }
+
+  private save(h: HealthRow) {
+    this.db
+      .prepare(
+        `INSERT INTO camera_health (camera_id, state, since, last_check_id, last_check_at, last_observed, last_up, last_image_ok,
+           fail_streak, fail_kind, up_streak, good_streak, image_bad_since, image_kind)
+         VALUES (@camera_id, @state, @since, @last_check_id, @last_check_at, @last_observed, @last_up, @last_image_ok,
+           @fail_streak, @fail_kind, @up_streak, @good_streak, @image_bad_since, @image_kind)
+         ON CONFLICT (camera_id) DO UPDATE SET state = @state, since = @since, last_check_id = @last_check_id,
+           last_check_at = @last_check_at, last_observed = @last_observed, last_up = @last_up, last_image_ok = @last_image_ok,
+           fail_streak = @fail_streak, fail_kind = @fail_kind, up_streak = @up_streak, good_streak = @good_streak,
+           image_bad_since = @image_bad_since, image_kind = @image_kind`,
+      )
+      .run(h);
+  }
+}

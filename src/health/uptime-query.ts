@@ -1,0 +1,121 @@
+/** Reads uptime for a period from the daily rollups and aggregates it by camera, unit, contractor or owner type. */
+import { z } from 'zod';
+import type { Database } from '../store/db.js';
+
+export const GROUP_BY = ['camera', 'unit', 'contractor', 'owner_type'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+export interface UptimeFilter {
+  /** inclusive, 'YYYY-MM-DD' local days */
+  fromDay: string;
+  toDay: string;
+  /** cameras in this unit's subtree */
+  unitId?: string | undefined;
+  contractorId?: string | undefined;
+  ownerType?: string | undefined;
+  /** restrict to these cameras (a user's scope) */
+  cameraIds?: ReadonlySet<string> | undefined;
+}
+
+export interface UptimeLine {
+  key: string;
+  name: string;
+  cameras: number;
+  knownMs: number;
+  upMs: number;
+  imageOkMs: number;
+  maintenanceMs: number;
+  checks: number;
+  failures: number;
+  /** null when nothing is known for the period ("no data") */
+  availability: number | null;
+  imageOk: number | null;
+}
+
+const cameraMeta = z.object({
+  id: z.string(),
+  name: z.string(),
+  unit_id: z.string(),
+  contractor_id: z.string().nullable(),
+  owner_type: z.string(),
+});
+const unitMeta = z.object({ id: z.string(), name: z.string(), parent_id: z.string().nullable() });
+const sums = z.object({
+  camera_id: z.string(),
+  known: z.number(),
+  up: z.number(),
+  image_ok: z.number(),
+  maintenance: z.number(),
+  checks: z.number(),
+  failures: z.number(),
+});
+
+export function uptimeReport(db: Database, filter: UptimeFilter, groupBy: GroupBy): UptimeLine[] {
+  const units = new Map(db.prepare('SELECT id, name, parent_id FROM units').all().map((row) => unitMeta.parse(row)).map((u) => [u.id, u]));
+  const contractors = new Map((db.prepare('SELECT id, name FROM contractors').all() as { id: string; name: string }[]).map((c) => [c.id, c.name]));
+  const lineage = (unitId: string): string[] => {
+    const out: string[] = [];
+    for (let id: string | null = unitId; id && out.length < 32; id = units.get(id)?.parent_id ?? null) out.unshift(id);
+    return out;
+  };
+  const cameras = db
+    .prepare('SELECT id, name, unit_id, contractor_id, owner_type FROM cameras WHERE retired_at IS NULL')
+    .all()
+    .map((row) => cameraMeta.parse(row))
+    .filter((c) => !filter.cameraIds || filter.cameraIds.has(c.id))
+    .filter((c) => !filter.unitId || lineage(c.unit_id).includes(filter.unitId))
+    .filter((c) => !filter.contractorId || c.contractor_id === filter.contractorId)
+    .filter((c) => !filter.ownerType || c.owner_type === filter.ownerType);
+
+  const totals = new Map(
+    db
+      .prepare(
+        `SELECT camera_id, SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(image_ok_ms) AS image_ok, SUM(maintenance_ms) AS maintenance,
+                SUM(checks) AS checks, SUM(failures) AS failures
+         FROM uptime_daily WHERE day >= ? AND day <= ? GROUP BY camera_id`,
+      )
+      .all(filter.fromDay, filter.toDay)
+      .map((row) => sums.parse(row))
+      .map((row) => [row.camera_id, row]),
+  );
+
+  // "By unit" means by the units one level below the filter's unit (the communes of a province).
+  const groupKey = (camera: z.infer<typeof cameraMeta>): [string, string] => {
+    switch (groupBy) {
+      case 'camera':
+        return [camera.id, camera.name];
+      case 'contractor':
+        return [camera.contractor_id ?? '-', camera.contractor_id ? (contractors.get(camera.contractor_id) ?? camera.contractor_id) : '-'];
+      case 'owner_type':
+        return [camera.owner_type, camera.owner_type];
+      case 'unit': {
+        const path = lineage(camera.unit_id);
+        const at = filter.unitId ? path.indexOf(filter.unitId) + 1 : 1;
+        const id = path[Math.min(at, path.length - 1)] as string;
+        return [id, units.get(id)?.name ?? id];
+      }
+    }
+  };
+
+  const lines = new Map<string, UptimeLine>();
+  for (const camera of cameras) {
+    const [key, name] = groupKey(camera);
+    const line = lines.get(key) ?? { key, name, cameras: 0, knownMs: 0, upMs: 0, imageOkMs: 0, maintenanceMs: 0, checks: 0, failures: 0, availability: null, imageOk: null };
+    const sum = totals.get(camera.id);
+    line.cameras++;
+    if (sum) {
+      line.knownMs += sum.known;
+      line.upMs += sum.up;
+      line.imageOkMs += sum.image_ok;
+      line.maintenanceMs += sum.maintenance;
+      line.checks += sum.checks;
+      line.failures += sum.failures;
+    }
+    lines.set(key, line);
+  }
+  for (const line of lines.values()) {
+    line.availability = line.knownMs > 0 ? line.upMs / line.knownMs : null;
+    line.imageOk = line.knownMs > 0 ? line.imageOkMs / line.knownMs : null;
+  }
+  return [...lines.values()].sort((a, b) => (a.availability ?? 2) - (b.availability ?? 2) || a.key.localeCompare(b.key));
+}

@@ -1,0 +1,112 @@
+/**
+ * Time-weighted uptime. A check's state holds from its start until the next check of the same
+ * camera, but at most `holdMs`: beyond that we do not know (camwatch was down, or the camera was
+ * not scheduled), and unknown time is neither uptime nor downtime. Maintenance time is excluded
+ * too. Two figures: availability (stream reachable) and image-OK (reachable and no image finding).
+ * Segments are written into hourly and daily rollups as they close, so reports never read raw checks.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import { HOUR_MS, hourStart, localDay } from './calendar.js';
+import { overlapMs, type MaintenanceWindow } from './maintenance.js';
+
+export interface Segment {
+  cameraId: string;
+  from: number;
+  to: number;
+  up: boolean;
+  imageOk: boolean;
+}
+
+export interface Bucket {
+  known: number;
+  up: number;
+  imageOk: number;
+  maintenance: number;
+}
+
+/** Splits a segment into UTC hours and measures each piece. Pure: the arithmetic tests look here. */
+export function measureSegment(segment: Segment, windows: readonly MaintenanceWindow[]): Map<number, Bucket> {
+  const out = new Map<number, Bucket>();
+  for (let start = segment.from; start < segment.to; ) {
+    const hour = hourStart(start);
+    const end = Math.min(segment.to, hour + HOUR_MS);
+    const maintenance = overlapMs(windows, start, end);
+    const known = end - start - maintenance;
+    out.set(hour, {
+      known,
+      up: segment.up ? known : 0,
+      imageOk: segment.up && segment.imageOk ? known : 0,
+      maintenance,
+    });
+    start = end;
+  }
+  return out;
+}
+
+export class UptimeWriter {
+  private readonly hourly: Statement;
+  private readonly daily: Statement;
+  private readonly countHourly: Statement;
+  private readonly countDaily: Statement;
+  private readonly days = new Map<number, string>();
+
+  constructor(
+    db: Database,
+    private readonly timeZone: string,
+  ) {
+    const upsert = (table: string, key: string) =>
+      db.prepare(
+        `INSERT INTO ${table} (camera_id, ${key}, known_ms, up_ms, image_ok_ms, maintenance_ms) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET known_ms = known_ms + excluded.known_ms, up_ms = up_ms + excluded.up_ms,
+           image_ok_ms = image_ok_ms + excluded.image_ok_ms, maintenance_ms = maintenance_ms + excluded.maintenance_ms`,
+      );
+    const count = (table: string, key: string) =>
+      db.prepare(
+        `INSERT INTO ${table} (camera_id, ${key}, checks, failures) VALUES (?, ?, 1, ?)
+         ON CONFLICT DO UPDATE SET checks = checks + 1, failures = failures + excluded.failures`,
+      );
+    this.hourly = upsert('uptime_hourly', 'hour_start');
+    this.daily = upsert('uptime_daily', 'day');
+    this.countHourly = count('uptime_hourly', 'hour_start');
+    this.countDaily = count('uptime_daily', 'day');
+  }
+
+  private dayOf(hour: number): string {
+    let day = this.days.get(hour);
+    if (!day) {
+      day = localDay(hour, this.timeZone);
+      if (this.days.size > 10_000) this.days.clear();
+      this.days.set(hour, day);
+    }
+    return day;
+  }
+
+  addSegment(segment: Segment, windows: readonly MaintenanceWindow[]): void {
+    for (const [hour, b] of measureSegment(segment, windows)) {
+      this.hourly.run(segment.cameraId, hour, b.known, b.up, b.imageOk, b.maintenance);
+      this.daily.run(segment.cameraId, this.dayOf(hour), b.known, b.up, b.imageOk, b.maintenance);
+    }
+  }
+
+  countCheck(cameraId: string, at: number, failed: boolean): void {
+    const hour = hourStart(at);
+    this.countHourly.run(cameraId, hour, failed ? 1 : 0);
+    this.countDaily.run(cameraId, this.dayOf(hour), failed ? 1 : 0);
+  }
+}
+
+/** The rule printed under every report and in README.md, so officials know how the figure is made. */
+export const UPTIME_RULE = {
+  vi:
+    'Cách tính: thời gian hoạt động được tính theo thời gian, không theo số lần kiểm tra. Kết quả của mỗi lần kiểm tra ' +
+    'được giữ đến lần kiểm tra sau, tối đa {holdMinutes} phút; quá thời gian đó (kể cả khi camwatch ngừng chạy) là ' +
+    '"không rõ" và không tính vào cả hai phía. Thời gian bảo trì có kế hoạch không tính. Camera chưa được kiểm tra lần ' +
+    'nào là "chưa có dữ liệu". Tỷ lệ hoạt động = thời gian xem được luồng / thời gian đã biết; tỷ lệ ảnh đạt = thời gian ' +
+    'xem được và ảnh không có lỗi / thời gian đã biết. Ngày tính theo giờ Việt Nam (UTC+7).',
+  en:
+    'How uptime is counted: by time, not by number of checks. Each check result holds until the next check, for at most ' +
+    '{holdMinutes} minutes; beyond that (including while camwatch itself was not running) time is "unknown" and counts ' +
+    'neither as up nor as down. Planned maintenance is excluded. A camera never checked yet has "no data". ' +
+    'Availability = time the stream was reachable / known time; image OK = time reachable with no image finding / known ' +
+    'time. Days are Vietnam days (UTC+7).',
+} as const;

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { listIncidents } from '../../src/health/incidents.js';
+import { readHealth } from '../../src/health/engine.js';
+import { addMaintenance } from '../../src/health/maintenance.js';
+import { BLURRED, CLEAR, MINUTE, setup } from './fleet-fixture.js';
+
+describe('health state and incidents', () => {
+  it('opens an incident only after 3 consecutive failures and closes it after 2 good checks', () => {
+    const { check, events } = setup();
+    expect(check('a1', 0).state).toBe('online');
+    expect(check('a1', 1 * MINUTE, 'unreachable').state).toBe('online');
+    expect(check('a1', 2 * MINUTE, 'timeout').state).toBe('online');
+    expect(events).toEqual([]);
+    expect(check('a1', 3 * MINUTE, 'unreachable').state).toBe('offline');
+    expect(events.map((e) => [e.type, e.incident.kind, e.incident.camera_id])).toEqual([['opened', 'offline', 'a1']]);
+    expect(check('a1', 4 * MINUTE).state).toBe('offline');
+    expect(check('a1', 5 * MINUTE).state).toBe('online');
+    expect(events.map((e) => e.type)).toEqual(['opened', 'resolved']);
+    expect(events[1]?.incident.resolved_at).toBe(5 * MINUTE);
+  });
+
+  it('a flapping camera does not make a storm of incidents', () => {
+    const { check, events } = setup();
+    for (let i = 0; i < 60; i++) check('a1', i * MINUTE, i % 2 === 0 ? 'unreachable' : undefined);
+    expect(events).toEqual([]);
+  });
+
+  it('a refused password opens an auth incident at once (retrying would lock the account)', () => {
+    const { check, events } = setup();
+    expect(check('b1', 0, 'auth_failed').state).toBe('auth_failed');
+    expect(events[0]?.incident.kind).toBe('auth_failed');
+  });
+
+  it('an image finding becomes an incident only when it persists over the window, never from one frame', () => {
+    const { check, events } = setup();
+    check('c1', 0, undefined, BLURRED);
+    check('c1', 5 * MINUTE, undefined, BLURRED);
+    check('c1', 10 * MINUTE, undefined, BLURRED);
+    expect(events).toEqual([]);
+    expect(check('c1', 15 * MINUTE, undefined, BLURRED).state).toBe('degraded');
+    expect(events.map((e) => e.incident.kind)).toEqual(['image:blurred']);
+    check('c1', 16 * MINUTE, undefined, CLEAR);
+    expect(check('c1', 17 * MINUTE, undefined, CLEAR).state).toBe('online');
+    // A single bad frame after recovery starts a new window and opens nothing.
+    check('c1', 18 * MINUTE, undefined, BLURRED);
+    check('c1', 19 * MINUTE, undefined, CLEAR);
+    check('c1', 40 * MINUTE, undefined, BLURRED);
+    expect(events.filter((e) => e.type === 'opened')).toHaveLength(1);
+  });
+
+  it('an offline fault supersedes an open image incident', () => {
+    const { check, events, db } = setup();
+    check('c1', 0, undefined, BLURRED);
+    check('c1', 20 * MINUTE, undefined, BLURRED);
+    for (let i = 1; i <= 3; i++) check('c1', (20 + i) * MINUTE, 'unreachable');
+    expect(events.map((e) => `${e.type}:${e.incident.kind}`)).toEqual(['opened:image:blurred', 'resolved:image:blurred', 'opened:offline']);
+    expect(listIncidents(db, { open: true }).map((i) => i.kind)).toEqual(['offline']);
+  });
+
+  it('groups cameras of one unit failing together into one incident', () => {
+    const { check, events, db } = setup();
+    // b1..b3 lose power together; each is checked at its own time.
+    for (let round = 0; round < 3; round++) for (const [k, id] of ['b1', 'b2', 'b3'].entries()) check(id, (round * 60 + k * 10) * 1000, 'unreachable');
+    const opened = events.filter((e) => e.type === 'opened').map((e) => e.incident);
+    const groups = opened.filter((i) => i.scope === 'unit');
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ unit_id: 'commune-b', kind: 'power_or_network', detail: '3/3' });
+    const members = listIncidents(db, { open: true }).filter((i) => i.scope === 'camera');
+    expect(members).toHaveLength(3);
+    expect(new Set(members.map((i) => i.group_id))).toEqual(new Set([groups[0]?.id]));
+    // Recovery of all members resolves the group.
+    for (let round = 3; round < 5; round++) for (const id of ['b1', 'b2', 'b3']) check(id, round * MINUTE, undefined);
+    expect(listIncidents(db, { open: true })).toEqual([]);
+  });
+
+  it('groups at the smallest unit where most cameras fail: an area inside a commune', () => {
+    const { check, events } = setup();
+    for (let round = 0; round < 3; round++) for (const id of ['a1', 'a2']) check(id, round * MINUTE, 'unreachable');
+    // Only 2 cameras: below min_cameras (3) for a group; they stay separate.
+    expect(events.filter((e) => e.incident.scope !== 'camera')).toEqual([]);
+    for (let round = 0; round < 3; round++) check('a3', round * MINUTE + 1, 'unreachable');
+    const group = events.find((e) => e.incident.scope === 'unit')?.incident;
+    expect(group).toMatchObject({ unit_id: 'commune-a', detail: '3/4' });
+    // The two that opened earlier are adopted into the group.
+    expect(events.filter((e) => e.type === 'grouped').map((e) => e.incident.camera_id).sort()).toEqual(['a1', 'a2']);
+  });
+
+  it('when nearly every camera fails at once, suspects the server network instead', () => {
+    const { check, events } = setup();
+    const all = ['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'b3', 'c1'];
+    for (let round = 0; round < 3; round++) for (const id of all) check(id, round * MINUTE, 'unreachable');
+    const nonCamera = events.filter((e) => e.type === 'opened' && e.incident.scope !== 'camera').map((e) => e.incident);
+    expect(nonCamera.some((i) => i.scope === 'server' && i.kind === 'server_network')).toBe(true);
+  });
+
+  it('opens no incident inside a maintenance window, but keeps counting', () => {
+    const { check, events, db } = setup();
+    addMaintenance(db, { unitId: 'commune-c', startsAt: 0, endsAt: 10 * MINUTE, reason: 'thay dây' }, 0);
+    for (let i = 0; i < 5; i++) check('c1', i * MINUTE, 'unreachable');
+    expect(events).toEqual([]);
+    expect(readHealth(db, 'c1')?.fail_streak).toBe(5);
+    check('c1', 11 * MINUTE, 'unreachable');
+    expect(events.map((e) => e.incident.kind)).toEqual(['offline']);
+  });
+});
