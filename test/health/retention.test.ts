@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, utimesSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { backup, prune } from '../../src/health/retention.js';
+import { slaReport } from '../../src/health/sla.js';
+import { acknowledgeIncident, listIncidents } from '../../src/health/incidents.js';
+import { MINUTE, setup } from './fleet-fixture.js';
+
+const DAY = 24 * 60 * MINUTE;
+const retention = { raw_checks_days: 30, hourly_days: 90, evidence_days: 30, evidence_quota_mb: 1 };
+
+describe('retention, backup and SLA', () => {
+  it('drops raw checks past their days but keeps the daily rollups that reports read', async () => {
+    const { check, db } = setup();
+    const now = 100 * DAY;
+    for (let i = 0; i < 5; i++) check('c1', now - 40 * DAY + i * MINUTE);
+    for (let i = 0; i < 5; i++) check('c1', now - 1 * DAY + i * MINUTE);
+    const dailyBefore = db.prepare('SELECT SUM(known_ms) AS k FROM uptime_daily').get();
+    const report = await prune(db, mkdtempSync(path.join(os.tmpdir(), 'ev-')), retention, now);
+    expect(report.checks).toBe(5);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM checks').get()).toEqual({ n: 5 });
+    expect(db.prepare('SELECT SUM(known_ms) AS k FROM uptime_daily').get()).toEqual(dailyBefore);
+  });
+
+  it('prunes evidence by age and then by quota, oldest first, never the latest frame', async () => {
+    const { db } = setup();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ev-'));
+    const now = Date.now();
+    mkdirSync(path.join(dir, 'c1', 'd'), { recursive: true });
+    const put = (name: string, ageDays: number, bytes: number) => {
+      const file = path.join(dir, 'c1', 'd', name);
+      writeFileSync(file, Buffer.alloc(bytes));
+      const t = (now - ageDays * DAY) / 1000;
+      utimesSync(file, t, t);
+      return file;
+    };
+    const old = put('old.jpg', 40, 1000);
+    const a = put('a.jpg', 3, 600_000);
+    const b = put('b.jpg', 2, 600_000);
+    writeFileSync(path.join(dir, 'c1', 'latest.jpg'), Buffer.alloc(900_000));
+    const report = await prune(db, dir, retention, now);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(a)).toBe(false); // 1.2 MB > 1 MB quota: the older goes
+    expect(existsSync(b)).toBe(true);
+    expect(existsSync(path.join(dir, 'c1', 'latest.jpg'))).toBe(true);
+    expect(report.evidenceFiles).toBe(2);
+  });
+
+  it('backs up online to a consistent copy', async () => {
+    const { check, db } = setup();
+    for (let i = 0; i < 10; i++) check('a1', i * MINUTE);
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bk-')), 'copy.db');
+    await backup(db, file);
+    const copy = new BetterSqlite3(file, { readonly: true });
+    expect(copy.prepare('SELECT COUNT(*) AS n FROM checks').get()).toEqual({ n: 10 });
+    copy.close();
+  });
+
+  it('measures acknowledge and repair times against the contract and lists breaches', () => {
+    const { check, db } = setup();
+    for (let i = 0; i < 3; i++) check('a1', i * MINUTE, 'unreachable');
+    for (let i = 0; i < 3; i++) check('c1', i * MINUTE, 'unreachable');
+    const [a1, c1] = listIncidents(db, { open: true }).sort((x, y) => (x.camera_id ?? '').localeCompare(y.camera_id ?? ''));
+    acknowledgeIncident(db, a1!.id, 2 * 60 * MINUTE, 'ct-tech');
+    check('a1', 10 * 60 * MINUTE);
+    check('a1', 10 * 60 * MINUTE + MINUTE);
+    const lines = slaReport(db, 0, DAY, 60 * 60 * MINUTE);
+    const byCamera = new Map(lines.map((l) => [l.cameraId, l]));
+    expect(byCamera.get('a1')).toMatchObject({ acknowledgeBreached: false, repairBreached: false });
+    expect(byCamera.get('a1')?.repairHours).toBeCloseTo(10 - 2 / 60 + 1 / 60, 5);
+    // c1: never acknowledged, still open after 60 h > 48 h repair and > 4 h acknowledge.
+    expect(byCamera.get('c1')).toMatchObject({ acknowledgeBreached: true, repairBreached: true, repairHours: null });
+    expect(c1?.contractor_id).toBe('ct');
+  });
+});
