@@ -1,11 +1,10 @@
 /** `camwatch check <camera>`: one full check now, readable, exit code 1 when unhealthy. */
 import type { AppContext } from './context.js';
 import { cliMessages } from './messages.js';
-import { saveLatestFrame } from './daemon.js';
+import { healthEngine, saveLatestFrame } from './daemon.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { checkCamera, type CheckKind, type CheckResult } from '../probe/check.js';
 import { cameraTarget, probeSettings } from '../inventory/targets.js';
-import { insertCheck } from '../store/checks.js';
 
 export function describeCheck(result: CheckResult, name: string, locale: Locale, evidence?: string): string[] {
   const t = translator(cliMessages, locale);
@@ -36,6 +35,6 @@ export async function runCheckCommand(app: AppContext, cameraId: string, kind: C
   }
   const result = await checkCamera(cameraTarget(app.config, camera), kind, probeSettings(app.config, app.ffmpeg.ffmpeg));
   const evidence = await saveLatestFrame(app.evidenceDir, result);
-  insertCheck(app.db, result, evidence);
+  healthEngine(app).record(result, undefined, evidence);
   return { result, lines: describeCheck(result, camera.name, locale, evidence) };
 }

@@ -6,8 +6,11 @@ import type { Logger } from '../log.js';
 import { checkCamera, type CheckResult } from '../probe/check.js';
 import { killAllRunning } from '../probe/ffmpeg.js';
 import { activeCameras, cameraTarget, probeSettings } from '../inventory/targets.js';
-import { insertCheck } from '../store/checks.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { HealthEngine, type HealthEvent } from '../health/engine.js';
+import { prune } from '../health/retention.js';
+import { fleetFromConfig } from '../inventory/fleet.js';
+import cron from 'node-cron';
 
 /** Keeps the latest frame of each camera; written to a temp name first so a reader never sees half a JPEG. */
 export async function saveLatestFrame(evidenceDir: string, result: CheckResult): Promise<string | undefined> {
@@ -25,8 +28,28 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-export function startDaemon(app: AppContext, log: Logger, onCheck?: (result: CheckResult, checkId: number) => void): Daemon {
-  const { probe } = app.config.raw;
+export function healthEngine(app: AppContext, onEvent?: (event: HealthEvent) => void): HealthEngine {
+  const { probe, health, timezone } = app.config.raw;
+  return new HealthEngine(app.db, fleetFromConfig(app.config), {
+    health,
+    timeZone: timezone,
+    holdMs: probe.image_interval_s * 1000 * health.state_hold_intervals,
+    onEvent,
+  });
+}
+
+export interface DaemonHooks {
+  onCheck?: (result: CheckResult, checkId: number) => void;
+  /** runs inside the transaction that changed the incident */
+  onHealthEvent?: (event: HealthEvent) => void;
+}
+
+export function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {}): Daemon {
+  const { probe, retention } = app.config.raw;
+  const engine = healthEngine(app, (event) => {
+    log.info({ event: event.type, incident: event.incident.id, kind: event.incident.kind, camera: event.incident.camera_id, unit: event.incident.unit_id }, 'incident');
+    hooks.onHealthEvent?.(event);
+  });
   const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
   const targets = activeCameras(app.config).map((camera) => cameraTarget(app.config, camera));
   const scheduler = new Scheduler(targets, {
@@ -43,20 +66,25 @@ export function startDaemon(app: AppContext, log: Logger, onCheck?: (result: Che
           return undefined;
         })
         .then((evidence) => {
-          const checkId = insertCheck(app.db, result, evidence);
+          const { checkId } = engine.record(result, undefined, evidence);
           const line = { camera: result.cameraId, kind: result.kind, status: result.status, ms: result.durationMs, error: result.failure?.kind };
           if (result.status === 'ok') log.info(line, 'check');
           else log.warn({ ...line, detail: result.failure?.detail ?? result.warnings[0]?.detail }, 'check');
-          onCheck?.(result, checkId);
+          hooks.onCheck?.(result, checkId);
         });
     },
     log,
   });
   scheduler.start();
+  const pruning = cron.schedule('17 * * * *', async () => {
+    const report = await prune(app.db, app.evidenceDir, retention);
+    log.info(report, 'retention');
+  }, { noOverlap: true, name: 'camwatch-retention' });
   log.info({ cameras: targets.length, db: app.dbPath, ffmpeg: app.ffmpeg.ffmpeg }, 'camwatch started');
   return {
     scheduler,
     async stop() {
+      await pruning.stop();
       await scheduler.stop();
       killAllRunning();
       app.db.close();

@@ -28,9 +28,11 @@ export async function runDemo(configFile: string, locale: Locale): Promise<void>
 
   const names = new Map(app.config.raw.cameras.map((camera) => [camera.id, camera.name]));
   const log = createLogger({ level: process.env.CAMWATCH_LOG_LEVEL ?? 'error' });
-  const daemon = startDaemon(app, log, (result) => {
-    const time = new Date(result.startedAt).toLocaleTimeString('vi-VN', { timeZone: app.config.raw.timezone });
-    console.log(`[${time}] ${result.kind.padEnd(6)} ` + describeCheck(result, names.get(result.cameraId) ?? '', locale).join('\n' + ' '.repeat(20)));
+  const daemon = startDaemon(app, log, {
+    onCheck: (result) => {
+      const time = new Date(result.startedAt).toLocaleTimeString('vi-VN', { timeZone: app.config.raw.timezone });
+      console.log(`[${time}] ${result.kind.padEnd(6)} ` + describeCheck(result, names.get(result.cameraId) ?? '', locale).join('\n' + ' '.repeat(20)));
+    },
   });
 
   console.log(t('demoReady', { count: fleet.cameras.length }));
