@@ -9,7 +9,7 @@ import type { Database } from '../store/db.js';
 import type { CheckResult } from '../probe/check.js';
 import type { HealthConfig } from '../config/schema.js';
 import { camerasUnder, type Fleet, type FleetCamera } from '../inventory/fleet.js';
-import { insertCheck } from '../store/checks.js';
+import { storeCheck } from '../store/checks.js';
 import { covers, windowsOverlapping } from './maintenance.js';
 import { UptimeWriter } from './uptime.js';
 import {
@@ -108,13 +108,11 @@ export class HealthEngine {
     const { db } = this;
     const camera = this.fleet.cameras.get(result.cameraId);
     const at = result.startedAt;
-    const checkId = insertCheck(db, result, evidencePath);
-    if (image) db.prepare('UPDATE checks SET image_ok = ?, findings = ? WHERE id = ?').run(image.ok === null ? null : image.ok ? 1 : 0, JSON.stringify(image.kinds), checkId);
-
     const h: HealthRow = readHealth(db, result.cameraId) ?? {
       camera_id: result.cameraId, state: 'unknown', since: at, last_check_id: null, last_check_at: null, last_observed: null,
       last_up: null, last_image_ok: null, fail_streak: 0, fail_kind: null, up_streak: 0, good_streak: 0, image_bad_since: null, image_kind: null,
     };
+    const checkId = storeCheck(db, result, { evidencePath, imageOk: image?.ok, findings: image?.kinds, previousId: h.last_check_id });
     const lineage = camera?.lineage ?? [];
     const windows = windowsOverlapping(db, Math.min(h.last_check_at ?? at, at), at + 1).filter((w) => covers(w, result.cameraId, lineage));
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Database } from './db.js';
+import type { Database, Statement } from 'better-sqlite3';
 import type { CheckResult } from '../probe/check.js';
 
 /** A stored check as read back; checked at run time because the DB is a boundary. */
@@ -15,8 +15,24 @@ export const checkRow = z.object({
   detail: z.string().nullable(),
   observation: z.string().nullable(),
   evidence_path: z.string().nullable(),
+  image_ok: z.number().nullable(),
+  findings: z.string().nullable(),
+  /** how many identical healthy checks this row stands for, from started_at to last_at */
+  repeat_count: z.number(),
+  last_at: z.number().nullable(),
+  duration_max_ms: z.number().nullable(),
 });
 export type CheckRow = z.infer<typeof checkRow>;
+
+export interface StoreOptions {
+  evidencePath?: string | undefined;
+  imageOk?: boolean | null | undefined;
+  findings?: string[] | undefined;
+  /** the camera's previous row, which a plain healthy check may extend */
+  previousId?: number | null | undefined;
+}
+
+const HOUR_MS = 3_600_000;
 
 function observation(result: CheckResult): string {
   const { device, stream, stages, warnings, frameSource } = result;
@@ -29,32 +45,68 @@ function observation(result: CheckResult): string {
   });
 }
 
-export function insertCheck(db: Database, result: CheckResult, evidencePath?: string): number {
-  const info = db
-    .prepare(
-      `INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, error_kind, failed_stage, detail, observation, evidence_path)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      result.cameraId,
-      result.kind,
-      result.startedAt,
-      result.durationMs,
-      result.status,
-      result.failure?.kind ?? result.warnings[0]?.kind ?? null,
-      result.failure?.stage ?? null,
-      result.failure?.detail ?? (result.warnings.length ? result.warnings.map((w) => w.detail).join('; ') : null),
-      observation(result),
-      evidencePath ?? null,
-    );
+interface Statements {
+  insert: Statement;
+  previous: Statement;
+  extend: Statement;
+}
+const cache = new WeakMap<Database, Statements>();
+
+function statements(db: Database): Statements {
+  let found = cache.get(db);
+  if (!found) {
+    found = {
+      insert: db.prepare(
+        `INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, error_kind, failed_stage, detail, observation, evidence_path, image_ok, findings, last_at, duration_max_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      previous: db.prepare('SELECT kind, started_at, status, evidence_path, image_ok, findings FROM checks WHERE id = ?'),
+      extend: db.prepare(
+        `UPDATE checks SET repeat_count = repeat_count + 1, last_at = ?, duration_max_ms = MAX(duration_max_ms, ?),
+           duration_ms = (duration_ms * repeat_count + ?) / (repeat_count + 1) WHERE id = ?`,
+      ),
+    };
+    cache.set(db, found);
+  }
+  return found;
+}
+
+const isPlain = (result: CheckResult, options: StoreOptions) =>
+  result.status === 'ok' && !options.evidencePath && options.imageOk !== false && !options.findings?.length;
+
+/** Stores a check. A plain healthy check extends the camera's run row of the same kind and hour. */
+export function storeCheck(db: Database, result: CheckResult, options: StoreOptions = {}): number {
+  const s = statements(db);
+  if (options.previousId && isPlain(result, options)) {
+    const prev = s.previous.get(options.previousId) as
+      | { kind: string; started_at: number; status: string; evidence_path: string | null; image_ok: number | null; findings: string | null }
+      | undefined;
+    const sameHour = prev && Math.floor(prev.started_at / HOUR_MS) === Math.floor(result.startedAt / HOUR_MS);
+    if (prev && sameHour && prev.kind === result.kind && prev.status === 'ok' && !prev.evidence_path && prev.image_ok !== 0 && (!prev.findings || prev.findings === '[]')) {
+      s.extend.run(result.startedAt, result.durationMs, result.durationMs, options.previousId);
+      return options.previousId;
+    }
+  }
+  const info = s.insert.run(
+    result.cameraId,
+    result.kind,
+    result.startedAt,
+    result.durationMs,
+    result.status,
+    result.failure?.kind ?? result.warnings[0]?.kind ?? null,
+    result.failure?.stage ?? null,
+    result.failure?.detail ?? (result.warnings.length ? result.warnings.map((w) => w.detail).join('; ') : null),
+    observation(result),
+    options.evidencePath ?? null,
+    options.imageOk === undefined || options.imageOk === null ? null : options.imageOk ? 1 : 0,
+    options.findings ? JSON.stringify(options.findings) : null,
+    result.startedAt,
+    result.durationMs,
+  );
   return Number(info.lastInsertRowid);
 }
 
 export function recentChecks(db: Database, cameraId: string, limit = 20): CheckRow[] {
   const rows = db.prepare('SELECT * FROM checks WHERE camera_id = ? ORDER BY started_at DESC, id DESC LIMIT ?').all(cameraId, limit);
   return rows.map((row) => checkRow.parse(row));
-}
-
-export function countChecks(db: Database): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM checks').get() as { n: number }).n;
 }

@@ -103,3 +103,20 @@ describe('health state and incidents', () => {
     expect(events.map((e) => e.incident.kind)).toEqual(['offline']);
   });
 });
+
+describe('check storage', () => {
+  it('keeps a run of healthy checks within an hour as one row, counting each, and failures as their own rows', () => {
+    const { check, db } = setup();
+    for (let i = 0; i < 50; i++) check('a1', i * MINUTE);
+    check('a1', 50 * MINUTE, 'timeout');
+    for (let i = 51; i < 70; i++) check('a1', i * MINUTE);
+    const rows = db.prepare("SELECT status, repeat_count, started_at, last_at FROM checks WHERE camera_id = 'a1' ORDER BY id").all();
+    expect(rows).toEqual([
+      { status: 'ok', repeat_count: 50, started_at: 0, last_at: 49 * MINUTE },
+      { status: 'fail', repeat_count: 1, started_at: 50 * MINUTE, last_at: 50 * MINUTE },
+      { status: 'ok', repeat_count: 9, started_at: 51 * MINUTE, last_at: 59 * MINUTE },
+      { status: 'ok', repeat_count: 10, started_at: 60 * MINUTE, last_at: 69 * MINUTE },
+    ]);
+    expect(db.prepare("SELECT SUM(checks) AS n FROM uptime_daily WHERE camera_id = 'a1'").get()).toEqual({ n: 70 });
+  });
+});

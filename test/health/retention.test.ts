@@ -19,8 +19,8 @@ describe('retention, backup and SLA', () => {
     for (let i = 0; i < 5; i++) check('c1', now - 1 * DAY + i * MINUTE);
     const dailyBefore = db.prepare('SELECT SUM(known_ms) AS k FROM uptime_daily').get();
     const report = await prune(db, mkdtempSync(path.join(os.tmpdir(), 'ev-')), retention, now);
-    expect(report.checks).toBe(5);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM checks').get()).toEqual({ n: 5 });
+    expect(report.checks).toBe(1); // the old run of 5 healthy checks is one row
+    expect(db.prepare('SELECT SUM(repeat_count) AS n, MIN(started_at) AS first FROM checks').get()).toEqual({ n: 5, first: now - DAY });
     expect(db.prepare('SELECT SUM(known_ms) AS k FROM uptime_daily').get()).toEqual(dailyBefore);
   });
 
@@ -54,7 +54,7 @@ describe('retention, backup and SLA', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bk-')), 'copy.db');
     await backup(db, file);
     const copy = new BetterSqlite3(file, { readonly: true });
-    expect(copy.prepare('SELECT COUNT(*) AS n FROM checks').get()).toEqual({ n: 10 });
+    expect(copy.prepare('SELECT SUM(repeat_count) AS n FROM checks').get()).toEqual({ n: 10 });
     copy.close();
   });
 

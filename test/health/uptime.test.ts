@@ -41,6 +41,17 @@ describe('uptime arithmetic', () => {
     expect(line?.failures).toBe(5);
   });
 
+  it('splits a camera offline across midnight between the two Vietnam days', () => {
+    const { check, db } = setup();
+    // Checks every 2 minutes from 23:50 to 00:10; offline from 23:56 to 00:04.
+    for (let t = -10; t <= 10; t += 2) check('c1', DAY0 + t * MINUTE, t >= -4 && t < 4 ? 'unreachable' : undefined);
+    const day = (d: string) => uptimeReport(db, { fromDay: d, toDay: d }, 'camera').find((l) => l.key === 'c1');
+    expect(day('2026-03-01')).toMatchObject({ knownMs: 10 * MINUTE, upMs: 6 * MINUTE });
+    expect(day('2026-03-02')).toMatchObject({ knownMs: 10 * MINUTE, upMs: 6 * MINUTE });
+    const both = uptimeReport(db, { fromDay: '2026-03-01', toDay: '2026-03-02' }, 'camera').find((l) => l.key === 'c1');
+    expect(both?.availability).toBeCloseTo(12 / 20, 10);
+  });
+
   it('treats time when camwatch was down as unknown, not downtime', () => {
     const { check, db } = setup();
     for (let i = 0; i <= 10; i++) check('c1', DAY0 + i * MINUTE);

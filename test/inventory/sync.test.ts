@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { syncInventory } from '../../src/inventory/sync.js';
 import { openStore } from '../../src/store/db.js';
-import { insertCheck } from '../../src/store/checks.js';
+import { storeCheck } from '../../src/store/checks.js';
 
 const env = { CAM1_PASSWORD: 's3cret-one', CAM2_PASSWORD: 's3cret-two' };
 const minimal = readFileSync('test/fixtures/config/minimal.yaml', 'utf8');
@@ -24,7 +24,7 @@ describe('inventory sync', () => {
   it('retires a camera removed from the config, keeps its history, and revives it when it returns', () => {
     const { db } = openStore(':memory:');
     syncInventory(db, parseConfig(minimal, 'minimal.yaml', env), 1000);
-    insertCheck(db, { cameraId: 'cam-2', kind: 'full', startedAt: 1500, durationMs: 10, status: 'ok', warnings: [], stages: {} });
+    storeCheck(db, { cameraId: 'cam-2', kind: 'full', startedAt: 1500, durationMs: 10, status: 'ok', warnings: [], stages: {} });
 
     const withoutCam2 = minimal.slice(0, minimal.indexOf('  - id: cam-2'));
     const report = syncInventory(db, parseConfig(withoutCam2, 'minimal.yaml', env), 3000);
