@@ -87,3 +87,10 @@ CREATE TABLE uptime_daily (
   failures        INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (day, camera_id)
 ) WITHOUT ROWID;
+
+-- Each camera's learned image baseline (src/quality/baseline.ts), JSON, written when it learns.
+CREATE TABLE quality_baselines (
+  camera_id   TEXT PRIMARY KEY REFERENCES cameras(id),
+  baseline    TEXT NOT NULL,
+  updated_at  INTEGER NOT NULL
+);

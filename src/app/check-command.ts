@@ -1,12 +1,14 @@
 /** `camwatch check <camera>`: one full check now, readable, exit code 1 when unhealthy. */
 import type { AppContext } from './context.js';
+import type { ImageVerdict } from '../health/engine.js';
 import { cliMessages } from './messages.js';
-import { healthEngine, saveLatestFrame } from './daemon.js';
+import { healthEngine, ResultPipeline } from './pipeline.js';
+import { createLogger } from '../log.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { checkCamera, type CheckKind, type CheckResult } from '../probe/check.js';
 import { cameraTarget, probeSettings } from '../inventory/targets.js';
 
-export function describeCheck(result: CheckResult, name: string, locale: Locale, evidence?: string): string[] {
+export function describeCheck(result: CheckResult, name: string, locale: Locale, evidence?: string, image?: ImageVerdict): string[] {
   const t = translator(cliMessages, locale);
   const lines: string[] = [];
   if (result.failure) {
@@ -17,6 +19,8 @@ export function describeCheck(result: CheckResult, name: string, locale: Locale,
       lines.push(t('checkWarn', { id: result.cameraId, name, detail: warning.detail }));
       lines.push('  ' + t(`advice_${warning.kind}`));
     }
+  } else if (image?.ok === false) {
+    lines.push(t('checkImage', { id: result.cameraId, name, detail: image.detail ?? image.kinds.join(', ') }));
   } else {
     lines.push(t('checkOk', { id: result.cameraId, name, ms: result.durationMs }));
   }
@@ -34,7 +38,6 @@ export async function runCheckCommand(app: AppContext, cameraId: string, kind: C
     return { lines: [t('unknownCamera', { id: cameraId, ids: app.config.raw.cameras.map((c) => c.id).join(', ') })] };
   }
   const result = await checkCamera(cameraTarget(app.config, camera), kind, probeSettings(app.config, app.ffmpeg.ffmpeg));
-  const evidence = await saveLatestFrame(app.evidenceDir, result);
-  healthEngine(app).record(result, undefined, evidence);
-  return { result, lines: describeCheck(result, camera.name, locale, evidence) };
+  const stored = await new ResultPipeline(app, createLogger({ level: 'silent' }), healthEngine(app)).process(result);
+  return { result, lines: describeCheck(result, camera.name, locale, stored.latest, stored.image) };
 }

@@ -29,9 +29,9 @@ export async function runDemo(configFile: string, locale: Locale): Promise<void>
   const names = new Map(app.config.raw.cameras.map((camera) => [camera.id, camera.name]));
   const log = createLogger({ level: process.env.CAMWATCH_LOG_LEVEL ?? 'error' });
   const daemon = startDaemon(app, log, {
-    onCheck: (result) => {
+    onCheck: (result, _checkId, image) => {
       const time = new Date(result.startedAt).toLocaleTimeString('vi-VN', { timeZone: app.config.raw.timezone });
-      console.log(`[${time}] ${result.kind.padEnd(6)} ` + describeCheck(result, names.get(result.cameraId) ?? '', locale).join('\n' + ' '.repeat(20)));
+      console.log(`[${time}] ${result.kind.padEnd(6)} ` + describeCheck(result, names.get(result.cameraId) ?? '', locale, undefined, image).join('\n' + ' '.repeat(20)));
     },
   });
 

@@ -26,7 +26,8 @@ export interface SchedulerOptions {
   /** first back-off after an auth failure; doubles with each further one, up to a day */
   authBackoffMs: number;
   run: RunCheck;
-  onResult: (result: CheckResult) => void;
+  /** awaited before the camera's slot is released, so a camera's results are stored in order */
+  onResult: (result: CheckResult) => Promise<void> | void;
   random?: () => number;
   now?: () => number;
   log?: Logger | undefined;
@@ -118,13 +119,13 @@ export class Scheduler {
     const done = this.options
       .run(state.target, kind, state.device, controller.signal)
       .then(
-        (result) => {
+        async (result) => {
           this.record(state, kind, result, this.now());
-          if (!this.stopped) this.options.onResult(result);
+          await this.options.onResult(result);
         },
         (error: unknown) => {
           // A probe bug must not stop the schedule; the camera is retried at its next interval.
-          this.options.log?.error({ camera: state.target.id, err: error }, 'check crashed');
+          this.options.log?.error({ camera: state.target.id, err: error }, 'check or its storage crashed');
           this.record(state, kind, undefined, this.now());
         },
       )

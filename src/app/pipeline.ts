@@ -1,0 +1,93 @@
+/**
+ * What happens to a check result, in the daemon and in `camwatch check` alike: the frame is
+ * saved as the camera's latest snapshot, analysed against its baseline, kept as evidence when
+ * it shows a fault, and the whole lands in the health engine in one transaction.
+ */
+import { mkdir, writeFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import type { AppContext } from './context.js';
+import type { Logger } from '../log.js';
+import type { CheckResult } from '../probe/check.js';
+import type { CameraConfig } from '../config/schema.js';
+import { HealthEngine, type CameraState, type HealthEvent, type ImageVerdict } from '../health/engine.js';
+import { fleetFromConfig } from '../inventory/fleet.js';
+import { ImageAssessor } from '../quality/assess.js';
+
+export function healthEngine(app: AppContext, onEvent?: (event: HealthEvent) => void): HealthEngine {
+  const { probe, health, timezone } = app.config.raw;
+  return new HealthEngine(app.db, fleetFromConfig(app.config), {
+    health,
+    timeZone: timezone,
+    holdMs: probe.image_interval_s * 1000 * health.state_hold_intervals,
+    onEvent,
+  });
+}
+
+/** The latest frame of each camera; written to a temp name first so a reader never sees half a JPEG. */
+export async function saveLatestFrame(evidenceDir: string, result: CheckResult): Promise<string | undefined> {
+  if (!result.frame) return undefined;
+  const dir = path.join(evidenceDir, result.cameraId);
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, 'latest.jpg');
+  await writeFile(file + '.tmp', result.frame);
+  await rename(file + '.tmp', file);
+  return file;
+}
+
+/** Frames with an image finding are kept as evidence for the incident, one folder per day. */
+async function keepEvidence(evidenceDir: string, result: CheckResult): Promise<string | undefined> {
+  if (!result.frame) return undefined;
+  const stamp = new Date(result.startedAt).toISOString();
+  const dir = path.join(evidenceDir, result.cameraId, stamp.slice(0, 10));
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${stamp.slice(11, 19).replaceAll(':', '')}-${result.kind}.jpg`);
+  await writeFile(file, result.frame);
+  return file;
+}
+
+export interface StoredResult {
+  checkId: number;
+  state: CameraState;
+  image?: ImageVerdict | undefined;
+  evidence?: string | undefined;
+  latest?: string | undefined;
+}
+
+export class ResultPipeline {
+  private readonly assessor: ImageAssessor;
+  private readonly cameras: Map<string, CameraConfig>;
+
+  constructor(
+    private readonly app: AppContext,
+    private readonly log: Logger,
+    private readonly engine: HealthEngine,
+  ) {
+    this.assessor = new ImageAssessor(app.db, app.config.raw.locale);
+    this.cameras = new Map(app.config.raw.cameras.map((camera) => [camera.id, camera]));
+  }
+
+  async process(result: CheckResult): Promise<StoredResult> {
+    const { log, app } = this;
+    const camera = this.cameras.get(result.cameraId);
+    let image: ImageVerdict | undefined;
+    let evidence: string | undefined;
+    let latest: string | undefined;
+    if (result.frame && camera) {
+      latest = await saveLatestFrame(app.evidenceDir, result).catch((error: unknown) => {
+        log.warn({ camera: result.cameraId, err: error }, 'could not save the latest frame');
+        return undefined;
+      });
+      const assessment = await this.assessor.assess(camera, result.frame, result.startedAt).catch((error: unknown) => {
+        log.warn({ camera: result.cameraId, err: error }, 'image could not be analysed');
+        return undefined;
+      });
+      image = assessment ? { ok: assessment.ok, kinds: assessment.kinds, detail: assessment.detail } : { ok: null, kinds: [] };
+      if (assessment?.ok === false) evidence = await keepEvidence(app.evidenceDir, result).catch(() => undefined);
+    }
+    const { checkId, state } = this.engine.record(result, image, evidence);
+    const line = { camera: result.cameraId, kind: result.kind, status: result.status, state, ms: result.durationMs, error: result.failure?.kind, image: image?.kinds };
+    if (result.status === 'ok' && image?.ok !== false) log.info(line, 'check');
+    else log.warn({ ...line, detail: result.failure?.detail ?? result.warnings[0]?.detail ?? image?.detail }, 'check');
+    return { checkId, state, image, evidence, latest };
+  }
+}

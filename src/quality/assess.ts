@@ -1,0 +1,89 @@
+/**
+ * Image assessment inside the daemon: decode the frame once, compare it with the camera's
+ * previous frame and learned baseline, and turn the findings into a verdict for the health
+ * engine. Baselines live in memory and are written to the DB only when they learn (at most one
+ * sample per camera every two hours, so learning covers the whole day, not its first minutes).
+ */
+import type { Database } from '../store/db.js';
+import type { Locale } from '../i18n/index.js';
+import { decodeForAnalysis, measure, diagnose, updateBaseline, referenceFor, isNight, type Baseline, type Finding, type FrameMetrics } from './index.js';
+
+export interface CameraContext {
+  id: string;
+  tags: readonly string[];
+  lat?: number | undefined;
+  lon?: number | undefined;
+}
+
+export interface Assessment {
+  /** false when a fault was found; null when nothing could be judged */
+  ok: boolean | null;
+  /** fault and advice kinds, e.g. ['blurred'] or ['lighting_recommendation'] */
+  kinds: string[];
+  findings: Finding[];
+  metrics: FrameMetrics;
+  night: boolean;
+  /** one line for people, from the most severe finding */
+  detail?: string | undefined;
+}
+
+const LEARN_EVERY_MS = 2 * 3_600_000;
+const SEVERITY = { critical: 2, warning: 1 } as const;
+
+export class ImageAssessor {
+  private readonly baselines = new Map<string, Baseline | undefined>();
+  private readonly lastLearned = new Map<string, number>();
+  /** previous JPEG per camera: ~50 KB each, far smaller than a decoded frame */
+  private readonly previous = new Map<string, Buffer>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly locale: Locale,
+  ) {}
+
+  private baseline(cameraId: string): Baseline | undefined {
+    if (!this.baselines.has(cameraId)) {
+      const row = this.db.prepare('SELECT baseline FROM quality_baselines WHERE camera_id = ?').get(cameraId) as { baseline: string } | undefined;
+      this.baselines.set(cameraId, row ? (JSON.parse(row.baseline) as Baseline) : undefined);
+    }
+    return this.baselines.get(cameraId);
+  }
+
+  async assess(camera: CameraContext, jpeg: Buffer, at: number): Promise<Assessment> {
+    const frame = await decodeForAnalysis(jpeg);
+    const previousJpeg = this.previous.get(camera.id);
+    const previous = previousJpeg ? await decodeForAnalysis(previousJpeg).catch(() => undefined) : undefined;
+    this.previous.set(camera.id, jpeg);
+
+    const baseline = this.baseline(camera.id);
+    const probe = measure(frame, previous);
+    const where = camera.lat !== undefined && camera.lon !== undefined ? { lat: camera.lat, lon: camera.lon, at: new Date(at) } : undefined;
+    const night = isNight(probe, where);
+    const reference = referenceFor(baseline, night);
+    const metrics = reference ? measure(frame, previous, reference) : probe;
+    const findings = diagnose(metrics, baseline, { night, tags: [...camera.tags], hasIr: camera.tags.includes('ir'), locale: this.locale });
+
+    const faults = findings.filter((f) => f.state === 'fault');
+    if (faults.length === 0 && at - (this.lastLearned.get(camera.id) ?? 0) >= LEARN_EVERY_MS) this.learn(camera.id, baseline, metrics, at, night);
+
+    const judged = findings.filter((f) => f.state !== 'not_checkable');
+    const worst = [...faults].sort((a, b) => SEVERITY[b.severity ?? 'warning'] - SEVERITY[a.severity ?? 'warning'])[0] ?? judged[0];
+    return {
+      ok: faults.length > 0 ? false : true,
+      kinds: judged.map((f) => f.kind),
+      findings,
+      metrics,
+      night,
+      detail: worst?.message,
+    };
+  }
+
+  private learn(cameraId: string, baseline: Baseline | undefined, metrics: FrameMetrics, at: number, night: boolean) {
+    const next = updateBaseline(baseline, metrics, new Date(at), { night });
+    this.baselines.set(cameraId, next);
+    this.lastLearned.set(cameraId, at);
+    this.db
+      .prepare('INSERT INTO quality_baselines (camera_id, baseline, updated_at) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO UPDATE SET baseline = excluded.baseline, updated_at = excluded.updated_at')
+      .run(cameraId, JSON.stringify(next), at);
+  }
+}
