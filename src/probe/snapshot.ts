@@ -2,7 +2,7 @@
  * Fetches the camera's HTTP snapshot (the ONVIF snapshot URI) with Digest or Basic auth,
  * under one deadline for the whole exchange. Far cheaper than decoding the RTSP stream.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { digestAuthorization } from './digest.js';
 import { ProbeFailure } from './outcome.js';
 import { redactUrlCredentials } from '../redact.js';
 
@@ -11,34 +11,6 @@ export interface SnapshotOptions {
   password: string;
   deadlineMs: number;
   maxBytes?: number;
-}
-
-function parseChallenge(header: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of header.matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]+))/g)) fields[(match[1] as string).toLowerCase()] = match[2] ?? match[3] ?? '';
-  return fields;
-}
-
-const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-
-/** RFC 7616 Digest response (MD5, qop=auth) — what cameras implement. */
-export function digestAuthorization(challenge: string, method: string, url: URL, username: string, password: string): string {
-  const c = parseChallenge(challenge);
-  const uri = url.pathname + url.search;
-  const ha1 = md5(`${username}:${c.realm ?? ''}:${password}`);
-  const ha2 = md5(`${method}:${uri}`);
-  const parts: Record<string, string> = { username, realm: c.realm ?? '', nonce: c.nonce ?? '', uri };
-  if (c.qop) {
-    const cnonce = randomBytes(8).toString('hex');
-    const nc = '00000001';
-    parts.response = md5(`${ha1}:${c.nonce}:${nc}:${cnonce}:auth:${ha2}`);
-    Object.assign(parts, { qop: 'auth', nc, cnonce });
-  } else {
-    parts.response = md5(`${ha1}:${c.nonce}:${ha2}`);
-  }
-  if (c.opaque) parts.opaque = c.opaque;
-  const quoted = new Set(['username', 'realm', 'nonce', 'uri', 'response', 'opaque', 'cnonce']);
-  return 'Digest ' + Object.entries(parts).map(([k, v]) => (quoted.has(k) ? `${k}="${v}"` : `${k}=${v}`)).join(', ');
 }
 
 function classifyNetwork(error: unknown, url: URL, deadlineMs: number): ProbeFailure {
@@ -64,7 +36,7 @@ export async function fetchSnapshot(rawUrl: string, options: SnapshotOptions): P
     const challenge = response.headers.get('www-authenticate') ?? '';
     await response.body?.cancel();
     const authorization = /^Digest/i.test(challenge)
-      ? digestAuthorization(challenge, 'GET', url, options.username, options.password)
+      ? digestAuthorization(challenge, { method: 'GET', uri: url.pathname + url.search, username: options.username, password: options.password })
       : 'Basic ' + Buffer.from(`${options.username}:${options.password}`).toString('base64');
     response = await get(authorization);
     if (response.status === 401 || response.status === 403) {

@@ -63,15 +63,10 @@ export class Scheduler {
     this.now = options.now ?? Date.now;
     const now = this.now();
     for (const target of targets) {
-      // Spread the first checks over the intervals so a restart does not probe everything at once.
-      this.cameras.set(target.id, {
-        target,
-        dueImage: now + this.random() * Math.min(options.intervals.imageMs, 30_000),
-        dueStream: now + this.random() * options.intervals.streamMs,
-        dueDevice: now,
-        authFailures: 0,
-        backoffUntil: 0,
-      });
+      // A full check first, spread over the first half minute so a restart does not probe
+      // everything at once; jitter on the following intervals spreads them further.
+      const first = now + this.random() * Math.min(options.intervals.imageMs, 30_000);
+      this.cameras.set(target.id, { target, dueImage: first, dueStream: first, dueDevice: first, authFailures: 0, backoffUntil: 0 });
     }
   }
 
@@ -87,7 +82,7 @@ export class Scheduler {
   /** The check a camera needs now, if any. A stream check also yields a frame, so it covers an image check. */
   private dueKind(state: CameraState, now: number): CheckKind | undefined {
     if (now < state.backoffUntil) return undefined;
-    const deviceDue = !state.device || now >= state.dueDevice;
+    const deviceDue = now >= state.dueDevice;
     if (now >= state.dueStream) return deviceDue ? 'full' : 'stream';
     if (now >= state.dueImage) return 'image';
     if (deviceDue) return 'device';
@@ -143,6 +138,9 @@ export class Scheduler {
     if (result?.device) {
       state.device = result.device;
       state.dueDevice = this.next(now, intervals.deviceMs);
+    } else if (kind === 'device' || kind === 'full' || result?.stages.reach !== undefined) {
+      // No answer: ask again with the next image check rather than every tick.
+      state.dueDevice = this.next(now, intervals.imageMs);
     }
     const failure = result?.failure?.kind;
     if (failure === 'auth_failed') {

@@ -116,4 +116,17 @@ describe('scheduler', () => {
     scheduler.tick(second + 1_801_000);
     expect(probe.calls).toHaveLength(3);
   });
+
+  it('retries an unreachable camera at its image interval, not at every tick', async () => {
+    const probe = controllableProbe(() => ({ status: 'fail', failure: { kind: 'unreachable', stage: 'reach', detail: 'refused' }, device: undefined }));
+    const scheduler = new Scheduler([target('u1')], options(probe.run));
+    scheduler.tick();
+    probe.calls[0]?.finish();
+    await flush();
+    for (clock = 1000; clock < 59_000; clock += 1000) scheduler.tick();
+    expect(probe.calls).toHaveLength(1);
+    clock = 61_000;
+    scheduler.tick();
+    expect(probe.calls.map((c) => c.kind)).toEqual(['full', 'image']);
+  });
 });

@@ -1,0 +1,172 @@
+/**
+ * Per-camera baseline: what "normal" looks like for this camera, kept apart for day and night.
+ * A plain JSON-serialisable object; the caller stores it. All functions are pure.
+ *
+ * Robustness: each metric's normal value is the median of per-day medians (so one bad day, or a
+ * few bad frames, cannot move it), with the MAD as its spread. A camera that was already faulty
+ * when added is caught by the absolute floors in the detectors; an admin can pin the reference
+ * view at once with `setReferenceView`.
+ */
+import type { FrameMetrics, ViewSignature } from './metrics.js';
+
+/** The scalar metrics that are learned. */
+export const LEARNED_KEYS = [
+  'lumaMean',
+  'lumaP50',
+  'lumaP95',
+  'contrast',
+  'crushed',
+  'clipped',
+  'detail',
+  'texture',
+  'noise',
+  'saturation',
+  'castA',
+  'castB',
+  'castSpread',
+  'flatFraction',
+  'viewSimilarity',
+] as const;
+export type LearnedKey = (typeof LEARNED_KEYS)[number];
+export type LearnedMetrics = { [K in LearnedKey]: number | null };
+
+export interface BaselineSample {
+  /** ISO timestamp. */
+  at: string;
+  m: LearnedMetrics;
+}
+
+export interface ModeBaseline {
+  samples: BaselineSample[];
+  /** One view signature per day (the first usable frame of the day), newest last. */
+  views: Array<{ day: string; signature: ViewSignature }>;
+  /** Reference view pinned by an admin; wins over the learned one. */
+  pinned?: { at: string; signature: ViewSignature };
+}
+
+export interface Baseline {
+  version: 1;
+  day: ModeBaseline;
+  night: ModeBaseline;
+}
+
+export interface BaselineStats {
+  /** Robust normal value per metric (median of per-day medians). */
+  median: LearnedMetrics;
+  /** Median absolute deviation per metric (over all kept samples). */
+  mad: LearnedMetrics;
+  samples: number;
+  days: number;
+}
+
+/** Samples needed before a mode's baseline is used. */
+export const BASELINE_MIN_SAMPLES = 3;
+/** Distinct days of views needed before a learned reference view exists. */
+export const REFERENCE_MIN_DAYS = 3;
+const MAX_DAYS = 14;
+const MAX_PER_DAY = 12;
+
+export function emptyBaseline(): Baseline {
+  return { version: 1, day: { samples: [], views: [] }, night: { samples: [], views: [] } };
+}
+
+function dayKey(at: string): string {
+  return at.slice(0, 10);
+}
+
+function round(v: number | null, digits = 4): number | null {
+  if (v === null || !Number.isFinite(v)) return null;
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * Learn from one frame's metrics. `night` selects the mode (default: decided from the picture).
+ * Frames that look frozen are not learned from. Returns a new baseline.
+ */
+export function updateBaseline(baseline: Baseline | undefined, metrics: FrameMetrics, at: Date | string, opts: { night?: boolean } = {}): Baseline {
+  const b: Baseline = baseline ? structuredClone(baseline) : emptyBaseline();
+  const iso = typeof at === 'string' ? at : at.toISOString();
+  const night = opts.night ?? (metrics.saturation < 2.5 || metrics.lumaP50 < 45);
+  const mode = night ? b.night : b.day;
+  if (metrics.change !== null && metrics.change < 0.05) return b; // a frozen stream teaches nothing
+  const day = dayKey(iso);
+  const today = mode.samples.filter((s) => dayKey(s.at) === day).length;
+  if (today < MAX_PER_DAY) {
+    const m = {} as LearnedMetrics;
+    for (const k of LEARNED_KEYS) m[k] = round(metrics[k] as number | null);
+    mode.samples.push({ at: iso, m });
+  }
+  const days = [...new Set(mode.samples.map((s) => dayKey(s.at)))].sort();
+  if (days.length > MAX_DAYS) {
+    const keep = new Set(days.slice(-MAX_DAYS));
+    mode.samples = mode.samples.filter((s) => keep.has(dayKey(s.at)));
+  }
+  // One view per day, from a frame with enough structure to describe the view.
+  if (!mode.views.some((v) => v.day === day) && metrics.texture >= 1.5 && metrics.flatFraction < 0.8) {
+    mode.views.push({ day, signature: metrics.signature });
+    mode.views.sort((x, y) => (x.day < y.day ? -1 : 1));
+    if (mode.views.length > 7) mode.views = mode.views.slice(-7);
+  }
+  return b;
+}
+
+/** Pin the reference view now (an admin checked the picture is right). */
+export function setReferenceView(baseline: Baseline | undefined, signature: ViewSignature, at: Date | string, opts: { night?: boolean } = {}): Baseline {
+  const b: Baseline = baseline ? structuredClone(baseline) : emptyBaseline();
+  const mode = opts.night ? b.night : b.day;
+  mode.pinned = { at: typeof at === 'string' ? at : at.toISOString(), signature: [...signature] };
+  return b;
+}
+
+/** Element-wise median of the daily views (robust to a day or two of wrong views). */
+function learnedView(mode: ModeBaseline): ViewSignature | undefined {
+  if (mode.views.length < REFERENCE_MIN_DAYS) return undefined;
+  const len = mode.views[0]!.signature.length;
+  const out: number[] = new Array(len);
+  for (let i = 0; i < len; i++) out[i] = median(mode.views.map((v) => v.signature[i] ?? 0))!;
+  return out;
+}
+
+/**
+ * The reference view to compare a frame with: the pinned or learned view of the same mode, or
+ * else of the other mode (the signature is built to survive day/night changes).
+ */
+export function referenceFor(baseline: Baseline | undefined, night: boolean): ViewSignature | undefined {
+  if (!baseline) return undefined;
+  const [own, other] = night ? [baseline.night, baseline.day] : [baseline.day, baseline.night];
+  return own.pinned?.signature ?? learnedView(own) ?? other.pinned?.signature ?? learnedView(other);
+}
+
+/** Robust statistics of one mode, or undefined while too few samples exist. */
+export function baselineStats(baseline: Baseline | undefined, night: boolean): BaselineStats | undefined {
+  if (!baseline) return undefined;
+  const mode = night ? baseline.night : baseline.day;
+  if (mode.samples.length < BASELINE_MIN_SAMPLES) return undefined;
+  const byDay = new Map<string, BaselineSample[]>();
+  for (const s of mode.samples) {
+    const k = dayKey(s.at);
+    byDay.set(k, [...(byDay.get(k) ?? []), s]);
+  }
+  const med = {} as LearnedMetrics;
+  const mad = {} as LearnedMetrics;
+  for (const k of LEARNED_KEYS) {
+    const daily: number[] = [];
+    for (const list of byDay.values()) {
+      const v = median(list.map((s) => s.m[k]).filter((x): x is number => x !== null));
+      if (v !== null) daily.push(v);
+    }
+    const m = median(daily);
+    med[k] = m;
+    const all = mode.samples.map((s) => s.m[k]).filter((x): x is number => x !== null);
+    mad[k] = m === null ? null : median(all.map((x) => Math.abs(x - m)));
+  }
+  return { median: med, mad, samples: mode.samples.length, days: byDay.size };
+}

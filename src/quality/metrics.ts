@@ -1,0 +1,468 @@
+/**
+ * Image-quality metrics, computed in plain TypeScript from one decoded frame (see
+ * `decodeForAnalysis`), the camera's previous frame and its reference view.
+ *
+ * Everything is measured at a fixed analysis width so that numbers from one camera are
+ * comparable over time. Three resolutions are used, all derived from the single decode:
+ *   - full analysis resolution (ANALYSIS_WIDTH, 640 px): sharpness, noise, frame change;
+ *   - a 4x4 box-averaged thumbnail (160 px): colour, flat cells (occlusion), view signature.
+ */
+
+export const ANALYSIS_WIDTH = 640;
+/** Thumbnail factor for the coarse analyses. */
+const COARSE = 4;
+/** Grid of the view signature (cells across, cells down) — fixed so signatures are comparable. */
+export const SIGNATURE_GRID = { cols: 12, rows: 8, bins: 8 } as const;
+/** Grid used for flat (covered) cells, measured on the thumbnail. */
+const FLAT_GRID = { cols: 16, rows: 10 } as const;
+/** Grid for noise and frame-change cells at full analysis resolution. */
+const CELL_GRID = { cols: 16, rows: 10 } as const;
+
+export interface Frame {
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  /** Raw 8-bit pixels, row-major, interleaved channels. */
+  data: Buffer;
+}
+
+/** A compact, lighting-robust description of what the camera sees (JSON-safe). */
+export type ViewSignature = number[];
+
+export interface FrameMetrics {
+  width: number;
+  height: number;
+  /** Mean luma 0..255 (Rec.601). */
+  lumaMean: number;
+  lumaP5: number;
+  lumaP50: number;
+  lumaP95: number;
+  /** RMS contrast: standard deviation of luma. */
+  contrast: number;
+  /** Fraction of pixels with luma <= 12 (crushed blacks). */
+  crushed: number;
+  /** Fraction of pixels with luma >= 250 (clipped whites). */
+  clipped: number;
+  /** Tenengrad: mean squared Sobel gradient of luma at analysis width (grows with contrast). */
+  tenengrad: number;
+  /**
+   * Contrast-independent sharpness: fine-scale gradient energy divided by the gradient energy
+   * of the 4x thumbnail. Blur lowers it; darkening or fog barely changes it.
+   */
+  detail: number;
+  /** RMS gradient of the thumbnail, in grey levels per thumbnail pixel: how much structure is visible. */
+  texture: number;
+  /** Estimated noise standard deviation in grey levels (Immerkær, flattest cells), null when not measurable. */
+  noise: number | null;
+  /** Mean Lab chroma C* (0 = greyscale, e.g. an IR night picture). */
+  saturation: number;
+  /** Mean Lab a* and b* of the picture. */
+  castA: number;
+  castB: number;
+  /** Length of the mean (a*, b*) vector. */
+  castChroma: number;
+  /** Cast factor K = D / M (mean chroma offset over chroma spread); > 1 suggests a cast. */
+  castFactor: number;
+  /** Mean distance of pixel (a*, b*) from the mean: how colourful the scene is around its cast. */
+  castSpread: number;
+  /** True when the picture carries no colour (IR night mode or a monochrome camera). */
+  greyscale: boolean;
+  /** Fraction of thumbnail cells with (almost) no structure — occlusion grows it. */
+  flatFraction: number;
+  /** Median per-cell mean absolute luma difference to the previous frame; null when not comparable. */
+  change: number | null;
+  /** Fraction of (non-black) cells that could be compared with the previous frame. */
+  changeCoverage: number | null;
+  /** Cosine similarity 0..1 of the view signature to the reference; null without a reference. */
+  viewSimilarity: number | null;
+  /** This frame's view signature (can become the camera's reference view). */
+  signature: ViewSignature;
+}
+
+/** Rec.601 luma of a frame as one byte per pixel. */
+export function lumaOf(frame: Frame): Uint8Array {
+  const { width, height, channels, data } = frame;
+  const n = width * height;
+  if (channels === 1) return new Uint8Array(data.buffer, data.byteOffset, n);
+  const y = new Uint8Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    y[i] = (77 * data[j]! + 150 * data[j + 1]! + 29 * data[j + 2]! + 128) >> 8;
+  }
+  return y;
+}
+
+/** Box-average downsample of one plane by an integer factor (drops the ragged edge). */
+function downsample(plane: Uint8Array | Float32Array, width: number, height: number, f: number) {
+  const w = Math.floor(width / f);
+  const h = Math.floor(height / f);
+  const out = new Float32Array(w * h);
+  const inv = 1 / (f * f);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let dy = 0; dy < f; dy++) {
+        const row = (y * f + dy) * width + x * f;
+        for (let dx = 0; dx < f; dx++) s += plane[row + dx]!;
+      }
+      out[y * w + x] = s * inv;
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+/** Mean squared Sobel gradient (normalised by the Sobel gain of 4 per axis). */
+function sobelEnergy(p: Uint8Array | Float32Array, w: number, h: number): number {
+  let sum = 0;
+  for (let y = 1; y < h - 1; y++) {
+    const r0 = (y - 1) * w;
+    const r1 = y * w;
+    const r2 = (y + 1) * w;
+    for (let x = 1; x < w - 1; x++) {
+      const gx = p[r0 + x + 1]! + 2 * p[r1 + x + 1]! + p[r2 + x + 1]! - p[r0 + x - 1]! - 2 * p[r1 + x - 1]! - p[r2 + x - 1]!;
+      const gy = p[r2 + x - 1]! + 2 * p[r2 + x]! + p[r2 + x + 1]! - p[r0 + x - 1]! - 2 * p[r0 + x]! - p[r0 + x + 1]!;
+      sum += gx * gx + gy * gy;
+    }
+  }
+  const count = Math.max(1, (w - 2) * (h - 2));
+  return sum / count / 16;
+}
+
+function percentile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))));
+  return sorted[idx]!;
+}
+
+/** Immerkær noise estimate per cell; returns the low quantile of cell sigmas (flat cells). */
+function estimateNoise(y: Uint8Array, w: number, h: number): number | null {
+  const cw = Math.floor(w / CELL_GRID.cols);
+  const ch = Math.floor(h / CELL_GRID.rows);
+  if (cw < 4 || ch < 4) return null;
+  const sigmas: number[] = [];
+  const k = Math.sqrt(Math.PI / 2) / 6;
+  for (let cy = 0; cy < CELL_GRID.rows; cy++) {
+    for (let cx = 0; cx < CELL_GRID.cols; cx++) {
+      const x0 = Math.max(1, cx * cw);
+      const y0 = Math.max(1, cy * ch);
+      const x1 = Math.min(w - 1, (cx + 1) * cw);
+      const y1 = Math.min(h - 1, (cy + 1) * ch);
+      let acc = 0;
+      let mean = 0;
+      let n = 0;
+      for (let yy = y0; yy < y1; yy++) {
+        const r0 = (yy - 1) * w;
+        const r1 = yy * w;
+        const r2 = (yy + 1) * w;
+        for (let xx = x0; xx < x1; xx++) {
+          const v =
+            y[r0 + xx - 1]! - 2 * y[r0 + xx]! + y[r0 + xx + 1]! -
+            2 * y[r1 + xx - 1]! + 4 * y[r1 + xx]! - 2 * y[r1 + xx + 1]! +
+            y[r2 + xx - 1]! - 2 * y[r2 + xx]! + y[r2 + xx + 1]!;
+          acc += v < 0 ? -v : v;
+          mean += y[r1 + xx]!;
+          n++;
+        }
+      }
+      if (n === 0) continue;
+      mean /= n;
+      // Crushed or clipped cells hide noise: skip them.
+      if (mean < 16 || mean > 240) continue;
+      sigmas.push((k * acc) / n);
+    }
+  }
+  if (sigmas.length < 8) return null;
+  sigmas.sort((a, b) => a - b);
+  return percentile(sigmas, 0.2);
+}
+
+// sRGB -> linear lookup, and Lab helper.
+const SRGB_TO_LINEAR = new Float64Array(256);
+for (let i = 0; i < 256; i++) {
+  const c = i / 255;
+  SRGB_TO_LINEAR[i] = c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+}
+function labF(t: number): number {
+  return t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116;
+}
+
+interface ColourStats {
+  saturation: number;
+  castA: number;
+  castB: number;
+  castChroma: number;
+  castFactor: number;
+  castSpread: number;
+}
+
+/** Lab colour statistics on the thumbnail (computed from 4x4-averaged RGB). */
+function colourStats(frame: Frame): ColourStats {
+  if (frame.channels === 1) return { saturation: 0, castA: 0, castB: 0, castChroma: 0, castFactor: 0, castSpread: 0 };
+  const { width, height, data } = frame;
+  const w = Math.floor(width / COARSE);
+  const h = Math.floor(height / COARSE);
+  const n = w * h;
+  const as = new Float32Array(n);
+  const bs = new Float32Array(n);
+  let sumC = 0;
+  const inv = 1 / (COARSE * COARSE);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let dy = 0; dy < COARSE; dy++) {
+        let j = ((y * COARSE + dy) * width + x * COARSE) * 3;
+        for (let dx = 0; dx < COARSE; dx++, j += 3) {
+          r += data[j]!;
+          g += data[j + 1]!;
+          b += data[j + 2]!;
+        }
+      }
+      const R = SRGB_TO_LINEAR[Math.round(r * inv)]!;
+      const G = SRGB_TO_LINEAR[Math.round(g * inv)]!;
+      const B = SRGB_TO_LINEAR[Math.round(b * inv)]!;
+      const X = (0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047;
+      const Y = 0.2126 * R + 0.7152 * G + 0.0722 * B;
+      const Z = (0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883;
+      const fx = labF(X);
+      const fy = labF(Y);
+      const fz = labF(Z);
+      const A = 500 * (fx - fy);
+      const Bb = 200 * (fy - fz);
+      const i = y * w + x;
+      as[i] = A;
+      bs[i] = Bb;
+      sumC += Math.sqrt(A * A + Bb * Bb);
+    }
+  }
+  // Median, not mean: a cast moves every pixel, a red bus or a crowd moves only some.
+  const castA = percentile(Float32Array.from(as).sort(), 0.5);
+  const castB = percentile(Float32Array.from(bs).sort(), 0.5);
+  const dist = new Float32Array(n);
+  for (let i = 0; i < n; i++) dist[i] = Math.hypot(as[i]! - castA, bs[i]! - castB);
+  const spread = percentile(dist.sort(), 0.5);
+  const castChroma = Math.sqrt(castA * castA + castB * castB);
+  return { saturation: sumC / n, castA, castB, castChroma, castFactor: castChroma / Math.max(spread, 1), castSpread: spread };
+}
+
+/** Fraction of thumbnail cells whose luma barely varies (an occluder, a lens cap, paint). */
+function flatFraction(t: Float32Array, w: number, h: number, contrast: number): number {
+  const cw = Math.floor(w / FLAT_GRID.cols);
+  const ch = Math.floor(h / FLAT_GRID.rows);
+  if (cw < 2 || ch < 2) return 0;
+  let flat = 0;
+  for (let cy = 0; cy < FLAT_GRID.rows; cy++) {
+    for (let cx = 0; cx < FLAT_GRID.cols; cx++) {
+      let s = 0;
+      let s2 = 0;
+      let n = 0;
+      for (let y = cy * ch; y < (cy + 1) * ch; y++) {
+        for (let x = cx * cw; x < (cx + 1) * cw; x++) {
+          const v = t[y * w + x]!;
+          s += v;
+          s2 += v * v;
+          n++;
+        }
+      }
+      const mean = s / n;
+      const sd = Math.sqrt(Math.max(0, s2 / n - mean * mean));
+      // Relative to the picture's own contrast, so darkening or haze (which scale every cell
+      // alike) do not make cells "flat"; an occluder does.
+      if (sd < Math.max(0.6, 0.05 * contrast)) flat++;
+    }
+  }
+  return flat / (FLAT_GRID.cols * FLAT_GRID.rows);
+}
+
+/**
+ * View signature: per-cell histograms of gradient orientation (unsigned, 8 bins) on the
+ * thumbnail, each cell L2-normalised. Orientation survives day/night lighting changes far better
+ * than intensities do; per-cell normalisation removes local contrast.
+ */
+function viewSignature(t: Float32Array, w: number, h: number): ViewSignature {
+  const { cols, rows, bins } = SIGNATURE_GRID;
+  const hist = new Float64Array(cols * rows * bins);
+  for (let y = 1; y < h - 1; y++) {
+    const cy = Math.min(rows - 1, Math.floor((y * rows) / h));
+    for (let x = 1; x < w - 1; x++) {
+      const gx = t[y * w + x + 1]! - t[y * w + x - 1]!;
+      const gy = t[(y + 1) * w + x]! - t[(y - 1) * w + x]!;
+      const mag = Math.sqrt(gx * gx + gy * gy);
+      if (mag < 1) continue;
+      let ang = Math.atan2(gy, gx);
+      if (ang < 0) ang += Math.PI;
+      const pos = (ang / Math.PI) * bins - 0.5;
+      const b0 = Math.floor(pos);
+      const frac = pos - b0;
+      const cx = Math.min(cols - 1, Math.floor((x * cols) / w));
+      const base = (cy * cols + cx) * bins;
+      // Soft-bin between the two nearest orientations; sqrt damps dominant edges (lights at night).
+      const v = Math.sqrt(mag);
+      hist[base + ((b0 + bins) % bins)]! += v * (1 - frac);
+      hist[base + ((b0 + 1) % bins)]! += v * frac;
+    }
+  }
+  const out: number[] = new Array(hist.length);
+  for (let c = 0; c < cols * rows; c++) {
+    let norm = 0;
+    for (let b = 0; b < bins; b++) norm += hist[c * bins + b]! ** 2;
+    norm = Math.sqrt(norm);
+    // A cell with almost no gradient stays near zero instead of amplifying noise.
+    const scale = 1 / Math.max(norm, 8);
+    for (let b = 0; b < bins; b++) out[c * bins + b] = Math.round(hist[c * bins + b]! * scale * 1000) / 1000;
+  }
+  return out;
+}
+
+/**
+ * Similarity of two view signatures: the median over cells (textured in both) of the per-cell
+ * cosine. A moved camera changes almost every cell; people or vehicles passing change only some,
+ * which the median ignores. 1 = identical view.
+ */
+export function signatureSimilarity(a: ViewSignature, b: ViewSignature): number | null {
+  const bins = SIGNATURE_GRID.bins;
+  if (a.length !== b.length || a.length === 0 || a.length % bins) return null;
+  const cells: number[] = [];
+  for (let c = 0; c < a.length; c += bins) {
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    for (let i = c; i < c + bins; i++) {
+      dot += a[i]! * b[i]!;
+      na += a[i]! * a[i]!;
+      nb += b[i]! * b[i]!;
+    }
+    // Skip cells without structure in either view (sky, a wall, darkness).
+    if (na < 0.09 || nb < 0.09) continue;
+    cells.push(dot / Math.sqrt(na * nb));
+  }
+  if (cells.length < 6) return null;
+  cells.sort((x, y) => x - y);
+  return percentile(cells, 0.5);
+}
+
+/** Median per-cell mean absolute difference between two lumas, ignoring cells black in both. */
+function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): { change: number | null; coverage: number } {
+  const cw = Math.floor(w / CELL_GRID.cols);
+  const ch = Math.floor(h / CELL_GRID.rows);
+  const diffs: number[] = [];
+  for (let cy = 0; cy < CELL_GRID.rows; cy++) {
+    for (let cx = 0; cx < CELL_GRID.cols; cx++) {
+      let d = 0;
+      let ma = 0;
+      let mb = 0;
+      let n = 0;
+      for (let y = cy * ch; y < (cy + 1) * ch; y++) {
+        for (let x = cx * cw, i = y * w + x; x < (cx + 1) * cw; x++, i++) {
+          const va = a[i]!;
+          const vb = b[i]!;
+          d += va > vb ? va - vb : vb - va;
+          ma += va;
+          mb += vb;
+          n++;
+        }
+      }
+      // Black cells (crushed in both frames) cannot show whether the stream is live.
+      if (ma / n < 10 && mb / n < 10) continue;
+      diffs.push(d / n);
+    }
+  }
+  const total = CELL_GRID.cols * CELL_GRID.rows;
+  const coverage = diffs.length / total;
+  if (diffs.length < total * 0.2) return { change: null, coverage };
+  diffs.sort((x, y) => x - y);
+  return { change: percentile(diffs, 0.5), coverage };
+}
+
+/**
+ * All metrics of one frame. `previous` is the camera's previous frame (same analysis size),
+ * `reference` its reference view — either a frame or a stored `ViewSignature`.
+ */
+export function measure(frame: Frame, previous?: Frame, reference?: Frame | ViewSignature): FrameMetrics {
+  const { width: w, height: h } = frame;
+  const y = lumaOf(frame);
+  const n = w * h;
+
+  const hist = new Uint32Array(256);
+  let sum = 0;
+  let sum2 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    hist[v]!++;
+    sum += v;
+    sum2 += v * v;
+  }
+  const mean = sum / n;
+  const contrast = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
+  const pct = (q: number) => {
+    const target = q * n;
+    let acc = 0;
+    for (let v = 0; v < 256; v++) {
+      acc += hist[v]!;
+      if (acc >= target) return v;
+    }
+    return 255;
+  };
+  let crushed = 0;
+  for (let v = 0; v <= 12; v++) crushed += hist[v]!;
+  let clipped = 0;
+  for (let v = 250; v < 256; v++) clipped += hist[v]!;
+
+  const thumb = downsample(y, w, h, COARSE);
+  const fine = sobelEnergy(y, w, h);
+  const coarse = sobelEnergy(thumb.data, thumb.width, thumb.height);
+  const colour = colourStats(frame);
+  const signature = viewSignature(thumb.data, thumb.width, thumb.height);
+
+  let change: number | null = null;
+  let changeCoverage: number | null = null;
+  if (previous && previous.width === w && previous.height === h) {
+    const r = frameChange(y, lumaOf(previous), w, h);
+    change = r.change;
+    changeCoverage = r.coverage;
+  }
+
+  let viewSimilarity: number | null = null;
+  if (reference) {
+    const refSig = Array.isArray(reference) ? reference : referenceSignature(reference);
+    viewSimilarity = signatureSimilarity(signature, refSig);
+  }
+
+  return {
+    width: w,
+    height: h,
+    lumaMean: mean,
+    lumaP5: pct(0.05),
+    lumaP50: pct(0.5),
+    lumaP95: pct(0.95),
+    contrast,
+    crushed: crushed / n,
+    clipped: clipped / n,
+    tenengrad: fine,
+    detail: fine / Math.max(coarse, 1e-3),
+    texture: Math.sqrt(coarse),
+    noise: estimateNoise(y, w, h),
+    saturation: colour.saturation,
+    castA: colour.castA,
+    castB: colour.castB,
+    castChroma: colour.castChroma,
+    castFactor: colour.castFactor,
+    castSpread: colour.castSpread,
+    greyscale: colour.saturation < GREYSCALE_SATURATION,
+    flatFraction: flatFraction(thumb.data, thumb.width, thumb.height, contrast),
+    change,
+    changeCoverage,
+    viewSimilarity,
+    signature,
+  };
+}
+
+/** Mean Lab chroma below which a frame counts as greyscale (IR night mode). */
+export const GREYSCALE_SATURATION = 2.5;
+
+/** The view signature of a frame (what `measure(...).signature` returns). */
+export function referenceSignature(frame: Frame): ViewSignature {
+  const y = lumaOf(frame);
+  const t = downsample(y, frame.width, frame.height, COARSE);
+  return viewSignature(t.data, t.width, t.height);
+}

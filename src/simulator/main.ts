@@ -1,0 +1,93 @@
+/**
+ * Command-line entry for the camera simulator: starts a fleet, prints one line per camera, switches
+ * faults on request and stops cleanly on SIGINT/SIGTERM. `camwatch demo` wires it up; it can also
+ * run on its own once compiled: `node dist/src/simulator/main.js --count 20 --password demo`.
+ *
+ * Flags: --count N (default 10), --host H, --base-port P, --username U, --password PW (default from
+ * CAMWATCH_SIM_PASSWORD, else 'demo'), --media-dir DIR, --id-prefix P,
+ * --fault ID=KIND (repeatable, applied after start).
+ */
+import { fileURLToPath } from 'node:url';
+import { SIMULATED_FAULTS, startFleet, type CameraFleet, type FleetOptions, type SimulatedFault } from './index.js';
+
+export interface SimulatorCliOptions extends FleetOptions {
+  faults: Array<{ id: string; fault: SimulatedFault }>;
+}
+
+export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SimulatorCliOptions {
+  const options: SimulatorCliOptions = { count: 10, password: env.CAMWATCH_SIM_PASSWORD ?? 'demo', faults: [] };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[i + 1];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      i += 1;
+      return v;
+    };
+    const integer = (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`${flag}: not a non-negative integer: ${v}`);
+      return n;
+    };
+    switch (flag) {
+      case '--count':
+        options.count = integer(value());
+        break;
+      case '--host':
+        options.host = value();
+        break;
+      case '--base-port':
+        options.basePort = integer(value());
+        break;
+      case '--username':
+        options.username = value();
+        break;
+      case '--password':
+        options.password = value();
+        break;
+      case '--media-dir':
+        options.mediaDir = value();
+        break;
+      case '--id-prefix':
+        options.idPrefix = value();
+        break;
+      case '--fault': {
+        const [id, kind] = value().split('=');
+        if (!id || !kind || !SIMULATED_FAULTS.includes(kind as SimulatedFault)) {
+          throw new Error(`--fault wants ID=KIND with KIND one of ${SIMULATED_FAULTS.join(', ')}`);
+        }
+        options.faults.push({ id, fault: kind as SimulatedFault });
+        break;
+      }
+      default:
+        throw new Error(`unknown flag: ${flag}`);
+    }
+  }
+  return options;
+}
+
+/** Starts the fleet described by `argv`, applies the requested faults, logs the cameras. */
+export async function runSimulator(argv: readonly string[], log: (line: string) => void = console.log): Promise<CameraFleet> {
+  const { faults, ...fleetOptions } = parseSimulatorArgs(argv);
+  const fleet = await startFleet(fleetOptions);
+  for (const { id, fault } of faults) await fleet.camera(id).setFault(fault);
+  log(`camwatch simulator: ${fleet.cameras.length} cameras, media ${fleet.media.dir}${fleet.media.generatedMs ? ` (made in ${Math.round(fleet.media.generatedMs)} ms)` : ''}`);
+  for (const c of fleet.cameras) log(`${c.id}\t${c.fault}\t${c.onvifUrl}\t${c.rtspUrl}\t${c.snapshotUrl}`);
+  return fleet;
+}
+
+async function main(): Promise<void> {
+  const fleet = await runSimulator(process.argv.slice(2));
+  const shutdown = () => {
+    void fleet.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
