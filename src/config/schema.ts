@@ -185,6 +185,122 @@ const retention = z
   })
   .strict();
 
+// --- alerts (issue 6): channels, escalation, outbox -------------------------------------------
+export const ALERT_CHANNELS = ['zalo', 'sms', 'email', 'webhook', 'telegram'] as const;
+const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
+const templateValue: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.array(templateValue), z.record(z.string(), templateValue)]));
+
+const zaloChannel = z
+  .object({
+    /** ZNS ("ZBS Template Message") API; messages go to {base_url}/message/template */
+    base_url: httpUrl.default('https://business.openapi.zalo.me'),
+    /** OA token endpoint; the refresh token changes at every refresh and is kept in the DB */
+    oauth_url: httpUrl.default('https://oauth.zaloapp.com/v4/oa/access_token'),
+    app_id: z.string().min(1),
+    secret_key_env: envName,
+    /** the first refresh token only; afterwards the rotated one stored in the DB is used */
+    refresh_token_env: envName,
+    /** one approved template per alert kind; kinds without a template are not sent by Zalo */
+    templates: z
+      .object({ opened: z.string().optional(), reminder: z.string().optional(), escalation: z.string().optional(), recovery: z.string().optional(), digest: z.string().optional() })
+      .strict(),
+    /** our field name → the template's parameter name, when the approved template names differ */
+    param_names: z.record(z.string(), z.string()).default({}),
+    max_param_length: z.number().int().min(10).max(500).default(100),
+    development: z.boolean().default(false),
+  })
+  .strict();
+
+const smsChannel = z
+  .object({
+    /** shipped gateway settings; every field below overrides the preset's */
+    preset: z.enum(['esms', 'speedsms', 'custom']).default('custom'),
+    url: httpUrl.optional(),
+    method: z.enum(['GET', 'POST']).optional(),
+    format: z.enum(['json', 'form', 'xml', 'query']).optional(),
+    /** body template: a mapping for json/form/query, a string for xml; placeholders {phone} {text} {request_id} {unicode} and any var/secret */
+    body: templateValue.optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    auth: z
+      .object({
+        type: z.enum(['none', 'basic', 'bearer', 'header', 'in_body']),
+        user: z.string().optional(),
+        user_env: envName.optional(),
+        password: z.string().optional(),
+        password_env: envName.optional(),
+        token_env: envName.optional(),
+        header: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    /** placeholder name → environment variable holding the secret, e.g. { api_key: ESMS_API_KEY } */
+    secrets: z.record(z.string(), envName).optional(),
+    /** other placeholders, e.g. { brandname: CAMWATCH } */
+    vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    phone_format: z.enum(['0', '84']).optional(),
+    unicode: z.boolean().optional(),
+    max_parts: z.number().int().min(1).max(10).optional(),
+    success: z
+      .object({ status: z.array(z.number().int()).optional(), field: z.string().optional(), values: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const emailChannel = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(587),
+    secure: z.boolean().default(false),
+    /** refuse to send without TLS (STARTTLS); turn off only for a local relay */
+    require_tls: z.boolean().default(true),
+    user: z.string().optional(),
+    password_env: envName.optional(),
+    from: z.string().min(3),
+  })
+  .strict();
+
+const webhookChannel = z
+  .object({ url: httpUrl, secret_env: envName.optional(), headers: z.record(z.string(), z.string()).default({}) })
+  .strict();
+
+const telegramChannel = z
+  .object({
+    base_url: httpUrl.default('https://api.telegram.org'),
+    token_env: envName,
+    /** chats (groups) that receive every alert; Telegram is blocked by Vietnamese carriers since 2025 */
+    chat_ids: z.array(z.union([z.string(), z.number()])).min(1),
+  })
+  .strict();
+
+const alerts = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** base of acknowledge links: {public_url}/incidents/{id}/ack */
+    public_url: httpUrl.optional(),
+    /** unacknowledged this long → the unit above and the People's Committee are told */
+    escalate_after_minutes: z.number().positive().default(60),
+    /** reminders to the first recipients while unacknowledged; 0 turns them off */
+    reminder_minutes: z.number().min(0).default(120),
+    /** local hour (timezone) of the daily digest; omit for none */
+    digest_hour: z.number().int().min(0).max(23).optional(),
+    digest_channels: z.array(z.enum(ALERT_CHANNELS)).default(['email', 'telegram', 'webhook']),
+    /** told of server-wide incidents (camwatch's own network) instead of the police chiefs */
+    administrators: z.array(contact).default([]),
+    max_attempts: z.number().int().min(1).default(20),
+    retry_first_s: seconds.default(30),
+    retry_max_s: seconds.default(1800),
+    /** a row left "sending" by a crash is retried (same request id) after this long */
+    sending_timeout_s: seconds.default(120),
+    send_deadline_s: seconds.default(20),
+    poll_interval_s: seconds.default(5),
+    channels: z
+      .object({ zalo: zaloChannel.optional(), sms: smsChannel.optional(), email: emailChannel.optional(), webhook: webhookChannel.optional(), telegram: telegramChannel.optional() })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     version: z.literal(1),
@@ -206,6 +322,7 @@ export const configSchema = z
     units: z.array(unit).min(1, 'at least one administrative unit is needed'),
     contractors: z.array(contractor).default([]),
     cameras: z.array(camera).default([]),
+    alerts: alerts.optional(),
   })
   .strict();
 
@@ -215,3 +332,9 @@ export type ContractorConfig = RawConfig['contractors'][number];
 export type ProbeConfig = RawConfig['probe'];
 export type HealthConfig = RawConfig['health'];
 export type RetentionConfig = RawConfig['retention'];
+export type AlertsConfig = z.infer<typeof alerts>;
+export type SmsChannelConfig = z.infer<typeof smsChannel>;
+export type ZaloChannelConfig = z.infer<typeof zaloChannel>;
+export type EmailChannelConfig = z.infer<typeof emailChannel>;
+export type WebhookChannelConfig = z.infer<typeof webhookChannel>;
+export type TelegramChannelConfig = z.infer<typeof telegramChannel>;

@@ -98,12 +98,12 @@ export interface RunResult {
   failure?: RunFailure;
   exitCode: number | null;
   stdout: Buffer;
-  /** Last few KB of stderr with URL credentials removed. */
+  /** Last 16 KB of stderr with URL credentials removed. */
   stderr: string;
   durationMs: number;
 }
 
-const STDERR_TAIL_BYTES = 4096;
+const STDERR_TAIL_BYTES = 16_384;
 const running = new Set<ChildProcess>();
 
 /** Processes still alive; a test asserts this returns to zero, the daemon kills them at shutdown. */

@@ -38,7 +38,8 @@ export function frameGrabArgs(url: string, evidenceWidth: number): string[] {
   return [
     '-hide_banner',
     '-nostdin',
-    '-loglevel', 'info',
+    // verbose prints the SDP as soon as DESCRIBE succeeds: how we tell no_frame from timeout.
+    '-loglevel', 'verbose',
     '-rtsp_transport', 'tcp',
     '-probesize', '65536',
     '-analyzeduration', '0',
@@ -69,13 +70,15 @@ function classifyFailure(stderr: string, reason: string | undefined, deadlineMs:
   if (/401 Unauthorized|authorization failed/i.test(stderr)) return new ProbeFailure('auth_failed', 'rtsp', 'the camera refused the user/password for the stream');
   if (/404 Not Found|454 Session Not Found|method DESCRIBE failed/i.test(stderr)) return new ProbeFailure('no_stream', 'rtsp', `the stream path does not exist: ${last}`);
   if (/Connection refused|No route to host|Network is unreachable|Connection reset/i.test(stderr)) return new ProbeFailure('unreachable', 'rtsp', last);
-  const opened = /Input #0/.test(stderr);
+  const opened = /SDP:|Input #0/.test(stderr);
+  const undecodable = /Invalid data found|decode_slice|error while decoding|non-existing PPS|no frame!|Invalid NAL unit/i.test(stderr);
+  if (reason === 'deadline' && opened && undecodable) return new ProbeFailure('decode_error', 'rtsp', `data arrives but cannot be decoded: ${last}`);
   if (reason === 'deadline') {
     return opened
       ? new ProbeFailure('no_frame', 'rtsp', `stream opened but no decodable frame within ${deadlineMs} ms`)
       : new ProbeFailure('timeout', 'rtsp', `the stream did not open within ${deadlineMs} ms`);
   }
-  if (/Invalid data found|decode_slice|error while decoding|non-existing PPS|no frame!/i.test(stderr)) return new ProbeFailure('decode_error', 'rtsp', last);
+  if (undecodable) return new ProbeFailure('decode_error', 'rtsp', last);
   if (opened) return new ProbeFailure('no_frame', 'rtsp', `stream opened but ended without a frame: ${last}`);
   return new ProbeFailure('no_stream', 'rtsp', last || `ffmpeg failed (${reason ?? 'unknown'})`);
 }

@@ -41,6 +41,8 @@ export interface SimulatedCamera {
   readonly fault: SimulatedFault;
   setFault(fault: SimulatedFault): Promise<void>;
   setClockOffset(seconds: number): void;
+  /** refused logins so far (ONVIF, RTSP and snapshot together) */
+  readonly failedLogins: number;
 }
 
 export interface CameraSettings {
@@ -152,6 +154,10 @@ export class CameraImpl implements SimulatedCamera {
     });
     this.http = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => this.onvif.handle(req, res));
     this.http.on('clientError', (_error, socket) => socket.destroy());
+  }
+
+  get failedLogins(): number {
+    return this.onvif.auth.failures + this.rtsp.auth.failures;
   }
 
   get httpPort(): number {

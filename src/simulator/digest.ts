@@ -26,6 +26,8 @@ export interface Credentials {
  */
 export class DigestAuthority {
   private readonly secret = randomBytes(16);
+  /** Logins that carried credentials and were refused: what a camera's lockout counts. */
+  failures = 0;
 
   constructor(readonly realm: string, private readonly qop: boolean) {}
 
@@ -60,6 +62,12 @@ export class DigestAuthority {
    */
   verify(authorization: string | undefined, method: string, expected: Credentials, allowBasic: boolean): boolean {
     if (!authorization) return false;
+    const ok = this.check(authorization, method, expected, allowBasic);
+    if (!ok) this.failures++;
+    return ok;
+  }
+
+  private check(authorization: string, method: string, expected: Credentials, allowBasic: boolean): boolean {
     const space = authorization.indexOf(' ');
     const scheme = (space < 0 ? authorization : authorization.slice(0, space)).toLowerCase();
     const rest = space < 0 ? '' : authorization.slice(space + 1);

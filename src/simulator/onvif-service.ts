@@ -239,6 +239,7 @@ export class OnvifService {
           return;
         }
       } else if (token !== 'ok') {
+        this.auth.failures++;
         this.send(res, 400, soapFault('NotAuthorized', 'Sender not Authorized'));
         return;
       }

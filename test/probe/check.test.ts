@@ -1,0 +1,196 @@
+/**
+ * End to end against the simulator: real sockets, the real `onvif` client, real ffmpeg.
+ * One test per failure kind a person has to act on.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkCamera, type CameraTarget, type ProbeSettings } from '../../src/probe/check.js';
+import { locateFfmpeg, runningProcessCount } from '../../src/probe/ffmpeg.js';
+import { startFleet, type CameraFleet, type SimulatedCamera } from '../../src/simulator/index.js';
+
+const PASSWORD = 'Cam3ra-Pass!';
+let fleet: CameraFleet;
+let settings: ProbeSettings;
+
+beforeAll(async () => {
+  fleet = await startFleet({ count: 4, password: PASSWORD });
+  settings = { ffmpeg: locateFfmpeg().ffmpeg, tcpMs: 1000, onvifMs: 2000, rtspMs: 8000, snapshotMs: 2000, maxClockDriftS: 30 };
+});
+
+afterAll(async () => {
+  await fleet.stop();
+});
+
+const targetOf = (camera: SimulatedCamera, extra: Partial<CameraTarget> = {}): CameraTarget => ({
+  id: camera.id,
+  host: camera.host,
+  onvifPort: camera.httpPort,
+  username: 'admin',
+  password: PASSWORD,
+  minResolution: { width: 640, height: 360 },
+  ...extra,
+});
+
+const cam = (i: number) => fleet.cameras[i] as SimulatedCamera;
+
+describe('a check against simulated cameras', () => {
+  it('healthy: device info, stream description and a decoded JPEG frame', async () => {
+    const result = await checkCamera(targetOf(cam(0)), 'full', settings);
+    expect(result.failure).toBeUndefined();
+    expect(result.status).toBe('ok');
+    expect(result.device).toMatchObject({ manufacturer: 'Camwatch Simulator', model: 'SIM-IPC-640' });
+    // ONVIF gives whole seconds: a second of rounding either way.
+    expect(Math.abs(result.device?.clockDriftS ?? 99)).toBeLessThanOrEqual(1);
+    expect(result.device?.streamUri).toMatch(/^rtsp:\/\/127\.0\.0\.1:\d+\/stream1$/);
+    expect(result.stream).toMatchObject({ codec: 'h264', width: 640, height: 360 });
+    expect(result.frame?.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(result.frameSource).toBe('rtsp');
+  });
+
+  it('image check uses the snapshot URI with digest auth once the device is known', async () => {
+    const first = await checkCamera(targetOf(cam(0)), 'device', settings);
+    const result = await checkCamera(targetOf(cam(0)), 'image', settings, first.device);
+    expect(result.status).toBe('ok');
+    expect(result.frameSource).toBe('snapshot');
+    expect(result.stages.onvif).toBeUndefined();
+    expect(result.frame?.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+  });
+
+  it('offline: unreachable at the first stage, quickly', async () => {
+    await cam(1).setFault('offline');
+    try {
+      const result = await checkCamera(targetOf(cam(1)), 'full', settings);
+      expect(result.failure).toMatchObject({ kind: 'unreachable', stage: 'reach' });
+      expect(result.durationMs).toBeLessThan(1000);
+    } finally {
+      await cam(1).setFault('none');
+    }
+  });
+
+  it('hung: accepts connections, never answers: timeout within the ONVIF deadline', async () => {
+    await cam(2).setFault('hang');
+    try {
+      const result = await checkCamera(targetOf(cam(2)), 'full', settings);
+      expect(result.failure).toMatchObject({ kind: 'timeout', stage: 'onvif' });
+      expect(result.durationMs).toBeGreaterThanOrEqual(settings.onvifMs - 50);
+      expect(result.durationMs).toBeLessThan(settings.onvifMs + 1500);
+      // The stream of a hung camera times out too, and ffmpeg is killed.
+      const stream = await checkCamera(targetOf(cam(2), { rtspUrl: cam(2).rtspUrl }), 'stream', { ...settings, rtspMs: 1500 });
+      expect(stream.failure).toMatchObject({ kind: 'timeout', stage: 'rtsp' });
+      expect(runningProcessCount()).toBe(0);
+    } finally {
+      await cam(2).setFault('none');
+    }
+  });
+
+  it('wrong password: auth_failed after exactly one refused login, no password in the detail', async () => {
+    await cam(3).setFault('wrong_password');
+    try {
+      const before = cam(3).failedLogins;
+      const result = await checkCamera(targetOf(cam(3)), 'full', settings);
+      expect(result.failure).toMatchObject({ kind: 'auth_failed', stage: 'onvif' });
+      expect(cam(3).failedLogins - before).toBe(1);
+      expect(JSON.stringify(result)).not.toContain(PASSWORD);
+      // With a configured stream URL the RTSP stage reports it too.
+      const stream = await checkCamera(targetOf(cam(3), { rtspUrl: cam(3).rtspUrl }), 'stream', settings);
+      expect(stream.failure).toMatchObject({ kind: 'auth_failed', stage: 'rtsp' });
+      expect(JSON.stringify(stream)).not.toContain(PASSWORD);
+      const snapshot = await checkCamera(targetOf(cam(3), { snapshotUrl: cam(3).snapshotUrl }), 'image', settings);
+      expect(snapshot.failure).toMatchObject({ kind: 'auth_failed', stage: 'snapshot' });
+    } finally {
+      await cam(3).setFault('none');
+    }
+  });
+
+  it('no_stream: the RTSP path does not exist', async () => {
+    const result = await checkCamera(targetOf(cam(0), { rtspUrl: cam(0).rtspUrl.replace('stream1', 'nope') }), 'stream', settings);
+    expect(result.failure).toMatchObject({ kind: 'no_stream', stage: 'rtsp' });
+  });
+
+  it('clock_drift and low_resolution are warnings: the camera still works', async () => {
+    cam(0).setClockOffset(-600);
+    try {
+      const result = await checkCamera(targetOf(cam(0), { minResolution: { width: 1280, height: 720 } }), 'full', settings);
+      expect(result.status).toBe('warn');
+      expect(result.warnings.map((w) => w.kind).sort()).toEqual(['clock_drift', 'low_resolution']);
+      expect(result.device?.clockDriftS).toBeCloseTo(-600, -1);
+    } finally {
+      cam(0).setClockOffset(0);
+    }
+  });
+});
+
+describe('malformed cameras', () => {
+  const servers: (http.Server | net.Server)[] = [];
+  const listen = async (server: http.Server | net.Server) => {
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as net.AddressInfo).port;
+  };
+  afterAll(() => servers.forEach((s) => s.close()));
+
+  it('onvif_error: an answer that is not SOAP', async () => {
+    const port = await listen(http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>router login</html>')));
+    const result = await checkCamera({ ...targetOf(cam(0)), onvifPort: port }, 'full', settings);
+    expect(result.failure).toMatchObject({ kind: 'onvif_error', stage: 'onvif' });
+  });
+
+  /** An RTSP server that describes and plays a stream, then sends nothing or only junk. */
+  const fakeRtsp = (junk: boolean) => {
+    const sdp = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=fake', 't=0 0', 'm=video 0 RTP/AVP 96', 'a=rtpmap:96 H264/90000',
+      'a=fmtp:96 packetization-mode=1;profile-level-id=42C01E;sprop-parameter-sets=Z0LAHtkAoC/5YQAAAwABAAADAB4PFi5I,aMuMsg==', 'a=control:track1', ''].join('\r\n');
+    return net.createServer((socket) => {
+      let buffer = '';
+      let timer: NodeJS.Timeout | undefined;
+      socket.on('data', (data) => {
+        buffer += data.toString('latin1');
+        let end: number;
+        while ((end = buffer.indexOf('\r\n\r\n')) >= 0) {
+          const request = buffer.slice(0, end);
+          buffer = buffer.slice(end + 4);
+          const method = request.split(' ')[0];
+          const cseq = /CSeq:\s*(\d+)/i.exec(request)?.[1];
+          const head = (extra: string, body = '') => socket.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\n${extra}Content-Length: ${body.length}\r\n\r\n${body}`);
+          if (method === 'OPTIONS') head('Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n');
+          else if (method === 'DESCRIBE') head('Content-Type: application/sdp\r\n', sdp);
+          else if (method === 'SETUP') head('Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\nSession: 12345678\r\n');
+          else head('Session: 12345678\r\n');
+          if (method === 'PLAY' && junk) {
+            let seq = 0;
+            // IDR slices (NAL type 5) full of noise: they parse as packets but never decode.
+            timer = setInterval(() => {
+              const rtp = Buffer.alloc(12 + 600);
+              rtp.writeUInt8(0x80, 0);
+              rtp.writeUInt8(0x80 | 96, 1);
+              rtp.writeUInt16BE(seq++ & 0xffff, 2);
+              rtp.writeUInt32BE(seq * 6000, 4);
+              rtp.writeUInt32BE(0x1234, 8);
+              for (let i = 12; i < rtp.length; i++) rtp[i] = (i * 7919 + seq * 31) & 0xff;
+              rtp[12] = 0x65;
+              const frame = Buffer.alloc(4);
+              frame.writeUInt8(0x24, 0);
+              frame.writeUInt8(0, 1);
+              frame.writeUInt16BE(rtp.length, 2);
+              socket.write(Buffer.concat([frame, rtp]));
+            }, 40);
+          }
+        }
+      });
+      socket.on('close', () => clearInterval(timer));
+      socket.on('error', () => {});
+    });
+  };
+
+  it('no_frame: the stream opens but no picture arrives before the deadline', async () => {
+    const port = await listen(fakeRtsp(false));
+    const result = await checkCamera(targetOf(cam(0), { rtspUrl: `rtsp://127.0.0.1:${port}/silent` }), 'stream', { ...settings, rtspMs: 2500 });
+    expect(result.failure).toMatchObject({ kind: 'no_frame', stage: 'rtsp' });
+  });
+
+  it('decode_error: data arrives but does not decode', async () => {
+    const port = await listen(fakeRtsp(true));
+    const result = await checkCamera(targetOf(cam(0), { rtspUrl: `rtsp://127.0.0.1:${port}/junk` }), 'stream', { ...settings, rtspMs: 2500 });
+    expect(result.failure).toMatchObject({ kind: 'decode_error', stage: 'rtsp' });
+  });
+});
