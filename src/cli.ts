@@ -12,6 +12,8 @@ import { ffmpegVersion, locateFfmpeg } from './probe/ffmpeg.js';
 import { openStore } from './store/db.js';
 import { readMigrations, schemaVersion, migrate } from './store/migrate.js';
 import { NewerSchemaError } from './store/migrate.js';
+import { backup } from './health/retention.js';
+import { addMaintenance } from './health/maintenance.js';
 
 const program = new Command('camwatch')
   .description('Keeps security cameras honest: checks them over ONVIF/RTSP, records uptime, alerts the responsible people.')
@@ -128,6 +130,47 @@ program
       if (version > latest) healthy = false;
     }
     process.exitCode = healthy ? 0 : 1;
+  });
+
+program
+  .command('backup')
+  .description('copy the database to FILE with SQLite online backup (safe while the daemon runs)')
+  .argument('<file>', 'destination file')
+  .addOption(configOption())
+  .action(async (file: string, options: { config: string }) => {
+    try {
+      const config = loadConfig(options.config);
+      const { db } = openStore(databasePath(config));
+      await backup(db, file);
+      db.close();
+      console.log(translator(cliMessages, locale())('backupDone', { file }));
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+program
+  .command('maintenance')
+  .description('plan a maintenance window: no incidents, and excluded from uptime')
+  .addOption(configOption())
+  .addOption(new Option('--camera <id>', 'one camera').conflicts('unit'))
+  .addOption(new Option('--unit <id>', 'every camera of a unit and the units below it'))
+  .requiredOption('--from <time>', 'start, ISO 8601 (e.g. 2026-12-01T08:00+07:00)')
+  .requiredOption('--to <time>', 'end, ISO 8601')
+  .option('--reason <text>', 'why (shown in reports)', '')
+  .option('--by <name>', 'who planned it')
+  .action((options: { config: string; camera?: string; unit?: string; from: string; to: string; reason: string; by?: string }) => {
+    try {
+      const app = openApp(options.config);
+      const startsAt = Date.parse(options.from);
+      const endsAt = Date.parse(options.to);
+      if (Number.isNaN(startsAt) || Number.isNaN(endsAt)) throw new Error(translator(cliMessages, locale())('badTime'));
+      const id = addMaintenance(app.db, { cameraId: options.camera, unitId: options.unit, startsAt, endsAt, reason: options.reason, createdBy: options.by });
+      app.db.close();
+      console.log(translator(cliMessages, locale())('maintenanceAdded', { id }));
+    } catch (error) {
+      fail(error);
+    }
   });
 
 program

@@ -35,6 +35,9 @@ export const cliMessages = {
     demoReady: 'Bản thử camwatch đang chạy với {count} camera mô phỏng trên 127.0.0.1.',
     demoWhere: 'Cơ sở dữ liệu: {db}\nẢnh chụp mới nhất: {evidence}\nCấu hình: {config}\nNhấn Ctrl+C để dừng.',
     demoFaults: 'Lỗi được gài sẵn: {faults}',
+    backupDone: 'Đã sao lưu cơ sở dữ liệu vào {file}.',
+    maintenanceAdded: 'Đã ghi lịch bảo trì số {id}: trong thời gian này không mở sự cố và không tính vào tỷ lệ hoạt động.',
+    badTime: 'Thời gian không hợp lệ: dùng dạng 2026-12-01T08:00+07:00.',
   },
   en: {
     configInvalid: 'The config file has errors; camwatch did not start (the database was not touched):',
@@ -69,5 +72,8 @@ export const cliMessages = {
     demoReady: 'camwatch demo is running with {count} simulated cameras on 127.0.0.1.',
     demoWhere: 'Database: {db}\nLatest snapshots: {evidence}\nConfig: {config}\nPress Ctrl+C to stop.',
     demoFaults: 'Faults switched on: {faults}',
+    backupDone: 'Database backed up to {file}.',
+    maintenanceAdded: 'Maintenance window {id} recorded: no incidents open during it and it does not count for uptime.',
+    badTime: 'Invalid time: use the form 2026-12-01T08:00+07:00.',
   },
 } satisfies Catalogue<Record<string, string>>;

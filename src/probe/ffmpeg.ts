@@ -50,6 +50,13 @@ function npmShipped(pkg: string): string | undefined {
   }
 }
 
+/** The static binaries inside @ffmpeg-installer / @ffprobe-installer, when installed. */
+export function npmShippedFfmpeg(): FfmpegBinaries | undefined {
+  const ffmpeg = npmShipped('@ffmpeg-installer/ffmpeg');
+  const ffprobe = npmShipped('@ffprobe-installer/ffprobe');
+  return ffmpeg && ffprobe ? { ffmpeg, ffprobe, source: 'npm' } : undefined;
+}
+
 /**
  * Order: config, then FFMPEG_PATH/FFPROBE_PATH, then PATH, then the binaries that npm
  * installed (@ffmpeg-installer, @ffprobe-installer: shipped inside the package, no download).
@@ -67,9 +74,8 @@ export function locateFfmpeg(configured: ConfiguredBinaries = {}): FfmpegBinarie
   const onPath = findOnPath('ffmpeg');
   const probeOnPath = findOnPath('ffprobe');
   if (onPath && probeOnPath) return { ffmpeg: onPath, ffprobe: probeOnPath, source: 'path' };
-  const shipped = npmShipped('@ffmpeg-installer/ffmpeg');
-  const shippedProbe = npmShipped('@ffprobe-installer/ffprobe');
-  if (shipped && shippedProbe) return { ffmpeg: shipped, ffprobe: shippedProbe, source: 'npm' };
+  const shipped = npmShippedFfmpeg();
+  if (shipped) return shipped;
   throw new Error('ffmpeg not found: set ffmpeg.ffmpeg_path in the config or FFMPEG_PATH, or install ffmpeg (apt-get install ffmpeg)');
 }
 

@@ -6,7 +6,7 @@
  * shared by all cameras; one timer per fleet paces every stream.
  */
 import { CameraImpl, type SimulatedCamera, type SimulatedFault } from './camera.js';
-import { prepareMedia, type MediaLibrary } from './media.js';
+import { DEFAULT_MEDIA_SETTINGS, prepareMedia, type MediaLibrary, type MediaSettings } from './media.js';
 import { Pacer } from './pacer.js';
 
 export type { SimulatedCamera, SimulatedFault } from './camera.js';
@@ -32,6 +32,8 @@ export interface FleetOptions {
   passwords?: Record<string, string>;
   /** Photos to make the media from; default every photo in test/fixtures/photos. */
   photos?: string[];
+  /** Picture size, frame rate etc.; default 640x360 at 15 fps (benchmarks use 1920x1080). */
+  video?: Partial<MediaSettings>;
 }
 
 export interface CameraFleet {
@@ -49,7 +51,7 @@ export async function startFleet(options: FleetOptions): Promise<CameraFleet> {
   const basePort = options.basePort ?? 0;
   const username = options.username ?? 'admin';
   const prefix = options.idPrefix ?? 'sim';
-  const media = await prepareMedia({ mediaDir: options.mediaDir, photos: options.photos });
+  const media = await prepareMedia({ mediaDir: options.mediaDir, photos: options.photos, ...(options.video ? { settings: { ...DEFAULT_MEDIA_SETTINGS, ...options.video } } : {}) });
   const { settings } = media;
   const pacer = new Pacer(settings.fps);
   const width = String(options.count).length > 3 ? String(options.count).length : 3;

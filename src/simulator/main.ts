@@ -4,7 +4,7 @@
  * run on its own once compiled: `node dist/src/simulator/main.js --count 20 --password demo`.
  *
  * Flags: --count N (default 10), --host H, --base-port P, --username U, --password PW (default from
- * CAMWATCH_SIM_PASSWORD, else 'demo'), --media-dir DIR, --id-prefix P,
+ * CAMWATCH_SIM_PASSWORD, else 'demo'), --media-dir DIR, --id-prefix P, --size WxH, --photo FILE (repeatable),
  * --fault ID=KIND (repeatable, applied after start).
  */
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,14 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
         break;
       case '--media-dir':
         options.mediaDir = value();
+        break;
+      case '--size': {
+        const [width, height] = value().split('x').map(integer);
+        options.video = { ...options.video, width, height };
+        break;
+      }
+      case '--photo':
+        options.photos = [...(options.photos ?? []), value()];
         break;
       case '--id-prefix':
         options.idPrefix = value();

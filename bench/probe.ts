@@ -1,0 +1,169 @@
+/**
+ * `npm run bench -- probe [--cameras 100] [--checks 100] [--concurrency 8]`
+ *
+ * Runs the simulator in its own process (so its CPU is not counted) and measures, in this
+ * process and its ffmpeg children: checks per minute, CPU-seconds per check, p50/p95 latency
+ * for the snapshot path, our RTSP path and option variants, and the naive
+ * `ffmpeg -rtsp_transport tcp -i rtsp://… -frames:v 1 out.jpg`. CPU comes from /proc/self/stat
+ * (utime+stime of this process plus cutime+cstime of reaped children).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkCamera, type CameraTarget, type ProbeSettings } from '../src/probe/check.js';
+import { locateFfmpeg, npmShippedFfmpeg, runProcess } from '../src/probe/ffmpeg.js';
+import { frameGrabArgs, withCredentials } from '../src/probe/rtsp.js';
+import { ImageAssessor } from '../src/quality/assess.js';
+import { openStore } from '../src/store/db.js';
+import { PACKAGE_ROOT } from '../src/paths.js';
+
+const PASSWORD = 'bench-pass';
+const TICKS = 100; // USER_HZ on Linux
+
+function cpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // fields[11..14] = utime stime cutime cstime (fields counted after the command name)
+  const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
+  return ((utime ?? 0) + (stime ?? 0) + (cutime ?? 0) + (cstime ?? 0)) / TICKS;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+interface Measured {
+  name: string;
+  checks: number;
+  failures: number;
+  wallS: number;
+  cpuPerCheckMs: number;
+  perMinute: number;
+  p50: number;
+  p95: number;
+}
+
+async function measure(name: string, count: number, concurrency: number, one: (i: number) => Promise<boolean>): Promise<Measured> {
+  const latencies: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const cpu0 = cpuSeconds();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const started = performance.now();
+        if (!(await one(i))) failures++;
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds() - cpu0;
+  return { name, checks: count, failures, wallS, cpuPerCheckMs: (cpu / count) * 1000, perMinute: (count / wallS) * 60, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
+function option(args: string[], flag: string, fallback: number): number {
+  const i = args.indexOf(flag);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+async function startSimulator(count: number, basePort: number, size: string): Promise<() => void> {
+  const main = fileURLToPath(new URL('../src/simulator/main.js', import.meta.url));
+  // Full-HD media take a while to encode: one photo is enough for a benchmark.
+  const extra = size === '640x360' ? [] : ['--size', size, '--photo', path.join(PACKAGE_ROOT, 'test/fixtures/photos/coffee.jpg')];
+  const child = spawn(process.execPath, [main, '--count', String(count), '--password', PASSWORD, '--base-port', String(basePort), ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let seen = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString().split('\n').filter((line) => line.startsWith('sim-')).length;
+      if (seen >= count) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+  return () => child.kill('SIGTERM');
+}
+
+export async function run(args: string[]): Promise<void> {
+  const sizesAt = args.indexOf('--sizes');
+  const sizes = sizesAt >= 0 ? (args[sizesAt + 1] ?? '').split(',') : ['640x360', '1920x1080'];
+  for (const size of sizes) await runAtSize(args, size);
+}
+
+async function runAtSize(args: string[], size: string): Promise<void> {
+  const cameras = option(args, '--cameras', 100);
+  const checks = option(args, '--checks', cameras);
+  const concurrency = option(args, '--concurrency', 8);
+  const basePort = 21000;
+  const { ffmpeg } = locateFfmpeg();
+  const staticFfmpeg = npmShippedFfmpeg()?.ffmpeg;
+  console.log(`\n## ${size}: ${cameras} simulated cameras (separate process), ${checks} checks per path, concurrency ${concurrency}, ${os.cpus().length} cores, ffmpeg ${ffmpeg}`);
+  const stop = await startSimulator(cameras, basePort, size);
+  try {
+    const target = (i: number): CameraTarget => ({
+      id: `sim-${String((i % cameras) + 1).padStart(3, '0')}`,
+      host: '127.0.0.1',
+      onvifPort: basePort + 2 * (i % cameras),
+      username: 'admin',
+      password: PASSWORD,
+      minResolution: { width: 640, height: 360 },
+    });
+    const rtspUrl = (i: number) => `rtsp://127.0.0.1:${basePort + 2 * (i % cameras) + 1}/stream1`;
+    const settings: ProbeSettings = { ffmpeg, tcpMs: 3000, onvifMs: 5000, rtspMs: 12_000, snapshotMs: 5000, maxClockDriftS: 30 };
+
+    // Device info once per camera, as the scheduler caches it.
+    const devices = await Promise.all(Array.from({ length: cameras }, (_, i) => checkCamera(target(i), 'device', settings).then((r) => r.device)));
+    const results: Measured[] = [];
+    results.push(await measure('snapshot check (HTTP digest, ours)', checks, concurrency, async (i) => !(await checkCamera(target(i), 'image', settings, devices[i % cameras])).failure));
+    results.push(await measure('RTSP check (ours: keyframe only, small probe, scaled JPEG)', checks, concurrency, async (i) => !(await checkCamera(target(i), 'stream', settings, devices[i % cameras])).failure));
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-naive-'));
+    const grab = (extra: (url: string) => string[]) => async (i: number) =>
+      (await runProcess(ffmpeg, extra(withCredentials(rtspUrl(i), 'admin', PASSWORD)), { deadlineMs: 20_000 })).ok;
+    results.push(
+      await measure('naive: ffmpeg -rtsp_transport tcp -i URL -frames:v 1 out.jpg', checks, concurrency, grab((url) => ['-y', '-rtsp_transport', 'tcp', '-i', url, '-frames:v', '1', path.join(outDir, `${Math.random()}.jpg`)])),
+    );
+    const variant = (drop: string[]) => (url: string) => {
+      const base = frameGrabArgs(url, 640);
+      const out: string[] = [];
+      for (let i = 0; i < base.length; i++) {
+        if (drop.includes(base[i] as string)) i++;
+        else out.push(base[i] as string);
+      }
+      return out;
+    };
+    results.push(await measure('variant: ours without -skip_frame nokey', checks, concurrency, grab(variant(['-skip_frame']))));
+    results.push(await measure('variant: ours with default probesize/analyzeduration', checks, concurrency, grab(variant(['-probesize', '-analyzeduration']))));
+    results.push(await measure('variant: ours, full-size JPEG (no scaling in ffmpeg)', checks, concurrency, grab((url) => frameGrabArgs(url, 640).map((a) => (a === 'scale=640:-2' ? 'scale=iw:ih' : a)))));
+    if (staticFfmpeg) {
+      const grabWith = (binary: string) => async (i: number) => (await runProcess(binary, frameGrabArgs(withCredentials(rtspUrl(i), 'admin', PASSWORD), 640), { deadlineMs: 20_000 })).ok;
+      results.push(await measure(`variant: ours with the npm static ffmpeg 4.1 (${path.basename(path.dirname(staticFfmpeg))})`, checks, concurrency, grabWith(staticFfmpeg)));
+    }
+
+    // The daemon also analyses every frame it takes.
+    const { db } = openStore(':memory:');
+    db.pragma('foreign_keys = OFF'); // baselines of cameras this bench does not register
+    const assessor = new ImageAssessor(db, 'vi');
+    const frame = (await checkCamera(target(0), 'image', settings, devices[0])).frame as Buffer;
+    results.push(await measure('image analysis of one 640x360 frame (decode + metrics + findings)', checks, 1, async (i) => Boolean(await assessor.assess({ id: `c${i % 10}`, tags: [] }, frame, Date.now()))));
+
+    console.log('\n| path | checks | failed | checks/min | CPU ms/check | p50 ms | p95 ms |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const r of results) console.log(`| ${r.name} | ${r.checks} | ${r.failures} | ${r.perMinute.toFixed(0)} | ${r.cpuPerCheckMs.toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} |`);
+
+    const [snap, ours, naive] = results as [Measured, Measured, Measured];
+    const analysis = results.at(-1) as Measured;
+    const district = (1000 * (snap.cpuPerCheckMs + analysis.cpuPerCheckMs) + 200 * (ours.cpuPerCheckMs + analysis.cpuPerCheckMs)) / 1000;
+    console.log(`\nRTSP CPU ratio ours/naive: ${(ours.cpuPerCheckMs / naive.cpuPerCheckMs).toFixed(2)} (target ≤ 0.5)`);
+    console.log(`snapshot CPU per check: ${snap.cpuPerCheckMs.toFixed(1)} ms (target ≤ 30 ms); with image analysis: ${(snap.cpuPerCheckMs + analysis.cpuPerCheckMs).toFixed(1)} ms`);
+    console.log(
+      `1,000-camera district (1,000 image checks + 200 stream checks a minute, each analysed): ${district.toFixed(1)} CPU-s per minute = ` +
+        `${((district / 120) * 100).toFixed(1)}% of this 2-core machine (target ≤ 50%)`,
+    );
+    console.log(`bench process RSS: ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+  } finally {
+    stop();
+  }
+}

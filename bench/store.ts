@@ -1,0 +1,144 @@
+/**
+ * `npm run bench -- store [--days 1]`: a district of 1,000 cameras checked once a minute.
+ *
+ * 1. The real write path (HealthEngine.record: check row, uptime rollups, state, incidents) on a
+ *    simulated clock for `--days` days: throughput and the longest single write, which is how
+ *    long a write blocks the event loop (probing waits that long at most).
+ * 2. Steady state: 30 days of raw checks and a year of rollups. Writing 43 million checks through
+ *    the engine would take longer than a benchmark should, so days 2–30 of raw checks are copies
+ *    of day 1's rows shifted in time (same shapes and sizes), and the year of daily rollups and
+ *    90 days of hourly rollups are built the same way from day 1's rollup rows.
+ * 3. The year-long uptime report over all cameras, by unit and by camera.
+ */
+import { mkdtempSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseConfig } from '../src/config/load.js';
+import { syncInventory } from '../src/inventory/sync.js';
+import { fleetFromConfig } from '../src/inventory/fleet.js';
+import { openStore } from '../src/store/db.js';
+import { HealthEngine } from '../src/health/engine.js';
+import { uptimeReport } from '../src/health/uptime-query.js';
+import { addDays, dayStart, localDay, DAY_MS } from '../src/health/calendar.js';
+import type { CheckResult } from '../src/probe/check.js';
+
+const TZ = 'Asia/Ho_Chi_Minh';
+const COMMUNES = 20;
+const PER_COMMUNE = 50;
+
+function districtYaml(): string {
+  const lines = ['version: 1', 'units:', '  - { id: province, name: tỉnh Gia Lai, kind: province, children: ['];
+  for (let c = 0; c < COMMUNES; c++) lines.push(`      { id: xa-${c}, name: xã ${c}, kind: commune, population: 20000, area_km2: 40 },`);
+  lines.push('    ] }', 'contractors:', '  - { id: ct-a, name: Nhà thầu A }', '  - { id: ct-b, name: Nhà thầu B }', 'cameras:');
+  for (let c = 0; c < COMMUNES; c++) {
+    for (let k = 0; k < PER_COMMUNE; k++) {
+      lines.push(`  - { id: cam-${c}-${k}, name: Camera ${c}-${k}, unit: xa-${c}, contractor: ct-${k % 2 ? 'a' : 'b'}, onvif: { host: 10.${c}.0.${k}, password_env: PW } }`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function fileSize(file: string): number {
+  let total = 0;
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      total += statSync(file + suffix).size;
+    } catch {
+      // absent
+    }
+  }
+  return total;
+}
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+export async function run(args: string[]): Promise<void> {
+  const daysAt = args.indexOf('--days');
+  const days = daysAt >= 0 ? Number(args[daysAt + 1]) : 1;
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'camwatch-bench-')), 'camwatch.db');
+  const config = parseConfig(districtYaml(), 'bench.yaml', { PW: 'x' });
+  const { db } = openStore(file);
+  syncInventory(db, config, 0);
+  const cameraIds = config.raw.cameras.map((c) => c.id);
+  const engine = new HealthEngine(db, fleetFromConfig(config), { health: config.raw.health, timeZone: TZ, holdMs: 3 * 60_000 });
+  console.log(`store benchmark: ${cameraIds.length} cameras, one check a minute, ${days} simulated day(s) through the real write path; DB ${file}`);
+
+  // Deterministic faults: 3% of cameras offline for 2 hours a day, 2% with an unclear image.
+  const start = dayStart('2026-01-01', TZ);
+  const offline = (i: number, minute: number) => i % 33 === 0 && minute % 1440 >= 600 && minute % 1440 < 720;
+  const blurred = (i: number) => i % 50 === 7;
+
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const durations: number[] = [];
+  const t0 = performance.now();
+  let writes = 0;
+  for (let minute = 0; minute < days * 1440; minute++) {
+    const at = start + minute * 60_000;
+    for (let i = 0; i < cameraIds.length; i++) {
+      const failed = offline(i, minute);
+      const result: CheckResult = {
+        cameraId: cameraIds[i] as string, kind: 'image', startedAt: at + (i % 60) * 1000, durationMs: 40 + (i % 17), status: failed ? 'fail' : 'ok',
+        warnings: [], stages: { snapshot: 30 }, frameSource: failed ? undefined : 'snapshot',
+        ...(failed ? { failure: { kind: 'unreachable' as const, stage: 'reach' as const, detail: 'ECONNREFUSED' } } : {}),
+      };
+      const w0 = performance.now();
+      engine.record(result, failed ? undefined : blurred(i) ? { ok: false, kinds: ['blurred'], detail: 'Ảnh mờ' } : { ok: true, kinds: [] });
+      durations.push(performance.now() - w0);
+      writes++;
+    }
+    // Let the event loop breathe between simulated minutes, as the daemon's checks arrive spread out.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  loop.disable();
+  durations.sort((a, b) => a - b);
+  const rawRows = (db.prepare('SELECT COUNT(*) AS n FROM checks').get() as { n: number }).n;
+  console.log(`\nwrite path: ${writes.toLocaleString('en')} checks in ${seconds.toFixed(1)} s = ${Math.round(writes / seconds).toLocaleString('en')} checks/s ` +
+    `(${(writes / seconds / (cameraIds.length / 60)).toFixed(0)}× what 1,000 cameras at one check a minute need)`);
+  console.log(`single write: p50 ${durations[Math.floor(durations.length / 2)]?.toFixed(3)} ms, p99 ${durations[Math.floor(durations.length * 0.99)]?.toFixed(3)} ms, longest ${durations.at(-1)?.toFixed(1)} ms`);
+  console.log(`event loop delay while writing: p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`);
+  console.log(`raw check rows for ${days} day(s): ${rawRows.toLocaleString('en')} (healthy runs coalesced per camera-hour)`);
+
+  // Steady state: 30 days raw + 90 days hourly + 365 days daily, copied from the measured day.
+  const t1 = performance.now();
+  const firstDay = localDay(start, TZ);
+  db.transaction(() => {
+    for (let d = days; d < 30; d += days) {
+      db.prepare(
+        `INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, error_kind, failed_stage, detail, observation, evidence_path, image_ok, findings, repeat_count, last_at, duration_max_ms)
+         SELECT camera_id, kind, started_at + ?1, duration_ms, status, error_kind, failed_stage, detail, observation, evidence_path, image_ok, findings, repeat_count, last_at + ?1, duration_max_ms
+         FROM checks WHERE started_at < ?2`,
+      ).run(d * DAY_MS, start + days * DAY_MS);
+    }
+    for (let d = days; d < 90; d += days) {
+      db.prepare(
+        `INSERT OR IGNORE INTO uptime_hourly SELECT camera_id, hour_start + ?1, known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures FROM uptime_hourly WHERE hour_start < ?2`,
+      ).run(d * DAY_MS, start + days * DAY_MS);
+    }
+    const template = db.prepare('SELECT * FROM uptime_daily WHERE day = ?').all(firstDay) as Record<string, unknown>[];
+    const insert = db.prepare('INSERT OR IGNORE INTO uptime_daily VALUES (@camera_id, @day, @known_ms, @up_ms, @image_ok_ms, @maintenance_ms, @checks, @failures)');
+    for (let d = days; d < 365; d++) for (const row of template) insert.run({ ...row, day: addDays(firstDay, d) });
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const counts = db.prepare(`SELECT (SELECT COUNT(*) FROM checks) AS checks, (SELECT COUNT(*) FROM uptime_hourly) AS hourly, (SELECT COUNT(*) FROM uptime_daily) AS daily`).get() as Record<string, number>;
+  console.log(`\nsteady state built in ${((performance.now() - t1) / 1000).toFixed(1)} s: ${counts.checks?.toLocaleString('en')} raw check rows (30 days), ` +
+    `${counts.hourly?.toLocaleString('en')} hourly rows (90 days), ${counts.daily?.toLocaleString('en')} daily rows (365 days)`);
+  console.log(`database on disk: ${mb(fileSize(file))} (target ≤ 1 GB)`);
+
+  const lastDay = addDays(firstDay, 364);
+  const time = (groupBy: 'unit' | 'camera') => {
+    const runs: number[] = [];
+    let lines = 0;
+    for (let i = 0; i < 5; i++) {
+      const r0 = performance.now();
+      lines = uptimeReport(db, { fromDay: firstDay, toDay: lastDay }, groupBy).length;
+      runs.push(performance.now() - r0);
+    }
+    runs.sort((a, b) => a - b);
+    return `${runs[2]?.toFixed(0)} ms median of 5 (${lines} lines)`;
+  };
+  console.log(`year-long uptime report over all cameras: by unit ${time('unit')}, by camera ${time('camera')} (target ≤ 200 ms)`);
+  db.close();
+}

@@ -1,0 +1,161 @@
+/**
+ * Delivers due outbox rows. Each row is marked `sending` (committed) before the network call, so
+ * a crash leaves evidence of the attempt; a row left `sending` longer than `sendingTimeoutMs` is
+ * sent again with the SAME request id (eSMS RequestId, ZNS tracking_id, Message-ID, webhook
+ * delivery id) so the gateway drops the duplicate. Failures back off exponentially; after
+ * `maxAttempts` (or an answer that retrying cannot change) the row is dead-lettered.
+ * The clock is injected: tests move time, not wait for it.
+ */
+import type { Database } from '../store/db.js';
+import type { Logger } from '../log.js';
+import { redactUrlCredentials } from '../redact.js';
+import type { ChannelName } from './directory.js';
+import type { AlertRow } from './outbox.js';
+import { ChannelError, type AlertPayload, type Channel } from './channels/types.js';
+
+export interface DispatcherOptions {
+  channels: ReadonlyMap<ChannelName, Channel>;
+  now?: () => number;
+  maxAttempts?: number;
+  retryFirstMs?: number;
+  retryMaxMs?: number;
+  sendingTimeoutMs?: number;
+  sendDeadlineMs?: number;
+  /** rows taken per tick */
+  batch?: number;
+  log?: Logger;
+  /** runs before each tick: writes reminders, escalations, digests that fell due */
+  plan?: (now: number) => void;
+}
+
+export interface TickReport {
+  sent: number;
+  failed: number;
+  dead: number;
+  recovered: number;
+}
+
+export class Dispatcher {
+  private readonly now: () => number;
+  private running: Promise<TickReport> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private started = false;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: DispatcherOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Exponential back-off: first, 2×first, 4×first … capped. */
+  backoffMs(attempts: number): number {
+    const first = this.options.retryFirstMs ?? 30_000;
+    const max = this.options.retryMaxMs ?? 1_800_000;
+    return Math.min(max, first * 2 ** Math.max(0, attempts - 1));
+  }
+
+  /** One pass; concurrent calls share the pass in progress. */
+  tick(): Promise<TickReport> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<TickReport> {
+    const now = this.now();
+    const report: TickReport = { sent: 0, failed: 0, dead: 0, recovered: 0 };
+    if (this.options.plan) {
+      try {
+        this.options.plan(now);
+      } catch (error) {
+        this.options.log?.error({ err: error }, 'alert planning failed');
+      }
+    }
+    // A crash (or kill -9) between "sending" and the answer: try again, same request id.
+    report.recovered = this.db
+      .prepare("UPDATE alerts SET status = 'pending', next_attempt_at = ?, last_error = 'interrupted while sending' WHERE status = 'sending' AND sending_since <= ?")
+      .run(now, now - (this.options.sendingTimeoutMs ?? 120_000)).changes;
+    const due = this.db
+      .prepare("SELECT * FROM alerts WHERE status IN ('pending', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?")
+      .all(now, this.options.batch ?? 200) as AlertRow[];
+    const byChannel = new Map<string, AlertRow[]>();
+    for (const row of due) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
+    await Promise.all([...byChannel].map(([channel, rows]) => this.drain(channel as ChannelName, rows, report)));
+    return report;
+  }
+
+  /** Sends one channel's rows in order; stops early when the channel is down (the rest wait without spending attempts). */
+  private async drain(name: ChannelName, rows: AlertRow[], report: TickReport) {
+    const channel = this.options.channels.get(name);
+    for (const row of rows) {
+      if (this.stopped) return;
+      if (!channel) {
+        this.finish(row, new ChannelError('config', `channel "${name}" is not configured any more`, true), report);
+        continue;
+      }
+      const claimed = this.db
+        .prepare("UPDATE alerts SET status = 'sending', attempts = attempts + 1, sending_since = ? WHERE id = ? AND status IN ('pending', 'failed')")
+        .run(this.now(), row.id).changes;
+      if (claimed === 0) continue;
+      row.attempts++;
+      const deadline = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.sendDeadlineMs ?? 20_000)]);
+      try {
+        const result = await channel.send({ id: row.id, requestId: row.request_id, channel: name, payload: JSON.parse(row.payload) as AlertPayload }, deadline);
+        this.db.prepare("UPDATE alerts SET status = 'sent', sent_at = ?, sending_since = NULL, last_error = NULL WHERE id = ?").run(this.now(), row.id);
+        report.sent++;
+        this.options.log?.info({ alert: row.id, incident: row.incident_id, channel: name, kind: row.kind, recipient: row.recipient, provider_id: result.providerId }, 'alert sent');
+      } catch (error) {
+        const failure = error instanceof ChannelError ? error : new ChannelError('transport', (error as Error).message ?? String(error));
+        this.finish(row, failure, report);
+        if (failure.kind === 'transport' || failure.kind === 'auth') return;
+      }
+    }
+  }
+
+  private finish(row: AlertRow, error: ChannelError, report: TickReport) {
+    const dead = error.permanent || row.attempts >= (this.options.maxAttempts ?? 20);
+    const message = redactUrlCredentials(`${error.kind}: ${error.message}`).slice(0, 500);
+    this.db
+      .prepare('UPDATE alerts SET status = ?, last_error = ?, next_attempt_at = ?, sending_since = NULL WHERE id = ?')
+      .run(dead ? 'dead' : 'failed', message, dead ? this.now() : this.now() + this.backoffMs(Math.max(1, row.attempts)), row.id);
+    if (dead) report.dead++;
+    else report.failed++;
+    const line = { alert: row.id, incident: row.incident_id, channel: row.channel, kind: row.kind, attempts: row.attempts, error: message };
+    if (dead) this.options.log?.error(line, 'alert dead-lettered');
+    else this.options.log?.warn(line, 'alert not sent; will retry');
+  }
+
+  /** Ticks every `intervalMs` (real time) until stopped. */
+  start(intervalMs: number): void {
+    this.started = true;
+    const loop = () => {
+      if (this.stopped) return;
+      void this.tick()
+        .catch((error: unknown) => this.options.log?.error({ err: error }, 'alert dispatch failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(loop, intervalMs);
+        });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  /** Asks for a pass soon (after the current transaction commits); only once started. */
+  kick(): void {
+    if (this.stopped || !this.started) return;
+    setImmediate(() => {
+      if (!this.stopped) void this.tick().catch((error: unknown) => this.options.log?.error({ err: error }, 'alert dispatch failed'));
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort.abort();
+    await this.running?.catch(() => undefined);
+    for (const channel of this.options.channels.values()) await channel.close?.();
+  }
+}

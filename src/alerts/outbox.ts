@@ -1,0 +1,326 @@
+/**
+ * The durable outbox. Alert rows are written by the health engine's `onEvent`, inside the
+ * transaction that opened or resolved the incident, so an incident never exists without its
+ * alerts (nor alerts without their incident). A UNIQUE dedupe key makes every write idempotent:
+ * the same alert decided twice (a replayed event, a planner run after a restart) is one row.
+ */
+import { createHash } from 'node:crypto';
+import type { Database } from '../store/db.js';
+import type { HealthEvent } from '../health/engine.js';
+import { incidentRow, type Incident } from '../health/incidents.js';
+import type { AlertsConfig } from '../config/schema.js';
+import type { Locale } from '../i18n/index.js';
+import { BROADCAST_CHANNELS, unitPath, type ChannelName, type Directory, type Person } from './directory.js';
+import { chiefOf, personalChannels, route, isHardwareFault, type AlertKind, type EscalationReason } from './router.js';
+import { formatTime, localDay, problemText, renderAlert, t, type RenderedAlert } from './messages.js';
+import type { AlertPayload } from './channels/types.js';
+import { kvGet, kvSet } from './kv.js';
+
+export const ALERT_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export interface OutboxSettings {
+  alerts: AlertsConfig;
+  /** default language; a contact's own `locale` wins */
+  locale: Locale;
+  timeZone: string;
+  configured: ReadonlySet<ChannelName>;
+  now?: () => number;
+}
+
+export interface AlertRow {
+  id: number;
+  dedupe_key: string;
+  request_id: string;
+  incident_id: number | null;
+  recipient: string;
+  channel: ChannelName;
+  kind: AlertKind;
+  payload: string;
+  status: AlertStatus;
+  attempts: number;
+  next_attempt_at: number;
+  sending_since: number | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+/** Stable for a dedupe key: the same alert carries the same id to the gateway on every retry. */
+export function requestIdFor(dedupeKey: string): string {
+  return 'cw' + createHash('sha256').update(dedupeKey).digest('hex').slice(0, 30);
+}
+
+interface NewAlert {
+  dedupeKey: string;
+  incidentId: number | null;
+  recipient: string;
+  channel: ChannelName;
+  kind: AlertKind;
+  payload: AlertPayload;
+  at: number;
+}
+
+/** Inserts the alert unless its dedupe key exists; true when a row was added. */
+export function enqueueAlert(db: Database, alert: NewAlert): boolean {
+  return (
+    db
+      .prepare(
+        `INSERT INTO alerts (dedupe_key, request_id, incident_id, recipient, channel, kind, payload, status, attempts, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+      )
+      .run(alert.dedupeKey, requestIdFor(alert.dedupeKey), alert.incidentId, alert.recipient, alert.channel, alert.kind, JSON.stringify(alert.payload), alert.at, alert.at).changes > 0
+  );
+}
+
+function hasTemplate(settings: OutboxSettings, channel: ChannelName, kind: AlertKind): boolean {
+  if (channel !== 'zalo') return true;
+  return Boolean(settings.alerts.channels.zalo?.templates[kind]);
+}
+
+function broadcastTargets(settings: OutboxSettings): { channel: ChannelName; recipient: string; chatId?: string | number }[] {
+  const out: { channel: ChannelName; recipient: string; chatId?: string | number }[] = [];
+  for (const channel of BROADCAST_CHANNELS) {
+    if (!settings.configured.has(channel)) continue;
+    if (channel === 'telegram') for (const chatId of settings.alerts.channels.telegram?.chat_ids ?? []) out.push({ channel, recipient: `telegram:${chatId}`, chatId });
+    else out.push({ channel, recipient: channel });
+  }
+  return out;
+}
+
+/** Routes one incident alert and writes a row per recipient and channel. Returns rows added. */
+export function enqueueIncidentAlerts(
+  db: Database,
+  directory: Directory,
+  settings: OutboxSettings,
+  incident: Incident,
+  kind: 'opened' | 'reminder' | 'escalation',
+  at: number,
+  options: { reason?: EscalationReason; round?: number } = {},
+): number {
+  const { recipients, broadcast } = route({ incident, kind, reason: options.reason, directory, configured: settings.configured });
+  const tag = kind === 'escalation' ? `escalation.${options.reason ?? 'unacknowledged'}` : kind === 'reminder' ? `reminder.${options.round ?? 1}` : kind;
+  const base = { incident, kind, reason: options.reason, directory, timeZone: settings.timeZone, publicUrl: settings.alerts.public_url, escalateAfterMinutes: settings.alerts.escalate_after_minutes, at };
+  let added = 0;
+  for (const recipient of recipients) {
+    const locale = recipient.person.locale ?? settings.locale;
+    const rendered = renderAlert({ ...base, recipientReason: recipient.reason, locale });
+    for (const channel of recipient.channels) {
+      if (!hasTemplate(settings, channel, kind)) continue;
+      const to = { name: recipient.person.name, role: recipient.person.role, reason: recipient.reason, phone: recipient.person.phone, email: recipient.person.email };
+      added += Number(
+        enqueueAlert(db, { dedupeKey: `${tag}:${incident.id}:${recipient.person.key}:${channel}`, incidentId: incident.id, recipient: recipient.person.key, channel, kind, payload: { kind, incidentId: incident.id, to, rendered }, at }),
+      );
+    }
+  }
+  if (broadcast) {
+    const rendered = renderAlert({ ...base, recipientReason: 'broadcast', locale: settings.locale });
+    const told = recipients.map((r) => ({ name: r.person.name, role: r.person.role, reason: r.reason }));
+    for (const target of broadcastTargets(settings)) {
+      const to = { name: target.recipient, role: 'broadcast', reason: 'broadcast' as const, chatId: target.chatId };
+      added += Number(
+        enqueueAlert(db, { dedupeKey: `${tag}:${incident.id}:${target.recipient}:${target.channel}`, incidentId: incident.id, recipient: target.recipient, channel: target.channel, kind, payload: { kind, incidentId: incident.id, to, rendered, recipients: told }, at }),
+      );
+    }
+  }
+  return added;
+}
+
+/** One recovery notice to everyone (and every channel) that was told the incident opened or escalated. */
+export function enqueueRecovery(db: Database, directory: Directory, settings: OutboxSettings, incident: Incident, at: number): number {
+  const told = db
+    .prepare("SELECT recipient, channel, payload FROM alerts WHERE incident_id = ? AND kind IN ('opened', 'escalation') AND status <> 'cancelled' ORDER BY id")
+    .all(incident.id) as { recipient: string; channel: ChannelName; payload: string }[];
+  const seen = new Set<string>();
+  let added = 0;
+  for (const row of told) {
+    const pair = `${row.recipient}:${row.channel}`;
+    if (seen.has(pair) || !hasTemplate(settings, row.channel, 'recovery')) continue;
+    seen.add(pair);
+    const before = JSON.parse(row.payload) as AlertPayload;
+    const rendered = renderAlert({
+      incident, kind: 'recovery', directory, timeZone: settings.timeZone, publicUrl: settings.alerts.public_url, at,
+      recipientReason: before.to.reason, locale: before.rendered.locale,
+    });
+    added += Number(
+      enqueueAlert(db, { dedupeKey: `recovery:${incident.id}:${pair}`, incidentId: incident.id, recipient: row.recipient, channel: row.channel, kind: 'recovery', payload: { ...before, kind: 'recovery', rendered }, at }),
+    );
+  }
+  return added;
+}
+
+/** Stops what is no longer worth sending; rows already sending or sent are left alone. */
+function cancelPending(db: Database, incidentId: number, kinds: readonly AlertKind[], at: number): number {
+  return db
+    .prepare(`UPDATE alerts SET status = 'cancelled', last_error = ?, next_attempt_at = ? WHERE incident_id = ? AND kind IN (${kinds.map(() => '?').join(', ')}) AND status IN ('pending', 'failed')`)
+    .run('superseded', at, incidentId, ...kinds).changes;
+}
+
+/**
+ * The function to give the health engine as `onEvent`. It runs inside the engine's transaction:
+ * the alert rows commit with the incident change or not at all.
+ */
+export function createOutboxWriter(db: Database, directory: Directory, settings: OutboxSettings): (event: HealthEvent) => void {
+  const now = settings.now ?? Date.now;
+  return (event) => {
+    const at = now();
+    switch (event.type) {
+      case 'opened':
+        enqueueIncidentAlerts(db, directory, settings, event.incident, 'opened', at);
+        break;
+      case 'resolved':
+        cancelPending(db, event.incident.id, ['reminder'], at);
+        enqueueRecovery(db, directory, settings, event.incident, at);
+        break;
+      case 'grouped':
+        // The camera is now part of a shared outage: the group's one alert replaces its own if still unsent.
+        cancelPending(db, event.incident.id, ['opened', 'reminder'], at);
+        break;
+    }
+  };
+}
+
+function hasOpenedAlerts(db: Database, incidentId: number): boolean {
+  return db.prepare("SELECT 1 FROM alerts WHERE incident_id = ? AND kind = 'opened' AND status <> 'cancelled' LIMIT 1").get(incidentId) !== undefined;
+}
+
+function hasUnsent(db: Database, incidentId: number): boolean {
+  return db.prepare("SELECT 1 FROM alerts WHERE incident_id = ? AND status IN ('pending', 'sending', 'failed') LIMIT 1").get(incidentId) !== undefined;
+}
+
+/**
+ * Reminders, escalations and digests due at `now`. Idempotent (dedupe keys), so it may run at
+ * every dispatcher tick and again after a restart.
+ */
+export function planFollowUps(db: Database, directory: Directory, settings: OutboxSettings, now: number): number {
+  const { alerts } = settings;
+  return db.transaction(() => {
+    let added = 0;
+    const open = db
+      .prepare('SELECT * FROM incidents WHERE resolved_at IS NULL AND group_id IS NULL ORDER BY id')
+      .all()
+      .map((row) => incidentRow.parse(row));
+    for (const incident of open) {
+      if (!hasOpenedAlerts(db, incident.id)) continue;
+      const age = now - incident.opened_at;
+      if (incident.acknowledged_at === null) {
+        const reminderMs = alerts.reminder_minutes * 60_000;
+        if (reminderMs > 0 && age >= reminderMs && !hasUnsent(db, incident.id)) {
+          added += enqueueIncidentAlerts(db, directory, settings, incident, 'reminder', now, { round: Math.floor(age / reminderMs) });
+        }
+        if (incident.scope !== 'server' && age >= alerts.escalate_after_minutes * 60_000) {
+          added += enqueueIncidentAlerts(db, directory, settings, incident, 'escalation', now, { reason: 'unacknowledged' });
+        }
+      }
+      const contractor = incident.contractor_id ? directory.contractors.get(incident.contractor_id) : undefined;
+      if (incident.scope === 'camera' && contractor && isHardwareFault(incident.kind) && age >= contractor.repairHours * 3_600_000) {
+        added += enqueueIncidentAlerts(db, directory, settings, incident, 'escalation', now, { reason: 'repair_breach' });
+      }
+    }
+    added += planDigests(db, directory, settings, now);
+    return added;
+  })();
+}
+
+const DIGEST_DAY = 'alerts.digest_day';
+
+interface DigestScope {
+  title: string;
+  units: Set<string> | undefined; // undefined: the whole fleet
+}
+
+function renderDigest(db: Database, directory: Directory, settings: OutboxSettings, scope: DigestScope, day: string, locale: Locale, now: number): RenderedAlert {
+  const inScope = (incident: Incident) => {
+    if (!scope.units) return true;
+    const unit = incident.camera_id ? directory.cameras.get(incident.camera_id)?.unitId : incident.unit_id;
+    return unit !== undefined && unit !== null && scope.units.has(unit);
+  };
+  const rows = db
+    .prepare('SELECT * FROM incidents WHERE (resolved_at IS NULL OR resolved_at >= ?) AND scope <> ? ORDER BY opened_at')
+    .all(now - 86_400_000, scope.units ? 'server' : '')
+    .map((row) => incidentRow.parse(row))
+    .filter(inScope);
+  const open = rows.filter((i) => i.resolved_at === null);
+  const resolved = rows.filter((i) => i.resolved_at !== null);
+  const image = open.filter((i) => i.kind.startsWith('image:'));
+  const dark = image.filter((i) => i.kind === 'image:dark').map((i) => directory.cameras.get(i.camera_id ?? '')?.name ?? i.camera_id ?? '');
+  const subject = t(locale, 'digest_title', { date: day.split('-').reverse().join('/'), unit: scope.title });
+  const lines = [subject, t(locale, 'digest_open', { count: open.length }), t(locale, 'digest_resolved', { count: resolved.length }), t(locale, 'digest_image', { count: image.length })];
+  for (const incident of open.filter((i) => i.group_id === null)) {
+    const camera = incident.camera_id ? directory.cameras.get(incident.camera_id)?.name ?? incident.camera_id : unitPath(directory, incident.unit_id);
+    const ack = incident.acknowledged_by ? t(locale, 'digest_acked', { by: incident.acknowledged_by }) : '';
+    lines.push(t(locale, 'digest_item', { id: incident.id, problem: problemText(incident, directory, locale), camera, since: formatTime(incident.opened_at, locale, settings.timeZone), ack }));
+  }
+  if (dark.length > 0) lines.push(t(locale, 'digest_lighting', { cameras: dark.join(', ') }));
+  if (rows.length === 0) lines.push(t(locale, 'digest_none'));
+  const fields = { date: day, unit: scope.title, open: String(open.length), resolved: String(resolved.length), image: String(image.length) };
+  return { locale, subject, text: lines.join('\n'), short: `${subject}. ${lines.slice(1, 4).join('. ')}`, fields };
+}
+
+/** Once a day at `digest_hour` (local time): each police chief gets the communes they answer for, administrators and broadcast channels the whole fleet. */
+export function planDigests(db: Database, directory: Directory, settings: OutboxSettings, now: number): number {
+  const { alerts } = settings;
+  if (alerts.digest_hour === undefined) return 0;
+  const { day, hour } = localDay(now, settings.timeZone);
+  if (hour < alerts.digest_hour || kvGet(db, DIGEST_DAY) === day) return 0;
+  const wanted = new Set(alerts.digest_channels);
+  const configured = new Set([...settings.configured].filter((c) => wanted.has(c)));
+  let added = 0;
+  const send = (person: Person, scope: DigestScope) => {
+    const locale = person.locale ?? settings.locale;
+    const rendered = renderDigest(db, directory, settings, scope, day, locale, now);
+    for (const channel of personalChannels(person, configured)) {
+      if (!hasTemplate(settings, channel, 'digest')) continue;
+      const to = { name: person.name, role: person.role, reason: 'chief' as const, phone: person.phone, email: person.email };
+      added += Number(enqueueAlert(db, { dedupeKey: `digest:${day}:${person.key}:${channel}`, incidentId: null, recipient: person.key, channel, kind: 'digest', payload: { kind: 'digest', incidentId: null, to, rendered }, at: now }));
+    }
+  };
+  const covered = new Map<string, Set<string>>();
+  for (const unit of directory.units.values()) {
+    const chief = chiefOf(directory, unit.id);
+    if (!chief) continue;
+    const set = covered.get(chief.unit.id) ?? new Set<string>();
+    set.add(unit.id);
+    covered.set(chief.unit.id, set);
+  }
+  for (const [unitId, units] of covered) {
+    const chief = chiefOf(directory, unitId);
+    for (const person of chief?.chiefs ?? []) send(person, { title: unitPath(directory, unitId), units });
+  }
+  const fleetTitle = settings.locale === 'vi' ? 'toàn hệ thống' : 'all cameras';
+  for (const person of directory.administrators) send({ ...person, key: `${person.key}` }, { title: fleetTitle, units: undefined });
+  const fleet = renderDigest(db, directory, settings, { title: fleetTitle, units: undefined }, day, settings.locale, now);
+  for (const target of broadcastTargets(settings)) {
+    if (!configured.has(target.channel)) continue;
+    const to = { name: target.recipient, role: 'broadcast', reason: 'broadcast' as const, chatId: target.chatId };
+    added += Number(enqueueAlert(db, { dedupeKey: `digest:${day}:${target.recipient}:${target.channel}`, incidentId: null, recipient: target.recipient, channel: target.channel, kind: 'digest', payload: { kind: 'digest', incidentId: null, to, rendered: fleet }, at: now }));
+  }
+  kvSet(db, DIGEST_DAY, day, now);
+  return added;
+}
+
+// --- what reports and the CLI show -------------------------------------------------------------
+
+export function listAlerts(db: Database, filter: { incidentId?: number; status?: AlertStatus } = {}): AlertRow[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.incidentId !== undefined) {
+    where.push('incident_id = ?');
+    params.push(filter.incidentId);
+  }
+  if (filter.status) {
+    where.push('status = ?');
+    params.push(filter.status);
+  }
+  return db.prepare(`SELECT * FROM alerts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`).all(...params) as AlertRow[];
+}
+
+/** Delivery status per channel and status, e.g. for `camwatch doctor` or a report. */
+export function outboxSummary(db: Database): { channel: string; status: AlertStatus; count: number }[] {
+  return db.prepare('SELECT channel, status, COUNT(*) AS count FROM alerts GROUP BY channel, status ORDER BY channel, status').all() as { channel: string; status: AlertStatus; count: number }[];
+}
+
+/** Alerts given up on after max_attempts (or refused for good): reports must show these. */
+export function deadLetters(db: Database, limit = 100): AlertRow[] {
+  return db.prepare("SELECT * FROM alerts WHERE status = 'dead' ORDER BY id DESC LIMIT ?").all(limit) as AlertRow[];
+}

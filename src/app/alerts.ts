@@ -1,0 +1,69 @@
+/**
+ * Alerts in the daemon: the outbox writer that the health engine calls inside its transaction,
+ * and the dispatcher that delivers. Wiring (src/cli.ts):
+ *   const alerts = startAlerts(app, log);
+ *   const daemon = startDaemon(app, log, { onHealthEvent: alerts.onHealthEvent });
+ *   // on shutdown: await alerts.stop() BEFORE daemon.stop() (which closes the DB)
+ */
+import type { AppContext } from './context.js';
+import type { Logger } from '../log.js';
+import type { HealthEvent } from '../health/engine.js';
+import { directoryFromConfig } from '../alerts/directory.js';
+import { createOutboxWriter, planFollowUps, type OutboxSettings } from '../alerts/outbox.js';
+import { Dispatcher } from '../alerts/dispatcher.js';
+import { buildChannels, configuredChannels } from '../alerts/channels/index.js';
+import { missingAlertSecrets } from '../alerts/index.js';
+
+export interface AlertsHandle {
+  /** give to startDaemon as hooks.onHealthEvent; runs inside the incident's transaction */
+  onHealthEvent(event: HealthEvent): void;
+  stop(): Promise<void>;
+  dispatcher?: Dispatcher | undefined;
+}
+
+export interface StartAlertsOptions {
+  now?: () => number;
+  env?: NodeJS.ProcessEnv;
+  /** false: do not start the polling loop (tests call dispatcher.tick()) */
+  autoStart?: boolean;
+}
+
+export function startAlerts(app: AppContext, log: Logger, options: StartAlertsOptions = {}): AlertsHandle {
+  const config = app.config.raw.alerts;
+  if (!config || !config.enabled) {
+    log.info('alerts are not configured (no alerts: section, or enabled: false); incidents are recorded but nobody is told');
+    return { onHealthEvent() {}, async stop() {} };
+  }
+  const env = options.env ?? process.env;
+  const now = options.now ?? Date.now;
+  const configured = configuredChannels(config);
+  if (configured.size === 0) log.warn('alerts: no channel is configured under alerts.channels; alerts are queued but cannot be sent');
+  if (configured.size === 1 && configured.has('telegram')) log.warn('alerts: Telegram is the only channel, and Vietnamese carriers block it since 2025; add Zalo, SMS or e-mail');
+  const missing = missingAlertSecrets(config, env);
+  if (missing.length > 0) log.warn({ missing }, 'alerts: environment variables for channel secrets are not set; those channels will fail until they are');
+
+  const directory = directoryFromConfig(app.config);
+  const settings: OutboxSettings = { alerts: config, locale: app.config.raw.locale, timeZone: app.config.raw.timezone, configured, now };
+  const writer = createOutboxWriter(app.db, directory, settings);
+  const dispatcher = new Dispatcher(app.db, {
+    channels: buildChannels(config, app.db, env, now),
+    now,
+    maxAttempts: config.max_attempts,
+    retryFirstMs: config.retry_first_s * 1000,
+    retryMaxMs: config.retry_max_s * 1000,
+    sendingTimeoutMs: config.sending_timeout_s * 1000,
+    sendDeadlineMs: config.send_deadline_s * 1000,
+    log: log.child({ module: 'alerts' }),
+    plan: (at) => planFollowUps(app.db, directory, settings, at),
+  });
+  if (options.autoStart !== false) dispatcher.start(config.poll_interval_s * 1000);
+  log.info({ channels: [...configured] }, 'alerts started');
+  return {
+    onHealthEvent(event) {
+      writer(event);
+      dispatcher.kick();
+    },
+    stop: () => dispatcher.stop(),
+    dispatcher,
+  };
+}

@@ -1,0 +1,254 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHmac } from 'node:crypto';
+import { CHIEF_A, CHIEF_G, CONTRACTOR_PHONE, FakeGateways, MINUTE, Smtp, T0, fleetYaml, setupAlerts } from './fixture.js';
+import { listAlerts, outboxSummary, deadLetters } from '../../src/alerts/outbox.js';
+import { kvGet } from '../../src/alerts/kv.js';
+import { runAckCommand, runResolveCommand } from '../../src/app/ack-command.js';
+import { listIncidents } from '../../src/health/incidents.js';
+
+let gw: FakeGateways;
+let smtp: Smtp;
+
+beforeAll(async () => {
+  gw = await new FakeGateways().start();
+  smtp = await new Smtp().start();
+});
+afterAll(async () => {
+  await gw.stop();
+  await smtp.stop();
+});
+beforeEach(() => {
+  gw.received = [];
+  gw.down.clear();
+  gw.seenSms.clear();
+  smtp.mails = [];
+  gw.refreshes = [];
+  gw.accessToken = 'stale';
+  gw.refreshToken = 'R0';
+});
+
+const zaloTo = (phone: string) => gw.of('/zalo/message/template').filter((r) => r.json.phone === phone);
+const smsTo = (phone: string) => gw.of('/sms').filter((r) => r.json.Phone === phone);
+const mailTo = (address: string) => smtp.mails.filter((m) => JSON.stringify(m.to).includes(address));
+
+describe('alerts end to end (health engine → outbox → local gateways)', () => {
+  it('a camera going offline reaches its commune chief once per channel within 3 check intervals; recovery once', async () => {
+    const { check, tick, db } = setupAlerts(fleetYaml(gw, smtp.port));
+    // One check a minute; the third failure opens the incident.
+    for (let i = 0; i < 3; i++) {
+      check('a1', T0 + i * MINUTE, 'unreachable');
+      await tick();
+    }
+    // a1 is in area-a1 (no chief there): the chief of xã Tuy Phước, one unit up, is told.
+    expect(zaloTo('84912000001')).toHaveLength(1);
+    expect(smsTo(CHIEF_A)).toHaveLength(1);
+    expect(mailTo('chief-a@example.vn')).toHaveLength(1);
+    expect(gw.of('/webhook')).toHaveLength(1);
+    expect(gw.of('/telegram')).toHaveLength(1);
+    // The contractor gets a work order on the channels they chose (sms, email), not Zalo.
+    expect(smsTo(CONTRACTOR_PHONE)).toHaveLength(1);
+    expect(mailTo('repair@abc.vn')).toHaveLength(1);
+    expect(zaloTo('84988000001')).toHaveLength(0);
+    // Nobody else.
+    expect(smtp.mails).toHaveLength(2);
+
+    const zalo = zaloTo('84912000001')[0]!;
+    expect(zalo.json).toMatchObject({ template_id: '1001', tracking_id: expect.stringMatching(/^cw[0-9a-f]{30}$/) });
+    expect(zalo.json.template_data).toMatchObject({ camera: 'Ngã ba Diêu Trì', unit: 'thôn Phú Mỹ', problem: 'Camera mất kết nối', since: '07:02 ngày 05/01/2026' });
+    expect(JSON.stringify(zalo.json.template_data)).not.toMatch(/https?:|\d{9}/);
+
+    const mail = mailTo('chief-a@example.vn')[0]!;
+    expect(mail.subject).toBe('[camwatch] Camera mất kết nối');
+    expect(mail.text).toContain('Địa điểm: QL1A km 1230 — thôn Phú Mỹ, xã Tuy Phước, tỉnh Gia Lai');
+    expect(mail.text).toContain('https://www.google.com/maps?q=13.8123,109.1456');
+    expect(mail.text).toContain('Từ lúc: 07:02 ngày 05/01/2026');
+    expect(mail.text).toMatch(/https:\/\/camwatch\.example\.vn\/incidents\/\d+\/ack/);
+    expect(mail.text).toMatch(/camwatch ack \d+ --by/);
+    expect(mailTo('repair@abc.vn')[0]!.text).toContain('Phiếu sửa chữa cho Công ty Viễn thông ABC');
+
+    const sms = smsTo(CHIEF_A)[0]!;
+    expect(sms.json.Content).toMatch(/^camwatch: Camera mat ket noi\. Nga ba Dieu Tri/);
+
+    // More failing checks send nothing new.
+    for (let i = 3; i < 6; i++) {
+      check('a1', T0 + i * MINUTE, 'unreachable');
+      await tick();
+    }
+    expect(zaloTo('84912000001')).toHaveLength(1);
+
+    // Recovery after 2 good checks: one notice per channel to everyone told.
+    check('a1', T0 + 6 * MINUTE);
+    check('a1', T0 + 7 * MINUTE);
+    await tick();
+    expect(zaloTo('84912000001').map((r) => r.json.template_id)).toEqual(['1001', '1002']);
+    expect(smsTo(CHIEF_A)).toHaveLength(2);
+    expect(mailTo('chief-a@example.vn').map((m) => m.subject)).toEqual(['[camwatch] Camera mất kết nối', '[camwatch] Đã hoạt động lại: Camera mất kết nối']);
+    expect(mailTo('chief-a@example.vn')[1]!.text).toContain('Hoạt động lại lúc 07:07 ngày 05/01/2026, gián đoạn 5 phút.');
+    expect(gw.of('/webhook')).toHaveLength(2);
+    expect(smsTo(CONTRACTOR_PHONE)).toHaveLength(2);
+    await tick(T0 + 10 * MINUTE);
+    expect(listAlerts(db).every((a) => a.status === 'sent')).toBe(true);
+    expect(outboxSummary(db).every((s) => s.status === 'sent')).toBe(true);
+  });
+
+  it('a channel down for an hour: every alert is delivered afterwards, none twice', async () => {
+    const { check, tick, db } = setupAlerts(fleetYaml(gw, smtp.port));
+    gw.down.add('sms');
+    gw.down.add('zalo');
+    // Two cameras of different communes fail; one recovers during the outage.
+    let t = T0;
+    for (let i = 0; i < 3; i++, t += MINUTE) {
+      check('a2', t, 'unreachable');
+      check('b1', t, 'timeout');
+      await tick();
+    }
+    check('a2', t);
+    check('a2', t + MINUTE);
+    // An hour of simulated time, the dispatcher ticking each minute.
+    for (const end = T0 + 60 * MINUTE; t < end; t += MINUTE) await tick(t);
+    expect(gw.of('/sms')).toHaveLength(0);
+    expect(gw.of('/webhook').length).toBeGreaterThan(0); // other channels went on
+    const waiting = listAlerts(db).filter((a) => a.channel === 'sms');
+    expect(waiting.every((a) => a.status === 'failed' || a.status === 'pending')).toBe(true);
+    expect(deadLetters(db)).toEqual([]);
+
+    gw.down.clear();
+    for (const end = t + 60 * MINUTE; t < end; t += MINUTE) await tick(t);
+    const sms = listAlerts(db).filter((a) => a.channel === 'sms');
+    expect(sms.length).toBeGreaterThanOrEqual(4); // a2 opened+recovery to chief and contractor, b1 work order
+    expect(sms.every((a) => a.status === 'sent')).toBe(true);
+    const ids = gw.of('/sms').map((r) => r.json.RequestId);
+    expect(ids).toHaveLength(sms.length);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Opened before recovery for the same recipient.
+    const a2chief = smsTo(CHIEF_A).map((r) => r.json.Content as string);
+    expect(a2chief[0]).toMatch(/Camera mat ket noi/);
+    expect(a2chief[1]).toMatch(/Da hoat dong lai/);
+    // b1's chief wants e-mail only: no SMS, no Zalo to them.
+    expect(smsTo('0912000002')).toHaveLength(0);
+    expect(zaloTo('84912000002')).toHaveLength(0);
+    expect(mailTo('chief-b@example.vn').length).toBeGreaterThan(0);
+    const zalo = gw.of('/zalo/message/template');
+    expect(new Set(zalo.map((r) => r.json.tracking_id)).size).toBe(zalo.length);
+  });
+
+  it('20 cameras of one commune down together make one grouped alert', async () => {
+    const { check, tick, db } = setupAlerts(fleetYaml(gw, smtp.port));
+    for (let round = 0; round < 3; round++) {
+      for (let i = 1; i <= 20; i++) check(`g${i}`, T0 + round * MINUTE + i * 1000, 'unreachable');
+      await tick();
+    }
+    await tick(T0 + 5 * MINUTE);
+    expect(zaloTo('84912000007')).toHaveLength(1);
+    expect(smsTo(CHIEF_G)).toHaveLength(1);
+    expect(mailTo('chief-g@example.vn')).toHaveLength(1);
+    expect(mailTo('chief-g@example.vn')[0]!.subject).toMatch(/^\[camwatch\] \d+ camera xã Phước An mất kết nối — nghi mất điện\/mạng$/);
+    expect(gw.of('/webhook')).toHaveLength(1);
+    expect(smsTo(CONTRACTOR_PHONE)).toHaveLength(0);
+    const incidents = listIncidents(db, { open: true });
+    expect(incidents.filter((i) => i.scope === 'camera')).toHaveLength(20);
+    // All recover: one recovery notice.
+    for (let round = 3; round < 5; round++) for (let i = 1; i <= 20; i++) check(`g${i}`, T0 + round * MINUTE + i * 1000);
+    await tick(T0 + 6 * MINUTE);
+    expect(mailTo('chief-g@example.vn').map((m) => m.subject)).toHaveLength(2);
+    expect(zaloTo('84912000007').map((r) => r.json.template_id)).toEqual(['1001', '1002']);
+  });
+
+  it('e-mail carries the evidence snapshot; Telegram sends it with sendPhoto', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'camwatch-evidence-'));
+    const jpeg = path.join(dir, 'frame.jpg');
+    writeFileSync(jpeg, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]));
+    const { check, tick } = setupAlerts(fleetYaml(gw, smtp.port));
+    const blurred = { ok: false, kinds: ['blurred'], detail: 'Ảnh mờ' };
+    for (let i = 0; i <= 4; i++) check('a2', T0 + i * 5 * MINUTE, undefined, blurred, jpeg);
+    await tick();
+    const mail = mailTo('chief-a@example.vn')[0]!;
+    expect(mail.subject).toBe('[camwatch] Hình ảnh camera bị mờ');
+    expect(mail.attachments).toHaveLength(1);
+    expect(mail.attachments[0]!.content.equals(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]))).toBe(true);
+    expect(gw.of('/telegram').map((r) => r.path)).toEqual(['/telegram/bot42:abc/sendPhoto']);
+    expect(gw.of('/telegram')[0]!.headers['content-type']).toMatch(/multipart\/form-data/);
+  });
+
+  it('webhook bodies are HMAC-SHA256 signed over timestamp.body', async () => {
+    const { check, tick } = setupAlerts(fleetYaml(gw, smtp.port));
+    check('a3', T0, 'auth_failed');
+    await tick();
+    const hook = gw.of('/webhook')[0]!;
+    const expected = 'sha256=' + createHmac('sha256', 'hook').update(`${hook.headers['x-camwatch-timestamp']}.${hook.body}`).digest('hex');
+    expect(hook.headers['x-camwatch-signature']).toBe(expected);
+    expect(hook.json).toMatchObject({ kind: 'opened', id: hook.headers['x-camwatch-delivery'] });
+    // auth_failed is not a contractor's job; the school (owner) is told.
+    expect(hook.json.recipients.map((r: { reason: string }) => r.reason).sort()).toEqual(['chief', 'owner']);
+    expect(smsTo('0905000003')).toHaveLength(1);
+    expect(smsTo(CONTRACTOR_PHONE)).toHaveLength(0);
+  });
+
+  it('Zalo token refresh stores the new (rotated) refresh token', async () => {
+    gw.accessToken = 'stale';
+    gw.refreshToken = 'R0';
+    const { check, tick, db, clock } = setupAlerts(fleetYaml(gw, smtp.port));
+    check('a3', T0, 'auth_failed');
+    await tick();
+    expect(gw.refreshes).toEqual(['R0']);
+    const rotated = kvGet(db, 'zalo.refresh_token');
+    expect(rotated).toBe(gw.refreshToken);
+    expect(rotated).not.toBe('R0');
+    expect(zaloTo('84912000001')).toHaveLength(1);
+    // The access token expires; the next refresh must use the rotated token, and store the next one.
+    clock.now += 2 * 3600_000;
+    check('b2', clock.now, 'auth_failed');
+    check('a2', clock.now, 'auth_failed'); // chief A, Zalo
+    await tick();
+    expect(gw.refreshes).toEqual(['R0', rotated]);
+    expect(kvGet(db, 'zalo.refresh_token')).toBe(gw.refreshToken);
+    // a2 opened with the new token (a3's reminder too: it is still unacknowledged).
+    expect(zaloTo('84912000001').filter((r) => r.json.template_id === '1001')).toHaveLength(2);
+  });
+
+  it('reminders until acknowledged, escalation to the unit above and the People\u2019s Committee; ack stops reminders', async () => {
+    const { check, tick, db } = setupAlerts(fleetYaml(gw, smtp.port));
+    for (let i = 0; i < 3; i++) check('a2', T0 + i * MINUTE, 'unreachable');
+    await tick();
+    const incident = listIncidents(db, { open: true })[0]!;
+    await tick(T0 + 35 * MINUTE); // one reminder (30 min)
+    expect(mailTo('chief-a@example.vn').map((m) => m.subject)).toEqual(['[camwatch] Camera mất kết nối', '[camwatch] Nhắc lại: Camera mất kết nối (chưa xác nhận)']);
+    await tick(T0 + 62 * MINUTE); // escalation after 60 min, reminder round 2
+    const escalated = smtp.mails.filter((m) => m.subject?.includes('Chuyển cấp trên')).flatMap((m) => (Array.isArray(m.to) ? m.to : [m.to]).map((a) => a?.text));
+    expect(escalated.sort()).toEqual(['"UBND xã Tuy Phước" <ubnd-a@example.vn>', '"Phòng PV06" <pv06@example.vn>'].sort());
+    expect(runAckCommand(db, String(incident.id), 'Nguyễn Văn A', 'vi', T0 + 63 * MINUTE).lines[0]).toContain(`Đã xác nhận sự cố #${incident.id}`);
+    const before = mailTo('chief-a@example.vn').length;
+    await tick(T0 + 200 * MINUTE);
+    expect(mailTo('chief-a@example.vn')).toHaveLength(before);
+    expect(listIncidents(db, { open: true })).toHaveLength(1); // still tracked
+    expect(runAckCommand(db, 'x', 'A').exitCode).toBe(2);
+    expect(runResolveCommand(db, incident.id, 'Nguyễn Văn A', 'en').lines[0]).toContain('resolved by Nguyễn Văn A');
+  });
+
+  it('dead-letters after max_attempts when a gateway keeps refusing', async () => {
+    const { check, tick, db } = setupAlerts(fleetYaml(gw, smtp.port, '  max_attempts: 3\n  retry_first_s: 10\n'));
+    gw.down.add('webhook');
+    check('a3', T0, 'auth_failed');
+    for (let m = 0; m < 30; m++) await tick(T0 + m * MINUTE);
+    const dead = deadLetters(db);
+    expect(dead.map((a) => a.channel)).toEqual(['webhook']);
+    expect(dead[0]!.attempts).toBe(3);
+  });
+
+  it('sends a daily digest per chief at the configured hour, once', async () => {
+    const { check, tick } = setupAlerts(fleetYaml(gw, smtp.port, '  digest_hour: 7\n  digest_channels: [email]\n'), T0 - 180 * MINUTE);
+    for (let i = 0; i < 3; i++) check('g1', T0 - 120 * MINUTE + i * MINUTE, 'unreachable');
+    await tick(T0 - 60 * MINUTE); // 06:00 local: no digest yet
+    expect(smtp.mails.filter((m) => m.subject?.includes('Tổng hợp'))).toHaveLength(0);
+    await tick(T0 + MINUTE); // 07:01 local
+    await tick(T0 + 2 * MINUTE);
+    const digests = smtp.mails.filter((m) => m.subject?.includes('Tổng hợp'));
+    expect(digests.map((m) => (Array.isArray(m.to) ? '' : m.to?.value[0]?.address)).sort()).toEqual(['admin@example.vn', 'chief-a@example.vn', 'chief-b@example.vn', 'chief-g@example.vn']);
+    const g = digests.find((m) => !Array.isArray(m.to) && m.to?.value[0]?.address === 'chief-g@example.vn')!;
+    expect(g.subject).toBe('[camwatch] Tổng hợp ngày 05/01/2026 — xã Phước An, tỉnh Gia Lai');
+    expect(g.text).toContain('Sự cố đang mở: 1');
+  });
+});
