@@ -13,6 +13,7 @@ import { openStore } from './store/db.js';
 import { readMigrations, schemaVersion, migrate } from './store/migrate.js';
 import { NewerSchemaError } from './store/migrate.js';
 import { backup } from './health/retention.js';
+import { runAckCommand, runResolveCommand } from './app/ack-command.js';
 import { addMaintenance } from './health/maintenance.js';
 
 const program = new Command('camwatch')
@@ -131,6 +132,29 @@ program
     }
     process.exitCode = healthy ? 0 : 1;
   });
+
+for (const [name, description, act] of [
+  ['ack', 'acknowledge an incident: reminders and escalation stop, tracking goes on', runAckCommand],
+  ['resolve', 'close an incident by hand (it also closes by itself when the camera recovers)', runResolveCommand],
+] as const) {
+  program
+    .command(name)
+    .description(description)
+    .argument('<incident>', 'incident number')
+    .requiredOption('--by <name>', 'who does it (kept with the incident)')
+    .addOption(configOption())
+    .action((incident: string, options: { config: string; by: string }) => {
+      try {
+        const app = openApp(options.config);
+        const result = act(app.db, incident, options.by, locale());
+        app.db.close();
+        console.log(result.lines.join('\n'));
+        process.exitCode = result.exitCode;
+      } catch (error) {
+        fail(error);
+      }
+    });
+}
 
 program
   .command('backup')

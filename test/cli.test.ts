@@ -93,7 +93,7 @@ describe('camwatch CLI', () => {
   });
 
   it('has --help everywhere', async () => {
-    for (const command of [[], ['run'], ['check'], ['doctor'], ['migrate'], ['demo'], ['backup'], ['maintenance']]) {
+    for (const command of [[], ['run'], ['check'], ['doctor'], ['migrate'], ['demo'], ['backup'], ['maintenance'], ['ack'], ['resolve']]) {
       const result = await camwatch([...command, '--help']);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/Usage: camwatch/);

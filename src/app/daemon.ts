@@ -8,6 +8,7 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import type { HealthEvent, ImageVerdict } from '../health/engine.js';
 import { healthEngine, ResultPipeline } from './pipeline.js';
 import { prune } from '../health/retention.js';
+import { startAlerts } from './alerts.js';
 import cron from 'node-cron';
 
 export interface Daemon {
@@ -17,14 +18,16 @@ export interface Daemon {
 
 export interface DaemonHooks {
   onCheck?: (result: CheckResult, checkId: number, image: ImageVerdict | undefined) => void;
-  /** runs inside the transaction that changed the incident */
+  /** runs inside the transaction that changed the incident (after the alert outbox has written) */
   onHealthEvent?: (event: HealthEvent) => void;
 }
 
 export function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {}): Daemon {
   const { probe, retention } = app.config.raw;
+  const alerts = startAlerts(app, log);
   const engine = healthEngine(app, (event) => {
     log.info({ event: event.type, incident: event.incident.id, kind: event.incident.kind, camera: event.incident.camera_id, unit: event.incident.unit_id }, 'incident');
+    alerts.onHealthEvent(event);
     hooks.onHealthEvent?.(event);
   });
   const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
@@ -54,6 +57,7 @@ export function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {
     async stop() {
       await pruning.stop();
       await scheduler.stop();
+      await alerts.stop();
       killAllRunning();
       app.db.close();
       log.info('camwatch stopped');

@@ -29,12 +29,12 @@ describe('SMS gateway adapter', () => {
   });
 
   it('custom gateways: form, XML (escaped), GET query, bearer and header auth', () => {
-    const form = buildSmsRequest(smsSettings({ url: 'http://gw/send', format: 'form', body: { to: '{phone}', msg: '{text}', id: '{request_id}' }, auth: { type: 'bearer', token_env: 'T' }, phone_format: '0' }), { T: 'tok' }, msg);
+    const form = buildSmsRequest(smsSettings({ preset: 'custom', url: 'http://gw/send', format: 'form', body: { to: '{phone}', msg: '{text}', id: '{request_id}' }, auth: { type: 'bearer', token_env: 'T' }, phone_format: '0' }), { T: 'tok' }, msg);
     expect(form.init.body).toBe('to=0912345678&msg=Camera+mat+ket+noi&id=cw123');
     expect(form.init.headers.Authorization).toBe('Bearer tok');
-    const xml = buildSmsRequest(smsSettings({ url: 'http://gw/x', format: 'xml', body: '<sms><to>{phone}</to><text>{text}</text></sms>', unicode: true }), {}, { ...msg, text: 'a < b & "c"' });
+    const xml = buildSmsRequest(smsSettings({ preset: 'custom', url: 'http://gw/x', format: 'xml', body: '<sms><to>{phone}</to><text>{text}</text></sms>', unicode: true }), {}, { ...msg, text: 'a < b & "c"' });
     expect(xml.init.body).toBe('<sms><to>84912345678</to><text>a &lt; b &amp; &quot;c&quot;</text></sms>');
-    const get = buildSmsRequest(smsSettings({ url: 'http://gw/q?x=1', method: 'GET', format: 'query', body: { p: '{phone}', t: '{text}' }, auth: { type: 'header', header: 'X-Key', token_env: 'T' } }), { T: 'k' }, msg);
+    const get = buildSmsRequest(smsSettings({ preset: 'custom', url: 'http://gw/q?x=1', method: 'GET', format: 'query', body: { p: '{phone}', t: '{text}' }, auth: { type: 'header', header: 'X-Key', token_env: 'T' } }), { T: 'k' }, msg);
     expect(get.url).toBe('http://gw/q?x=1&p=84912345678&t=Camera+mat+ket+noi');
     expect(get.init.body).toBeUndefined();
     expect(get.init.headers['X-Key']).toBe('k');
