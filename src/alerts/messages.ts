@@ -22,11 +22,13 @@ export const alertMessages = {
     problem_image_noisy: 'Hình ảnh camera bị nhiễu',
     problem_image_colour_cast: 'Hình ảnh camera bị ám màu',
     problem_group: '{failing} camera {unit} mất kết nối — nghi mất điện/mạng',
+    problem_group_image: '{failing} camera {unit} cùng lúc có hình ảnh kém ({finding}) — nghi do thời tiết (mưa, sương mù) hoặc mất điện chiếu sáng, không phải phá hoại',
     problem_server: '{failing}/{total} camera mất kết nối cùng lúc — nghi đường truyền của máy chủ camwatch',
     advice_offline: 'Kiểm tra nguồn điện, dây mạng/bộ phát 4G của camera; nếu hỏng thiết bị, báo nhà thầu sửa chữa.',
     advice_auth_failed: 'Mật khẩu camera đã bị đổi hoặc cấu hình sai: kiểm tra ai đã đổi mật khẩu, cập nhật cấu hình camwatch.',
     advice_image: 'Kiểm tra tại chỗ: lau ống kính, gỡ vật che, chỉnh lại góc quay hoặc bổ sung chiếu sáng.',
     advice_group: 'Kiểm tra nguồn điện và đường truyền Internet của khu vực.',
+    advice_group_image: 'Theo dõi thêm: nếu trời tạnh hoặc có điện chiếu sáng trở lại mà ảnh vẫn kém, kiểm tra từng camera.',
     advice_server: 'Kiểm tra đường truyền và máy chủ chạy camwatch trước; các xã chưa được báo.',
     title_opened: '[camwatch] {problem}',
     title_reminder: '[camwatch] Nhắc lại: {problem} (chưa xác nhận)',
@@ -70,11 +72,13 @@ export const alertMessages = {
     problem_image_noisy: 'Camera image is noisy',
     problem_image_colour_cast: 'Camera image has a colour cast',
     problem_group: '{failing} cameras of {unit} offline — suspected power/network outage',
+    problem_group_image: '{failing} cameras of {unit} show poor images at once ({finding}) — likely weather (rain, fog) or a street-lighting outage, not tampering',
     problem_server: '{failing}/{total} cameras offline at once — suspect the camwatch server\'s own network',
     advice_offline: 'Check the camera\'s power and network/4G link; if the device is broken, the contractor repairs it.',
     advice_auth_failed: 'The camera password was changed or the config is wrong: find out who changed it and update camwatch\'s config.',
     advice_image: 'Check on site: clean the lens, remove what covers it, re-aim it or add lighting.',
     advice_group: 'Check the area\'s power supply and Internet link.',
+    advice_group_image: 'Keep watching: if images stay poor after the rain stops or the lights are back, check each camera.',
     advice_server: 'Check the camwatch server and its uplink first; the communes were not alerted.',
     title_opened: '[camwatch] {problem}',
     title_reminder: '[camwatch] Reminder: {problem} (not acknowledged)',
@@ -162,6 +166,11 @@ export function problemText(incident: Incident, directory: Directory, locale: Lo
     return t(locale, 'problem_group', { ...groupCounts(incident.detail), unit });
   }
   if (incident.kind === 'server_network') return t(locale, 'problem_server', groupCounts(incident.detail));
+  if (incident.kind.startsWith('area_image_')) {
+    const unit = incident.unit_id ? directory.units.get(incident.unit_id)?.name ?? incident.unit_id : '';
+    const finding = key(locale, `problem_image_${incident.kind.slice('area_image_'.length)}`) ?? incident.kind;
+    return t(locale, 'problem_group_image', { ...groupCounts(incident.detail), unit, finding });
+  }
   if (incident.kind.startsWith('image:')) {
     const finding = incident.kind.slice('image:'.length);
     const key = `problem_image_${finding}`;
@@ -177,6 +186,7 @@ function key(locale: Locale, name: string): string | undefined {
 function adviceText(incident: Incident, locale: Locale): string {
   if (incident.kind === 'power_or_network') return t(locale, 'advice_group');
   if (incident.kind === 'server_network') return t(locale, 'advice_server');
+  if (incident.kind.startsWith('area_image_')) return t(locale, 'advice_group_image');
   if (incident.kind.startsWith('image:')) return t(locale, 'advice_image');
   return key(locale, `advice_${incident.kind}`) ?? t(locale, 'advice_offline');
 }

@@ -77,6 +77,9 @@ function observe(result: CheckResult, image: ImageVerdict | undefined): Observat
   return image?.ok === false ? 'degraded' : 'online';
 }
 
+/** Image faults that weather or a lighting outage can cause across a whole area at once. */
+const AREA_IMAGE_KINDS = new Set(['image:blurred', 'image:dark', 'image:covered']);
+
 const isFailure = (o: string | null): o is 'offline' | 'auth_failed' => o === 'offline' || o === 'auth_failed';
 
 function stateOf(incident: Incident | undefined): CameraState | undefined {
@@ -202,47 +205,56 @@ export class HealthEngine {
 
   private open(camera: FleetCamera, kind: string, at: number, checkId: number, evidencePath: string | undefined, result: CheckResult, image: ImageVerdict | undefined) {
     const detail = result.failure?.detail ?? image?.detail;
-    const group = kind === 'offline' ? this.groupFor(camera, at) : undefined;
+    const group = kind === 'offline' || AREA_IMAGE_KINDS.has(kind) ? this.groupFor(camera, at, kind) : undefined;
     const incident = openIncident(this.db, {
       scope: 'camera', cameraId: camera.id, unitId: camera.unitId, groupId: group?.id, kind, detail,
       openedAt: at, checkId, evidencePath, contractorId: camera.contractorId,
     });
     this.emit({ type: 'opened', incident });
-    if (group) this.adoptOpenOfflineIncidents(group);
+    if (group) this.adoptOpenIncidents(group, kind);
     return incident;
   }
 
-  private failingOffline(cameras: FleetCamera[], current: string): number {
-    const failing = this.db.prepare("SELECT camera_id FROM camera_health WHERE fail_kind = 'offline' AND fail_streak >= 1").all() as { camera_id: string }[];
-    const ids = new Set(failing.map((row) => row.camera_id));
+  /** How many of `cameras` show the same fault as `kind` right now (the current camera included). */
+  private failingLike(cameras: FleetCamera[], current: string, kind: string): number {
+    const rows = (
+      kind === 'offline'
+        ? this.db.prepare("SELECT camera_id FROM camera_health WHERE fail_kind = 'offline' AND fail_streak >= 1").all()
+        : this.db.prepare('SELECT camera_id FROM camera_health WHERE image_bad_since IS NOT NULL AND image_kind = ?').all(kind.slice('image:'.length))
+    ) as { camera_id: string }[];
+    const ids = new Set(rows.map((row) => row.camera_id));
     ids.add(current);
     return cameras.filter((camera) => ids.has(camera.id)).length;
   }
 
   /**
-   * When most cameras of a unit fail together the cause is shared (power, the area's network):
-   * one grouped incident instead of many. When nearly all fail, suspect our own uplink first.
+   * When most cameras of a unit fail together the cause is shared: power or the area's network
+   * for offline cameras, rain, fog or a street-lighting outage for unclear or dark pictures. One
+   * grouped incident instead of many. When nearly all go offline, suspect our own uplink first.
    */
-  private groupFor(camera: FleetCamera, at: number): Incident | undefined {
+  private groupFor(camera: FleetCamera, at: number, kind: string): Incident | undefined {
     const { group, server } = this.options.health;
-    const all = [...this.fleet.cameras.values()];
-    const failingAll = this.failingOffline(all, camera.id);
-    if (failingAll >= server.min_cameras && failingAll / all.length >= server.min_fraction) {
-      return this.ensureGroup('server', null, 'server_network', `${failingAll}/${all.length}`, at);
+    if (kind === 'offline') {
+      const all = [...this.fleet.cameras.values()];
+      const failingAll = this.failingLike(all, camera.id, kind);
+      if (failingAll >= server.min_cameras && failingAll / all.length >= server.min_fraction) {
+        return this.ensureGroup('server', null, 'server_network', `${failingAll}/${all.length}`, at);
+      }
     }
+    const groupKind = kind === 'offline' ? 'power_or_network' : `area_${kind.replace(':', '_')}`;
     // Closest unit first; the root (province) is too wide to call one cause.
     for (const unitId of [...camera.lineage].reverse().slice(0, Math.max(1, camera.lineage.length - 1))) {
       const members = camerasUnder(this.fleet, unitId);
-      const failing = this.failingOffline(members, camera.id);
+      const failing = this.failingLike(members, camera.id, kind);
       if (failing >= group.min_cameras && failing / members.length >= group.min_fraction) {
-        return this.ensureGroup('unit', unitId, 'power_or_network', `${failing}/${members.length}`, at);
+        return this.ensureGroup('unit', unitId, groupKind, `${failing}/${members.length}`, at);
       }
     }
     return undefined;
   }
 
   private ensureGroup(scope: 'unit' | 'server', unitId: string | null, kind: string, counts: string, at: number): Incident {
-    const existing = openGroupIncident(this.db, scope, unitId);
+    const existing = openGroupIncident(this.db, scope, unitId, kind);
     if (existing) {
       this.db.prepare('UPDATE incidents SET detail = ? WHERE id = ?').run(counts, existing.id);
       return existing;
@@ -252,10 +264,10 @@ export class HealthEngine {
     return incident;
   }
 
-  private adoptOpenOfflineIncidents(group: Incident) {
+  private adoptOpenIncidents(group: Incident, kind: string) {
     const rows = this.db
-      .prepare("SELECT id, camera_id FROM incidents WHERE scope = 'camera' AND kind = 'offline' AND resolved_at IS NULL AND group_id IS NULL")
-      .all() as { id: number; camera_id: string }[];
+      .prepare("SELECT id, camera_id FROM incidents WHERE scope = 'camera' AND kind = ? AND resolved_at IS NULL AND group_id IS NULL")
+      .all(kind) as { id: number; camera_id: string }[];
     for (const row of rows) {
       const member = this.fleet.cameras.get(row.camera_id);
       if (!member || (group.scope === 'unit' && !member.lineage.includes(group.unit_id ?? ''))) continue;

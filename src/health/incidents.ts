@@ -69,8 +69,8 @@ export function openCameraIncident(db: Database, cameraId: string): Incident | u
   return row ? incidentRow.parse(row) : undefined;
 }
 
-export function openGroupIncident(db: Database, scope: 'unit' | 'server', unitId: string | null): Incident | undefined {
-  const row = db.prepare('SELECT * FROM incidents WHERE scope = ? AND unit_id IS ? AND resolved_at IS NULL').get(scope, unitId);
+export function openGroupIncident(db: Database, scope: 'unit' | 'server', unitId: string | null, kind: string): Incident | undefined {
+  const row = db.prepare('SELECT * FROM incidents WHERE scope = ? AND unit_id IS ? AND kind = ? AND resolved_at IS NULL').get(scope, unitId, kind);
   return row ? incidentRow.parse(row) : undefined;
 }
 

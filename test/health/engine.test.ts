@@ -85,6 +85,15 @@ describe('health state and incidents', () => {
     expect(events.filter((e) => e.type === 'grouped').map((e) => e.incident.camera_id).sort()).toEqual(['a1', 'a2']);
   });
 
+  it('many cameras of one unit turning blurred together is one weather/lighting incident, not three tamper reports', () => {
+    const { check, events } = setup();
+    for (let minute = 0; minute <= 16; minute += 4) for (const id of ['b1', 'b2', 'b3']) check(id, minute * MINUTE, undefined, BLURRED);
+    const opened = events.filter((e) => e.type === 'opened').map((e) => e.incident);
+    const groups = opened.filter((i) => i.scope === 'unit');
+    expect(groups.map((g) => [g.kind, g.unit_id, g.detail])).toEqual([['area_image_blurred', 'commune-b', '3/3']]);
+    expect(opened.filter((i) => i.scope === 'camera').every((i) => i.group_id === groups[0]?.id)).toBe(true);
+  });
+
   it('when nearly every camera fails at once, suspects the server network instead', () => {
     const { check, events } = setup();
     const all = ['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'b3', 'c1'];
