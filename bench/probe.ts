@@ -147,7 +147,7 @@ async function runAtSize(args: string[], size: string): Promise<void> {
     db.pragma('foreign_keys = OFF'); // baselines of cameras this bench does not register
     const assessor = new ImageAssessor(db, 'vi');
     const frame = (await checkCamera(target(0), 'image', settings, devices[0])).frame as Buffer;
-    results.push(await measure('image analysis of one 640x360 frame (decode + metrics + findings)', checks, 1, async (i) => Boolean(await assessor.assess({ id: `c${i % 10}`, tags: [] }, frame, Date.now()))));
+    results.push(await measure(`image analysis of one ${size} snapshot (decode + metrics + findings)`, checks, 1, async (i) => Boolean(await assessor.assess({ id: `c${i % 10}`, tags: [] }, frame, Date.now()))));
 
     console.log('\n| path | checks | failed | checks/min | CPU ms/check | p50 ms | p95 ms |');
     console.log('|---|---|---|---|---|---|---|');

@@ -5,7 +5,7 @@
  * transaction) whatever must be written about them — so a crash never loses an incident.
  */
 import { z } from 'zod';
-import type { Database } from '../store/db.js';
+import { statement, type Database } from '../store/db.js';
 import type { CheckResult } from '../probe/check.js';
 import type { HealthConfig } from '../config/schema.js';
 import { camerasUnder, type Fleet, type FleetCamera } from '../inventory/fleet.js';
@@ -68,7 +68,7 @@ const healthRow = z.object({
 export type HealthRow = z.infer<typeof healthRow>;
 
 export function readHealth(db: Database, cameraId: string): HealthRow | undefined {
-  const row = db.prepare('SELECT * FROM camera_health WHERE camera_id = ?').get(cameraId);
+  const row = statement(db, 'SELECT * FROM camera_health WHERE camera_id = ?').get(cameraId);
   return row ? healthRow.parse(row) : undefined;
 }
 
@@ -219,8 +219,8 @@ export class HealthEngine {
   private failingLike(cameras: FleetCamera[], current: string, kind: string): number {
     const rows = (
       kind === 'offline'
-        ? this.db.prepare("SELECT camera_id FROM camera_health WHERE fail_kind = 'offline' AND fail_streak >= 1").all()
-        : this.db.prepare('SELECT camera_id FROM camera_health WHERE image_bad_since IS NOT NULL AND image_kind = ?').all(kind.slice('image:'.length))
+        ? statement(this.db, "SELECT camera_id FROM camera_health WHERE fail_kind = 'offline' AND fail_streak >= 1").all()
+        : statement(this.db, 'SELECT camera_id FROM camera_health WHERE image_bad_since IS NOT NULL AND image_kind = ?').all(kind.slice('image:'.length))
     ) as { camera_id: string }[];
     const ids = new Set(rows.map((row) => row.camera_id));
     ids.add(current);
@@ -256,7 +256,7 @@ export class HealthEngine {
   private ensureGroup(scope: 'unit' | 'server', unitId: string | null, kind: string, counts: string, at: number): Incident {
     const existing = openGroupIncident(this.db, scope, unitId, kind);
     if (existing) {
-      this.db.prepare('UPDATE incidents SET detail = ? WHERE id = ?').run(counts, existing.id);
+      statement(this.db, 'UPDATE incidents SET detail = ? WHERE id = ?').run(counts, existing.id);
       return existing;
     }
     const incident = openIncident(this.db, { scope, unitId: unitId ?? undefined, kind, detail: counts, openedAt: at });
@@ -265,8 +265,7 @@ export class HealthEngine {
   }
 
   private adoptOpenIncidents(group: Incident, kind: string) {
-    const rows = this.db
-      .prepare("SELECT id, camera_id FROM incidents WHERE scope = 'camera' AND kind = ? AND resolved_at IS NULL AND group_id IS NULL")
+    const rows = statement(this.db, "SELECT id, camera_id FROM incidents WHERE scope = 'camera' AND kind = ? AND resolved_at IS NULL AND group_id IS NULL")
       .all(kind) as { id: number; camera_id: string }[];
     for (const row of rows) {
       const member = this.fleet.cameras.get(row.camera_id);
@@ -277,8 +276,7 @@ export class HealthEngine {
   }
 
   private save(h: HealthRow) {
-    this.db
-      .prepare(
+    statement(this.db, 
         `INSERT INTO camera_health (camera_id, state, since, last_check_id, last_check_at, last_observed, last_up, last_image_ok,
            fail_streak, fail_kind, up_streak, good_streak, image_bad_since, image_kind)
          VALUES (@camera_id, @state, @since, @last_check_id, @last_check_at, @last_observed, @last_up, @last_image_ok,

@@ -1,6 +1,6 @@
 /** Incident rows: opened by the health engine, acknowledged and resolved by people or by recovery. */
 import { z } from 'zod';
-import type { Database } from '../store/db.js';
+import { statement, type Database } from '../store/db.js';
 
 export const INCIDENT_SCOPES = ['camera', 'unit', 'server'] as const;
 
@@ -38,8 +38,7 @@ export interface NewIncident {
 }
 
 export function openIncident(db: Database, incident: NewIncident): Incident {
-  const info = db
-    .prepare(
+  const info = statement(db, 
       `INSERT INTO incidents (scope, camera_id, unit_id, group_id, kind, detail, opened_at, first_check_id, last_check_id, evidence_path, contractor_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -60,45 +59,44 @@ export function openIncident(db: Database, incident: NewIncident): Incident {
 }
 
 export function getIncident(db: Database, id: number): Incident | undefined {
-  const row = db.prepare('SELECT * FROM incidents WHERE id = ?').get(id);
+  const row = statement(db, 'SELECT * FROM incidents WHERE id = ?').get(id);
   return row ? incidentRow.parse(row) : undefined;
 }
 
 export function openCameraIncident(db: Database, cameraId: string): Incident | undefined {
-  const row = db.prepare("SELECT * FROM incidents WHERE camera_id = ? AND scope = 'camera' AND resolved_at IS NULL").get(cameraId);
+  const row = statement(db, "SELECT * FROM incidents WHERE camera_id = ? AND scope = 'camera' AND resolved_at IS NULL").get(cameraId);
   return row ? incidentRow.parse(row) : undefined;
 }
 
 export function openGroupIncident(db: Database, scope: 'unit' | 'server', unitId: string | null, kind: string): Incident | undefined {
-  const row = db.prepare('SELECT * FROM incidents WHERE scope = ? AND unit_id IS ? AND kind = ? AND resolved_at IS NULL').get(scope, unitId, kind);
+  const row = statement(db, 'SELECT * FROM incidents WHERE scope = ? AND unit_id IS ? AND kind = ? AND resolved_at IS NULL').get(scope, unitId, kind);
   return row ? incidentRow.parse(row) : undefined;
 }
 
 export function listIncidents(db: Database, options: { open?: boolean; limit?: number } = {}): Incident[] {
   const where = options.open === undefined ? '' : options.open ? 'WHERE resolved_at IS NULL' : 'WHERE resolved_at IS NOT NULL';
-  return db
-    .prepare(`SELECT * FROM incidents ${where} ORDER BY opened_at DESC, id DESC LIMIT ?`)
+  return statement(db, `SELECT * FROM incidents ${where} ORDER BY opened_at DESC, id DESC LIMIT ?`)
     .all(options.limit ?? 1000)
     .map((row) => incidentRow.parse(row));
 }
 
 export function touchIncident(db: Database, id: number, checkId: number, evidencePath?: string): void {
-  db.prepare('UPDATE incidents SET last_check_id = ?, evidence_path = COALESCE(?, evidence_path) WHERE id = ?').run(checkId, evidencePath ?? null, id);
+  statement(db, 'UPDATE incidents SET last_check_id = ?, evidence_path = COALESCE(?, evidence_path) WHERE id = ?').run(checkId, evidencePath ?? null, id);
 }
 
 export function resolveIncident(db: Database, id: number, at: number, by: string): boolean {
-  return db.prepare('UPDATE incidents SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL').run(at, by, id).changes > 0;
+  return statement(db, 'UPDATE incidents SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL').run(at, by, id).changes > 0;
 }
 
 /** Acknowledging stops reminders, not tracking: the incident stays open until the camera recovers. */
 export function acknowledgeIncident(db: Database, id: number, at: number, by: string): boolean {
-  return db.prepare('UPDATE incidents SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL').run(at, by, id).changes > 0;
+  return statement(db, 'UPDATE incidents SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL').run(at, by, id).changes > 0;
 }
 
 export function attachToGroup(db: Database, incidentId: number, groupId: number): void {
-  db.prepare('UPDATE incidents SET group_id = ? WHERE id = ?').run(groupId, incidentId);
+  statement(db, 'UPDATE incidents SET group_id = ? WHERE id = ?').run(groupId, incidentId);
 }
 
 export function openMembers(db: Database, groupId: number): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM incidents WHERE group_id = ? AND resolved_at IS NULL').get(groupId) as { n: number }).n;
+  return (statement(db, 'SELECT COUNT(*) AS n FROM incidents WHERE group_id = ? AND resolved_at IS NULL').get(groupId) as { n: number }).n;
 }

@@ -3,7 +3,7 @@
  * subtree. Inside a window no incident opens and the time counts neither as up nor as down.
  */
 import { z } from 'zod';
-import type { Database } from '../store/db.js';
+import { statement, type Database } from '../store/db.js';
 
 export const maintenanceRow = z.object({
   id: z.number(),
@@ -29,15 +29,13 @@ export interface NewWindow {
 export function addMaintenance(db: Database, window: NewWindow, now = Date.now()): number {
   if (!window.cameraId === !window.unitId) throw new Error('a maintenance window covers either one camera or one unit');
   if (window.endsAt <= window.startsAt) throw new Error('a maintenance window must end after it starts');
-  const info = db
-    .prepare('INSERT INTO maintenance_windows (camera_id, unit_id, starts_at, ends_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  const info = statement(db, 'INSERT INTO maintenance_windows (camera_id, unit_id, starts_at, ends_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(window.cameraId ?? null, window.unitId ?? null, window.startsAt, window.endsAt, window.reason ?? '', window.createdBy ?? null, now);
   return Number(info.lastInsertRowid);
 }
 
 export function windowsOverlapping(db: Database, from: number, to: number): MaintenanceWindow[] {
-  return db
-    .prepare('SELECT * FROM maintenance_windows WHERE ends_at > ? AND starts_at < ? ORDER BY starts_at')
+  return statement(db, 'SELECT * FROM maintenance_windows WHERE ends_at > ? AND starts_at < ? ORDER BY starts_at')
     .all(from, to)
     .map((row) => maintenanceRow.parse(row));
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { migrate, type Migration } from './migrate.js';
 
 export type { Database };
@@ -26,4 +26,21 @@ export function openStore(file: string, options: { migrate?: boolean } = {}): Op
     db.close();
     throw error;
   }
+}
+
+const statements = new WeakMap<Database, Map<string, Statement>>();
+
+/** A prepared statement, compiled once per connection: the per-check write path runs ~10 of them. */
+export function statement(db: Database, sql: string): Statement {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let found = cache.get(sql);
+  if (!found) {
+    found = db.prepare(sql);
+    cache.set(sql, found);
+  }
+  return found;
 }
