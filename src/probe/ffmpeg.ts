@@ -121,6 +121,18 @@ export function killAllRunning(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
+/**
+ * A long-running ffmpeg (live view) whose stdout the caller streams. Tracked like the others,
+ * so killAllRunning() at shutdown stops it too.
+ */
+export function startProcess(binary: string, args: readonly string[]): ChildProcess {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('close', () => running.delete(child));
+  child.once('error', () => running.delete(child));
+  return child;
+}
+
 export function runProcess(binary: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const maxStdout = options.maxStdoutBytes ?? 64 * 1024 * 1024;

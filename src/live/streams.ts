@@ -1,0 +1,150 @@
+/**
+ * Live view without transcoding: one ffmpeg per watched camera remuxes the camera's H.264 into
+ * fragmented MP4 (copy, no decode), which browsers play through Media Source Extensions. Viewers
+ * of the same camera share that process; it starts with the first viewer and stops when the last
+ * one leaves. At most `maxStreams` cameras are live at once. (node-rtsp-stream transcodes to
+ * MPEG-1 continuously and opens its own unauthenticated port: not used.)
+ */
+import type { ChildProcess } from 'node:child_process';
+import { PassThrough, type Readable } from 'node:stream';
+import { withCredentials } from '../probe/rtsp.js';
+import { startProcess } from '../probe/ffmpeg.js';
+import { redactUrlCredentials } from '../redact.js';
+
+export interface LiveSource {
+  cameraId: string;
+  rtspUrl: string;
+  username: string;
+  password: string;
+}
+
+export interface LiveOptions {
+  ffmpeg: string;
+  maxStreams: number;
+  /** how long a stream waits for its first bytes before it is given up */
+  startTimeoutMs?: number;
+}
+
+export class LiveLimitError extends Error {
+  constructor(readonly maxStreams: number) {
+    super(`at most ${maxStreams} live streams at once`);
+    this.name = 'LiveLimitError';
+  }
+}
+
+interface LiveStream {
+  process: ChildProcess;
+  /** the init segment (ftyp + moov) that every late viewer needs first */
+  init: Buffer | undefined;
+  viewers: Set<PassThrough>;
+  codec?: string | undefined;
+}
+
+export function remuxArgs(url: string): string[] {
+  return [
+    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-rtsp_transport', 'tcp',
+    '-i', url,
+    '-map', '0:v:0', '-an',
+    '-c:v', 'copy',
+    '-f', 'mp4',
+    // A fragment per keyframe; moov first so the browser can start at once.
+    '-movflags', 'frag_keyframe+empty_moov+default_base_moof',
+    'pipe:1',
+  ];
+}
+
+/** Reads top-level MP4 boxes: the init segment is everything before the first moof. */
+function splitInit(buffer: Buffer): { init: Buffer; rest: Buffer } | undefined {
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset);
+    const type = buffer.toString('latin1', offset + 4, offset + 8);
+    if (type === 'moof') return { init: buffer.subarray(0, offset), rest: buffer.subarray(offset) };
+    if (size < 8 || offset + size > buffer.length) return undefined;
+    offset += size;
+  }
+  return undefined;
+}
+
+export class LiveStreams {
+  private readonly streams = new Map<string, LiveStream>();
+
+  constructor(private readonly options: LiveOptions) {}
+
+  get active(): number {
+    return this.streams.size;
+  }
+
+  viewers(cameraId: string): number {
+    return this.streams.get(cameraId)?.viewers.size ?? 0;
+  }
+
+  /** A stream of fragmented MP4 for one viewer; destroying it leaves the stream. */
+  watch(source: LiveSource): Readable {
+    let stream = this.streams.get(source.cameraId);
+    if (!stream) {
+      if (this.streams.size >= this.options.maxStreams) throw new LiveLimitError(this.options.maxStreams);
+      stream = this.start(source);
+    }
+    const viewer = new PassThrough();
+    if (stream.init) viewer.write(stream.init);
+    stream.viewers.add(viewer);
+    const leave = () => this.leave(source.cameraId, viewer);
+    viewer.once('close', leave);
+    viewer.once('error', leave);
+    return viewer;
+  }
+
+  private start(source: LiveSource): LiveStream {
+    const url = withCredentials(source.rtspUrl, source.username, source.password);
+    const child = startProcess(this.options.ffmpeg, remuxArgs(url));
+    const stream: LiveStream = { process: child, init: undefined, viewers: new Set() };
+    this.streams.set(source.cameraId, stream);
+    let head = Buffer.alloc(0);
+    let stderr = '';
+    const timer = setTimeout(() => {
+      if (!stream.init) this.stop(source.cameraId);
+    }, this.options.startTimeoutMs ?? 15_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (!stream.init) {
+        head = Buffer.concat([head, chunk]);
+        const split = splitInit(head);
+        if (!split) return;
+        stream.init = split.init;
+        clearTimeout(timer);
+        for (const viewer of stream.viewers) viewer.write(split.init);
+        chunk = split.rest;
+      }
+      for (const viewer of stream.viewers) viewer.write(chunk);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-2000);
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      if (this.streams.get(source.cameraId) === stream) this.streams.delete(source.cameraId);
+      const reason = redactUrlCredentials(stderr.trim().split('\n').at(-1) ?? 'stream ended');
+      for (const viewer of stream.viewers) viewer.destroy(new Error(reason));
+    });
+    return stream;
+  }
+
+  private leave(cameraId: string, viewer: PassThrough) {
+    const stream = this.streams.get(cameraId);
+    if (!stream) return;
+    stream.viewers.delete(viewer);
+    if (stream.viewers.size === 0) this.stop(cameraId);
+  }
+
+  private stop(cameraId: string) {
+    const stream = this.streams.get(cameraId);
+    if (!stream) return;
+    this.streams.delete(cameraId);
+    stream.process.kill('SIGKILL');
+  }
+
+  stopAll(): void {
+    for (const id of [...this.streams.keys()]) this.stop(id);
+  }
+}
