@@ -14,6 +14,11 @@ import { readMigrations, schemaVersion, migrate } from './store/migrate.js';
 import { NewerSchemaError } from './store/migrate.js';
 import { backup } from './health/retention.js';
 import { runAckCommand, runResolveCommand } from './app/ack-command.js';
+import { runReportCommand, REPORT_KINDS, EXPORT_FORMATS } from './app/report-command.js';
+import { readPassword, runUserAdd, runUserDisable, runUserList, runUserPasswd, ROLES, type CommandResult } from './app/user-command.js';
+import { GROUP_BY } from './health/uptime-query.js';
+import { OWNER_TYPES } from './config/schema.js';
+import type { Database } from './store/db.js';
 import { addMaintenance } from './health/maintenance.js';
 
 const program = new Command('camwatch')
@@ -46,11 +51,11 @@ program
   .command('run')
   .description('run the monitoring daemon until stopped (SIGINT/SIGTERM)')
   .addOption(configOption())
-  .action((options: { config: string }) => {
+  .action(async (options: { config: string }) => {
     try {
       const app = openApp(options.config);
       const log = createLogger({ level: app.config.raw.log.level });
-      const daemon = startDaemon(app, log);
+      const daemon = await startDaemon(app, log);
       const shutdown = () => void daemon.stop().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
@@ -155,6 +160,62 @@ for (const [name, description, act] of [
       }
     });
 }
+
+program
+  .command('report')
+  .description('uptime, incidents, unclear images, lighting, contractor SLA or coverage for a period, as CSV, XLSX, printable A4 HTML or JSON')
+  .argument('<kind>', REPORT_KINDS.join(' | '))
+  .addOption(new Option('--format <format>', 'file format').choices(EXPORT_FORMATS).default('html'))
+  .option('--from <day>', 'first day, YYYY-MM-DD (with --to)')
+  .option('--to <day>', 'last day, YYYY-MM-DD')
+  .option('--month <YYYY-MM>', 'a calendar month')
+  .option('--period <YYYY-MM>', 'the official reporting period ending on the 14th of that month')
+  .option('--unit <id>', 'cameras of this unit and below')
+  .option('--contractor <id>', 'cameras of this contractor')
+  .addOption(new Option('--owner-type <type>', 'owner type').choices(OWNER_TYPES))
+  .addOption(new Option('--group-by <group>', 'uptime by').choices(GROUP_BY))
+  .option('--out <file>', 'write to this file (XLSX always goes to a file)')
+  .addOption(configOption())
+  .action(async (kind: string, options: Record<string, string | undefined> & { config: string }) => {
+    try {
+      const app = openApp(options.config);
+      const result = await runReportCommand(app, { kind, ...options, locale: locale() });
+      app.db.close();
+      if (result.stdout !== undefined) process.stdout.write(result.stdout);
+      for (const line of result.lines) console.error(line);
+      process.exitCode = result.exitCode;
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+const user = program.command('user').description('people who may use the web dashboard and the HTTP API (password from CAMWATCH_PASSWORD or stdin, never the command line)');
+const userAction =
+  <A extends unknown[]>(run: (db: Database, ...args: A) => Promise<CommandResult> | CommandResult) =>
+  async (...args: [...A, { config: string }]) => {
+    try {
+      const options = args.at(-1) as { config: string };
+      const app = openApp(options.config);
+      const result = await run(app.db, ...(args.slice(0, -1) as A));
+      app.db.close();
+      console.log(result.lines.join('\n'));
+      process.exitCode = result.exitCode;
+    } catch (error) {
+      fail(error);
+    }
+  };
+user
+  .command('add')
+  .description('add a user: admin, district_viewer, commune_chief (--unit) or contractor (--contractor)')
+  .argument('<name>')
+  .addOption(new Option('--role <role>').choices(ROLES).makeOptionMandatory())
+  .option('--unit <id>', 'the unit a commune chief answers for')
+  .option('--contractor <id>', 'the contractor a contractor user works for')
+  .addOption(configOption())
+  .action(userAction(async (db, name: string, o: { role: string; unit?: string; contractor?: string }) => runUserAdd(db, { name, role: o.role, unit: o.unit, contractor: o.contractor }, await readPassword())));
+user.command('passwd').description('set a new password').argument('<name>').addOption(configOption()).action(userAction(async (db, name: string) => runUserPasswd(db, name, await readPassword())));
+user.command('disable').description('disable a user and end their sessions').argument('<name>').addOption(configOption()).action(userAction((db, name: string) => runUserDisable(db, name)));
+user.command('list').description('list users').addOption(configOption()).action(userAction((db) => runUserList(db)));
 
 program
   .command('backup')

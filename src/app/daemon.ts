@@ -9,10 +9,13 @@ import type { HealthEvent, ImageVerdict } from '../health/engine.js';
 import { healthEngine, ResultPipeline } from './pipeline.js';
 import { prune } from '../health/retention.js';
 import { startAlerts } from './alerts.js';
+import { startServer, type RunningServer } from './server.js';
 import cron from 'node-cron';
 
 export interface Daemon {
   scheduler: Scheduler;
+  /** the HTTP API and dashboard, unless server.enabled is false */
+  server?: RunningServer | undefined;
   stop(): Promise<void>;
 }
 
@@ -22,7 +25,7 @@ export interface DaemonHooks {
   onHealthEvent?: (event: HealthEvent) => void;
 }
 
-export function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {}): Daemon {
+export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {}): Promise<Daemon> {
   const { probe, retention } = app.config.raw;
   const alerts = startAlerts(app, log);
   const engine = healthEngine(app, (event) => {
@@ -51,10 +54,13 @@ export function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {
     const report = await prune(app.db, app.evidenceDir, retention);
     log.info(report, 'retention');
   }, { noOverlap: true, name: 'camwatch-retention' });
-  log.info({ cameras: targets.length, db: app.dbPath, ffmpeg: app.ffmpeg.ffmpeg }, 'camwatch started');
+  const server = app.config.raw.server?.enabled === false ? undefined : await startServer(app, log);
+  log.info({ cameras: targets.length, db: app.dbPath, ffmpeg: app.ffmpeg.ffmpeg, url: server?.url }, 'camwatch started');
   return {
     scheduler,
+    server,
     async stop() {
+      await server?.close();
       await pruning.stop();
       await scheduler.stop();
       await alerts.stop();

@@ -8,6 +8,8 @@ import { cliMessages } from './messages.js';
 import { createLogger } from '../log.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { startFleet, type SimulatedFault } from '../simulator/index.js';
+import { addUser, listUsers, setPassword } from '../server/auth.js';
+import type { Database } from '../store/db.js';
 
 /** Which demo cameras misbehave, so a first-time user sees every kind of answer. */
 export const DEMO_FAULTS: Record<string, SimulatedFault> = {
@@ -16,6 +18,17 @@ export const DEMO_FAULTS: Record<string, SimulatedFault> = {
   'sim-005': 'hang',
   'sim-006': 'wrong_password',
 };
+
+const DEMO_USER = 'demo';
+
+/** A fresh password for the demo's admin user at every start, printed for the person trying it. */
+async function ensureDemoUser(db: Database): Promise<string> {
+  const password = randomBytes(9).toString('base64url');
+  const exists = listUsers(db).some((u) => u.name === DEMO_USER);
+  if (exists) await setPassword(db, DEMO_USER, password);
+  else await addUser(db, { name: DEMO_USER, role: 'admin', password });
+  return password;
+}
 
 export async function runDemo(configFile: string, locale: Locale): Promise<void> {
   const t = translator(cliMessages, locale);
@@ -28,14 +41,16 @@ export async function runDemo(configFile: string, locale: Locale): Promise<void>
 
   const names = new Map(app.config.raw.cameras.map((camera) => [camera.id, camera.name]));
   const log = createLogger({ level: process.env.CAMWATCH_LOG_LEVEL ?? 'error' });
-  const daemon = startDaemon(app, log, {
+  const daemon = await startDaemon(app, log, {
     onCheck: (result, _checkId, image) => {
       const time = new Date(result.startedAt).toLocaleTimeString('vi-VN', { timeZone: app.config.raw.timezone });
       console.log(`[${time}] ${result.kind.padEnd(6)} ` + describeCheck(result, names.get(result.cameraId) ?? '', locale, undefined, image).join('\n' + ' '.repeat(20)));
     },
   });
 
+  const demoUser = await ensureDemoUser(app.db);
   console.log(t('demoReady', { count: fleet.cameras.length }));
+  if (daemon.server) console.log(t('demoDashboard', { url: daemon.server.url, user: DEMO_USER, password: demoUser }));
   console.log(t('demoFaults', { faults: Object.entries(DEMO_FAULTS).map(([id, fault]) => `${id}=${fault}`).join(', ') }));
   console.log(t('demoWhere', { db: app.dbPath, evidence: app.evidenceDir, config: path.resolve(configFile) }));
 

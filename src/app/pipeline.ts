@@ -12,6 +12,7 @@ import type { CameraConfig } from '../config/schema.js';
 import { HealthEngine, type CameraState, type HealthEvent, type ImageVerdict } from '../health/engine.js';
 import { fleetFromConfig } from '../inventory/fleet.js';
 import { ImageAssessor } from '../quality/assess.js';
+import { observeCheck } from '../server/metrics.js';
 
 export function healthEngine(app: AppContext, onEvent?: (event: HealthEvent) => void): HealthEngine {
   const { probe, health, timezone } = app.config.raw;
@@ -85,6 +86,7 @@ export class ResultPipeline {
       if (assessment?.ok === false) evidence = await keepEvidence(app.evidenceDir, result).catch(() => undefined);
     }
     const { checkId, state } = this.engine.record(result, image, evidence);
+    observeCheck(result);
     const line = { camera: result.cameraId, kind: result.kind, status: result.status, state, ms: result.durationMs, error: result.failure?.kind, image: image?.kinds };
     if (result.status === 'ok' && image?.ok !== false) log.info(line, 'check');
     else log.warn({ ...line, detail: result.failure?.detail ?? result.warnings[0]?.detail ?? image?.detail }, 'check');

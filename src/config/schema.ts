@@ -301,6 +301,37 @@ const alerts = z
   })
   .strict();
 
+// --- HTTP API and reports (issue 7) ------------------------------------------------------------
+const server = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** bind address; keep 127.0.0.1 behind a reverse proxy that terminates TLS */
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** the address people use (https://...); cookies are marked Secure when it is https */
+    public_url: httpUrl.optional(),
+    session_ttl_hours: z.number().positive().max(24 * 90).default(12),
+    /** honour X-Forwarded-For from the reverse proxy for the client address (login limiting, audit) */
+    trust_proxy: z.boolean().default(false),
+    /** QCVN 135:2024's rule, applied to our own login: 5 failures within 30 s lock for 5 minutes */
+    login_rate_limit: z
+      .object({
+        max_failures: z.number().int().min(1).default(5),
+        window_s: seconds.default(30),
+        lockout_s: seconds.default(300),
+      })
+      .strict()
+      .default({ max_failures: 5, window_s: 30, lockout_s: 300 }),
+    /** live view: at most this many cameras streamed at once (each is one ffmpeg remuxing, no transcoding) */
+    live_max_streams: z.number().int().min(0).max(64).default(4),
+    /** printed reports: place name of the date line ("Gia Lai") and issuing organisation */
+    report: z
+      .object({ place: z.string().min(1).optional(), issuer: z.string().min(1).optional(), parent_issuer: z.string().min(1).optional() })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     version: z.literal(1),
@@ -323,6 +354,7 @@ export const configSchema = z
     contractors: z.array(contractor).default([]),
     cameras: z.array(camera).default([]),
     alerts: alerts.optional(),
+    server: server.optional(),
   })
   .strict();
 
@@ -333,6 +365,8 @@ export type ProbeConfig = RawConfig['probe'];
 export type HealthConfig = RawConfig['health'];
 export type RetentionConfig = RawConfig['retention'];
 export type AlertsConfig = z.infer<typeof alerts>;
+export type ServerConfig = z.infer<typeof server>;
+export const serverSchema = server;
 export type SmsChannelConfig = z.infer<typeof smsChannel>;
 export type ZaloChannelConfig = z.infer<typeof zaloChannel>;
 export type EmailChannelConfig = z.infer<typeof emailChannel>;

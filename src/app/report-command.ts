@@ -1,0 +1,83 @@
+/**
+ * `camwatch report <kind> [--from D --to D | --month YYYY-MM | --period YYYY-MM] [--unit U]
+ *   [--contractor C] [--owner-type T] [--group-by unit|camera|contractor|owner_type]
+ *   [--format csv|xlsx|html|json] [--out FILE]`. Without --out, text formats go to stdout and
+ * XLSX to camwatch-<kind>-<from>_<to>.xlsx. Wiring (src/cli.ts):
+ *   program.command('report').argument('<kind>').addOption(new Option('--format <f>').choices(EXPORT_FORMATS).default('html'))
+ *     .option('--from <day>').option('--to <day>').option('--month <YYYY-MM>').option('--period <YYYY-MM>')
+ *     .option('--unit <id>').option('--contractor <id>').option('--owner-type <type>').option('--group-by <g>').option('--out <file>')
+ *     .addOption(configOption())
+ *     .action(async (kind, o) => { const app = openApp(o.config); const r = await runReportCommand(app, { kind, ...o, locale: locale() });
+ *                                  app.db.close(); if (r.stdout !== undefined) process.stdout.write(r.stdout); for (const l of r.lines) console.error(l); process.exitCode = r.exitCode; });
+ */
+import { writeFile } from 'node:fs/promises';
+import type { AppContext } from './context.js';
+import { GROUP_BY, type GroupBy } from '../health/uptime-query.js';
+import { OWNER_TYPES } from '../config/schema.js';
+import type { Locale } from '../i18n/index.js';
+import { buildReport, documentOptions, EXPORT_FORMATS, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, type ExportFormat, type ReportKind } from '../reports/index.js';
+
+export { REPORT_KINDS, EXPORT_FORMATS };
+
+export interface ReportCommandOptions {
+  kind: string;
+  from?: string | undefined;
+  to?: string | undefined;
+  month?: string | undefined;
+  period?: string | undefined;
+  unit?: string | undefined;
+  contractor?: string | undefined;
+  ownerType?: string | undefined;
+  groupBy?: string | undefined;
+  format?: string | undefined;
+  out?: string | undefined;
+  locale?: Locale | undefined;
+  now?: number | undefined;
+}
+
+export interface ReportCommandResult {
+  ok: boolean;
+  exitCode: number;
+  /** messages for stderr */
+  lines: string[];
+  /** the report itself when it goes to stdout */
+  stdout?: string | undefined;
+  file?: string | undefined;
+}
+
+const bad = (message: string): ReportCommandResult => ({ ok: false, exitCode: 2, lines: [message] });
+
+export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, options: ReportCommandOptions): Promise<ReportCommandResult> {
+  const { db, config } = app;
+  if (!REPORT_KINDS.includes(options.kind as ReportKind)) return bad(`unknown report "${options.kind}": one of ${REPORT_KINDS.join(', ')}`);
+  const format = (options.format ?? 'html') as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) return bad(`unknown format "${options.format}": one of ${EXPORT_FORMATS.join(', ')}`);
+  if (options.groupBy && !GROUP_BY.includes(options.groupBy as GroupBy)) return bad(`--group-by must be one of ${GROUP_BY.join(', ')}`);
+  if (options.ownerType && !(OWNER_TYPES as readonly string[]).includes(options.ownerType)) return bad(`--owner-type must be one of ${OWNER_TYPES.join(', ')}`);
+  if (options.unit && !db.prepare('SELECT 1 FROM units WHERE id = ?').get(options.unit)) return bad(`there is no unit "${options.unit}"`);
+  if (options.contractor && !db.prepare('SELECT 1 FROM contractors WHERE id = ?').get(options.contractor)) return bad(`there is no contractor "${options.contractor}"`);
+  let period;
+  try {
+    period = resolvePeriod({ from: options.from, to: options.to, month: options.month, period: options.period }, config.raw.timezone, options.now);
+  } catch (error) {
+    if (error instanceof PeriodError) return bad(error.message);
+    throw error;
+  }
+  const report = buildReport(db, {
+    kind: options.kind as ReportKind,
+    period,
+    groupBy: options.groupBy as GroupBy | undefined,
+    unitId: options.unit,
+    contractorId: options.contractor,
+    ownerType: options.ownerType,
+    locale: options.locale ?? config.raw.locale,
+    timeZone: config.raw.timezone,
+    holdMinutes: holdMinutes(config.raw),
+    now: options.now,
+  });
+  const file = await exportReport(report, format, documentOptions(db, config.raw));
+  const out = options.out ?? (format === 'xlsx' ? `camwatch-${report.kind}-${period.fromDay}_${period.toDay}.xlsx` : undefined);
+  if (!out) return { ok: true, exitCode: 0, lines: [], stdout: typeof file.body === 'string' ? file.body : file.body.toString('utf8') };
+  await writeFile(out, file.body);
+  return { ok: true, exitCode: 0, lines: [`${report.title} — ${report.periodLabel}: ${report.rows.length} rows → ${out}`], file: out };
+}

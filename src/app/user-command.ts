@@ -1,0 +1,107 @@
+/**
+ * `camwatch user add|passwd|disable|list`. The password never comes from argv (it would show in
+ * `ps` and in the shell history): it is read from CAMWATCH_PASSWORD or from stdin (first line).
+ * Wiring (src/cli.ts):
+ *   const user = program.command('user').description('people who may use the HTTP API');
+ *   user.command('add').argument('<name>').addOption(new Option('--role <role>').choices(ROLES).makeOptionMandatory())
+ *     .option('--unit <id>').option('--contractor <id>').addOption(configOption())
+ *     .action(async (name, o) => { const app = openApp(o.config); const r = await runUserAdd(app.db, { name, ...o }, await readPassword());
+ *                                  app.db.close(); console.log(r.lines.join('\n')); process.exitCode = r.exitCode; });
+ *   user.command('passwd').argument('<name>') … runUserPasswd(app.db, name, await readPassword())
+ *   user.command('disable').argument('<name>') … runUserDisable(app.db, name)
+ *   user.command('list') … runUserList(app.db)
+ */
+import type { Database } from '../store/db.js';
+import { addUser, disableUser, listUsers, ROLES, setPassword, UserError, type Role } from '../server/auth.js';
+
+export { ROLES };
+export const PASSWORD_ENV = 'CAMWATCH_PASSWORD';
+
+export interface CommandResult {
+  ok: boolean;
+  exitCode: number;
+  lines: string[];
+}
+
+/** CAMWATCH_PASSWORD, else the first line of stdin (piped, or typed at a prompt on a terminal without echo). */
+export async function readPassword(env: NodeJS.ProcessEnv = process.env, input: NodeJS.ReadStream = process.stdin): Promise<string> {
+  const fromEnv = env[PASSWORD_ENV];
+  if (fromEnv) return fromEnv;
+  if (input.isTTY) {
+    process.stderr.write('Password: ');
+    input.setRawMode(true);
+  }
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const done = (value: string) => {
+      input.off('data', onData);
+      input.off('end', onEnd);
+      if (input.isTTY) {
+        input.setRawMode(false);
+        process.stderr.write('\n');
+      }
+      input.pause();
+      resolve(value);
+    };
+    const onData = (chunk: Buffer | string) => {
+      text += chunk.toString();
+      if (input.isTTY && text.includes('\u0003')) {
+        input.setRawMode(false);
+        reject(new Error('cancelled'));
+        return;
+      }
+      const end = text.search(/[\r\n]/);
+      if (end >= 0) done(text.slice(0, end));
+    };
+    const onEnd = () => done(text.replace(/[\r\n]+$/, ''));
+    input.on('data', onData);
+    input.once('end', onEnd);
+    input.once('error', reject);
+    input.resume();
+  });
+}
+
+function failure(error: unknown): CommandResult {
+  if (error instanceof UserError) return { ok: false, exitCode: 2, lines: [error.message] };
+  throw error;
+}
+
+export async function runUserAdd(db: Database, options: { name: string; role: string; unit?: string | undefined; contractor?: string | undefined }, password: string): Promise<CommandResult> {
+  try {
+    if (!ROLES.includes(options.role as Role)) throw new UserError('bad_role', `role must be one of ${ROLES.join(', ')}`);
+    const user = await addUser(db, { name: options.name, role: options.role as Role, unitId: options.unit, contractorId: options.contractor, password });
+    const scope = user.unitId ? ` (unit ${user.unitId})` : user.contractorId ? ` (contractor ${user.contractorId})` : '';
+    return { ok: true, exitCode: 0, lines: [`user ${user.name} added: ${user.role}${scope}`] };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export async function runUserPasswd(db: Database, name: string, password: string): Promise<CommandResult> {
+  try {
+    await setPassword(db, name, password);
+    return { ok: true, exitCode: 0, lines: [`password of ${name} changed; its sessions were ended`] };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export function runUserDisable(db: Database, name: string): CommandResult {
+  try {
+    disableUser(db, name);
+    return { ok: true, exitCode: 0, lines: [`user ${name} disabled; its sessions were ended`] };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export function runUserList(db: Database): CommandResult {
+  const users = listUsers(db);
+  return {
+    ok: true,
+    exitCode: 0,
+    lines: users.length
+      ? users.map((u) => [u.name, u.role, u.unitId ?? u.contractorId ?? '', u.disabled ? 'disabled' : ''].filter(Boolean).join('\t'))
+      : ['no users yet: camwatch user add <name> --role admin'],
+  };
+}

@@ -1,0 +1,535 @@
+/**
+ * Report queries. Each report is a table (typed columns, raw values) plus summary lines and
+ * notes; the exporters (CSV, XLSX, A4 HTML, JSON) only format it. Values stay raw here:
+ * fractions for percentages, epoch ms for times, so every format renders them its own way.
+ */
+import type { Database } from '../store/db.js';
+import { uptimeReport, type GroupBy, type UptimeLine } from '../health/uptime-query.js';
+import { UPTIME_RULE } from '../health/uptime.js';
+import { slaReport } from '../health/sla.js';
+import { localDay } from '../health/calendar.js';
+import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
+import { reportMessages } from './messages.js';
+import type { Period } from './period.js';
+import { unitSubtree } from '../server/scope.js';
+
+export const REPORT_KINDS = ['uptime', 'incidents', 'images', 'lighting', 'sla', 'coverage'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+export type ColumnType = 'text' | 'integer' | 'decimal' | 'percent' | 'datetime' | 'boolean';
+export interface Column {
+  key: string;
+  header: string;
+  type: ColumnType;
+}
+export type Cell = string | number | boolean | null;
+export type Row = Record<string, Cell>;
+
+export interface Report {
+  kind: ReportKind;
+  locale: Locale;
+  title: string;
+  period: Period;
+  periodLabel: string;
+  filters: string[];
+  generatedAt: number;
+  timeZone: string;
+  columns: Column[];
+  rows: Row[];
+  summary: string[];
+  /** printed under the table: how uptime is counted */
+  notes: string[];
+}
+
+export interface ReportOptions {
+  kind: ReportKind;
+  period: Period;
+  groupBy?: GroupBy | undefined;
+  unitId?: string | undefined;
+  contractorId?: string | undefined;
+  ownerType?: string | undefined;
+  /** a user's scope: only these cameras / units */
+  cameraIds?: ReadonlySet<string> | undefined;
+  unitIds?: ReadonlySet<string> | undefined;
+  /** grouped (unit) and server-wide incidents; off for contractors, whose scope is cameras only */
+  includeGroupIncidents?: boolean | undefined;
+  locale?: Locale | undefined;
+  timeZone?: string | undefined;
+  /** for the uptime rule: how long a check's result holds */
+  holdMinutes?: number | undefined;
+  now?: number | undefined;
+}
+
+interface CameraMeta {
+  id: string;
+  name: string;
+  unit_id: string;
+  location: string;
+  lat: number | null;
+  lon: number | null;
+  owner_type: string;
+  contractor_id: string | null;
+  tags: string;
+  retired_at: number | null;
+}
+
+interface UnitMeta {
+  id: string;
+  name: string;
+  code: string | null;
+  kind: string;
+  parent_id: string | null;
+  population: number | null;
+  area_km2: number | null;
+}
+
+const HOUR = 3_600_000;
+
+export type Translate = ReturnType<typeof translator<typeof reportMessages.vi>>;
+
+/** "Hình ảnh: mờ", "Mất kết nối", … */
+export function incidentKindLabel(kind: string, t: Translate): string {
+  if (kind.startsWith('image:')) return t('kind_image', { what: findingLabel(kind.slice(6), t) });
+  if (kind.startsWith('area_image_')) return t('kind_image', { what: findingLabel(kind.slice('area_image_'.length), t) });
+  const key = `kind_${kind}` as Parameters<Translate>[0];
+  return key in reportMessages.vi ? t(key) : kind;
+}
+
+export function findingLabel(kind: string, t: Translate): string {
+  const key = `finding_${kind}` as Parameters<Translate>[0];
+  return key in reportMessages.vi ? t(key) : kind;
+}
+
+export function ownerTypeLabel(type: string, t: Translate): string {
+  const key = `owner_${type}` as Parameters<Translate>[0];
+  return key in reportMessages.vi ? t(key) : type;
+}
+
+/** dd/mm/yyyy for prose (the period line); data cells keep ISO. */
+function dmy(day: string): string {
+  const [y, m, d] = day.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+export function periodLabel(period: Period, t: Translate): string {
+  const from = dmy(period.fromDay);
+  const to = dmy(period.toDay);
+  if (period.kind === 'range' || !period.month) return t('period_range', { from, to });
+  const [year, month] = period.month.split('-');
+  return t(period.kind === 'official' ? 'period_official' : 'period_month', { month: Number(month), year: year ?? '', from, to });
+}
+
+export function percentText(value: number | null, locale: Locale, t: Translate): string {
+  return value === null ? t('no_data') : `${formatNumber(value * 100, locale, 1)}%`;
+}
+
+class Context {
+  readonly t: Translate;
+  readonly units: Map<string, UnitMeta>;
+  readonly contractors: Map<string, string>;
+  readonly cameras: CameraMeta[];
+  private readonly subtree: Set<string> | undefined;
+
+  constructor(
+    readonly db: Database,
+    readonly options: ReportOptions,
+  ) {
+    this.t = translator(reportMessages, options.locale ?? 'vi');
+    this.units = new Map((db.prepare('SELECT id, name, code, kind, parent_id, population, area_km2 FROM units').all() as UnitMeta[]).map((u) => [u.id, u]));
+    this.contractors = new Map((db.prepare('SELECT id, name FROM contractors').all() as { id: string; name: string }[]).map((c) => [c.id, c.name]));
+    this.subtree = options.unitId ? unitSubtree(db, options.unitId) : undefined;
+    this.cameras = (db.prepare('SELECT id, name, unit_id, location, lat, lon, owner_type, contractor_id, tags, retired_at FROM cameras ORDER BY id').all() as CameraMeta[]).filter((c) =>
+      this.matches(c),
+    );
+  }
+
+  /** The filters and the user's scope, applied to one camera. */
+  matches(c: CameraMeta): boolean {
+    const o = this.options;
+    return (
+      (!o.cameraIds || o.cameraIds.has(c.id)) &&
+      (!this.subtree || this.subtree.has(c.unit_id)) &&
+      (!o.contractorId || c.contractor_id === o.contractorId) &&
+      (!o.ownerType || c.owner_type === o.ownerType)
+    );
+  }
+
+  get cameraIdSet(): Set<string> {
+    return new Set(this.cameras.map((c) => c.id));
+  }
+
+  camera(id: string | null): CameraMeta | undefined {
+    return id ? this.cameras.find((c) => c.id === id) : undefined;
+  }
+
+  unitName(id: string | null | undefined): string {
+    return id ? (this.units.get(id)?.name ?? id) : '';
+  }
+
+  contractorName(id: string | null | undefined): string {
+    return id ? (this.contractors.get(id) ?? id) : '';
+  }
+
+  col(key: string, type: ColumnType, headerKey?: string): Column {
+    return { key, type, header: this.t((headerKey ?? `col_${key}`) as Parameters<Translate>[0]) };
+  }
+}
+
+function uptime(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+  const { options, t } = ctx;
+  const groupBy = options.groupBy ?? 'unit';
+  const lines: UptimeLine[] = uptimeReport(
+    ctx.db,
+    { fromDay: options.period.fromDay, toDay: options.period.toDay, unitId: options.unitId, contractorId: options.contractorId, ownerType: options.ownerType, cameraIds: ctx.cameraIdSet },
+    groupBy,
+  );
+  const rows = lines.map((line) => ({
+    key: line.key,
+    name: groupBy === 'owner_type' ? ownerTypeLabel(line.name, t) : line.name,
+    cameras: line.cameras,
+    availability: line.availability,
+    image_ok: line.imageOk,
+    known_hours: line.knownMs / HOUR,
+    down_hours: (line.knownMs - line.upMs) / HOUR,
+    maintenance_hours: line.maintenanceMs / HOUR,
+    checks: line.checks,
+    failures: line.failures,
+  }));
+  const total = lines.reduce((a, l) => ({ cameras: a.cameras + l.cameras, known: a.known + l.knownMs, up: a.up + l.upMs, ok: a.ok + l.imageOkMs }), { cameras: 0, known: 0, up: 0, ok: 0 });
+  const locale = options.locale ?? 'vi';
+  return {
+    title: t(`title_uptime_${groupBy}`),
+    columns: [
+      ctx.col('key', 'text'),
+      ctx.col('name', 'text', `col_name_${groupBy}`),
+      ctx.col('cameras', 'integer'),
+      ctx.col('availability', 'percent'),
+      ctx.col('image_ok', 'percent'),
+      ctx.col('known_hours', 'decimal'),
+      ctx.col('down_hours', 'decimal'),
+      ctx.col('maintenance_hours', 'decimal'),
+      ctx.col('checks', 'integer'),
+      ctx.col('failures', 'integer'),
+    ],
+    rows,
+    summary: [
+      t('summary_uptime', {
+        cameras: formatNumber(total.cameras, locale),
+        availability: percentText(total.known > 0 ? total.up / total.known : null, locale, t),
+        imageOk: percentText(total.known > 0 ? total.ok / total.known : null, locale, t),
+      }),
+    ],
+  };
+}
+
+interface IncidentRow {
+  id: number;
+  scope: string;
+  camera_id: string | null;
+  unit_id: string | null;
+  kind: string;
+  detail: string | null;
+  opened_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  contractor_id: string | null;
+}
+
+function incidents(ctx: Context, now: number): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+  const { t, options } = ctx;
+  const visible = ctx.cameraIdSet;
+  const unitsInScope = options.unitIds;
+  const subtree = options.unitId ? unitSubtree(ctx.db, options.unitId) : undefined;
+  const all = ctx.db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at, id').all() as IncidentRow[];
+  const list = all.filter((i) => {
+    if (i.camera_id) return visible.has(i.camera_id);
+    // grouped and server-wide incidents: only without camera filters, within the unit scope
+    if (options.includeGroupIncidents === false || options.contractorId || options.ownerType || (options.cameraIds && !unitsInScope)) return false;
+    if (i.unit_id) return (!unitsInScope || unitsInScope.has(i.unit_id)) && (!subtree || subtree.has(i.unit_id));
+    return !unitsInScope && !subtree;
+  });
+  const rows = list.map((i) => {
+    const camera = ctx.camera(i.camera_id);
+    return {
+      incident: i.id,
+      camera_id: i.camera_id ?? '',
+      camera: camera?.name ?? '',
+      unit: ctx.unitName(camera?.unit_id ?? i.unit_id),
+      kind: incidentKindLabel(i.kind, t),
+      opened_at: i.opened_at,
+      hours_open: (now - i.opened_at) / HOUR,
+      acknowledged_at: i.acknowledged_at,
+      acknowledged_by: i.acknowledged_by ?? '',
+      contractor: ctx.contractorName(i.contractor_id),
+      detail: i.detail ?? '',
+    };
+  });
+  return {
+    title: t('title_incidents'),
+    columns: [
+      ctx.col('incident', 'integer'),
+      ctx.col('camera_id', 'text'),
+      ctx.col('camera', 'text'),
+      ctx.col('unit', 'text'),
+      ctx.col('kind', 'text'),
+      ctx.col('opened_at', 'datetime'),
+      ctx.col('hours_open', 'decimal'),
+      ctx.col('acknowledged_at', 'datetime'),
+      ctx.col('acknowledged_by', 'text'),
+      ctx.col('contractor', 'text'),
+      ctx.col('detail', 'text'),
+    ],
+    rows,
+    summary: [t('summary_incidents', { count: formatNumber(rows.length, options.locale ?? 'vi'), unacked: formatNumber(list.filter((i) => i.acknowledged_at === null).length, options.locale ?? 'vi') })],
+  };
+}
+
+function parseFindings(text: string | null): string[] {
+  if (!text) return [];
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function images(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+  const { t, options } = ctx;
+  const { from, to } = options.period;
+  const bad = ctx.db
+    .prepare('SELECT camera_id, started_at, findings FROM checks WHERE image_ok = 0 AND started_at >= ? AND started_at < ? ORDER BY started_at')
+    .all(from, to) as { camera_id: string; started_at: number; findings: string | null }[];
+  const open = ctx.db.prepare("SELECT camera_id, kind FROM incidents WHERE resolved_at IS NULL AND scope = 'camera' AND kind LIKE 'image:%'").all() as { camera_id: string; kind: string }[];
+  const byCamera = new Map<string, { count: number; kinds: Map<string, number>; last: number | null }>();
+  const entry = (id: string) => {
+    let found = byCamera.get(id);
+    if (!found) byCamera.set(id, (found = { count: 0, kinds: new Map(), last: null }));
+    return found;
+  };
+  const visible = ctx.cameraIdSet;
+  for (const check of bad) {
+    if (!visible.has(check.camera_id)) continue;
+    const e = entry(check.camera_id);
+    e.count++;
+    e.last = check.started_at;
+    for (const kind of parseFindings(check.findings)) if (kind !== 'lighting_recommendation') e.kinds.set(kind, (e.kinds.get(kind) ?? 0) + 1);
+  }
+  const openKind = new Map(open.filter((i) => visible.has(i.camera_id)).map((i) => [i.camera_id, i.kind]));
+  for (const id of openKind.keys()) entry(id);
+  const rows = [...byCamera.entries()]
+    .map(([id, e]) => {
+      const camera = ctx.camera(id);
+      const kinds = [...e.kinds.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => findingLabel(k, t));
+      const incident = openKind.get(id);
+      return {
+        camera_id: id,
+        camera: camera?.name ?? id,
+        unit: ctx.unitName(camera?.unit_id),
+        owner_type: ownerTypeLabel(camera?.owner_type ?? '', t),
+        bad_checks: e.count,
+        findings: kinds.join(', '),
+        open_incident: incident ? incidentKindLabel(incident, t) : '',
+        last_at: e.last,
+      };
+    })
+    .sort((a, b) => b.bad_checks - a.bad_checks || a.camera_id.localeCompare(b.camera_id));
+  return {
+    title: t('title_images'),
+    columns: [
+      ctx.col('camera_id', 'text'),
+      ctx.col('camera', 'text'),
+      ctx.col('unit', 'text'),
+      ctx.col('owner_type', 'text'),
+      ctx.col('bad_checks', 'integer'),
+      ctx.col('findings', 'text'),
+      ctx.col('open_incident', 'text'),
+      ctx.col('last_at', 'datetime'),
+    ],
+    rows,
+    summary: [t('summary_images', { count: formatNumber(rows.length, options.locale ?? 'vi') })],
+  };
+}
+
+function localHour(at: number, timeZone: string): number {
+  return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(at));
+}
+
+/** Black spots: cameras tagged black_spot whose night frames were dark or drew a lighting recommendation. */
+function lighting(ctx: Context, timeZone: string): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+  const { t, options } = ctx;
+  const spots = ctx.cameras.filter((c) => parseFindings(c.tags).includes('black_spot') && c.retired_at === null);
+  const query = ctx.db.prepare(
+    `SELECT started_at, findings FROM checks WHERE camera_id = ? AND started_at >= ? AND started_at < ?
+       AND (findings LIKE '%"dark"%' OR findings LIKE '%"lighting_recommendation"%') ORDER BY started_at`,
+  );
+  const rows = spots
+    .map((camera) => {
+      const hits = (query.all(camera.id, options.period.from, options.period.to) as { started_at: number; findings: string | null }[]).filter((check) => {
+        const kinds = parseFindings(check.findings);
+        const hour = localHour(check.started_at, timeZone);
+        return kinds.includes('lighting_recommendation') || (kinds.includes('dark') && (hour >= 18 || hour < 6));
+      });
+      // a night belongs to the evening's day: 02:00 on the 6th is the night of the 5th
+      const nights = new Set(hits.map((h) => localDay(h.started_at - 6 * HOUR, timeZone)));
+      return {
+        camera_id: camera.id,
+        camera: camera.name,
+        unit: ctx.unitName(camera.unit_id),
+        location: camera.location,
+        lat: camera.lat,
+        lon: camera.lon,
+        dark_checks: hits.length,
+        dark_nights: nights.size,
+        last_at: hits.at(-1)?.started_at ?? null,
+        recommendation: t('recommend_lighting'),
+      };
+    })
+    .filter((row) => row.dark_checks > 0)
+    .sort((a, b) => b.dark_nights - a.dark_nights || b.dark_checks - a.dark_checks);
+  return {
+    title: t('title_lighting'),
+    columns: [
+      ctx.col('camera_id', 'text'),
+      ctx.col('camera', 'text'),
+      ctx.col('unit', 'text'),
+      ctx.col('location', 'text'),
+      ctx.col('lat', 'decimal'),
+      ctx.col('lon', 'decimal'),
+      ctx.col('dark_checks', 'integer'),
+      ctx.col('dark_nights', 'integer'),
+      ctx.col('last_at', 'datetime'),
+      ctx.col('recommendation', 'text'),
+    ],
+    rows,
+    summary: [t('summary_lighting', { count: formatNumber(rows.length, options.locale ?? 'vi') })],
+  };
+}
+
+function sla(ctx: Context, now: number): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+  const { t, options } = ctx;
+  const visible = ctx.cameraIdSet;
+  const lines = slaReport(ctx.db, options.period.from, options.period.to, now, options.contractorId).filter((l) => visible.has(l.cameraId));
+  const by = new Map<string, typeof lines>();
+  for (const line of lines) by.set(line.contractorId, [...(by.get(line.contractorId) ?? []), line]);
+  const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
+  const rows = [...by.entries()]
+    .map(([id, list]) => {
+      const repaired = list.filter((l) => l.repairHours !== null);
+      return {
+        key: id,
+        contractor: ctx.contractorName(id),
+        incidents: list.length,
+        ack_limit: list[0]?.acknowledgeLimit ?? null,
+        repair_limit: list[0]?.repairLimit ?? null,
+        ack_late: list.filter((l) => l.acknowledgeBreached).length,
+        repair_late: list.filter((l) => l.repairBreached).length,
+        still_open: list.filter((l) => l.repairHours === null).length,
+        mean_ack_hours: mean(list.flatMap((l) => (l.acknowledgeHours === null ? [] : [l.acknowledgeHours]))),
+        mean_repair_hours: mean(repaired.map((l) => l.repairHours as number)),
+        repair_on_time: list.length ? list.filter((l) => !l.repairBreached).length / list.length : null,
+      };
+    })
+    .sort((a, b) => (a.repair_on_time ?? 2) - (b.repair_on_time ?? 2));
+  return {
+    title: t('title_sla'),
+    columns: [
+      ctx.col('key', 'text'),
+      ctx.col('contractor', 'text'),
+      ctx.col('incidents', 'integer'),
+      ctx.col('ack_limit', 'decimal'),
+      ctx.col('repair_limit', 'decimal'),
+      ctx.col('ack_late', 'integer'),
+      ctx.col('repair_late', 'integer'),
+      ctx.col('still_open', 'integer'),
+      ctx.col('mean_ack_hours', 'decimal'),
+      ctx.col('mean_repair_hours', 'decimal'),
+      ctx.col('repair_on_time', 'percent'),
+    ],
+    rows,
+    summary: [t('summary_sla', { count: formatNumber(lines.length, options.locale ?? 'vi'), late: formatNumber(lines.filter((l) => l.repairBreached).length, options.locale ?? 'vi') })],
+  };
+}
+
+const COVERAGE_KINDS = new Set(['commune', 'ward', 'special_zone', 'district', 'city']);
+
+/** Cameras per 1,000 residents and per km² for every unit that has population or area (and every commune or ward). */
+function coverage(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+  const { t, options } = ctx;
+  const locale = options.locale ?? 'vi';
+  const active = ctx.cameras.filter((c) => c.retired_at === null);
+  const rootSubtree = options.unitId ? unitSubtree(ctx.db, options.unitId) : undefined;
+  const rows = [...ctx.units.values()]
+    .filter((u) => (!options.unitIds || options.unitIds.has(u.id)) && (!rootSubtree || rootSubtree.has(u.id)))
+    .filter((u) => u.population !== null || u.area_km2 !== null || COVERAGE_KINDS.has(u.kind))
+    .map((u) => {
+      const subtree = unitSubtree(ctx.db, u.id);
+      const cams = active.filter((c) => subtree.has(c.unit_id));
+      const count = cams.length;
+      return {
+        code: u.code ?? '',
+        name: u.name,
+        unit_kind: t(`unit_${u.kind}` as Parameters<Translate>[0]),
+        population: u.population,
+        area: u.area_km2,
+        cameras: count,
+        public_cameras: cams.filter((c) => c.owner_type === 'public').length,
+        per_1000: u.population ? (count * 1000) / u.population : null,
+        per_km2: u.area_km2 ? count / u.area_km2 : null,
+      };
+    })
+    .sort((a, b) => (a.per_1000 ?? Infinity) - (b.per_1000 ?? Infinity) || (a.per_km2 ?? Infinity) - (b.per_km2 ?? Infinity) || a.name.localeCompare(b.name));
+  const thinnest = rows.filter((r) => r.per_1000 !== null).slice(0, 3).map((r) => `${r.name} (${formatNumber(r.per_1000 as number, locale, 2)})`);
+  return {
+    title: t('title_coverage'),
+    columns: [
+      ctx.col('code', 'text'),
+      ctx.col('name', 'text', 'col_unit'),
+      ctx.col('unit_kind', 'text'),
+      ctx.col('population', 'integer'),
+      ctx.col('area', 'decimal'),
+      ctx.col('cameras', 'integer'),
+      ctx.col('public_cameras', 'integer'),
+      ctx.col('per_1000', 'decimal'),
+      ctx.col('per_km2', 'decimal'),
+    ],
+    rows,
+    summary: [t('summary_coverage', { cameras: formatNumber(active.length, locale), units: thinnest.join(', ') || '—' })],
+  };
+}
+
+export function buildReport(db: Database, options: ReportOptions): Report {
+  const locale = options.locale ?? 'vi';
+  const timeZone = options.timeZone ?? 'Asia/Ho_Chi_Minh';
+  const now = options.now ?? Date.now();
+  const ctx = new Context(db, options);
+  const { t } = ctx;
+  const body =
+    options.kind === 'uptime'
+      ? uptime(ctx)
+      : options.kind === 'incidents'
+        ? incidents(ctx, now)
+        : options.kind === 'images'
+          ? images(ctx)
+          : options.kind === 'lighting'
+            ? lighting(ctx, timeZone)
+            : options.kind === 'sla'
+              ? sla(ctx, now)
+              : coverage(ctx);
+  const filters = [
+    ...(options.unitId ? [t('filter_unit', { value: ctx.unitName(options.unitId) })] : []),
+    ...(options.contractorId ? [t('filter_contractor', { value: ctx.contractorName(options.contractorId) })] : []),
+    ...(options.ownerType ? [t('filter_owner_type', { value: ownerTypeLabel(options.ownerType, t) })] : []),
+  ];
+  return {
+    kind: options.kind,
+    locale,
+    ...body,
+    period: options.period,
+    periodLabel: periodLabel(options.period, t),
+    filters,
+    generatedAt: now,
+    timeZone,
+    notes: [fill(UPTIME_RULE[locale], { holdMinutes: formatNumber(options.holdMinutes ?? 3, locale) })],
+  };
+}

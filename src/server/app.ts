@@ -1,0 +1,186 @@
+/**
+ * The Fastify application: authentication on every route except /healthz (and the login
+ * itself), JSON schemas on every route (validation, response filtering and the OpenAPI
+ * document), and a last filter that removes camera passwords from anything that leaves.
+ */
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import { redactSecrets } from '../redact.js';
+import { authenticate, createSession, endSession, LoginLimiter, sessionUser, type SessionUser } from './auth.js';
+import { writeAudit } from './audit.js';
+import { databaseMetrics } from './metrics.js';
+import { bool, currentUser, errors, int, serverSettings, str, type ServerDeps, type ServerOptions } from './context.js';
+import { inventoryRoutes } from './routes/inventory.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { reportRoutes } from './routes/reports.js';
+import { liveRoutes } from './routes/live.js';
+import { LiveStreams } from '../live/streams.js';
+import { registerDashboardAssets } from './dashboard/assets.js';
+
+export const SESSION_COOKIE = 'camwatch_session';
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) out.set(part.slice(0, at).trim(), part.slice(at + 1).trim());
+  }
+  return out;
+}
+
+function tokenOf(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const cookie = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+  return cookie ? decodeURIComponent(cookie) : undefined;
+}
+
+export const userSchema = {
+  type: 'object',
+  properties: { id: int, name: str, role: str, unit_id: { type: 'string', nullable: true }, contractor_id: { type: 'string', nullable: true } },
+} as const;
+
+export const userJson = (u: SessionUser) => ({ id: u.id, name: u.name, role: u.role, unit_id: u.unitId, contractor_id: u.contractorId });
+
+export async function buildServer(options: ServerOptions) {
+  const { db, config, evidenceDir } = options;
+  const settings = serverSettings(config);
+  const now = options.now ?? Date.now;
+  const deps: ServerDeps = { db, config, settings, evidenceDir, now, timeZone: config.raw.timezone };
+  const secureCookie = settings.public_url?.startsWith('https://') ?? false;
+  // Only passwords long enough not to collide with ordinary words are searched for in answers.
+  const secrets = [...config.secrets.values()].filter((s) => s.length >= 8);
+  const limiter = new LoginLimiter({
+    maxFailures: settings.login_rate_limit.max_failures,
+    windowMs: settings.login_rate_limit.window_s * 1000,
+    lockoutMs: settings.login_rate_limit.lockout_s * 1000,
+  });
+
+  const app = Fastify({
+    loggerInstance: options.log,
+    trustProxy: settings.trust_proxy,
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'camwatch API', version: '0.1.0', description: 'Camera health, incidents, uptime and reports. Times are UTC epoch milliseconds.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (error.validation) return reply.code(400).send({ error: 'bad_request', message: error.message });
+    if (status < 500) return reply.code(status).send({ error: error.code ?? 'error', message: error.message });
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: 'Internal error' });
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.public) return;
+    const token = tokenOf(request);
+    const user = token ? sessionUser(db, token, now()) : undefined;
+    if (!user) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Log in first' });
+    request.user = user;
+    const roles = request.routeOptions.config.roles;
+    if (roles && !roles.includes(user.role)) return reply.code(403).send({ error: 'forbidden', message: 'Your role may not do this' });
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if (typeof payload !== 'string') return payload;
+    return redactSecrets(payload, secrets);
+  });
+
+  // --- public ---------------------------------------------------------------------------------
+  app.get(
+    '/healthz',
+    { config: { public: true }, schema: { tags: ['operations'], summary: 'Liveness: the process answers and the database is readable', security: [], response: { 200: { type: 'object', properties: { status: str, db: bool } }, 503: { type: 'object', properties: { status: str, db: bool } } } } },
+    async (_request, reply) => {
+      try {
+        db.prepare('SELECT 1').get();
+        return { status: 'ok', db: true };
+      } catch {
+        return reply.code(503).send({ status: 'error', db: false });
+      }
+    },
+  );
+
+  app.post<{ Body: { username: string; password: string } }>(
+    '/api/login',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in; sets the session cookie and returns the same token for Authorization: Bearer',
+        security: [],
+        body: { type: 'object', properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 256 } }, required: ['username', 'password'], additionalProperties: false },
+        response: { 200: { type: 'object', properties: { token: str, expires_at: int, user: userSchema } }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const keys = [`ip:${request.ip}`, `user:${username.toLowerCase()}`];
+      const wait = limiter.retryAfterMs(keys, now());
+      if (wait > 0) {
+        request.log.warn({ ip: request.ip, user: username }, 'login refused: too many failures');
+        return reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).send({ error: 'too_many_attempts', message: 'Too many failed logins; try again later' });
+      }
+      const user = await authenticate(db, username, password);
+      if (!user) {
+        limiter.fail(keys, now());
+        request.log.warn({ ip: request.ip, user: username }, 'login failed');
+        return reply.code(401).send({ error: 'unauthorized', message: 'Wrong user name or password' });
+      }
+      limiter.succeed(keys);
+      const session = createSession(db, user, settings.session_ttl_hours * 3_600_000, request.ip, now());
+      writeAudit(db, user, { action: 'user.login', ip: request.ip }, now());
+      const cookie = [`${SESSION_COOKIE}=${session.token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${Math.floor(settings.session_ttl_hours * 3600)}`, ...(secureCookie ? ['Secure'] : [])];
+      reply.header('set-cookie', cookie.join('; '));
+      return { token: session.token, expires_at: session.expiresAt, user: userJson(user) };
+    },
+  );
+
+  // --- authenticated --------------------------------------------------------------------------
+  app.post('/api/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: { type: 'null' }, ...errors } } }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = tokenOf(request);
+    if (token) endSession(db, token);
+    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/me', { schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: userSchema, ...errors } } }, async (request) => userJson(currentUser(request)));
+
+  const metrics = databaseMetrics(db);
+  app.get(
+    '/metrics',
+    { config: { roles: ['admin', 'district_viewer'] }, schema: { tags: ['operations'], summary: 'Prometheus metrics (scrape with a bearer token)', produces: ['text/plain'], response: { 200: { type: 'string' }, ...errors } } },
+    async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()),
+  );
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (scoped) => inventoryRoutes(scoped, deps));
+  await app.register(async (scoped) => incidentRoutes(scoped, deps));
+  await app.register(async (scoped) => reportRoutes(scoped, deps));
+  if (options.ffmpeg) {
+    const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams });
+    app.addHook('onClose', async () => live.stopAll());
+    await app.register(async (scoped) => liveRoutes(scoped, deps, live));
+  }
+  registerDashboardAssets(app);
+  return app;
+}
+
+export type Server = Awaited<ReturnType<typeof buildServer>>;

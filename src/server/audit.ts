@@ -1,0 +1,56 @@
+/** The access log of personal data: every view or export of a camera image, who, what, when. */
+import type { Database } from '../store/db.js';
+import type { SessionUser } from './auth.js';
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  user_id: number | null;
+  user_name: string;
+  role: string;
+  action: string;
+  camera_id: string | null;
+  incident_id: number | null;
+  detail: string | null;
+  ip: string | null;
+}
+
+export interface AuditEvent {
+  action: string;
+  cameraId?: string | undefined;
+  incidentId?: number | undefined;
+  detail?: string | undefined;
+  ip?: string | undefined;
+}
+
+export function writeAudit(db: Database, user: SessionUser | { id: null; name: string; role: string }, event: AuditEvent, now = Date.now()): void {
+  db.prepare('INSERT INTO audit_log (at, user_id, user_name, role, action, camera_id, incident_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    now,
+    user.id,
+    user.name,
+    user.role,
+    event.action,
+    event.cameraId ?? null,
+    event.incidentId ?? null,
+    event.detail ?? null,
+    event.ip ?? null,
+  );
+}
+
+export interface AuditQuery {
+  from?: number | undefined;
+  to?: number | undefined;
+  cameraId?: string | undefined;
+  user?: string | undefined;
+  action?: string | undefined;
+  limit?: number | undefined;
+}
+
+export function listAudit(db: Database, q: AuditQuery = {}): AuditEntry[] {
+  return db
+    .prepare(
+      `SELECT * FROM audit_log WHERE at >= ? AND at < ? AND (? IS NULL OR camera_id = ?) AND (? IS NULL OR user_name = ?) AND (? IS NULL OR action = ?)
+       ORDER BY at DESC, id DESC LIMIT ?`,
+    )
+    .all(q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.cameraId ?? null, q.cameraId ?? null, q.user ?? null, q.user ?? null, q.action ?? null, q.action ?? null, q.limit ?? 500) as AuditEntry[];
+}

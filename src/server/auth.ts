@@ -1,0 +1,231 @@
+/**
+ * Users, password hashes, sessions and the login limiter. Passwords are hashed with scrypt
+ * (node:crypto, no native module); session tokens are random and only their SHA-256 is stored.
+ */
+import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { z } from 'zod';
+import type { Database } from '../store/db.js';
+
+export const ROLES = ['admin', 'district_viewer', 'commune_chief', 'contractor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a request knows about its user. Never holds the hash. */
+export interface SessionUser {
+  id: number;
+  name: string;
+  role: Role;
+  unitId: string | null;
+  contractorId: string | null;
+}
+
+const userRow = z.object({
+  id: z.number(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  unit_id: z.string().nullable(),
+  contractor_id: z.string().nullable(),
+  password_hash: z.string(),
+  created_at: z.number(),
+  disabled_at: z.number().nullable(),
+});
+
+const toUser = (row: z.infer<typeof userRow>): SessionUser => ({ id: row.id, name: row.name, role: row.role, unitId: row.unit_id, contractorId: row.contractor_id });
+
+// --- passwords --------------------------------------------------------------------------------
+
+/** N = 2^15 with r = 8 is about 32 MiB and ~50 ms here: slow for guessing, fine for a login. */
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, keylen: 32 } as const;
+export const MIN_PASSWORD_LENGTH = 10;
+
+function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scryptCallback(password.normalize('NFC'), salt, keylen, { ...options, maxmem: 256 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+}
+
+export async function hashPassword(password: string, cost: { N: number; r: number; p: number } = SCRYPT): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, SCRYPT.keylen, cost);
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** Hashed once per process and checked against when the user does not exist, so timing tells nothing. */
+let dummyHash: Promise<string> | undefined;
+const dummy = () => (dummyHash ??= hashPassword(randomBytes(12).toString('base64url')));
+
+// --- users ------------------------------------------------------------------------------------
+
+export class UserError extends Error {
+  constructor(
+    readonly kind: 'exists' | 'not_found' | 'bad_role' | 'no_unit' | 'no_contractor' | 'weak_password' | 'bad_name',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export interface NewUser {
+  name: string;
+  role: Role;
+  unitId?: string | undefined;
+  contractorId?: string | undefined;
+  password: string;
+}
+
+export function checkPasswordStrength(password: string, name: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new UserError('weak_password', `the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.toLowerCase().includes(name.toLowerCase())) throw new UserError('weak_password', 'the password must not contain the user name');
+  if (new Set(password).size < 5) throw new UserError('weak_password', 'the password is too repetitive');
+}
+
+export async function addUser(db: Database, user: NewUser, now = Date.now()): Promise<SessionUser> {
+  if (!/^[a-z0-9][a-z0-9._@-]{1,63}$/i.test(user.name)) throw new UserError('bad_name', 'user names are 2–64 letters, digits, ".", "_", "@" or "-"');
+  if (!ROLES.includes(user.role)) throw new UserError('bad_role', `role must be one of ${ROLES.join(', ')}`);
+  if (user.role === 'commune_chief') {
+    if (!user.unitId) throw new UserError('no_unit', 'a commune_chief needs --unit <unit id>');
+    if (!db.prepare('SELECT 1 FROM units WHERE id = ? AND retired_at IS NULL').get(user.unitId)) throw new UserError('no_unit', `there is no unit "${user.unitId}"`);
+  }
+  if (user.role === 'contractor') {
+    if (!user.contractorId) throw new UserError('no_contractor', 'a contractor user needs --contractor <contractor id>');
+    if (!db.prepare('SELECT 1 FROM contractors WHERE id = ? AND retired_at IS NULL').get(user.contractorId))
+      throw new UserError('no_contractor', `there is no contractor "${user.contractorId}"`);
+  }
+  if (db.prepare('SELECT 1 FROM users WHERE name = ?').get(user.name)) throw new UserError('exists', `user "${user.name}" exists already`);
+  checkPasswordStrength(user.password, user.name);
+  const hash = await hashPassword(user.password);
+  const info = db
+    .prepare('INSERT INTO users (name, role, unit_id, contractor_id, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(user.name, user.role, user.role === 'commune_chief' ? user.unitId : null, user.role === 'contractor' ? user.contractorId : null, hash, now, now);
+  return { id: Number(info.lastInsertRowid), name: user.name, role: user.role, unitId: user.role === 'commune_chief' ? (user.unitId ?? null) : null, contractorId: user.role === 'contractor' ? (user.contractorId ?? null) : null };
+}
+
+export async function setPassword(db: Database, name: string, password: string, now = Date.now()): Promise<void> {
+  const row = db.prepare('SELECT id FROM users WHERE name = ?').get(name) as { id: number } | undefined;
+  if (!row) throw new UserError('not_found', `there is no user "${name}"`);
+  checkPasswordStrength(password, name);
+  const hash = await hashPassword(password);
+  db.transaction(() => {
+    db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, now, row.id);
+    db.prepare('DELETE FROM sessions WHERE user_id = ?').run(row.id);
+  })();
+}
+
+/** Disabling keeps the row (the audit log names it) and ends every session. */
+export function disableUser(db: Database, name: string, now = Date.now()): void {
+  const row = db.prepare('SELECT id FROM users WHERE name = ?').get(name) as { id: number } | undefined;
+  if (!row) throw new UserError('not_found', `there is no user "${name}"`);
+  db.transaction(() => {
+    db.prepare('UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?').run(now, now, row.id);
+    db.prepare('DELETE FROM sessions WHERE user_id = ?').run(row.id);
+  })();
+}
+
+export interface UserListing extends SessionUser {
+  createdAt: number;
+  disabled: boolean;
+}
+
+export function listUsers(db: Database): UserListing[] {
+  return db
+    .prepare('SELECT * FROM users ORDER BY name')
+    .all()
+    .map((row) => userRow.parse(row))
+    .map((row) => ({ ...toUser(row), createdAt: row.created_at, disabled: row.disabled_at !== null }));
+}
+
+/** Checks a name and password; undefined for a wrong one, an unknown or a disabled user (same time taken). */
+export async function authenticate(db: Database, name: string, password: string): Promise<SessionUser | undefined> {
+  const raw = db.prepare('SELECT * FROM users WHERE name = ?').get(name);
+  const row = raw ? userRow.parse(raw) : undefined;
+  const ok = await verifyPassword(password, row?.password_hash ?? (await dummy()));
+  if (!row || !ok || row.disabled_at !== null) return undefined;
+  return toUser(row);
+}
+
+// --- sessions ---------------------------------------------------------------------------------
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createSession(db: Database, user: SessionUser, ttlMs: number, ip: string | undefined, now = Date.now()): { token: string; expiresAt: number } {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = now + ttlMs;
+  db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip) VALUES (?, ?, ?, ?, ?, ?)').run(tokenHash(token), user.id, now, expiresAt, now, ip ?? null);
+  db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now);
+  return { token, expiresAt };
+}
+
+export function sessionUser(db: Database, token: string, now = Date.now()): SessionUser | undefined {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const raw = db
+    .prepare('SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL')
+    .get(tokenHash(token), now);
+  if (!raw) return undefined;
+  return toUser(userRow.parse(raw));
+}
+
+export function endSession(db: Database, token: string): void {
+  db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+}
+
+// --- login limiting ---------------------------------------------------------------------------
+
+export interface LimiterOptions {
+  maxFailures: number;
+  windowMs: number;
+  lockoutMs: number;
+}
+
+/**
+ * Failed logins counted per client address and per user name: `maxFailures` within `windowMs`
+ * locks that key for `lockoutMs`. Kept in memory: a restart forgets, which is acceptable for a
+ * single daemon. While locked even a right password is refused, so guessing gains nothing.
+ */
+export class LoginLimiter {
+  private readonly failures = new Map<string, number[]>();
+  private readonly lockedUntil = new Map<string, number>();
+
+  constructor(private readonly options: LimiterOptions) {}
+
+  /** Milliseconds until the first locked key unlocks; 0 when none of the keys is locked. */
+  retryAfterMs(keys: readonly string[], now = Date.now()): number {
+    let wait = 0;
+    for (const key of keys) {
+      const until = this.lockedUntil.get(key);
+      if (until !== undefined && until > now) wait = Math.max(wait, until - now);
+      else if (until !== undefined) this.lockedUntil.delete(key);
+    }
+    return wait;
+  }
+
+  fail(keys: readonly string[], now = Date.now()): void {
+    for (const key of keys) {
+      const recent = (this.failures.get(key) ?? []).filter((at) => at > now - this.options.windowMs);
+      recent.push(now);
+      if (recent.length >= this.options.maxFailures) {
+        this.lockedUntil.set(key, now + this.options.lockoutMs);
+        this.failures.delete(key);
+      } else {
+        this.failures.set(key, recent);
+      }
+    }
+    if (this.failures.size > 10_000) this.sweep(now);
+  }
+
+  succeed(keys: readonly string[]): void {
+    for (const key of keys) this.failures.delete(key);
+  }
+
+  private sweep(now: number) {
+    for (const [key, times] of this.failures) if (!times.some((at) => at > now - this.options.windowMs)) this.failures.delete(key);
+    for (const [key, until] of this.lockedUntil) if (until <= now) this.lockedUntil.delete(key);
+  }
+}

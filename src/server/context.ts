@@ -1,0 +1,91 @@
+/** Shared pieces of the HTTP server: options, request decorations, small reply helpers and schemas. */
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../store/db.js';
+import type { Config } from '../config/load.js';
+import type { ServerConfig } from '../config/schema.js';
+import { serverSchema } from '../config/schema.js';
+import type { Role, SessionUser } from './auth.js';
+import { scopeFor, type Scope } from './scope.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** no login needed (only /healthz and /api/login) */
+    public?: boolean;
+    /** roles allowed; all logged-in users when absent */
+    roles?: readonly Role[];
+  }
+  interface FastifyRequest {
+    user?: SessionUser;
+    scopeCache?: Scope;
+  }
+}
+
+export interface ServerOptions {
+  db: Database;
+  config: Config;
+  evidenceDir: string;
+  log: FastifyBaseLogger;
+  /** injectable clock for tests */
+  now?: () => number;
+  /** ffmpeg for the live view; without it there is no live route */
+  ffmpeg?: string | undefined;
+}
+
+export interface ServerDeps {
+  db: Database;
+  config: Config;
+  settings: ServerConfig;
+  evidenceDir: string;
+  now: () => number;
+  timeZone: string;
+}
+
+export type App = FastifyInstance;
+
+export function serverSettings(config: Config): ServerConfig {
+  return config.raw.server ?? serverSchema.parse({});
+}
+
+export function currentUser(request: FastifyRequest): SessionUser {
+  if (!request.user) throw Object.assign(new Error('not authenticated'), { statusCode: 401 });
+  return request.user;
+}
+
+export function scopeOf(request: FastifyRequest, db: Database): Scope {
+  request.scopeCache ??= scopeFor(db, currentUser(request));
+  return request.scopeCache;
+}
+
+export function notFound(reply: FastifyReply) {
+  return reply.code(404).send({ error: 'not_found', message: 'Not found' });
+}
+
+export function forbidden(reply: FastifyReply, message = 'Forbidden') {
+  return reply.code(403).send({ error: 'forbidden', message });
+}
+
+export function badRequest(reply: FastifyReply, message: string) {
+  return reply.code(400).send({ error: 'bad_request', message });
+}
+
+// --- schema pieces ----------------------------------------------------------------------------
+
+export const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  required: ['error'],
+} as const;
+
+export const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 429: errorSchema } as const;
+
+export const idPattern = '^[a-z0-9][a-z0-9._-]*$';
+export const cameraIdParams = { type: 'object', properties: { id: { type: 'string', pattern: idPattern, maxLength: 100 } }, required: ['id'] } as const;
+export const numericIdParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
+
+export const nullable = <T extends Record<string, unknown>>(schema: T) => ({ ...schema, nullable: true }) as const;
+export const str = { type: 'string' } as const;
+export const int = { type: 'integer' } as const;
+export const num = { type: 'number' } as const;
+export const bool = { type: 'boolean' } as const;
+/** epoch milliseconds, UTC */
+export const time = { type: 'integer', description: 'UTC epoch milliseconds' } as const;

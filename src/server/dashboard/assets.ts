@@ -1,0 +1,30 @@
+/**
+ * The dashboard's files: one HTML page and a few ES modules, served as they are (no build step).
+ * They hold no data, so they are public like the login form they contain; every API call they
+ * make is authenticated.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { PACKAGE_ROOT } from '../../paths.js';
+
+const PUBLIC_DIR = path.join(PACKAGE_ROOT, 'src/server/dashboard/public');
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8' };
+const ASSETS = ['app.js', 'i18n.js', 'app.css'];
+
+export function registerDashboardAssets(app: FastifyInstance): void {
+  const files = new Map(['index.html', ...ASSETS].map((name) => [name, readFileSync(path.join(PUBLIC_DIR, name))]));
+  const security = {
+    'content-security-policy': "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+  };
+  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
+    reply.headers({ ...security, 'content-type': TYPES['.html'], 'cache-control': 'no-cache' }).send(files.get('index.html')),
+  );
+  app.get<{ Params: { file: string } }>('/assets/:file', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    const body = files.get(request.params.file);
+    if (!body || !ASSETS.includes(request.params.file)) return reply.code(404).send({ error: 'not_found', message: 'no such file' });
+    return reply.headers({ ...security, 'content-type': TYPES[path.extname(request.params.file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' }).send(body);
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * Prometheus metrics. Probe-side metrics (checks by status, probe latency) live in a process-wide
+ * registry that the daemon feeds through `observeCheck`; state gauges (cameras by state, open
+ * incidents, alert queue depth) are read from the database at each scrape.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Database } from '../store/db.js';
+
+export const probeRegistry = new Registry();
+collectDefaultMetrics({ register: probeRegistry, prefix: 'camwatch_process_' });
+
+const checksTotal = new Counter({
+  name: 'camwatch_checks_total',
+  help: 'Camera checks run since start, by kind and status (ok | warn | fail) and failure kind',
+  labelNames: ['kind', 'status', 'error'] as const,
+  registers: [probeRegistry],
+});
+
+const probeDuration = new Histogram({
+  name: 'camwatch_probe_duration_seconds',
+  help: 'Duration of camera checks and of their stages (stage="total" for the whole check)',
+  labelNames: ['kind', 'stage'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 12, 20, 30],
+  registers: [probeRegistry],
+});
+
+export interface ObservedCheck {
+  kind: string;
+  status: string;
+  durationMs: number;
+  failure?: { kind: string } | undefined;
+  stages?: Partial<Record<string, number>> | undefined;
+}
+
+/** Call once per finished check (a CheckResult fits). */
+export function observeCheck(check: ObservedCheck): void {
+  checksTotal.inc({ kind: check.kind, status: check.status, error: check.failure?.kind ?? '' });
+  probeDuration.observe({ kind: check.kind, stage: 'total' }, check.durationMs / 1000);
+  for (const [stage, ms] of Object.entries(check.stages ?? {})) if (typeof ms === 'number') probeDuration.observe({ kind: check.kind, stage }, ms / 1000);
+}
+
+/** For a probe measured apart from a check (e.g. one stage timed by hand). */
+export function observeProbeLatency(kind: string, stage: string, seconds: number): void {
+  probeDuration.observe({ kind, stage }, seconds);
+}
+
+const STATES = ['online', 'degraded', 'offline', 'auth_failed', 'unknown'] as const;
+
+function tableExists(db: Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** The database-backed gauges of one server; `metrics()` gives the text for /metrics. */
+export function databaseMetrics(db: Database) {
+  const registry = new Registry();
+  new Gauge({
+    name: 'camwatch_cameras',
+    help: 'Active cameras by health state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const rows = db
+        .prepare(
+          `SELECT COALESCE(h.state, 'unknown') AS state, COUNT(*) AS n FROM cameras c LEFT JOIN camera_health h ON h.camera_id = c.id
+           WHERE c.retired_at IS NULL AND c.enabled = 1 GROUP BY 1`,
+        )
+        .all() as { state: string; n: number }[];
+      for (const state of STATES) this.set({ state }, 0);
+      for (const row of rows) this.set({ state: row.state }, row.n);
+    },
+  });
+  new Gauge({
+    name: 'camwatch_incidents_open',
+    help: 'Open incidents by scope',
+    labelNames: ['scope'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const scope of ['camera', 'unit', 'server']) this.set({ scope }, 0);
+      for (const row of db.prepare('SELECT scope, COUNT(*) AS n FROM incidents WHERE resolved_at IS NULL GROUP BY scope').all() as { scope: string; n: number }[]) this.set({ scope: row.scope }, row.n);
+    },
+  });
+  new Gauge({
+    name: 'camwatch_alert_queue_depth',
+    help: 'Alerts waiting in the outbox (pending, sending or failed and to be retried)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (!tableExists(db, 'alerts')) return;
+      for (const status of ['pending', 'sending', 'failed']) this.set({ status }, 0);
+      for (const row of db.prepare("SELECT status, COUNT(*) AS n FROM alerts WHERE status IN ('pending', 'sending', 'failed') GROUP BY status").all() as { status: string; n: number }[])
+        this.set({ status: row.status }, row.n);
+    },
+  });
+  return {
+    contentType: registry.contentType,
+    async metrics(): Promise<string> {
+      return (await probeRegistry.metrics()) + '\n' + (await registry.metrics());
+    },
+  };
+}

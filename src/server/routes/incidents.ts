@@ -1,0 +1,214 @@
+/** Incidents (list, one, evidence image, acknowledge, resolve) and maintenance windows. */
+import { getIncident, incidentRow, type Incident } from '../../health/incidents.js';
+import { addMaintenance, maintenanceRow } from '../../health/maintenance.js';
+import { runAckCommand, runResolveCommand } from '../../app/ack-command.js';
+import { seesIncident, unitSubtree } from '../scope.js';
+import { sendCameraImage } from './inventory.js';
+import {
+  badRequest, bool, currentUser, errors, idPattern, int, notFound, nullable, numericIdParams, scopeOf, str, time,
+  type App, type ServerDeps,
+} from '../context.js';
+
+export const incidentSchema = {
+  type: 'object',
+  properties: {
+    id: int, scope: str, camera_id: nullable(str), unit_id: nullable(str), group_id: nullable(int), kind: str, detail: nullable(str),
+    opened_at: time, acknowledged_at: nullable(time), acknowledged_by: nullable(str), resolved_at: nullable(time), resolved_by: nullable(str),
+    contractor_id: nullable(str), has_evidence: bool, open: bool,
+  },
+} as const;
+
+const incidentJson = (i: Incident) => ({
+  id: i.id, scope: i.scope, camera_id: i.camera_id, unit_id: i.unit_id, group_id: i.group_id, kind: i.kind, detail: i.detail, opened_at: i.opened_at,
+  acknowledged_at: i.acknowledged_at, acknowledged_by: i.acknowledged_by, resolved_at: i.resolved_at, resolved_by: i.resolved_by,
+  contractor_id: i.contractor_id, has_evidence: i.evidence_path !== null, open: i.resolved_at === null,
+});
+
+const maintenanceSchema = {
+  type: 'object',
+  properties: { id: int, camera_id: nullable(str), unit_id: nullable(str), starts_at: time, ends_at: time, reason: str, created_by: nullable(str), created_at: time },
+} as const;
+
+interface IncidentQuery {
+  open?: boolean;
+  unit?: string;
+  camera?: string;
+  contractor?: string;
+  kind?: string;
+  scope?: 'camera' | 'unit' | 'server';
+  from?: number;
+  to?: number;
+  limit: number;
+}
+
+export function incidentRoutes(app: App, deps: ServerDeps) {
+  const { db } = deps;
+
+  /** The incident if it exists and is in the user's scope; undefined (→ 404) otherwise. */
+  const visibleIncident = (request: Parameters<typeof scopeOf>[0], id: number) => {
+    const incident = getIncident(db, id);
+    return incident && seesIncident(scopeOf(request, db), incident) ? incident : undefined;
+  };
+
+  app.get<{ Querystring: IncidentQuery }>(
+    '/api/incidents',
+    {
+      schema: {
+        tags: ['incidents'],
+        summary: 'Incidents you may see, newest first',
+        querystring: {
+          type: 'object',
+          properties: {
+            open: { type: 'boolean' }, unit: { type: 'string', pattern: idPattern }, camera: { type: 'string', pattern: idPattern }, contractor: { type: 'string', pattern: idPattern },
+            kind: { type: 'string', maxLength: 64 }, scope: { type: 'string', enum: ['camera', 'unit', 'server'] }, from: time, to: time,
+            limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'array', items: incidentSchema }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request, db);
+      const q = request.query;
+      if ((q.unit && !scope.seesUnit(q.unit)) || (q.camera && !scope.seesCamera(q.camera))) return notFound(reply);
+      const subtree = q.unit ? unitSubtree(db, q.unit) : undefined;
+      const cameraUnits = new Map((db.prepare('SELECT id, unit_id FROM cameras').all() as { id: string; unit_id: string }[]).map((c) => [c.id, c.unit_id]));
+      const rows = db
+        .prepare(
+          `SELECT * FROM incidents WHERE (? IS NULL OR (resolved_at IS NULL) = ?) AND (? IS NULL OR camera_id = ?) AND (? IS NULL OR contractor_id = ?)
+             AND (? IS NULL OR kind = ? OR kind LIKE ? || ':%') AND (? IS NULL OR scope = ?) AND opened_at >= ? AND opened_at < ?
+           ORDER BY opened_at DESC, id DESC`,
+        )
+        .all(
+          q.open === undefined ? null : 1, q.open === undefined ? null : q.open ? 1 : 0,
+          q.camera ?? null, q.camera ?? null, q.contractor ?? null, q.contractor ?? null,
+          q.kind ?? null, q.kind ?? null, q.kind ?? null, q.scope ?? null, q.scope ?? null,
+          q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER,
+        )
+        .map((row) => incidentRow.parse(row))
+        .filter((i) => seesIncident(scope, i))
+        .filter((i) => !subtree || subtree.has(i.unit_id ?? cameraUnits.get(i.camera_id ?? '') ?? ''));
+      return rows.slice(0, q.limit).map(incidentJson);
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/incidents/:id',
+    { schema: { tags: ['incidents'], summary: 'One incident', params: numericIdParams, response: { 200: incidentSchema, ...errors } } },
+    async (request, reply) => {
+      const incident = visibleIncident(request, request.params.id);
+      return incident ? incidentJson(incident) : notFound(reply);
+    },
+  );
+
+  app.get<{ Params: { id: number }; Querystring: { download?: boolean } }>(
+    '/api/incidents/:id/evidence',
+    {
+      schema: {
+        tags: ['incidents'],
+        summary: 'The evidence frame of an image incident (JPEG); private cameras: police roles only; audited',
+        params: numericIdParams,
+        querystring: { type: 'object', properties: { download: { type: 'boolean', default: false } }, additionalProperties: false },
+        produces: ['image/jpeg'],
+        response: { 200: { type: 'string', format: 'binary' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const incident = visibleIncident(request, request.params.id);
+      if (!incident?.camera_id) return notFound(reply);
+      const camera = db.prepare('SELECT id, owner_type, owner FROM cameras WHERE id = ?').get(incident.camera_id) as { id: string; owner_type: string; owner: string | null } | undefined;
+      if (!camera) return notFound(reply);
+      return sendCameraImage(deps, request, reply, camera, incident.evidence_path ?? undefined, { action: 'evidence', incidentId: incident.id, download: request.query.download });
+    },
+  );
+
+  for (const [action, run] of [
+    ['acknowledge', runAckCommand],
+    ['resolve', runResolveCommand],
+  ] as const) {
+    app.post<{ Params: { id: number } }>(
+      `/api/incidents/:id/${action}`,
+      {
+        config: { roles: ['admin', 'commune_chief', 'contractor'] },
+        schema: {
+          tags: ['incidents'],
+          summary: action === 'acknowledge' ? 'Acknowledge: reminders and escalation stop; the incident stays open until the camera recovers' : 'Close an incident by hand',
+          params: numericIdParams,
+          response: { 200: { type: 'object', properties: { changed: bool, message: str, incident: incidentSchema } }, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const incident = visibleIncident(request, request.params.id);
+        if (!incident) return notFound(reply);
+        const before = action === 'acknowledge' ? incident.acknowledged_at : incident.resolved_at;
+        const result = run(db, incident.id, currentUser(request).name, deps.config.raw.locale, deps.now());
+        const after = getIncident(db, incident.id) as Incident;
+        request.log.info({ incident: incident.id, action, user: currentUser(request).name }, 'incident ' + action);
+        return { changed: before === null && (action === 'acknowledge' ? after.acknowledged_at : after.resolved_at) !== null, message: result.lines.join('\n'), incident: incidentJson(after) };
+      },
+    );
+  }
+
+  app.get<{ Querystring: { from?: number; to?: number; camera?: string; unit?: string } }>(
+    '/api/maintenance',
+    {
+      schema: {
+        tags: ['maintenance'],
+        summary: 'Maintenance windows overlapping [from, to) (default: from 30 days ago on)',
+        querystring: {
+          type: 'object',
+          properties: { from: time, to: time, camera: { type: 'string', pattern: idPattern }, unit: { type: 'string', pattern: idPattern } },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'array', items: maintenanceSchema }, ...errors },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request, db);
+      const q = request.query;
+      const from = q.from ?? deps.now() - 30 * 86_400_000;
+      return db
+        .prepare('SELECT * FROM maintenance_windows WHERE ends_at > ? AND starts_at < ? ORDER BY starts_at DESC')
+        .all(from, q.to ?? Number.MAX_SAFE_INTEGER)
+        .map((row) => maintenanceRow.parse(row))
+        .filter((w) => (w.camera_id ? scope.seesCamera(w.camera_id) : scope.user.role !== 'contractor' && scope.seesUnit(w.unit_id ?? '')))
+        .filter((w) => (!q.camera || w.camera_id === q.camera) && (!q.unit || w.unit_id === q.unit));
+    },
+  );
+
+  app.post<{ Body: { camera_id?: string; unit_id?: string; starts_at: string; ends_at: string; reason?: string } }>(
+    '/api/maintenance',
+    {
+      config: { roles: ['admin', 'commune_chief', 'contractor'] },
+      schema: {
+        tags: ['maintenance'],
+        summary: 'Plan a maintenance window for one camera or a unit subtree (contractors: their cameras only)',
+        body: {
+          type: 'object',
+          properties: {
+            camera_id: { type: 'string', pattern: idPattern }, unit_id: { type: 'string', pattern: idPattern },
+            starts_at: { type: 'string', format: 'date-time' }, ends_at: { type: 'string', format: 'date-time' }, reason: { type: 'string', maxLength: 500, default: '' },
+          },
+          required: ['starts_at', 'ends_at'],
+          additionalProperties: false,
+        },
+        response: { 201: maintenanceSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request, db);
+      const b = request.body;
+      if (!b.camera_id === !b.unit_id) return badRequest(reply, 'give either camera_id or unit_id');
+      if (b.camera_id && (!scope.seesCamera(b.camera_id) || !db.prepare('SELECT 1 FROM cameras WHERE id = ?').get(b.camera_id))) return notFound(reply);
+      if (b.unit_id && (scope.user.role === 'contractor' || !scope.seesUnit(b.unit_id) || !db.prepare('SELECT 1 FROM units WHERE id = ?').get(b.unit_id))) return notFound(reply);
+      const startsAt = Date.parse(b.starts_at);
+      const endsAt = Date.parse(b.ends_at);
+      if (!(endsAt > startsAt)) return badRequest(reply, 'ends_at must be after starts_at');
+      if (endsAt - startsAt > 31 * 86_400_000) return badRequest(reply, 'a maintenance window lasts at most 31 days');
+      const id = addMaintenance(db, { cameraId: b.camera_id, unitId: b.unit_id, startsAt, endsAt, reason: b.reason, createdBy: currentUser(request).name }, deps.now());
+      return reply.code(201).send(maintenanceRow.parse(db.prepare('SELECT * FROM maintenance_windows WHERE id = ?').get(id)));
+    },
+  );
+}
+

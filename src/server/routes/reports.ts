@@ -1,0 +1,147 @@
+/** Reports (JSON, CSV, XLSX, A4 HTML) with the user's scope applied; the audit log and users for admins. */
+import { GROUP_BY, type GroupBy } from '../../health/uptime-query.js';
+import { OWNER_TYPES } from '../../config/schema.js';
+import { LOCALES, type Locale } from '../../i18n/index.js';
+import { buildReport, documentOptions, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, EXPORT_FORMATS, type ExportFormat, type ReportKind } from '../../reports/index.js';
+import { listAudit } from '../audit.js';
+import { listUsers } from '../auth.js';
+import { badRequest, bool, errors, idPattern, int, notFound, nullable, scopeOf, str, time, type App, type ServerDeps } from '../context.js';
+
+interface ReportQuery {
+  from?: string;
+  to?: string;
+  month?: string;
+  period?: string;
+  group_by?: GroupBy;
+  unit?: string;
+  contractor?: string;
+  owner_type?: string;
+  format: ExportFormat;
+  lang?: Locale;
+}
+
+const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const month = { type: 'string', pattern: '^\\d{4}-\\d{2}$' } as const;
+
+export function reportRoutes(app: App, deps: ServerDeps) {
+  const { db } = deps;
+
+  app.get<{ Params: { kind: ReportKind }; Querystring: ReportQuery }>(
+    '/api/reports/:kind',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'A report for a period: uptime (by unit, camera, contractor, owner type), open incidents, unclear images, lighting, contractor SLA, coverage',
+        description:
+          'Period: from/to (local days, inclusive), month (calendar month YYYY-MM) or period (official period YYYY-MM: 15th of the month before to the 14th); ' +
+          'default the official period containing today. format=json|csv|xlsx|html (A4, Decree 30/2020 layout).',
+        params: { type: 'object', properties: { kind: { type: 'string', enum: [...REPORT_KINDS] } }, required: ['kind'] },
+        querystring: {
+          type: 'object',
+          properties: {
+            from: day, to: day, month, period: month,
+            group_by: { type: 'string', enum: [...GROUP_BY] },
+            unit: { type: 'string', pattern: idPattern }, contractor: { type: 'string', pattern: idPattern }, owner_type: { type: 'string', enum: [...OWNER_TYPES] },
+            format: { type: 'string', enum: [...EXPORT_FORMATS], default: 'json' },
+            lang: { type: 'string', enum: [...LOCALES] },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            description: 'JSON report (format=json); other formats answer the file itself',
+            type: 'object',
+            properties: {
+              kind: str, locale: str, title: str, periodLabel: str, generatedAt: time, timeZone: str,
+              period: { type: 'object', properties: { kind: str, fromDay: str, toDay: str, from: time, to: time, month: nullable(str) } },
+              filters: { type: 'array', items: str },
+              columns: { type: 'array', items: { type: 'object', properties: { key: str, header: str, type: str } } },
+              rows: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              summary: { type: 'array', items: str },
+              notes: { type: 'array', items: str },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request, db);
+      const q = request.query;
+      if (q.unit && !scope.seesUnit(q.unit)) return notFound(reply);
+      if (q.contractor && scope.user.role === 'contractor' && q.contractor !== scope.user.contractorId) return notFound(reply);
+      let period;
+      try {
+        period = resolvePeriod({ from: q.from, to: q.to, month: q.month, period: q.period }, deps.timeZone, deps.now());
+      } catch (error) {
+        if (error instanceof PeriodError) return badRequest(reply, error.message);
+        throw error;
+      }
+      const locale = q.lang ?? deps.config.raw.locale;
+      const report = buildReport(db, {
+        kind: request.params.kind,
+        period,
+        groupBy: q.group_by,
+        // a commune chief's reports are rooted at its commune ("by unit" = the units below it)
+        unitId: q.unit ?? scope.rootUnit,
+        contractorId: q.contractor,
+        ownerType: q.owner_type,
+        cameraIds: scope.cameraIds,
+        unitIds: scope.unitIds,
+        includeGroupIncidents: scope.user.role !== 'contractor',
+        locale,
+        timeZone: deps.timeZone,
+        holdMinutes: holdMinutes(deps.config.raw),
+        now: deps.now(),
+      });
+      if (q.format === 'json') return report;
+      const file = await exportReport(report, q.format, documentOptions(db, deps.config.raw));
+      const name = `camwatch-${report.kind}-${period.fromDay}_${period.toDay}.${file.extension}`;
+      if (q.format !== 'html') reply.header('content-disposition', `attachment; filename="${name}"`);
+      return reply.type(file.contentType).send(file.body);
+    },
+  );
+
+  app.get<{ Querystring: { from?: number; to?: number; camera?: string; user?: string; action?: string; limit: number } }>(
+    '/api/audit',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        tags: ['admin'],
+        summary: 'Who viewed or exported which camera image, and when (also logins and refused views)',
+        querystring: {
+          type: 'object',
+          properties: { from: time, to: time, camera: { type: 'string', pattern: idPattern }, user: { type: 'string', maxLength: 64 }, action: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 10000, default: 500 } },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'array',
+            items: { type: 'object', properties: { id: int, at: time, user_id: nullable(int), user_name: str, role: str, action: str, camera_id: nullable(str), incident_id: nullable(int), detail: nullable(str), ip: nullable(str) } },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return listAudit(db, { from: q.from, to: q.to, cameraId: q.camera, user: q.user, action: q.action, limit: q.limit });
+    },
+  );
+
+  app.get(
+    '/api/users',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        tags: ['admin'],
+        summary: 'Users and their scopes (never their password hashes)',
+        response: {
+          200: { type: 'array', items: { type: 'object', properties: { id: int, name: str, role: str, unit_id: nullable(str), contractor_id: nullable(str), created_at: time, disabled: bool } } },
+          ...errors,
+        },
+      },
+    },
+    async () => listUsers(db).map((u) => ({ id: u.id, name: u.name, role: u.role, unit_id: u.unitId, contractor_id: u.contractorId, created_at: u.createdAt, disabled: u.disabled })),
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * What a user may see. admin and district_viewer see everything; a commune chief sees the
+ * cameras of its unit's subtree; a contractor the cameras of its contract. Anything outside the
+ * scope answers 404, exactly like an id that does not exist, so ids cannot be probed.
+ *
+ * Images of private cameras (owner_type other than public) are personal data: contractors never
+ * see them, district viewers (officials, not police) neither; admins (district police) and
+ * commune chiefs (commune police) do, unless the owner did not consent or shares with nobody.
+ */
+import type { Database } from '../store/db.js';
+import type { Role, SessionUser } from './auth.js';
+
+export interface Scope {
+  user: SessionUser;
+  /** undefined: every camera */
+  cameraIds: ReadonlySet<string> | undefined;
+  /** undefined: every unit */
+  unitIds: ReadonlySet<string> | undefined;
+  /** the unit reports are rooted at for this user (commune chief), when any */
+  rootUnit: string | undefined;
+  seesCamera(id: string): boolean;
+  seesUnit(id: string): boolean;
+}
+
+export function unitSubtree(db: Database, rootId: string): Set<string> {
+  const rows = db.prepare('SELECT id, parent_id FROM units').all() as { id: string; parent_id: string | null }[];
+  const children = new Map<string, string[]>();
+  for (const row of rows) if (row.parent_id) children.set(row.parent_id, [...(children.get(row.parent_id) ?? []), row.id]);
+  const out = new Set<string>();
+  const stack = rows.some((r) => r.id === rootId) ? [rootId] : [];
+  while (stack.length) {
+    const id = stack.pop() as string;
+    if (out.has(id)) continue;
+    out.add(id);
+    stack.push(...(children.get(id) ?? []));
+  }
+  return out;
+}
+
+export function scopeFor(db: Database, user: SessionUser): Scope {
+  let cameraIds: Set<string> | undefined;
+  let unitIds: Set<string> | undefined;
+  let rootUnit: string | undefined;
+  if (user.role === 'commune_chief') {
+    unitIds = unitSubtree(db, user.unitId ?? '');
+    rootUnit = user.unitId ?? undefined;
+    const units = unitIds;
+    cameraIds = new Set((db.prepare('SELECT id, unit_id FROM cameras').all() as { id: string; unit_id: string }[]).filter((c) => units.has(c.unit_id)).map((c) => c.id));
+  } else if (user.role === 'contractor') {
+    const rows = db.prepare('SELECT id, unit_id FROM cameras WHERE contractor_id = ?').all(user.contractorId ?? '') as { id: string; unit_id: string }[];
+    cameraIds = new Set(rows.map((c) => c.id));
+    unitIds = new Set(rows.map((c) => c.unit_id));
+  }
+  return {
+    user,
+    cameraIds,
+    unitIds,
+    rootUnit,
+    seesCamera: (id) => !cameraIds || cameraIds.has(id),
+    seesUnit: (id) => !unitIds || unitIds.has(id),
+  };
+}
+
+export interface CameraPrivacy {
+  owner_type: string;
+  owner: string | null;
+}
+
+export type ImageDecision = { allowed: true } | { allowed: false; reason: 'contractor_private' | 'viewer_private' | 'no_consent' };
+
+export function imageDecision(role: Role, camera: CameraPrivacy): ImageDecision {
+  if (camera.owner_type === 'public') return { allowed: true };
+  if (role === 'contractor') return { allowed: false, reason: 'contractor_private' };
+  if (role === 'district_viewer') return { allowed: false, reason: 'viewer_private' };
+  let owner: { consent?: boolean; sharing?: string } = {};
+  try {
+    owner = camera.owner ? (JSON.parse(camera.owner) as typeof owner) : {};
+  } catch {
+    owner = {};
+  }
+  if (owner.consent === false || owner.sharing === 'none') return { allowed: false, reason: 'no_consent' };
+  return { allowed: true };
+}
+
+/** Incidents: camera ones by camera; unit (grouped) ones by unit; server-wide ones for everyone who sees everything. */
+export function seesIncident(scope: Scope, incident: { scope: string; camera_id: string | null; unit_id: string | null; contractor_id: string | null }): boolean {
+  if (incident.camera_id) return scope.seesCamera(incident.camera_id);
+  if (scope.user.role === 'contractor') return false;
+  if (incident.unit_id) return scope.seesUnit(incident.unit_id);
+  return scope.cameraIds === undefined;
+}

@@ -1,0 +1,169 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { parseConfig } from '../../src/config/load.js';
+import { syncInventory } from '../../src/inventory/sync.js';
+import { openStore } from '../../src/store/db.js';
+import { buildReport, calendarMonth, dateLine, documentOptions, officialPeriod, resolvePeriod, toCsv, toHtml, toXlsx } from '../../src/reports/index.js';
+import { runReportCommand } from '../../src/app/report-command.js';
+import { runUserAdd, runUserList } from '../../src/app/user-command.js';
+import { CAMERA_PASSWORDS, DAY0, NOW, seed, TZ, YAML } from '../server/fixture.js';
+
+const config = parseConfig(YAML, 'test.yaml', CAMERA_PASSWORDS);
+const { db } = openStore(':memory:');
+const jan = calendarMonth('2026-01', TZ);
+
+beforeAll(() => {
+  syncInventory(db, config, 0);
+  seed(db, mkdtempSync(path.join(tmpdir(), 'camwatch-reports-')));
+});
+
+describe('periods', () => {
+  it('has calendar months and the official period from the 15th to the 14th', () => {
+    expect(jan).toMatchObject({ fromDay: '2026-01-01', toDay: '2026-01-31' });
+    expect(new Date(jan.from).toISOString()).toBe('2025-12-31T17:00:00.000Z');
+    expect(officialPeriod('2026-01', TZ)).toMatchObject({ fromDay: '2025-12-15', toDay: '2026-01-14', kind: 'official' });
+    expect(officialPeriod('2026-03', TZ)).toMatchObject({ fromDay: '2026-02-15', toDay: '2026-03-14' });
+    // 5 January belongs to the period ending 14 January; 20 January to the one ending 14 February
+    expect(resolvePeriod({}, TZ, DAY0)).toMatchObject({ fromDay: '2025-12-15', toDay: '2026-01-14' });
+    expect(resolvePeriod({}, TZ, DAY0 + 15 * 86_400_000)).toMatchObject({ fromDay: '2026-01-15', toDay: '2026-02-14' });
+    expect(() => resolvePeriod({ month: '2026-1' }, TZ)).toThrow(/YYYY-MM/);
+    expect(() => resolvePeriod({ from: '2026-02-01', to: '2026-01-01' }, TZ)).toThrow(/before/);
+  });
+
+  it('writes the date line of Decree 30/2020', () => {
+    expect(dateLine('Gia Lai', DAY0 + 9 * 3_600_000, TZ)).toBe('Gia Lai, ngày 05 tháng 01 năm 2026');
+    expect(dateLine('Gia Lai', Date.parse('2026-03-15T03:00:00Z'), TZ)).toBe('Gia Lai, ngày 15 tháng 3 năm 2026');
+    expect(dateLine('Gia Lai', Date.parse('2026-02-09T03:00:00Z'), TZ)).toBe('Gia Lai, ngày 09 tháng 02 năm 2026');
+  });
+});
+
+describe('report contents', () => {
+  it('gives uptime by unit, camera and contractor', () => {
+    const byUnit = buildReport(db, { kind: 'uptime', period: jan, now: NOW });
+    expect(byUnit.rows.map((r) => r.key).sort()).toEqual(['commune-a', 'commune-b']);
+    const b = byUnit.rows.find((r) => r.key === 'commune-b');
+    expect(b).toMatchObject({ name: 'xã B', cameras: 2 });
+    expect(b?.availability).toBeCloseTo(72 / 96, 6);
+    const byContractor = buildReport(db, { kind: 'uptime', period: jan, groupBy: 'contractor', now: NOW });
+    expect(byContractor.rows.map((r) => r.name).sort()).toEqual(['Công ty Hai', 'Công ty Viễn thông Một']);
+    const households = buildReport(db, { kind: 'uptime', period: jan, groupBy: 'camera', ownerType: 'household', now: NOW });
+    expect(households.rows.map((r) => r.key)).toEqual(['h1']);
+    expect(byUnit.notes[0]).toContain('tối đa 3 phút');
+  });
+
+  it('lists open incidents, unclear images, lighting black spots, SLA and coverage', () => {
+    const open = buildReport(db, { kind: 'incidents', period: jan, now: NOW });
+    expect(open.rows).toHaveLength(4);
+    expect(open.rows.map((r) => r.kind)).toContain('Hình ảnh: mờ');
+    expect(open.rows.map((r) => r.kind)).toContain('Mất điện hoặc mạng (nhiều camera)');
+
+    const images = buildReport(db, { kind: 'images', period: jan, now: NOW });
+    expect(images.rows.find((r) => r.camera_id === 'a1')).toMatchObject({ bad_checks: 2, findings: 'mờ', open_incident: 'Hình ảnh: mờ' });
+    expect(images.rows.find((r) => r.camera_id === 'a2')).toMatchObject({ bad_checks: 4, findings: 'quá tối', open_incident: '' });
+
+    const lighting = buildReport(db, { kind: 'lighting', period: jan, now: NOW });
+    // three dark checks over two nights (20:00 and 23:00 on the 3rd, 02:00 on the 4th are one night; 21:00 on the 4th another)
+    expect(lighting.rows).toEqual([expect.objectContaining({ camera_id: 'a2', dark_checks: 4, dark_nights: 2, location: 'Cầu tràn' })]);
+
+    const sla = buildReport(db, { kind: 'sla', period: calendarMonth('2026-01', TZ), now: NOW });
+    const ct2 = sla.rows.find((r) => r.key === 'ct2');
+    // b2 repaired in 50 h against 24 h; b1 open 9 h, not acknowledged within 2 h
+    expect(ct2).toMatchObject({ incidents: 2, repair_late: 1, still_open: 1, ack_late: 1, repair_on_time: 0.5 });
+    const later = buildReport(db, { kind: 'sla', period: resolvePeriod({ from: '2026-01-03', to: '2026-01-05' }, TZ), now: NOW });
+    expect(later.rows.find((r) => r.key === 'ct2')).toMatchObject({ incidents: 1, repair_late: 0, ack_late: 1 });
+
+    const coverage = buildReport(db, { kind: 'coverage', period: jan, now: NOW });
+    const a = coverage.rows.find((r) => r.code === '21001');
+    expect(a).toMatchObject({ cameras: 3, public_cameras: 2 });
+    expect(a?.per_1000).toBeCloseTo(3 / 12, 6);
+    expect(a?.per_km2).toBeCloseTo(3 / 40, 6);
+    expect(coverage.rows.find((r) => r.code === '21003')).toMatchObject({ cameras: 0, per_1000: null });
+  });
+});
+
+describe('exports', () => {
+  const report = () => buildReport(db, { kind: 'uptime', period: officialPeriod('2026-01', TZ), groupBy: 'camera', now: NOW });
+
+  it('writes CSV in UTF-8 with a BOM, ISO times and machine numbers', () => {
+    const csv = toCsv(report());
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = csv.toString('utf8').slice(1);
+    expect(text.split('\r\n')[0]).toBe('Mã,Camera,Số camera,Tỷ lệ hoạt động (%),Tỷ lệ ảnh đạt (%),Thời gian có số liệu (giờ),Thời gian không hoạt động (giờ),Thời gian bảo trì (giờ),Số lần kiểm tra,Số lần lỗi');
+    expect(text).toContain('b1,UBND xã B,1,50,50,48,24,0,2880,1440');
+    const incidents = toCsv(buildReport(db, { kind: 'incidents', period: jan, now: NOW })).toString('utf8');
+    expect(incidents).toContain('2026-01-05T02:00:00+07:00');
+  });
+
+  it('writes XLSX that a real reader reads back with Vietnamese headers and values', async () => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await toXlsx(report())) as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('Số liệu');
+    expect(sheet).toBeDefined();
+    const headers = (sheet!.getRow(1).values as unknown[]).slice(1);
+    expect(headers).toEqual(['Mã', 'Camera', 'Số camera', 'Tỷ lệ hoạt động', 'Tỷ lệ ảnh đạt', 'Thời gian có số liệu (giờ)', 'Thời gian không hoạt động (giờ)', 'Thời gian bảo trì (giờ)', 'Số lần kiểm tra', 'Số lần lỗi']);
+    const rows = sheet!.getRows(2, sheet!.rowCount - 1) ?? [];
+    const b1 = rows.find((r) => r.getCell(1).value === 'b1');
+    expect(b1?.getCell(2).value).toBe('UBND xã B');
+    expect(b1?.getCell(4).value).toBeCloseTo(0.5, 6);
+    expect(b1?.getCell(4).numFmt).toBe('0.0%');
+    const info = book.getWorksheet('Thông tin');
+    expect(String(info?.getCell(1, 1).value)).toBe('Tỷ lệ hoạt động theo từng camera');
+    expect(String(info?.getCell(2, 1).value)).toBe('Kỳ báo cáo tháng 1/2026: từ ngày 15/12/2025 đến ngày 14/01/2026');
+
+    const times = new ExcelJS.Workbook();
+    await times.xlsx.load((await toXlsx(buildReport(db, { kind: 'incidents', period: jan, now: NOW }))) as unknown as ArrayBuffer);
+    const opened = times.worksheets[0]!.getRow(2).getCell(6).value as Date;
+    // local wall time in the cell: 01:00 on 5 January in Vietnam
+    expect(opened.toISOString()).toBe('2026-01-05T01:00:00.000Z');
+  });
+
+  it('prints an A4 official document with the motto, the date line, Vietnamese numbers and the uptime rule', () => {
+    const html = toHtml(report(), documentOptions(db, config.raw));
+    expect(html).toContain('font-family: "Times New Roman"');
+    expect(html).toContain('size: A4');
+    expect(html).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(html).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(html).toContain('CÔNG AN TỈNH GIA LAI');
+    expect(html).toContain('Gia Lai, ngày 05 tháng 01 năm 2026');
+    expect(html).toContain('<td class="num">2.880</td>');
+    expect(html).toContain('<td class="num">50,0%</td>');
+    expect(html).toContain('Tổng số 5 camera; tỷ lệ hoạt động chung 82,4%');
+    expect(html).toContain('Cách tính: thời gian hoạt động được tính theo thời gian');
+    expect(html).toContain('NGƯỜI LẬP BÁO CÁO');
+  });
+
+  it('derives the place from the root unit when the config names none', () => {
+    expect(documentOptions(db, {}).place).toBe('Gia Lai');
+  });
+});
+
+describe('commands', () => {
+  it('`camwatch report` writes the chosen format to a file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'camwatch-report-cmd-'));
+    const out = path.join(dir, 'uptime.xlsx');
+    const result = await runReportCommand({ db, config }, { kind: 'uptime', period: '2026-01', unit: 'commune-a', groupBy: 'camera', format: 'xlsx', out, now: NOW });
+    expect(result).toMatchObject({ ok: true, exitCode: 0, file: out });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out);
+    expect(book.worksheets[0]!.rowCount).toBe(4);
+    const html = await runReportCommand({ db, config }, { kind: 'coverage', format: 'html', now: NOW });
+    expect(html.stdout).toContain('Mật độ camera theo đơn vị hành chính');
+    expect((await runReportCommand({ db, config }, { kind: 'nope' })).exitCode).toBe(2);
+    expect((await runReportCommand({ db, config }, { kind: 'uptime', unit: 'nowhere' })).lines[0]).toContain('nowhere');
+    expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('`camwatch user add` checks role, scope and password strength, and never lists hashes', async () => {
+    expect((await runUserAdd(db, { name: 'c', role: 'commune_chief' }, 'Long-enough-pass-1')).exitCode).toBe(2);
+    expect((await runUserAdd(db, { name: 'chief-x', role: 'commune_chief', unit: 'nowhere' }, 'Long-enough-pass-1')).lines[0]).toContain('nowhere');
+    expect((await runUserAdd(db, { name: 'chief-x', role: 'commune_chief', unit: 'commune-a' }, 'short')).lines[0]).toContain('10');
+    expect((await runUserAdd(db, { name: 'chief-x', role: 'commune_chief', unit: 'commune-a' }, 'Long-enough-pass-1')).ok).toBe(true);
+    expect((await runUserAdd(db, { name: 'chief-x', role: 'admin' }, 'Long-enough-pass-1')).lines[0]).toContain('exists');
+    const listing = runUserList(db).lines.join('\n');
+    expect(listing).toContain('chief-x\tcommune_chief\tcommune-a');
+    expect(listing).not.toContain('scrypt');
+  });
+});

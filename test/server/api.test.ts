@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { CAMERA_PASSWORDS, makeFixture, USER_PASSWORD, USERS, type Fixture } from './fixture.js';
+
+let fx: Fixture;
+/** every answer body, for the credentials scan at the end */
+const answers: string[] = [];
+const tokens = new Map<string, string>();
+
+async function call(options: InjectOptions & { as?: string }): Promise<LightMyRequestResponse> {
+  const { as, ...rest } = options;
+  const headers = { ...(rest.headers ?? {}), ...(as ? { authorization: `Bearer ${tokens.get(as)}` } : {}) };
+  const res = await fx.server.inject({ ...rest, headers });
+  answers.push(res.body, JSON.stringify(res.headers));
+  return res;
+}
+
+const get = (url: string, as?: string) => call({ method: 'GET', url, as });
+
+beforeAll(async () => {
+  fx = await makeFixture();
+  for (const user of USERS) {
+    const res = await call({ method: 'POST', url: '/api/login', payload: { username: user.name, password: USER_PASSWORD } });
+    expect(res.statusCode, res.body).toBe(200);
+    tokens.set(user.name, res.json<{ token: string }>().token);
+  }
+});
+
+afterAll(async () => {
+  await fx.server.close();
+});
+
+describe('authentication', () => {
+  it('answers /healthz without login and nothing else', async () => {
+    expect((await get('/healthz')).json()).toEqual({ status: 'ok', db: true });
+    for (const url of ['/api/cameras', '/api/units', '/api/incidents', '/metrics', '/openapi.json', '/api/reports/uptime', '/api/cameras/a1/image', '/nope']) {
+      expect((await get(url)).statusCode, url).toBe(401);
+    }
+    expect((await call({ method: 'GET', url: '/api/me', headers: { authorization: 'Bearer not-a-real-token-at-all-xxxxxxxx' } })).statusCode).toBe(401);
+  });
+
+  it('logs in with a cookie session as well as a bearer token, and logs out', async () => {
+    const login = await call({ method: 'POST', url: '/api/login', payload: { username: 'viewer', password: USER_PASSWORD } });
+    const cookie = String(login.headers['set-cookie']);
+    expect(cookie).toMatch(/^camwatch_session=[\w-]+; Path=\/; HttpOnly; SameSite=Strict/);
+    const me = await call({ method: 'GET', url: '/api/me', headers: { cookie: cookie.split(';')[0] as string } });
+    expect(me.json()).toMatchObject({ name: 'viewer', role: 'district_viewer' });
+    expect((await call({ method: 'POST', url: '/api/logout', headers: { cookie: cookie.split(';')[0] as string } })).statusCode).toBe(204);
+    expect((await call({ method: 'GET', url: '/api/me', headers: { cookie: cookie.split(';')[0] as string } })).statusCode).toBe(401);
+  });
+
+  it('locks logins after 5 failures in 30 s, even for the right password', async () => {
+    const attempt = (password: string) => call({ method: 'POST', url: '/api/login', payload: { username: 'chief-b', password }, remoteAddress: '203.0.113.9' });
+    for (let i = 0; i < 5; i++) expect((await attempt('wrong-password-' + i)).statusCode).toBe(401);
+    const locked = await attempt(USER_PASSWORD);
+    expect(locked.statusCode).toBe(429);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(200);
+    // the same user from another address is locked too (per-user key), an unrelated user is not
+    expect((await call({ method: 'POST', url: '/api/login', payload: { username: 'chief-b', password: USER_PASSWORD }, remoteAddress: '198.51.100.1' })).statusCode).toBe(429);
+    expect((await call({ method: 'POST', url: '/api/login', payload: { username: 'viewer', password: USER_PASSWORD }, remoteAddress: '198.51.100.2' })).statusCode).toBe(200);
+  });
+
+  it('serves an OpenAPI document built from the route schemas', async () => {
+    const doc = (await get('/openapi.json', 'viewer')).json<{ openapi: string; paths: Record<string, unknown> }>();
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const p of ['/api/cameras', '/api/cameras/{id}', '/api/cameras/{id}/image', '/api/incidents', '/api/incidents/{id}/acknowledge', '/api/maintenance', '/api/reports/{kind}', '/api/audit', '/metrics', '/healthz'])
+      expect(Object.keys(doc.paths), p).toContain(p);
+  });
+
+  it('keeps roles to their routes', async () => {
+    expect((await get('/api/audit', 'chief-a')).statusCode).toBe(403);
+    expect((await get('/api/users', 'viewer')).statusCode).toBe(403);
+    expect((await call({ method: 'POST', url: `/api/incidents/${fx.incidents.a1Image}/acknowledge`, as: 'viewer' })).statusCode).toBe(403);
+  });
+});
+
+describe('scoping', () => {
+  it('shows a commune chief only the cameras of its commune subtree', async () => {
+    const ids = (await get('/api/cameras', 'chief-a')).json<{ id: string }[]>().map((c) => c.id);
+    expect(ids.sort()).toEqual(['a1', 'a2', 'h1']);
+    const units = (await get('/api/units', 'chief-a')).json<{ id: string }[]>().map((u) => u.id);
+    expect(units.sort()).toEqual(['area-a1', 'commune-a']);
+    expect((await get('/api/cameras', 'admin')).json<unknown[]>()).toHaveLength(5);
+  });
+
+  it("answers 404 for another commune's camera, image, checks, incidents and uptime — exactly as for an id that does not exist", async () => {
+    const missing = await get('/api/cameras/zz-does-not-exist', 'chief-a');
+    expect(missing.statusCode).toBe(404);
+    for (const url of [
+      '/api/cameras/b1',
+      '/api/cameras/b1/image',
+      '/api/cameras/b1/checks',
+      `/api/incidents/${fx.incidents.b1Offline}`,
+      `/api/incidents/${fx.incidents.groupB}`,
+      `/api/incidents/${fx.incidents.b1Offline}/evidence`,
+      '/api/incidents?camera=b1',
+      '/api/incidents?unit=commune-b',
+      '/api/cameras?unit=commune-b',
+      '/api/reports/uptime?unit=commune-b&month=2026-01',
+      '/api/reports/incidents?unit=commune-b&format=csv',
+    ]) {
+      const res = await get(url, 'chief-a');
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body, url).toBe(missing.body);
+    }
+    for (const url of [`/api/incidents/${fx.incidents.b1Offline}/acknowledge`, `/api/incidents/${fx.incidents.b1Offline}/resolve`]) {
+      const res = await call({ method: 'POST', url, as: 'chief-a' });
+      expect(res.statusCode, url).toBe(404);
+    }
+    const maintenance = await call({ method: 'POST', url: '/api/maintenance', as: 'chief-a', payload: { camera_id: 'b1', starts_at: '2026-01-06T08:00:00+07:00', ends_at: '2026-01-06T12:00:00+07:00' } });
+    expect(maintenance.statusCode).toBe(404);
+    // nothing of commune B leaks through lists and reports either
+    const incidents = (await get('/api/incidents', 'chief-a')).json<{ id: number; camera_id: string | null }[]>();
+    expect(incidents.map((i) => i.id).sort()).toEqual([fx.incidents.a1Image, fx.incidents.h1Offline].sort());
+    const uptime = (await get('/api/reports/uptime?month=2026-01&group_by=camera', 'chief-a')).json<{ rows: { key: string }[] }>();
+    expect(uptime.rows.map((r) => r.key).sort()).toEqual(['a1', 'a2', 'h1']);
+    const csv = (await get('/api/reports/incidents?format=csv', 'chief-a')).body;
+    expect(csv).not.toContain('b1');
+    expect(csv).not.toContain('xã B');
+  });
+
+  it('lets a chief work its own incidents and plan maintenance on its cameras', async () => {
+    const ack = await call({ method: 'POST', url: `/api/incidents/${fx.incidents.a1Image}/acknowledge`, as: 'chief-a' });
+    expect(ack.statusCode).toBe(200);
+    expect(ack.json()).toMatchObject({ changed: true, incident: { acknowledged_by: 'chief-a' } });
+    const created = await call({ method: 'POST', url: '/api/maintenance', as: 'chief-a', payload: { camera_id: 'a1', starts_at: '2026-01-06T08:00:00+07:00', ends_at: '2026-01-06T12:00:00+07:00', reason: 'thay nguồn' } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ camera_id: 'a1', created_by: 'chief-a', reason: 'thay nguồn' });
+    expect((await get('/api/maintenance?from=0', 'chief-b')).json<unknown[]>()).toHaveLength(0);
+    expect((await get('/api/maintenance?from=0', 'chief-a')).json<unknown[]>()).toHaveLength(1);
+  });
+
+  it("gives a contractor its cameras' faults but not images of private cameras", async () => {
+    const ids = (await get('/api/cameras', 'contractor-1')).json<{ id: string }[]>().map((c) => c.id);
+    expect(ids.sort()).toEqual(['a1', 'a2', 'h1']);
+    const h1 = await get('/api/cameras/h1', 'contractor-1');
+    expect(h1.statusCode).toBe(200);
+    expect(h1.json()).toMatchObject({ state: 'offline', owner_type: 'household', image_allowed: false, owner: { name: null, phone: null } });
+    expect((await get(`/api/incidents/${fx.incidents.h1Offline}`, 'contractor-1')).statusCode).toBe(200);
+    expect((await get('/api/cameras/h1/image', 'contractor-1')).statusCode).toBe(403);
+    expect((await get('/api/cameras/h1/image?download=true', 'contractor-1')).statusCode).toBe(403);
+    expect((await get('/api/cameras/a1/image', 'contractor-1')).statusCode).toBe(200);
+    expect((await get('/api/cameras/b1', 'contractor-1')).statusCode).toBe(404);
+    expect((await get(`/api/incidents/${fx.incidents.groupB}`, 'contractor-1')).statusCode).toBe(404);
+    const sla = (await get('/api/reports/sla?month=2026-01', 'contractor-1')).json<{ rows: { key: string }[] }>();
+    expect(sla.rows.map((r) => r.key)).toEqual(['ct']);
+  });
+
+  it('shows owners only to police roles, and a district viewer no private image', async () => {
+    expect((await get('/api/cameras/h1', 'chief-a')).json()).toMatchObject({ owner: { name: 'Nguyễn Văn Tư', consent: true, sharing: 'police_only' }, image_allowed: true });
+    expect((await get('/api/cameras/h1/image', 'viewer')).statusCode).toBe(403);
+    expect((await get('/api/cameras/b2/image', 'viewer')).statusCode).toBe(403);
+    expect((await get('/api/cameras/b1/image', 'viewer')).statusCode).toBe(200);
+  });
+});
+
+describe('camera data', () => {
+  it('gives state, last check with stage timings and device info, and history', async () => {
+    const a1 = (await get('/api/cameras/a1', 'admin')).json<Record<string, any>>();
+    expect(a1).toMatchObject({ id: 'a1', state: 'degraded', image_kind: null, open_incident_id: fx.incidents.a1Image, image_available: true });
+    expect(a1.last_check).toMatchObject({ image_ok: false, findings: ['blurred'], observation: { stages: { rtsp: 600 }, device: { manufacturer: 'Hikvision' } } });
+    expect(a1.uptime_7d.availability).toBeCloseTo(19 / 20, 6);
+    expect(a1).not.toHaveProperty('onvif_user');
+    const checks = (await get('/api/cameras/a1/checks?limit=10', 'admin')).json<{ started_at: number }[]>();
+    expect(checks).toHaveLength(2);
+    expect(checks[0]!.started_at).toBeGreaterThan(checks[1]!.started_at);
+    expect((await get('/api/cameras/a1/checks?limit=0', 'admin')).statusCode).toBe(400);
+  });
+
+  it('filters incidents', async () => {
+    const open = (await get('/api/incidents?open=true', 'admin')).json<{ id: number }[]>();
+    expect(open).toHaveLength(4);
+    const images = (await get('/api/incidents?kind=image', 'admin')).json<{ kind: string }[]>();
+    expect(images.map((i) => i.kind)).toEqual(['image:blurred']);
+    expect((await get('/api/incidents?open=false', 'admin')).json<unknown[]>()).toHaveLength(1);
+    expect((await get('/api/incidents?contractor=ct2&open=true', 'admin')).json<unknown[]>()).toHaveLength(1);
+  });
+});
+
+describe('audit log', () => {
+  it('records every image view and export, readable by admins', async () => {
+    const view = await get('/api/cameras/h1/image', 'admin');
+    expect(view.statusCode).toBe(200);
+    expect(view.headers['content-type']).toBe('image/jpeg');
+    expect(view.headers['cache-control']).toContain('no-store');
+    expect((await get(`/api/incidents/${fx.incidents.a1Image}/evidence?download=true`, 'chief-a')).statusCode).toBe(200);
+    const log = (await get('/api/audit', 'admin')).json<{ user_name: string; action: string; camera_id: string; incident_id: number | null; at: number; role: string }[]>();
+    expect(log).toContainEqual(expect.objectContaining({ user_name: 'admin', role: 'admin', action: 'image.view', camera_id: 'h1' }));
+    expect(log).toContainEqual(expect.objectContaining({ user_name: 'chief-a', action: 'evidence.export', camera_id: 'a1', incident_id: fx.incidents.a1Image }));
+    expect(log).toContainEqual(expect.objectContaining({ user_name: 'contractor-1', action: 'image.denied', camera_id: 'h1' }));
+    expect(log).toContainEqual(expect.objectContaining({ user_name: 'contractor-1', action: 'image.view', camera_id: 'a1' }));
+    expect(log.every((e) => typeof e.at === 'number' && e.at > 0)).toBe(true);
+    const only = (await get('/api/audit?camera=h1&action=image.view', 'admin')).json<unknown[]>();
+    expect(only).toHaveLength(1);
+  });
+});
+
+describe('reports over HTTP', () => {
+  it('exports CSV with a BOM, XLSX with Vietnamese headers and the A4 document', async () => {
+    const csv = await get('/api/reports/uptime?month=2026-01&format=csv', 'admin');
+    expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv.headers['content-disposition']).toContain('camwatch-uptime-2026-01-01_2026-01-31.csv');
+    const xlsx = await get('/api/reports/uptime?period=2026-01&format=xlsx', 'admin');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(book.worksheets[0]!.getRow(1).values).toContain('Tỷ lệ hoạt động');
+    const html = await get('/api/reports/sla?month=2026-01&format=html', 'admin');
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.body).toMatch(/Gia Lai, ngày \d{2} tháng (0[12]|[3-9]|1[0-2]) năm \d{4}/);
+    expect((await get('/api/reports/uptime?month=2026-13', 'admin')).statusCode).toBe(400);
+    expect((await get('/api/reports/uptime?month=2026-01&period=2026-01', 'admin')).statusCode).toBe(400);
+  });
+});
+
+describe('operations', () => {
+  it('exposes Prometheus metrics to admins', async () => {
+    const res = await get('/metrics', 'admin');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('camwatch_cameras{state="offline"} 2');
+    expect(res.body).toContain('camwatch_alert_queue_depth{status="pending"} 0');
+    expect(res.body).toContain('camwatch_probe_duration_seconds');
+    expect((await get('/metrics', 'chief-a')).statusCode).toBe(403);
+  });
+});
+
+describe('credentials', () => {
+  it('never appear in any answer or log line', async () => {
+    const b1 = (await get('/api/cameras/b1/checks', 'admin')).json<{ detail: string }[]>();
+    expect(b1[0]?.detail).toBe('connect ECONNREFUSED rtsp://admin:***@10.0.1.1:554/ch1');
+    expect((await get('/api/cameras/b1', 'admin')).body).not.toContain('Secret');
+    const hashes = (fx.db.prepare('SELECT password_hash FROM users').all() as { password_hash: string }[]).map((r) => r.password_hash);
+    const needles = [...Object.values(CAMERA_PASSWORDS), USER_PASSWORD, ...hashes, ...hashes.map((h) => h.split('$').at(-1) as string)];
+    expect(answers.length).toBeGreaterThan(50);
+    expect(fx.logLines.length).toBeGreaterThan(20);
+    const haystacks = [...answers, ...fx.logLines];
+    for (const needle of needles) {
+      const found = haystacks.find((text) => text.includes(needle));
+      expect(found, `"${needle.slice(0, 12)}…" leaked`).toBeUndefined();
+    }
+    // the check detail that had a password in its URL is shown redacted
+    expect(answers.some((a) => a.includes('rtsp://admin:***@10.0.1.1'))).toBe(true);
+  });
+});
