@@ -15,9 +15,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(app: Pick<AppContext, 'config' | 'db' | 'evidenceDir' | 'ffmpeg'>, log: Logger): Promise<RunningServer> {
+/** Without ffmpeg (`app.ffmpeg`) the server has no live view. */
+export async function startServer(app: Pick<AppContext, 'config' | 'db' | 'evidenceDir'> & Partial<Pick<AppContext, 'ffmpeg'>>, log: Logger): Promise<RunningServer> {
   const settings = serverSettings(app.config);
-  const server = await buildServer({ db: app.db, config: app.config, evidenceDir: app.evidenceDir, ffmpeg: app.ffmpeg.ffmpeg, log: log.child({ component: 'http' }) as FastifyBaseLogger });
+  const server = await buildServer({ db: app.db, config: app.config, evidenceDir: app.evidenceDir, ffmpeg: app.ffmpeg?.ffmpeg, log: log.child({ component: 'http' }) as FastifyBaseLogger });
   const address = await server.listen({ host: settings.host, port: settings.port });
   log.info({ url: address, public_url: settings.public_url }, 'HTTP API listening');
   let closed = false;
