@@ -530,6 +530,6 @@ export function buildReport(db: Database, options: ReportOptions): Report {
     filters,
     generatedAt: now,
     timeZone,
-    notes: [fill(UPTIME_RULE[locale], { holdMinutes: formatNumber(options.holdMinutes ?? 3, locale) })],
+    notes: [fill(UPTIME_RULE[locale], { holdMinutes: formatNumber(options.holdMinutes ?? 3, locale, Number.isInteger(options.holdMinutes ?? 3) ? 0 : 1) })],
   };
 }

@@ -34,7 +34,7 @@ afterAll(async () => {
 describe('authentication', () => {
   it('answers /healthz without login and nothing else', async () => {
     expect((await get('/healthz')).json()).toEqual({ status: 'ok', db: true });
-    for (const url of ['/api/cameras', '/api/units', '/api/incidents', '/metrics', '/openapi.json', '/api/reports/uptime', '/api/cameras/a1/image', '/nope']) {
+    for (const url of ['/api/cameras', '/api/units', '/api/incidents', '/metrics', '/openapi.json', '/api/reports/uptime', '/api/cameras/a1/image', '/api/cameras/a1/live', '/nope']) {
       expect((await get(url)).statusCode, url).toBe(401);
     }
     expect((await call({ method: 'GET', url: '/api/me', headers: { authorization: 'Bearer not-a-real-token-at-all-xxxxxxxx' } })).statusCode).toBe(401);
@@ -240,5 +240,26 @@ describe('credentials', () => {
     }
     // the check detail that had a password in its URL is shown redacted
     expect(answers.some((a) => a.includes('rtsp://admin:***@10.0.1.1'))).toBe(true);
+  });
+});
+
+describe('dashboard and live view', () => {
+  it('serves the dashboard page and its scripts without login; they carry no data', async () => {
+    const page = await get('/');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect((await get('/assets/app.js')).statusCode).toBe(200);
+    expect((await get('/assets/package.json')).statusCode).toBe(404);
+    expect((await get('/assets/..%2F..%2Fpackage.json')).statusCode).toBe(404);
+  });
+
+  it('applies the image rules to live view: out of scope is 404, a contractor may not watch a household camera', async () => {
+    expect((await get('/api/cameras/a1/live', 'chief-b')).statusCode).toBe(404);
+    expect((await get('/api/cameras/a1/live', 'chief-b')).body).toBe((await get('/api/cameras/zz9/live', 'chief-b')).body);
+    const denied = await get('/api/cameras/h1/live', 'contractor-1');
+    expect(denied.statusCode).toBe(403);
+    const audit = (await get('/api/audit', 'admin')).json<{ action: string; camera_id: string }[]>();
+    expect(audit.some((entry) => entry.action === 'live.denied' && entry.camera_id === 'h1')).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { parseConfig } from '../../src/config/load.js';
 import { syncInventory } from '../../src/inventory/sync.js';
+import { locateFfmpeg } from '../../src/probe/ffmpeg.js';
 import { openStore } from '../../src/store/db.js';
 import { dayStart } from '../../src/health/calendar.js';
 import { createLogger } from '../../src/log.js';
@@ -141,6 +142,6 @@ export async function makeFixture(options: { withUsers?: boolean } = {}): Promis
   }
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } as never });
-  const server = await buildServer({ db, config, evidenceDir, log: log as unknown as FastifyBaseLogger, now: () => NOW });
+  const server = await buildServer({ db, config, evidenceDir, log: log as unknown as FastifyBaseLogger, now: () => NOW, ffmpeg: locateFfmpeg().ffmpeg });
   return { db, evidenceDir, logLines, incidents, server, config };
 }

@@ -53,7 +53,7 @@ function stateBadge(state) {
 
 function thumb(camera) {
   return camera.image_allowed
-    ? el('img', { class: 'thumb', src: `/api/cameras/${encodeURIComponent(camera.id)}/image?t=${Math.floor(Date.now() / 30000)}`, alt: camera.name, loading: 'lazy' })
+    ? el('img', { class: 'thumb', src: `/api/cameras/${encodeURIComponent(camera.id)}/image`, alt: camera.name, loading: 'lazy', onerror: (event) => event.target.replaceWith(el('div', { class: 'thumb' })) })
     : el('div', { class: 'thumb' });
 }
 
@@ -64,7 +64,7 @@ function table(headers, rows) {
 const main = () => document.getElementById('view');
 
 function show(...nodes) {
-  main().replaceChildren(...nodes);
+  main().replaceChildren(...nodes.flat(2).filter((node) => node !== null && node !== undefined));
 }
 
 // ---------- views ----------
@@ -99,6 +99,13 @@ function loginView() {
 
 function currentMonth() {
   return new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit' }).format(Date.now());
+}
+
+/** The official period (15th → 14th) that contains today is named after the month it ends in. */
+function currentPeriod() {
+  const [year, month, day] = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(Date.now()).split('-').map(Number);
+  const end = day >= 15 ? new Date(Date.UTC(year, month, 1)) : new Date(Date.UTC(year, month - 1, 1));
+  return end.toISOString().slice(0, 7);
 }
 
 async function overviewView() {
@@ -370,7 +377,7 @@ async function reportsView() {
   const state = JSON.parse(sessionStorage.getItem('camwatch.report') || '{}');
   const kind = state.kind || 'uptime';
   const periodKind = state.periodKind || 'period';
-  const month = state.month || currentMonth();
+  const month = state.month || (periodKind === 'period' ? currentPeriod() : currentMonth());
   const query = () => `${periodKind}=${month}&lang=${lang}`;
   const save = (patch) => {
     sessionStorage.setItem('camwatch.report', JSON.stringify({ kind, periodKind, month, ...patch }));

@@ -1,0 +1,139 @@
+/**
+ * The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the real
+ * daemon, server and simulated cameras: log in, watch a camera go offline and come back,
+ * acknowledge the incident, open the live view and see frames arrive, export a report.
+ * Screenshots land in test-artifacts/browser/.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApp } from '../../src/app/context.js';
+import { startDaemon, type Daemon } from '../../src/app/daemon.js';
+import { createLogger } from '../../src/log.js';
+import { addUser } from '../../src/server/auth.js';
+import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
+
+const PASSWORD = 'Browser-Cam-Pass1';
+const ADMIN_PASSWORD = 'Kiem-Tra-2026-xyz';
+const ARTIFACTS = path.resolve('test-artifacts/browser');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let fleet: CameraFleet;
+let daemon: Daemon;
+let browser: Browser;
+let page: Page;
+let url: string;
+
+async function shot(name: string) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  fleet = await startFleet({ count: 3, password: PASSWORD });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-browser-'));
+  const camera = (i: number, unit: string, lat: number, lon: number) =>
+    `  - { id: cam-${i + 1}, name: Camera ${i + 1}, unit: ${unit}, location: Ngã ba ${i + 1}, lat: ${lat}, lon: ${lon}, onvif: { host: 127.0.0.1, port: ${fleet.cameras[i]?.httpPort}, password_env: BROWSER_CAM_PW } }`;
+  const configFile = path.join(dir, 'camwatch.yaml');
+  writeFileSync(configFile, [
+    'version: 1',
+    'database: { path: ./camwatch.db }',
+    'evidence_dir: ./evidence',
+    'server: { host: 127.0.0.1, port: 0 }',
+    'probe: { image_interval_s: 2, stream_interval_s: 20, device_info_interval_s: 600, jitter_ratio: 0, min_resolution: { width: 640, height: 360 }, deadlines: { tcp_ms: 1000, onvif_ms: 2000, rtsp_ms: 8000, snapshot_ms: 2000 } }',
+    'health: { open_after_failures: 2, close_after_successes: 2 }',
+    'units:',
+    '  - id: gia-lai',
+    '    name: tỉnh Gia Lai',
+    '    kind: province',
+    '    code: "52"',
+    '    children:',
+    '      - { id: tuy-phuoc, name: xã Tuy Phước, kind: commune, code: "21952" }',
+    'cameras:',
+    camera(0, 'tuy-phuoc', 13.8087, 109.142),
+    camera(1, 'tuy-phuoc', 13.826, 109.102),
+    camera(2, 'tuy-phuoc', 13.817, 109.189),
+  ].join('\n'));
+  process.env.BROWSER_CAM_PW = PASSWORD;
+  const app = openApp(configFile);
+  await addUser(app.db, { name: 'admin', role: 'admin', password: ADMIN_PASSWORD });
+  daemon = await startDaemon(app, createLogger({ level: 'silent' }));
+  url = daemon.server?.url as string;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+  });
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
+  page = await context.newPage();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await daemon?.stop();
+  await fleet?.stop();
+});
+
+const count = async (state: string) => Number(await page.locator(`[data-testid="count-${state}"] .n`).textContent());
+
+describe('dashboard in a real browser', () => {
+  it('logs in and shows the fleet on the overview, in Vietnamese', async () => {
+    await page.goto(url);
+    await page.waitForURL(/#\/login$/);
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', 'wrong-password-1');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.locator('[role=alert]').textContent()).toContain('Sai tên đăng nhập');
+    await page.fill('input[name=password]', ADMIN_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid="count-total"]');
+    expect(await page.locator('h1').textContent()).toBe('Tình trạng hệ thống camera');
+    expect(await count('total')).toBe(3);
+    await expect.poll(() => count('online'), { timeout: 40_000, intervals: [1000] }).toBe(3);
+    await shot('1-overview');
+  }, 90_000);
+
+  it('shows a camera going offline and coming back, and its incident can be acknowledged', async () => {
+    await fleet.cameras[1]?.setFault('offline');
+    await expect.poll(() => count('offline'), { timeout: 40_000, intervals: [1000] }).toBe(1);
+    expect(await page.locator('[data-camera="cam-2"]').textContent()).toContain('Mất kết nối');
+    await shot('2-offline');
+
+    await page.click('a[href="#/incidents"]');
+    const row = page.locator('tr[data-incident]').filter({ hasText: 'cam-2' });
+    await row.waitFor();
+    await row.locator('[data-action=ack]').click();
+    await expect.poll(() => row.textContent()).toContain('admin');
+    await shot('3-acknowledged');
+
+    await fleet.cameras[1]?.setFault('none');
+    await page.click('a[href="#/"]');
+    await expect.poll(() => count('offline'), { timeout: 40_000, intervals: [1000] }).toBe(0);
+    expect(await count('online')).toBe(3);
+  }, 120_000);
+
+  it('plays the live view: fragmented MP4 frames arrive in the video element', async () => {
+    await page.goto(`${url}/#/camera/cam-1`);
+    await page.click('[data-testid=live-button]');
+    await expect
+      .poll(() => page.locator('[data-testid=live-video]').evaluate((v: HTMLVideoElement) => v.buffered.length > 0 && v.buffered.end(0) > 1), { timeout: 30_000, intervals: [500] })
+      .toBe(true);
+    await expect.poll(() => page.locator('[data-testid=live-video]').evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await shot('4-live');
+    await page.click('[data-testid=live-button]');
+  }, 60_000);
+
+  it('exports a report as CSV with a BOM, and switches to English', async () => {
+    await page.click('a[href="#/reports"]');
+    await page.waitForSelector('[data-testid=export-csv]');
+    await shot('5-reports');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
+    const file = path.join(ARTIFACTS, 'report.csv');
+    await download.saveAs(file);
+    const bytes = readFileSync(file);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    await page.click('#lang');
+    await expect.poll(() => page.locator('a[href="#/reports"]').textContent()).toBe('Reports');
+  }, 60_000);
+});
