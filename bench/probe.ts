@@ -22,7 +22,7 @@ import { PACKAGE_ROOT } from '../src/paths.js';
 const PASSWORD = 'bench-pass';
 const TICKS = 100; // USER_HZ on Linux
 
-function cpuSeconds(): number {
+export function cpuSeconds(): number {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
   // fields[11..14] = utime stime cutime cstime (fields counted after the command name)
   const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
@@ -71,7 +71,7 @@ function option(args: string[], flag: string, fallback: number): number {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
-async function startSimulator(count: number, basePort: number, size: string): Promise<() => void> {
+export async function startSimulator(count: number, basePort: number, size: string): Promise<() => void> {
   const main = fileURLToPath(new URL('../src/simulator/main.js', import.meta.url));
   // Full-HD media take a while to encode: one photo is enough for a benchmark.
   const extra = size === '640x360' ? [] : ['--size', size, '--photo', path.join(PACKAGE_ROOT, 'test/fixtures/photos/coffee.jpg')];
