@@ -133,6 +133,9 @@ describe('dashboard in a real browser', () => {
     await download.saveAs(file);
     const bytes = readFileSync(file);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // The acknowledge link of an alert message opens that incident in the dashboard.
+    await page.goto(`${url}/incidents/1/ack`);
+    await expect.poll(() => page.locator('h1').textContent()).toMatch(/^Sự cố #1: Mất kết nối/);
     await page.click('#lang');
     await expect.poll(() => page.locator('a[href="#/reports"]').textContent()).toBe('Reports');
   }, 60_000);

@@ -22,6 +22,10 @@ export function registerDashboardAssets(app: FastifyInstance): void {
   app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
     reply.headers({ ...security, 'content-type': TYPES['.html'], 'cache-control': 'no-cache' }).send(files.get('index.html')),
   );
+  // The acknowledge link in alert messages: the dashboard shows the incident (after login) with its buttons.
+  app.get<{ Params: { id: string } }>('/incidents/:id/ack', { config: { public: true }, schema: { hide: true } }, async (request, reply) =>
+    /^\d{1,12}$/.test(request.params.id) ? reply.redirect(`/#/incident/${request.params.id}`) : reply.code(404).send({ error: 'not_found', message: 'no such incident' }),
+  );
   app.get<{ Params: { file: string } }>('/assets/:file', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const body = files.get(request.params.file);
     if (!body || !ASSETS.includes(request.params.file)) return reply.code(404).send({ error: 'not_found', message: 'no such file' });

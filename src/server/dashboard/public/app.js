@@ -81,7 +81,8 @@ function loginView() {
         try {
           const answer = await api('/api/login', { method: 'POST', body: JSON.stringify({ username: data.get('username'), password: data.get('password') }) });
           me = answer.user;
-          location.hash = '#/';
+          location.hash = sessionStorage.getItem('camwatch.after') || '#/';
+          sessionStorage.removeItem('camwatch.after');
           route();
         } catch (e) {
           error.textContent = e.status === 429 ? t('login_locked') : t('login_failed');
@@ -359,6 +360,18 @@ async function act(id, action) {
   route();
 }
 
+/** One incident: where the acknowledge link of an alert message leads. */
+async function incidentView(id) {
+  const incident = await api(`/api/incidents/${encodeURIComponent(id)}`);
+  show(
+    el('a', { href: '#/incidents' }, t('back')),
+    el('h1', {}, `${t('incident')} #${incident.id}: ${incidentKind(incident.kind)}`),
+    incident.detail ? el('p', {}, incident.detail) : null,
+    incidentTable([incident]),
+    incident.has_evidence ? el('img', { class: 'thumb evidence', src: `/api/incidents/${incident.id}/evidence`, alt: t('snapshot') }) : null,
+  );
+}
+
 async function incidentsView() {
   const openOnly = sessionStorage.getItem('camwatch.allIncidents') !== '1';
   const incidents = await api(`/api/incidents?limit=500${openOnly ? '&open=true' : ''}`);
@@ -472,7 +485,8 @@ async function route() {
     if (view === 'unit') await unitView(decodeURIComponent(arg));
     else if (view === 'camera') {
       if (!stopLive) await cameraView(decodeURIComponent(arg));
-    } else if (view === 'incidents') await incidentsView();
+    } else if (view === 'incident') await incidentView(decodeURIComponent(arg));
+    else if (view === 'incidents') await incidentsView();
     else if (view === 'reports') await reportsView();
     else if (view === 'map') await mapView();
     else await overviewView();
@@ -482,7 +496,11 @@ async function route() {
     if (error instanceof Unauthorized) {
       me = null;
       applyChrome();
-      if (view !== 'login') location.hash = '#/login';
+      if (view !== 'login') {
+        // Come back to the page that was asked for (e.g. an alert's acknowledge link) after login.
+        sessionStorage.setItem('camwatch.after', location.hash);
+        location.hash = '#/login';
+      }
       else loginView();
       return;
     }
