@@ -19,6 +19,9 @@ import { readPassword, runUserAdd, runUserDisable, runUserList, runUserPasswd, R
 import { GROUP_BY } from './health/uptime-query.js';
 import { OWNER_TYPES } from './config/schema.js';
 import type { Database } from './store/db.js';
+import { ImageAssessor } from './quality/assess.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { addMaintenance } from './health/maintenance.js';
 
 const program = new Command('camwatch')
@@ -216,6 +219,30 @@ user
 user.command('passwd').description('set a new password').argument('<name>').addOption(configOption()).action(userAction(async (db, name: string) => runUserPasswd(db, name, await readPassword())));
 user.command('disable').description('disable a user and end their sessions').argument('<name>').addOption(configOption()).action(userAction((db, name: string) => runUserDisable(db, name)));
 user.command('list').description('list users').addOption(configOption()).action(userAction((db) => runUserList(db)));
+
+program
+  .command('reference')
+  .description("take the camera's latest frame as its reference view now (after checking it shows the right scene), instead of waiting days of learning")
+  .argument('<camera-id>', 'camera id from the config')
+  .addOption(configOption())
+  .action(async (cameraId: string, options: { config: string }) => {
+    try {
+      const app = openApp(options.config);
+      const t = translator(cliMessages, locale());
+      const camera = app.config.raw.cameras.find((c) => c.id === cameraId);
+      const frame = camera ? await readFile(path.join(app.evidenceDir, cameraId, 'latest.jpg')).catch(() => undefined) : undefined;
+      if (!camera || !frame) {
+        console.error(t(camera ? 'noLatestFrame' : 'unknownCamera', { id: cameraId, ids: app.config.raw.cameras.map((c) => c.id).join(', ') }));
+        process.exitCode = 1;
+      } else {
+        const { night } = await new ImageAssessor(app.db, app.config.raw.locale).pinReference(camera, frame, Date.now());
+        console.log(t(night ? 'referenceSetNight' : 'referenceSetDay', { id: cameraId }));
+      }
+      app.db.close();
+    } catch (error) {
+      fail(error);
+    }
+  });
 
 program
   .command('backup')

@@ -71,6 +71,15 @@ describe('camwatch CLI', () => {
     expect(healthy.stdout + offline.stdout).not.toContain(PASSWORD);
   });
 
+  it('reference pins the latest frame as the reference view; without a frame it says to check first', async () => {
+    const pinned = await camwatch(['reference', 'cam-0', '-c', configFile, '--lang', 'en'], { CAM_PW: PASSWORD });
+    expect(pinned.code).toBe(0);
+    expect(pinned.stdout).toMatch(/latest frame of cam-0 is now its (daytime|night-time) reference view/);
+    const noFrame = await camwatch(['reference', 'cam-1', '-c', configFile, '--lang', 'en'], { CAM_PW: PASSWORD });
+    expect(noFrame.code).toBe(1);
+    expect(noFrame.stderr).toContain('run camwatch check cam-1 first');
+  });
+
   it('doctor shows ffmpeg, its version, the database with its schema version, and the config state', async () => {
     const result = await camwatch(['doctor', '-c', configFile, '--lang', 'en'], { CAM_PW: PASSWORD });
     expect(result.code).toBe(0);
@@ -93,7 +102,7 @@ describe('camwatch CLI', () => {
   });
 
   it('has --help everywhere', async () => {
-    for (const command of [[], ['run'], ['check'], ['doctor'], ['migrate'], ['demo'], ['backup'], ['maintenance'], ['ack'], ['resolve']]) {
+    for (const command of [[], ['run'], ['check'], ['doctor'], ['migrate'], ['demo'], ['backup'], ['maintenance'], ['ack'], ['resolve'], ['report'], ['reference'], ['user', 'add']]) {
       const result = await camwatch([...command, '--help']);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/Usage: camwatch/);

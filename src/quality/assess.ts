@@ -6,7 +6,10 @@
  */
 import type { Database } from '../store/db.js';
 import type { Locale } from '../i18n/index.js';
-import { decodeForAnalysis, measure, diagnose, updateBaseline, referenceFor, isNight, type Baseline, type Finding, type FrameMetrics } from './index.js';
+import {
+  decodeForAnalysis, measure, diagnose, updateBaseline, referenceFor, referenceSignature, setReferenceView, isNight,
+  type Baseline, type Finding, type FrameMetrics,
+} from './index.js';
 
 export interface CameraContext {
   id: string;
@@ -78,12 +81,27 @@ export class ImageAssessor {
     };
   }
 
+  /**
+   * An admin confirms that this frame shows the right view: it becomes the camera's reference at
+   * once (for the day or night mode the frame belongs to), without waiting days of learning.
+   */
+  async pinReference(camera: CameraContext, jpeg: Buffer, at: number): Promise<{ night: boolean }> {
+    const frame = await decodeForAnalysis(jpeg);
+    const where = camera.lat !== undefined && camera.lon !== undefined ? { lat: camera.lat, lon: camera.lon, at: new Date(at) } : undefined;
+    const night = isNight(measure(frame), where);
+    this.save(camera.id, setReferenceView(this.baseline(camera.id), referenceSignature(frame), new Date(at), { night }), at);
+    return { night };
+  }
+
   private learn(cameraId: string, baseline: Baseline | undefined, metrics: FrameMetrics, at: number, night: boolean) {
-    const next = updateBaseline(baseline, metrics, new Date(at), { night });
-    this.baselines.set(cameraId, next);
+    this.save(cameraId, updateBaseline(baseline, metrics, new Date(at), { night }), at);
     this.lastLearned.set(cameraId, at);
+  }
+
+  private save(cameraId: string, baseline: Baseline, at: number) {
+    this.baselines.set(cameraId, baseline);
     this.db
       .prepare('INSERT INTO quality_baselines (camera_id, baseline, updated_at) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO UPDATE SET baseline = excluded.baseline, updated_at = excluded.updated_at')
-      .run(cameraId, JSON.stringify(next), at);
+      .run(cameraId, JSON.stringify(baseline), at);
   }
 }

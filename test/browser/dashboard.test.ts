@@ -90,13 +90,13 @@ describe('dashboard in a real browser', () => {
     await page.waitForSelector('[data-testid="count-total"]');
     expect(await page.locator('h1').textContent()).toBe('Tình trạng hệ thống camera');
     expect(await count('total')).toBe(3);
-    await expect.poll(() => count('online'), { timeout: 40_000, intervals: [1000] }).toBe(3);
+    await expect.poll(() => count('online'), { timeout: 40_000, interval: 1000 }).toBe(3);
     await shot('1-overview');
   }, 90_000);
 
   it('shows a camera going offline and coming back, and its incident can be acknowledged', async () => {
     await fleet.cameras[1]?.setFault('offline');
-    await expect.poll(() => count('offline'), { timeout: 40_000, intervals: [1000] }).toBe(1);
+    await expect.poll(() => count('offline'), { timeout: 40_000, interval: 1000 }).toBe(1);
     expect(await page.locator('[data-camera="cam-2"]').textContent()).toContain('Mất kết nối');
     await shot('2-offline');
 
@@ -109,7 +109,7 @@ describe('dashboard in a real browser', () => {
 
     await fleet.cameras[1]?.setFault('none');
     await page.click('a[href="#/"]');
-    await expect.poll(() => count('offline'), { timeout: 40_000, intervals: [1000] }).toBe(0);
+    await expect.poll(() => count('offline'), { timeout: 40_000, interval: 1000 }).toBe(0);
     expect(await count('online')).toBe(3);
   }, 120_000);
 
@@ -117,7 +117,7 @@ describe('dashboard in a real browser', () => {
     await page.goto(`${url}/#/camera/cam-1`);
     await page.click('[data-testid=live-button]');
     await expect
-      .poll(() => page.locator('[data-testid=live-video]').evaluate((v: HTMLVideoElement) => v.buffered.length > 0 && v.buffered.end(0) > 1), { timeout: 30_000, intervals: [500] })
+      .poll(() => page.locator('[data-testid=live-video]').evaluate((v: HTMLVideoElement) => v.buffered.length > 0 && v.buffered.end(0) > 1), { timeout: 30_000, interval: 500 })
       .toBe(true);
     await expect.poll(() => page.locator('[data-testid=live-video]').evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     await shot('4-live');
