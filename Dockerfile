@@ -16,8 +16,11 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
 COPY config ./config
+# The dashboard's page and scripts are served as they are, from their source folder.
+COPY src/server/dashboard/public ./src/server/dashboard/public
 ENV NODE_ENV=production CAMWATCH_CONFIG=/etc/camwatch/camwatch.yaml
 VOLUME ["/var/lib/camwatch"]
+EXPOSE 8080
 USER node
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/src/cli.js"]
 CMD ["run"]
