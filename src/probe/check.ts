@@ -101,6 +101,11 @@ export async function checkCamera(
 
     const streamUrl = target.rtspUrl ?? device?.streamUri;
     if (!streamUrl) throw new ProbeFailure('no_stream', 'onvif', 'the camera gives no stream URI and none is configured');
+    if (kind === 'full') {
+      // The RTSP port on its own: a closed port is told apart from a stream that does not play.
+      const { hostname, port } = new URL(streamUrl);
+      await timed(result.stages, 'rtsp_reach', () => tcpReach(hostname, Number(port || 554), settings.tcpMs, 'rtsp_reach'));
+    }
     const grabbed = await timed(result.stages, 'rtsp', () =>
       grabFrame(withCredentials(streamUrl, target.username, target.password), {
         ffmpeg: settings.ffmpeg,

@@ -15,7 +15,8 @@ export type FailureKind = (typeof FAILURE_KINDS)[number];
 /** Kinds that leave the camera usable (stream works) but need fixing: stored as status "warn". */
 export const WARNING_KINDS: readonly FailureKind[] = ['clock_drift', 'low_resolution'];
 
-export type Stage = 'reach' | 'onvif' | 'rtsp' | 'snapshot';
+/** reach: TCP to the ONVIF port; rtsp_reach: TCP to the RTSP port (full checks). */
+export type Stage = 'reach' | 'onvif' | 'rtsp_reach' | 'rtsp' | 'snapshot';
 
 export class ProbeFailure extends Error {
   constructor(

@@ -46,6 +46,17 @@ describe('a check against simulated cameras', () => {
     expect(result.stream).toMatchObject({ codec: 'h264', width: 640, height: 360 });
     expect(result.frame?.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(result.frameSource).toBe('rtsp');
+    expect(result.stages.reach).toBeGreaterThanOrEqual(0);
+    expect(result.stages.rtsp_reach).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a closed RTSP port is reported as unreachable at the rtsp_reach stage', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const result = await checkCamera(targetOf(cam(0), { rtspUrl: `rtsp://127.0.0.1:${port}/stream1` }), 'full', settings);
+    expect(result.failure).toMatchObject({ kind: 'unreachable', stage: 'rtsp_reach' });
   });
 
   it('image check uses the snapshot URI with digest auth once the device is known', async () => {
