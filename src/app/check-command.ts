@@ -23,6 +23,8 @@ export function describeCheck(result: CheckResult, name: string, locale: Locale,
     lines.push(t('checkImage', { id: result.cameraId, name, detail: image.detail ?? image.kinds.join(', ') }));
   } else {
     lines.push(t('checkOk', { id: result.cameraId, name, ms: result.durationMs }));
+    // Advice that is not a fault, e.g. a dark black spot at night that needs street lighting.
+    if (image?.detail && image.kinds.length > 0) lines.push('  ' + t('checkAdvice', { detail: image.detail }));
   }
   const { device, stream } = result;
   if (device) lines.push('  ' + t('deviceLine', { ...device, drift: device.clockDriftS }));
