@@ -94,7 +94,7 @@ export async function checkCamera(
 
     const snapshotUrl = target.snapshotUrl ?? device?.snapshotUri;
     if (kind === 'image' && snapshotUrl) {
-      result.frame = await timed(result.stages, 'snapshot', () => fetchSnapshot(snapshotUrl, { ...credentials, deadlineMs: settings.snapshotMs }));
+      result.frame = await timed(result.stages, 'snapshot', () => fetchSnapshot(snapshotUrl, { ...credentials, deadlineMs: settings.snapshotMs, signal: settings.signal }));
       result.frameSource = 'snapshot';
       return result;
     }

@@ -11,6 +11,8 @@ export interface SnapshotOptions {
   password: string;
   deadlineMs: number;
   maxBytes?: number;
+  /** shutdown: abort before the deadline */
+  signal?: AbortSignal | undefined;
 }
 
 function classifyNetwork(error: unknown, url: URL, deadlineMs: number): ProbeFailure {
@@ -25,7 +27,8 @@ export async function fetchSnapshot(rawUrl: string, options: SnapshotOptions): P
   const url = new URL(rawUrl);
   url.username = '';
   url.password = '';
-  const signal = AbortSignal.timeout(options.deadlineMs);
+  const deadline = AbortSignal.timeout(options.deadlineMs);
+  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
   const get = (authorization?: string) =>
     fetch(url, { signal, headers: authorization ? { authorization } : {}, redirect: 'error' }).catch((error: unknown) => {
       throw classifyNetwork(error, url, options.deadlineMs);
