@@ -43,6 +43,7 @@ export async function run(args: string[]): Promise<void> {
           `clip=${m.clipped.toFixed(2)}`,
           `chg=${m.change?.toFixed(2) ?? '-'}`,
           `sim=${m.viewSimilarity?.toFixed(3) ?? '-'}(${b?.viewSimilarity?.toFixed(3) ?? '-'})`,
+          `aligned=${m.viewAligned?.toFixed(3) ?? '-'}@${m.viewOffset ? `${m.viewOffset.dx},${m.viewOffset.dy},${m.viewOffset.rotation}` : '-'}`,
           `=> ${r.reported.join(',') || 'ok'}`,
         ].join(' '),
       );

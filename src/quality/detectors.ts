@@ -12,7 +12,7 @@ export type FaultKind = 'blurred' | 'dark' | 'overexposed' | 'covered' | 'frozen
 export type FindingKind = FaultKind | 'lighting_recommendation';
 export type FindingState = 'fault' | 'advice' | 'not_checkable';
 export type Severity = 'warning' | 'critical';
-export type NotCheckableReason = 'no_reference' | 'greyscale' | 'too_dark' | 'no_previous' | 'view_obstructed' | 'low_texture' | 'overexposed';
+export type NotCheckableReason = 'no_reference' | 'greyscale' | 'too_dark' | 'no_previous' | 'view_obstructed' | 'low_texture' | 'overexposed' | 'too_noisy';
 
 export interface Finding {
   kind: FindingKind;
@@ -52,7 +52,30 @@ export const THRESHOLDS = {
   overexposed: { clippedDelta: 0.15, clippedCritical: 0.4, meanRatio: 1.45, meanAbsolute: 200 },
   covered: { warning: 0.2, critical: 0.5, absolute: 0.85, blankContrast: 8 },
   frozen: { change: 0.12 },
-  moved: { drop: 0.035, critical: 0.1, absolute: 0.8, minLuma: 20, minTexture: 1.5, typical: 0.99 },
+  moved: {
+    drop: 0.035,
+    critical: 0.1,
+    absolute: 0.8,
+    minLuma: 20,
+    minTexture: 1.5,
+    typical: 0.99,
+    /** Best-aligned offset that counts as a displacement: shift in % of the frame, rotation in degrees. */
+    minShift: 2.5,
+    minRotation: 2,
+    /** Similarity gained by aligning, needed to call a shift / a rotation a move. */
+    shiftGain: 0.015,
+    rotationGain: 0.005,
+    /** After aligning, the view must match (almost) as well as normally: the same scene, displaced. */
+    recovered: 0.012,
+    /** Offsets reported as critical. */
+    criticalShift: 6,
+    criticalRotation: 6,
+    /** Noise (x baseline, and absolute) above which only alignment evidence is trusted. */
+    noiseRatio: 4,
+    noiseAbsolute: 1,
+    /** Texture left (x baseline) below which most of the view is hidden. */
+    minTextureRatio: 0.4,
+  },
   noisy: { ratio: 1.7, add: 0.25, critical: 5.0, absolute: 1.5 },
   colourCast: { shift: 7, critical: 14 },
 } as const;
@@ -211,7 +234,9 @@ export function diagnose(metrics: FrameMetrics, baseline: Baseline | undefined, 
     if (a0 !== null && b0 !== null) {
       // Model the frame's colours as the normal ones scaled (fog, dusk and darkening shrink all
       // chroma alike) plus a translation: only the translation is a cast.
-      const scale = spread0 && spread0 > 1 ? Math.min(1.5, metrics.castSpread / spread0) : 1;
+      // Only shrinking is modelled: a colourful crowd or vehicle widens the spread without any
+      // cast, and scaling the normal colours up with it would invent one.
+      const scale = spread0 && spread0 > 1 ? Math.min(1, metrics.castSpread / spread0) : 1;
       da = metrics.castA - scale * a0;
       db = metrics.castB - scale * b0;
       shift = Math.hypot(da, db);
@@ -242,17 +267,37 @@ export function diagnose(metrics: FrameMetrics, baseline: Baseline | undefined, 
   }
 
   // --- moved ---
+  // Evidence of a move is a displacement: the reference view is found again in the current frame
+  // after a shift or a rotation (metrics.viewAligned / viewOffset). A plain drop in similarity
+  // without such an offset is what noise, blur or a partial occluder do; only a drop so large that
+  // the scene is gone counts on its own.
+  const M = T.moved;
+  const noiseBase = base('noise');
+  const veryNoisy = metrics.noise !== null && metrics.noise > M.noiseAbsolute && metrics.noise > M.noiseRatio * Math.max(noiseBase ?? 0.25, 0.25);
+  const textureBase = base('texture');
+  const hidden = textureBase !== null && textureBase > 0 && metrics.texture < M.minTextureRatio * textureBase;
   if (covered) nc('moved', 'view_obstructed');
   else if (metrics.viewSimilarity === null) nc('moved', 'no_reference');
-  else if (metrics.lumaMean < T.moved.minLuma || metrics.texture < T.moved.minTexture) nc('moved', 'too_dark');
+  else if (metrics.lumaMean < M.minLuma || metrics.texture < M.minTexture) nc('moved', 'too_dark');
+  else if (hidden) nc('moved', dark ? 'too_dark' : 'view_obstructed');
   else {
-    const typical = base('viewSimilarity') ?? T.moved.typical;
+    const typical = base('viewSimilarity') ?? M.typical;
     const sim = metrics.viewSimilarity;
-    const ratio = sim / typical;
+    const aligned = metrics.viewAligned ?? sim;
+    const off = metrics.viewOffset;
+    const gain = aligned - sim;
+    const shift = off ? Math.max(Math.abs(off.dx), Math.abs(off.dy)) : 0;
+    const rot = off ? Math.abs(off.rotation) : 0;
+    const recovered = aligned >= typical - M.recovered;
+    const shifted = shift >= M.minShift && gain >= M.shiftGain && recovered;
+    const rotated = rot >= M.minRotation && gain >= M.rotationGain && recovered;
+    const displaced = shift >= M.minShift || rot >= M.minRotation;
+    const lost = !veryNoisy && (sim < typical - M.critical || sim < M.absolute);
     let sev: Severity | undefined;
-    if (sim < typical - T.moved.critical || sim < T.moved.absolute) sev = 'critical';
-    else if (sim < typical - T.moved.drop) sev = 'warning';
-    if (sev) out.push({ kind: 'moved', state: 'fault', severity: sev, value: sim, ratio, message: t('moved', { percent: pct(sim) }) });
+    if (lost || ((shifted || rotated || displaced) && sim < typical - M.critical)) sev = 'critical';
+    else if (shifted || rotated || (displaced && sim < typical - M.drop)) sev = shift >= M.criticalShift || rot >= M.criticalRotation ? 'critical' : 'warning';
+    if (sev) out.push({ kind: 'moved', state: 'fault', severity: sev, value: sim, ratio: sim / typical, message: t('moved', { percent: pct(sim) }) });
+    else if (veryNoisy && sim < typical - M.drop) nc('moved', 'too_noisy');
   }
 
   return out;

@@ -29,6 +29,16 @@ export interface Frame {
 /** A compact, lighting-robust description of what the camera sees (JSON-safe). */
 export type ViewSignature = number[];
 
+/** Displacement of the current view relative to the reference (JSON-safe). */
+export interface ViewOffset {
+  /** Horizontal shift, % of the frame width. */
+  dx: number;
+  /** Vertical shift, % of the frame height. */
+  dy: number;
+  /** Rotation in degrees. */
+  rotation: number;
+}
+
 export interface FrameMetrics {
   width: number;
   height: number;
@@ -75,6 +85,14 @@ export interface FrameMetrics {
   changeCoverage: number | null;
   /** Cosine similarity 0..1 of the view signature to the reference; null without a reference. */
   viewSimilarity: number | null;
+  /**
+   * Best similarity to the reference over small shifts and rotations of the current frame
+   * (see `alignView`); null without a reference. Much higher than `viewSimilarity` at a clear
+   * offset means the same view is still there, only displaced: the camera moved.
+   */
+  viewAligned: number | null;
+  /** The best-aligned offset: shift in % of width / height, rotation in degrees. */
+  viewOffset: ViewOffset | null;
   /** This frame's view signature (can become the camera's reference view). */
   signature: ViewSignature;
 }
@@ -277,39 +295,47 @@ function flatFraction(t: Float32Array, w: number, h: number, contrast: number): 
 /**
  * View signature: per-cell histograms of gradient orientation (unsigned, 8 bins) on the
  * thumbnail, each cell L2-normalised. Orientation survives day/night lighting changes far better
- * than intensities do; per-cell normalisation removes local contrast.
+ * than intensities do; per-cell normalisation removes local contrast. Read off the orientation
+ * field's summed-area tables (pixel (x, y) belongs to cell floor(x*cols/w), floor(y*rows/h)).
  */
-function viewSignature(t: Float32Array, w: number, h: number): ViewSignature {
+function viewSignature(f: OrientationField): ViewSignature {
   const { cols, rows, bins } = SIGNATURE_GRID;
-  const hist = new Float64Array(cols * rows * bins);
-  for (let y = 1; y < h - 1; y++) {
-    const cy = Math.min(rows - 1, Math.floor((y * rows) / h));
-    for (let x = 1; x < w - 1; x++) {
-      const gx = t[y * w + x + 1]! - t[y * w + x - 1]!;
-      const gy = t[(y + 1) * w + x]! - t[(y - 1) * w + x]!;
-      const mag = Math.sqrt(gx * gx + gy * gy);
-      if (mag < 1) continue;
-      let ang = Math.atan2(gy, gx);
-      if (ang < 0) ang += Math.PI;
-      const pos = (ang / Math.PI) * bins - 0.5;
-      const b0 = Math.floor(pos);
-      const frac = pos - b0;
-      const cx = Math.min(cols - 1, Math.floor((x * cols) / w));
-      const base = (cy * cols + cx) * bins;
-      // Soft-bin between the two nearest orientations; sqrt damps dominant edges (lights at night).
-      const v = Math.sqrt(mag);
-      hist[base + ((b0 + bins) % bins)]! += v * (1 - frac);
-      hist[base + ((b0 + 1) % bins)]! += v * frac;
+  const { w, h, sat } = f;
+  const W = w + 1;
+  const plane = W * (h + 1);
+  // First pixel of each cell along each axis, and the end.
+  const edges = (n: number, cells: number) => {
+    const e: number[] = [];
+    for (let c = 0, p = 0; c <= cells; c++) {
+      while (p < n && Math.floor((p * cells) / n) < c) p++;
+      e.push(c === cells ? n : p);
     }
-  }
-  const out: number[] = new Array(hist.length);
-  for (let c = 0; c < cols * rows; c++) {
-    let norm = 0;
-    for (let b = 0; b < bins; b++) norm += hist[c * bins + b]! ** 2;
-    norm = Math.sqrt(norm);
-    // A cell with almost no gradient stays near zero instead of amplifying noise.
-    const scale = 1 / Math.max(norm, 8);
-    for (let b = 0; b < bins; b++) out[c * bins + b] = Math.round(hist[c * bins + b]! * scale * 1000) / 1000;
+    return e;
+  };
+  const xs = edges(w, cols);
+  const ys = edges(h, rows);
+  const out: number[] = new Array(cols * rows * bins);
+  const hist = new Float64Array(bins);
+  for (let cy = 0; cy < rows; cy++) {
+    for (let cx = 0; cx < cols; cx++) {
+      const x0 = xs[cx]!;
+      const x1 = xs[cx + 1]!;
+      const y0 = ys[cy]!;
+      const y1 = ys[cy + 1]!;
+      let norm = 0;
+      for (let b = 0; b < bins; b++) {
+        const p = b * plane;
+        // Summed-area differences can round to a hair below zero: keep -0 out of the JSON.
+        const v = Math.max(0, sat[p + y1 * W + x1]! - sat[p + y0 * W + x1]! - sat[p + y1 * W + x0]! + sat[p + y0 * W + x0]!);
+        hist[b] = v;
+        norm += v * v;
+      }
+      norm = Math.sqrt(norm);
+      // A cell with almost no gradient stays near zero instead of amplifying noise.
+      const scale = 1 / Math.max(norm, 8);
+      const base = (cy * cols + cx) * bins;
+      for (let b = 0; b < bins; b++) out[base + b] = Math.round(hist[b]! * scale * 1000) / 1000;
+    }
   }
   return out;
 }
@@ -339,6 +365,147 @@ export function signatureSimilarity(a: ViewSignature, b: ViewSignature): number 
   if (cells.length < 6) return null;
   cells.sort((x, y) => x - y);
   return percentile(cells, 0.5);
+}
+
+/**
+ * Per-orientation integral images of the thumbnail's gradient field, built exactly like
+ * `viewSignature` bins it, so the histogram of any rectangle costs 4 lookups per bin.
+ */
+interface OrientationField {
+  w: number;
+  h: number;
+  /** bins planes of (w + 1) x (h + 1) summed-area tables. */
+  sat: Float64Array;
+}
+
+function orientationField(t: Float32Array, w: number, h: number): OrientationField {
+  const bins = SIGNATURE_GRID.bins;
+  const W = w + 1;
+  const plane = W * (h + 1);
+  const sat = new Float64Array(bins * plane);
+  const row = new Float64Array(bins);
+  for (let y = 1; y < h - 1; y++) {
+    row.fill(0);
+    for (let x = 0; x < w; x++) {
+      if (x >= 1 && x < w - 1) {
+        const gx = t[y * w + x + 1]! - t[y * w + x - 1]!;
+        const gy = t[(y + 1) * w + x]! - t[(y - 1) * w + x]!;
+        const mag = Math.sqrt(gx * gx + gy * gy);
+        if (mag >= 1) {
+          let ang = Math.atan2(gy, gx);
+          if (ang < 0) ang += Math.PI;
+          const pos = (ang / Math.PI) * bins - 0.5;
+          const b0 = Math.floor(pos);
+          const frac = pos - b0;
+          const v = Math.sqrt(mag);
+          row[(b0 + bins) % bins]! += v * (1 - frac);
+          row[(b0 + 1) % bins]! += v * frac;
+        }
+      }
+      const o = (y + 1) * W + x + 1;
+      for (let b = 0; b < bins; b++) sat[b * plane + o] = sat[b * plane + o - W]! + row[b]!;
+    }
+  }
+  // Rows 0 and h-1 carry no gradients: propagate the sums down.
+  for (let y = h - 1; y < h; y++) for (let x = 0; x <= w; x++) for (let b = 0; b < bins; b++) sat[b * plane + (y + 1) * W + x] = sat[b * plane + y * W + x]!;
+  return { w, h, sat };
+}
+
+/** Search ranges of `alignView`, in thumbnail pixels and degrees. */
+const ALIGN = { maxDx: 20, maxDy: 12, step: 2, rotations: [-8, -6, -4, -3, -2, -1, 0, 1, 2, 3, 4, 6, 8] } as const;
+
+/**
+ * Similarity of the reference with the current frame seen through a transform: each reference
+ * cell is compared with the current frame's histogram over the cell rotated by `rot` (radians)
+ * about the centre and shifted by (dx, dy) thumbnail pixels, its orientations turned back by
+ * `rot`. Same per-cell cosine and median as `signatureSimilarity`.
+ */
+function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm: Float64Array, dx: number, dy: number, rot: number, cos: Float64Array): number | null {
+  const { cols, rows, bins } = SIGNATURE_GRID;
+  const { w, h, sat } = f;
+  const W = w + 1;
+  const plane = W * (h + 1);
+  const cw = w / cols;
+  const ch = h / rows;
+  const c = Math.cos(rot);
+  const s = Math.sin(rot);
+  const shift = rot / (Math.PI / bins);
+  const k0 = Math.floor(shift);
+  const fr = shift - k0;
+  const hist = new Float64Array(bins);
+  let n = 0;
+  for (let cy = 0; cy < rows; cy++) {
+    for (let cx = 0; cx < cols; cx++) {
+      const base = (cy * cols + cx) * bins;
+      const nb = refNorm[cy * cols + cx]!;
+      if (nb < 0.09) continue;
+      const rx = (cx + 0.5) * cw - w / 2;
+      const ry = (cy + 0.5) * ch - h / 2;
+      const mx = c * rx - s * ry + w / 2 + dx;
+      const my = s * rx + c * ry + h / 2 + dy;
+      const x0 = Math.max(1, Math.round(mx - cw / 2));
+      const x1 = Math.min(w - 1, Math.round(mx + cw / 2));
+      const y0 = Math.max(1, Math.round(my - ch / 2));
+      const y1 = Math.min(h - 1, Math.round(my + ch / 2));
+      const area = (x1 - x0) * (y1 - y0);
+      // Cells that left the frame cannot be compared.
+      if (x1 <= x0 || y1 <= y0 || area < 0.6 * cw * ch) continue;
+      const gain = (cw * ch) / area;
+      for (let b = 0; b < bins; b++) {
+        const p = b * plane;
+        hist[b] = (sat[p + y1 * W + x1]! - sat[p + y0 * W + x1]! - sat[p + y1 * W + x0]! + sat[p + y0 * W + x0]!) * gain;
+      }
+      let dot = 0;
+      let na = 0;
+      for (let b = 0; b < bins; b++) {
+        // Orientation b of the reference appears at b + shift in the rotated frame.
+        const v = (1 - fr) * hist[(((b + k0) % bins) + bins) % bins]! + fr * hist[(((b + k0 + 1) % bins) + bins) % bins]!;
+        dot += v * ref[base + b]!;
+        na += v * v;
+      }
+      // Same normalisation as the signature: weak cells stay weak.
+      const norm = Math.sqrt(na);
+      const scale = 1 / Math.max(norm, 8);
+      if (na * scale * scale < 0.09) continue;
+      cos[n++] = dot / (norm * Math.sqrt(nb));
+    }
+  }
+  if (n < 6) return null;
+  return percentile(cos.subarray(0, n).sort(), 0.5);
+}
+
+/**
+ * Look for the shift and rotation of the current frame that best matches the reference view:
+ * a coarse shift grid, then rotations, then a fine shift refinement. Returns the zero-offset
+ * similarity, the best one and where it was found.
+ */
+function alignView(f: OrientationField, ref: ViewSignature): { zero: number | null; best: number | null; offset: ViewOffset | null } {
+  const { bins } = SIGNATURE_GRID;
+  if (ref.length !== SIGNATURE_GRID.cols * SIGNATURE_GRID.rows * bins) return { zero: null, best: null, offset: null };
+  const cells = SIGNATURE_GRID.cols * SIGNATURE_GRID.rows;
+  const buf = new Float64Array(cells);
+  const refNorm = new Float64Array(cells);
+  for (let c = 0; c < cells; c++) for (let b = 0; b < bins; b++) refNorm[c] = refNorm[c]! + ref[c * bins + b]! ** 2;
+  const zero = transformedSimilarity(f, ref, refNorm, 0, 0, 0, buf);
+  if (zero === null) return { zero, best: null, offset: null };
+  let best = { sim: zero, dx: 0, dy: 0, rot: 0 };
+  const tryAt = (dx: number, dy: number, rotDeg: number) => {
+    const v = transformedSimilarity(f, ref, refNorm, dx, dy, (rotDeg * Math.PI) / 180, buf);
+    if (v !== null && v > best.sim) best = { sim: v, dx, dy, rot: rotDeg };
+  };
+  for (let dy = -ALIGN.maxDy; dy <= ALIGN.maxDy; dy += ALIGN.step) for (let dx = -ALIGN.maxDx; dx <= ALIGN.maxDx; dx += ALIGN.step) if (dx || dy) tryAt(dx, dy, 0);
+  const sx = best.dx;
+  const sy = best.dy;
+  for (const r of ALIGN.rotations) if (r) tryAt(sx, sy, r);
+  const r0 = best.rot;
+  const cx = best.dx;
+  const cy = best.dy;
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) if (dx || dy) tryAt(cx + dx, cy + dy, r0);
+  return {
+    zero,
+    best: best.sim,
+    offset: { dx: Math.round((best.dx / f.w) * 1000) / 10, dy: Math.round((best.dy / f.h) * 1000) / 10, rotation: best.rot },
+  };
 }
 
 /** Median per-cell mean absolute difference between two lumas, ignoring cells black in both. */
@@ -412,7 +579,8 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   const fine = sobelEnergy(y, w, h);
   const coarse = sobelEnergy(thumb.data, thumb.width, thumb.height);
   const colour = colourStats(frame);
-  const signature = viewSignature(thumb.data, thumb.width, thumb.height);
+  const field = orientationField(thumb.data, thumb.width, thumb.height);
+  const signature = viewSignature(field);
 
   let change: number | null = null;
   let changeCoverage: number | null = null;
@@ -423,9 +591,16 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   }
 
   let viewSimilarity: number | null = null;
+  let viewAligned: number | null = null;
+  let viewOffset: ViewOffset | null = null;
   if (reference) {
     const refSig = Array.isArray(reference) ? reference : referenceSignature(reference);
     viewSimilarity = signatureSimilarity(signature, refSig);
+    if (viewSimilarity !== null) {
+      const a = alignView(field, refSig);
+      viewAligned = a.best === null ? null : Math.max(a.best, viewSimilarity);
+      viewOffset = a.offset;
+    }
   }
 
   return {
@@ -453,6 +628,8 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     change,
     changeCoverage,
     viewSimilarity,
+    viewAligned,
+    viewOffset,
     signature,
   };
 }
@@ -464,5 +641,5 @@ export const GREYSCALE_SATURATION = 2.5;
 export function referenceSignature(frame: Frame): ViewSignature {
   const y = lumaOf(frame);
   const t = downsample(y, frame.width, frame.height, COARSE);
-  return viewSignature(t.data, t.width, t.height);
+  return viewSignature(orientationField(t.data, t.width, t.height));
 }

@@ -82,6 +82,28 @@ describe('image-quality diagnosis on real photographs', () => {
     expect(moved?.message).toMatch(/^Camera moved or turned/);
   });
 
+  it('finds a small shift or rotation by re-aligning the view with its reference', async () => {
+    for (const id of ['coffee/shift-0.03', 'coffee/rotate-4']) expect(faults(await judge(id)), id).toContain('moved');
+    const c = findCase('coffee/shift-0.03');
+    const b = baselines.get('coffee')!;
+    const m = measure(await decodeForAnalysis(c.current), undefined, referenceFor(b, false));
+    // Aligning recovers the normal similarity, at an offset close to the 3% / 1.5% shift.
+    expect(m.viewAligned!).toBeGreaterThan(m.viewSimilarity! + 0.015);
+    expect(Math.abs(m.viewOffset!.dx)).toBeGreaterThanOrEqual(2.5);
+    const clean = measure(await decodeForAnalysis(findCase('coffee/clean-0').current), undefined, referenceFor(b, false));
+    expect(clean.viewOffset).toEqual({ dx: 0, dy: 0, rotation: 0 });
+  });
+
+  it('does not call heavy noise, heavy motion blur or a passing crowd a moved camera', async () => {
+    for (const id of ['rocket/noise-9', 'rocket/noise-16', 'coffee/motion-21', 'rocket/crowd', 'coffee/crowd']) expect(faults(await judge(id)), id).not.toContain('moved');
+    const f = await judge('rocket/noise-16');
+    expect(f.find((x) => x.kind === 'moved')?.reason).toBe('too_noisy');
+  });
+
+  it('does not call a colourful crowd a colour cast', async () => {
+    for (const id of ['coffee/crowd', 'rocket/crowd']) expect(faults(await judge(id)), id).not.toContain('colour_cast');
+  });
+
   it('detects a frozen stream, also when the on-screen clock still ticks', async () => {
     expect(faults(await judge('coffee/identical'))).toContain('frozen');
     expect(faults(await judge('coffee/frozen-osd-clock'))).toContain('frozen');
