@@ -10,6 +10,16 @@ const id = z
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as CAM_TP001_PASSWORD');
 
+/** Daily rollups are built from UTC hours: the zone must exist and sit a whole number of hours from UTC. */
+function wholeHourZone(zone: string): boolean {
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, minute: 'numeric' }).formatToParts(Date.UTC(2026, 0, 1, 0, 0));
+    return parts.find((p) => p.type === 'minute')?.value === '0';
+  } catch {
+    return false;
+  }
+}
+
 export const OWNER_TYPES = ['public', 'household', 'business', 'school', 'agency'] as const;
 export const UNIT_KINDS = ['province', 'city', 'district', 'commune', 'ward', 'special_zone', 'area'] as const;
 export const CONTACT_ROLES = ['police_chief', 'deputy_police_chief', 'people_committee', 'police', 'it_officer', 'other'] as const;
@@ -336,7 +346,10 @@ export const configSchema = z
   .object({
     version: z.literal(1),
     locale: z.enum(['vi', 'en']).default('vi'),
-    timezone: z.string().default('Asia/Ho_Chi_Minh'),
+    timezone: z
+      .string()
+      .default('Asia/Ho_Chi_Minh')
+      .refine(wholeHourZone, 'must be an IANA time zone with a whole-hour offset from UTC, e.g. Asia/Ho_Chi_Minh'),
     database: z.object({ path: z.string().min(1).default('data/camwatch.db') }).strict().default({ path: 'data/camwatch.db' }),
     evidence_dir: z.string().default('data/evidence'),
     ffmpeg: z

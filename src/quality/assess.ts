@@ -73,7 +73,8 @@ export class ImageAssessor {
     const worst = [...faults].sort((a, b) => SEVERITY[b.severity ?? 'warning'] - SEVERITY[a.severity ?? 'warning'])[0] ?? judged[0];
     return {
       ok: faults.length > 0 ? false : true,
-      kinds: judged.map((f) => f.kind),
+      // Faults first, worst first: the first kind names the incident; advice (lighting) follows.
+      kinds: [...new Set([...faults].sort((a, b) => SEVERITY[b.severity ?? 'warning'] - SEVERITY[a.severity ?? 'warning']).map((f) => f.kind).concat(judged.map((f) => f.kind)))],
       findings,
       metrics,
       night,

@@ -116,11 +116,14 @@ export class Scheduler {
       .then(
         async (result) => {
           this.record(state, kind, result, this.now());
-          await this.options.onResult(result);
+          // Storage trouble (disk full, a locked DB) must not stop the schedule or the process.
+          await Promise.resolve(this.options.onResult(result)).catch((error: unknown) => {
+            this.options.log?.error({ camera: state.target.id, err: error }, 'check result could not be stored');
+          });
         },
         (error: unknown) => {
           // A probe bug must not stop the schedule; the camera is retried at its next interval.
-          this.options.log?.error({ camera: state.target.id, err: error }, 'check or its storage crashed');
+          this.options.log?.error({ camera: state.target.id, err: error }, 'check crashed');
           this.record(state, kind, undefined, this.now());
         },
       )

@@ -75,6 +75,12 @@ describe('config', () => {
     expect(() => loadConfig('does/not/exist.yaml')).toThrow(/does\/not\/exist.yaml.*file not found/);
   });
 
+  it('rejects a time zone that does not exist or is not a whole number of hours from UTC', () => {
+    expect(issuesOf(minimal.replace('version: 1', 'version: 1\ntimezone: Asia/Hanoi'))[0]).toMatchObject({ path: 'timezone', line: 2 });
+    expect(issuesOf(minimal.replace('version: 1', 'version: 1\ntimezone: Asia/Kolkata'))[0]?.message).toMatch(/whole-hour/);
+    expect(parseConfig(minimal.replace('version: 1', 'version: 1\ntimezone: Asia/Bangkok'), 'ok.yaml', env).raw.timezone).toBe('Asia/Bangkok');
+  });
+
   it('reports a missing required field at its parent', () => {
     const issues = issuesOf(minimal.replace('    name: Chợ\n', ''));
     expect(issues[0]).toMatchObject({ path: 'cameras[1].name', line: 19 });

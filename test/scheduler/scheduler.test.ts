@@ -129,4 +129,19 @@ describe('scheduler', () => {
     scheduler.tick();
     expect(probe.calls.map((c) => c.kind)).toEqual(['full', 'image']);
   });
+
+  it('keeps scheduling when storing a result fails (disk full, locked database)', async () => {
+    const probe = controllableProbe();
+    const errors: string[] = [];
+    const log = { error: (_o: unknown, msg: string) => errors.push(msg), warn: () => {} } as never;
+    const scheduler = new Scheduler([target('s1')], options(probe.run, { onResult: () => Promise.reject(new Error('SQLITE_BUSY')), log }));
+    scheduler.tick();
+    probe.calls[0]?.finish();
+    await flush();
+    await flush();
+    expect(errors).toEqual(['check result could not be stored']);
+    clock = 61_000;
+    scheduler.tick();
+    expect(probe.calls).toHaveLength(2);
+  });
 });

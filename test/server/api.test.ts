@@ -263,3 +263,11 @@ describe('dashboard and live view', () => {
     expect(audit.some((entry) => entry.action === 'live.denied' && entry.camera_id === 'h1')).toBe(true);
   });
 });
+
+describe('contractor and incidents', () => {
+  it('a contractor may acknowledge but not close an incident (closing would stop its own repair clock)', async () => {
+    const id = fx.incidents.a1Image;
+    expect((await call({ method: 'POST', url: `/api/incidents/${id}/resolve`, as: 'contractor-1', payload: {} })).statusCode).toBe(403);
+    expect((await call({ method: 'POST', url: `/api/incidents/${id}/acknowledge`, as: 'contractor-1', payload: {} })).statusCode).toBe(200);
+  });
+});

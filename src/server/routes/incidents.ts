@@ -130,7 +130,8 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
     app.post<{ Params: { id: number } }>(
       `/api/incidents/:id/${action}`,
       {
-        config: { roles: ['admin', 'commune_chief', 'contractor'] },
+        // A contractor acknowledges but does not close: closing by hand would stop its own repair clock.
+        config: { roles: action === 'acknowledge' ? ['admin', 'commune_chief', 'contractor'] : ['admin', 'commune_chief'] },
         schema: {
           tags: ['incidents'],
           summary: action === 'acknowledge' ? 'Acknowledge: reminders and escalation stop; the incident stays open until the camera recovers' : 'Close an incident by hand',

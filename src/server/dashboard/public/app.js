@@ -348,7 +348,7 @@ function incidentTable(incidents) {
           {},
           canAct && !i.acknowledged_at && !i.resolved_at ? el('button', { type: 'button', 'data-action': 'ack', onclick: () => act(i.id, 'acknowledge') }, t('ack')) : null,
           ' ',
-          canAct && !i.resolved_at ? el('button', { type: 'button', class: 'secondary', 'data-action': 'resolve', onclick: () => act(i.id, 'resolve') }, t('resolve')) : null,
+          canAct && me.role !== 'contractor' && !i.resolved_at ? el('button', { type: 'button', class: 'secondary', 'data-action': 'resolve', onclick: () => act(i.id, 'resolve') }, t('resolve')) : null,
         ),
       ),
     ),
