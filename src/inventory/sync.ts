@@ -51,9 +51,12 @@ function syncTable(db: Database, { table, rows }: TableSpec, now: number): SyncC
     }
   }
   const retire = db.prepare(`UPDATE ${table} SET retired_at = ? WHERE id = ?`);
+  const closeIncidents = db.prepare("UPDATE incidents SET resolved_at = ?, resolved_by = 'camwatch:retired' WHERE camera_id = ? AND resolved_at IS NULL");
   for (const [id, row] of existing) {
     if (row.retired_at === null) {
       retire.run(now, id);
+      // A camera that leaves the inventory leaves its open incidents too, or reminders never stop.
+      if (table === 'cameras') closeIncidents.run(now, id);
       counts.retired++;
     }
   }

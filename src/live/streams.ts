@@ -43,6 +43,8 @@ interface LiveStream {
 export function remuxArgs(url: string): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
+    // Whatever URL a camera announces, ffmpeg may open nothing but the network stream.
+    '-protocol_whitelist', 'tcp,tls,rtsp,rtsps,rtp,udp',
     '-rtsp_transport', 'tcp',
     '-i', url,
     '-map', '0:v:0', '-an',

@@ -80,6 +80,23 @@ function call<T>(step: string, secrets: string[], invoke: (cb: Callback<T>) => v
   });
 }
 
+/**
+ * Cameras behind NAT or a 4G router announce their LAN address; we reach them at the configured
+ * host. The announced host is replaced by it (credentials then go only where the admin pointed),
+ * and only the expected schemes are accepted. A camera whose stream really lives elsewhere (an
+ * NVR) gets rtsp_url / snapshot_url in the config.
+ */
+export function reachableUri(announced: string, host: string, schemes: readonly string[]): string | undefined {
+  try {
+    const url = new URL(announced);
+    if (!schemes.includes(url.protocol)) return undefined;
+    url.hostname = host;
+    return url.toString();
+  } catch {
+    return undefined;
+  }
+}
+
 export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: () => number = Date.now): Promise<DeviceInfo> {
   const secrets = [target.password];
   const cam = new onvif.Cam({
@@ -121,8 +138,8 @@ export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: 
       encoding: encoder?.encoding,
       width: encoder?.resolution?.width,
       height: encoder?.resolution?.height,
-      streamUri: stream.data.uri,
-      snapshotUri: snapshot,
+      streamUri: reachableUri(stream.data.uri, target.host, ['rtsp:', 'rtsps:']),
+      snapshotUri: snapshot ? reachableUri(snapshot, target.host, ['http:', 'https:']) : undefined,
     };
   })();
   return withDeadline(work, deadlineMs, () => new ProbeFailure('timeout', 'onvif', `no complete ONVIF answer within ${deadlineMs} ms`));

@@ -40,6 +40,8 @@ export function frameGrabArgs(url: string, evidenceWidth: number): string[] {
     '-nostdin',
     // verbose prints the SDP as soon as DESCRIBE succeeds: how we tell no_frame from timeout.
     '-loglevel', 'verbose',
+    // Whatever URL a camera announces, ffmpeg may open nothing but the network stream.
+    '-protocol_whitelist', 'tcp,tls,rtsp,rtsps,rtp,udp',
     '-rtsp_transport', 'tcp',
     '-probesize', '65536',
     '-analyzeduration', '0',

@@ -4,6 +4,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { syncInventory } from '../../src/inventory/sync.js';
 import { openStore } from '../../src/store/db.js';
 import { storeCheck } from '../../src/store/checks.js';
+import { openIncident } from '../../src/health/incidents.js';
 
 const env = { CAM1_PASSWORD: 's3cret-one', CAM2_PASSWORD: 's3cret-two' };
 const minimal = readFileSync('test/fixtures/config/minimal.yaml', 'utf8');
@@ -25,12 +26,14 @@ describe('inventory sync', () => {
     const { db } = openStore(':memory:');
     syncInventory(db, parseConfig(minimal, 'minimal.yaml', env), 1000);
     storeCheck(db, { cameraId: 'cam-2', kind: 'full', startedAt: 1500, durationMs: 10, status: 'ok', warnings: [], stages: {} });
+    openIncident(db, { scope: 'camera', cameraId: 'cam-2', unitId: 'tuy-phuoc-dong', kind: 'offline', openedAt: 1600 });
 
     const withoutCam2 = minimal.slice(0, minimal.indexOf('  - id: cam-2'));
     const report = syncInventory(db, parseConfig(withoutCam2, 'minimal.yaml', env), 3000);
     expect(report.cameras).toEqual({ added: 0, updated: 0, retired: 1, unchanged: 1 });
     expect(db.prepare('SELECT retired_at FROM cameras WHERE id = ?').get('cam-2')).toEqual({ retired_at: 3000 });
     expect(db.prepare('SELECT COUNT(*) AS n FROM checks WHERE camera_id = ?').get('cam-2')).toEqual({ n: 1 });
+    expect(db.prepare('SELECT resolved_by FROM incidents WHERE camera_id = ?').get('cam-2')).toEqual({ resolved_by: 'camwatch:retired' });
 
     const back = syncInventory(db, parseConfig(minimal, 'minimal.yaml', env), 4000);
     expect(back.cameras.updated).toBe(1);

@@ -7,6 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCamera, type CameraTarget, type ProbeSettings } from '../../src/probe/check.js';
 import { locateFfmpeg, runningProcessCount } from '../../src/probe/ffmpeg.js';
+import { reachableUri } from '../../src/probe/onvif.js';
 import { startFleet, type CameraFleet, type SimulatedCamera } from '../../src/simulator/index.js';
 
 const PASSWORD = 'Cam3ra-Pass!';
@@ -43,6 +44,9 @@ describe('a check against simulated cameras', () => {
     // ONVIF gives whole seconds: a second of rounding either way.
     expect(Math.abs(result.device?.clockDriftS ?? 99)).toBeLessThanOrEqual(1);
     expect(result.device?.streamUri).toMatch(/^rtsp:\/\/127\.0\.0\.1:\d+\/stream1$/);
+    // The announced host is replaced by the configured one (NAT, 4G routers); other schemes are refused.
+    expect(reachableUri('rtsp://192.168.1.64:554/Streaming/101', '203.0.113.9', ['rtsp:'])).toBe('rtsp://203.0.113.9:554/Streaming/101');
+    expect(reachableUri('file:///etc/passwd', '203.0.113.9', ['rtsp:'])).toBeUndefined();
     expect(result.stream).toMatchObject({ codec: 'h264', width: 640, height: 360 });
     expect(result.frame?.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(result.frameSource).toBe('rtsp');

@@ -50,6 +50,9 @@ export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
         writeAudit(db, user, { action: 'live.denied', cameraId: id, detail: decision.reason, ip: request.ip }, deps.now());
         return forbidden(reply, 'Images of this camera are private: your role may not view them');
       }
+      // A refused password: more logins now could lock the camera's account (5 failures in 30 s).
+      const health = db.prepare('SELECT state FROM camera_health WHERE camera_id = ?').get(id) as { state: string } | undefined;
+      if (health?.state === 'auth_failed') return unavailable(reply, 'The camera refuses camwatch\'s password; fix the password before watching live');
       const url = await streamUrl(id);
       if (!url) return unavailable(reply, 'The camera gives no stream address now');
       const camera = config.raw.cameras.find((c) => c.id === id);
