@@ -40,6 +40,8 @@ interface LiveStream {
   codec?: string | undefined;
 }
 
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
 export function remuxArgs(url: string): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
@@ -118,7 +120,11 @@ export class LiveStreams {
         for (const viewer of stream.viewers) viewer.write(split.init);
         chunk = split.rest;
       }
-      for (const viewer of stream.viewers) viewer.write(chunk);
+      for (const viewer of stream.viewers) {
+        // A viewer that cannot keep up (a phone on a weak link) is dropped before it eats memory.
+        if (viewer.writableLength > MAX_BUFFERED_BYTES) viewer.destroy(new Error('viewer too slow'));
+        else viewer.write(chunk);
+      }
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-2000);
