@@ -6,7 +6,7 @@
  *     .action((id, o) => { const app = openApp(o.config); const r = runAckCommand(app.db, id, o.by, locale()); app.db.close(); console.log(r.lines.join('\n')); process.exitCode = r.exitCode; });
  */
 import type { Database } from '../store/db.js';
-import { acknowledgeIncident, getIncident, resolveIncident } from '../health/incidents.js';
+import { acknowledgeIncident, getIncident, openMembers, resolveIncident } from '../health/incidents.js';
 import { translator, type Catalogue, type Locale } from '../i18n/index.js';
 
 export const ackMessages = {
@@ -76,10 +76,19 @@ export function runResolveCommand(db: Database, rawId: string | number, by: stri
   const name = by.trim();
   const changed = db.transaction(() => {
     const done = resolveIncident(db, id, now, name);
-    if (done) {
-      db.prepare("UPDATE alerts SET status = 'cancelled', last_error = 'resolved by hand' WHERE incident_id = ? AND kind IN ('reminder', 'escalation') AND status IN ('pending', 'failed')").run(id);
+    if (!done) return false;
+    // Closing a group closes its members; closing the last open member closes its group.
+    const closed = [id];
+    if (incident.scope !== 'camera') {
+      for (const member of db.prepare('SELECT id FROM incidents WHERE group_id = ? AND resolved_at IS NULL').all(id) as { id: number }[]) {
+        if (resolveIncident(db, member.id, now, name)) closed.push(member.id);
+      }
+    } else if (incident.group_id !== null && openMembers(db, incident.group_id) === 0 && resolveIncident(db, incident.group_id, now, name)) {
+      closed.push(incident.group_id);
     }
-    return done;
+    const cancel = db.prepare("UPDATE alerts SET status = 'cancelled', last_error = 'resolved by hand' WHERE incident_id = ? AND kind IN ('reminder', 'escalation') AND status IN ('pending', 'failed')");
+    for (const closedId of closed) cancel.run(closedId);
+    return true;
   })();
   if (!changed) return { ok: true, exitCode: 0, lines: [t('alreadyResolved', { id, by: incident.resolved_by ?? '?' })] };
   return { ok: true, exitCode: 0, lines: [t('resolved', { id, kind: incident.kind, by: name })] };
