@@ -51,13 +51,24 @@ export async function fetchSnapshot(rawUrl: string, options: SnapshotOptions): P
     await response.body?.cancel();
     throw new ProbeFailure('no_stream', 'snapshot', `snapshot URL answered HTTP ${response.status} (${redactUrlCredentials(url.pathname)})`);
   }
-  let body: Buffer;
+  // Read with a cap: a snapshot URL that is really an MJPEG stream must not fill memory.
+  const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
+  const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    body = Buffer.from(await response.arrayBuffer());
+    for await (const chunk of response.body ?? []) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        await response.body?.cancel().catch(() => {});
+        throw new ProbeFailure('decode_error', 'snapshot', 'the snapshot is larger than 10 MB (is the URL a video stream?)');
+      }
+      chunks.push(Buffer.from(chunk));
+    }
   } catch (error) {
+    if (error instanceof ProbeFailure) throw error;
     throw classifyNetwork(error, url, options.deadlineMs);
   }
-  if (body.length > (options.maxBytes ?? 10 * 1024 * 1024)) throw new ProbeFailure('decode_error', 'snapshot', 'snapshot larger than 10 MB');
+  const body = Buffer.concat(chunks);
   if (body[0] !== 0xff || body[1] !== 0xd8) throw new ProbeFailure('decode_error', 'snapshot', 'the snapshot is not a JPEG image');
   return body;
 }
