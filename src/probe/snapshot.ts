@@ -56,13 +56,14 @@ export async function fetchSnapshot(rawUrl: string, options: SnapshotOptions): P
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of response.body ?? []) {
-      size += chunk.length;
+    const reader = response.body?.getReader();
+    for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
+      size += next.value.length;
       if (size > maxBytes) {
-        await response.body?.cancel().catch(() => {});
+        await reader?.cancel().catch(() => {});
         throw new ProbeFailure('decode_error', 'snapshot', 'the snapshot is larger than 10 MB (is the URL a video stream?)');
       }
-      chunks.push(Buffer.from(chunk));
+      chunks.push(Buffer.from(next.value));
     }
   } catch (error) {
     if (error instanceof ProbeFailure) throw error;
