@@ -4,7 +4,7 @@
  * engine. Baselines live in memory and are written to the DB only when they learn (at most one
  * sample per camera every two hours, so learning covers the whole day, not its first minutes).
  */
-import type { Database } from '../store/db.js';
+import { statement, type Database } from '../store/db.js';
 import type { Locale } from '../i18n/index.js';
 import {
   decodeForAnalysis, measure, diagnose, updateBaseline, referenceFor, referenceSignature, setReferenceView, isNight,
@@ -30,6 +30,11 @@ export interface Assessment {
   detail?: string | undefined;
 }
 
+/** Where and when, for the sun's elevation; without coordinates night is judged from the picture. */
+function placeOf(camera: CameraContext, at: number) {
+  return camera.lat !== undefined && camera.lon !== undefined ? { lat: camera.lat, lon: camera.lon, at: new Date(at) } : undefined;
+}
+
 const LEARN_EVERY_MS = 2 * 3_600_000;
 const SEVERITY = { critical: 2, warning: 1 } as const;
 
@@ -46,7 +51,7 @@ export class ImageAssessor {
 
   private baseline(cameraId: string): Baseline | undefined {
     if (!this.baselines.has(cameraId)) {
-      const row = this.db.prepare('SELECT baseline FROM quality_baselines WHERE camera_id = ?').get(cameraId) as { baseline: string } | undefined;
+      const row = statement(this.db, 'SELECT baseline FROM quality_baselines WHERE camera_id = ?').get(cameraId) as { baseline: string } | undefined;
       this.baselines.set(cameraId, row ? (JSON.parse(row.baseline) as Baseline) : undefined);
     }
     return this.baselines.get(cameraId);
@@ -60,25 +65,23 @@ export class ImageAssessor {
 
     const baseline = this.baseline(camera.id);
     const probe = measure(frame, previous);
-    const where = camera.lat !== undefined && camera.lon !== undefined ? { lat: camera.lat, lon: camera.lon, at: new Date(at) } : undefined;
-    const night = isNight(probe, where);
+    const night = isNight(probe, placeOf(camera, at));
     const reference = referenceFor(baseline, night);
     const metrics = reference ? measure(frame, previous, reference) : probe;
     const findings = diagnose(metrics, baseline, { night, tags: [...camera.tags], hasIr: camera.tags.includes('ir'), locale: this.locale });
 
-    const faults = findings.filter((f) => f.state === 'fault');
+    // Worst fault first: it names the incident; advice (lighting) follows the faults.
+    const faults = findings.filter((f) => f.state === 'fault').sort((a, b) => SEVERITY[b.severity ?? 'warning'] - SEVERITY[a.severity ?? 'warning']);
     if (faults.length === 0 && at - (this.lastLearned.get(camera.id) ?? 0) >= LEARN_EVERY_MS) this.learn(camera.id, baseline, metrics, at, night);
 
     const judged = findings.filter((f) => f.state !== 'not_checkable');
-    const worst = [...faults].sort((a, b) => SEVERITY[b.severity ?? 'warning'] - SEVERITY[a.severity ?? 'warning'])[0] ?? judged[0];
     return {
-      ok: faults.length > 0 ? false : true,
-      // Faults first, worst first: the first kind names the incident; advice (lighting) follows.
-      kinds: [...new Set([...faults].sort((a, b) => SEVERITY[b.severity ?? 'warning'] - SEVERITY[a.severity ?? 'warning']).map((f) => f.kind).concat(judged.map((f) => f.kind)))],
+      ok: faults.length === 0,
+      kinds: [...new Set([...faults, ...judged].map((f) => f.kind))],
+      detail: (faults[0] ?? judged[0])?.message,
       findings,
       metrics,
       night,
-      detail: worst?.message,
     };
   }
 
@@ -88,8 +91,7 @@ export class ImageAssessor {
    */
   async pinReference(camera: CameraContext, jpeg: Buffer, at: number): Promise<{ night: boolean }> {
     const frame = await decodeForAnalysis(jpeg);
-    const where = camera.lat !== undefined && camera.lon !== undefined ? { lat: camera.lat, lon: camera.lon, at: new Date(at) } : undefined;
-    const night = isNight(measure(frame), where);
+    const night = isNight(measure(frame), placeOf(camera, at));
     this.save(camera.id, setReferenceView(this.baseline(camera.id), referenceSignature(frame), new Date(at), { night }), at);
     return { night };
   }
@@ -101,8 +103,6 @@ export class ImageAssessor {
 
   private save(cameraId: string, baseline: Baseline, at: number) {
     this.baselines.set(cameraId, baseline);
-    this.db
-      .prepare('INSERT INTO quality_baselines (camera_id, baseline, updated_at) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO UPDATE SET baseline = excluded.baseline, updated_at = excluded.updated_at')
-      .run(cameraId, JSON.stringify(baseline), at);
+    statement(this.db, 'INSERT INTO quality_baselines (camera_id, baseline, updated_at) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO UPDATE SET baseline = excluded.baseline, updated_at = excluded.updated_at').run(cameraId, JSON.stringify(baseline), at);
   }
 }

@@ -39,7 +39,7 @@ export interface ViewOffset {
   rotation: number;
 }
 
-export interface FrameMetrics {
+export interface FrameMetrics extends ColourStats {
   width: number;
   height: number;
   /** Mean luma 0..255 (Rec.601). */
@@ -64,17 +64,6 @@ export interface FrameMetrics {
   texture: number;
   /** Estimated noise standard deviation in grey levels (Immerkær, flattest cells), null when not measurable. */
   noise: number | null;
-  /** Mean Lab chroma C* (0 = greyscale, e.g. an IR night picture). */
-  saturation: number;
-  /** Mean Lab a* and b* of the picture. */
-  castA: number;
-  castB: number;
-  /** Length of the mean (a*, b*) vector. */
-  castChroma: number;
-  /** Cast factor K = D / M (mean chroma offset over chroma spread); > 1 suggests a cast. */
-  castFactor: number;
-  /** Mean distance of pixel (a*, b*) from the mean: how colourful the scene is around its cast. */
-  castSpread: number;
   /** True when the picture carries no colour (IR night mode or a monochrome camera). */
   greyscale: boolean;
   /** Fraction of thumbnail cells with (almost) no structure — occlusion grows it. */
@@ -204,11 +193,16 @@ function labF(t: number): number {
 }
 
 interface ColourStats {
+  /** Mean Lab chroma C* (0 = greyscale, e.g. an IR night picture). */
   saturation: number;
+  /** Mean Lab a* and b* of the picture. */
   castA: number;
   castB: number;
+  /** Length of the mean (a*, b*) vector. */
   castChroma: number;
+  /** Cast factor K = D / M (mean chroma offset over chroma spread); > 1 suggests a cast. */
   castFactor: number;
+  /** Mean distance of pixel (a*, b*) from the mean: how colourful the scene is around its cast. */
   castSpread: number;
 }
 
