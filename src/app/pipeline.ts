@@ -11,7 +11,7 @@ import type { CheckResult } from '../probe/check.js';
 import type { CameraConfig } from '../config/schema.js';
 import { HealthEngine, type CameraState, type HealthEvent, type ImageVerdict } from '../health/engine.js';
 import { fleetFromConfig } from '../inventory/fleet.js';
-import { ImageAssessor } from '../quality/assess.js';
+import { ImageAssessor, type Assessment } from '../quality/assess.js';
 import { observeCheck } from '../server/metrics.js';
 
 export function healthEngine(app: AppContext, onEvent?: (event: HealthEvent) => void): HealthEngine {
@@ -50,6 +50,8 @@ export interface StoredResult {
   checkId: number;
   state: CameraState;
   image?: ImageVerdict | undefined;
+  /** metrics, findings and baseline state behind `image` */
+  assessment?: Assessment | undefined;
   evidence?: string | undefined;
   latest?: string | undefined;
 }
@@ -71,6 +73,7 @@ export class ResultPipeline {
     const { log, app } = this;
     const camera = this.cameras.get(result.cameraId);
     let image: ImageVerdict | undefined;
+    let assessment: Assessment | undefined;
     let evidence: string | undefined;
     let latest: string | undefined;
     if (result.frame && camera) {
@@ -78,7 +81,7 @@ export class ResultPipeline {
         log.warn({ camera: result.cameraId, err: error }, 'could not save the latest frame');
         return undefined;
       });
-      const assessment = await this.assessor.assess(camera, result.frame, result.startedAt).catch((error: unknown) => {
+      assessment = await this.assessor.assess(camera, result.frame, result.startedAt).catch((error: unknown) => {
         log.warn({ camera: result.cameraId, err: error }, 'image could not be analysed');
         return undefined;
       });
@@ -90,6 +93,6 @@ export class ResultPipeline {
     const line = { camera: result.cameraId, kind: result.kind, status: result.status, state, ms: result.durationMs, error: result.failure?.kind, image: image?.kinds };
     if (result.status === 'ok' && image?.ok !== false) log.info(line, 'check');
     else log.warn({ ...line, detail: result.failure?.detail ?? result.warnings[0]?.detail ?? image?.detail }, 'check');
-    return { checkId, state, image, evidence, latest };
+    return { checkId, state, image, assessment, evidence, latest };
   }
 }

@@ -7,7 +7,7 @@
 import { statement, type Database } from '../store/db.js';
 import type { Locale } from '../i18n/index.js';
 import {
-  decodeForAnalysis, measure, diagnose, updateBaseline, referenceFor, referenceSignature, setReferenceView, isNight,
+  baselineStats, decodeForAnalysis, measure, diagnose, updateBaseline, referenceFor, referenceSignature, setReferenceView, isNight,
   type Baseline, type Finding, type FrameMetrics,
 } from './index.js';
 
@@ -28,11 +28,26 @@ export interface Assessment {
   night: boolean;
   /** one line for people, from the most severe finding */
   detail?: string | undefined;
+  /** what the camera's baseline holds for the mode this frame was judged in */
+  baseline: BaselineState;
+}
+
+export interface BaselineState {
+  samples: number;
+  days: number;
+  /** an admin pinned the reference view (`camwatch reference`) */
+  pinned: boolean;
 }
 
 /** Where and when, for the sun's elevation; without coordinates night is judged from the picture. */
 function placeOf(camera: CameraContext, at: number) {
   return camera.lat !== undefined && camera.lon !== undefined ? { lat: camera.lat, lon: camera.lon, at: new Date(at) } : undefined;
+}
+
+function baselineState(baseline: Baseline | undefined, night: boolean): BaselineState {
+  const stats = baselineStats(baseline, night);
+  const mode = baseline ? (night ? baseline.night : baseline.day) : undefined;
+  return { samples: mode?.samples.length ?? 0, days: stats?.days ?? 0, pinned: mode?.pinned !== undefined };
 }
 
 const LEARN_EVERY_MS = 2 * 3_600_000;
@@ -82,6 +97,7 @@ export class ImageAssessor {
       findings,
       metrics,
       night,
+      baseline: baselineState(this.baseline(camera.id), night),
     };
   }
 
