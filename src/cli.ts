@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig } from './config/load.js';
-import { DEFAULT_CONFIG, openApp, databasePath } from './app/context.js';
+import { ConfigError, loadConfig, type Config } from './config/load.js';
+import { DEFAULT_CONFIG, openApp, databasePath, type AppContext } from './app/context.js';
 import { startDaemon } from './app/daemon.js';
 import { runCheckCommand } from './app/check-command.js';
 import { cliMessages } from './app/messages.js';
@@ -24,14 +24,38 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addMaintenance } from './health/maintenance.js';
 
+// An empty CAMWATCH_LANG (a blank line in a unit file) means "not set", not an invalid language.
+if (process.env.CAMWATCH_LANG === '') delete process.env.CAMWATCH_LANG;
+
 const program = new Command('camwatch')
   .description('Keeps security cameras honest: checks them over ONVIF/RTSP, records uptime, alerts the responsible people.')
   .version('0.1.0')
-  .addOption(new Option('--lang <lang>', 'language of messages').choices(LOCALES).default(process.env.CAMWATCH_LANG ?? DEFAULT_LOCALE))
+  .addOption(new Option('--lang <lang>', "language of messages (default: the config's locale, else vi)").choices(LOCALES).env('CAMWATCH_LANG'))
   .showHelpAfterError();
 
 const configOption = () => new Option('-c, --config <file>', 'config file (YAML)').default(DEFAULT_CONFIG);
-const locale = (): Locale => program.opts<{ lang: Locale }>().lang;
+
+/** The `locale` of the config the command opened, once it is loaded. */
+let configLocale: Locale | undefined;
+
+/** --lang, else CAMWATCH_LANG, else the config's `locale`, else Vietnamese. */
+const explicitLocale = (): Locale | undefined => {
+  const source = program.getOptionValueSource('lang');
+  return source === 'cli' || source === 'env' ? program.opts<{ lang: Locale }>().lang : undefined;
+};
+const locale = (): Locale => explicitLocale() ?? configLocale ?? DEFAULT_LOCALE;
+
+/** Every command reads its config through these two, so the config's language is known. */
+function load(file: string): Config {
+  const config = loadConfig(file);
+  configLocale = config.raw.locale;
+  return config;
+}
+function open(file: string): AppContext {
+  const app = openApp(file);
+  configLocale = app.config.raw.locale;
+  return app;
+}
 
 /** Turns known failures into a message and an exit code; anything else is a bug and keeps its stack. */
 function fail(error: unknown): never {
@@ -56,7 +80,7 @@ program
   .addOption(configOption())
   .action(async (options: { config: string }) => {
     try {
-      const app = openApp(options.config);
+      const app = open(options.config);
       const log = createLogger({ level: app.config.raw.log.level });
       const daemon = await startDaemon(app, log);
       const shutdown = () => void daemon.stop().then(() => process.exit(0));
@@ -76,12 +100,13 @@ program
   .option('--json', 'print the result as JSON')
   .action(async (cameraId: string, options: { config: string; kind: CheckKind; json?: boolean }) => {
     try {
-      const app = openApp(options.config);
-      const { result, lines } = await runCheckCommand(app, cameraId, options.kind, locale());
+      const app = open(options.config);
+      const outcome = await runCheckCommand(app, cameraId, options.kind, locale());
       app.db.close();
-      if (options.json && result) console.log(JSON.stringify({ ...result, frame: result.frame ? `${result.frame.length} bytes` : undefined }, null, 2));
-      else console.log(lines.join('\n'));
-      process.exitCode = result?.status === 'ok' ? 0 : 1;
+      if (options.json && outcome.json) console.log(outcome.json);
+      else if (options.json) console.error(outcome.lines.join('\n'));
+      else console.log(outcome.lines.join('\n'));
+      process.exitCode = outcome.exitCode;
     } catch (error) {
       fail(error);
     }
@@ -93,7 +118,7 @@ program
   .addOption(configOption())
   .action((options: { config: string }) => {
     try {
-      const config = loadConfig(options.config);
+      const config = load(options.config);
       const { db } = openStore(databasePath(config), { migrate: false });
       const applied = migrate(db);
       const t = translator(cliMessages, locale());
@@ -109,17 +134,23 @@ program
   .description('show which ffmpeg is used, the database and its schema version, and whether the config is valid')
   .addOption(configOption())
   .action(async (options: { config: string }) => {
-    const t = translator(cliMessages, locale());
     let healthy = true;
-    console.log(t('doctorNode', { version: process.version }));
-    let config: ReturnType<typeof loadConfig> | undefined;
+    let config: Config | undefined;
+    let configProblem: string | undefined;
     try {
-      config = loadConfig(options.config);
-      console.log(t('doctorConfig', { file: options.config, status: t('configValid') }));
-      console.log('  ' + t('doctorInventory', { units: config.units.size, contractors: config.raw.contractors.length, cameras: config.raw.cameras.length }));
+      config = load(options.config);
     } catch (error) {
       healthy = false;
-      console.log(t('doctorConfig', { file: options.config, status: error instanceof Error ? error.message : String(error) }));
+      configProblem = error instanceof Error ? error.message : String(error);
+    }
+    // The config is read first so that its language is known; the lines keep their order.
+    const t = translator(cliMessages, locale());
+    console.log(t('doctorNode', { version: process.version }));
+    if (config) {
+      console.log(t('doctorConfig', { file: options.config, status: t('configValid') }));
+      console.log('  ' + t('doctorInventory', { units: config.units.size, contractors: config.raw.contractors.length, cameras: config.raw.cameras.length }));
+    } else {
+      console.log(t('doctorConfig', { file: options.config, status: configProblem ?? '' }));
     }
     try {
       const ffmpeg = locateFfmpeg({ ffmpegPath: config?.raw.ffmpeg.ffmpeg_path, ffprobePath: config?.raw.ffmpeg.ffprobe_path });
@@ -153,7 +184,7 @@ for (const [name, description, act] of [
     .addOption(configOption())
     .action((incident: string, options: { config: string; by: string }) => {
       try {
-        const app = openApp(options.config);
+        const app = open(options.config);
         const result = act(app.db, incident, options.by, locale());
         app.db.close();
         console.log(result.lines.join('\n'));
@@ -181,7 +212,7 @@ program
   .addOption(configOption())
   .action(async (kind: string, options: Record<string, string | undefined> & { config: string }) => {
     try {
-      const app = openApp(options.config);
+      const app = open(options.config);
       const result = await runReportCommand(app, { kind, ...options, locale: locale() });
       app.db.close();
       if (result.stdout !== undefined) process.stdout.write(result.stdout);
@@ -194,12 +225,13 @@ program
 
 const user = program.command('user').description('people who may use the web dashboard and the HTTP API (password from CAMWATCH_PASSWORD or stdin, never the command line)');
 const userAction =
-  <A extends unknown[]>(run: (db: Database, ...args: A) => Promise<CommandResult> | CommandResult) =>
-  async (...args: [...A, { config: string }]) => {
+  <A extends unknown[]>(run: (db: Database, language: Locale, ...args: A) => Promise<CommandResult> | CommandResult) =>
+  async (...args: unknown[]) => {
     try {
-      const options = args.at(-1) as { config: string };
-      const app = openApp(options.config);
-      const result = await run(app.db, ...(args.slice(0, -1) as A));
+      // commander passes the declared arguments, then the options, then the command itself.
+      const options = args.at(-2) as { config: string };
+      const app = open(options.config);
+      const result = await run(app.db, locale(), ...(args.slice(0, -1) as A));
       app.db.close();
       console.log(result.lines.join('\n'));
       process.exitCode = result.exitCode;
@@ -215,10 +247,10 @@ user
   .option('--unit <id>', 'the unit a commune chief answers for')
   .option('--contractor <id>', 'the contractor a contractor user works for')
   .addOption(configOption())
-  .action(userAction(async (db, name: string, o: { role: string; unit?: string; contractor?: string }) => runUserAdd(db, { name, role: o.role, unit: o.unit, contractor: o.contractor }, await readPassword())));
-user.command('passwd').description('set a new password').argument('<name>').addOption(configOption()).action(userAction(async (db, name: string) => runUserPasswd(db, name, await readPassword())));
-user.command('disable').description('disable a user and end their sessions').argument('<name>').addOption(configOption()).action(userAction((db, name: string) => runUserDisable(db, name)));
-user.command('list').description('list users').addOption(configOption()).action(userAction((db) => runUserList(db)));
+  .action(userAction(async (db, language, name: string, o: { role: string; unit?: string; contractor?: string }) => runUserAdd(db, { name, role: o.role, unit: o.unit, contractor: o.contractor }, await readPassword(), language)));
+user.command('passwd').description('set a new password').argument('<name>').addOption(configOption()).action(userAction(async (db, language, name: string) => runUserPasswd(db, name, await readPassword(), language)));
+user.command('disable').description('disable a user and end their sessions').argument('<name>').addOption(configOption()).action(userAction((db, language, name: string) => runUserDisable(db, name, language)));
+user.command('list').description('list users').addOption(configOption()).action(userAction((db, language) => runUserList(db, language)));
 
 program
   .command('reference')
@@ -227,7 +259,7 @@ program
   .addOption(configOption())
   .action(async (cameraId: string, options: { config: string }) => {
     try {
-      const app = openApp(options.config);
+      const app = open(options.config);
       const t = translator(cliMessages, locale());
       const camera = app.config.raw.cameras.find((c) => c.id === cameraId);
       const frame = camera ? await readFile(path.join(app.evidenceDir, cameraId, 'latest.jpg')).catch(() => undefined) : undefined;
@@ -251,7 +283,7 @@ program
   .addOption(configOption())
   .action(async (file: string, options: { config: string }) => {
     try {
-      const config = loadConfig(options.config);
+      const config = load(options.config);
       const { db } = openStore(databasePath(config));
       await backup(db, file);
       db.close();
@@ -273,7 +305,7 @@ program
   .option('--by <name>', 'who planned it')
   .action((options: { config: string; camera?: string; unit?: string; from: string; to: string; reason: string; by?: string }) => {
     try {
-      const app = openApp(options.config);
+      const app = open(options.config);
       const startsAt = Date.parse(options.from);
       const endsAt = Date.parse(options.to);
       if (Number.isNaN(startsAt) || Number.isNaN(endsAt)) throw new Error(translator(cliMessages, locale())('badTime'));
@@ -291,7 +323,7 @@ program
   .option('--config <file>', 'demo config', 'config/demo.yaml')
   .action(async (options: { config: string }) => {
     const { runDemo } = await import('./app/demo.js');
-    await runDemo(options.config, locale()).catch(fail);
+    await runDemo(options.config, explicitLocale()).catch(fail);
   });
 
 await program.parseAsync(process.argv);

@@ -12,8 +12,10 @@ const CLI = path.resolve('dist/src/cli.js');
 const PASSWORD = 'cli-test-Pass1';
 
 async function camwatch(args: string[], env: NodeJS.ProcessEnv = {}) {
+  // The language comes from the flag, the test's own env or the config, never from the shell running the tests.
+  const { CAMWATCH_LANG: _ignored, ...inherited } = process.env;
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...inherited, ...env }, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -24,24 +26,38 @@ async function camwatch(args: string[], env: NodeJS.ProcessEnv = {}) {
 let fleet: CameraFleet;
 let dir: string;
 let configFile: string;
+/** The same cameras, with `locale: en` and a database of its own. */
+let englishConfig: string;
+
+/**
+ * A longitude where it is about noon now: a camera placed there (on the equator) is judged by
+ * daylight rules whenever the test runs, so a dark picture is a fault and not a night scene.
+ */
+function noonLongitude(now = new Date()): number {
+  const lon = (12 - (now.getUTCHours() + now.getUTCMinutes() / 60)) * 15;
+  return Math.round((lon > 180 ? lon - 360 : lon <= -180 ? lon + 360 : lon) * 100) / 100;
+}
 
 beforeAll(async () => {
-  fleet = await startFleet({ count: 2, password: PASSWORD });
+  fleet = await startFleet({ count: 3, password: PASSWORD });
   await fleet.cameras[1]?.setFault('offline');
   dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-cli-'));
   configFile = path.join(dir, 'camwatch.yaml');
-  const camera = (i: number) => `  - { id: cam-${i}, name: Camera ${i}, unit: xa, onvif: { host: 127.0.0.1, port: ${fleet.cameras[i]?.httpPort}, password_env: CAM_PW } }`;
-  writeFileSync(configFile, [
+  englishConfig = path.join(dir, 'camwatch-en.yaml');
+  const camera = (i: number, where = '') => `  - { id: cam-${i}, name: Camera ${i}, unit: xa,${where} onvif: { host: 127.0.0.1, port: ${fleet.cameras[i]?.httpPort}, password_env: CAM_PW } }`;
+  const config = (head: string[]) => [
     'version: 1',
-    'database: { path: ./db/camwatch.db }',
-    'evidence_dir: ./evidence',
+    ...head,
     'probe: { min_resolution: { width: 640, height: 360 } }',
     'units:',
     '  - { id: xa, name: xã Tuy Phước, kind: commune, code: "21952" }',
     'cameras:',
     camera(0),
     camera(1),
-  ].join('\n'));
+    camera(2, ` lat: 0, lon: ${noonLongitude()},`),
+  ].join('\n');
+  writeFileSync(configFile, config(['database: { path: ./db/camwatch.db }', 'evidence_dir: ./evidence']));
+  writeFileSync(englishConfig, config(['locale: en', 'database: { path: ./db-en/camwatch.db }', 'evidence_dir: ./evidence-en']));
 });
 
 afterAll(async () => {
@@ -69,6 +85,92 @@ describe('camwatch CLI', () => {
     expect(offline.stdout).toMatch(/✘ cam-1 \(Camera 1\): unreachable/);
     expect(offline.stdout).toContain('Check the power');
     expect(healthy.stdout + offline.stdout).not.toContain(PASSWORD);
+  });
+
+  it('check: a camera with a dark picture exits 1 and says what is wrong; once the picture is back it exits 0', async () => {
+    const camera = fleet.cameras[2]!;
+    await camera.setFault('dark');
+    try {
+      const dark = await camwatch(['check', 'cam-2', '-c', configFile], { CAM_PW: PASSWORD });
+      expect(dark.code, dark.stdout + dark.stderr).toBe(1);
+      expect(dark.stdout).toMatch(/⚠ cam-2 \(Camera 2\): hình ảnh có vấn đề — quá tối/);
+      // Every fault finding's own message, indented under the headline.
+      expect(dark.stdout).toMatch(/^ {2}Ảnh quá tối: /m);
+      expect(dark.stdout).not.toMatch(/✔/);
+    } finally {
+      await camera.setFault('none');
+    }
+    const healthy = await camwatch(['check', 'cam-2', '-c', configFile], { CAM_PW: PASSWORD });
+    expect(healthy.code, healthy.stdout + healthy.stderr).toBe(0);
+    expect(healthy.stdout).toMatch(/✔ cam-2 \(Camera 2\): hoạt động tốt/);
+  });
+
+  it('check --json: one JSON object with the verdict, findings, metrics and baseline state; no frame bytes, no password', async () => {
+    const healthy = await camwatch(['check', 'cam-0', '-c', configFile, '--json'], { CAM_PW: PASSWORD });
+    expect(healthy.code, healthy.stderr).toBe(0);
+    const ok = JSON.parse(healthy.stdout);
+    expect(ok).toMatchObject({ cameraId: 'cam-0', name: 'Camera 0', kind: 'full', ok: true, status: 'ok', failure: null, warnings: [], image: { ok: true } });
+    expect(ok.stream).toMatchObject({ codec: 'h264', width: 640, height: 360 });
+    expect(ok.device).toMatchObject({ manufacturer: expect.any(String), serial: expect.any(String) });
+    expect(ok.durationMs).toBeGreaterThan(0);
+    expect(ok.startedAt).toBeGreaterThan(Date.now() - 120_000);
+    expect(ok.latest).toMatch(/cam-0[/\\]latest\.jpg$/);
+    // A healthy frame teaches the baseline: at least this one sample.
+    expect(ok.assessment.baseline).toMatchObject({ samples: expect.any(Number), days: expect.any(Number), pinned: false });
+    expect(ok.assessment.baseline.samples).toBeGreaterThanOrEqual(1);
+    expect(ok.assessment.metrics.lumaMean).toEqual(expect.any(Number));
+    expect(ok.assessment.metrics.signature).toBeUndefined();
+    expect(Array.isArray(ok.assessment.findings)).toBe(true);
+    expect(ok.frame).toBeUndefined();
+    expect(healthy.stdout.length).toBeLessThan(20_000);
+    expect(healthy.stdout).not.toContain(PASSWORD);
+
+    const camera = fleet.cameras[2]!;
+    await camera.setFault('dark');
+    try {
+      const dark = await camwatch(['check', 'cam-2', '-c', configFile, '--json'], { CAM_PW: PASSWORD });
+      expect(dark.code, dark.stderr).toBe(1);
+      const bad = JSON.parse(dark.stdout);
+      expect(bad).toMatchObject({ cameraId: 'cam-2', ok: false, status: 'ok', image: { ok: false, kinds: expect.arrayContaining(['dark']) } });
+      expect(bad.assessment.findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'dark', state: 'fault', message: expect.stringContaining('Ảnh quá tối') })]));
+      expect(bad.evidence).toMatch(/cam-2/);
+      expect(dark.stdout).not.toContain(PASSWORD);
+    } finally {
+      await camera.setFault('none');
+    }
+  });
+
+  it("speaks the config's language unless --lang or CAMWATCH_LANG says otherwise", async () => {
+    const english = await camwatch(['check', 'cam-0', '-c', englishConfig], { CAM_PW: PASSWORD });
+    expect(english.code, english.stdout + english.stderr).toBe(0);
+    expect(english.stdout).toMatch(/✔ cam-0 \(Camera 0\): working/);
+    expect(english.stdout).toContain('Stream: h264 640x360');
+    const flag = await camwatch(['check', 'cam-0', '-c', englishConfig, '--lang', 'vi'], { CAM_PW: PASSWORD });
+    expect(flag.stdout).toMatch(/✔ cam-0 \(Camera 0\): hoạt động tốt/);
+
+    // The finding messages follow the command's language too, not only the lines around them.
+    const camera = fleet.cameras[2]!;
+    await camera.setFault('dark');
+    try {
+      const dark = await camwatch(['check', 'cam-2', '-c', englishConfig], { CAM_PW: PASSWORD });
+      expect(dark.code).toBe(1);
+      expect(dark.stdout).toMatch(/⚠ cam-2 \(Camera 2\): image problem — too dark\n {2}Image too dark: /);
+      const darkVi = await camwatch(['check', 'cam-2', '-c', englishConfig, '--lang', 'vi'], { CAM_PW: PASSWORD });
+      expect(darkVi.code).toBe(1);
+      expect(darkVi.stdout).toMatch(/⚠ cam-2 \(Camera 2\): hình ảnh có vấn đề — quá tối\n {2}Ảnh quá tối: /);
+    } finally {
+      await camera.setFault('none');
+    }
+
+    // flag > CAMWATCH_LANG > config > vi, for commands that do not touch a camera as well.
+    const doctor = async (args: string[], env: NodeJS.ProcessEnv = {}) => (await camwatch(['doctor', ...args], { CAM_PW: PASSWORD, ...env })).stdout;
+    expect(await doctor(['-c', englishConfig])).toMatch(/^Config: .* — valid$/m);
+    expect(await doctor(['-c', englishConfig], { CAMWATCH_LANG: 'vi' })).toMatch(/^Cấu hình: .* — hợp lệ$/m);
+    expect(await doctor(['-c', englishConfig, '--lang', 'en'], { CAMWATCH_LANG: 'vi' })).toMatch(/^Config: .* — valid$/m);
+    expect(await doctor(['-c', configFile])).toMatch(/^Cấu hình: .* — hợp lệ$/m);
+    expect(await doctor(['-c', configFile], { CAMWATCH_LANG: 'en' })).toMatch(/^Config: .* — valid$/m);
+    expect((await camwatch(['user', 'list', '-c', englishConfig], { CAM_PW: PASSWORD })).stdout).toContain('no users yet');
+    expect((await camwatch(['user', 'list', '-c', configFile], { CAM_PW: PASSWORD })).stdout).toContain('Chưa có người dùng nào');
   });
 
   it('reference pins the latest frame as the reference view; without a frame it says to check first', async () => {

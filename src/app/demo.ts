@@ -30,11 +30,13 @@ async function ensureDemoUser(db: Database): Promise<string> {
   return password;
 }
 
-export async function runDemo(configFile: string, locale: Locale): Promise<void> {
-  const t = translator(cliMessages, locale);
+/** `preferred`: the language asked for with --lang or CAMWATCH_LANG; otherwise the config's `locale`. */
+export async function runDemo(configFile: string, preferred?: Locale): Promise<void> {
   const password = randomBytes(9).toString('base64url');
   process.env.CAMWATCH_DEMO_PASSWORD = password;
   const app = openApp(configFile);
+  const locale = preferred ?? app.config.raw.locale;
+  const t = translator(cliMessages, locale);
   const ports = app.config.raw.cameras.map((camera) => camera.onvif.port);
   const fleet = await startFleet({ count: ports.length, basePort: Math.min(...ports), password });
   for (const [id, fault] of Object.entries(DEMO_FAULTS)) await fleet.camera(id).setFault(fault);

@@ -13,6 +13,28 @@
  */
 import type { Database } from '../store/db.js';
 import { addUser, disableUser, listUsers, ROLES, setPassword, UserError, type Role } from '../server/auth.js';
+import { translator, type Catalogue, type Locale } from '../i18n/index.js';
+
+export const userMessages = {
+  vi: {
+    added: 'Đã thêm người dùng {name}: {role}{scope}',
+    scopeUnit: ' (đơn vị {id})',
+    scopeContractor: ' (nhà thầu {id})',
+    passwordChanged: 'Đã đổi mật khẩu của {name}; các phiên đăng nhập của người này đã kết thúc.',
+    disabled: 'Đã khóa người dùng {name}; các phiên đăng nhập của người này đã kết thúc.',
+    disabledMark: 'đã khóa',
+    none: 'Chưa có người dùng nào: camwatch user add <tên> --role admin',
+  },
+  en: {
+    added: 'user {name} added: {role}{scope}',
+    scopeUnit: ' (unit {id})',
+    scopeContractor: ' (contractor {id})',
+    passwordChanged: 'password of {name} changed; its sessions were ended',
+    disabled: 'user {name} disabled; its sessions were ended',
+    disabledMark: 'disabled',
+    none: 'no users yet: camwatch user add <name> --role admin',
+  },
+} satisfies Catalogue<Record<string, string>>;
 
 export { ROLES };
 export const PASSWORD_ENV = 'CAMWATCH_PASSWORD';
@@ -66,42 +88,49 @@ function failure(error: unknown): CommandResult {
   throw error;
 }
 
-export async function runUserAdd(db: Database, options: { name: string; role: string; unit?: string | undefined; contractor?: string | undefined }, password: string): Promise<CommandResult> {
+export async function runUserAdd(
+  db: Database,
+  options: { name: string; role: string; unit?: string | undefined; contractor?: string | undefined },
+  password: string,
+  locale: Locale = 'vi',
+): Promise<CommandResult> {
+  const t = translator(userMessages, locale);
   try {
     if (!ROLES.includes(options.role as Role)) throw new UserError('bad_role', `role must be one of ${ROLES.join(', ')}`);
     const user = await addUser(db, { name: options.name, role: options.role as Role, unitId: options.unit, contractorId: options.contractor, password });
-    const scope = user.unitId ? ` (unit ${user.unitId})` : user.contractorId ? ` (contractor ${user.contractorId})` : '';
-    return { ok: true, exitCode: 0, lines: [`user ${user.name} added: ${user.role}${scope}`] };
+    const scope = user.unitId ? t('scopeUnit', { id: user.unitId }) : user.contractorId ? t('scopeContractor', { id: user.contractorId }) : '';
+    return { ok: true, exitCode: 0, lines: [t('added', { name: user.name, role: user.role, scope })] };
   } catch (error) {
     return failure(error);
   }
 }
 
-export async function runUserPasswd(db: Database, name: string, password: string): Promise<CommandResult> {
+export async function runUserPasswd(db: Database, name: string, password: string, locale: Locale = 'vi'): Promise<CommandResult> {
   try {
     await setPassword(db, name, password);
-    return { ok: true, exitCode: 0, lines: [`password of ${name} changed; its sessions were ended`] };
+    return { ok: true, exitCode: 0, lines: [translator(userMessages, locale)('passwordChanged', { name })] };
   } catch (error) {
     return failure(error);
   }
 }
 
-export function runUserDisable(db: Database, name: string): CommandResult {
+export function runUserDisable(db: Database, name: string, locale: Locale = 'vi'): CommandResult {
   try {
     disableUser(db, name);
-    return { ok: true, exitCode: 0, lines: [`user ${name} disabled; its sessions were ended`] };
+    return { ok: true, exitCode: 0, lines: [translator(userMessages, locale)('disabled', { name })] };
   } catch (error) {
     return failure(error);
   }
 }
 
-export function runUserList(db: Database): CommandResult {
+export function runUserList(db: Database, locale: Locale = 'vi'): CommandResult {
+  const t = translator(userMessages, locale);
   const users = listUsers(db);
   return {
     ok: true,
     exitCode: 0,
     lines: users.length
-      ? users.map((u) => [u.name, u.role, u.unitId ?? u.contractorId ?? '', u.disabled ? 'disabled' : ''].filter(Boolean).join('\t'))
-      : ['no users yet: camwatch user add <name> --role admin'],
+      ? users.map((u) => [u.name, u.role, u.unitId ?? u.contractorId ?? '', u.disabled ? t('disabledMark') : ''].filter(Boolean).join('\t'))
+      : [t('none')],
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the real
  * daemon, server and simulated cameras: log in, watch a camera go offline and come back,
- * acknowledge the incident, open the live view and see frames arrive, export a report.
+ * acknowledge the incident, open the live view and see frames arrive, export a report, read image
+ * findings by name.
  * Screenshots land in test-artifacts/browser/.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,10 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp } from '../../src/app/context.js';
+import { openApp, type AppContext } from '../../src/app/context.js';
 import { startDaemon, type Daemon } from '../../src/app/daemon.js';
 import { createLogger } from '../../src/log.js';
 import { addUser } from '../../src/server/auth.js';
+import { openIncident } from '../../src/health/incidents.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 
 const PASSWORD = 'Browser-Cam-Pass1';
@@ -21,6 +23,7 @@ const ARTIFACTS = path.resolve('test-artifacts/browser');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let fleet: CameraFleet;
+let app: AppContext;
 let daemon: Daemon;
 let browser: Browser;
 let page: Page;
@@ -57,7 +60,7 @@ beforeAll(async () => {
     camera(2, 'tuy-phuoc', 13.817, 109.189),
   ].join('\n'));
   process.env.BROWSER_CAM_PW = PASSWORD;
-  const app = openApp(configFile);
+  app = openApp(configFile);
   await addUser(app.db, { name: 'admin', role: 'admin', password: ADMIN_PASSWORD });
   daemon = await startDaemon(app, createLogger({ level: 'silent' }));
   url = daemon.server?.url as string;
@@ -138,5 +141,29 @@ describe('dashboard in a real browser', () => {
     await expect.poll(() => page.locator('h1').textContent()).toMatch(/^Sự cố #1: Mất kết nối/);
     await page.click('#lang');
     await expect.poll(() => page.locator('a[href="#/reports"]').textContent()).toBe('Reports');
+  }, 60_000);
+
+  it("names image findings in the reader's language, never by their code", async () => {
+    // Incidents written straight into the store: whether a simulated picture counts as dark
+    // depends on the hour at the cameras' place, and this test is about the words only.
+    const at = Date.now();
+    const dark = openIncident(app.db, { scope: 'camera', cameraId: 'cam-3', unitId: 'tuy-phuoc', kind: 'image:dark', detail: 'Ảnh quá tối', openedAt: at });
+    const area = openIncident(app.db, { scope: 'unit', unitId: 'tuy-phuoc', kind: 'area_image_blurred', detail: '2/3', openedAt: at });
+    const open = async (id: number, lang: 'vi' | 'en') => {
+      await page.evaluate((l) => localStorage.setItem('camwatch.lang', l), lang);
+      await page.goto(`${url}/#/incident/${id}`);
+      await page.reload();
+    };
+    const heading = () => page.locator('h1').textContent();
+    await open(dark.id, 'vi');
+    await expect.poll(heading).toBe(`Sự cố #${dark.id}: Ảnh: quá tối`);
+    expect(await page.locator(`tr[data-incident="${dark.id}"]`).textContent()).toContain('Ảnh: quá tối');
+    await shot('6-image-finding');
+    await open(dark.id, 'en');
+    await expect.poll(heading).toBe(`Incident #${dark.id}: Image: too dark`);
+    await open(area.id, 'vi');
+    await expect.poll(heading).toBe(`Sự cố #${area.id}: Ảnh kém cả khu vực: mờ`);
+    await open(area.id, 'en');
+    await expect.poll(heading).toBe(`Incident #${area.id}: Poor images across the area: blurred`);
   }, 60_000);
 });

@@ -41,14 +41,26 @@ async function api(path, options = {}) {
   return res.status === 204 ? null : res.json();
 }
 
+/** "quá tối", "mờ", … for an image finding kind; a kind without a name yet is shown as it is. */
+function findingName(kind) {
+  const key = `finding_${kind}`;
+  return key in messages[lang] ? t(key) : kind;
+}
+
 function incidentKind(kind) {
-  if (kind.startsWith('image:')) return t('kind_image', { finding: kind.slice(6) });
+  if (kind.startsWith('image:')) return t('kind_image', { finding: findingName(kind.slice('image:'.length)) });
+  if (kind.startsWith('area_image_')) return t('kind_area_image', { finding: findingName(kind.slice('area_image_'.length)) });
   const key = `kind_${kind}`;
   return key in messages[lang] ? t(key) : kind;
 }
 
-function stateBadge(state) {
-  return el('span', { class: `state-${state}` }, el('span', { class: `dot ${state}` }), stateLabel(state));
+/** A camera's state, with what is wrong with its picture when the picture is the problem. */
+function stateText(camera) {
+  return camera.state === 'degraded' && camera.image_kind ? `${stateLabel(camera.state)} — ${findingName(camera.image_kind)}` : stateLabel(camera.state);
+}
+
+function stateBadge(camera) {
+  return el('span', { class: `state-${camera.state}` }, el('span', { class: `dot ${camera.state}` }), stateText(camera));
 }
 
 function thumb(camera) {
@@ -135,7 +147,7 @@ async function overviewView() {
           'div',
           { class: 'grid' },
           problems.map((c) =>
-            el('a', { class: 'tile', href: `#/camera/${encodeURIComponent(c.id)}`, 'data-camera': c.id }, thumb(c), el('div', { class: 'body' }, el('strong', {}, c.name), el('br'), stateBadge(c.state), el('div', { class: 'muted' }, `${c.unit_name} · ${t('since')} ${fmtTime(c.state_since)}`))),
+            el('a', { class: 'tile', href: `#/camera/${encodeURIComponent(c.id)}`, 'data-camera': c.id }, thumb(c), el('div', { class: 'body' }, el('strong', {}, c.name), el('br'), stateBadge(c), el('div', { class: 'muted' }, `${c.unit_name} · ${t('since')} ${fmtTime(c.state_since)}`))),
           ),
         )
       : el('p', { class: 'muted' }, t('none')),
@@ -166,7 +178,7 @@ async function unitView(unitId) {
       'div',
       { class: 'grid' },
       cameras.map((c) =>
-        el('a', { class: 'tile', href: `#/camera/${encodeURIComponent(c.id)}`, 'data-camera': c.id }, thumb(c), el('div', { class: 'body' }, el('strong', {}, c.name), el('br'), stateBadge(c.state), el('div', { class: 'muted' }, c.location))),
+        el('a', { class: 'tile', href: `#/camera/${encodeURIComponent(c.id)}`, 'data-camera': c.id }, thumb(c), el('div', { class: 'body' }, el('strong', {}, c.name), el('br'), stateBadge(c), el('div', { class: 'muted' }, c.location))),
       ),
     ),
   );
@@ -197,7 +209,8 @@ function historyChart(checks) {
     bar.setAttribute('height', 24);
     bar.setAttribute('fill', c.status === 'fail' ? '#b3261e' : c.image_ok === false || c.status === 'warn' ? '#b26a00' : '#1b7f3b');
     const title = document.createElementNS(ns, 'title');
-    title.textContent = `${fmtTime(c.started_at)} ${c.status}${c.error_kind ? ' ' + c.error_kind : ''}`;
+    const findings = (c.findings ?? []).map(findingName).join(', ');
+    title.textContent = `${fmtTime(c.started_at)} ${t(`status_${c.status}`)}${c.error_kind ? ' ' + c.error_kind : ''}${findings ? ` · ${findings}` : ''}`;
     bar.append(title);
     svg.append(bar);
     const dot = document.createElementNS(ns, 'circle');
@@ -310,7 +323,7 @@ async function cameraView(cameraId) {
       el(
         'div',
         {},
-        el('p', {}, el('strong', {}, `${t('camera_state')}: `), el('span', { 'data-testid': 'camera-state' }, stateBadge(camera.state)), ` ${t('since')} ${fmtTime(camera.state_since)}`),
+        el('p', {}, el('strong', {}, `${t('camera_state')}: `), el('span', { 'data-testid': 'camera-state' }, stateBadge(camera)), ` ${t('since')} ${fmtTime(camera.state_since)}`),
         el('p', {}, `${t('location')}: ${camera.location || '—'} · ${camera.unit_name}`),
         el('p', {}, `${t('last_check')}: ${fmtTime(camera.last_check_at)}`),
         el('p', {}, `${t('availability')} (7d): ${fmtPct(uptime.availability)} · ${t('image_ok')}: ${fmtPct(uptime.image_ok)} · ${uptime.checks ?? 0} ${t('checks')}`),
@@ -451,7 +464,7 @@ async function mapView() {
     dot.setAttribute('r', 8);
     dot.setAttribute('fill', colours[c.state] ?? '#888');
     const title = document.createElementNS(ns, 'title');
-    title.textContent = `${c.name} — ${stateLabel(c.state)}`;
+    title.textContent = `${c.name} — ${stateText(c)}`;
     dot.append(title);
     link.append(dot);
     svg.append(link);

@@ -18,6 +18,11 @@ export const messages = {
     map_title: 'Sơ đồ camera', map_note: 'Sơ đồ vị trí theo kinh độ/vĩ độ (không cần bản đồ nền Internet).', map_none: 'Chưa có camera nào có tọa độ.',
     duration: 'Thời gian kiểm tra (ms)', checks: 'lần kiểm tra', reference: 'Ảnh tham chiếu', loading: 'Đang tải…', error: 'Lỗi: {message}', back: '← Quay lại',
     kind_offline: 'Mất kết nối', kind_auth_failed: 'Sai mật khẩu', kind_power_or_network: 'Mất điện/mạng khu vực', kind_server_network: 'Đường truyền máy chủ', kind_image: 'Ảnh: {finding}',
+    kind_area_image: 'Ảnh kém cả khu vực: {finding}',
+    finding_blurred: 'mờ', finding_dark: 'quá tối', finding_overexposed: 'cháy sáng', finding_covered: 'bị che khuất', finding_partially_covered: 'bị che một phần',
+    finding_frozen: 'hình đứng', finding_moved: 'lệch hướng', finding_noisy: 'nhiễu hạt', finding_colour_cast: 'ám màu', finding_lighting_recommendation: 'cần chiếu sáng',
+    finding_snapshot_stale: 'ảnh chụp không khớp luồng video', finding_degrading: 'đang xuống cấp',
+    status_ok: 'đạt', status_warn: 'cần xử lý', status_fail: 'lỗi',
   },
   en: {
     nav_overview: 'Overview', nav_incidents: 'Incidents', nav_map: 'Map', nav_reports: 'Reports', logout: 'Log out',
@@ -37,5 +42,10 @@ export const messages = {
     map_title: 'Camera map', map_note: 'Positions drawn from latitude/longitude (no Internet map tiles needed).', map_none: 'No camera has coordinates yet.',
     duration: 'Check duration (ms)', checks: 'checks', reference: 'Reference view', loading: 'Loading…', error: 'Error: {message}', back: '← Back',
     kind_offline: 'Offline', kind_auth_failed: 'Wrong password', kind_power_or_network: 'Area power/network outage', kind_server_network: 'Server network', kind_image: 'Image: {finding}',
+    kind_area_image: 'Poor images across the area: {finding}',
+    finding_blurred: 'blurred', finding_dark: 'too dark', finding_overexposed: 'overexposed', finding_covered: 'covered', finding_partially_covered: 'partly covered',
+    finding_frozen: 'frozen', finding_moved: 'moved', finding_noisy: 'noisy', finding_colour_cast: 'colour cast', finding_lighting_recommendation: 'needs lighting',
+    finding_snapshot_stale: 'snapshot does not match the video stream', finding_degrading: 'degrading',
+    status_ok: 'ok', status_warn: 'needs attention', status_fail: 'failed',
   },
 };
