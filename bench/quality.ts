@@ -1,94 +1,91 @@
 /**
- * Image-quality evaluation on the labelled corpus (test/fixtures/corpus):
- *   npm run bench -- quality [--dump] [--json] [--corpus DIR]
- * Prints per category precision, recall (overall and by severity), false-positive rate on the
- * clean hard cases, and CPU ms for one 1080p frame analysis; then a JSON summary.
+ * Image-quality evaluation on real footage (bench/quality/footage.ts), split by scene:
+ *   npm run bench -- quality [--only tune|test] [--dump] [--misjudged]
+ * Thresholds are chosen on the tuning scenes; the test scenes are only reported. Prints, for
+ * both and for day one and a learned baseline, per category precision, recall (overall and by
+ * severity) and the false-positive rate on clean cases; then CPU for one 1080p frame and a JSON summary.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import sharp from 'sharp';
-import { buildCorpus, CORPUS_SOURCES, defaultCorpusDir } from '../src/quality/corpus.js';
-import { evaluateCameras, learnBaseline, notCheckableMisses, score, timeAnalysis } from '../src/quality/evaluate.js';
+import { decodeForAnalysis, diagnose, measure, referenceFor } from '../src/quality/index.js';
+import { sceneCases, type SceneCases } from './quality/cases.js';
+import { evaluateScene, learnBaseline, misjudged, notCheckableMisses, score, type CaseResult, type CategoryScore, type Mode } from './quality/evaluate.js';
+import { SCENES, type Split } from './quality/footage.js';
 
 const f2 = (v: number | null) => (v === null ? '  -  ' : v.toFixed(2).padStart(5));
 
-export async function run(args: string[]): Promise<void> {
-  sharp.concurrency(1);
-  const dirArg = args.indexOf('--corpus');
-  const dir = dirArg >= 0 && args[dirArg + 1] ? path.resolve(args[dirArg + 1]!) : defaultCorpusDir();
-  const t0 = performance.now();
-  const cameras = await buildCorpus(dir, CORPUS_SOURCES);
-  const tBuild = performance.now() - t0;
-  const results = await evaluateCameras(cameras);
-  const tEval = performance.now() - t0 - tBuild;
-  const scores = score(results);
-
-  if (args.includes('--dump')) {
-    for (const r of results) {
-      const m = r.metrics;
-      const b = r.baselineMedian;
-      const ratio = (k: keyof typeof m & string) => (b && typeof m[k] === 'number' && b[k] ? ((m[k] as number) / (b[k] as number)).toFixed(2) : '-');
-      console.log(
-        [
-          r.case.id.padEnd(32),
-          `mean=${m.lumaMean.toFixed(0)}(${ratio('lumaMean')})`,
-          `p95=${m.lumaP95}`,
-          `detail=${m.detail.toFixed(3)}(${ratio('detail')})`,
-          `tex=${m.texture.toFixed(1)}`,
-          `noise=${m.noise?.toFixed(2) ?? '-'}(${b?.noise?.toFixed(2) ?? '-'})`,
-          `sat=${m.saturation.toFixed(1)}`,
-          `cast=${m.castA.toFixed(1)},${m.castB.toFixed(1)}(${b?.castA?.toFixed(1) ?? '-'},${b?.castB?.toFixed(1) ?? '-'})`,
-          `shift=${b && typeof b.castA === "number" && typeof b.castB === "number" ? Math.hypot(m.castA - Math.min(1.5, b.castSpread && b.castSpread > 1 ? m.castSpread / b.castSpread : 1) * (b.castA as number), m.castB - Math.min(1.5, b.castSpread && b.castSpread > 1 ? m.castSpread / b.castSpread : 1) * (b.castB as number)).toFixed(1) : '-'}`,
-          `flat=${m.flatFraction.toFixed(2)}(${b?.flatFraction?.toFixed(2) ?? '-'})`,
-          `clip=${m.clipped.toFixed(2)}`,
-          `chg=${m.change?.toFixed(2) ?? '-'}`,
-          `sim=${m.viewSimilarity?.toFixed(3) ?? '-'}(${b?.viewSimilarity?.toFixed(3) ?? '-'})`,
-          `aligned=${m.viewAligned?.toFixed(3) ?? '-'}@${m.viewOffset ? `${m.viewOffset.dx},${m.viewOffset.dy},${m.viewOffset.rotation}` : '-'}`,
-          `=> ${r.reported.join(',') || 'ok'}`,
-        ].join(' '),
-      );
-    }
-  }
-
-  console.log(`\nImage-quality corpus: ${cameras.length} cameras, ${results.length} cases (built in ${(tBuild / 1000).toFixed(1)} s, judged in ${(tEval / 1000).toFixed(1)} s)\n`);
-  console.log('| category | positives | recall | recall mild / moderate / severe | precision | FP (negatives) | FPR clean hard cases |');
+function table(title: string, scores: CategoryScore[]) {
+  console.log(`\n${title}\n`);
+  console.log('| category | positives | recall | recall mild / moderate / severe | precision | FP (negatives) | FP on clean cases |');
   console.log('|---|---|---|---|---|---|---|');
   for (const s of scores) {
-    const sev = (['mild', 'moderate', 'severe'] as const)
-      .map((k) => (s.recallBySeverity[k] ? `${s.recallBySeverity[k]!.tp}/${s.recallBySeverity[k]!.n}` : '-'))
-      .join(' / ');
+    const sev = (['mild', 'moderate', 'severe'] as const).map((k) => (s.recallBySeverity[k] ? `${s.recallBySeverity[k]!.tp}/${s.recallBySeverity[k]!.n}` : '-')).join(' / ');
     console.log(`| ${s.category} | ${s.positives} | ${f2(s.recall)} | ${sev} | ${f2(s.precision)} | ${s.fp}/${s.negatives} | ${f2(s.fpr)} (${s.cleanFp}/${s.cleanCases}) |`);
   }
-  const wrong = results.filter((r) => r.case.expected.some((k) => !r.reported.includes(k)) || r.reported.some((k) => !r.case.expected.includes(k) && !r.case.tolerated.includes(k as never)));
-  console.log(`\nMisjudged cases (${wrong.length}):`);
-  for (const r of wrong) console.log(`  ${r.case.id.padEnd(34)} expected [${r.case.expected.join(',')}] got [${r.reported.join(',')}]`);
-  const ncMiss = notCheckableMisses(results);
-  console.log(`Not-checkable expectations missed: ${ncMiss.length ? ncMiss.join('; ') : 'none'}`);
+}
 
-  const photo = await readFile(path.join(dir, CORPUS_SOURCES[0]!.file));
-  const baseline = await learnBaseline(cameras[0]!);
-  const timing = await timeAnalysis(photo, baseline, 30);
+function dump(r: CaseResult) {
+  const m = r.metrics;
+  const n = (v: number | null, d = 2) => (v === null ? '-' : v.toFixed(d));
   console.log(
-    `\nAnalysis of one 1920x1080 JPEG (decode + all metrics + findings, sharp concurrency 1): ${timing.wallMs.toFixed(1)} ms wall, ${timing.cpuMs.toFixed(1)} ms CPU (decode ${timing.decodeMs.toFixed(1)} ms)`,
+    `${r.case.id.padEnd(34)} ${r.mode.padEnd(8)} mean=${n(m.lumaMean, 0)} rb=${n(m.reblur, 3)} edges=${m.edges} noise=${n(m.noise)} flat=${n(m.flatShare)} big=${n(m.largestFlat)}/${n(m.largestFlatLit)} cast=${n(m.castA, 1)},${n(m.castB, 1)} hl=${n(m.highlightA, 1)},${n(m.highlightB, 1)} chg=${n(m.change)} sim=${n(m.viewSimilarity, 3)} => ${r.reported.join(',') || 'ok'}`,
   );
+}
 
-  const summary = {
-    cameras: cameras.length,
-    cases: results.length,
-    categories: scores.map((s) => ({
-      category: s.category,
-      positives: s.positives,
-      recall: s.recall,
-      recallBySeverity: s.recallBySeverity,
-      precision: s.precision,
-      falsePositives: s.fp,
-      negatives: s.negatives,
-      fprCleanHardCases: s.fpr,
-    })),
-    misjudged: wrong.map((r) => ({ id: r.case.id, expected: r.case.expected, reported: r.reported })),
-    notCheckableMisses: ncMiss,
-    timing1080p: { wallMs: +timing.wallMs.toFixed(2), cpuMs: +timing.cpuMs.toFixed(2), decodeMs: +timing.decodeMs.toFixed(2) },
-  };
+async function timeAnalysis(scene: SceneCases, iterations = 30) {
+  const jpeg = await sharp(scene.learning[0]!).resize({ width: 1920, height: 1080 }).jpeg({ quality: 85 }).toBuffer();
+  const baseline = await learnBaseline(scene);
+  const previous = await decodeForAnalysis(jpeg);
+  for (let i = 0; i < 3; i++) measure(await decodeForAnalysis(jpeg), previous);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let decodeMs = 0;
+  for (let i = 0; i < iterations; i++) {
+    const d0 = performance.now();
+    const frame = await decodeForAnalysis(jpeg);
+    decodeMs += performance.now() - d0;
+    diagnose(measure(frame, previous, referenceFor(baseline, false)), baseline, { night: false, tags: [], hasIr: true });
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { wallMs: (performance.now() - t0) / iterations, cpuMs: (cpu.user + cpu.system) / 1000 / iterations, decodeMs: decodeMs / iterations };
+}
+
+export async function run(args: string[]): Promise<void> {
+  sharp.concurrency(1);
+  const onlyArg = args.indexOf('--only');
+  const only = onlyArg >= 0 ? (args[onlyArg + 1] as Split) : undefined;
+  const splits: Split[] = only ? [only] : ['tune', 'test'];
+  const t0 = performance.now();
+  const scenes: SceneCases[] = [];
+  for (const scene of SCENES.filter((s) => splits.includes(s.split))) {
+    process.stderr.write(`rendering ${scene.id} (${scene.split})...\n`);
+    scenes.push(await sceneCases(scene));
+  }
+  const tRender = performance.now() - t0;
+  const results: Record<Split, Record<Mode, CaseResult[]>> = { tune: { 'day-one': [], learned: [] }, test: { 'day-one': [], learned: [] } };
+  for (const s of scenes) for (const mode of ['day-one', 'learned'] as const) results[s.scene.split][mode].push(...(await evaluateScene(s, mode)));
+
+  console.log(`\nImage-quality evaluation on real footage: ${scenes.length} scenes, ${scenes.reduce((n, s) => n + s.cases.length, 0)} cases each judged twice (rendered or read from the cache in ${(tRender / 1000).toFixed(0)} s)`);
+  for (const split of splits) {
+    const ids = scenes.filter((s) => s.scene.split === split).map((s) => s.scene.id);
+    for (const mode of ['day-one', 'learned'] as const) {
+      const rs = results[split][mode];
+      const label = `${split === 'test' ? 'TEST scenes (never tuned on)' : 'Tuning scenes'} [${ids.join(', ')}], ${mode === 'day-one' ? 'day one: no baseline' : 'learned baseline'}`;
+      table(label, score(rs));
+      if (args.includes('--dump')) rs.forEach(dump);
+      if (args.includes('--misjudged')) {
+        const wrong = misjudged(rs);
+        console.log(`\nMisjudged (${wrong.length}):`);
+        for (const r of wrong) console.log(`  ${r.case.id.padEnd(36)} expected [${r.case.expected.join(',')}] got [${r.reported.join(',')}]`);
+      }
+      const nc = notCheckableMisses(rs);
+      console.log(`Not-checkable expectations missed: ${nc.length ? nc.join('; ') : 'none'}`);
+    }
+  }
+  const timing = await timeAnalysis(scenes[0]!);
+  console.log(`\nAnalysis of one 1920x1080 JPEG (decode + all metrics + findings, sharp concurrency 1): ${timing.wallMs.toFixed(1)} ms wall, ${timing.cpuMs.toFixed(1)} ms CPU (decode ${timing.decodeMs.toFixed(1)} ms)`);
+  const summary = Object.fromEntries(
+    splits.map((split) => [split, Object.fromEntries((['day-one', 'learned'] as const).map((mode) => [mode, score(results[split][mode]).map((s) => ({ category: s.category, recall: s.recall, recallBySeverity: s.recallBySeverity, precision: s.precision, fpClean: s.fpr }))]))]),
+  );
   console.log('\nJSON summary:');
-  console.log(JSON.stringify(summary));
+  console.log(JSON.stringify({ ...summary, timing1080p: timing }));
 }

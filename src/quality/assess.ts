@@ -7,7 +7,7 @@
 import { statement, type Database } from '../store/db.js';
 import type { Locale } from '../i18n/index.js';
 import {
-  baselineStats, decodeForAnalysis, measure, diagnose, updateBaseline, referenceFor, referenceSignature, setReferenceView, isNight,
+  baselineStats, decodeForAnalysis, measure, diagnose, updateBaseline, referenceFor, setReferenceView, isNight,
   type Baseline, type Finding, type FrameMetrics,
 } from './index.js';
 
@@ -50,13 +50,18 @@ function baselineState(baseline: Baseline | undefined, night: boolean): Baseline
   return { samples: mode?.samples.length ?? 0, days: stats?.days ?? 0, pinned: mode?.pinned !== undefined };
 }
 
+/** Learn fast while the baseline is young (a sample every 5 minutes until 12 are kept), then every 2 hours. */
+const LEARN_FAST_MS = 5 * 60_000;
+const LEARN_FAST_SAMPLES = 12;
 const LEARN_EVERY_MS = 2 * 3_600_000;
 const SEVERITY = { critical: 2, warning: 1 } as const;
 
 export class ImageAssessor {
   private readonly baselines = new Map<string, Baseline | undefined>();
   private readonly lastLearned = new Map<string, number>();
-  /** previous JPEG per camera: ~50 KB each, far smaller than a decoded frame */
+  /** when each cached baseline was read or written, to notice a reference pinned by another process */
+  private readonly loadedAt = new Map<string, number>();
+  /** previous JPEG per camera and frame source (a stream frame never resets a snapshot's frozen streak) */
   private readonly previous = new Map<string, Buffer>();
 
   constructor(
@@ -65,29 +70,33 @@ export class ImageAssessor {
   ) {}
 
   private baseline(cameraId: string): Baseline | undefined {
-    if (!this.baselines.has(cameraId)) {
-      const row = statement(this.db, 'SELECT baseline FROM quality_baselines WHERE camera_id = ?').get(cameraId) as { baseline: string } | undefined;
+    // `camwatch reference` writes from another process: a newer row wins over the cached copy.
+    const stamp = statement(this.db, 'SELECT updated_at FROM quality_baselines WHERE camera_id = ?').get(cameraId) as { updated_at: number } | undefined;
+    if (!this.baselines.has(cameraId) || (stamp && stamp.updated_at > (this.loadedAt.get(cameraId) ?? -Infinity))) {
+      const row = statement(this.db, 'SELECT baseline, updated_at FROM quality_baselines WHERE camera_id = ?').get(cameraId) as { baseline: string; updated_at: number } | undefined;
       this.baselines.set(cameraId, row ? (JSON.parse(row.baseline) as Baseline) : undefined);
+      if (row) this.loadedAt.set(cameraId, row.updated_at);
     }
     return this.baselines.get(cameraId);
   }
 
-  async assess(camera: CameraContext, jpeg: Buffer, at: number): Promise<Assessment> {
+  async assess(camera: CameraContext, jpeg: Buffer, at: number, source: 'rtsp' | 'snapshot' = 'snapshot'): Promise<Assessment> {
     const frame = await decodeForAnalysis(jpeg);
-    const previousJpeg = this.previous.get(camera.id);
+    const key = `${camera.id}\u0000${source}`;
+    const previousJpeg = this.previous.get(key);
     const previous = previousJpeg ? await decodeForAnalysis(previousJpeg).catch(() => undefined) : undefined;
-    this.previous.set(camera.id, jpeg);
+    this.previous.set(key, jpeg);
 
     const baseline = this.baseline(camera.id);
-    const probe = measure(frame, previous);
-    const night = isNight(probe, placeOf(camera, at));
-    const reference = referenceFor(baseline, night);
-    const metrics = reference ? measure(frame, previous, reference) : probe;
+    // One pass over the frame: the reference is chosen once day or night is known.
+    const metrics = measure(frame, previous, (probe) => referenceFor(baseline, isNight(probe, placeOf(camera, at))));
+    const night = isNight(metrics, placeOf(camera, at));
     const findings = diagnose(metrics, baseline, { night, tags: [...camera.tags], hasIr: camera.tags.includes('ir'), locale: this.locale });
 
     // Worst fault first: it names the incident; advice (lighting) follows the faults.
     const faults = findings.filter((f) => f.state === 'fault').sort((a, b) => SEVERITY[b.severity ?? 'warning'] - SEVERITY[a.severity ?? 'warning']);
-    if (faults.length === 0 && at - (this.lastLearned.get(camera.id) ?? 0) >= LEARN_EVERY_MS) this.learn(camera.id, baseline, metrics, at, night);
+    const young = baselineState(baseline, night).samples < LEARN_FAST_SAMPLES;
+    if (faults.length === 0 && at - (this.lastLearned.get(camera.id) ?? 0) >= (young ? LEARN_FAST_MS : LEARN_EVERY_MS)) this.learn(camera.id, baseline, metrics, at, night);
 
     const judged = findings.filter((f) => f.state !== 'not_checkable');
     return {
@@ -107,8 +116,11 @@ export class ImageAssessor {
    */
   async pinReference(camera: CameraContext, jpeg: Buffer, at: number): Promise<{ night: boolean }> {
     const frame = await decodeForAnalysis(jpeg);
-    const night = isNight(measure(frame), placeOf(camera, at));
-    this.save(camera.id, setReferenceView(this.baseline(camera.id), referenceSignature(frame), new Date(at), { night }), at);
+    const metrics = measure(frame);
+    const night = isNight(metrics, placeOf(camera, at));
+    // The pinned frame also seeds the metric baseline: an admin vouched for this picture.
+    const seeded = updateBaseline(this.baseline(camera.id), metrics, new Date(at), { night });
+    this.save(camera.id, setReferenceView(seeded, metrics.signature, new Date(at), { night }), at);
     return { night };
   }
 
@@ -119,6 +131,7 @@ export class ImageAssessor {
 
   private save(cameraId: string, baseline: Baseline, at: number) {
     this.baselines.set(cameraId, baseline);
+    this.loadedAt.set(cameraId, at);
     statement(this.db, 'INSERT INTO quality_baselines (camera_id, baseline, updated_at) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO UPDATE SET baseline = excluded.baseline, updated_at = excluded.updated_at').run(cameraId, JSON.stringify(baseline), at);
   }
 }

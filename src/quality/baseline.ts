@@ -17,14 +17,18 @@ export const LEARNED_KEYS = [
   'contrast',
   'crushed',
   'clipped',
-  'detail',
+  'reblur',
   'texture',
   'noise',
   'saturation',
   'castA',
   'castB',
   'castSpread',
-  'flatFraction',
+  'highlightA',
+  'highlightB',
+  'flatShare',
+  'largestFlat',
+  'largestFlatLit',
   'viewSimilarity',
 ] as const;
 export type LearnedKey = (typeof LEARNED_KEYS)[number];
@@ -88,14 +92,14 @@ function median(values: number[]): number | null {
 }
 
 /**
- * Learn from one frame's metrics. `night` selects the mode (default: decided from the picture).
+ * Learn from one frame's metrics. `night` selects the mode; the caller decides it with `isNight`,
+ * the one night rule.
  * Frames that look frozen are not learned from. Returns a new baseline.
  */
-export function updateBaseline(baseline: Baseline | undefined, metrics: FrameMetrics, at: Date | string, opts: { night?: boolean } = {}): Baseline {
+export function updateBaseline(baseline: Baseline | undefined, metrics: FrameMetrics, at: Date | string, opts: { night: boolean }): Baseline {
   const b: Baseline = baseline ? structuredClone(baseline) : emptyBaseline();
   const iso = typeof at === 'string' ? at : at.toISOString();
-  const night = opts.night ?? (metrics.saturation < 2.5 || metrics.lumaP50 < 45);
-  const mode = night ? b.night : b.day;
+  const mode = opts.night ? b.night : b.day;
   if (metrics.change !== null && metrics.change < 0.05) return b; // a frozen stream teaches nothing
   const day = dayKey(iso);
   const today = mode.samples.filter((s) => dayKey(s.at) === day).length;
@@ -110,7 +114,7 @@ export function updateBaseline(baseline: Baseline | undefined, metrics: FrameMet
     mode.samples = mode.samples.filter((s) => keep.has(dayKey(s.at)));
   }
   // One view per day, from a frame with enough structure to describe the view.
-  if (!mode.views.some((v) => v.day === day) && metrics.texture >= 1.5 && metrics.flatFraction < 0.8) {
+  if (!mode.views.some((v) => v.day === day) && metrics.texture >= 1.5 && metrics.flatShare < 0.8) {
     mode.views.push({ day, signature: metrics.signature });
     mode.views.sort((x, y) => (x.day < y.day ? -1 : 1));
     if (mode.views.length > 7) mode.views = mode.views.slice(-7);

@@ -14,10 +14,8 @@ export { ANALYSIS_WIDTH, GREYSCALE_SATURATION, measure, referenceSignature, sign
 export type { Frame, FrameMetrics, ViewSignature } from './metrics.js';
 export { emptyBaseline, updateBaseline, setReferenceView, referenceFor, baselineStats, BASELINE_MIN_SAMPLES, REFERENCE_MIN_DAYS } from './baseline.js';
 export type { Baseline, ModeBaseline, BaselineSample, BaselineStats, LearnedMetrics } from './baseline.js';
-export { diagnose, THRESHOLDS } from './detectors.js';
-export type { Finding, FaultKind, FindingKind, FindingState, Severity, NotCheckableReason, DiagnoseContext } from './detectors.js';
-export { groupAreaFindings } from './area.js';
-export type { AreaFinding, AreaInput, AreaGrouping } from './area.js';
+export { diagnose, DETECTORS, BLUR, CAST, COVERED, DARK, OVEREXPOSED, FROZEN, MOVED, NOISE } from './detectors/index.js';
+export type { Finding, FaultKind, FindingKind, FindingState, Severity, NotCheckableReason, DiagnoseContext } from './detectors/index.js';
 export { sunElevation, isNight } from './solar.js';
 export { qualityMessages } from './messages.js';
 

@@ -8,11 +8,13 @@ const vi = {
   dark_absolute: 'Ảnh quá tối: độ sáng trung bình chỉ {value}/255',
   overexposed: 'Ảnh cháy sáng: {percent}% diện tích bị trắng xóa',
   covered: 'Camera bị che khuất: {percent}% khung hình không còn chi tiết',
+  covered_partial: 'Camera bị che một phần: {percent}% khung hình bị một vật che phẳng',
   frozen: 'Hình ảnh bị đứng: khung hình không thay đổi so với lần chụp trước',
   moved: 'Camera bị xoay hoặc lệch hướng: khung cảnh chỉ còn giống {percent}% so với góc quay chuẩn',
   noisy: 'Ảnh bị nhiễu hạt: mức nhiễu {value}, gấp {times} lần bình thường',
   noisy_absolute: 'Ảnh bị nhiễu hạt nặng: mức nhiễu {value}',
   colour_cast: 'Ảnh bị ám màu {hue}: lệch màu {value} đơn vị so với bình thường',
+  colour_cast_absolute: 'Ảnh bị ám màu {hue} toàn khung hình (mức {value}): kiểm tra bộ lọc hồng ngoại và cân bằng trắng',
   lighting_recommendation:
     'Điểm đen về ánh sáng: ban đêm khu vực này quá tối (độ sáng {value}/255) và camera không có hồng ngoại — đề nghị lắp đèn chiếu sáng',
   not_checkable_no_reference: 'Chưa kiểm tra được {what}: chưa có góc quay chuẩn để so sánh',
@@ -33,11 +35,6 @@ const vi = {
   hue_green: 'xanh lá',
   hue_blue: 'xanh dương',
   hue_magenta: 'tím/hồng',
-  area_blurred:
-    'Khu vực {area}: {count}/{total} camera cùng bị mờ — có thể do mưa, sương mù hoặc hơi nước, không phải do từng camera bị phá',
-  area_dark:
-    'Khu vực {area}: {count}/{total} camera cùng bị tối — có thể do mất điện chiếu sáng công cộng, không phải do từng camera hỏng',
-  area_covered: 'Khu vực {area}: {count}/{total} camera cùng bị che khuất — cần kiểm tra tại chỗ (mưa lớn, khói, bụi?)',
 };
 
 const en: { [K in keyof typeof vi]: string } = {
@@ -47,11 +44,13 @@ const en: { [K in keyof typeof vi]: string } = {
   dark_absolute: 'Image too dark: mean brightness only {value}/255',
   overexposed: 'Overexposed image: {percent}% of the picture is blown out',
   covered: 'Camera covered: {percent}% of the frame shows no detail',
+  covered_partial: 'Camera partly covered: {percent}% of the frame is hidden behind something flat',
   frozen: 'Frozen image: the picture has not changed since the previous check',
   moved: 'Camera moved or turned: the view matches its reference only {percent}%',
   noisy: 'Noisy image: noise level {value}, {times} times normal',
   noisy_absolute: 'Very noisy image: noise level {value}',
   colour_cast: 'Colour cast ({hue}): colour shifted by {value} units from normal',
+  colour_cast_absolute: 'Colour cast ({hue}) over the whole picture (level {value}): check the IR-cut filter and white balance',
   lighting_recommendation:
     'Lighting black spot: this place is too dark at night (brightness {value}/255) and the camera has no infrared — install lighting',
   not_checkable_no_reference: 'Cannot check {what}: no reference view yet',
@@ -72,10 +71,6 @@ const en: { [K in keyof typeof vi]: string } = {
   hue_green: 'green',
   hue_blue: 'blue',
   hue_magenta: 'magenta',
-  area_blurred:
-    'Area {area}: {count}/{total} cameras turned blurred together — likely rain, fog or condensation, not tampering with each camera',
-  area_dark: 'Area {area}: {count}/{total} cameras turned dark together — likely a street-lighting outage, not each camera failing',
-  area_covered: 'Area {area}: {count}/{total} cameras covered together — check on site (heavy rain, smoke, dust?)',
 };
 
 export const qualityMessages: Catalogue<typeof vi> = { vi, en };

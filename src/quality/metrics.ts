@@ -8,13 +8,14 @@
  *   - a 4x4 box-averaged thumbnail (160 px): colour, flat cells (occlusion), view signature.
  */
 
+import { edgeSlope, reblurLoss } from './sharpness.js';
+import { structureOf } from './structure.js';
+
 export const ANALYSIS_WIDTH = 640;
 /** Thumbnail factor for the coarse analyses. */
 const COARSE = 4;
 /** Grid of the view signature (cells across, cells down) — fixed so signatures are comparable. */
 export const SIGNATURE_GRID = { cols: 12, rows: 8, bins: 8 } as const;
-/** Grid used for flat (covered) cells, measured on the thumbnail. */
-const FLAT_GRID = { cols: 16, rows: 10 } as const;
 /** Grid for noise and frame-change cells at full analysis resolution. */
 const CELL_GRID = { cols: 16, rows: 10 } as const;
 
@@ -55,19 +56,24 @@ export interface FrameMetrics extends ColourStats {
   clipped: number;
   /** Tenengrad: mean squared Sobel gradient of luma at analysis width (grows with contrast). */
   tenengrad: number;
-  /**
-   * Contrast-independent sharpness: fine-scale gradient energy divided by the gradient energy
-   * of the 4x thumbnail. Blur lowers it; darkening or fog barely changes it.
-   */
-  detail: number;
   /** RMS gradient of the thumbnail, in grey levels per thumbnail pixel: how much structure is visible. */
   texture: number;
+  /** Share of fine variation a further 9-tap blur removes (Crété-Roffet): 0 blurred .. 1 crisp. */
+  reblur: number;
+  /** Median steepness of the strongest edges over their rise (1/edge width); null with too few edges. */
+  edgeSlope: number | null;
+  /** How many strong edges `edgeSlope` was measured on. */
+  edges: number;
+  /** Fraction of 20-px cells with no structure at all, any brightness. */
+  flatShare: number;
+  /** Largest connected region of flat cells that are not blown out (fraction of the frame). */
+  largestFlat: number;
+  /** The same over cells with light enough to show structure (what can be judged at night). */
+  largestFlatLit: number;
   /** Estimated noise standard deviation in grey levels (Immerkær, flattest cells), null when not measurable. */
   noise: number | null;
   /** True when the picture carries no colour (IR night mode or a monochrome camera). */
   greyscale: boolean;
-  /** Fraction of thumbnail cells with (almost) no structure — occlusion grows it. */
-  flatFraction: number;
   /** Median per-cell mean absolute luma difference to the previous frame; null when not comparable. */
   change: number | null;
   /** Fraction of (non-black) cells that could be compared with the previous frame. */
@@ -204,17 +210,24 @@ interface ColourStats {
   castFactor: number;
   /** Mean distance of pixel (a*, b*) from the mean: how colourful the scene is around its cast. */
   castSpread: number;
+  /** Mean a*, b* of the brightest tenth (not blown out): highlights are near-neutral in real light. */
+  highlightA: number;
+  highlightB: number;
+  /** Fraction of the picture that is near-neutral (chroma < 6): roads, walls, sky. */
+  neutralShare: number;
 }
 
 /** Lab colour statistics on the thumbnail (computed from 4x4-averaged RGB). */
 function colourStats(frame: Frame): ColourStats {
-  if (frame.channels === 1) return { saturation: 0, castA: 0, castB: 0, castChroma: 0, castFactor: 0, castSpread: 0 };
+  if (frame.channels === 1) return { saturation: 0, castA: 0, castB: 0, castChroma: 0, castFactor: 0, castSpread: 0, highlightA: 0, highlightB: 0, neutralShare: 1 };
   const { width, height, data } = frame;
   const w = Math.floor(width / COARSE);
   const h = Math.floor(height / COARSE);
   const n = w * h;
   const as = new Float32Array(n);
   const bs = new Float32Array(n);
+  const ls = new Float32Array(n);
+  let neutral = 0;
   let sumC = 0;
   const inv = 1 / (COARSE * COARSE);
   for (let y = 0; y < h; y++) {
@@ -244,7 +257,11 @@ function colourStats(frame: Frame): ColourStats {
       const i = y * w + x;
       as[i] = A;
       bs[i] = Bb;
-      sumC += Math.sqrt(A * A + Bb * Bb);
+      // Blown-out pixels carry no colour information: keep them out of the highlights.
+      ls[i] = r * inv > 248 || g * inv > 248 || b * inv > 248 ? -1 : Y;
+      const chroma = Math.sqrt(A * A + Bb * Bb);
+      sumC += chroma;
+      if (chroma < 6) neutral++;
     }
   }
   // Median, not mean: a cast moves every pixel, a red bus or a crowd moves only some.
@@ -254,36 +271,27 @@ function colourStats(frame: Frame): ColourStats {
   for (let i = 0; i < n; i++) dist[i] = Math.hypot(as[i]! - castA, bs[i]! - castB);
   const spread = percentile(dist.sort(), 0.5);
   const castChroma = Math.sqrt(castA * castA + castB * castB);
-  return { saturation: sumC / n, castA, castB, castChroma, castFactor: castChroma / Math.max(spread, 1), castSpread: spread };
-}
-
-/** Fraction of thumbnail cells whose luma barely varies (an occluder, a lens cap, paint). */
-function flatFraction(t: Float32Array, w: number, h: number, contrast: number): number {
-  const cw = Math.floor(w / FLAT_GRID.cols);
-  const ch = Math.floor(h / FLAT_GRID.rows);
-  if (cw < 2 || ch < 2) return 0;
-  let flat = 0;
-  for (let cy = 0; cy < FLAT_GRID.rows; cy++) {
-    for (let cx = 0; cx < FLAT_GRID.cols; cx++) {
-      let s = 0;
-      let s2 = 0;
-      let n = 0;
-      for (let y = cy * ch; y < (cy + 1) * ch; y++) {
-        for (let x = cx * cw; x < (cx + 1) * cw; x++) {
-          const v = t[y * w + x]!;
-          s += v;
-          s2 += v * v;
-          n++;
-        }
-      }
-      const mean = s / n;
-      const sd = Math.sqrt(Math.max(0, s2 / n - mean * mean));
-      // Relative to the picture's own contrast, so darkening or haze (which scale every cell
-      // alike) do not make cells "flat"; an occluder does.
-      if (sd < Math.max(0.6, 0.05 * contrast)) flat++;
-    }
+  const bright = percentile(Float32Array.from(ls).sort(), 0.9);
+  let ha = 0;
+  let hb = 0;
+  let hn = 0;
+  for (let i = 0; i < n; i++) {
+    if (ls[i]! < bright || ls[i]! < 0) continue;
+    ha += as[i]!;
+    hb += bs[i]!;
+    hn++;
   }
-  return flat / (FLAT_GRID.cols * FLAT_GRID.rows);
+  return {
+    saturation: sumC / n,
+    castA,
+    castB,
+    castChroma,
+    castFactor: castChroma / Math.max(spread, 1),
+    castSpread: spread,
+    highlightA: hn ? ha / hn : castA,
+    highlightB: hn ? hb / hn : castB,
+    neutralShare: neutral / n,
+  };
 }
 
 /**
@@ -512,6 +520,8 @@ function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): { chan
       let d = 0;
       let ma = 0;
       let mb = 0;
+      let sa = 0;
+      let sb = 0;
       let n = 0;
       for (let y = cy * ch; y < (cy + 1) * ch; y++) {
         for (let x = cx * cw, i = y * w + x; x < (cx + 1) * cw; x++, i++) {
@@ -520,11 +530,17 @@ function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): { chan
           d += va > vb ? va - vb : vb - va;
           ma += va;
           mb += vb;
+          sa += va * va;
+          sb += vb * vb;
           n++;
         }
       }
-      // Black cells (crushed in both frames) cannot show whether the stream is live.
-      if (ma / n < 10 && mb / n < 10) continue;
+      ma /= n;
+      mb /= n;
+      // Black, blown-out or featureless cells (in both frames: a lens cap, a board in front of the
+      // lens) cannot show whether the stream is live.
+      const featureless = sa / n - ma * ma < 4 && sb / n - mb * mb < 4;
+      if ((ma < 10 && mb < 10) || (ma > 245 && mb > 245) || featureless) continue;
       diffs.push(d / n);
     }
   }
@@ -539,7 +555,7 @@ function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): { chan
  * All metrics of one frame. `previous` is the camera's previous frame (same analysis size),
  * `reference` its reference view — either a frame or a stored `ViewSignature`.
  */
-export function measure(frame: Frame, previous?: Frame, reference?: Frame | ViewSignature): FrameMetrics {
+export function measure(frame: Frame, previous?: Frame, reference?: Frame | ViewSignature | ((single: Pick<FrameMetrics, 'saturation' | 'lumaP50'>) => ViewSignature | undefined)): FrameMetrics {
   const { width: w, height: h } = frame;
   const y = lumaOf(frame);
   const n = w * h;
@@ -573,6 +589,8 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   const fine = sobelEnergy(y, w, h);
   const coarse = sobelEnergy(thumb.data, thumb.width, thumb.height);
   const colour = colourStats(frame);
+  const structure = structureOf(y, w, h);
+  const edges = edgeSlope(y, w, h);
   const field = orientationField(thumb.data, thumb.width, thumb.height);
   const signature = viewSignature(field);
 
@@ -587,8 +605,9 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   let viewSimilarity: number | null = null;
   let viewAligned: number | null = null;
   let viewOffset: ViewOffset | null = null;
-  if (reference) {
-    const refSig = Array.isArray(reference) ? reference : referenceSignature(reference);
+  const chosen = typeof reference === 'function' ? reference({ saturation: colour.saturation, lumaP50: pct(0.5) }) : reference;
+  if (chosen) {
+    const refSig = Array.isArray(chosen) ? chosen : referenceSignature(chosen);
     viewSimilarity = signatureSimilarity(signature, refSig);
     if (viewSimilarity !== null) {
       const a = alignView(field, refSig);
@@ -608,8 +627,13 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     crushed: crushed / n,
     clipped: clipped / n,
     tenengrad: fine,
-    detail: fine / Math.max(coarse, 1e-3),
     texture: Math.sqrt(coarse),
+    reblur: reblurLoss(y, w, h),
+    edgeSlope: edges.slope,
+    edges: edges.edges,
+    flatShare: structure.flatShare,
+    largestFlat: structure.largestFlat,
+    largestFlatLit: structure.largestFlatLit,
     noise: estimateNoise(y, w, h),
     saturation: colour.saturation,
     castA: colour.castA,
@@ -617,8 +641,10 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     castChroma: colour.castChroma,
     castFactor: colour.castFactor,
     castSpread: colour.castSpread,
+    highlightA: colour.highlightA,
+    highlightB: colour.highlightB,
+    neutralShare: colour.neutralShare,
     greyscale: colour.saturation < GREYSCALE_SATURATION,
-    flatFraction: flatFraction(thumb.data, thumb.width, thumb.height, contrast),
     change,
     changeCoverage,
     viewSimilarity,

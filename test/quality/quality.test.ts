@@ -1,11 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCorpus, CORPUS_SOURCES, defaultCorpusDir, type CorpusCamera, type CorpusCase } from '../../src/quality/corpus.js';
-import { learnBaseline } from '../../src/quality/evaluate.js';
+import { buildCorpus, CORPUS_SOURCES, defaultCorpusDir, learnBaseline, type CorpusCamera, type CorpusCase } from './photo-corpus.js';
 import {
   decodeForAnalysis,
   diagnose,
   emptyBaseline,
-  groupAreaFindings,
   isNight,
   measure,
   referenceFor,
@@ -146,27 +144,6 @@ describe('baseline', () => {
     const f = diagnose(measure(blurred), b, { night: false, tags: [], hasIr: true });
     expect(faults(f)).toContain('blurred');
     expect(cam.learning.length).toBeGreaterThan(3);
-  });
-});
-
-describe('area grouping', () => {
-  it('reports one area finding when most cameras of an area turn blurred together', async () => {
-    const blurred = await judge('coffee/gaussian-2.2');
-    const clean = await judge('coffee/clean-0');
-    const g = groupAreaFindings({
-      a: { area: 'Phường 1', findings: blurred },
-      b: { area: 'Phường 1', findings: blurred },
-      c: { area: 'Phường 1', findings: blurred },
-      d: { area: 'Phường 1', findings: clean },
-      e: { area: 'Phường 2', findings: blurred },
-      f: { area: 'Phường 2', findings: clean },
-    });
-    expect(g.areaFindings).toHaveLength(1);
-    expect(g.areaFindings[0]).toMatchObject({ area: 'Phường 1', kind: 'area_blurred', cameraIds: ['a', 'b', 'c'], total: 4 });
-    expect(g.areaFindings[0]!.message).toContain('mưa, sương mù');
-    expect(faults(g.cameras['a']!)).not.toContain('blurred');
-    // A lone blurred camera elsewhere is still reported on its own.
-    expect(faults(g.cameras['e']!)).toContain('blurred');
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Labelled image-quality corpus, generated in code from a few real photographs kept in
+ * Test fixture: labelled image-quality cases generated in code from a few real photographs kept in
  * test/fixtures/corpus/ (see SOURCES.md there). Each source plays one camera: several clean
  * frames on different days teach its baseline, then graded faults and clean hard cases are
  * judged against that baseline. Everything is deterministic (seeded noise).
@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import type { FaultKind } from './detectors.js';
+import { decodeForAnalysis, measure, referenceFor, updateBaseline, type Baseline, type FaultKind } from '../../src/quality/index.js';
 
 export type Severity = 'mild' | 'moderate' | 'severe';
 
@@ -418,4 +418,17 @@ export async function buildCorpus(dir: string, sources: CameraSource[] = CORPUS_
 /** Default location of the corpus photos relative to the repository root. */
 export function defaultCorpusDir(root = process.cwd()): string {
   return path.join(root, 'test', 'fixtures', 'corpus');
+}
+
+/** Learn a baseline from a camera's clean learning frames, the way the daemon would. */
+export async function learnBaseline(camera: CorpusCamera): Promise<Baseline> {
+  let b: Baseline | undefined;
+  let prev;
+  for (const l of camera.learning) {
+    const f = await decodeForAnalysis(l.jpeg);
+    const m = measure(f, prev, referenceFor(b, camera.source.night));
+    b = updateBaseline(b, m, l.at, { night: camera.source.night });
+    prev = f;
+  }
+  return b!;
 }

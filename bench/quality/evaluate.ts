@@ -1,0 +1,113 @@
+/**
+ * Scores the detectors on rendered footage, in the two situations a district meets:
+ *   - day one: the camera was just added, nothing is known of its normal picture;
+ *   - learned: its baseline was learned from clean frames (what the first hour gives).
+ * Per category: recall (overall and by severity), precision, and false positives on clean cases.
+ */
+import { decodeForAnalysis, diagnose, measure, referenceFor, updateBaseline, type Baseline, type FaultKind, type Finding, type FrameMetrics } from '../../src/quality/index.js';
+import type { Case, SceneCases, Severity } from './cases.js';
+
+export type Mode = 'day-one' | 'learned';
+
+export interface CaseResult {
+  case: Omit<Case, 'current' | 'previous'>;
+  mode: Mode;
+  metrics: Omit<FrameMetrics, 'signature'>;
+  findings: Finding[];
+  reported: FaultKind[];
+}
+
+export interface CategoryScore {
+  category: FaultKind;
+  positives: number;
+  tp: number;
+  fp: number;
+  /** Cases where the category is neither expected nor tolerated. */
+  negatives: number;
+  precision: number | null;
+  recall: number | null;
+  recallBySeverity: Partial<Record<Severity, { tp: number; n: number }>>;
+  /** False positives on clean cases (clean frames and clean hard cases). */
+  cleanFp: number;
+  cleanCases: number;
+  fpr: number | null;
+}
+
+export const CATEGORIES: FaultKind[] = ['blurred', 'dark', 'overexposed', 'covered', 'frozen', 'moved', 'noisy', 'colour_cast'];
+
+/** Learning frames one per day, as the daemon's baseline would take them. */
+export async function learnBaseline(scene: SceneCases): Promise<Baseline> {
+  let baseline: Baseline | undefined;
+  for (const [i, jpeg] of scene.learning.entries()) {
+    const metrics = measure(await decodeForAnalysis(jpeg), undefined, referenceFor(baseline, scene.scene.night));
+    baseline = updateBaseline(baseline, metrics, new Date(Date.UTC(2026, 0, 1 + i, scene.scene.night ? 14 : 3)), { night: scene.scene.night });
+  }
+  return baseline!;
+}
+
+export async function evaluateScene(scene: SceneCases, mode: Mode): Promise<CaseResult[]> {
+  const baseline = mode === 'learned' ? await learnBaseline(scene) : undefined;
+  const results: CaseResult[] = [];
+  for (const c of scene.cases) {
+    const current = await decodeForAnalysis(c.current);
+    const previous = await decodeForAnalysis(c.previous);
+    const m = measure(current, previous, referenceFor(baseline, c.night));
+    const findings = diagnose(m, baseline, { night: c.night, tags: [], hasIr: true, locale: 'en' });
+    const { current: _c, previous: _p, ...meta } = c;
+    const { signature: _s, ...metrics } = m;
+    results.push({ case: meta, mode, metrics, findings, reported: findings.filter((f) => f.state === 'fault').map((f) => f.kind as FaultKind) });
+  }
+  return results;
+}
+
+export function score(results: CaseResult[]): CategoryScore[] {
+  return CATEGORIES.map((category) => {
+    let positives = 0;
+    let tp = 0;
+    let fp = 0;
+    let negatives = 0;
+    let cleanFp = 0;
+    let cleanCases = 0;
+    const bySeverity: CategoryScore['recallBySeverity'] = {};
+    for (const r of results) {
+      const hit = r.reported.includes(category);
+      if (r.case.expected.includes(category)) {
+        positives++;
+        if (hit) tp++;
+        const e = (bySeverity[r.case.severity ?? 'moderate'] ??= { tp: 0, n: 0 });
+        e.n++;
+        if (hit) e.tp++;
+      } else if (!r.case.tolerated.includes(category)) {
+        negatives++;
+        if (hit) fp++;
+      }
+      if (r.case.category === 'clean') {
+        cleanCases++;
+        if (hit) cleanFp++;
+      }
+    }
+    return {
+      category,
+      positives,
+      tp,
+      fp,
+      negatives,
+      precision: tp + fp ? tp / (tp + fp) : null,
+      recall: positives ? tp / positives : null,
+      recallBySeverity: bySeverity,
+      cleanFp,
+      cleanCases,
+      fpr: cleanCases ? cleanFp / cleanCases : null,
+    };
+  });
+}
+
+/** Cases whose not_checkable expectations were not met. */
+export function notCheckableMisses(results: CaseResult[]): string[] {
+  return results.flatMap((r) => (r.case.notCheckable ?? []).filter((k) => !r.findings.some((f) => f.kind === k && f.state !== 'fault')).map((k) => `${r.case.id} (${r.mode}): ${k}`));
+}
+
+/** Cases judged wrongly: an expected fault missed, or an unexpected and untolerated one reported. */
+export function misjudged(results: CaseResult[]): CaseResult[] {
+  return results.filter((r) => r.case.expected.some((k) => !r.reported.includes(k)) || r.reported.some((k) => !r.case.expected.includes(k) && !r.case.tolerated.includes(k)));
+}

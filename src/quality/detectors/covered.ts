@@ -1,0 +1,48 @@
+/**
+ * Covered lens and partly hidden view. A covered lens leaves no structure anywhere and no strong
+ * edge, whatever its colour (a cap, mud, a bag, paper, a hand). A board, a sign or a branch in
+ * front of the lens leaves one large connected region without structure. Scenes with sky or plain
+ * walls have such regions too: once the camera's normal is known, only growth beyond it counts.
+ */
+import type { Detector, Finding } from './types.js';
+import { normalOf } from './types.js';
+
+export const COVERED = {
+  /** Whole lens: at least this share of cells flat, and fewer strong edges than this. */
+  fullFlatShare: 0.85,
+  fullMaxEdges: 20,
+  /** A frame this bright is blown out, not covered. */
+  maxMean: 240,
+  /**
+   * Part of the view, day one: the largest flat region covers at least this share of the frame,
+   * and less than the upper bound: beyond it, with strong edges left, the scene itself is plain
+   * (a table, a wall) and only the camera's normal can tell.
+   */
+  partAbsolute: 0.5,
+  partAbsoluteMax: 0.85,
+  /** At night only lit flat cells count, and the region must be larger. */
+  partAbsoluteNight: 0.6,
+  /** With a known normal: the region grew by at least this share of the frame. */
+  partGrowth: 0.15,
+  /** Darker than this (by day), structure is lost to darkness: the dark detector speaks. */
+  partMinLuma: 45,
+  /** Reported as critical from this share. */
+  partCritical: 0.7,
+} as const;
+
+export const covered: Detector = {
+  kind: 'covered',
+  judge(input): Finding | undefined {
+    const { m, context, say } = input;
+    if (m.lumaMean > COVERED.maxMean) return undefined;
+    if (m.flatShare >= COVERED.fullFlatShare && m.edges < COVERED.fullMaxEdges && !(context.night && m.lumaP95 < 30)) {
+      return say.fault('covered', 'critical', 'covered', { percent: say.pct(m.flatShare) }, m.flatShare);
+    }
+    if (!context.night && m.lumaMean < COVERED.partMinLuma) return undefined;
+    const region = context.night ? m.largestFlatLit : m.largestFlat;
+    const normal = normalOf(input, context.night ? 'largestFlatLit' : 'largestFlat');
+    const hidden = normal !== null ? region - normal >= COVERED.partGrowth : region >= (context.night ? COVERED.partAbsoluteNight : COVERED.partAbsolute) && region < COVERED.partAbsoluteMax;
+    if (!hidden) return undefined;
+    return say.fault('covered', region >= COVERED.partCritical ? 'critical' : 'warning', 'covered_partial', { percent: say.pct(region) }, region, normal !== null ? region - normal : undefined);
+  },
+};

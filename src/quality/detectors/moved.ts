@@ -1,0 +1,65 @@
+/**
+ * Moved camera. Evidence of a move is a displacement: the reference view is found again in the
+ * current frame after a shift or a rotation (metrics.viewAligned / viewOffset). A plain drop in
+ * similarity without such an offset is what noise, blur or a partial occluder do; only a drop so
+ * large that the scene is gone counts on its own.
+ */
+import type { Detector, Finding, Severity } from './types.js';
+import { normalOf } from './types.js';
+
+export const MOVED = {
+  drop: 0.035,
+  critical: 0.1,
+  absolute: 0.8,
+  minLuma: 20,
+  minTexture: 1.5,
+  typical: 0.99,
+  /** Best-aligned offset that counts as a displacement: shift in % of the frame, rotation in degrees. */
+  minShift: 2.5,
+  minRotation: 2,
+  /** Similarity gained by aligning, needed to call a shift / a rotation a move. */
+  shiftGain: 0.015,
+  rotationGain: 0.005,
+  /** After aligning, the view must match (almost) as well as normally: the same scene, displaced. */
+  recovered: 0.012,
+  /** Offsets reported as critical. */
+  criticalShift: 6,
+  criticalRotation: 6,
+  /** Noise (x normal, and absolute) above which only alignment evidence is trusted. */
+  noiseRatio: 4,
+  noiseAbsolute: 1,
+  /** Texture left (x normal) below which most of the view is hidden. */
+  minTextureRatio: 0.4,
+} as const;
+
+export const moved: Detector = {
+  kind: 'moved',
+  judge(input): Finding | undefined {
+    const { m, found, say } = input;
+    const M = MOVED;
+    if (found.has('covered')) return say.notCheckable('moved', 'view_obstructed');
+    if (m.viewSimilarity === null) return say.notCheckable('moved', 'no_reference');
+    if (m.lumaMean < M.minLuma || m.texture < M.minTexture) return say.notCheckable('moved', 'too_dark');
+    const textureNormal = normalOf(input, 'texture');
+    if (textureNormal !== null && textureNormal > 0 && m.texture < M.minTextureRatio * textureNormal) return say.notCheckable('moved', found.has('dark') ? 'too_dark' : 'view_obstructed');
+    const noiseNormal = normalOf(input, 'noise');
+    const veryNoisy = m.noise !== null && m.noise > M.noiseAbsolute && m.noise > M.noiseRatio * Math.max(noiseNormal ?? 0.25, 0.25);
+    const typical = normalOf(input, 'viewSimilarity') ?? M.typical;
+    const sim = m.viewSimilarity;
+    const aligned = m.viewAligned ?? sim;
+    const off = m.viewOffset;
+    const gain = aligned - sim;
+    const shift = off ? Math.max(Math.abs(off.dx), Math.abs(off.dy)) : 0;
+    const rot = off ? Math.abs(off.rotation) : 0;
+    const recovered = aligned >= typical - M.recovered;
+    const shifted = shift >= M.minShift && gain >= M.shiftGain && recovered;
+    const rotated = rot >= M.minRotation && gain >= M.rotationGain && recovered;
+    const displaced = shift >= M.minShift || rot >= M.minRotation;
+    const lost = !veryNoisy && (sim < typical - M.critical || sim < M.absolute);
+    let severity: Severity | undefined;
+    if (lost || (displaced && sim < typical - M.critical)) severity = 'critical';
+    else if (shifted || rotated || (displaced && sim < typical - M.drop)) severity = shift >= M.criticalShift || rot >= M.criticalRotation ? 'critical' : 'warning';
+    if (severity) return say.fault('moved', severity, 'moved', { percent: say.pct(sim) }, sim, sim / typical);
+    return veryNoisy && sim < typical - M.drop ? say.notCheckable('moved', 'too_noisy') : undefined;
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * What every detector shares: the finding it returns, the context of the check, and the input
+ * it judges. A detector is one function of (this frame's metrics, the camera's normal, the
+ * findings of the detectors before it); it keeps its thresholds beside it.
+ */
+import { formatNumber, translator, type Locale } from '../../i18n/index.js';
+import type { BaselineStats, LearnedKey } from '../baseline.js';
+import type { FrameMetrics } from '../metrics.js';
+import { qualityMessages, type QualityMessageKey } from '../messages.js';
+
+export type FaultKind = 'blurred' | 'dark' | 'overexposed' | 'covered' | 'frozen' | 'moved' | 'noisy' | 'colour_cast';
+export type FindingKind = FaultKind | 'lighting_recommendation';
+export type FindingState = 'fault' | 'advice' | 'not_checkable';
+export type Severity = 'warning' | 'critical';
+export type NotCheckableReason = 'no_reference' | 'greyscale' | 'too_dark' | 'no_previous' | 'view_obstructed' | 'low_texture' | 'overexposed' | 'too_noisy';
+
+export interface Finding {
+  kind: FindingKind;
+  state: FindingState;
+  severity?: Severity;
+  /** The measured value behind the finding (units depend on the kind). */
+  value?: number;
+  /** Value relative to this camera's normal (1 = normal), when a baseline exists. */
+  ratio?: number;
+  reason?: NotCheckableReason;
+  /** Plain explanation in the requested language. */
+  message: string;
+}
+
+export interface DiagnoseContext {
+  night: boolean;
+  tags: string[];
+  hasIr: boolean;
+  locale?: Locale;
+}
+
+export interface DetectorInput {
+  m: FrameMetrics;
+  /** The camera's normal for this mode (day or night); undefined until enough samples exist. */
+  normal: BaselineStats | undefined;
+  context: DiagnoseContext;
+  /** Findings of the detectors earlier in the table (read-only). */
+  found: ReadonlyMap<FindingKind, Finding>;
+  say: Say;
+}
+
+export interface Detector {
+  kind: FindingKind;
+  judge(input: DetectorInput): Finding | undefined;
+}
+
+/** Message helpers bound to one language. */
+export function sayer(locale: Locale) {
+  const t = translator(qualityMessages, locale);
+  return {
+    t,
+    pct: (r: number) => formatNumber(Math.round(r * 100), locale),
+    num: (v: number, digits = 1) => formatNumber(v, locale, digits),
+    fault(kind: FaultKind, severity: Severity, key: QualityMessageKey, params: Record<string, string | number>, value: number, ratio?: number): Finding {
+      return { kind, state: 'fault', severity, value, ...(ratio !== undefined ? { ratio } : {}), message: t(key, params) };
+    },
+    notCheckable(kind: FaultKind, reason: NotCheckableReason): Finding {
+      return { kind, state: 'not_checkable', reason, message: t(`not_checkable_${reason}`, { what: t(`what_${kind}` as QualityMessageKey) }) };
+    },
+  };
+}
+export type Say = ReturnType<typeof sayer>;
+
+/** The camera's normal value of one metric, or null before it is known. */
+export function normalOf(input: DetectorInput, key: LearnedKey): number | null {
+  return input.normal?.median[key] ?? null;
+}
+
+/** Severity from a value that is bad when low: below `critical`, below `warning`, or fine. */
+export function below(value: number, warning: number, critical: number): Severity | undefined {
+  return value < critical ? 'critical' : value < warning ? 'warning' : undefined;
+}

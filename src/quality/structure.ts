@@ -1,0 +1,99 @@
+/**
+ * Where the picture has no structure at all: cells whose pixels barely change from one to the
+ * next, in any colour or brightness. A covered lens turns (almost) every cell flat; a board, a
+ * sign or a branch in front of the lens makes one large connected flat region. Real scenes keep
+ * texture almost everywhere (grain of the road, leaves, compression noise); sky and plain walls
+ * make flat regions too, which is why the detectors also look at the camera's own normal.
+ */
+
+/** Cells across and down on the analysis frame (20 px cells at 640x360). */
+export const STRUCTURE_GRID = { cols: 32, rows: 18 } as const;
+
+/** A cell is flat below both: mean absolute step between neighbours, and standard deviation (grey levels). */
+const FLAT_STEP = 1.1;
+const FLAT_SD = 5;
+/** Cells this bright are blown-out sky or lamps: overexposure, not an occluder. */
+const CLIPPED_MEAN = 245;
+/** Cells this dark are night or shadow: no light to show structure, not necessarily an occluder. */
+export const UNLIT_MEAN = 30;
+
+export interface Structure {
+  /** Fraction of cells without structure (any brightness). */
+  flatShare: number;
+  /** Largest 4-connected region of flat cells that are not blown out, as a fraction of the frame. */
+  largestFlat: number;
+  /** The same, counting only cells with light enough to show structure (what night can judge). */
+  largestFlatLit: number;
+}
+
+export function structureOf(y: Uint8Array, w: number, h: number): Structure {
+  const { cols, rows } = STRUCTURE_GRID;
+  const cw = Math.floor(w / cols);
+  const ch = Math.floor(h / rows);
+  const flat = new Uint8Array(cols * rows);
+  const usable = new Uint8Array(cols * rows);
+  const lit = new Uint8Array(cols * rows);
+  const means = new Float32Array(cols * rows);
+  let flatCount = 0;
+  for (let cy = 0; cy < rows; cy++) {
+    for (let cx = 0; cx < cols; cx++) {
+      let sum = 0;
+      let sum2 = 0;
+      let steps = 0;
+      let n = 0;
+      for (let yy = cy * ch; yy < (cy + 1) * ch; yy++) {
+        const o = yy * w;
+        for (let x = cx * cw; x < (cx + 1) * cw; x++) {
+          const v = y[o + x]!;
+          sum += v;
+          sum2 += v * v;
+          if (x + 1 < w) steps += Math.abs(y[o + x + 1]! - v);
+          if (yy + 1 < h) steps += Math.abs(y[o + w + x]! - v);
+          n++;
+        }
+      }
+      const mean = sum / n;
+      const sd = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
+      const c = cy * cols + cx;
+      means[c] = mean;
+      if (steps / (2 * n) < FLAT_STEP && sd < FLAT_SD) {
+        flat[c] = 1;
+        flatCount++;
+        if (mean <= CLIPPED_MEAN) usable[c] = 1;
+        if (mean >= UNLIT_MEAN && mean <= CLIPPED_MEAN) lit[c] = 1;
+      }
+    }
+  }
+  const all = largestRegion(usable, cols, rows);
+  const litOnly = largestRegion(lit, cols, rows);
+  return {
+    flatShare: flatCount / (cols * rows),
+    largestFlat: all / (cols * rows),
+    largestFlatLit: litOnly / (cols * rows),
+  };
+}
+
+/** Size in cells of the largest 4-connected region of marked cells (iterative flood fill). */
+function largestRegion(marked: Uint8Array, cols: number, rows: number): number {
+  const seen = new Uint8Array(cols * rows);
+  const stack: number[] = [];
+  let best = 0;
+  for (let start = 0; start < cols * rows; start++) {
+    if (!marked[start] || seen[start]) continue;
+    let size = 0;
+    stack.push(start);
+    seen[start] = 1;
+    while (stack.length) {
+      const c = stack.pop()!;
+      size++;
+      const x = c % cols;
+      for (const nb of [x > 0 ? c - 1 : -1, x < cols - 1 ? c + 1 : -1, c - cols, c + cols]) {
+        if (nb < 0 || nb >= cols * rows || seen[nb] || !marked[nb]) continue;
+        seen[nb] = 1;
+        stack.push(nb);
+      }
+    }
+    best = Math.max(best, size);
+  }
+  return best;
+}
