@@ -70,6 +70,8 @@ export interface FrameMetrics extends ColourStats {
   largestFlat: number;
   /** The same over cells with light enough to show structure (what can be judged at night). */
   largestFlatLit: number;
+  /** Brightest minus darkest cell in the largest flat region (grey levels): sky shades, an occluder is even. */
+  largestFlatRange: number;
   /** Estimated noise standard deviation in grey levels (Immerkær, flattest cells), null when not measurable. */
   noise: number | null;
   /** True when the picture carries no colour (IR night mode or a monochrome camera). */
@@ -634,6 +636,7 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     flatShare: structure.flatShare,
     largestFlat: structure.largestFlat,
     largestFlatLit: structure.largestFlatLit,
+    largestFlatRange: structure.largestFlatRange,
     noise: estimateNoise(y, w, h),
     saturation: colour.saturation,
     castA: colour.castA,

@@ -24,6 +24,8 @@ export interface Structure {
   largestFlat: number;
   /** The same, counting only cells with light enough to show structure (what night can judge). */
   largestFlatLit: number;
+  /** Brightest minus darkest cell mean in `largestFlat` (grey levels): sky shades, a board is even. */
+  largestFlatRange: number;
 }
 
 export function structureOf(y: Uint8Array, w: number, h: number): Structure {
@@ -64,28 +66,34 @@ export function structureOf(y: Uint8Array, w: number, h: number): Structure {
       }
     }
   }
-  const all = largestRegion(usable, cols, rows);
-  const litOnly = largestRegion(lit, cols, rows);
+  const all = largestRegion(usable, means, cols, rows);
+  const litOnly = largestRegion(lit, means, cols, rows);
   return {
     flatShare: flatCount / (cols * rows),
-    largestFlat: all / (cols * rows),
-    largestFlatLit: litOnly / (cols * rows),
+    largestFlat: all.size / (cols * rows),
+    largestFlatLit: litOnly.size / (cols * rows),
+    largestFlatRange: all.range,
   };
 }
 
-/** Size in cells of the largest 4-connected region of marked cells (iterative flood fill). */
-function largestRegion(marked: Uint8Array, cols: number, rows: number): number {
+/** Size in cells of the largest 4-connected region of marked cells (iterative flood fill), and its range of cell means. */
+function largestRegion(marked: Uint8Array, means: Float32Array, cols: number, rows: number): { size: number; range: number } {
   const seen = new Uint8Array(cols * rows);
   const stack: number[] = [];
   let best = 0;
+  let bestRange = 0;
   for (let start = 0; start < cols * rows; start++) {
     if (!marked[start] || seen[start]) continue;
     let size = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
     stack.push(start);
     seen[start] = 1;
     while (stack.length) {
       const c = stack.pop()!;
       size++;
+      lo = Math.min(lo, means[c]!);
+      hi = Math.max(hi, means[c]!);
       const x = c % cols;
       for (const nb of [x > 0 ? c - 1 : -1, x < cols - 1 ? c + 1 : -1, c - cols, c + cols]) {
         if (nb < 0 || nb >= cols * rows || seen[nb] || !marked[nb]) continue;
@@ -93,7 +101,10 @@ function largestRegion(marked: Uint8Array, cols: number, rows: number): number {
         stack.push(nb);
       }
     }
-    best = Math.max(best, size);
+    if (size > best) {
+      best = size;
+      bestRange = hi - lo;
+    }
   }
-  return best;
+  return { size: best, range: bestRange };
 }

@@ -10,8 +10,10 @@ import { normalOf } from './types.js';
 
 export const CAST = {
   /** Day one: chroma of the cast (Lab units) from which each hue counts. */
-  absolute: { magenta: 11, blue: 11, green: 20, warm: 30 },
+  absolute: { magenta: 11, blue: 11, green: 20, warm: 40 },
   absoluteCriticalFactor: 2,
+  /** Day one: both the grey world and the highlights must carry at least this share of the allowance. */
+  absoluteBoth: 0.6,
   /** With known normal colours: shift from them. */
   shift: 7,
   shiftCritical: 14,
@@ -75,7 +77,9 @@ export const colourCast: Detector = {
       db = (m.castB + m.highlightB) / 2;
       const size = Math.hypot(da, db);
       const limit = allowance(da, db);
-      severity = size >= limit * CAST.absoluteCriticalFactor ? 'critical' : size >= limit ? 'warning' : undefined;
+      // A cast tints the highlights as much as the rest; a blue dusk sky over neutral lamps does not.
+      const agree = Math.min(Math.hypot(m.castA, m.castB), Math.hypot(m.highlightA, m.highlightB)) >= CAST.absoluteBoth * limit;
+      severity = !agree ? undefined : size >= limit * CAST.absoluteCriticalFactor ? 'critical' : size >= limit ? 'warning' : undefined;
     }
     if (!severity) return undefined;
     const size = Math.hypot(da, db);

@@ -20,6 +20,8 @@ export const COVERED = {
    */
   partAbsolute: 0.5,
   partAbsoluteMax: 0.85,
+  /** ...and evenly lit: sky and plain walls shade across the frame by more than this (grey levels). */
+  partAbsoluteRange: 12,
   /** At night only lit flat cells count, and the region must be larger. */
   partAbsoluteNight: 0.6,
   /** With a known normal: the region grew by at least this share of the frame. */
@@ -41,7 +43,7 @@ export const covered: Detector = {
     if (!context.night && m.lumaMean < COVERED.partMinLuma) return undefined;
     const region = context.night ? m.largestFlatLit : m.largestFlat;
     const normal = normalOf(input, context.night ? 'largestFlatLit' : 'largestFlat');
-    const hidden = normal !== null ? region - normal >= COVERED.partGrowth : region >= (context.night ? COVERED.partAbsoluteNight : COVERED.partAbsolute) && region < COVERED.partAbsoluteMax;
+    const hidden = normal !== null ? region - normal >= COVERED.partGrowth : region >= (context.night ? COVERED.partAbsoluteNight : COVERED.partAbsolute) && region < COVERED.partAbsoluteMax && m.largestFlatRange < COVERED.partAbsoluteRange;
     if (!hidden) return undefined;
     return say.fault('covered', region >= COVERED.partCritical ? 'critical' : 'warning', 'covered_partial', { percent: say.pct(region) }, region, normal !== null ? region - normal : undefined);
   },
