@@ -1,0 +1,83 @@
+/**
+ * The first check of a camera just added: no baseline, no reference. Faults that passed as
+ * "working" on the footage of the 2026-12-01 report must be named from the absolute rules alone.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { decodeForAnalysis, diagnose, measure, type Finding } from '../../src/quality/index.js';
+import { ImageAssessor } from '../../src/quality/assess.js';
+
+const photo = () => readFile(path.resolve('test/fixtures/photos/chelsea.jpg'));
+
+async function frame(edit: (img: Sharp) => Sharp): Promise<Buffer> {
+  return edit(sharp(await photo()).resize({ width: 1280, height: 720, fit: 'cover' })).jpeg({ quality: 85 }).toBuffer();
+}
+
+async function firstCheck(jpeg: Buffer): Promise<string[]> {
+  const findings: Finding[] = diagnose(measure(await decodeForAnalysis(jpeg)), undefined, { night: false, tags: [], hasIr: true, locale: 'en' });
+  return findings.filter((f) => f.state === 'fault').map((f) => f.kind);
+}
+
+describe('day one: no baseline yet', () => {
+  it('a clean picture has no fault', async () => {
+    expect(await firstCheck(await frame((i) => i))).toEqual([]);
+  });
+
+  it('finds a gaussian blur of sigma 7 px', async () => {
+    expect(await firstCheck(await frame((i) => i.blur(7)))).toContain('blurred');
+  });
+
+  it('finds a lens covered by a smooth brown-green gradient', async () => {
+    const gradient = Buffer.alloc(1280 * 720 * 3);
+    for (let y = 0; y < 720; y++) for (let x = 0; x < 1280; x++) gradient.set([70 + (50 * x) / 1280, 80 + (40 * y) / 720, 40], (y * 1280 + x) * 3);
+    const jpeg = await sharp(gradient, { raw: { width: 1280, height: 720, channels: 3 } }).jpeg().toBuffer();
+    expect(await firstCheck(jpeg)).toContain('covered');
+  });
+
+  it('finds 62% of the view hidden behind a flat dark region, and does not call it frozen', async () => {
+    const board = await sharp({ create: { width: 794, height: 720, channels: 3, background: { r: 24, g: 24, b: 24 } } }).png().toBuffer();
+    const jpeg = await frame((i) => i.composite([{ input: board, left: 0, top: 0 }]));
+    const findings = diagnose(measure(await decodeForAnalysis(jpeg), await decodeForAnalysis(jpeg)), undefined, { night: false, tags: [], hasIr: true });
+    const faults = findings.filter((f) => f.state === 'fault').map((f) => f.kind);
+    expect(faults).toContain('covered');
+    expect(faults).not.toContain('frozen');
+    expect(findings.find((f) => f.kind === 'frozen')?.reason).toBe('view_obstructed');
+  });
+
+  it('finds a magenta cast over the whole daytime frame (a stuck IR-cut filter)', async () => {
+    expect(await firstCheck(await frame((i) => i.recomb([[1.3, 0, 0.1], [0, 0.6, 0], [0, 0, 1.2]])))).toContain('colour_cast');
+  });
+});
+
+describe('frozen, per frame source', () => {
+  it('a stream frame in between does not hide a frozen snapshot', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE quality_baselines (camera_id TEXT PRIMARY KEY, baseline TEXT NOT NULL, updated_at INTEGER NOT NULL)');
+    const assessor = new ImageAssessor(db, 'en');
+    const camera = { id: 'cam', tags: [] };
+    const still = await frame((i) => i);
+    const other = await frame((i) => i.flop());
+    await assessor.assess(camera, still, 0, 'snapshot');
+    await assessor.assess(camera, other, 30_000, 'rtsp');
+    const again = await assessor.assess(camera, still, 60_000, 'snapshot');
+    expect(again.kinds).toContain('frozen');
+  });
+
+  it('a reference pinned by another process reaches the running assessor at its next check', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE quality_baselines (camera_id TEXT PRIMARY KEY, baseline TEXT NOT NULL, updated_at INTEGER NOT NULL)');
+    const daemon = new ImageAssessor(db, 'en');
+    const camera = { id: 'cam', tags: [] };
+    const view = await frame((i) => i);
+    const first = await daemon.assess(camera, view, 0);
+    expect(first.baseline).toMatchObject({ pinned: false, samples: 0 });
+    await new ImageAssessor(db, 'en').pinReference(camera, view, 10_000);
+    const next = await daemon.assess(camera, view, 20_000);
+    expect(next.baseline.pinned).toBe(true);
+    // The pinned frame seeded the metric baseline too.
+    expect(next.baseline.samples).toBe(1);
+  });
+});
