@@ -13,7 +13,7 @@ export const CAST = {
   absolute: { magenta: 11, blue: 11, green: 20, warm: 40 },
   absoluteCriticalFactor: 2,
   /** Day one: both the grey world and the highlights must carry at least this share of the allowance. */
-  absoluteBoth: 0.6,
+  absoluteBoth: 0.8,
   /** With known normal colours: shift from them. */
   shift: 7,
   shiftCritical: 14,
