@@ -82,8 +82,10 @@ describe('ffmpeg wrapper', () => {
     for (let waited = 0; sockets.size > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(sockets.size).toBe(0);
     expect(openFds()).toBeLessThanOrEqual(fdsBefore + 2);
-    // 8 batches bounded by a 400 ms deadline each: far below what unbounded waits would take.
-    expect(elapsed).toBeLessThan(8 * 400 * 4);
+    // 8 batches bounded by a 400 ms deadline each; spawning 25 Debian ffmpegs at once costs
+    // seconds on a loaded 2-core CI box, so the bound only tells bounded from unbounded waits
+    // (an unbounded grab of a hung camera never returns).
+    expect(elapsed).toBeLessThan(8 * 400 * 10);
   });
 
   it('never shows credentials in failure details', async () => {
