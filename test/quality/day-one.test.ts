@@ -52,10 +52,16 @@ describe('day one: no baseline yet', () => {
   });
 });
 
+/** The one table the assessor owns, in memory. */
+function baselineStore() {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE quality_baselines (camera_id TEXT PRIMARY KEY, baseline TEXT NOT NULL, updated_at INTEGER NOT NULL)');
+  return db;
+}
+
 describe('frozen, per frame source', () => {
   it('a stream frame in between does not hide a frozen snapshot', async () => {
-    const db = new Database(':memory:');
-    db.exec('CREATE TABLE quality_baselines (camera_id TEXT PRIMARY KEY, baseline TEXT NOT NULL, updated_at INTEGER NOT NULL)');
+    const db = baselineStore();
     const assessor = new ImageAssessor(db, 'en');
     const camera = { id: 'cam', tags: [] };
     const still = await frame((i) => i);
@@ -67,8 +73,7 @@ describe('frozen, per frame source', () => {
   });
 
   it('a reference pinned by another process reaches the running assessor at its next check', async () => {
-    const db = new Database(':memory:');
-    db.exec('CREATE TABLE quality_baselines (camera_id TEXT PRIMARY KEY, baseline TEXT NOT NULL, updated_at INTEGER NOT NULL)');
+    const db = baselineStore();
     const daemon = new ImageAssessor(db, 'en');
     const camera = { id: 'cam', tags: [] };
     const view = await frame((i) => i);
