@@ -7,8 +7,8 @@
 import { statement, type Database } from '../store/db.js';
 import type { Locale } from '../i18n/index.js';
 import {
-  baselineStats, decodeForAnalysis, measure, diagnose, updateBaseline, referenceFor, setReferenceView, isNight,
-  type Baseline, type Finding, type FrameMetrics,
+  baselineState, decodeForAnalysis, measure, diagnose, updateBaseline, referenceFor, setReferenceView, isNight,
+  type Baseline, type BaselineState, type Finding, type FrameMetrics,
 } from './index.js';
 
 export interface CameraContext {
@@ -32,22 +32,9 @@ export interface Assessment {
   baseline: BaselineState;
 }
 
-export interface BaselineState {
-  samples: number;
-  days: number;
-  /** an admin pinned the reference view (`camwatch reference`) */
-  pinned: boolean;
-}
-
 /** Where and when, for the sun's elevation; without coordinates night is judged from the picture. */
 function placeOf(camera: CameraContext, at: number) {
   return camera.lat !== undefined && camera.lon !== undefined ? { lat: camera.lat, lon: camera.lon, at: new Date(at) } : undefined;
-}
-
-function baselineState(baseline: Baseline | undefined, night: boolean): BaselineState {
-  const stats = baselineStats(baseline, night);
-  const mode = baseline ? (night ? baseline.night : baseline.day) : undefined;
-  return { samples: mode?.samples.length ?? 0, days: stats?.days ?? 0, pinned: mode?.pinned !== undefined };
 }
 
 /** Learn fast while the baseline is young (a sample every 5 minutes until 12 are kept), then every 2 hours. */
@@ -70,13 +57,15 @@ export class ImageAssessor {
   ) {}
 
   private baseline(cameraId: string): Baseline | undefined {
-    // `camwatch reference` writes from another process: a newer row wins over the cached copy.
-    const stamp = statement(this.db, 'SELECT updated_at FROM quality_baselines WHERE camera_id = ?').get(cameraId) as { updated_at: number } | undefined;
-    if (!this.baselines.has(cameraId) || (stamp && stamp.updated_at > (this.loadedAt.get(cameraId) ?? -Infinity))) {
-      const row = statement(this.db, 'SELECT baseline, updated_at FROM quality_baselines WHERE camera_id = ?').get(cameraId) as { baseline: string; updated_at: number } | undefined;
-      this.baselines.set(cameraId, row ? (JSON.parse(row.baseline) as Baseline) : undefined);
-      if (row) this.loadedAt.set(cameraId, row.updated_at);
-    }
+    // `camwatch reference` writes from another process: a row newer than the cached copy wins.
+    const since = this.baselines.has(cameraId) ? (this.loadedAt.get(cameraId) ?? Number.MIN_SAFE_INTEGER) : Number.MIN_SAFE_INTEGER;
+    const row = statement(this.db, 'SELECT baseline, updated_at FROM quality_baselines WHERE camera_id = ? AND updated_at > ?').get(cameraId, since) as
+      | { baseline: string; updated_at: number }
+      | undefined;
+    if (row) {
+      this.baselines.set(cameraId, JSON.parse(row.baseline) as Baseline);
+      this.loadedAt.set(cameraId, row.updated_at);
+    } else if (!this.baselines.has(cameraId)) this.baselines.set(cameraId, undefined);
     return this.baselines.get(cameraId);
   }
 
@@ -106,7 +95,7 @@ export class ImageAssessor {
       findings,
       metrics,
       night,
-      baseline: baselineState(this.baseline(camera.id), night),
+      baseline: baselineState(this.baselines.get(camera.id), night),
     };
   }
 

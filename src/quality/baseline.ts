@@ -161,16 +161,33 @@ export function baselineStats(baseline: Baseline | undefined, night: boolean): B
   }
   const med = {} as LearnedMetrics;
   const mad = {} as LearnedMetrics;
+  // Baselines stored before a metric was added have no value for it: such samples are skipped.
   for (const k of LEARNED_KEYS) {
     const daily: number[] = [];
     for (const list of byDay.values()) {
-      const v = median(list.map((s) => s.m[k]).filter((x): x is number => x !== null));
+      const v = median(list.map((s) => s.m[k]).filter((x): x is number => typeof x === 'number'));
       if (v !== null) daily.push(v);
     }
     const m = median(daily);
     med[k] = m;
-    const all = mode.samples.map((s) => s.m[k]).filter((x): x is number => x !== null);
+    const all = mode.samples.map((s) => s.m[k]).filter((x): x is number => typeof x === 'number');
     mad[k] = m === null ? null : median(all.map((x) => Math.abs(x - m)));
   }
   return { median: med, mad, samples: mode.samples.length, days: byDay.size };
+}
+
+/** What one mode of the baseline holds: samples, distinct days once it is in use, a pinned view. */
+export interface BaselineState {
+  samples: number;
+  /** Distinct days of samples; 0 while fewer than BASELINE_MIN_SAMPLES are kept (not in use yet). */
+  days: number;
+  /** an admin pinned the reference view (`camwatch reference`) */
+  pinned: boolean;
+}
+
+export function baselineState(baseline: Baseline | undefined, night: boolean): BaselineState {
+  const mode = baseline ? (night ? baseline.night : baseline.day) : undefined;
+  const samples = mode?.samples.length ?? 0;
+  const days = mode && samples >= BASELINE_MIN_SAMPLES ? new Set(mode.samples.map((s) => dayKey(s.at))).size : 0;
+  return { samples, days, pinned: mode?.pinned !== undefined };
 }

@@ -3,12 +3,13 @@
  * `decodeForAnalysis`), the camera's previous frame and its reference view.
  *
  * Everything is measured at a fixed analysis width so that numbers from one camera are
- * comparable over time. Three resolutions are used, all derived from the single decode:
- *   - full analysis resolution (ANALYSIS_WIDTH, 640 px): sharpness, noise, frame change;
- *   - a 4x4 box-averaged thumbnail (160 px): colour, flat cells (occlusion), view signature.
+ * comparable over time. Two resolutions are used, both derived from the single decode:
+ *   - full analysis resolution (ANALYSIS_WIDTH, 640 px): sharpness and strong edges
+ *     (sharpness.ts), structure-less cells (structure.ts), noise, frame change;
+ *   - a 4x4 box-averaged thumbnail (160 px): texture, colour, view signature.
  */
 
-import { edgeSlope, reblurLoss } from './sharpness.js';
+import { reblurLoss, strongEdges } from './sharpness.js';
 import { structureOf } from './structure.js';
 
 export const ANALYSIS_WIDTH = 640;
@@ -54,15 +55,11 @@ export interface FrameMetrics extends ColourStats {
   crushed: number;
   /** Fraction of pixels with luma >= 250 (clipped whites). */
   clipped: number;
-  /** Tenengrad: mean squared Sobel gradient of luma at analysis width (grows with contrast). */
-  tenengrad: number;
   /** RMS gradient of the thumbnail, in grey levels per thumbnail pixel: how much structure is visible. */
   texture: number;
   /** Share of fine variation a further 9-tap blur removes (Crété-Roffet): 0 blurred .. 1 crisp. */
   reblur: number;
-  /** Median steepness of the strongest edges over their rise (1/edge width); null with too few edges. */
-  edgeSlope: number | null;
-  /** How many strong edges `edgeSlope` was measured on. */
+  /** How many strong edges the picture has (see `strongEdges`). */
   edges: number;
   /** Fraction of 20-px cells with no structure at all, any brightness. */
   flatShare: number;
@@ -206,22 +203,16 @@ interface ColourStats {
   /** Mean Lab a* and b* of the picture. */
   castA: number;
   castB: number;
-  /** Length of the mean (a*, b*) vector. */
-  castChroma: number;
-  /** Cast factor K = D / M (mean chroma offset over chroma spread); > 1 suggests a cast. */
-  castFactor: number;
   /** Mean distance of pixel (a*, b*) from the mean: how colourful the scene is around its cast. */
   castSpread: number;
   /** Mean a*, b* of the brightest tenth (not blown out): highlights are near-neutral in real light. */
   highlightA: number;
   highlightB: number;
-  /** Fraction of the picture that is near-neutral (chroma < 6): roads, walls, sky. */
-  neutralShare: number;
 }
 
 /** Lab colour statistics on the thumbnail (computed from 4x4-averaged RGB). */
 function colourStats(frame: Frame): ColourStats {
-  if (frame.channels === 1) return { saturation: 0, castA: 0, castB: 0, castChroma: 0, castFactor: 0, castSpread: 0, highlightA: 0, highlightB: 0, neutralShare: 1 };
+  if (frame.channels === 1) return { saturation: 0, castA: 0, castB: 0, castSpread: 0, highlightA: 0, highlightB: 0 };
   const { width, height, data } = frame;
   const w = Math.floor(width / COARSE);
   const h = Math.floor(height / COARSE);
@@ -229,7 +220,6 @@ function colourStats(frame: Frame): ColourStats {
   const as = new Float32Array(n);
   const bs = new Float32Array(n);
   const ls = new Float32Array(n);
-  let neutral = 0;
   let sumC = 0;
   const inv = 1 / (COARSE * COARSE);
   for (let y = 0; y < h; y++) {
@@ -261,9 +251,7 @@ function colourStats(frame: Frame): ColourStats {
       bs[i] = Bb;
       // Blown-out pixels carry no colour information: keep them out of the highlights.
       ls[i] = r * inv > 248 || g * inv > 248 || b * inv > 248 ? -1 : Y;
-      const chroma = Math.sqrt(A * A + Bb * Bb);
-      sumC += chroma;
-      if (chroma < 6) neutral++;
+      sumC += Math.sqrt(A * A + Bb * Bb);
     }
   }
   // Median, not mean: a cast moves every pixel, a red bus or a crowd moves only some.
@@ -272,7 +260,6 @@ function colourStats(frame: Frame): ColourStats {
   const dist = new Float32Array(n);
   for (let i = 0; i < n; i++) dist[i] = Math.hypot(as[i]! - castA, bs[i]! - castB);
   const spread = percentile(dist.sort(), 0.5);
-  const castChroma = Math.sqrt(castA * castA + castB * castB);
   const bright = percentile(Float32Array.from(ls).sort(), 0.9);
   let ha = 0;
   let hb = 0;
@@ -287,12 +274,9 @@ function colourStats(frame: Frame): ColourStats {
     saturation: sumC / n,
     castA,
     castB,
-    castChroma,
-    castFactor: castChroma / Math.max(spread, 1),
     castSpread: spread,
     highlightA: hn ? ha / hn : castA,
     highlightB: hn ? hb / hn : castB,
-    neutralShare: neutral / n,
   };
 }
 
@@ -588,11 +572,10 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   for (let v = 250; v < 256; v++) clipped += hist[v]!;
 
   const thumb = downsample(y, w, h, COARSE);
-  const fine = sobelEnergy(y, w, h);
   const coarse = sobelEnergy(thumb.data, thumb.width, thumb.height);
   const colour = colourStats(frame);
   const structure = structureOf(y, w, h);
-  const edges = edgeSlope(y, w, h);
+  const edges = strongEdges(y, w, h);
   const field = orientationField(thumb.data, thumb.width, thumb.height);
   const signature = viewSignature(field);
 
@@ -628,11 +611,9 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     contrast,
     crushed: crushed / n,
     clipped: clipped / n,
-    tenengrad: fine,
     texture: Math.sqrt(coarse),
     reblur: reblurLoss(y, w, h),
-    edgeSlope: edges.slope,
-    edges: edges.edges,
+    edges,
     flatShare: structure.flatShare,
     largestFlat: structure.largestFlat,
     largestFlatLit: structure.largestFlatLit,
@@ -641,12 +622,9 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     saturation: colour.saturation,
     castA: colour.castA,
     castB: colour.castB,
-    castChroma: colour.castChroma,
-    castFactor: colour.castFactor,
     castSpread: colour.castSpread,
     highlightA: colour.highlightA,
     highlightB: colour.highlightB,
-    neutralShare: colour.neutralShare,
     greyscale: colour.saturation < GREYSCALE_SATURATION,
     change,
     changeCoverage,

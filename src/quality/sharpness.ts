@@ -5,9 +5,9 @@
  * - `reblurLoss` (Crété-Roffet et al. 2007, "The blur effect"): blur the picture once more with a
  *   9-tap box and see how much of the neighbour-to-neighbour variation that removes. A sharp
  *   picture loses much of it; an already blurred one barely changes.
- * - `edgeSlope`: at the strongest edges of the picture, the steepest step between neighbours over
- *   the edge's whole rise (Marziliano's edge width, inverted). A sharp edge rises in one or two
- *   pixels (≈ 0.5-1), a blurred one over many (≈ 1 / width).
+ *
+ * `strongEdges` counts the strong edges the picture has: too few, and neither blur nor a covered
+ * lens can be told from a plain scene.
  */
 
 const REBLUR_TAPS = 9;
@@ -66,13 +66,11 @@ export function reblurLoss(y: Uint8Array, w: number, h: number): number {
 
 /** Half-length of the profile examined across an edge, in pixels. */
 const EDGE_REACH = 6;
+/** Strong edges: the top 2% of gradient magnitude (sampled every other pixel), at least 8 grey levels a pixel, rising at least twice that across 2*EDGE_REACH pixels. */
+const EDGE_SHARE = 0.02;
+const EDGE_MIN_STEP = 8;
 
-/**
- * Median, over the strongest edges (top `share` of gradient magnitude, at least `minStep` grey
- * levels a pixel), of the steepest one-pixel step divided by the edge's total rise across
- * 2*EDGE_REACH pixels. null when the picture has too few edges to tell.
- */
-export function edgeSlope(y: Uint8Array, w: number, h: number, share = 0.02, minStep = 8): { slope: number | null; edges: number } {
+export function strongEdges(y: Uint8Array, w: number, h: number): number {
   // Histogram of the dominant-axis central difference to find the strong-edge threshold.
   const hist = new Uint32Array(256);
   const step = 2;
@@ -88,9 +86,9 @@ export function edgeSlope(y: Uint8Array, w: number, h: number, share = 0.02, min
   for (let v = 0; v < 256; v++) total += hist[v]!;
   let threshold = 255;
   let acc = 0;
-  while (threshold > 0 && acc + hist[threshold]! < total * share) acc += hist[threshold--]!;
-  threshold = Math.max(threshold, minStep);
-  const slopes: number[] = [];
+  while (threshold > 0 && acc + hist[threshold]! < total * EDGE_SHARE) acc += hist[threshold--]!;
+  threshold = Math.max(threshold, EDGE_MIN_STEP);
+  let edges = 0;
   for (let yy = EDGE_REACH; yy < h - EDGE_REACH; yy += step) {
     const o = yy * w;
     for (let x = EDGE_REACH; x < w - EDGE_REACH; x += step) {
@@ -103,21 +101,13 @@ export function edgeSlope(y: Uint8Array, w: number, h: number, share = 0.02, min
       const stride = gx >= gy ? 1 : w;
       let lo = 255;
       let hi = 0;
-      let steepest = 0;
       for (let k = -EDGE_REACH; k <= EDGE_REACH; k++) {
         const v = y[i + k * stride]!;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
-        if (k > -EDGE_REACH) {
-          const d = Math.abs(v - y[i + (k - 1) * stride]!);
-          if (d > steepest) steepest = d;
-        }
       }
-      if (hi - lo < minStep * 2) continue;
-      slopes.push(steepest / (hi - lo));
+      if (hi - lo >= EDGE_MIN_STEP * 2) edges++;
     }
   }
-  if (slopes.length < 50) return { slope: null, edges: slopes.length };
-  slopes.sort((a, b) => a - b);
-  return { slope: slopes[slopes.length >> 1]!, edges: slopes.length };
+  return edges;
 }

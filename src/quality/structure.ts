@@ -7,7 +7,7 @@
  */
 
 /** Cells across and down on the analysis frame (20 px cells at 640x360). */
-export const STRUCTURE_GRID = { cols: 32, rows: 18 } as const;
+const STRUCTURE_GRID = { cols: 32, rows: 18 } as const;
 
 /** A cell is flat below both: mean absolute step between neighbours, and standard deviation (grey levels). */
 const FLAT_STEP = 1.1;
@@ -15,7 +15,7 @@ const FLAT_SD = 5;
 /** Cells this bright are blown-out sky or lamps: overexposure, not an occluder. */
 const CLIPPED_MEAN = 245;
 /** Cells this dark are night or shadow: no light to show structure, not necessarily an occluder. */
-export const UNLIT_MEAN = 30;
+const UNLIT_MEAN = 30;
 
 export interface Structure {
   /** Fraction of cells without structure (any brightness). */

@@ -41,13 +41,17 @@ function allowance(a: number, b: number): number {
 /** The cast as a translation from the normal colours (fog, dusk and darkening only shrink them). */
 function shiftFromNormal(input: DetectorInput): { da: number; db: number } | undefined {
   const { m } = input;
-  const [a0, b0, ha0, hb0, spread0] = (['castA', 'castB', 'highlightA', 'highlightB', 'castSpread'] as const).map((k) => normalOf(input, k));
-  if (a0 === null || b0 === null || a0 === undefined || b0 === undefined) return undefined;
+  const a0 = normalOf(input, 'castA');
+  const b0 = normalOf(input, 'castB');
+  if (a0 === null || b0 === null) return undefined;
   // Only shrinking is modelled: a colourful crowd widens the spread without any cast.
+  const spread0 = normalOf(input, 'castSpread');
   const scale = spread0 && spread0 > 1 ? Math.min(1, m.castSpread / spread0) : 1;
   const da = m.castA - scale * a0;
   const db = m.castB - scale * b0;
-  if (ha0 === null || hb0 === null || ha0 === undefined || hb0 === undefined) return { da, db };
+  const ha0 = normalOf(input, 'highlightA');
+  const hb0 = normalOf(input, 'highlightB');
+  if (ha0 === null || hb0 === null) return { da, db };
   // A cast moves the whole picture and its highlights alike; a crowd or a lamp moves only one.
   const highlightShift = Math.hypot(m.highlightA - scale * ha0, m.highlightB - scale * hb0);
   const k = Math.min(1, highlightShift / Math.max(Math.hypot(da, db), 1e-6));

@@ -6,6 +6,7 @@
  */
 import type { Detector, Finding } from './types.js';
 import { normalOf } from './types.js';
+import { DARK } from './exposure.js';
 
 export const COVERED = {
   /** Whole lens: at least this share of cells flat, and fewer strong edges than this. */
@@ -37,7 +38,8 @@ export const covered: Detector = {
   judge(input): Finding | undefined {
     const { m, context, say } = input;
     if (m.lumaMean > COVERED.maxMean) return undefined;
-    if (m.flatShare >= COVERED.fullFlatShare && m.edges < COVERED.fullMaxEdges && !(context.night && m.lumaP95 < 30)) {
+    // At night a picture with nothing lit is dark (or a black spot), not covered.
+    if (m.flatShare >= COVERED.fullFlatShare && m.edges < COVERED.fullMaxEdges && !(context.night && m.lumaP95 < DARK.nightAbsoluteP95)) {
       return say.fault('covered', 'critical', 'covered', { percent: say.pct(m.flatShare) }, m.flatShare);
     }
     if (!context.night && m.lumaMean < COVERED.partMinLuma) return undefined;
