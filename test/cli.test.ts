@@ -105,6 +105,22 @@ describe('camwatch CLI', () => {
     expect(healthy.stdout).toMatch(/✔ cam-2 \(Camera 2\): hoạt động tốt/);
   });
 
+  it('check: a frozen picture is named within one check (two snapshots seconds apart), exit 1', async () => {
+    const camera = fleet.cameras[2]!;
+    await camera.setFault('frozen');
+    try {
+      // A database of its own: no earlier frame of this camera in memory or on disk helps.
+      const frozen = await camwatch(['check', 'cam-2', '-c', englishConfig, '--json'], { CAM_PW: PASSWORD });
+      expect(frozen.code, frozen.stderr).toBe(1);
+      const verdict = JSON.parse(frozen.stdout);
+      expect(verdict.image.kinds).toContain('frozen');
+      expect(verdict.image.kinds).not.toContain('snapshot_stale');
+      expect(verdict.stages.snapshot).toBeGreaterThanOrEqual(0);
+    } finally {
+      await camera.setFault('none');
+    }
+  });
+
   it('check --json: one JSON object with the verdict, findings, metrics and baseline state; no frame bytes, no password', async () => {
     const healthy = await camwatch(['check', 'cam-0', '-c', configFile, '--json'], { CAM_PW: PASSWORD });
     expect(healthy.code, healthy.stderr).toBe(0);

@@ -81,7 +81,7 @@ export class ResultPipeline {
         log.warn({ camera: result.cameraId, err: error }, 'could not save the latest frame');
         return undefined;
       });
-      assessment = await this.assessor.assess(camera, result.frame, result.startedAt, result.frameSource).catch((error: unknown) => {
+      assessment = await this.assessor.assess(camera, result.frame, result.startedAt, result.frameSource, result.snapshots).catch((error: unknown) => {
         log.warn({ camera: result.cameraId, err: error }, 'image could not be analysed');
         return undefined;
       });

@@ -56,6 +56,12 @@ export interface CheckResult {
   frameSource?: 'rtsp' | 'snapshot' | undefined;
   /** JPEG evidence; the caller decides whether to keep it */
   frame?: Buffer | undefined;
+  /**
+   * A full check of a camera with a snapshot URL also takes two snapshots, one before and one
+   * after the stream grab: two frames of one source seconds apart tell a frozen picture within
+   * one check, and the stream frame between them tells a stale (cached) snapshot.
+   */
+  snapshots?: [Buffer, Buffer] | undefined;
 }
 
 async function timed<T>(stages: CheckResult['stages'], stage: Stage, work: () => Promise<T>): Promise<T> {
@@ -63,8 +69,14 @@ async function timed<T>(stages: CheckResult['stages'], stage: Stage, work: () =>
   try {
     return await work();
   } finally {
-    stages[stage] = Math.round(performance.now() - started);
+    stages[stage] = (stages[stage] ?? 0) + Math.round(performance.now() - started);
   }
+}
+
+function snapshotWarning(result: CheckResult, error: unknown): undefined {
+  if (!(error instanceof ProbeFailure)) throw error;
+  result.warnings.push({ kind: 'snapshot_failed', stage: 'snapshot', detail: `${error.kind}: ${error.detail}` });
+  return undefined;
 }
 
 export async function checkCamera(
@@ -101,6 +113,10 @@ export async function checkCamera(
 
     const streamUrl = target.rtspUrl ?? device?.streamUri;
     if (!streamUrl) throw new ProbeFailure('no_stream', 'onvif', 'the camera gives no stream URI and none is configured');
+    const snapshot = () => timed(result.stages, 'snapshot', () => fetchSnapshot(snapshotUrl!, { ...credentials, deadlineMs: settings.snapshotMs, signal: settings.signal }));
+    // A broken snapshot URL does not fail a full check (the stream decides): it is a warning.
+    const pairWanted = kind === 'full' && snapshotUrl !== undefined;
+    const firstSnapshot = pairWanted ? await snapshot().catch((error: unknown) => snapshotWarning(result, error)) : undefined;
     if (kind === 'full') {
       // The RTSP port on its own: a closed port is told apart from a stream that does not play.
       const { hostname, port } = new URL(streamUrl);
@@ -117,6 +133,10 @@ export async function checkCamera(
     result.stream = grabbed.stream;
     result.frame = grabbed.jpeg;
     result.frameSource = 'rtsp';
+    if (firstSnapshot) {
+      const secondSnapshot = await snapshot().catch((error: unknown) => snapshotWarning(result, error));
+      if (secondSnapshot) result.snapshots = [firstSnapshot, secondSnapshot];
+    }
     const { width, height } = target.minResolution;
     if (grabbed.stream.width < width || grabbed.stream.height < height) {
       result.warnings.push({

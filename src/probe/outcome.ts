@@ -9,11 +9,12 @@ export const FAILURE_KINDS = [
   'decode_error', // data arrives but cannot be decoded
   'clock_drift', // camera clock too far off: evidence timestamps are wrong
   'low_resolution', // below the configured minimum
+  'snapshot_failed', // a full check's stream plays but the snapshot URL does not answer: image checks will fail
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /** Kinds that leave the camera usable (stream works) but need fixing: stored as status "warn". */
-export const WARNING_KINDS: readonly FailureKind[] = ['clock_drift', 'low_resolution'];
+export const WARNING_KINDS: readonly FailureKind[] = ['clock_drift', 'low_resolution', 'snapshot_failed'];
 
 /** reach: TCP to the ONVIF port; rtsp_reach: TCP to the RTSP port (full checks). */
 export type Stage = 'reach' | 'onvif' | 'rtsp_reach' | 'rtsp' | 'snapshot';

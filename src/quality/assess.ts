@@ -7,8 +7,8 @@
 import { statement, type Database } from '../store/db.js';
 import type { Locale } from '../i18n/index.js';
 import {
-  baselineState, decodeForAnalysis, measure, diagnose, updateBaseline, referenceFor, setReferenceView, isNight,
-  type Baseline, type BaselineState, type Finding, type FrameMetrics,
+  baselineState, decodeForAnalysis, measure, pictureChange, diagnose, frozenBy, updateBaseline, referenceFor, setReferenceView, isNight,
+  type Baseline, type BaselineState, type Finding, type Frame, type FrameMetrics, type Liveness,
 } from './index.js';
 
 export interface CameraContext {
@@ -50,6 +50,8 @@ export class ImageAssessor {
   private readonly loadedAt = new Map<string, number>();
   /** previous JPEG per camera and frame source (a stream frame never resets a snapshot's frozen streak) */
   private readonly previous = new Map<string, Buffer>();
+  /** latest frozen verdict per camera and source, to tell a stale snapshot from a frozen camera */
+  private readonly frozenLately = new Map<string, boolean>();
 
   constructor(
     private readonly db: Database,
@@ -69,18 +71,32 @@ export class ImageAssessor {
     return this.baselines.get(cameraId);
   }
 
-  async assess(camera: CameraContext, jpeg: Buffer, at: number, source: 'rtsp' | 'snapshot' = 'snapshot'): Promise<Assessment> {
+  /**
+   * Judge one frame. `snapshots` are a full check's two snapshots taken around the stream frame:
+   * they tell a frozen picture (or a stale snapshot) within the one check.
+   */
+  async assess(camera: CameraContext, jpeg: Buffer, at: number, source: 'rtsp' | 'snapshot' = 'snapshot', snapshots?: readonly [Buffer, Buffer]): Promise<Assessment> {
     const frame = await decodeForAnalysis(jpeg);
-    const key = `${camera.id}\u0000${source}`;
-    const previousJpeg = this.previous.get(key);
+    const key = (from: 'rtsp' | 'snapshot') => `${camera.id}\u0000${from}`;
+    const previousJpeg = this.previous.get(key(source));
     const previous = previousJpeg ? await decodeForAnalysis(previousJpeg).catch(() => undefined) : undefined;
-    this.previous.set(key, jpeg);
+    this.previous.set(key(source), jpeg);
+    const liveness: Liveness = { source, otherFrozen: this.frozenLately.get(key(source === 'rtsp' ? 'snapshot' : 'rtsp')) };
+    // A snapshot that does not decode only costs the within-check comparison, not the verdict.
+    const pair = snapshots && (await Promise.all(snapshots.map((s) => decodeForAnalysis(s))).catch(() => undefined));
+    if (snapshots && pair) {
+      const [first, second] = pair as [Frame, Frame];
+      liveness.pair = { change: pictureChange(second, first).change, vsStream: pictureChange(frame, second).change };
+      this.previous.set(key('snapshot'), snapshots[1]);
+      this.remember(key('snapshot'), frozenBy(liveness.pair.change));
+    }
 
     const baseline = this.baseline(camera.id);
     // One pass over the frame: the reference is chosen once day or night is known.
     const metrics = measure(frame, previous, (probe) => referenceFor(baseline, isNight(probe, placeOf(camera, at))));
+    this.remember(key(source), frozenBy(metrics.change));
     const night = isNight(metrics, placeOf(camera, at));
-    const findings = diagnose(metrics, baseline, { night, tags: [...camera.tags], hasIr: camera.tags.includes('ir'), locale: this.locale });
+    const findings = diagnose(metrics, baseline, { night, tags: [...camera.tags], hasIr: camera.tags.includes('ir'), locale: this.locale, liveness });
 
     // Worst fault first: it names the incident; advice (lighting) follows the faults.
     const faults = findings.filter((f) => f.state === 'fault').sort((a, b) => SEVERITY[b.severity ?? 'warning'] - SEVERITY[a.severity ?? 'warning']);
@@ -97,6 +113,11 @@ export class ImageAssessor {
       night,
       baseline: baselineState(this.baselines.get(camera.id), night),
     };
+  }
+
+  private remember(key: string, frozen: boolean | undefined) {
+    if (frozen === undefined) this.frozenLately.delete(key);
+    else this.frozenLately.set(key, frozen);
   }
 
   /**

@@ -10,12 +10,12 @@
 import sharp from 'sharp';
 import { ANALYSIS_WIDTH, type Frame } from './metrics.js';
 
-export { ANALYSIS_WIDTH, GREYSCALE_SATURATION, measure, referenceSignature, signatureSimilarity, lumaOf } from './metrics.js';
+export { ANALYSIS_WIDTH, GREYSCALE_SATURATION, measure, pictureChange, referenceSignature, signatureSimilarity, lumaOf } from './metrics.js';
 export type { Frame, FrameMetrics, ViewSignature } from './metrics.js';
 export { emptyBaseline, updateBaseline, setReferenceView, referenceFor, baselineStats, baselineState, BASELINE_MIN_SAMPLES, REFERENCE_MIN_DAYS } from './baseline.js';
 export type { Baseline, BaselineState, ModeBaseline, BaselineSample, BaselineStats, LearnedMetrics } from './baseline.js';
-export { diagnose, DETECTORS, BLUR, CAST, COVERED, DARK, OVEREXPOSED, FROZEN, MOVED, NOISE } from './detectors/index.js';
-export type { Finding, FaultKind, FindingKind, FindingState, Severity, NotCheckableReason, DiagnoseContext } from './detectors/index.js';
+export { diagnose, frozenBy, DETECTORS, BLUR, CAST, COVERED, DARK, OVEREXPOSED, FROZEN, STALE, MOVED, NOISE } from './detectors/index.js';
+export type { Finding, FaultKind, FindingKind, FindingState, Severity, NotCheckableReason, DiagnoseContext, Liveness } from './detectors/index.js';
 export { sunElevation, isNight } from './solar.js';
 export { qualityMessages } from './messages.js';
 

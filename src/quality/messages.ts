@@ -10,6 +10,8 @@ const vi = {
   covered: 'Camera bị che khuất: {percent}% khung hình không còn chi tiết',
   covered_partial: 'Camera bị che một phần: {percent}% khung hình bị một vật che phẳng',
   frozen: 'Hình ảnh bị đứng: khung hình không thay đổi so với lần chụp trước',
+  snapshot_stale:
+    'Ảnh chụp nhanh (snapshot) bị đứng trong khi luồng video vẫn chạy: camera trả về một ảnh cũ, nên kiểm tra hình ảnh không phản ánh hiện trường — khởi động lại camera hoặc kiểm tra cấu hình snapshot',
   moved: 'Camera bị xoay hoặc lệch hướng: khung cảnh chỉ còn giống {percent}% so với góc quay chuẩn',
   noisy: 'Ảnh bị nhiễu hạt: mức nhiễu {value}, gấp {times} lần bình thường',
   noisy_absolute: 'Ảnh bị nhiễu hạt nặng: mức nhiễu {value}',
@@ -46,6 +48,8 @@ const en: { [K in keyof typeof vi]: string } = {
   covered: 'Camera covered: {percent}% of the frame shows no detail',
   covered_partial: 'Camera partly covered: {percent}% of the frame is hidden behind something flat',
   frozen: 'Frozen image: the picture has not changed since the previous check',
+  snapshot_stale:
+    'Stale snapshot: the snapshot stays the same while the video stream moves on, so image checks do not show the scene as it is — restart the camera or check its snapshot settings',
   moved: 'Camera moved or turned: the view matches its reference only {percent}%',
   noisy: 'Noisy image: noise level {value}, {times} times normal',
   noisy_absolute: 'Very noisy image: noise level {value}',

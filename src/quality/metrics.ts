@@ -538,6 +538,15 @@ function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): { chan
 }
 
 /**
+ * How much the picture changed between two frames (median per-cell grey-level difference); null
+ * when they cannot be compared (other sizes) or too little of the view shows anything.
+ */
+export function pictureChange(frame: Frame, other: Frame, luma: Uint8Array = lumaOf(frame)): { change: number | null; coverage: number | null } {
+  if (other.width !== frame.width || other.height !== frame.height) return { change: null, coverage: null };
+  return frameChange(luma, lumaOf(other), frame.width, frame.height);
+}
+
+/**
  * All metrics of one frame. `previous` is the camera's previous frame (same analysis size),
  * `reference` its reference view — either a frame or a stored `ViewSignature`.
  */
@@ -579,13 +588,7 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   const field = orientationField(thumb.data, thumb.width, thumb.height);
   const signature = viewSignature(field);
 
-  let change: number | null = null;
-  let changeCoverage: number | null = null;
-  if (previous && previous.width === w && previous.height === h) {
-    const r = frameChange(y, lumaOf(previous), w, h);
-    change = r.change;
-    changeCoverage = r.coverage;
-  }
+  const { change, coverage: changeCoverage } = previous ? pictureChange(frame, previous, y) : { change: null, coverage: null };
 
   let viewSimilarity: number | null = null;
   let viewAligned: number | null = null;

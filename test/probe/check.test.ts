@@ -52,6 +52,17 @@ describe('a check against simulated cameras', () => {
     expect(result.frameSource).toBe('rtsp');
     expect(result.stages.reach).toBeGreaterThanOrEqual(0);
     expect(result.stages.rtsp_reach).toBeGreaterThanOrEqual(0);
+    // Two snapshots around the stream grab, for a frozen picture within one check.
+    expect(result.snapshots?.map((jpeg) => jpeg.subarray(0, 2))).toEqual([Buffer.from([0xff, 0xd8]), Buffer.from([0xff, 0xd8])]);
+  });
+
+  it('a full check whose snapshot URL does not answer still passes on the stream, with a warning', async () => {
+    const result = await checkCamera(targetOf(cam(0), { snapshotUrl: `http://127.0.0.1:${cam(0).httpPort}/no-such-snapshot.jpg` }), 'full', settings);
+    expect(result.failure).toBeUndefined();
+    expect(result.status).toBe('warn');
+    expect(result.warnings).toEqual([expect.objectContaining({ kind: 'snapshot_failed', stage: 'snapshot' })]);
+    expect(result.frameSource).toBe('rtsp');
+    expect(result.snapshots).toBeUndefined();
   });
 
   it('a closed RTSP port is reported as unreachable at the rtsp_reach stage', async () => {

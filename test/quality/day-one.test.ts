@@ -72,6 +72,40 @@ describe('frozen, per frame source', () => {
     expect(again.kinds).toContain('frozen');
   });
 
+  it("a full check's two snapshots name a frozen picture within the one check", async () => {
+    const assessor = new ImageAssessor(baselineStore(), 'en');
+    const camera = { id: 'cam', tags: [] };
+    const still = await frame((i) => i);
+    const frozen = await assessor.assess(camera, still, 0, 'rtsp', [still, still]);
+    expect(frozen.kinds).toContain('frozen');
+    expect(frozen.ok).toBe(false);
+    // A live camera: the snapshots differ as the scene moves on.
+    const live = new ImageAssessor(baselineStore(), 'en');
+    const lighter = await frame((i) => i.modulate({ brightness: 1.15 }));
+    const moving = await live.assess(camera, await frame((i) => i.modulate({ brightness: 1.07 })), 0, 'rtsp', [still, lighter]);
+    expect(moving.kinds).not.toContain('frozen');
+    expect(moving.kinds).not.toContain('snapshot_stale');
+  });
+
+  it('a snapshot frozen while the stream moves on is a stale snapshot, not a frozen camera', async () => {
+    const camera = { id: 'cam', tags: [] };
+    const still = await frame((i) => i);
+    const elsewhere = await frame((i) => i.flop());
+    // Within one full check: the stream frame shows another moment than both snapshots.
+    const oneCheck = await new ImageAssessor(baselineStore(), 'en').assess(camera, elsewhere, 0, 'rtsp', [still, still]);
+    expect(oneCheck.kinds).toContain('snapshot_stale');
+    expect(oneCheck.kinds).not.toContain('frozen');
+    // In the daemon: stream checks see a live stream, image checks the same snapshot again.
+    const daemon = new ImageAssessor(baselineStore(), 'en');
+    await daemon.assess(camera, still, 0, 'rtsp');
+    await daemon.assess(camera, still, 20_000, 'snapshot');
+    await daemon.assess(camera, await frame((i) => i.modulate({ brightness: 1.15 })), 60_000, 'rtsp');
+    const image = await daemon.assess(camera, still, 80_000, 'snapshot');
+    expect(image.kinds).toContain('snapshot_stale');
+    expect(image.kinds).not.toContain('frozen');
+    expect(image.findings.find((f) => f.kind === 'snapshot_stale')).toMatchObject({ state: 'fault', severity: 'warning', message: expect.stringContaining('Stale snapshot') });
+  });
+
   it('a reference pinned by another process reaches the running assessor at its next check', async () => {
     const db = baselineStore();
     const daemon = new ImageAssessor(db, 'en');

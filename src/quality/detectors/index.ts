@@ -30,11 +30,11 @@ export function diagnose(metrics: FrameMetrics, baseline: Baseline | undefined, 
   return out;
 }
 
-export type { Detector, DetectorInput, DiagnoseContext, FaultKind, Finding, FindingKind, FindingState, NotCheckableReason, Severity } from './types.js';
+export type { Detector, DetectorInput, DiagnoseContext, Liveness, FaultKind, Finding, FindingKind, FindingState, NotCheckableReason, Severity } from './types.js';
 export { BLUR } from './blur.js';
 export { CAST } from './colour.js';
 export { COVERED } from './covered.js';
 export { DARK, OVEREXPOSED } from './exposure.js';
-export { FROZEN } from './frozen.js';
+export { FROZEN, STALE, frozenBy } from './frozen.js';
 export { MOVED } from './moved.js';
 export { NOISE } from './noise.js';

@@ -8,7 +8,7 @@ import type { BaselineStats, LearnedKey } from '../baseline.js';
 import type { FrameMetrics } from '../metrics.js';
 import { qualityMessages, type QualityMessageKey } from '../messages.js';
 
-export type FaultKind = 'blurred' | 'dark' | 'overexposed' | 'covered' | 'frozen' | 'moved' | 'noisy' | 'colour_cast';
+export type FaultKind = 'blurred' | 'dark' | 'overexposed' | 'covered' | 'frozen' | 'snapshot_stale' | 'moved' | 'noisy' | 'colour_cast';
 export type FindingKind = FaultKind | 'lighting_recommendation';
 export type FindingState = 'fault' | 'advice' | 'not_checkable';
 export type Severity = 'warning' | 'critical';
@@ -32,6 +32,16 @@ export interface DiagnoseContext {
   tags: string[];
   hasIr: boolean;
   locale?: Locale;
+  /** where the frame came from and what the camera's other source showed lately (frozen.ts) */
+  liveness?: Liveness;
+}
+
+export interface Liveness {
+  source: 'rtsp' | 'snapshot';
+  /** the other source's latest verdict: true frozen, false live, undefined unknown */
+  otherFrozen?: boolean | undefined;
+  /** a full check: the change between its two snapshots, and between the stream frame and the second one */
+  pair?: { change: number | null; vsStream: number | null } | undefined;
 }
 
 export interface DetectorInput {
