@@ -14,6 +14,7 @@ import { readMigrations, schemaVersion, migrate } from './store/migrate.js';
 import { NewerSchemaError } from './store/migrate.js';
 import { backup } from './health/retention.js';
 import { runAckCommand, runResolveCommand } from './app/ack-command.js';
+import { runFalseAlarmCommand } from './app/false-alarm-command.js';
 import { runReportCommand, REPORT_KINDS, EXPORT_FORMATS } from './app/report-command.js';
 import { readPassword, runUserAdd, runUserDisable, runUserList, runUserPasswd, ROLES, type CommandResult } from './app/user-command.js';
 import { GROUP_BY } from './health/uptime-query.js';
@@ -271,6 +272,27 @@ program
         console.log(t(night ? 'referenceSetNight' : 'referenceSetDay', { id: cameraId }));
       }
       app.db.close();
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+program
+  .command('false-alarm')
+  .description("mark an image finding of a camera as a false alarm: its current picture is normal for it; the camera then reports that fault only when the picture gets worse (--clear withdraws the mark)")
+  .argument('<camera-id>', 'camera id from the config')
+  .argument('<kind>', 'the finding: blurred, dark, overexposed, covered, noisy, colour_cast or moved')
+  .requiredOption('--by <name>', 'who marks it (kept with the mark and in the audit log)')
+  .option('--reason <text>', 'why the picture is normal for this camera', '')
+  .option('--clear', 'withdraw the active marks of this kind instead')
+  .addOption(configOption())
+  .action(async (cameraId: string, kind: string, options: { config: string; by: string; reason: string; clear?: boolean }) => {
+    try {
+      const app = open(options.config);
+      const result = await runFalseAlarmCommand(app, { cameraId, kind, by: options.by, reason: options.reason, clear: options.clear }, locale());
+      app.db.close();
+      console.log(result.lines.join('\n'));
+      process.exitCode = result.exitCode;
     } catch (error) {
       fail(error);
     }

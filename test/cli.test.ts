@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type CameraFleet } from '../src/simulator/index.js';
 
@@ -116,6 +117,35 @@ describe('camwatch CLI', () => {
       expect(verdict.image.kinds).toContain('frozen');
       expect(verdict.image.kinds).not.toContain('snapshot_stale');
       expect(verdict.stages.snapshot).toBeGreaterThanOrEqual(0);
+    } finally {
+      await camera.setFault('none');
+    }
+  });
+
+  it('false-alarm: a marked finding stops failing the check until the picture gets worse or the mark is withdrawn; audited', async () => {
+    const camera = fleet.cameras[2]!;
+    await camera.setFault('dark');
+    try {
+      const dark = await camwatch(['check', 'cam-2', '-c', configFile], { CAM_PW: PASSWORD });
+      expect(dark.code, dark.stdout).toBe(1);
+      expect((await camwatch(['false-alarm', 'cam-2', 'frozen', '--by', 'Nguyễn Văn A', '-c', configFile], { CAM_PW: PASSWORD })).code).toBe(2);
+      const marked = await camwatch(['false-alarm', 'cam-2', 'dark', '--by', 'Nguyễn Văn A', '--reason', 'khu vực có mái che', '-c', configFile], { CAM_PW: PASSWORD });
+      expect(marked.code, marked.stdout + marked.stderr).toBe(0);
+      expect(marked.stdout).toContain('Đã ghi nhận báo động nhầm "quá tối" cho camera cam-2');
+      const tolerated = await camwatch(['check', 'cam-2', '-c', configFile, '--json'], { CAM_PW: PASSWORD });
+      expect(tolerated.code, tolerated.stdout).toBe(0);
+      expect(JSON.parse(tolerated.stdout).assessment.findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'dark', state: 'tolerated' })]));
+      const cleared = await camwatch(['false-alarm', 'cam-2', 'dark', '--clear', '--by', 'Nguyễn Văn A', '-c', configFile, '--lang', 'en'], { CAM_PW: PASSWORD });
+      expect(cleared.code, cleared.stdout).toBe(0);
+      expect(cleared.stdout).toContain('Withdrew 1 false-alarm mark');
+      expect((await camwatch(['check', 'cam-2', '-c', configFile], { CAM_PW: PASSWORD })).code).toBe(1);
+      const db = new Database(path.join(dir, 'db', 'camwatch.db'), { readonly: true });
+      const audit = db.prepare("SELECT user_name, role, action, camera_id FROM audit_log WHERE action LIKE 'false_alarm%' ORDER BY id").all();
+      db.close();
+      expect(audit).toEqual([
+        { user_name: 'Nguyễn Văn A', role: 'cli', action: 'false_alarm', camera_id: 'cam-2' },
+        { user_name: 'Nguyễn Văn A', role: 'cli', action: 'false_alarm_cleared', camera_id: 'cam-2' },
+      ]);
     } finally {
       await camera.setFault('none');
     }

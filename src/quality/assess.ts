@@ -6,9 +6,10 @@
  */
 import { statement, type Database } from '../store/db.js';
 import type { Locale } from '../i18n/index.js';
+import { tolerancesOf } from './false-alarms.js';
 import {
   baselineState, decodeForAnalysis, measure, pictureChange, diagnose, frozenBy, updateBaseline, referenceFor, setReferenceView, isNight,
-  type Baseline, type BaselineState, type Finding, type Frame, type FrameMetrics, type Liveness,
+  type Baseline, type BaselineState, type Finding, type DiagnoseContext, type Frame, type FrameMetrics, type Liveness,
 } from './index.js';
 
 export interface CameraContext {
@@ -96,14 +97,14 @@ export class ImageAssessor {
     const metrics = measure(frame, previous, (probe) => referenceFor(baseline, isNight(probe, placeOf(camera, at))));
     this.remember(key(source), frozenBy(metrics.change));
     const night = isNight(metrics, placeOf(camera, at));
-    const findings = diagnose(metrics, baseline, { night, tags: [...camera.tags], hasIr: camera.tags.includes('ir'), locale: this.locale, liveness });
+    const findings = diagnose(metrics, baseline, { ...this.contextOf(camera, night), liveness });
 
     // Worst fault first: it names the incident; advice (lighting) follows the faults.
     const faults = findings.filter((f) => f.state === 'fault').sort((a, b) => SEVERITY[b.severity ?? 'warning'] - SEVERITY[a.severity ?? 'warning']);
     const young = baselineState(baseline, night).samples < LEARN_FAST_SAMPLES;
     if (faults.length === 0 && at - (this.lastLearned.get(camera.id) ?? 0) >= (young ? LEARN_FAST_MS : LEARN_EVERY_MS)) this.learn(camera.id, baseline, metrics, at, night);
 
-    const judged = findings.filter((f) => f.state !== 'not_checkable');
+    const judged = findings.filter((f) => f.state === 'fault' || f.state === 'advice');
     return {
       ok: faults.length === 0,
       kinds: [...new Set([...faults, ...judged].map((f) => f.kind))],
@@ -113,6 +114,20 @@ export class ImageAssessor {
       night,
       baseline: baselineState(this.baselines.get(camera.id), night),
     };
+  }
+
+  private contextOf(camera: CameraContext, night: boolean): DiagnoseContext {
+    return { night, tags: [...camera.tags], hasIr: camera.tags.includes('ir'), locale: this.locale, tolerances: tolerancesOf(this.db, camera.id) };
+  }
+
+  /**
+   * What one frame shows on its own against the camera's baseline, without learning from it or
+   * taking it as the previous frame: for an operator marking a finding as a false alarm.
+   */
+  async judgeStill(camera: CameraContext, jpeg: Buffer, at: number): Promise<Finding[]> {
+    const baseline = this.baseline(camera.id);
+    const metrics = measure(await decodeForAnalysis(jpeg), undefined, (probe) => referenceFor(baseline, isNight(probe, placeOf(camera, at))));
+    return diagnose(metrics, baseline, this.contextOf(camera, isNight(metrics, placeOf(camera, at))));
   }
 
   private remember(key: string, frozen: boolean | undefined) {

@@ -15,6 +15,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { reportRoutes } from './routes/reports.js';
 import { liveRoutes } from './routes/live.js';
 import { LiveStreams } from '../live/streams.js';
+import { falseAlarmRoutes } from './routes/false-alarms.js';
 import { registerDashboardAssets } from './dashboard/assets.js';
 
 export const SESSION_COOKIE = 'camwatch_session';
@@ -173,6 +174,7 @@ export async function buildServer(options: ServerOptions) {
 
   await app.register(async (scoped) => inventoryRoutes(scoped, deps));
   await app.register(async (scoped) => incidentRoutes(scoped, deps));
+  await app.register(async (scoped) => falseAlarmRoutes(scoped, deps));
   await app.register(async (scoped) => reportRoutes(scoped, deps));
   if (options.ffmpeg) {
     const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams });

@@ -23,7 +23,8 @@ export interface AuditEvent {
   ip?: string | undefined;
 }
 
-export function writeAudit(db: Database, user: SessionUser | { id: null; name: string; role: string }, event: AuditEvent, now = Date.now()): void {
+/** `user` is a dashboard user, or the CLI (id null, the name given with --by, role "cli"). */
+export function writeAudit(db: Database, user: { id: number | null; name: string; role: SessionUser['role'] | 'cli' }, event: AuditEvent, now = Date.now()): void {
   db.prepare('INSERT INTO audit_log (at, user_id, user_name, role, action, camera_id, incident_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
     now,
     user.id,

@@ -7,8 +7,9 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { decodeForAnalysis, diagnose, measure, type Finding } from '../../src/quality/index.js';
+import { decodeForAnalysis, diagnose, measure, type FaultKind, type Finding } from '../../src/quality/index.js';
 import { ImageAssessor } from '../../src/quality/assess.js';
+import { migrate } from '../../src/store/migrate.js';
 
 const photo = () => readFile(path.resolve('test/fixtures/photos/chelsea.jpg'));
 
@@ -52,10 +53,23 @@ describe('day one: no baseline yet', () => {
   });
 });
 
-/** The one table the assessor owns, in memory. */
+describe('false alarms', () => {
+  it('a marked fault is tolerated at the level it was marked; a clearly worse picture is a fault again', async () => {
+    const judge = async (sigma: number, tolerances?: Map<FaultKind, number>) =>
+      diagnose(measure(await decodeForAnalysis(await frame((i) => i.blur(sigma)))), undefined, { night: false, tags: [], hasIr: true, tolerances }).find((f) => f.kind === 'blurred');
+    const marked = await judge(4);
+    expect(marked).toMatchObject({ state: 'fault', value: expect.any(Number) });
+    const tolerances = new Map<FaultKind, number>([['blurred', marked!.value!]]);
+    expect((await judge(4, tolerances))?.state).toBe('tolerated');
+    expect((await judge(12, tolerances))?.state).toBe('fault');
+  });
+});
+
+/** The real schema, in memory; the cameras these tests invent are not in an inventory. */
 function baselineStore() {
   const db = new Database(':memory:');
-  db.exec('CREATE TABLE quality_baselines (camera_id TEXT PRIMARY KEY, baseline TEXT NOT NULL, updated_at INTEGER NOT NULL)');
+  migrate(db);
+  db.pragma('foreign_keys = OFF');
   return db;
 }
 

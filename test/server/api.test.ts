@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -261,6 +264,36 @@ describe('dashboard and live view', () => {
     expect(denied.statusCode).toBe(403);
     const audit = (await get('/api/audit', 'admin')).json<{ action: string; camera_id: string }[]>();
     expect(audit.some((entry) => entry.action === 'live.denied' && entry.camera_id === 'h1')).toBe(true);
+  });
+});
+
+describe('false alarms', () => {
+  it('a chief marks a finding of its own camera as a false alarm, audited; the normal thresholds come back when it is withdrawn', async () => {
+    // The camera's latest picture: a street photo out of focus (blurred on any rule).
+    const blurred = await sharp(path.resolve('test/fixtures/photos/chelsea.jpg')).resize({ width: 1280, height: 720, fit: 'cover' }).blur(7).jpeg().toBuffer();
+    mkdirSync(path.join(fx.evidenceDir, 'b1'), { recursive: true });
+    writeFileSync(path.join(fx.evidenceDir, 'b1', 'latest.jpg'), blurred);
+    const url = '/api/cameras/b1/false-alarms';
+    expect((await call({ method: 'POST', url, as: 'contractor-1', payload: { kind: 'blurred' } })).statusCode).toBe(403);
+    expect((await call({ method: 'POST', url, as: 'chief-a', payload: { kind: 'blurred' } })).statusCode).toBe(404);
+    expect((await call({ method: 'POST', url, as: 'chief-b', payload: { kind: 'frozen' } })).statusCode).toBe(400);
+    // Not what the picture shows: nothing to mark.
+    const notShown = await call({ method: 'POST', url, as: 'chief-b', payload: { kind: 'colour_cast' } });
+    expect(notShown.statusCode).toBe(409);
+    const marked = await call({ method: 'POST', url, as: 'chief-b', payload: { kind: 'blurred', reason: 'ống kính mới lắp, chờ chỉnh nét' } });
+    expect(marked.statusCode, marked.body).toBe(201);
+    expect(marked.json()).toMatchObject({ mark: { camera_id: 'b1', kind: 'blurred', marked_by: 'chief-b', active: true, value: expect.any(Number) }, message: expect.stringContaining('báo động nhầm') });
+    expect((await get(url, 'chief-b')).json()).toEqual([expect.objectContaining({ kind: 'blurred', active: true })]);
+    expect((await get(url, 'chief-a')).statusCode).toBe(404);
+    const again = await call({ method: 'POST', url, as: 'chief-b', payload: { kind: 'blurred' } });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().mark).toBeNull();
+    const audit = (await get('/api/audit?action=false_alarm', 'admin')).json<{ user_name: string; camera_id: string; detail: string }[]>();
+    expect(audit).toEqual([expect.objectContaining({ user_name: 'chief-b', camera_id: 'b1', detail: expect.stringContaining('ống kính mới lắp') })]);
+    const withdrawn = await call({ method: 'DELETE', url: `${url}/blurred`, as: 'chief-b' });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect((await get(url, 'chief-b')).json()).toEqual([expect.objectContaining({ kind: 'blurred', active: false, cleared_by: 'chief-b' })]);
+    expect((await call({ method: 'DELETE', url: `${url}/blurred`, as: 'chief-b' })).statusCode).toBe(409);
   });
 });
 

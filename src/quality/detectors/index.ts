@@ -3,6 +3,7 @@
  * found (a covered lens says nothing about focus, colour or motion), never change it.
  */
 import { baselineStats, type Baseline } from '../baseline.js';
+import { isTolerated } from '../false-alarms.js';
 import type { FrameMetrics } from '../metrics.js';
 import { blurred } from './blur.js';
 import { colourCast } from './colour.js';
@@ -22,10 +23,12 @@ export function diagnose(metrics: FrameMetrics, baseline: Baseline | undefined, 
   const found = new Map<FindingKind, Finding>();
   const out: Finding[] = [];
   for (const detector of DETECTORS) {
-    const finding = detector.judge({ m: metrics, normal, context, found, say });
-    if (!finding) continue;
+    const judged = detector.judge({ m: metrics, normal, context, found, say });
+    if (!judged) continue;
+    // A fault within what an operator marked as normal for this camera is kept, as tolerated.
+    const finding: Finding = judged.state === 'fault' && isTolerated(judged, context.tolerances) ? { ...judged, state: 'tolerated' } : judged;
     out.push(finding);
-    if (finding.state !== 'not_checkable') found.set(finding.kind, finding);
+    if (finding.state === 'fault' || finding.state === 'advice') found.set(finding.kind, finding);
   }
   return out;
 }

@@ -10,7 +10,8 @@ import { qualityMessages, type QualityMessageKey } from '../messages.js';
 
 export type FaultKind = 'blurred' | 'dark' | 'overexposed' | 'covered' | 'frozen' | 'snapshot_stale' | 'moved' | 'noisy' | 'colour_cast';
 export type FindingKind = FaultKind | 'lighting_recommendation';
-export type FindingState = 'fault' | 'advice' | 'not_checkable';
+/** tolerated: a fault within what an operator marked as normal for this camera (false-alarms.ts) */
+export type FindingState = 'fault' | 'advice' | 'not_checkable' | 'tolerated';
 export type Severity = 'warning' | 'critical';
 export type NotCheckableReason = 'no_reference' | 'greyscale' | 'too_dark' | 'no_previous' | 'view_obstructed' | 'low_texture' | 'overexposed' | 'too_noisy';
 
@@ -34,6 +35,8 @@ export interface DiagnoseContext {
   locale?: Locale;
   /** where the frame came from and what the camera's other source showed lately (frozen.ts) */
   liveness?: Liveness;
+  /** faults an operator marked as false alarms on this camera, with the value marked (false-alarms.ts) */
+  tolerances?: ReadonlyMap<FaultKind, number>;
 }
 
 export interface Liveness {
