@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AppContext } from './context.js';
 import type { CommandResult } from './ack-command.js';
 import { cliMessages } from './messages.js';
-import { translator, formatNumber, type Catalogue, type Locale } from '../i18n/index.js';
+import { translator, type Catalogue, type Locale } from '../i18n/index.js';
 import { ImageAssessor } from '../quality/assess.js';
 import { TOLERABLE, clearFalseAlarms, isTolerable, markFalseAlarm, type FalseAlarmMark } from '../quality/false-alarms.js';
 import { writeAudit } from '../server/audit.js';
@@ -21,7 +21,7 @@ export const falseAlarmMessages = {
     noFrame: 'Chưa có ảnh nào của camera {id}: chạy camwatch check {id} trước, rồi đánh dấu.',
     notShown: 'Ảnh mới nhất của camera {id} không có lỗi "{what}": không có gì để đánh dấu.',
     already: 'Lỗi "{what}" của camera {id} đã được đánh dấu là báo động nhầm trước đó, ở mức hiện tại.',
-    marked: 'Đã ghi nhận báo động nhầm "{what}" cho camera {id} — {by}. Từ nay camwatch chỉ báo lỗi này khi ảnh xấu hơn mức hiện tại ({value}).',
+    marked: 'Đã ghi nhận báo động nhầm "{what}" cho camera {id} — {by}. Từ nay camwatch chỉ báo lỗi này khi ảnh xấu hơn mức hiện tại.',
     cleared: 'Đã bỏ {count} đánh dấu báo động nhầm "{what}" của camera {id} — {by}. camwatch dùng lại ngưỡng bình thường.',
     nothingToClear: 'Camera {id} không có đánh dấu báo động nhầm "{what}" nào đang áp dụng.',
   },
@@ -31,7 +31,7 @@ export const falseAlarmMessages = {
     noFrame: 'There is no picture of camera {id} yet: run camwatch check {id} first, then mark it.',
     notShown: 'The latest picture of camera {id} does not show "{what}": there is nothing to mark.',
     already: 'The "{what}" finding of camera {id} was already marked as a false alarm at this level.',
-    marked: 'False alarm "{what}" recorded for camera {id} by {by}. camwatch now reports it only when the picture gets worse than it is now ({value}).',
+    marked: 'False alarm "{what}" recorded for camera {id} by {by}. camwatch now reports it only when the picture gets worse than it is now.',
     cleared: 'Withdrew {count} false-alarm mark(s) "{what}" of camera {id} ({by}). camwatch uses the normal thresholds again.',
     nothingToClear: 'Camera {id} has no active false-alarm mark "{what}".',
   },
@@ -84,5 +84,5 @@ export async function runFalseAlarmCommand(app: Pick<AppContext, 'db' | 'config'
     writeAudit(app.db, actor, { action: 'false_alarm', cameraId, detail: `${kind} ${value}${reason ? `: ${reason}` : ''}`, ip: request.ip }, now);
     return made;
   })();
-  return { ok: true, exitCode: 0, lines: [t('marked', { what, id: cameraId, by, value: formatNumber(value, locale, 2) })], mark };
+  return { ok: true, exitCode: 0, lines: [t('marked', { what, id: cameraId, by })], mark };
 }

@@ -61,7 +61,23 @@ export interface BaselineStats {
   mad: LearnedMetrics;
   samples: number;
   days: number;
+  /** How sharpness moved over the kept days (a dirty lens, creeping focus); null with too few days. */
+  sharpnessTrend: Trend | null;
 }
+
+/**
+ * A slow trend of one metric over the kept days. `change` compares the last three days with the
+ * first three (-0.25: a quarter lower); `rho` is the rank correlation of the daily medians with
+ * time (-1: every day lower than the one before), which tells a steady slide from a step or noise.
+ */
+export interface Trend {
+  change: number;
+  rho: number;
+  days: number;
+}
+
+/** Days needed before a trend is read. */
+export const TREND_MIN_DAYS = 7;
 
 /** Samples needed before a mode's baseline is used. */
 export const BASELINE_MIN_SAMPLES = 3;
@@ -173,7 +189,30 @@ export function baselineStats(baseline: Baseline | undefined, night: boolean): B
     const all = mode.samples.map((s) => s.m[k]).filter((x): x is number => typeof x === 'number');
     mad[k] = m === null ? null : median(all.map((x) => Math.abs(x - m)));
   }
-  return { median: med, mad, samples: mode.samples.length, days: byDay.size };
+  return { median: med, mad, samples: mode.samples.length, days: byDay.size, sharpnessTrend: trendOf(byDay, 'reblur') };
+}
+
+function ranks(values: number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(values.length);
+  order.forEach(([, i], rank) => (out[i] = rank));
+  return out;
+}
+
+function trendOf(byDay: Map<string, BaselineSample[]>, key: LearnedKey): Trend | null {
+  const daily = [...byDay.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, list]) => median(list.map((s) => s.m[key]).filter((x): x is number => typeof x === 'number')))
+    .filter((v): v is number => v !== null);
+  if (daily.length < TREND_MIN_DAYS) return null;
+  const early = median(daily.slice(0, 3))!;
+  const late = median(daily.slice(-3))!;
+  if (early <= 0) return null;
+  // Spearman's rho of the daily medians against their order in time.
+  const r = ranks(daily);
+  const n = daily.length;
+  const d2 = r.reduce((sum, rank, i) => sum + (rank - i) ** 2, 0);
+  return { change: late / early - 1, rho: 1 - (6 * d2) / (n * (n * n - 1)), days: n };
 }
 
 /** What one mode of the baseline holds: samples, distinct days once it is in use, a pinned view. */

@@ -17,6 +17,8 @@ const vi = {
   noisy_absolute: 'Ảnh bị nhiễu hạt nặng: mức nhiễu {value}',
   colour_cast: 'Ảnh bị ám màu {hue}: lệch màu {value} đơn vị so với bình thường',
   colour_cast_absolute: 'Ảnh bị ám màu {hue} toàn khung hình (mức {value}): kiểm tra bộ lọc hồng ngoại và cân bằng trắng',
+  degrading:
+    'Độ nét giảm dần {percent}% trong {days} ngày qua: ống kính có thể bị bẩn, mờ hơi nước hoặc lệch nét — đề nghị lên lịch vệ sinh và chỉnh nét camera',
   lighting_recommendation:
     'Điểm đen về ánh sáng: ban đêm khu vực này quá tối (độ sáng {value}/255) và camera không có hồng ngoại — đề nghị lắp đèn chiếu sáng',
   not_checkable_no_reference: 'Chưa kiểm tra được {what}: chưa có góc quay chuẩn để so sánh',
@@ -55,6 +57,8 @@ const en: { [K in keyof typeof vi]: string } = {
   noisy_absolute: 'Very noisy image: noise level {value}',
   colour_cast: 'Colour cast ({hue}): colour shifted by {value} units from normal',
   colour_cast_absolute: 'Colour cast ({hue}) over the whole picture (level {value}): check the IR-cut filter and white balance',
+  degrading:
+    'Sharpness has slid {percent}% over the last {days} days: the lens may be dirty or fogged, or the focus creeping — schedule cleaning and refocusing',
   lighting_recommendation:
     'Lighting black spot: this place is too dark at night (brightness {value}/255) and the camera has no infrared — install lighting',
   not_checkable_no_reference: 'Cannot check {what}: no reference view yet',

@@ -2,7 +2,7 @@
  * The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the real
  * daemon, server and simulated cameras: log in, watch a camera go offline and come back,
  * acknowledge the incident, open the live view and see frames arrive, export a report, read image
- * findings by name.
+ * findings by name, mark one as a false alarm.
  * Screenshots land in test-artifacts/browser/.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { openApp, type AppContext } from '../../src/app/context.js';
 import { startDaemon, type Daemon } from '../../src/app/daemon.js';
 import { createLogger } from '../../src/log.js';
 import { addUser } from '../../src/server/auth.js';
-import { openIncident } from '../../src/health/incidents.js';
+import { openIncident, resolveIncident } from '../../src/health/incidents.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 
 const PASSWORD = 'Browser-Cam-Pass1';
@@ -165,5 +165,31 @@ describe('dashboard in a real browser', () => {
     await expect.poll(heading).toBe(`Sự cố #${area.id}: Ảnh kém cả khu vực: mờ`);
     await open(area.id, 'en');
     await expect.poll(heading).toBe(`Incident #${area.id}: Poor images across the area: blurred`);
+  }, 60_000);
+
+  it('marks an image finding as a false alarm from the incident page, with a reason, and shows the outcome', async () => {
+    const camera = fleet.cameras[2]!;
+    await camera.setFault('blurred');
+    try {
+      // The daemon's next image checks save the blurred picture as the camera's latest frame.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      // One open incident per camera: the one the previous test wrote is closed first.
+      for (const { id } of app.db.prepare("SELECT id FROM incidents WHERE camera_id = 'cam-3' AND resolved_at IS NULL").all() as { id: number }[]) resolveIncident(app.db, id, Date.now(), 'test');
+      const incident = openIncident(app.db, { scope: 'camera', cameraId: 'cam-3', unitId: 'tuy-phuoc', kind: 'image:blurred', detail: 'Ảnh mờ', openedAt: Date.now() });
+      await page.evaluate(() => localStorage.setItem('camwatch.lang', 'vi'));
+      await page.goto(`${url}/#/incident/${incident.id}`);
+      await page.reload();
+      const button = page.locator(`tr[data-incident="${incident.id}"] [data-action=false-alarm]`);
+      await button.waitFor();
+      expect(await button.textContent()).toBe('Báo động nhầm');
+      page.once('dialog', (dialog) => void dialog.accept('ống kính chống rung, ảnh luôn hơi mờ'));
+      await button.click();
+      await expect.poll(() => page.locator('[data-testid=notice]').textContent(), { timeout: 10_000 }).toContain('Đã ghi nhận báo động nhầm "mờ" cho camera cam-3');
+      await shot('7-false-alarm');
+      const mark = app.db.prepare("SELECT marked_by, reason FROM quality_false_alarms WHERE camera_id = 'cam-3' AND cleared_at IS NULL").get();
+      expect(mark).toEqual({ marked_by: 'admin', reason: 'ống kính chống rung, ảnh luôn hơi mờ' });
+    } finally {
+      await camera.setFault('none');
+    }
   }, 60_000);
 });

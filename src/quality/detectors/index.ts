@@ -8,13 +8,14 @@ import type { FrameMetrics } from '../metrics.js';
 import { blurred } from './blur.js';
 import { colourCast } from './colour.js';
 import { covered } from './covered.js';
+import { degrading } from './degrading.js';
 import { dark, overexposed } from './exposure.js';
 import { frozen } from './frozen.js';
 import { moved } from './moved.js';
 import { noisy } from './noise.js';
 import { sayer, type Detector, type DiagnoseContext, type Finding, type FindingKind } from './types.js';
 
-export const DETECTORS: readonly Detector[] = [covered, dark, overexposed, blurred, noisy, colourCast, frozen, moved];
+export const DETECTORS: readonly Detector[] = [covered, dark, overexposed, blurred, degrading, noisy, colourCast, frozen, moved];
 
 /** Diagnose one frame: faults, advice and not-checkable answers (nothing when all is well). */
 export function diagnose(metrics: FrameMetrics, baseline: Baseline | undefined, context: DiagnoseContext): Finding[] {
@@ -37,6 +38,7 @@ export type { Detector, DetectorInput, DiagnoseContext, Liveness, FaultKind, Fin
 export { BLUR } from './blur.js';
 export { CAST } from './colour.js';
 export { COVERED } from './covered.js';
+export { DEGRADING } from './degrading.js';
 export { DARK, OVEREXPOSED } from './exposure.js';
 export { FROZEN, STALE, frozenBy } from './frozen.js';
 export { MOVED } from './moved.js';

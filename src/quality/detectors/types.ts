@@ -9,7 +9,8 @@ import type { FrameMetrics } from '../metrics.js';
 import { qualityMessages, type QualityMessageKey } from '../messages.js';
 
 export type FaultKind = 'blurred' | 'dark' | 'overexposed' | 'covered' | 'frozen' | 'snapshot_stale' | 'moved' | 'noisy' | 'colour_cast';
-export type FindingKind = FaultKind | 'lighting_recommendation';
+/** advice: not a fault, something to schedule (lighting for a black spot, cleaning a degrading lens) */
+export type FindingKind = FaultKind | 'lighting_recommendation' | 'degrading';
 /** tolerated: a fault within what an operator marked as normal for this camera (false-alarms.ts) */
 export type FindingState = 'fault' | 'advice' | 'not_checkable' | 'tolerated';
 export type Severity = 'warning' | 'critical';

@@ -75,8 +75,13 @@ function table(headers, rows) {
 
 const main = () => document.getElementById('view');
 
+/** A message for the next view (the outcome of an action), shown once above it. */
+let notice = null;
+
 function show(...nodes) {
-  main().replaceChildren(...nodes.flat(2).filter((node) => node !== null && node !== undefined));
+  const banner = notice ? el('p', { class: 'notice', role: 'status', 'data-testid': 'notice' }, notice) : null;
+  notice = null;
+  main().replaceChildren(...[banner, ...nodes].flat(2).filter((node) => node !== null && node !== undefined));
 }
 
 // ---------- views ----------
@@ -362,6 +367,10 @@ function incidentTable(incidents) {
           canAct && !i.acknowledged_at && !i.resolved_at ? el('button', { type: 'button', 'data-action': 'ack', onclick: () => act(i.id, 'acknowledge') }, t('ack')) : null,
           ' ',
           canAct && me.role !== 'contractor' && !i.resolved_at ? el('button', { type: 'button', class: 'secondary', 'data-action': 'resolve', onclick: () => act(i.id, 'resolve') }, t('resolve')) : null,
+          ' ',
+          canAct && me.role !== 'contractor' && !i.resolved_at && i.camera_id && MARKABLE.has(i.kind.replace(/^image:/, ''))
+            ? el('button', { type: 'button', class: 'secondary', 'data-action': 'false-alarm', onclick: () => markFalseAlarm(i) }, t('false_alarm'))
+            : null,
         ),
       ),
     ),
@@ -370,6 +379,24 @@ function incidentTable(incidents) {
 
 async function act(id, action) {
   await api(`/api/incidents/${id}/${action}`, { method: 'POST', body: '{}' });
+  route();
+}
+
+/** Image findings an operator may mark as normal for a camera (the server decides, this only hides the button). */
+const MARKABLE = new Set(['blurred', 'dark', 'overexposed', 'covered', 'noisy', 'colour_cast', 'moved']);
+
+/** "This picture is normal for this camera": the server re-measures the latest frame and keeps the mark, audited. */
+async function markFalseAlarm(incident) {
+  const reason = window.prompt(t('false_alarm_reason'), '');
+  if (reason === null) return;
+  const kind = incident.kind.replace(/^image:/, '');
+  try {
+    const answer = await api(`/api/cameras/${encodeURIComponent(incident.camera_id)}/false-alarms`, { method: 'POST', body: JSON.stringify({ kind, reason }) });
+    notice = answer.message;
+  } catch (error) {
+    if (error instanceof Unauthorized) throw error;
+    notice = error.message;
+  }
   route();
 }
 
