@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config/load.js';
-import { DEFAULT_CONFIG, openApp, databasePath, type AppContext } from './app/context.js';
+import { DEFAULT_CONFIG, openApp, openStoreContext, databasePath, type AppContext, type StoreContext } from './app/context.js';
 import { startDaemon } from './app/daemon.js';
 import { runCheckCommand } from './app/check-command.js';
 import { cliMessages } from './app/messages.js';
@@ -46,14 +46,22 @@ const explicitLocale = (): Locale | undefined => {
 };
 const locale = (): Locale => explicitLocale() ?? configLocale ?? DEFAULT_LOCALE;
 
-/** Every command reads its config through these two, so the config's language is known. */
+/**
+ * Every command reads its config through these, so the config's language is known. Only `run`
+ * and `check` talk to cameras: the others need neither camera passwords nor ffmpeg.
+ */
 function load(file: string): Config {
-  const config = loadConfig(file);
+  const config = loadConfig(file, process.env, { requireSecrets: false });
   configLocale = config.raw.locale;
   return config;
 }
-function open(file: string): AppContext {
+function openForCameras(file: string): AppContext {
   const app = openApp(file);
+  configLocale = app.config.raw.locale;
+  return app;
+}
+function open(file: string): StoreContext {
+  const app = openStoreContext(file);
   configLocale = app.config.raw.locale;
   return app;
 }
@@ -81,7 +89,7 @@ program
   .addOption(configOption())
   .action(async (options: { config: string }) => {
     try {
-      const app = open(options.config);
+      const app = openForCameras(options.config);
       const log = createLogger({ level: app.config.raw.log.level });
       const daemon = await startDaemon(app, log);
       const shutdown = () => void daemon.stop().then(() => process.exit(0));
@@ -101,7 +109,7 @@ program
   .option('--json', 'print the result as JSON')
   .action(async (cameraId: string, options: { config: string; kind: CheckKind; json?: boolean }) => {
     try {
-      const app = open(options.config);
+      const app = openForCameras(options.config);
       const outcome = await runCheckCommand(app, cameraId, options.kind, locale());
       app.db.close();
       if (options.json && outcome.json) console.log(outcome.json);
@@ -150,6 +158,10 @@ program
     if (config) {
       console.log(t('doctorConfig', { file: options.config, status: t('configValid') }));
       console.log('  ' + t('doctorInventory', { units: config.units.size, contractors: config.raw.contractors.length, cameras: config.raw.cameras.length }));
+      if (config.missingSecrets.length > 0) {
+        healthy = false;
+        console.log('  ' + t('doctorMissingSecrets', { vars: config.missingSecrets.join(', ') }));
+      }
     } else {
       console.log(t('doctorConfig', { file: options.config, status: configProblem ?? '' }));
     }

@@ -237,7 +237,7 @@ describe('camwatch CLI', () => {
     expect(result.stdout).toMatch(/Config: .* — valid/);
     const missingSecret = await camwatch(['doctor', '-c', configFile, '--lang', 'en']);
     expect(missingSecret.code).toBe(1);
-    expect(missingSecret.stdout).toContain('CAM_PW is not set');
+    expect(missingSecret.stdout).toContain('the camera password variables CAM_PW are not set');
   });
 
   it('migrate says the schema is up to date after a run; backup writes a copy', async () => {
@@ -249,8 +249,58 @@ describe('camwatch CLI', () => {
     expect(existsSync(copy)).toBe(true);
   });
 
+  it('commands that never touch a camera work as typed without camera passwords or ffmpeg on PATH; run and check refuse', async () => {
+    // No CAM_PW, no FFMPEG_PATH, and a PATH that holds no ffmpeg.
+    const { CAM_PW: _pw, FFMPEG_PATH: _ff, FFPROBE_PATH: _fp, ...bare } = process.env;
+    const official = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+      const { CAMWATCH_LANG: _ignored, ...inherited } = bare;
+      try {
+        const { stdout, stderr } = await run(process.execPath, [CLI, ...args, '-c', configFile, '--lang', 'en'], { env: { ...inherited, PATH: dir, ...extra }, timeout: 60_000 });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        const e = error as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+      }
+    };
+    const expectCode = async (args: string[], code: number, extra?: NodeJS.ProcessEnv) => {
+      const result = await official(args, extra);
+      expect(result.code, `${args.join(' ')}\n${result.stdout}${result.stderr}`).toBe(code);
+      return result;
+    };
+    // Reports, every kind and format, for the month.
+    const month = new Date().toISOString().slice(0, 7);
+    for (const kind of ['uptime', 'incidents', 'images', 'lighting', 'sla', 'coverage']) {
+      const out = path.join(dir, `report-${kind}.csv`);
+      await expectCode(['report', kind, '--month', month, '--format', 'csv', '--out', out], 0);
+      expect(existsSync(out)).toBe(true);
+    }
+    await expectCode(['report', 'uptime', '--month', month, '--format', 'xlsx', '--out', path.join(dir, 'uptime.xlsx')], 0);
+    await expectCode(['report', 'uptime', '--period', month, '--format', 'html', '--out', path.join(dir, 'uptime.html')], 0);
+    await expectCode(['report', 'uptime', '--from', `${month}-01`, '--to', `${month}-02`, '--group-by', 'unit', '--format', 'json'], 0);
+    await expectCode(['report', 'nonsense', '--month', month], 2);
+    // Incidents: a bad id is a usage error, an unknown one a failure.
+    await expectCode(['ack', 'abc', '--by', 'Nguyen Van A'], 2);
+    await expectCode(['ack', '99999', '--by', 'Nguyen Van A'], 1);
+    await expectCode(['resolve', '99999', '--by', 'Nguyen Van A'], 1);
+    // Users: the password from CAMWATCH_PASSWORD.
+    await expectCode(['user', 'add', 'chief-xa', '--role', 'commune_chief', '--unit', 'xa'], 0, { CAMWATCH_PASSWORD: 'Chief-Xa-Pass-2026' });
+    expect((await expectCode(['user', 'list'], 0)).stdout).toContain('chief-xa');
+    await expectCode(['user', 'passwd', 'chief-xa'], 0, { CAMWATCH_PASSWORD: 'Chief-Xa-Pass-2027' });
+    await expectCode(['user', 'disable', 'chief-xa'], 0);
+    // Maintenance, backup, migrate, reference, false-alarm.
+    await expectCode(['maintenance', '--camera', 'cam-0', '--from', '2026-12-20T08:00+07:00', '--to', '2026-12-20T12:00+07:00', '--reason', 'thay nguồn', '--by', 'Nguyen Van A'], 0);
+    await expectCode(['backup', path.join(dir, 'official-backup.db')], 0);
+    await expectCode(['migrate'], 0);
+    await expectCode(['reference', 'cam-1'], 1);
+    await expectCode(['false-alarm', 'cam-1', 'dark', '--by', 'Nguyen Van A'], 1);
+    // doctor still says what `run` would miss; run and check refuse without the password.
+    const doctor = await expectCode(['doctor'], 1);
+    expect(doctor.stdout).toContain('Missing for "camwatch run": the camera password variables CAM_PW are not set');
+    expect((await expectCode(['check', 'cam-0'], 2)).stderr).toContain('CAM_PW is not set');
+  }, 180_000);
+
   it('has --help everywhere', async () => {
-    for (const command of [[], ['run'], ['check'], ['doctor'], ['migrate'], ['demo'], ['backup'], ['maintenance'], ['ack'], ['resolve'], ['report'], ['reference'], ['user', 'add']]) {
+    for (const command of [[], ['run'], ['check'], ['doctor'], ['migrate'], ['demo'], ['backup'], ['maintenance'], ['ack'], ['resolve'], ['report'], ['reference'], ['false-alarm'], ['user', 'add'], ['user', 'passwd'], ['user', 'disable'], ['user', 'list']]) {
       const result = await camwatch([...command, '--help']);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/Usage: camwatch/);

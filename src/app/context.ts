@@ -10,24 +10,42 @@ import { syncInventory, type SyncReport } from '../inventory/sync.js';
 
 export const DEFAULT_CONFIG = process.env.CAMWATCH_CONFIG ?? 'config/camwatch.yaml';
 
-export interface AppContext {
+/** What a command that never talks to a camera needs: the config, the store, the evidence folder. */
+export interface StoreContext {
   config: Config;
   db: Database;
   dbPath: string;
-  ffmpeg: FfmpegBinaries;
   sync: SyncReport;
   evidenceDir: string;
+}
+
+/** ...and what probing needs on top: every camera's password and ffmpeg. */
+export interface AppContext extends StoreContext {
+  ffmpeg: FfmpegBinaries;
 }
 
 export function databasePath(config: Config): string {
   return resolveFromConfig(config, config.raw.database.path);
 }
 
-export function openApp(configFile: string): AppContext {
-  const config = loadConfig(path.resolve(configFile));
-  const ffmpeg = locateFfmpeg({ ffmpegPath: config.raw.ffmpeg.ffmpeg_path, ffprobePath: config.raw.ffmpeg.ffprobe_path });
+function openWith(config: Config): StoreContext {
   const dbPath = databasePath(config);
   const { db } = openStore(dbPath);
   const sync = syncInventory(db, config);
-  return { config, db, dbPath, ffmpeg, sync, evidenceDir: resolveFromConfig(config, config.raw.evidence_dir) };
+  return { config, db, dbPath, sync, evidenceDir: resolveFromConfig(config, config.raw.evidence_dir) };
+}
+
+/** For `run`, `check` and the demo: a missing password or ffmpeg stops here, before the store is touched. */
+export function openApp(configFile: string): AppContext {
+  const config = loadConfig(path.resolve(configFile));
+  const ffmpeg = locateFfmpeg({ ffmpegPath: config.raw.ffmpeg.ffmpeg_path, ffprobePath: config.raw.ffmpeg.ffprobe_path });
+  return { ...openWith(config), ffmpeg };
+}
+
+/**
+ * For commands that never talk to a camera (ack, resolve, user, report, backup, maintenance,
+ * reference, false-alarm): an official printing a report needs neither camera passwords nor ffmpeg.
+ */
+export function openStoreContext(configFile: string): StoreContext {
+  return openWith(loadConfig(path.resolve(configFile), process.env, { requireSecrets: false }));
 }

@@ -49,6 +49,11 @@ export interface Config {
   units: Map<string, UnitNode>;
   /** Camera id → password, from the environment. Never serialise this. */
   secrets: ReadonlyMap<string, string>;
+  /**
+   * Password variables that are not set (only when loaded with `requireSecrets: false`, for the
+   * commands that never talk to a camera); `run` and `check` refuse to start without them.
+   */
+  missingSecrets: readonly string[];
 }
 
 type PathKey = string | number;
@@ -89,7 +94,7 @@ function walkUnits(units: UnitConfig[], parent: UnitNode | undefined, out: Map<s
   });
 }
 
-function crossCheck(raw: RawConfig, env: NodeJS.ProcessEnv, report: (p: PathKey[], m: string) => void) {
+function crossCheck(raw: RawConfig, env: NodeJS.ProcessEnv, requireSecrets: boolean, report: (p: PathKey[], m: string) => void) {
   const units = new Map<string, UnitNode>();
   walkUnits(raw.units, undefined, units, report, ['units']);
 
@@ -108,6 +113,7 @@ function crossCheck(raw: RawConfig, env: NodeJS.ProcessEnv, report: (p: PathKey[
   });
 
   const secrets = new Map<string, string>();
+  const missingSecrets: string[] = [];
   const cameraIds = new Set<string>();
   raw.cameras.forEach((camera: CameraConfig, index) => {
     const at = ['cameras', index];
@@ -119,16 +125,19 @@ function crossCheck(raw: RawConfig, env: NodeJS.ProcessEnv, report: (p: PathKey[
     }
     if ((camera.lat === undefined) !== (camera.lon === undefined)) report([...at, camera.lat === undefined ? 'lat' : 'lon'], 'give both lat and lon, or neither');
     const password = env[camera.onvif.password_env];
-    if (password === undefined || password === '') {
-      report([...at, 'onvif', 'password_env'], `environment variable ${camera.onvif.password_env} is not set; set it to the camera's password`);
-    } else {
-      secrets.set(camera.id, password);
-    }
+    if (password !== undefined && password !== '') secrets.set(camera.id, password);
+    else if (requireSecrets) report([...at, 'onvif', 'password_env'], `environment variable ${camera.onvif.password_env} is not set; set it to the camera's password`);
+    else if (!missingSecrets.includes(camera.onvif.password_env)) missingSecrets.push(camera.onvif.password_env);
   });
-  return { units, secrets };
+  return { units, secrets, missingSecrets };
 }
 
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+export interface LoadOptions {
+  /** false for commands that never talk to a camera: unset password variables are listed, not errors */
+  requireSecrets?: boolean;
+}
+
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -147,9 +156,9 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     for (const issue of parsed.error.issues as z.core.$ZodIssue[]) report(issue.path as PathKey[], describe(issue));
     throw new ConfigError(issues);
   }
-  const { units, secrets } = crossCheck(parsed.data, env, report);
+  const { units, secrets, missingSecrets } = crossCheck(parsed.data, env, options.requireSecrets ?? true, report);
   if (issues.length > 0) throw new ConfigError(issues);
-  return { file, raw: parsed.data, units, secrets };
+  return { file, raw: parsed.data, units, secrets, missingSecrets };
 }
 
 function describe(issue: z.core.$ZodIssue): string {
@@ -158,7 +167,7 @@ function describe(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -166,7 +175,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
     throw new ConfigError([{ file, path: '', message: `cannot read the config: ${reason}` }]);
   }
-  return parseConfig(text, file, env);
+  return parseConfig(text, file, env, options);
 }
 
 /** Paths in the config are relative to the config file's folder. */

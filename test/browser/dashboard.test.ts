@@ -171,8 +171,9 @@ describe('dashboard in a real browser', () => {
     const camera = fleet.cameras[2]!;
     await camera.setFault('blurred');
     try {
-      // The daemon's next image checks save the blurred picture as the camera's latest frame.
-      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      // Wait until the daemon has judged a blurred picture: it is then the camera's latest frame.
+      const lastFindings = () => (app.db.prepare("SELECT findings FROM checks WHERE camera_id = 'cam-3' ORDER BY id DESC LIMIT 1").get() as { findings: string | null } | undefined)?.findings ?? '';
+      await expect.poll(lastFindings, { timeout: 60_000, interval: 1000 }).toContain('blurred');
       // One open incident per camera: the one the previous test wrote is closed first.
       for (const { id } of app.db.prepare("SELECT id FROM incidents WHERE camera_id = 'cam-3' AND resolved_at IS NULL").all() as { id: number }[]) resolveIncident(app.db, id, Date.now(), 'test');
       const incident = openIncident(app.db, { scope: 'camera', cameraId: 'cam-3', unitId: 'tuy-phuoc', kind: 'image:blurred', detail: 'Ảnh mờ', openedAt: Date.now() });
@@ -191,5 +192,5 @@ describe('dashboard in a real browser', () => {
     } finally {
       await camera.setFault('none');
     }
-  }, 60_000);
+  }, 150_000);
 });
