@@ -283,9 +283,9 @@ describe('camwatch CLI', () => {
     await expectCode(['ack', '99999', '--by', 'Nguyen Van A'], 1);
     await expectCode(['resolve', '99999', '--by', 'Nguyen Van A'], 1);
     // Users: the password from CAMWATCH_PASSWORD.
-    await expectCode(['user', 'add', 'chief-xa', '--role', 'commune_chief', '--unit', 'xa'], 0, { CAMWATCH_PASSWORD: 'Chief-Xa-Pass-2026' });
+    await expectCode(['user', 'add', 'chief-xa', '--role', 'commune_chief', '--unit', 'xa'], 0, { CAMWATCH_PASSWORD: 'Mat-Khau-Tuy-Phuoc-2026' });
     expect((await expectCode(['user', 'list'], 0)).stdout).toContain('chief-xa');
-    await expectCode(['user', 'passwd', 'chief-xa'], 0, { CAMWATCH_PASSWORD: 'Chief-Xa-Pass-2027' });
+    await expectCode(['user', 'passwd', 'chief-xa'], 0, { CAMWATCH_PASSWORD: 'Mat-Khau-Tuy-Phuoc-2027' });
     await expectCode(['user', 'disable', 'chief-xa'], 0);
     // Maintenance, backup, migrate, reference, false-alarm.
     await expectCode(['maintenance', '--camera', 'cam-0', '--from', '2026-12-20T08:00+07:00', '--to', '2026-12-20T12:00+07:00', '--reason', 'thay nguồn', '--by', 'Nguyen Van A'], 0);
