@@ -104,12 +104,16 @@ export interface RunResult {
   failure?: RunFailure;
   exitCode: number | null;
   stdout: Buffer;
-  /** Last 16 KB of stderr with URL credentials removed. */
+  /**
+   * The first and the last 16 KB of stderr, URL credentials removed: the head holds what the
+   * input is (ffmpeg prints it once, early), the tail why it ended.
+   */
   stderr: string;
   durationMs: number;
 }
 
-const STDERR_TAIL_BYTES = 16_384;
+const STDERR_HEAD_CHARS = 16_384;
+const STDERR_TAIL_CHARS = 16_384;
 const running = new Set<ChildProcess>();
 
 /** Processes still alive; a test asserts this returns to zero, the daemon kills them at shutdown. */
@@ -133,13 +137,20 @@ export function startProcess(binary: string, args: readonly string[]): ChildProc
   return child;
 }
 
+/** Head and tail cut at line ends: a URL cut in half would escape the credential redaction. */
+function wholeLines(head: string, tail: string): string {
+  return head.slice(0, head.lastIndexOf('\n') + 1) + '[…]\n' + tail.slice(tail.indexOf('\n') + 1);
+}
+
 export function runProcess(binary: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const maxStdout = options.maxStdoutBytes ?? 64 * 1024 * 1024;
   return new Promise((resolve) => {
     const stdoutChunks: Buffer[] = [];
     let stdoutBytes = 0;
+    let stderrHead = '';
     let stderrTail = '';
+    let stderrDropped = false;
     let failure: RunFailure | undefined;
 
     let child: ChildProcess;
@@ -166,7 +177,15 @@ export function runProcess(binary: string, args: readonly string[], options: Run
       else stdoutChunks.push(chunk);
     });
     child.stderr?.on('data', (chunk: Buffer) => {
-      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+      let text = chunk.toString('utf8');
+      if (stderrHead.length < STDERR_HEAD_CHARS) {
+        const room = STDERR_HEAD_CHARS - stderrHead.length;
+        stderrHead += text.slice(0, room);
+        text = text.slice(room);
+      }
+      const joined = stderrTail + text;
+      if (joined.length > STDERR_TAIL_CHARS) stderrDropped = true;
+      stderrTail = joined.slice(-STDERR_TAIL_CHARS);
     });
     child.on('error', (error) => {
       failure ??= 'spawn';
@@ -183,7 +202,7 @@ export function runProcess(binary: string, args: readonly string[], options: Run
         ...(failure ? { failure } : {}),
         exitCode: code,
         stdout: Buffer.concat(stdoutChunks),
-        stderr: redactUrlCredentials(stderrTail),
+        stderr: redactUrlCredentials(stderrDropped ? wholeLines(stderrHead, stderrTail) : stderrHead + stderrTail),
         durationMs: performance.now() - started,
       });
     });

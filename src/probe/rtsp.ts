@@ -58,13 +58,29 @@ export function frameGrabArgs(url: string, evidenceWidth: number): string[] {
   ];
 }
 
-const VIDEO_LINE = /Stream #\d+:\d+.*?: Video: (\w+)[^\n]*?, (\d{2,5})x(\d{2,5})(?:[^\n]*?, ([\d.]+) fps)?/;
+/** The video stream line of ffmpeg's "Input #0" section (never the output's: that is our own JPEG). */
+const INPUT_VIDEO = /Stream #0:\d+[^\n]*?: Video: (\w+)[^\n]*?, (\d{2,5})x(\d{2,5})(?:[^\n]*?, ([\d.]+) fps)?/;
+/** Fallbacks when that section was not printed whole: the decoder in the mapping, the size entering the filters. */
+const MAPPING = /Stream #0:\d+ -> #0:\d+ \((\w+)/;
+const FILTER_INPUT = /\[graph \d+ input from stream 0:\d+ @ [^\]]+\] w:(\d+) h:(\d+)(?:[^\n]*? fr:(\d+)\/(\d+))?/;
 
+/** What the camera sends, from ffmpeg's verbose stderr: codec, size and frame rate of the input stream. */
 export function parseStreamInfo(stderr: string): StreamInfo | undefined {
-  const match = VIDEO_LINE.exec(stderr);
-  if (!match) return undefined;
-  const [, codec, width, height, fps] = match;
-  return { codec: codec as string, width: Number(width), height: Number(height), fps: fps ? Number(fps) : undefined };
+  const start = stderr.indexOf('Input #0');
+  if (start >= 0) {
+    const ends = ['Stream mapping:', 'Output #0'].map((mark) => stderr.indexOf(mark, start)).filter((i) => i > start);
+    const section = stderr.slice(start, ends.length ? Math.min(...ends) : undefined);
+    const match = INPUT_VIDEO.exec(section);
+    if (match) {
+      const [, codec, width, height, fps] = match;
+      return { codec: codec as string, width: Number(width), height: Number(height), fps: fps ? Number(fps) : undefined };
+    }
+  }
+  const mapped = MAPPING.exec(stderr);
+  const size = FILTER_INPUT.exec(stderr);
+  if (!mapped || !size) return undefined;
+  const [, width, height, num, den] = size;
+  return { codec: mapped[1] as string, width: Number(width), height: Number(height), fps: num && den && Number(den) > 0 ? Number(num) / Number(den) : undefined };
 }
 
 function classifyFailure(stderr: string, reason: string | undefined, deadlineMs: number): ProbeFailure {

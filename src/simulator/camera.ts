@@ -60,6 +60,8 @@ export interface CameraSettings {
   width: number;
   height: number;
   snapshotsPerSecond: number;
+  /** whether the SDP carries sprop-parameter-sets (FleetOptions.sdpParameterSets) */
+  sdpParameterSets: boolean;
 }
 
 function pictureOf(fault: SimulatedFault): PictureVariant {
@@ -127,7 +129,7 @@ export class CameraImpl implements SimulatedCamera {
     const credentials = () => this.credentials();
     const isHung = () => this.faultValue === 'hang';
     this.rtsp = new RtspServer(
-      { id: this.id, host: this.host, rtspPort: () => this.rtspPortValue, credentials, variant: () => this.variant(), isHung },
+      { id: this.id, host: this.host, rtspPort: () => this.rtspPortValue, credentials, variant: () => this.variant(), isHung, sdpParameterSets: settings.sdpParameterSets },
       pacer,
       settings.frameCount,
     );

@@ -34,6 +34,11 @@ export interface FleetOptions {
   photos?: string[];
   /** Picture size, frame rate etc.; default 640x360 at 15 fps (benchmarks use 1920x1080). */
   video?: Partial<MediaSettings>;
+  /**
+   * Default true: the SDP carries sprop-parameter-sets. false: it leaves them out, as some cameras
+   * do; SPS and PPS then arrive only in-band, in front of each keyframe.
+   */
+  sdpParameterSets?: boolean;
 }
 
 export interface CameraFleet {
@@ -76,6 +81,7 @@ export async function startFleet(options: FleetOptions): Promise<CameraFleet> {
           width: settings.width,
           height: settings.height,
           snapshotsPerSecond: settings.snapshotsPerSecond,
+          sdpParameterSets: options.sdpParameterSets ?? true,
         },
         pacer,
       );

@@ -1,6 +1,6 @@
 /**
  * A small RTSP/1.0 server for one simulated camera: OPTIONS, DESCRIBE (SDP with
- * sprop-parameter-sets, packetization-mode=1), SETUP (RTP/AVP/TCP interleaved only; UDP gets 461
+ * sprop-parameter-sets unless told not to, packetization-mode=1), SETUP (RTP/AVP/TCP interleaved only; UDP gets 461
  * so clients fall back to TCP), PLAY, PAUSE, TEARDOWN, GET_PARAMETER/SET_PARAMETER (keepalive).
  * Digest auth (Basic accepted) on everything but OPTIONS.
  *
@@ -31,6 +31,8 @@ export interface RtspCameraContext {
   /** The picture the camera shows now (depends on the current fault). */
   variant(): VariantMedia;
   isHung(): boolean;
+  /** false: the SDP leaves out sprop-parameter-sets (SPS/PPS only in-band) */
+  readonly sdpParameterSets: boolean;
 }
 
 interface RtspRequest {
@@ -112,7 +114,7 @@ export class RtspServer {
       'a=control:*',
       `m=video 0 RTP/AVP ${RTP_PAYLOAD_TYPE}`,
       `a=rtpmap:${RTP_PAYLOAD_TYPE} H264/${RTP_CLOCK_RATE}`,
-      `a=fmtp:${RTP_PAYLOAD_TYPE} packetization-mode=1;profile-level-id=${media.profileLevelId};sprop-parameter-sets=${sprop}`,
+      `a=fmtp:${RTP_PAYLOAD_TYPE} packetization-mode=1;profile-level-id=${media.profileLevelId}${this.ctx.sdpParameterSets ? `;sprop-parameter-sets=${sprop}` : ''}`,
       `a=framerate:${fps}`,
       `a=control:${TRACK}`,
       '',

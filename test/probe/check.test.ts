@@ -65,6 +65,20 @@ describe('a check against simulated cameras', () => {
     expect(result.snapshots).toBeUndefined();
   });
 
+  it('stream info is the camera\'s 1280x720 H.264, with and without sprop-parameter-sets in the SDP', async () => {
+    for (const sdpParameterSets of [true, false]) {
+      const hd = await startFleet({ count: 1, password: PASSWORD, sdpParameterSets, video: { width: 1280, height: 720 } });
+      try {
+        const result = await checkCamera(targetOf(hd.cameras[0]!, { minResolution: { width: 1280, height: 720 } }), 'stream', settings);
+        expect(result.failure, `sprop ${sdpParameterSets}`).toBeUndefined();
+        expect(result.stream).toMatchObject({ codec: 'h264', width: 1280, height: 720 });
+        expect(result.warnings).toEqual([]);
+      } finally {
+        await hd.stop();
+      }
+    }
+  }, 180_000);
+
   it('a closed RTSP port is reported as unreachable at the rtsp_reach stage', async () => {
     const closed = net.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

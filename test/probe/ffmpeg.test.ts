@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegVersion, locateFfmpeg, runningProcessCount } from '../../src/probe/ffmpeg.js';
+import { ffmpegVersion, locateFfmpeg, runProcess, runningProcessCount } from '../../src/probe/ffmpeg.js';
 import { grabFrame } from '../../src/probe/rtsp.js';
 import { ProbeFailure } from '../../src/probe/outcome.js';
 
@@ -86,6 +86,22 @@ describe('ffmpeg wrapper', () => {
     // seconds on a loaded 2-core CI box, so the bound only tells bounded from unbounded waits
     // (an unbounded grab of a hung camera never returns).
     expect(elapsed).toBeLessThan(8 * 400 * 10);
+  });
+
+  it('keeps the head and the tail of a long stderr, cut at line ends, credentials redacted', async () => {
+    // 40 KB of noise between a first line (what the input is) and a last one (why it ended),
+    // with URLs carrying credentials all through it.
+    const script = `const line = (i) => "[h264] non-existing PPS 0 referenced rtsp://admin:secret-pw@10.0.0.1/s" + i + "\\n";
+      process.stderr.write("Input #0, rtsp, from 'rtsp://admin:secret-pw@10.0.0.1/s':\\n");
+      for (let i = 0; i < 600; i++) process.stderr.write(line(i));
+      process.stderr.write("Conversion failed!\\n");`;
+    const result = await runProcess(process.execPath, ['-e', script], { deadlineMs: 10_000 });
+    expect(result.stderr.startsWith("Input #0, rtsp, from 'rtsp://")).toBe(true);
+    expect(result.stderr).toContain('[…]');
+    expect(result.stderr.trimEnd().endsWith('Conversion failed!')).toBe(true);
+    expect(result.stderr.length).toBeLessThan(33_000);
+    expect(result.stderr).not.toContain('secret-pw');
+    for (const line of result.stderr.split('\n').slice(1, -2)) if (line !== '[…]') expect(line).toMatch(/^\[h264\] non-existing PPS 0 referenced rtsp:\/\/\S+\/s\d+$/);
   });
 
   it('never shows credentials in failure details', async () => {
