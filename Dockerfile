@@ -18,6 +18,8 @@ COPY migrations ./migrations
 COPY config ./config
 # The dashboard's page and scripts are served as they are, from their source folder.
 COPY src/server/dashboard/public ./src/server/dashboard/public
+# The photos the demo's simulated cameras are made from.
+COPY test/fixtures/photos ./test/fixtures/photos
 ENV NODE_ENV=production CAMWATCH_CONFIG=/etc/camwatch/camwatch.yaml
 VOLUME ["/var/lib/camwatch"]
 EXPOSE 8080
