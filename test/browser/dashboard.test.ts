@@ -1,5 +1,5 @@
 /**
- * The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the real
+ * The dashboard in a real browser (Debian's Chromium, or npm's @sparticuz/chromium, driven by playwright-core) against the real
  * daemon, server and simulated cameras: log in, watch a camera go offline and come back,
  * acknowledge the incident, open the live view and see frames arrive, export a report, read image
  * findings by name, mark one as a false alarm.
@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type AppContext } from '../../src/app/context.js';
 import { startDaemon, type Daemon } from '../../src/app/daemon.js';
@@ -16,11 +16,11 @@ import { createLogger } from '../../src/log.js';
 import { addUser } from '../../src/server/auth.js';
 import { openIncident, resolveIncident } from '../../src/health/incidents.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
+import { launchChromium } from './chromium.js';
 
 const PASSWORD = 'Browser-Cam-Pass1';
 const ADMIN_PASSWORD = 'Kiem-Tra-2026-xyz';
 const ARTIFACTS = path.resolve('test-artifacts/browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let fleet: CameraFleet;
 let app: AppContext;
@@ -64,10 +64,7 @@ beforeAll(async () => {
   await addUser(app.db, { name: 'admin', role: 'admin', password: ADMIN_PASSWORD });
   daemon = await startDaemon(app, createLogger({ level: 'silent' }));
   url = daemon.server?.url as string;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-  });
+  ({ browser } = await launchChromium());
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
   page = await context.newPage();
 }, 120_000);
