@@ -22,7 +22,7 @@ export interface ConfiguredBinaries {
   ffprobePath?: string | undefined;
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;

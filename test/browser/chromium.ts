@@ -3,8 +3,8 @@
  * else the one that ships inside the npm package @sparticuz/chromium, so `npm test` passes on a
  * machine with only Node and npm. The tests never skip for want of a browser.
  */
-import { accessSync, constants } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { isExecutable } from '../../src/probe/ffmpeg.js';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 /** Without these the closed network refuses the browser's own calls home. */
@@ -13,17 +13,8 @@ const OURS = ['--autoplay-policy=no-user-gesture-required'];
 /** The npm build's defaults that would weaken what the tests check (CSP, same-origin). */
 const WEAKENING = new Set(['--disable-web-security', '--allow-running-insecure-content']);
 
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function launchChromium(): Promise<{ browser: Browser; source: 'system' | 'npm' }> {
-  const system = process.env.CHROMIUM_PATH ?? (executable(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
+  const system = process.env.CHROMIUM_PATH ?? (isExecutable(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
   if (system) {
     return { browser: await chromium.launch({ executablePath: system, args: ['--no-sandbox', '--disable-gpu', ...QUIET, ...OURS] }), source: 'system' };
   }
