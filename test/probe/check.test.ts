@@ -6,7 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCamera, type CameraTarget, type ProbeSettings } from '../../src/probe/check.js';
-import { locateFfmpeg, runningProcessCount } from '../../src/probe/ffmpeg.js';
+import { locateFfmpeg, npmShippedFfmpeg, runningProcessCount } from '../../src/probe/ffmpeg.js';
 import { reachableUri } from '../../src/probe/onvif.js';
 import { startFleet, type CameraFleet, type SimulatedCamera } from '../../src/simulator/index.js';
 
@@ -78,6 +78,18 @@ describe('a check against simulated cameras', () => {
       }
     }
   }, 180_000);
+
+  it('every ffmpeg a user may have (the system one, npm\'s static 4.x) reads the stream right', async () => {
+    const binaries = new Set([locateFfmpeg().ffmpeg, npmShippedFfmpeg()?.ffmpeg].filter((b): b is string => b !== undefined));
+    expect(binaries.size, 'npm ships a static ffmpeg').toBeGreaterThanOrEqual(1);
+    for (const ffmpeg of binaries) {
+      for (const kind of ['full', 'stream'] as const) {
+        const result = await checkCamera(targetOf(cam(0)), kind, { ...settings, ffmpeg });
+        expect(result.failure, `${ffmpeg} ${kind}`).toBeUndefined();
+        expect(result.stream, ffmpeg).toMatchObject({ codec: 'h264', width: 640, height: 360 });
+      }
+    }
+  }, 120_000);
 
   it('a closed RTSP port is reported as unreachable at the rtsp_reach stage', async () => {
     const closed = net.createServer();
