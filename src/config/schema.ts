@@ -321,8 +321,16 @@ const server = z
     /** the address people use (https://...); cookies are marked Secure when it is https */
     public_url: httpUrl.optional(),
     session_ttl_hours: z.number().positive().max(24 * 90).default(12),
-    /** honour X-Forwarded-For from the reverse proxy for the client address (login limiting, audit) */
-    trust_proxy: z.boolean().default(false),
+    /**
+     * The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or
+     * CIDR ranges, e.g. [127.0.0.1]); from anyone else those headers are ignored, or a client
+     * could pick the address the login limiter and the audit log see. `true` is refused for that.
+     */
+    trust_proxy: z
+      .union([z.literal(false), z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()])).min(1)], {
+        error: 'list the addresses of the reverse proxies to trust, e.g. [127.0.0.1] (true would trust any client)',
+      })
+      .default(false),
     /** QCVN 135:2024's rule, applied to our own login: 5 failures within 30 s lock for 5 minutes */
     login_rate_limit: z
       .object({

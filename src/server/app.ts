@@ -133,12 +133,15 @@ export async function buildServer(options: ServerOptions) {
     async (request, reply) => {
       const { username, password } = request.body;
       const keys = [`ip:${request.ip}`, `user:${username.toLowerCase()}`];
-      const wait = limiter.retryAfterMs(keys, now());
+      const wait = limiter.attempt(keys, now());
       if (wait > 0) {
         request.log.warn({ ip: request.ip, user: username }, 'login refused: too many failures');
         return reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).send({ error: 'too_many_attempts', message: 'Too many failed logins; try again later' });
       }
-      const user = await authenticate(db, username, password);
+      const user = await authenticate(db, username, password).catch((error: unknown) => {
+        limiter.fail(keys, now());
+        throw error;
+      });
       if (!user) {
         limiter.fail(keys, now());
         request.log.warn({ ip: request.ip, user: username }, 'login failed');
@@ -147,7 +150,9 @@ export async function buildServer(options: ServerOptions) {
       limiter.succeed(keys);
       const session = createSession(db, user, settings.session_ttl_hours * 3_600_000, request.ip, now());
       writeAudit(db, user, { action: 'user.login', ip: request.ip }, now());
-      const cookie = [`${SESSION_COOKIE}=${session.token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${Math.floor(settings.session_ttl_hours * 3600)}`, ...(secureCookie ? ['Secure'] : [])];
+      // Secure when people use https: by the configured address, or as a trusted proxy says.
+      const secure = secureCookie || request.protocol === 'https';
+      const cookie = [`${SESSION_COOKIE}=${session.token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${Math.floor(settings.session_ttl_hours * 3600)}`, ...(secure ? ['Secure'] : [])];
       reply.header('set-cookie', cookie.join('; '));
       return { token: session.token, expires_at: session.expiresAt, user: userJson(user) };
     },

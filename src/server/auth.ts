@@ -189,9 +189,14 @@ export interface LimiterOptions {
  * locks that key for `lockoutMs`. Kept in memory: a restart forgets, which is acceptable for a
  * single daemon. While locked even a right password is refused, so guessing gains nothing.
  */
+/** Retry-After when as many guesses as allowed are being checked right now. */
+const IN_FLIGHT_RETRY_MS = 1000;
+
 export class LoginLimiter {
   private readonly failures = new Map<string, number[]>();
   private readonly lockedUntil = new Map<string, number>();
+  /** Attempts whose password is being checked now: they count before their result is known. */
+  private readonly pending = new Map<string, number>();
 
   constructor(private readonly options: LimiterOptions) {}
 
@@ -206,7 +211,30 @@ export class LoginLimiter {
     return wait;
   }
 
+  /**
+   * Reserve an attempt before the (slow, awaited) password check, so that guesses sent at once
+   * cannot all be checked before the first failure is counted. Returns 0 when reserved; else the
+   * milliseconds to wait, and nothing is reserved. Every reserved attempt ends in fail or succeed.
+   */
+  attempt(keys: readonly string[], now = Date.now()): number {
+    const locked = this.retryAfterMs(keys, now);
+    if (locked > 0) return locked;
+    const recentOf = (key: string) => (this.failures.get(key) ?? []).filter((at) => at > now - this.options.windowMs).length;
+    if (keys.some((key) => recentOf(key) + (this.pending.get(key) ?? 0) >= this.options.maxFailures)) return IN_FLIGHT_RETRY_MS;
+    for (const key of keys) this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    return 0;
+  }
+
+  private release(keys: readonly string[]) {
+    for (const key of keys) {
+      const left = (this.pending.get(key) ?? 0) - 1;
+      if (left > 0) this.pending.set(key, left);
+      else this.pending.delete(key);
+    }
+  }
+
   fail(keys: readonly string[], now = Date.now()): void {
+    this.release(keys);
     for (const key of keys) {
       const recent = (this.failures.get(key) ?? []).filter((at) => at > now - this.options.windowMs);
       recent.push(now);
@@ -221,6 +249,7 @@ export class LoginLimiter {
   }
 
   succeed(keys: readonly string[]): void {
+    this.release(keys);
     for (const key of keys) this.failures.delete(key);
   }
 

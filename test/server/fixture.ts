@@ -131,8 +131,10 @@ export function seed(db: Fixture['db'], evidenceDir: string) {
   return { a1Image, b1Offline, h1Offline, groupB };
 }
 
-export async function makeFixture(options: { withUsers?: boolean } = {}): Promise<Fixture> {
-  const config = parseConfig(YAML, 'test.yaml', CAMERA_PASSWORDS);
+/** `server` replaces the fixture's server section (YAML flow mapping), e.g. to put it behind a proxy. */
+export async function makeFixture(options: { withUsers?: boolean; server?: string } = {}): Promise<Fixture> {
+  const yaml = options.server ? YAML.replace(/^server:\n(?: {2}.*\n)+/m, `server: ${options.server}\n`) : YAML;
+  const config = parseConfig(yaml, 'test.yaml', CAMERA_PASSWORDS);
   const { db } = openStore(':memory:');
   syncInventory(db, config, 0);
   const evidenceDir = mkdtempSync(path.join(tmpdir(), 'camwatch-server-'));
