@@ -28,8 +28,19 @@ export class PeriodError extends Error {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH = /^(\d{4})-(\d{2})$/;
 
+/** Years a report can cover: camwatch keeps no data from before 2000, and none from the far future. */
+const YEARS = { first: 2000, last: 2099 } as const;
+
 function validDay(day: string): boolean {
-  return DAY.test(day) && new Date(day + 'T00:00:00Z').toISOString().slice(0, 10) === day;
+  if (!DAY.test(day)) return false;
+  const date = new Date(day + 'T00:00:00Z');
+  // 2026-13-01 is no date at all; 2026-02-30 rolls over to March: both are refused.
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}
+
+function inYears(day: string): boolean {
+  const year = Number(day.slice(0, 4));
+  return year >= YEARS.first && year <= YEARS.last;
 }
 
 function parseMonth(month: string): [number, number] {
@@ -48,6 +59,7 @@ function lastDayOfMonth(y: number, m: number): number {
 
 function make(kind: Period['kind'], fromDay: string, toDay: string, timeZone: string, month?: string): Period {
   if (!validDay(fromDay) || !validDay(toDay)) throw new PeriodError(`days are written YYYY-MM-DD (got "${fromDay}" – "${toDay}")`);
+  if (!inYears(fromDay) || !inYears(toDay)) throw new PeriodError(`reports cover the years ${YEARS.first}–${YEARS.last} (got "${fromDay}" – "${toDay}")`);
   if (toDay < fromDay) throw new PeriodError(`the period ends (${toDay}) before it starts (${fromDay})`);
   return { kind, fromDay, toDay, from: dayStart(fromDay, timeZone), to: dayStart(addDays(toDay, 1), timeZone), month };
 }

@@ -33,7 +33,13 @@ function tokenOf(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
   const cookie = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
-  return cookie ? decodeURIComponent(cookie) : undefined;
+  if (!cookie) return undefined;
+  // Our tokens are base64url: a cookie that is not even valid %-encoding is simply no session.
+  try {
+    return decodeURIComponent(cookie);
+  } catch {
+    return undefined;
+  }
 }
 
 export const userSchema = {
