@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type CameraConfig, type RawConfig, type UnitConfig } from './schema.js';
 
@@ -148,10 +148,29 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       }),
     );
   }
+  // An alias inside the node it names (`&u … children: [*u]`) would make an endless tree.
+  let cycle: ConfigIssue | undefined;
+  visit(doc, {
+    Alias(_key, alias, ancestors) {
+      const target = alias.resolve(doc);
+      if (!target || !ancestors.includes(target)) return undefined;
+      const pos = alias.range ? lines.linePos(alias.range[0]) : undefined;
+      cycle = { file, line: pos?.line, column: pos?.col, path: '', message: `the alias *${alias.source} is inside the block &${alias.source} it repeats, which never ends; copy the block instead` };
+      return visit.BREAK;
+    },
+  });
+  if (cycle) throw new ConfigError([cycle]);
   const issues: ConfigIssue[] = [];
   const report = (segments: PathKey[], message: string) => issues.push({ file, ...locate(doc, lines, segments), path: formatPath(segments), message });
 
-  const parsed = configSchema.safeParse(doc.toJS());
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // Aliases of aliases that expand without end ("billion laughs").
+    throw new ConfigError([{ file, path: '', message: `YAML aliases expand too far: ${error instanceof Error ? error.message : String(error)}` }]);
+  }
+  const parsed = configSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues as z.core.$ZodIssue[]) report(issue.path as PathKey[], describe(issue));
     throw new ConfigError(issues);
