@@ -132,6 +132,9 @@ function crossCheck(raw: RawConfig, env: NodeJS.ProcessEnv, requireSecrets: bool
   return { units, secrets, missingSecrets };
 }
 
+/** Folders that evidence (and its retention) must never be put in. */
+const SYSTEM_DIRS = ['/etc', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/boot', '/dev', '/proc', '/sys', '/run', '/root', '/var/lib/dpkg', '/var/log'];
+
 export interface LoadOptions {
   /** false for commands that never talk to a camera: unset password variables are listed, not errors */
   requireSecrets?: boolean;
@@ -176,6 +179,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     throw new ConfigError(issues);
   }
   const { units, secrets, missingSecrets } = crossCheck(parsed.data, env, options.requireSecrets ?? true, report);
+  const evidence = path.resolve(path.dirname(file), parsed.data.evidence_dir);
+  const inside = (dir: string) => evidence === dir || evidence.startsWith(dir + path.sep);
+  if (evidence === path.parse(evidence).root || SYSTEM_DIRS.some(inside)) {
+    report(['evidence_dir'], `"${evidence}" is a system folder; give camwatch a folder of its own, e.g. /var/lib/camwatch/evidence`);
+  }
   if (issues.length > 0) throw new ConfigError(issues);
   return { file, raw: parsed.data, units, secrets, missingSecrets };
 }

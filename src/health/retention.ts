@@ -16,36 +16,45 @@ export interface PruneReport {
   evidenceBytes: number;
 }
 
-async function listFiles(dir: string): Promise<{ file: string; mtimeMs: number; size: number }[]> {
-  const out: { file: string; mtimeMs: number; size: number }[] = [];
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(full)));
-    else if (entry.isFile() && entry.name.endsWith('.jpg') && entry.name !== 'latest.jpg') {
-      const info = await stat(full);
-      out.push({ file: full, mtimeMs: info.mtimeMs, size: info.size });
-    }
-  }
-  return out;
+/**
+ * Evidence camwatch wrote itself (src/app/pipeline.ts): <camera>/<YYYY-MM-DD>/<HHMMSS>-<kind>.jpg.
+ * Retention touches nothing else under evidence_dir, whatever else an admin keeps there.
+ */
+const CAMERA_DIR = /^[a-z0-9][a-z0-9._-]*$/;
+const DAY_DIR = /^\d{4}-\d{2}-\d{2}$/;
+const EVIDENCE_FILE = /^\d{6}-(full|image|stream|device)\.jpg$/;
+
+async function entriesOf(dir: string) {
+  return readdir(dir, { withFileTypes: true }).catch(() => []);
 }
 
-async function removeEmptyDirs(dir: string, root: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) if (entry.isDirectory()) await removeEmptyDirs(path.join(dir, entry.name), root);
-  if (dir !== root && (await readdir(dir).catch(() => ['x'])).length === 0) await rmdir(dir).catch(() => {});
+/** The day folders of our layout, each with its evidence files. */
+async function evidenceDays(root: string): Promise<{ dir: string; files: { file: string; mtimeMs: number; size: number }[] }[]> {
+  const days: { dir: string; files: { file: string; mtimeMs: number; size: number }[] }[] = [];
+  for (const camera of await entriesOf(root)) {
+    if (!camera.isDirectory() || !CAMERA_DIR.test(camera.name)) continue;
+    for (const day of await entriesOf(path.join(root, camera.name))) {
+      if (!day.isDirectory() || !DAY_DIR.test(day.name)) continue;
+      const dir = path.join(root, camera.name, day.name);
+      const files = [];
+      for (const entry of await entriesOf(dir)) {
+        if (!entry.isFile() || !EVIDENCE_FILE.test(entry.name)) continue;
+        const full = path.join(dir, entry.name);
+        const info = await stat(full).catch(() => undefined);
+        if (info) files.push({ file: full, mtimeMs: info.mtimeMs, size: info.size });
+      }
+      days.push({ dir, files });
+    }
+  }
+  return days;
 }
 
 export async function prune(db: Database, evidenceDir: string, retention: RetentionConfig, now = Date.now()): Promise<PruneReport> {
   const checks = db.prepare('DELETE FROM checks WHERE started_at < ?').run(now - retention.raw_checks_days * DAY_MS).changes;
   const hourly = db.prepare('DELETE FROM uptime_hourly WHERE hour_start < ?').run(now - retention.hourly_days * DAY_MS).changes;
 
-  const files = (await listFiles(evidenceDir)).sort((a, b) => a.mtimeMs - b.mtimeMs);
+  const days = await evidenceDays(evidenceDir);
+  const files = days.flatMap((day) => day.files).sort((a, b) => a.mtimeMs - b.mtimeMs);
   const quota = retention.evidence_quota_mb * 1024 * 1024;
   let total = files.reduce((sum, f) => sum + f.size, 0);
   let evidenceFiles = 0;
@@ -60,7 +69,8 @@ export async function prune(db: Database, evidenceDir: string, retention: Retent
     evidenceFiles++;
     evidenceBytes += f.size;
   }
-  await removeEmptyDirs(evidenceDir, evidenceDir);
+  // Only day folders of our layout, and only once empty (rmdir refuses a folder that is not).
+  for (const day of days) await rmdir(day.dir).catch(() => {});
   return { checks, hourly, evidenceFiles, evidenceBytes };
 }
 

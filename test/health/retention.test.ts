@@ -28,17 +28,17 @@ describe('retention, backup and SLA', () => {
     const { db } = setup();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ev-'));
     const now = Date.now();
-    mkdirSync(path.join(dir, 'c1', 'd'), { recursive: true });
+    mkdirSync(path.join(dir, 'c1', '2026-11-01'), { recursive: true });
     const put = (name: string, ageDays: number, bytes: number) => {
-      const file = path.join(dir, 'c1', 'd', name);
+      const file = path.join(dir, 'c1', '2026-11-01', name);
       writeFileSync(file, Buffer.alloc(bytes));
       const t = (now - ageDays * DAY) / 1000;
       utimesSync(file, t, t);
       return file;
     };
-    const old = put('old.jpg', 40, 1000);
-    const a = put('a.jpg', 3, 600_000);
-    const b = put('b.jpg', 2, 600_000);
+    const old = put('080000-image.jpg', 40, 1000);
+    const a = put('090000-full.jpg', 3, 600_000);
+    const b = put('100000-stream.jpg', 2, 600_000);
     writeFileSync(path.join(dir, 'c1', 'latest.jpg'), Buffer.alloc(900_000));
     const report = await prune(db, dir, retention, now);
     expect(existsSync(old)).toBe(false);
