@@ -91,11 +91,31 @@ const contractor = z
   })
   .strict();
 
+const SECRET_HINT = 'give the user in onvif.user and the password by password_env';
+/** Query parameters cameras take credentials in (Hikvision, Dahua, Axis, generic CGI snapshots). */
+const CREDENTIAL_PARAMS = /^(user(name)?|usr|pass(word|wd)?|pwd|psw|auth|token|loginuse|loginpas)$/i;
+
+function hasCredentialQuery(value: string): boolean {
+  try {
+    return [...new URL(value).searchParams.keys()].some((key) => CREDENTIAL_PARAMS.test(key));
+  } catch {
+    return false;
+  }
+}
+
 const urlWithoutCredentials = (scheme: RegExp) =>
   z
     .string()
     .refine((value) => scheme.test(value), 'must be a URL of the right scheme')
-    .refine((value) => !/\/\/[^/@]*@/.test(value), 'must not contain user:password@ — give the user in onvif.user and the password by password_env');
+    .refine((value) => !/\/\/[^/@]*@/.test(value), `must not contain user:password@ — ${SECRET_HINT}`)
+    .refine((value) => !hasCredentialQuery(value), `must not carry a user or password in its query (?user=…&password=…) — ${SECRET_HINT}`);
+
+/** A host name or address, nothing more: a URL or user:password@ here would be logged and shown as is. */
+const hostName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._:-]+)$/, `must be a host name or IP address only (no scheme, path, user or password) — ${SECRET_HINT}`);
 
 const camera = z
   .object({
@@ -118,7 +138,7 @@ const camera = z
     contractor: id.optional(),
     onvif: z
       .object({
-        host: z.string().min(1),
+        host: hostName,
         port: z.number().int().min(1).max(65535).default(80),
         user: z.string().min(1).default('admin'),
         password_env: envName,
