@@ -88,6 +88,16 @@ export function resolveIncident(db: Database, id: number, at: number, by: string
   return statement(db, 'UPDATE incidents SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL').run(at, by, id).changes > 0;
 }
 
+/**
+ * What a contractor repairs under its maintenance contract: a camera that is offline or whose
+ * picture is bad. A refused password (the commune's configuration), an area's power or network
+ * and the server's own network are not its work, so it may not acknowledge them: that would
+ * silence the police chief's reminders and escalation.
+ */
+export function repairedByContractor(incident: { scope: string; kind: string }): boolean {
+  return incident.scope === 'camera' && (incident.kind === 'offline' || incident.kind.startsWith('image:'));
+}
+
 /** Acknowledging stops reminders, not tracking: the incident stays open until the camera recovers. */
 export function acknowledgeIncident(db: Database, id: number, at: number, by: string): boolean {
   return statement(db, 'UPDATE incidents SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL').run(at, by, id).changes > 0;

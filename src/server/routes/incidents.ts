@@ -1,11 +1,11 @@
 /** Incidents (list, one, evidence image, acknowledge, resolve) and maintenance windows. */
-import { getIncident, incidentRow, type Incident } from '../../health/incidents.js';
+import { getIncident, incidentRow, repairedByContractor, type Incident } from '../../health/incidents.js';
 import { addMaintenance, maintenanceRow } from '../../health/maintenance.js';
 import { runAckCommand, runResolveCommand } from '../../app/ack-command.js';
 import { seesIncident, unitSubtree } from '../scope.js';
 import { sendCameraImage } from './inventory.js';
 import {
-  badRequest, bool, currentUser, errors, idPattern, int, notFound, nullable, numericIdParams, scopeOf, str, time,
+  badRequest, bool, currentUser, errors, forbidden, idPattern, int, notFound, nullable, numericIdParams, scopeOf, str, time,
   type App, type ServerDeps,
 } from '../context.js';
 
@@ -142,6 +142,9 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       async (request, reply) => {
         const incident = visibleIncident(request, request.params.id);
         if (!incident) return notFound(reply);
+        if (currentUser(request).role === 'contractor' && !repairedByContractor(incident)) {
+          return forbidden(reply, 'This fault is not repaired under the maintenance contract (a refused password, an area outage): the commune police acknowledge it.');
+        }
         const before = action === 'acknowledge' ? incident.acknowledged_at : incident.resolved_at;
         const result = run(db, incident.id, currentUser(request).name, deps.config.raw.locale, deps.now());
         const after = getIncident(db, incident.id) as Incident;

@@ -364,7 +364,9 @@ function incidentTable(incidents) {
         el(
           'td',
           {},
-          canAct && !i.acknowledged_at && !i.resolved_at ? el('button', { type: 'button', 'data-action': 'ack', onclick: () => act(i.id, 'acknowledge') }, t('ack')) : null,
+          canAct && !i.acknowledged_at && !i.resolved_at && (me.role !== 'contractor' || contractorRepairs(i))
+            ? el('button', { type: 'button', 'data-action': 'ack', onclick: () => act(i.id, 'acknowledge') }, t('ack'))
+            : null,
           ' ',
           canAct && me.role !== 'contractor' && !i.resolved_at ? el('button', { type: 'button', class: 'secondary', 'data-action': 'resolve', onclick: () => act(i.id, 'resolve') }, t('resolve')) : null,
           ' ',
@@ -375,6 +377,11 @@ function incidentTable(incidents) {
       ),
     ),
   );
+}
+
+/** A contractor acknowledges only what its contract repairs (the server decides; this hides the button). */
+function contractorRepairs(incident) {
+  return Boolean(incident.camera_id) && (incident.kind === 'offline' || incident.kind.startsWith('image:'));
 }
 
 async function act(id, action) {
