@@ -171,6 +171,7 @@ export function toHtml(report: Report, doc: DocumentOptions): string {
 <html lang="${report.locale}">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
 <title>${escapeHtml(report.title)}</title>
 <style>
   @page { size: A4 ${landscape ? 'landscape' : 'portrait'}; margin: 20mm 15mm 20mm 30mm; }

@@ -29,6 +29,20 @@ function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSRF: a browser sends the session cookie with a form or fetch from any site, so a write that
+ * rides on the cookie must come from the dashboard's own origin (Origin, or Sec-Fetch-Site from
+ * browsers that omit it). A bearer token is never sent by a browser on its own: scripts use it.
+ */
+function crossSiteWrite(request: FastifyRequest, publicOrigin: string | undefined): boolean {
+  if (!WRITES.has(request.method) || request.headers.authorization?.startsWith('Bearer ')) return false;
+  const origin = request.headers.origin;
+  if (origin !== undefined) return origin !== `${request.protocol}://${request.host}` && origin !== publicOrigin;
+  return request.headers['sec-fetch-site'] !== 'same-origin' && request.headers.cookie !== undefined;
+}
+
 function tokenOf(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
@@ -55,6 +69,7 @@ export async function buildServer(options: ServerOptions) {
   const now = options.now ?? Date.now;
   const deps: ServerDeps = { db, config, settings, evidenceDir, now, timeZone: config.raw.timezone };
   const secureCookie = settings.public_url?.startsWith('https://') ?? false;
+  const publicOrigin = settings.public_url ? new URL(settings.public_url).origin : undefined;
   // Only passwords long enough not to collide with ordinary words are searched for in answers.
   const secrets = [...config.secrets.values()].filter((s) => s.length >= 8);
   const limiter = new LoginLimiter({
@@ -93,6 +108,7 @@ export async function buildServer(options: ServerOptions) {
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    if (crossSiteWrite(request, publicOrigin)) return reply.code(403).send({ error: 'forbidden', message: 'Cross-site request refused: send it from the dashboard, or with an Authorization: Bearer token' });
     if (request.routeOptions.config.public) return;
     const token = tokenOf(request);
     const user = token ? sessionUser(db, token, now()) : undefined;
