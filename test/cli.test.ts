@@ -288,7 +288,10 @@ describe('camwatch CLI', () => {
     await expectCode(['user', 'passwd', 'chief-xa'], 0, { CAMWATCH_PASSWORD: 'Mat-Khau-Tuy-Phuoc-2027' });
     await expectCode(['user', 'disable', 'chief-xa'], 0);
     // Maintenance, backup, migrate, reference, false-alarm.
-    await expectCode(['maintenance', '--camera', 'cam-0', '--from', '2026-12-20T08:00+07:00', '--to', '2026-12-20T12:00+07:00', '--reason', 'thay nguồn', '--by', 'Nguyen Van A'], 0);
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const hour = (h: number) => new Date(tomorrow.getTime() + h * 3_600_000).toISOString();
+    await expectCode(['maintenance', '--camera', 'cam-0', '--from', hour(0), '--to', hour(4), '--reason', 'thay nguồn', '--by', 'Nguyen Van A'], 0);
+    await expectCode(['maintenance', '--camera', 'cam-0', '--from', '1970-01-01T00:00Z', '--to', '1970-01-02T00:00Z'], 1);
     await expectCode(['backup', path.join(dir, 'official-backup.db')], 0);
     await expectCode(['migrate'], 0);
     await expectCode(['reference', 'cam-1'], 1);

@@ -26,9 +26,37 @@ export interface NewWindow {
   createdBy?: string | undefined;
 }
 
-export function addMaintenance(db: Database, window: NewWindow, now = Date.now()): number {
-  if (!window.cameraId === !window.unitId) throw new Error('a maintenance window covers either one camera or one unit');
-  if (window.endsAt <= window.startsAt) throw new Error('a maintenance window must end after it starts');
+/**
+ * Limits that keep maintenance from hiding downtime: no window starts in the past (it would
+ * rewrite uptime that was already counted), none lasts more than a week, and a contractor plans
+ * at most a week per camera in any 30 days; longer work is agreed with the commune police.
+ */
+export const MAINTENANCE_LIMITS = {
+  graceMs: 3_600_000,
+  aheadMs: 365 * 86_400_000,
+  maxMs: 7 * 86_400_000,
+  contractorPer30DaysMs: 7 * 86_400_000,
+} as const;
+
+export class MaintenanceError extends Error {
+  override readonly name = 'MaintenanceError';
+}
+
+export function addMaintenance(db: Database, window: NewWindow, now = Date.now(), byContractor = false): number {
+  if (!window.cameraId === !window.unitId) throw new MaintenanceError('a maintenance window covers either one camera or one unit');
+  if (window.endsAt <= window.startsAt) throw new MaintenanceError('a maintenance window must end after it starts');
+  if (window.startsAt < now - MAINTENANCE_LIMITS.graceMs) throw new MaintenanceError('a maintenance window cannot start in the past: downtime already counted stays counted');
+  if (window.startsAt > now + MAINTENANCE_LIMITS.aheadMs) throw new MaintenanceError('a maintenance window starts within a year from now');
+  if (window.endsAt - window.startsAt > MAINTENANCE_LIMITS.maxMs) throw new MaintenanceError('a maintenance window lasts at most 7 days');
+  if (byContractor && window.cameraId) {
+    const month = 30 * 86_400_000;
+    const planned = windowsOverlapping(db, window.startsAt - month, window.endsAt + month)
+      .filter((w) => w.camera_id === window.cameraId)
+      .reduce((sum, w) => sum + (w.ends_at - w.starts_at), 0);
+    if (planned + window.endsAt - window.startsAt > MAINTENANCE_LIMITS.contractorPer30DaysMs) {
+      throw new MaintenanceError('a contractor plans at most 7 days of maintenance per camera in 30 days; agree longer work with the commune police');
+    }
+  }
   const info = statement(db, 'INSERT INTO maintenance_windows (camera_id, unit_id, starts_at, ends_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(window.cameraId ?? null, window.unitId ?? null, window.startsAt, window.endsAt, window.reason ?? '', window.createdBy ?? null, now);
   return Number(info.lastInsertRowid);

@@ -75,7 +75,7 @@ describe('uptime arithmetic', () => {
 
   it('excludes maintenance from both sides of the ratio', () => {
     const { check, db } = setup();
-    addMaintenance(db, { cameraId: 'c1', startsAt: DAY0 + 2 * MINUTE, endsAt: DAY0 + 6 * MINUTE }, 0);
+    addMaintenance(db, { cameraId: 'c1', startsAt: DAY0 + 2 * MINUTE, endsAt: DAY0 + 6 * MINUTE }, DAY0);
     for (let i = 0; i <= 10; i++) check('c1', DAY0 + i * MINUTE, i >= 2 && i < 6 ? 'unreachable' : undefined);
     const [line] = uptimeReport(db, { fromDay: '2026-03-02', toDay: '2026-03-02' }, 'camera').filter((l) => l.key === 'c1');
     expect(line?.maintenanceMs).toBe(4 * MINUTE);

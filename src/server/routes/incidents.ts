@@ -1,6 +1,6 @@
 /** Incidents (list, one, evidence image, acknowledge, resolve) and maintenance windows. */
 import { getIncident, incidentRow, repairedByContractor, type Incident } from '../../health/incidents.js';
-import { addMaintenance, maintenanceRow } from '../../health/maintenance.js';
+import { addMaintenance, MaintenanceError, maintenanceRow } from '../../health/maintenance.js';
 import { runAckCommand, runResolveCommand } from '../../app/ack-command.js';
 import { seesIncident, unitSubtree } from '../scope.js';
 import { sendCameraImage } from './inventory.js';
@@ -208,9 +208,13 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       if (b.unit_id && (scope.user.role === 'contractor' || !scope.seesUnit(b.unit_id) || !db.prepare('SELECT 1 FROM units WHERE id = ?').get(b.unit_id))) return notFound(reply);
       const startsAt = Date.parse(b.starts_at);
       const endsAt = Date.parse(b.ends_at);
-      if (!(endsAt > startsAt)) return badRequest(reply, 'ends_at must be after starts_at');
-      if (endsAt - startsAt > 31 * 86_400_000) return badRequest(reply, 'a maintenance window lasts at most 31 days');
-      const id = addMaintenance(db, { cameraId: b.camera_id, unitId: b.unit_id, startsAt, endsAt, reason: b.reason, createdBy: currentUser(request).name }, deps.now());
+      let id: number;
+      try {
+        id = addMaintenance(db, { cameraId: b.camera_id, unitId: b.unit_id, startsAt, endsAt, reason: b.reason, createdBy: currentUser(request).name }, deps.now(), scope.user.role === 'contractor');
+      } catch (error) {
+        if (error instanceof MaintenanceError) return badRequest(reply, error.message);
+        throw error;
+      }
       return reply.code(201).send(maintenanceRow.parse(db.prepare('SELECT * FROM maintenance_windows WHERE id = ?').get(id)));
     },
   );
