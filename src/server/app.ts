@@ -118,6 +118,20 @@ export async function buildServer(options: ServerOptions) {
     if (roles && !roles.includes(user.role)) return reply.code(403).send({ error: 'forbidden', message: 'Your role may not do this' });
   });
 
+  // Someone asking for a camera or incident outside their scope gets the same 404 as for one that
+  // does not exist; the attempt is still written down for the admins.
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode !== 404 || !request.user) return;
+    const params = request.params as { id?: string | number } | undefined;
+    const route = request.routeOptions.url ?? '';
+    if (params?.id === undefined) return;
+    if (route.startsWith('/api/cameras/:id') && db.prepare('SELECT 1 FROM cameras WHERE id = ?').get(String(params.id))) {
+      writeAudit(db, request.user, { action: 'denied.out_of_scope', cameraId: String(params.id), detail: `${request.method} ${route}`, ip: request.ip }, now());
+    } else if (route.startsWith('/api/incidents/:id') && db.prepare('SELECT 1 FROM incidents WHERE id = ?').get(Number(params.id))) {
+      writeAudit(db, request.user, { action: 'denied.out_of_scope', incidentId: Number(params.id), detail: `${request.method} ${route}`, ip: request.ip }, now());
+    }
+  });
+
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
@@ -156,7 +170,9 @@ export async function buildServer(options: ServerOptions) {
       const { username, password } = request.body;
       const keys = [`ip:${request.ip}`, `user:${username.toLowerCase()}`];
       const wait = limiter.attempt(keys, now());
+      const stranger = { id: null, name: username.slice(0, 64), role: 'anonymous' as const };
       if (wait > 0) {
+        writeAudit(db, stranger, { action: 'user.login_refused', ip: request.ip }, now());
         request.log.warn({ ip: request.ip, user: username }, 'login refused: too many failures');
         return reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).send({ error: 'too_many_attempts', message: 'Too many failed logins; try again later' });
       }
@@ -166,6 +182,7 @@ export async function buildServer(options: ServerOptions) {
       });
       if (!user) {
         limiter.fail(keys, now());
+        writeAudit(db, stranger, { action: 'user.login_failed', ip: request.ip }, now());
         request.log.warn({ ip: request.ip, user: username }, 'login failed');
         return reply.code(401).send({ error: 'unauthorized', message: 'Wrong user name or password' });
       }

@@ -23,8 +23,11 @@ export interface AuditEvent {
   ip?: string | undefined;
 }
 
-/** `user` is a dashboard user, or the CLI (id null, the name given with --by, role "cli"). */
-export function writeAudit(db: Database, user: { id: number | null; name: string; role: SessionUser['role'] | 'cli' }, event: AuditEvent, now = Date.now()): void {
+/**
+ * `user` is a dashboard user, the CLI (id null, the name given with --by, role "cli"), or someone
+ * not logged in (id null, the user name they tried, role "anonymous").
+ */
+export function writeAudit(db: Database, user: { id: number | null; name: string; role: SessionUser['role'] | 'cli' | 'anonymous' }, event: AuditEvent, now = Date.now()): void {
   db.prepare('INSERT INTO audit_log (at, user_id, user_name, role, action, camera_id, incident_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
     now,
     user.id,
