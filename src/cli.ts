@@ -25,6 +25,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addMaintenance } from './health/maintenance.js';
 
+// The database, its WAL, evidence frames, backups and exported reports hold personal data
+// (Decree 356/2025): everything camwatch creates is for its own user only (0600 files, 0700 folders).
+process.umask(0o077);
+
 // An empty CAMWATCH_LANG (a blank line in a unit file) means "not set", not an invalid language.
 if (process.env.CAMWATCH_LANG === '') delete process.env.CAMWATCH_LANG;
 

@@ -302,6 +302,22 @@ describe('camwatch CLI', () => {
     expect((await expectCode(['check', 'cam-0'], 2)).stderr).toContain('CAM_PW is not set');
   }, 180_000);
 
+  it('everything camwatch created (database, WAL, evidence, backups) is readable by its own user only', async () => {
+    const { readdirSync, statSync } = await import('node:fs');
+    const created: string[] = [];
+    const walk = (at: string) => {
+      for (const entry of readdirSync(at, { withFileTypes: true })) {
+        const full = path.join(at, entry.name);
+        created.push(full);
+        if (entry.isDirectory()) walk(full);
+      }
+    };
+    for (const top of ['db', 'evidence', 'db-en', 'evidence-en']) if (existsSync(path.join(dir, top))) walk(path.join(dir, top));
+    created.push(path.join(dir, 'backup.db'));
+    expect(created.some((f) => f.endsWith('.jpg'))).toBe(true);
+    expect(created.filter((f) => (statSync(f).mode & 0o077) !== 0)).toEqual([]);
+  });
+
   it('has --help everywhere', async () => {
     for (const command of [[], ['run'], ['check'], ['doctor'], ['migrate'], ['demo'], ['backup'], ['maintenance'], ['ack'], ['resolve'], ['report'], ['reference'], ['false-alarm'], ['user', 'add'], ['user', 'passwd'], ['user', 'disable'], ['user', 'list']]) {
       const result = await camwatch([...command, '--help']);
