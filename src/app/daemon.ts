@@ -42,6 +42,7 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     concurrency: probe.concurrency,
     perHostConcurrency: probe.per_host_concurrency,
     authBackoffMs: probe.auth_backoff_s * 1000,
+    refusedBefore: engine.refusedPasswords(),
     run: (target, kind, cached, signal) => checkCamera(target, kind, { ...settings, signal }, cached),
     onResult: async (result) => {
       const stored = await pipeline.process(result);

@@ -99,6 +99,19 @@ export class HealthEngine {
     this.uptime = new UptimeWriter(db, options.timeZone);
   }
 
+  /**
+   * Cameras whose password is being refused now: refusals in a row and when the last one was,
+   * so that the scheduler's back-off survives a restart.
+   */
+  refusedPasswords(): Map<string, { refusals: number; lastAt: number }> {
+    const rows = statement(this.db, "SELECT camera_id, fail_streak, last_check_at FROM camera_health WHERE fail_kind = 'auth_failed' AND last_check_at IS NOT NULL").all() as {
+      camera_id: string;
+      fail_streak: number;
+      last_check_at: number;
+    }[];
+    return new Map(rows.map((r) => [r.camera_id, { refusals: r.fail_streak, lastAt: r.last_check_at }]));
+  }
+
   record(result: CheckResult, image?: ImageVerdict, evidencePath?: string): { checkId: number; state: CameraState } {
     return this.db.transaction(() => this.recordInTransaction(result, image, evidencePath))();
   }

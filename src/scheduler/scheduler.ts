@@ -31,6 +31,12 @@ export interface SchedulerOptions {
   random?: () => number;
   now?: () => number;
   log?: Logger | undefined;
+  /**
+   * Cameras whose password was refused before this process started: refusals in a row and when
+   * the last one was. Their back-off resumes where it was, so a restart does not try a refused
+   * password again at once (cameras lock an account after a few tries).
+   */
+  refusedBefore?: ReadonlyMap<string, { refusals: number; lastAt: number }> | undefined;
 }
 
 interface CameraState {
@@ -66,7 +72,10 @@ export class Scheduler {
       // A full check first, spread over the first half minute so a restart does not probe
       // everything at once; jitter on the following intervals spreads them further.
       const first = now + this.random() * Math.min(options.intervals.imageMs, 30_000);
-      this.cameras.set(target.id, { target, dueImage: first, dueStream: first, dueDevice: first, authFailures: 0, backoffUntil: 0 });
+      const refused = options.refusedBefore?.get(target.id);
+      const authFailures = refused?.refusals ?? 0;
+      const backoffUntil = refused ? refused.lastAt + this.backoffMs(authFailures) : 0;
+      this.cameras.set(target.id, { target, dueImage: first, dueStream: first, dueDevice: first, authFailures, backoffUntil });
     }
   }
 
@@ -148,13 +157,17 @@ export class Scheduler {
     const failure = result?.failure?.kind;
     if (failure === 'auth_failed') {
       state.authFailures++;
-      state.backoffUntil = now + Math.min(this.options.authBackoffMs * 2 ** (state.authFailures - 1), MAX_AUTH_BACKOFF_MS);
+      state.backoffUntil = now + this.backoffMs(state.authFailures);
       this.options.log?.warn({ camera: state.target.id, until: new Date(state.backoffUntil).toISOString() }, 'auth failed: backing off to avoid locking the account');
     } else if (result && !result.failure) {
       state.authFailures = 0;
     }
     // A stream or snapshot URI that stopped working may have changed: ask ONVIF again next time.
     if (failure === 'no_stream' || failure === 'auth_failed') state.device = undefined;
+  }
+
+  private backoffMs(refusals: number): number {
+    return refusals > 0 ? Math.min(this.options.authBackoffMs * 2 ** (refusals - 1), MAX_AUTH_BACKOFF_MS) : 0;
   }
 
   start(): void {

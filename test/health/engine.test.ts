@@ -31,6 +31,16 @@ describe('health state and incidents', () => {
     expect(events[0]?.incident.kind).toBe('auth_failed');
   });
 
+  it('remembers refused passwords in the store, for the scheduler after a restart; a good check forgets', () => {
+    const { check, engine } = setup();
+    check('b1', 0, 'auth_failed');
+    check('b1', 15 * MINUTE, 'auth_failed');
+    check('a1', 0, 'unreachable');
+    expect(engine.refusedPasswords()).toEqual(new Map([['b1', { refusals: 2, lastAt: 15 * MINUTE }]]));
+    check('b1', 60 * MINUTE);
+    expect(engine.refusedPasswords()).toEqual(new Map());
+  });
+
   it('an image finding becomes an incident only when it persists over the window, never from one frame', () => {
     const { check, events } = setup();
     check('c1', 0, undefined, BLURRED);

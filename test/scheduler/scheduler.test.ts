@@ -117,6 +117,18 @@ describe('scheduler', () => {
     expect(probe.calls).toHaveLength(3);
   });
 
+  it('after a restart, a camera whose password was refused resumes its back-off instead of trying at once', async () => {
+    const probe = controllableProbe();
+    // Refused twice before the restart, the last time at t = 0: the back-off is 2 × 15 min.
+    const scheduler = new Scheduler([target('x1'), target('x2')], options(probe.run, { refusedBefore: new Map([['x1', { refusals: 2, lastAt: 0 }]]) }));
+    scheduler.tick(1_000);
+    expect(probe.calls.map((c) => c.id)).toEqual(['x2']);
+    scheduler.tick(1_799_000);
+    expect(probe.calls.map((c) => c.id)).toEqual(['x2']);
+    scheduler.tick(1_801_000);
+    expect(probe.calls.map((c) => c.id)).toEqual(['x2', 'x1']);
+  });
+
   it('retries an unreachable camera at its image interval, not at every tick', async () => {
     const probe = controllableProbe(() => ({ status: 'fail', failure: { kind: 'unreachable', stage: 'reach', detail: 'refused' }, device: undefined }));
     const scheduler = new Scheduler([target('u1')], options(probe.run));
