@@ -38,6 +38,7 @@ describe('packaging', () => {
       'dist/src/cli.js',
       'migrations/001_init.sql',
       'migrations/005_false_alarms.sql',
+      'migrations/006_login_limits.sql',
       'config/demo.yaml',
       'config/example.yaml',
       'src/server/dashboard/public/index.html',

@@ -72,10 +72,15 @@ export async function buildServer(options: ServerOptions) {
   const publicOrigin = settings.public_url ? new URL(settings.public_url).origin : undefined;
   // Only passwords long enough not to collide with ordinary words are searched for in answers.
   const secrets = [...config.secrets.values()].filter((s) => s.length >= 8);
-  const limiter = new LoginLimiter({
+  const limiter = new LoginLimiter(db, {
     maxFailures: settings.login_rate_limit.max_failures,
     windowMs: settings.login_rate_limit.window_s * 1000,
     lockoutMs: settings.login_rate_limit.lockout_s * 1000,
+    // Many addresses failing on one name: guessing. Admins read it in the audit log and the log.
+    onAlarm: (userName, addresses) => {
+      options.log.error({ user: userName, addresses }, 'password guessing: one user name failing from many addresses');
+      writeAudit(db, { id: null, name: userName, role: 'anonymous' }, { action: 'alarm.password_guessing', detail: `${addresses} addresses in 15 minutes` }, now());
+    },
   });
 
   const app = Fastify({
@@ -168,7 +173,7 @@ export async function buildServer(options: ServerOptions) {
     },
     async (request, reply) => {
       const { username, password } = request.body;
-      const keys = [`ip:${request.ip}`, `user:${username.toLowerCase()}`];
+      const keys = LoginLimiter.keys(username, request.ip);
       const wait = limiter.attempt(keys, now());
       const stranger = { id: null, name: username.slice(0, 64), role: 'anonymous' as const };
       if (wait > 0) {

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { z } from 'zod';
-import type { Database } from '../store/db.js';
+import { statement, type Database } from '../store/db.js';
 
 export const ROLES = ['admin', 'district_viewer', 'commune_chief', 'contractor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -184,31 +184,53 @@ export interface LimiterOptions {
   lockoutMs: number;
 }
 
-/**
- * Failed logins counted per client address and per user name: `maxFailures` within `windowMs`
- * locks that key for `lockoutMs`. Kept in memory: a restart forgets, which is acceptable for a
- * single daemon. While locked even a right password is refused, so guessing gains nothing.
- */
 /** Retry-After when as many guesses as allowed are being checked right now. */
 const IN_FLIGHT_RETRY_MS = 1000;
+const MAX_LOCKOUT_MS = 24 * 3_600_000;
+/** One user name failing from this many addresses within the alarm window is guessing, not a typo. */
+const ALARM = { addresses: 3, windowMs: 15 * 60_000, repeatMs: 3_600_000 } as const;
 
+interface LimitRow {
+  key: string;
+  failures: string;
+  locked_until: number;
+  locks: number;
+  updated_at: number;
+}
+
+/**
+ * Failed logins, counted per (user name, client address) and per client address: `maxFailures`
+ * within `windowMs` locks that key for `lockoutMs`, doubling with every further lock (up to a
+ * day). While locked even a right password is refused, so guessing gains nothing. No key is the
+ * user name alone: a stranger failing on purpose cannot lock the real user out from the real
+ * user's own address. Guessing one name from many addresses raises an alarm instead
+ * (`onAlarm`). The state lives in the login_limits table, so a restart forgets nothing.
+ */
 export class LoginLimiter {
-  private readonly failures = new Map<string, number[]>();
-  private readonly lockedUntil = new Map<string, number>();
   /** Attempts whose password is being checked now: they count before their result is known. */
   private readonly pending = new Map<string, number>();
+  private readonly alarmedAt = new Map<string, number>();
 
-  constructor(private readonly options: LimiterOptions) {}
+  constructor(
+    private readonly db: Database,
+    private readonly options: LimiterOptions & { onAlarm?: (userName: string, addresses: number) => void },
+  ) {}
+
+  static keys(userName: string, ip: string): string[] {
+    return [`pair:${userName.toLowerCase()}|${ip}`, `ip:${ip}`];
+  }
+
+  private row(key: string): LimitRow | undefined {
+    return statement(this.db, 'SELECT * FROM login_limits WHERE key = ?').get(key) as LimitRow | undefined;
+  }
+
+  private recent(row: LimitRow | undefined, now: number): number[] {
+    return row ? (JSON.parse(row.failures) as number[]).filter((at) => at > now - this.options.windowMs) : [];
+  }
 
   /** Milliseconds until the first locked key unlocks; 0 when none of the keys is locked. */
   retryAfterMs(keys: readonly string[], now = Date.now()): number {
-    let wait = 0;
-    for (const key of keys) {
-      const until = this.lockedUntil.get(key);
-      if (until !== undefined && until > now) wait = Math.max(wait, until - now);
-      else if (until !== undefined) this.lockedUntil.delete(key);
-    }
-    return wait;
+    return Math.max(0, ...keys.map((key) => (this.row(key)?.locked_until ?? 0) - now));
   }
 
   /**
@@ -219,8 +241,7 @@ export class LoginLimiter {
   attempt(keys: readonly string[], now = Date.now()): number {
     const locked = this.retryAfterMs(keys, now);
     if (locked > 0) return locked;
-    const recentOf = (key: string) => (this.failures.get(key) ?? []).filter((at) => at > now - this.options.windowMs).length;
-    if (keys.some((key) => recentOf(key) + (this.pending.get(key) ?? 0) >= this.options.maxFailures)) return IN_FLIGHT_RETRY_MS;
+    if (keys.some((key) => this.recent(this.row(key), now).length + (this.pending.get(key) ?? 0) >= this.options.maxFailures)) return IN_FLIGHT_RETRY_MS;
     for (const key of keys) this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
     return 0;
   }
@@ -235,26 +256,45 @@ export class LoginLimiter {
 
   fail(keys: readonly string[], now = Date.now()): void {
     this.release(keys);
-    for (const key of keys) {
-      const recent = (this.failures.get(key) ?? []).filter((at) => at > now - this.options.windowMs);
-      recent.push(now);
-      if (recent.length >= this.options.maxFailures) {
-        this.lockedUntil.set(key, now + this.options.lockoutMs);
-        this.failures.delete(key);
-      } else {
-        this.failures.set(key, recent);
+    const save = statement(
+      this.db,
+      `INSERT INTO login_limits (key, failures, locked_until, locks, updated_at) VALUES (@key, @failures, @locked_until, @locks, @updated_at)
+       ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, locks = excluded.locks, updated_at = excluded.updated_at`,
+    );
+    this.db.transaction(() => {
+      for (const key of keys) {
+        const row = this.row(key);
+        const recent = [...this.recent(row, now), now];
+        let locks = row?.locks ?? 0;
+        let lockedUntil = row?.locked_until ?? 0;
+        if (recent.length >= this.options.maxFailures) {
+          lockedUntil = now + Math.min(this.options.lockoutMs * 2 ** locks, MAX_LOCKOUT_MS);
+          locks++;
+          recent.length = 0;
+        }
+        save.run({ key, failures: JSON.stringify(recent), locked_until: lockedUntil, locks, updated_at: now });
       }
-    }
-    if (this.failures.size > 10_000) this.sweep(now);
+      // Old rows go: nothing failed there for a day and no lock is running.
+      statement(this.db, 'DELETE FROM login_limits WHERE updated_at < ? AND locked_until < ?').run(now - 86_400_000, now);
+    })();
+    this.watchForGuessing(keys, now);
   }
 
   succeed(keys: readonly string[]): void {
     this.release(keys);
-    for (const key of keys) this.failures.delete(key);
+    // The right password from this address ends its (user, address) record; the address's own stays.
+    statement(this.db, 'DELETE FROM login_limits WHERE key = ?').run(keys[0]);
   }
 
-  private sweep(now: number) {
-    for (const [key, times] of this.failures) if (!times.some((at) => at > now - this.options.windowMs)) this.failures.delete(key);
-    for (const [key, until] of this.lockedUntil) if (until <= now) this.lockedUntil.delete(key);
+  /** Failures for one user name from many addresses at once: someone is guessing it. */
+  private watchForGuessing(keys: readonly string[], now: number) {
+    const pair = keys[0]?.match(/^pair:(.*)\|[^|]*$/);
+    if (!pair || !this.options.onAlarm) return;
+    const userName = pair[1]!;
+    const prefix = `pair:${userName}|`;
+    const rows = statement(this.db, 'SELECT key FROM login_limits WHERE substr(key, 1, ?) = ? AND updated_at > ?').all(prefix.length, prefix, now - ALARM.windowMs) as { key: string }[];
+    if (rows.length < ALARM.addresses || now - (this.alarmedAt.get(userName) ?? 0) < ALARM.repeatMs) return;
+    this.alarmedAt.set(userName, now);
+    this.options.onAlarm(userName, rows.length);
   }
 }

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/load.js';
 import { CAMERA_PASSWORDS, makeFixture, USER_PASSWORD, YAML, type Fixture } from '../server/fixture.js';
 import { parseConfig } from '../../src/config/load.js';
+import { LoginLimiter } from '../../src/server/auth.js';
+import { openStore } from '../../src/store/db.js';
 
 let fx: Fixture | undefined;
 afterEach(async () => {
@@ -32,6 +34,37 @@ describe('login limiter', () => {
     fx = await makeFixture();
     for (let i = 0; i < 5; i++) expect((await login(fx, `wrong-${i}`)).statusCode).toBe(401);
     expect((await login(fx, USER_PASSWORD)).statusCode).toBe(429);
+  });
+});
+
+describe('lockouts without a victim', () => {
+  it("a stranger failing on purpose locks their own address, not the real user's login from theirs", async () => {
+    fx = await makeFixture();
+    for (let i = 0; i < 10; i++) await login(fx, `wrong-${i}`, {}, '192.0.2.66');
+    expect((await login(fx, USER_PASSWORD, {}, '192.0.2.66')).statusCode).toBe(429);
+    expect((await login(fx, USER_PASSWORD, {}, '198.51.100.2')).statusCode).toBe(200);
+  });
+
+  it('each further lock doubles, and locks survive a restart (the state is in the database)', () => {
+    const { db } = openStore(':memory:');
+    const options = { maxFailures: 5, windowMs: 30_000, lockoutMs: 300_000 };
+    const keys = LoginLimiter.keys('admin', '192.0.2.7');
+    const limiter = new LoginLimiter(db, options);
+    for (let i = 0; i < 5; i++) limiter.fail(keys, 1_000 + i);
+    expect(limiter.retryAfterMs(keys, 2_000)).toBe(300_000 + 1_004 - 2_000);
+    const later = 1_004 + 300_001;
+    for (let i = 0; i < 5; i++) limiter.fail(keys, later + i);
+    expect(limiter.retryAfterMs(keys, later + 4)).toBe(600_000);
+    const afterRestart = new LoginLimiter(db, options);
+    expect(afterRestart.attempt(keys, later + 10)).toBeGreaterThan(0);
+    db.close();
+  });
+
+  it('one user name failing from many addresses raises an alarm for the admins, once', async () => {
+    fx = await makeFixture();
+    for (const ip of ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']) await login(fx, 'not-it', {}, ip);
+    const alarms = fx.db.prepare("SELECT user_name, detail FROM audit_log WHERE action = 'alarm.password_guessing'").all();
+    expect(alarms).toEqual([{ user_name: 'admin', detail: '3 addresses in 15 minutes' }]);
   });
 });
 
