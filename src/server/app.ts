@@ -16,6 +16,7 @@ import { reportRoutes } from './routes/reports.js';
 import { liveRoutes } from './routes/live.js';
 import { LiveStreams } from '../live/streams.js';
 import { falseAlarmRoutes } from './routes/false-alarms.js';
+import { RequestGate } from './gate.js';
 import { registerDashboardAssets } from './dashboard/assets.js';
 
 export const SESSION_COOKIE = 'camwatch_session';
@@ -28,6 +29,12 @@ function parseCookies(header: string | undefined): Map<string, string> {
   }
   return out;
 }
+
+/**
+ * Requests in their handlers at once (the heavy ones, reports and images, are synchronous CPU
+ * work on this loop), and requests allowed to wait; beyond, 503. /healthz skips the queue.
+ */
+const GATE = { maxActive: 2, maxWaiting: 256 } as const;
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -111,6 +118,25 @@ export async function buildServer(options: ServerOptions) {
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'Internal error' });
   });
+
+  // First of all hooks: before a request costs anything (auth, parsing), it waits its turn.
+  const gate = new RequestGate(GATE.maxActive, GATE.maxWaiting);
+  const admitted = new WeakSet<FastifyRequest>();
+  const leave = (request: FastifyRequest) => {
+    if (admitted.delete(request)) gate.leave();
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url === '/healthz') return;
+    if (!(await gate.enter())) return reply.code(503).header('retry-after', '5').send({ error: 'busy', message: 'The server is busy; try again in a few seconds' });
+    admitted.add(request);
+  });
+  // The slot is freed once the answer is ready to send (a live view then streams outside the gate).
+  app.addHook('onSend', async (request, _reply, payload) => {
+    leave(request);
+    return payload;
+  });
+  app.addHook('onResponse', async (request) => leave(request));
+  app.addHook('onRequestAbort', async (request) => leave(request));
 
   app.addHook('onRequest', async (request, reply) => {
     if (crossSiteWrite(request, publicOrigin)) return reply.code(403).send({ error: 'forbidden', message: 'Cross-site request refused: send it from the dashboard, or with an Authorization: Bearer token' });
