@@ -15,3 +15,5 @@ function findPackageRoot(): string {
 
 export const PACKAGE_ROOT = findPackageRoot();
 export const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'migrations');
+/** What the demo's simulated cameras show: a street, a market gate, a night scene, a school gate, a road. */
+export const DEMO_SCENES_DIR = path.join(PACKAGE_ROOT, 'config/demo-scenes');

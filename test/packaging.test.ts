@@ -45,6 +45,7 @@ describe('packaging', () => {
       'src/server/dashboard/public/app.js',
       'src/server/dashboard/public/i18n.js',
       'test/fixtures/photos/coffee.jpg',
+      'config/demo-scenes/1-street.jpg',
     ]) {
       expect(files, needed).toContain(needed);
     }

@@ -1,6 +1,8 @@
 /** `camwatch demo`: a simulated fleet with a few faults switched on, and the daemon watching it. */
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { DEMO_SCENES_DIR } from '../paths.js';
 import { openApp } from './context.js';
 import { startDaemon } from './daemon.js';
 import { describeCheck } from './check-command.js';
@@ -38,7 +40,8 @@ export async function runDemo(configFile: string, preferred?: Locale): Promise<v
   const locale = preferred ?? app.config.raw.locale;
   const t = translator(cliMessages, locale);
   const ports = app.config.raw.cameras.map((camera) => camera.onvif.port);
-  const fleet = await startFleet({ count: ports.length, basePort: Math.min(...ports), password });
+  const scenes = readdirSync(DEMO_SCENES_DIR).filter((file) => file.endsWith('.jpg')).sort().map((file) => path.join(DEMO_SCENES_DIR, file));
+  const fleet = await startFleet({ count: ports.length, basePort: Math.min(...ports), password, photos: scenes });
   for (const [id, fault] of Object.entries(DEMO_FAULTS)) await fleet.camera(id).setFault(fault);
 
   const names = new Map(app.config.raw.cameras.map((camera) => [camera.id, camera.name]));
