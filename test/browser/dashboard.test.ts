@@ -133,6 +133,15 @@ describe('dashboard in a real browser', () => {
     await download.saveAs(file);
     const bytes = readFileSync(file);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // Every report kind the page offers loads (the "unclear images" one asked for a kind the API does not know).
+    const kinds = await page.locator('[data-testid=report-kind] option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(kinds).toEqual(['uptime', 'incidents', 'images', 'lighting', 'sla', 'coverage']);
+    for (const kind of kinds) {
+      await page.selectOption('[data-testid=report-kind]', kind);
+      await expect.poll(() => page.locator('[data-testid=report-kind]').inputValue()).toBe(kind);
+      await expect.poll(() => page.locator('h2').first().textContent()).toMatch(/ — /);
+    }
+    await page.selectOption('[data-testid=report-kind]', 'uptime');
     // The acknowledge link of an alert message opens that incident in the dashboard.
     await page.goto(`${url}/incidents/1/ack`);
     await expect.poll(() => page.locator('h1').textContent()).toMatch(/^Sự cố #1: Mất kết nối/);

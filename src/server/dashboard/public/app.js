@@ -431,11 +431,13 @@ async function incidentsView() {
   show(el('h1', {}, t('incidents')), el('div', { class: 'filters' }, toggle), incidentTable(incidents));
 }
 
-const REPORTS = ['uptime', 'incidents', 'unclear', 'lighting', 'sla', 'coverage'];
+/** The API's report kinds (src/reports/build.ts REPORT_KINDS). */
+const REPORTS = ['uptime', 'incidents', 'images', 'lighting', 'sla', 'coverage'];
 
 async function reportsView() {
   const state = JSON.parse(sessionStorage.getItem('camwatch.report') || '{}');
-  const kind = state.kind || 'uptime';
+  // A kind this page no longer offers (saved by an older page) falls back instead of sticking.
+  const kind = REPORTS.includes(state.kind) ? state.kind : 'uptime';
   const periodKind = state.periodKind || 'period';
   const month = state.month || (periodKind === 'period' ? currentPeriod() : currentMonth());
   const query = () => `${periodKind}=${month}&lang=${lang}`;
