@@ -124,6 +124,9 @@ export class Scheduler {
       .run(state.target, kind, state.device, controller.signal)
       .then(
         async (result) => {
+          // Cut short by our own shutdown: what it says is about us, not the camera. Not stored,
+          // so a restart adds nothing to a failure streak (the check runs again after the start).
+          if (controller.signal.aborted && this.stopped) return;
           this.record(state, kind, result, this.now());
           // Storage trouble (disk full, a locked DB) must not stop the schedule or the process.
           await Promise.resolve(this.options.onResult(result)).catch((error: unknown) => {

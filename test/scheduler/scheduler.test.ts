@@ -129,6 +129,21 @@ describe('scheduler', () => {
     expect(probe.calls.map((c) => c.id)).toEqual(['x2', 'x1']);
   });
 
+  it('checks cut short by shutdown are not stored: a restart adds nothing to failure streaks', async () => {
+    const stored: CheckResult[] = [];
+    // Like checkCamera: an aborted check ends as a failure of the stage it was in.
+    const run: RunCheck = (t, kind, _device, signal) =>
+      new Promise((resolve) => {
+        signal.addEventListener('abort', () =>
+          resolve({ cameraId: t.id, kind, startedAt: 0, durationMs: 1, status: 'fail', warnings: [], stages: {}, failure: { kind: 'timeout', stage: 'rtsp', detail: 'aborted' } }),
+        );
+      });
+    const scheduler = new Scheduler([target('x1'), target('x2')], options(run, { onResult: (r: CheckResult) => void stored.push(r) }));
+    scheduler.tick(0);
+    await scheduler.stop();
+    expect(stored).toEqual([]);
+  });
+
   it('retries an unreachable camera at its image interval, not at every tick', async () => {
     const probe = controllableProbe(() => ({ status: 'fail', failure: { kind: 'unreachable', stage: 'reach', detail: 'refused' }, device: undefined }));
     const scheduler = new Scheduler([target('u1')], options(probe.run));
