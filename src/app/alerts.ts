@@ -5,7 +5,7 @@
  *   const daemon = startDaemon(app, log, { onHealthEvent: alerts.onHealthEvent });
  *   // on shutdown: await alerts.stop() BEFORE daemon.stop() (which closes the DB)
  */
-import type { AppContext } from './context.js';
+import type { AppContext, StoreContext } from './context.js';
 import type { Logger } from '../log.js';
 import type { HealthEvent } from '../health/engine.js';
 import { directoryFromConfig } from '../alerts/directory.js';
@@ -28,6 +28,24 @@ export interface StartAlertsOptions {
   autoStart?: boolean;
 }
 
+function outboxOf(app: StoreContext, now: () => number) {
+  const config = app.config.raw.alerts;
+  if (!config || !config.enabled) return undefined;
+  const directory = directoryFromConfig(app.config);
+  const settings: OutboxSettings = { alerts: config, locale: app.config.raw.locale, timeZone: app.config.raw.timezone, configured: configuredChannels(config), now };
+  return { writer: createOutboxWriter(app.db, directory, settings), directory, settings };
+}
+
+/**
+ * For a command that records checks outside the daemon (`camwatch check`): incidents it opens or
+ * closes queue their messages in the outbox, like the daemon's, and the running daemon's
+ * dispatcher delivers them. Without it such incidents would never be announced, reminded or
+ * escalated. Undefined when alerts are off.
+ */
+export function queueAlerts(app: StoreContext, now: () => number = Date.now): ((event: HealthEvent) => void) | undefined {
+  return outboxOf(app, now)?.writer;
+}
+
 export function startAlerts(app: AppContext, log: Logger, options: StartAlertsOptions = {}): AlertsHandle {
   const config = app.config.raw.alerts;
   if (!config || !config.enabled) {
@@ -42,9 +60,7 @@ export function startAlerts(app: AppContext, log: Logger, options: StartAlertsOp
   const missing = missingAlertSecrets(config, env);
   if (missing.length > 0) log.warn({ missing }, 'alerts: environment variables for channel secrets are not set; those channels will fail until they are');
 
-  const directory = directoryFromConfig(app.config);
-  const settings: OutboxSettings = { alerts: config, locale: app.config.raw.locale, timeZone: app.config.raw.timezone, configured, now };
-  const writer = createOutboxWriter(app.db, directory, settings);
+  const { writer, directory, settings } = outboxOf(app, now)!;
   const dispatcher = new Dispatcher(app.db, {
     channels: buildChannels(config, app.db, env, now),
     now,

@@ -1,4 +1,5 @@
 /** `camwatch check <camera>`: one full check now, readable or as JSON, exit code 1 when unhealthy. */
+import { queueAlerts } from './alerts.js';
 import type { AppContext } from './context.js';
 import type { ImageVerdict } from '../health/engine.js';
 import { cliMessages } from './messages.js';
@@ -144,7 +145,7 @@ export async function runCheckCommand(app: AppContext, cameraId: string, kind: C
   const result = await checkCamera(cameraTarget(app.config, camera), kind, probeSettings(app.config, app.ffmpeg.ffmpeg));
   // Finding messages in the language of this command's output, which may differ from the config's.
   const localised = locale === app.config.raw.locale ? app : { ...app, config: { ...app.config, raw: { ...app.config.raw, locale } } };
-  const stored = await new ResultPipeline(localised, createLogger({ level: 'silent' }), healthEngine(app)).process(result);
+  const stored = await new ResultPipeline(localised, createLogger({ level: 'silent' }), healthEngine(app, queueAlerts(app))).process(result);
   const secret = app.config.secrets.get(camera.id);
   return {
     result,
