@@ -88,6 +88,11 @@ export function resolveIncident(db: Database, id: number, at: number, by: string
   return statement(db, 'UPDATE incidents SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL').run(at, by, id).changes > 0;
 }
 
+/** Retention deleted this evidence file: no incident may point at it any more. */
+export function forgetIncidentEvidence(db: Database, file: string): void {
+  statement(db, 'UPDATE incidents SET evidence_path = NULL WHERE evidence_path = ?').run(file);
+}
+
 /**
  * What a contractor repairs under its maintenance contract: a camera that is offline or whose
  * picture is bad. A refused password (the commune's configuration), an area's power or network

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Database } from '../store/db.js';
 import type { RetentionConfig } from '../config/schema.js';
 import { DAY_MS } from './calendar.js';
+import { forgetIncidentEvidence } from './incidents.js';
 
 export interface PruneReport {
   checks: number;
@@ -65,6 +66,7 @@ export async function prune(db: Database, evidenceDir: string, retention: Retent
     if (!tooOld && total <= quota) break;
     await unlink(f.file).catch(() => {});
     forget.run(f.file);
+    forgetIncidentEvidence(db, f.file);
     total -= f.size;
     evidenceFiles++;
     evidenceBytes += f.size;

@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backup, prune } from '../../src/health/retention.js';
 import { slaReport } from '../../src/health/sla.js';
-import { acknowledgeIncident, listIncidents } from '../../src/health/incidents.js';
+import { acknowledgeIncident, getIncident, listIncidents, openIncident } from '../../src/health/incidents.js';
 import { MINUTE, setup } from './fleet-fixture.js';
 
 const DAY = 24 * 60 * MINUTE;
@@ -37,6 +37,8 @@ describe('retention, backup and SLA', () => {
       return file;
     };
     const old = put('080000-image.jpg', 40, 1000);
+    // An incident whose evidence this is: once the file goes, it has no evidence any more.
+    const incident = openIncident(db, { scope: 'camera', cameraId: 'c1', unitId: 'commune-c', kind: 'image:blurred', openedAt: now - 40 * DAY, evidencePath: old });
     const a = put('090000-full.jpg', 3, 600_000);
     const b = put('100000-stream.jpg', 2, 600_000);
     writeFileSync(path.join(dir, 'c1', 'latest.jpg'), Buffer.alloc(900_000));
@@ -46,6 +48,7 @@ describe('retention, backup and SLA', () => {
     expect(existsSync(b)).toBe(true);
     expect(existsSync(path.join(dir, 'c1', 'latest.jpg'))).toBe(true);
     expect(report.evidenceFiles).toBe(2);
+    expect(getIncident(db, incident.id)?.evidence_path).toBeNull();
   });
 
   it('backs up online to a consistent copy', async () => {
