@@ -172,6 +172,11 @@ export function createOutboxWriter(db: Database, directory: Directory, settings:
         cancelPending(db, event.incident.id, ['reminder'], at);
         enqueueRecovery(db, directory, settings, event.incident, at);
         break;
+      case 'superseded':
+        // Not a recovery: the incident that replaced it announces what is wrong now. What is
+        // still unsent about the old one would only confuse.
+        cancelPending(db, event.incident.id, ['opened', 'reminder', 'escalation'], at);
+        break;
       case 'grouped':
         // The camera is now part of a shared outage: the group's one alert replaces its own if still unsent.
         cancelPending(db, event.incident.id, ['opened', 'reminder'], at);

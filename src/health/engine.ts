@@ -38,6 +38,8 @@ export interface ImageVerdict {
 export type HealthEvent =
   | { type: 'opened'; incident: Incident }
   | { type: 'resolved'; incident: Incident }
+  /** closed because a harder fault of the same camera replaced it: the camera did not recover */
+  | { type: 'superseded'; incident: Incident }
   | { type: 'grouped'; incident: Incident; group: Incident };
 
 export interface EngineOptions {
@@ -168,7 +170,7 @@ export class HealthEngine {
     const wanted = this.wantedIncident(h, at);
     if (wanted && incident && incident.kind !== wanted && isFailure(wanted)) {
       // A harder fault replaces a softer one (an unclear image, then the camera goes dark entirely).
-      this.resolve(incident, at, 'camwatch:superseded');
+      this.resolve(incident, at, 'camwatch:superseded', 'superseded');
       incident = undefined;
     }
     if (wanted && !incident && !inMaintenance && camera) {
@@ -207,9 +209,9 @@ export class HealthEngine {
     return undefined;
   }
 
-  private resolve(incident: Incident, at: number, by: string) {
+  private resolve(incident: Incident, at: number, by: string, type: 'resolved' | 'superseded' = 'resolved') {
     if (!resolveIncident(this.db, incident.id, at, by)) return;
-    this.emit({ type: 'resolved', incident: getIncident(this.db, incident.id) as Incident });
+    this.emit({ type, incident: getIncident(this.db, incident.id) as Incident });
     if (incident.group_id !== null && openMembers(this.db, incident.group_id) === 0) {
       const group = getIncident(this.db, incident.group_id);
       if (group && resolveIncident(this.db, group.id, at, by)) this.emit({ type: 'resolved', incident: getIncident(this.db, group.id) as Incident });

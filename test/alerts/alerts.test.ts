@@ -94,6 +94,28 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     expect(outboxSummary(db).every((s) => s.status === 'sent')).toBe(true);
   });
 
+  it('an unclear-image incident replaced by "offline" is not announced as recovered', async () => {
+    const { check, tick, db } = setupAlerts(fleetYaml(gw, smtp.port));
+    const blurred = { ok: false, kinds: ['blurred'], detail: 'Ảnh mờ' };
+    // The blur persists past the image window: an image incident, announced.
+    for (let i = 0; i <= 30; i += 5) {
+      check('a1', T0 + i * MINUTE, undefined, blurred);
+      await tick();
+    }
+    expect(mailTo('chief-a@example.vn').map((m) => m.subject)).toEqual(['[camwatch] Hình ảnh camera bị mờ']);
+    // Then the camera goes dark entirely: "offline" replaces it, and nobody is told it recovered.
+    for (let i = 31; i < 34; i++) {
+      check('a1', T0 + i * MINUTE, 'unreachable');
+      await tick();
+    }
+    expect(listIncidents(db).filter((incident) => incident.camera_id === 'a1').map((incident) => [incident.kind, incident.resolved_by])).toEqual(
+      expect.arrayContaining([['image:blurred', 'camwatch:superseded'], ['offline', null]]),
+    );
+    const subjects = mailTo('chief-a@example.vn').map((m) => m.subject);
+    expect(subjects).toEqual(['[camwatch] Hình ảnh camera bị mờ', '[camwatch] Camera mất kết nối']);
+    expect(subjects.join('\n')).not.toMatch(/hoạt động lại/i);
+  });
+
   it('a channel down for an hour: every alert is delivered afterwards, none twice', async () => {
     const { check, tick, db } = setupAlerts(fleetYaml(gw, smtp.port));
     gw.down.add('sms');
