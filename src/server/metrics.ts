@@ -94,6 +94,16 @@ export function databaseMetrics(db: Database) {
         this.set({ status: row.status }, row.n);
     },
   });
+  new Gauge({
+    name: 'camwatch_alert_dead_letters',
+    help: 'Alerts given up after max_attempts (never delivered): someone must act on them',
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (!tableExists(db, 'alerts')) return;
+      this.set((db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE status = 'dead'").get() as { n: number }).n);
+    },
+  });
   return {
     contentType: registry.contentType,
     async metrics(): Promise<string> {

@@ -223,6 +223,10 @@ describe('operations', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('camwatch_cameras{state="offline"} 2');
     expect(res.body).toContain('camwatch_alert_queue_depth{status="pending"} 0');
+    expect(res.body).toContain('camwatch_alert_dead_letters 0');
+    // A dead letter (given up after max_attempts) is counted where an operator looks.
+    fx.db.prepare("INSERT INTO alerts (dedupe_key, request_id, incident_id, recipient, channel, kind, payload, status, attempts, next_attempt_at, created_at) VALUES ('d1', 'r1', NULL, 'chief', 'sms', 'opened', '{}', 'dead', 8, 0, 0)").run();
+    expect((await get('/metrics', 'admin')).body).toContain('camwatch_alert_dead_letters 1');
     expect(res.body).toContain('camwatch_probe_duration_seconds');
     expect((await get('/metrics', 'chief-a')).statusCode).toBe(403);
   });
