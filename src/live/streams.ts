@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
-import { withCredentials } from '../probe/rtsp.js';
+import { openRtspRelay, type RtspRelay } from '../probe/rtsp-relay.js';
 import { startProcess } from '../probe/ffmpeg.js';
 import { redactUrlCredentials } from '../redact.js';
 
@@ -33,7 +33,10 @@ export class LiveLimitError extends Error {
 }
 
 interface LiveStream {
-  process: ChildProcess;
+  /** set once the relay listens; undefined for the first moment of a stream */
+  process?: ChildProcess | undefined;
+  relay?: RtspRelay | undefined;
+  stopped: boolean;
   /** the init segment (ftyp + moov) that every late viewer needs first */
   init: Buffer | undefined;
   viewers: Set<PassThrough>;
@@ -101,15 +104,32 @@ export class LiveStreams {
   }
 
   private start(source: LiveSource): LiveStream {
-    const url = withCredentials(source.rtspUrl, source.username, source.password);
-    const child = startProcess(this.options.ffmpeg, remuxArgs(url));
-    const stream: LiveStream = { process: child, init: undefined, viewers: new Set() };
+    const stream: LiveStream = { init: undefined, viewers: new Set(), stopped: false };
     this.streams.set(source.cameraId, stream);
-    let head = Buffer.alloc(0);
-    let stderr = '';
     const timer = setTimeout(() => {
       if (!stream.init) this.stop(source.cameraId);
     }, this.options.startTimeoutMs ?? 15_000);
+    // ffmpeg opens the stream through a loopback relay that adds the credentials: no password in its argv.
+    openRtspRelay(source.rtspUrl, { username: source.username, password: source.password }).then(
+      (relay) => {
+        if (stream.stopped) return relay.close();
+        stream.relay = relay;
+        this.remux(source, stream, relay.url, timer);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        this.stop(source.cameraId);
+        for (const viewer of stream.viewers) viewer.destroy(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+    return stream;
+  }
+
+  private remux(source: LiveSource, stream: LiveStream, url: string, timer: NodeJS.Timeout) {
+    const child = startProcess(this.options.ffmpeg, remuxArgs(url));
+    stream.process = child;
+    let head = Buffer.alloc(0);
+    let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       if (!stream.init) {
         head = Buffer.concat([head, chunk]);
@@ -131,11 +151,11 @@ export class LiveStreams {
     });
     child.on('close', () => {
       clearTimeout(timer);
+      stream.relay?.close();
       if (this.streams.get(source.cameraId) === stream) this.streams.delete(source.cameraId);
       const reason = redactUrlCredentials(stderr.trim().split('\n').at(-1) ?? 'stream ended');
       for (const viewer of stream.viewers) viewer.destroy(new Error(reason));
     });
-    return stream;
   }
 
   private leave(cameraId: string, viewer: PassThrough) {
@@ -149,7 +169,9 @@ export class LiveStreams {
     const stream = this.streams.get(cameraId);
     if (!stream) return;
     this.streams.delete(cameraId);
-    stream.process.kill('SIGKILL');
+    stream.stopped = true;
+    stream.process?.kill('SIGKILL');
+    stream.relay?.close();
   }
 
   stopAll(): void {

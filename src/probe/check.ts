@@ -6,6 +6,7 @@ import { queryDevice, type DeviceInfo } from './onvif.js';
 import { ProbeFailure, type FailureKind, type Stage } from './outcome.js';
 import { tcpReach } from './reach.js';
 import { grabFrame, withCredentials, type StreamInfo } from './rtsp.js';
+import { openRtspRelay } from './rtsp-relay.js';
 import { fetchSnapshot } from './snapshot.js';
 
 /** full: everything (the CLI's check); image: a frame, cheapest way; stream: RTSP; device: ONVIF only */
@@ -73,6 +74,22 @@ async function timed<T>(stages: CheckResult['stages'], stage: Stage, work: () =>
   }
 }
 
+/**
+ * ffmpeg opens the stream through a loopback relay that adds the credentials, so the password
+ * is never on its command line. rtsps:// cannot be relayed as plain TCP: there the URL carries
+ * them, as before (README, security notes).
+ */
+async function grabThroughRelay(streamUrl: string, target: CameraTarget, settings: ProbeSettings) {
+  const options = { ffmpeg: settings.ffmpeg, deadlineMs: settings.rtspMs, evidenceWidth: settings.evidenceWidth, signal: settings.signal };
+  if (new URL(streamUrl).protocol !== 'rtsp:') return grabFrame(withCredentials(streamUrl, target.username, target.password), options);
+  const relay = await openRtspRelay(streamUrl, { username: target.username, password: target.password });
+  try {
+    return await grabFrame(relay.url, options);
+  } finally {
+    relay.close();
+  }
+}
+
 function snapshotWarning(result: CheckResult, error: unknown): undefined {
   if (!(error instanceof ProbeFailure)) throw error;
   result.warnings.push({ kind: 'snapshot_failed', stage: 'snapshot', detail: `${error.kind}: ${error.detail}` });
@@ -122,14 +139,7 @@ export async function checkCamera(
       const { hostname, port } = new URL(streamUrl);
       await timed(result.stages, 'rtsp_reach', () => tcpReach(hostname, Number(port || 554), settings.tcpMs, 'rtsp_reach'));
     }
-    const grabbed = await timed(result.stages, 'rtsp', () =>
-      grabFrame(withCredentials(streamUrl, target.username, target.password), {
-        ffmpeg: settings.ffmpeg,
-        deadlineMs: settings.rtspMs,
-        evidenceWidth: settings.evidenceWidth,
-        signal: settings.signal,
-      }),
-    );
+    const grabbed = await timed(result.stages, 'rtsp', () => grabThroughRelay(streamUrl, target, settings));
     result.stream = grabbed.stream;
     result.frame = grabbed.jpeg;
     result.frameSource = 'rtsp';
