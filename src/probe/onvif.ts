@@ -4,6 +4,8 @@
  * authenticated call before we know the password works is GetDeviceInformation, so a wrong
  * password costs exactly one failed login per check (cameras lock after 5 in 30 s).
  */
+import http from 'node:http';
+import type net from 'node:net';
 import onvif from 'onvif';
 import { z } from 'zod';
 import { redactSecrets } from '../redact.js';
@@ -97,6 +99,28 @@ export function reachableUri(announced: string, host: string, schemes: readonly 
   }
 }
 
+/**
+ * ONVIF answers are a few kilobytes. A larger one is a broken or hostile camera: the `onvif`
+ * client would buffer it whole and parse it on this event loop (10 MB of nested XML blocked it
+ * for 5 s), so the socket is cut as soon as the answer passes this size.
+ */
+export const MAX_ONVIF_ANSWER_BYTES = 2 * 1024 * 1024;
+
+function boundedAgent(): http.Agent {
+  const agent = new http.Agent({ keepAlive: false });
+  const create = agent.createConnection.bind(agent) as (...args: unknown[]) => net.Socket;
+  (agent as unknown as { createConnection: (...args: unknown[]) => net.Socket }).createConnection = (...args: unknown[]) => {
+    const socket = create(...args);
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > MAX_ONVIF_ANSWER_BYTES) socket.destroy(new Error(`the answer is larger than ${MAX_ONVIF_ANSWER_BYTES} bytes`));
+    });
+    return socket;
+  };
+  return agent;
+}
+
 export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: () => number = Date.now): Promise<DeviceInfo> {
   const secrets = [target.password];
   const cam = new onvif.Cam({
@@ -108,6 +132,7 @@ export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: 
     autoconnect: false,
     // Cameras behind NAT or a 4G router advertise addresses we cannot reach; keep ours.
     preserveAddress: true,
+    agent: boundedAgent(),
   }) as unknown as CamLike;
 
   const work = (async () => {

@@ -12,6 +12,8 @@ import { ONVIF_DEVICE_PATH, OnvifService, SNAPSHOT_PATH, type DeviceInformation 
 import { wallClockMs, type Pacer } from './pacer.js';
 import { RTSP_STREAM_PATH, RtspServer } from './rtsp-server.js';
 
+import { HOSTILE_FAULTS, hostileHttp, hostileRtsp, isHostile, type HostileFault } from './hostile.js';
+
 export type SimulatedFault =
   | 'none'
   | 'offline'
@@ -23,9 +25,10 @@ export type SimulatedFault =
   | 'frozen'
   | 'covered'
   | 'moved'
-  | 'noisy';
+  | 'noisy'
+  | HostileFault;
 
-export const SIMULATED_FAULTS: readonly SimulatedFault[] = ['none', 'offline', 'hang', 'wrong_password', 'blurred', 'dark', 'overexposed', 'frozen', 'covered', 'moved', 'noisy'];
+export const SIMULATED_FAULTS: readonly SimulatedFault[] = ['none', 'offline', 'hang', 'wrong_password', 'blurred', 'dark', 'overexposed', 'frozen', 'covered', 'moved', 'noisy', ...HOSTILE_FAULTS];
 
 export interface SimulatedCamera {
   readonly id: string;
@@ -276,11 +279,13 @@ export class CameraImpl implements SimulatedCamera {
       if (!this.track(socket)) return;
       // Hung: the connection is accepted and then nothing is ever read or answered.
       if (this.faultValue === 'hang') return;
+      if (isHostile(this.faultValue) && hostileHttp(this.faultValue, socket)) return;
       this.http.emit('connection', socket);
     });
     const rtspListener = net.createServer((socket) => {
       if (!this.track(socket)) return;
       if (this.faultValue === 'hang') return;
+      if (isHostile(this.faultValue) && hostileRtsp(this.faultValue, socket)) return;
       this.rtsp.handle(socket);
     });
     httpListener.on('error', () => undefined);
