@@ -75,7 +75,7 @@ export function enqueueAlert(db: Database, alert: NewAlert): boolean {
 
 function hasTemplate(settings: OutboxSettings, channel: ChannelName, kind: AlertKind): boolean {
   if (channel !== 'zalo') return true;
-  return Boolean(settings.alerts.channels.zalo?.templates[kind]);
+  return kind !== 'security' && Boolean(settings.alerts.channels.zalo?.templates[kind]);
 }
 
 function broadcastTargets(settings: OutboxSettings): { channel: ChannelName; recipient: string; chatId?: string | number }[] {
@@ -301,6 +301,34 @@ export function planDigests(db: Database, directory: Directory, settings: Outbox
     added += Number(enqueueAlert(db, { dedupeKey: `digest:${day}:${target.recipient}:${target.channel}`, incidentId: null, recipient: target.recipient, channel: target.channel, kind: 'digest', payload: { kind: 'digest', incidentId: null, to, rendered: fleet }, at: now }));
   }
   kvSet(db, DIGEST_DAY, day, now);
+  return added;
+}
+
+export interface SecurityAlarm {
+  /** what the alarm is about, e.g. "login:chief-a": one alarm per key per hour */
+  key: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * An alarm about camwatch itself for the administrators (alerts.administrators), on their
+ * personal channels except Zalo, whose messages must follow a registered template. Returns the
+ * number of messages queued.
+ */
+export function enqueueSecurityAlarm(db: Database, directory: Directory, settings: OutboxSettings, alarm: SecurityAlarm, now: number): number {
+  const hour = Math.floor(now / 3_600_000);
+  const configured = new Set([...settings.configured].filter((channel) => channel !== 'zalo'));
+  const rendered = { locale: settings.locale, subject: alarm.subject, text: alarm.text, short: `camwatch: ${alarm.subject}`, fields: {} };
+  let added = 0;
+  for (const person of directory.administrators) {
+    for (const channel of personalChannels(person, configured)) {
+      const to = { name: person.name, role: person.role, reason: 'admin' as const, phone: person.phone, email: person.email };
+      added += Number(
+        enqueueAlert(db, { dedupeKey: `security:${alarm.key}:${hour}:${person.key}:${channel}`, incidentId: null, recipient: person.key, channel, kind: 'security', payload: { kind: 'security', incidentId: null, to, rendered }, at: now }),
+      );
+    }
+  }
   return added;
 }
 

@@ -8,7 +8,8 @@
 import type { Incident } from '../health/incidents.js';
 import { PERSONAL_CHANNELS, unitChain, type ChannelName, type Directory, type DirUnit, type Person, type PersonalChannel } from './directory.js';
 
-export const ALERT_KINDS = ['opened', 'reminder', 'escalation', 'recovery', 'digest'] as const;
+/** security: an alarm about camwatch itself (password guessing on the dashboard), to the administrators */
+export const ALERT_KINDS = ['opened', 'reminder', 'escalation', 'recovery', 'digest', 'security'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type EscalationReason = 'unacknowledged' | 'repair_breach';
 

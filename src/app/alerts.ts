@@ -9,7 +9,8 @@ import type { AppContext, StoreContext } from './context.js';
 import type { Logger } from '../log.js';
 import type { HealthEvent } from '../health/engine.js';
 import { directoryFromConfig } from '../alerts/directory.js';
-import { createOutboxWriter, planFollowUps, type OutboxSettings } from '../alerts/outbox.js';
+import { createOutboxWriter, enqueueSecurityAlarm, planFollowUps, type OutboxSettings } from '../alerts/outbox.js';
+import { translator, type Catalogue } from '../i18n/index.js';
 import { Dispatcher } from '../alerts/dispatcher.js';
 import { buildChannels, configuredChannels } from '../alerts/channels/index.js';
 import { missingAlertSecrets } from '../alerts/index.js';
@@ -28,7 +29,7 @@ export interface StartAlertsOptions {
   autoStart?: boolean;
 }
 
-function outboxOf(app: StoreContext, now: () => number) {
+function outboxOf(app: Pick<StoreContext, 'config' | 'db'>, now: () => number) {
   const config = app.config.raw.alerts;
   if (!config || !config.enabled) return undefined;
   const directory = directoryFromConfig(app.config);
@@ -44,6 +45,32 @@ function outboxOf(app: StoreContext, now: () => number) {
  */
 export function queueAlerts(app: StoreContext, now: () => number = Date.now): ((event: HealthEvent) => void) | undefined {
   return outboxOf(app, now)?.writer;
+}
+
+const securityMessages = {
+  vi: {
+    guessingSubject: 'Cảnh báo an ninh: có người dò mật khẩu tài khoản "{user}"',
+    guessingText:
+      'Tài khoản "{user}" đăng nhập sai từ {addresses} địa chỉ khác nhau trong 15 phút qua: có thể có người đang dò mật khẩu. Xem nhật ký truy cập trên bảng điều khiển và đổi mật khẩu nếu cần.',
+  },
+  en: {
+    guessingSubject: 'Security alarm: someone is guessing the password of "{user}"',
+    guessingText:
+      'Logins as "{user}" failed from {addresses} different addresses in the last 15 minutes: someone may be guessing the password. See the access log on the dashboard and change the password if needed.',
+  },
+} satisfies Catalogue<Record<string, string>>;
+
+/**
+ * For the HTTP server: password guessing is sent to the administrators through the outbox (the
+ * dispatcher delivers it), in the config's language. Undefined when alerts are off.
+ */
+export function passwordGuessingAlarm(app: Pick<StoreContext, 'config' | 'db'>, now: () => number = Date.now): ((userName: string, addresses: number) => void) | undefined {
+  const outbox = outboxOf(app, now);
+  if (!outbox) return undefined;
+  const t = translator(securityMessages, app.config.raw.locale);
+  return (user, addresses) => {
+    enqueueSecurityAlarm(app.db, outbox.directory, outbox.settings, { key: `login:${user}`, subject: t('guessingSubject', { user }), text: t('guessingText', { user, addresses }) }, now());
+  };
 }
 
 export function startAlerts(app: AppContext, log: Logger, options: StartAlertsOptions = {}): AlertsHandle {

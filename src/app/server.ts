@@ -9,6 +9,7 @@ import type { AppContext } from './context.js';
 import type { Logger } from '../log.js';
 import { buildServer } from '../server/app.js';
 import { serverSettings } from '../server/context.js';
+import { passwordGuessingAlarm } from './alerts.js';
 
 export interface RunningServer {
   url: string;
@@ -18,7 +19,14 @@ export interface RunningServer {
 /** Without ffmpeg (`app.ffmpeg`) the server has no live view. */
 export async function startServer(app: Pick<AppContext, 'config' | 'db' | 'evidenceDir'> & Partial<Pick<AppContext, 'ffmpeg'>>, log: Logger): Promise<RunningServer> {
   const settings = serverSettings(app.config);
-  const server = await buildServer({ db: app.db, config: app.config, evidenceDir: app.evidenceDir, ffmpeg: app.ffmpeg?.ffmpeg, log: log.child({ component: 'http' }) as FastifyBaseLogger });
+  const server = await buildServer({
+    db: app.db,
+    config: app.config,
+    evidenceDir: app.evidenceDir,
+    ffmpeg: app.ffmpeg?.ffmpeg,
+    log: log.child({ component: 'http' }) as FastifyBaseLogger,
+    onPasswordGuessing: passwordGuessingAlarm(app),
+  });
   const address = await server.listen({ host: settings.host, port: settings.port });
   log.info({ url: address, public_url: settings.public_url }, 'HTTP API listening');
   let closed = false;

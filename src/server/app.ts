@@ -83,10 +83,11 @@ export async function buildServer(options: ServerOptions) {
     maxFailures: settings.login_rate_limit.max_failures,
     windowMs: settings.login_rate_limit.window_s * 1000,
     lockoutMs: settings.login_rate_limit.lockout_s * 1000,
-    // Many addresses failing on one name: guessing. Admins read it in the audit log and the log.
+    // Many addresses failing on one name: guessing. In the audit log and the log, and sent to the administrators.
     onAlarm: (userName, addresses) => {
       options.log.error({ user: userName, addresses }, 'password guessing: one user name failing from many addresses');
       writeAudit(db, { id: null, name: userName, role: 'anonymous' }, { action: 'alarm.password_guessing', detail: `${addresses} addresses in 15 minutes` }, now());
+      options.onPasswordGuessing?.(userName, addresses);
     },
   });
 

@@ -29,6 +29,8 @@ export interface ServerOptions {
   now?: () => number;
   /** ffmpeg for the live view; without it there is no live route */
   ffmpeg?: string | undefined;
+  /** one user name failing to log in from many addresses: tell the administrators (src/app/alerts.ts) */
+  onPasswordGuessing?: ((userName: string, addresses: number) => void) | undefined;
 }
 
 export interface ServerDeps {

@@ -7,6 +7,7 @@ import { CHIEF_A, CHIEF_G, CONTRACTOR_PHONE, FakeGateways, MINUTE, Smtp, T0, fle
 import { listAlerts, outboxSummary, deadLetters } from '../../src/alerts/outbox.js';
 import { kvGet } from '../../src/alerts/kv.js';
 import { runAckCommand, runResolveCommand } from '../../src/app/ack-command.js';
+import { passwordGuessingAlarm } from '../../src/app/alerts.js';
 import { listIncidents } from '../../src/health/incidents.js';
 
 let gw: FakeGateways;
@@ -114,6 +115,18 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     const subjects = mailTo('chief-a@example.vn').map((m) => m.subject);
     expect(subjects).toEqual(['[camwatch] Hình ảnh camera bị mờ', '[camwatch] Camera mất kết nối']);
     expect(subjects.join('\n')).not.toMatch(/hoạt động lại/i);
+  });
+
+  it('password guessing on the dashboard reaches the administrators by e-mail, once an hour, not by Zalo', async () => {
+    const { db, config, tick, clock } = setupAlerts(fleetYaml(gw, smtp.port));
+    const alarm = passwordGuessingAlarm({ db, config }, () => clock.now)!;
+    alarm('chief-a', 3);
+    alarm('chief-a', 4);
+    await tick();
+    const mails = mailTo('admin@example.vn');
+    expect(mails.map((m) => m.subject)).toEqual(['Cảnh báo an ninh: có người dò mật khẩu tài khoản "chief-a"']);
+    expect(mails[0]!.text).toContain('từ 3 địa chỉ khác nhau');
+    expect(gw.of('/zalo/message/template')).toHaveLength(0);
   });
 
   it('a channel down for an hour: every alert is delivered afterwards, none twice', async () => {

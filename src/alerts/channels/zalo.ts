@@ -100,7 +100,8 @@ export class ZaloChannel implements Channel {
 
   async send(alert: OutboundAlert, signal: AbortSignal): Promise<SendResult> {
     const { payload } = alert;
-    const templateId = payload.kind === 'digest' ? this.config.templates.digest : this.config.templates[payload.kind];
+    // Security alarms have no registered template: they go by the other channels only.
+    const templateId = payload.kind === 'security' ? undefined : this.config.templates[payload.kind];
     if (!templateId) throw new ChannelError('config', `no Zalo template for "${payload.kind}" alerts (alerts.channels.zalo.templates.${payload.kind})`, true);
     if (!payload.to.phone) throw new ChannelError('config', 'recipient has no phone number', true);
     const body = JSON.stringify({
