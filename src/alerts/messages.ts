@@ -11,6 +11,7 @@ import type { AlertKind, EscalationReason, RecipientReason } from './router.js';
 export const alertMessages = {
   vi: {
     problem_offline: 'Camera mất kết nối',
+    problem_stream_down: 'Camera mất luồng video (ảnh chụp vẫn có)',
     problem_auth_failed: 'Camera từ chối mật khẩu của camwatch',
     problem_image: 'Hình ảnh camera có vấn đề ({finding})',
     problem_image_blurred: 'Hình ảnh camera bị mờ',
@@ -29,6 +30,7 @@ export const alertMessages = {
     problem_server: '{failing}/{total} camera mất kết nối cùng lúc — nghi đường truyền của máy chủ camwatch',
     advice_offline: 'Kiểm tra nguồn điện, dây mạng/bộ phát 4G của camera; nếu hỏng thiết bị, báo nhà thầu sửa chữa.',
     advice_auth_failed: 'Mật khẩu camera đã bị đổi hoặc cấu hình sai: kiểm tra ai đã đổi mật khẩu, cập nhật cấu hình camwatch.',
+    advice_stream_down: 'Camera vẫn trả ảnh chụp nhưng không phát video (bộ mã hóa bị treo hoặc kênh đầu ghi hỏng): khởi động lại camera hoặc đầu ghi; nếu không được, báo nhà thầu.',
     advice_image: 'Kiểm tra tại chỗ: lau ống kính, gỡ vật che, chỉnh lại góc quay hoặc bổ sung chiếu sáng.',
     advice_group: 'Kiểm tra nguồn điện và đường truyền Internet của khu vực.',
     advice_group_image: 'Theo dõi thêm: nếu trời tạnh hoặc có điện chiếu sáng trở lại mà ảnh vẫn kém, kiểm tra từng camera.',
@@ -64,6 +66,7 @@ export const alertMessages = {
   },
   en: {
     problem_offline: 'Camera offline',
+    problem_stream_down: 'Camera video stream is down (snapshots still work)',
     problem_auth_failed: "Camera refuses camwatch's password",
     problem_image: 'Camera image problem ({finding})',
     problem_image_blurred: 'Camera image is blurred',
@@ -82,6 +85,7 @@ export const alertMessages = {
     problem_server: '{failing}/{total} cameras offline at once — suspect the camwatch server\'s own network',
     advice_offline: 'Check the camera\'s power and network/4G link; if the device is broken, the contractor repairs it.',
     advice_auth_failed: 'The camera password was changed or the config is wrong: find out who changed it and update camwatch\'s config.',
+    advice_stream_down: 'The camera still gives snapshots but no video (a hung encoder or a dead recorder channel): restart the camera or recorder; if that fails, call the contractor.',
     advice_image: 'Check on site: clean the lens, remove what covers it, re-aim it or add lighting.',
     advice_group: 'Check the area\'s power supply and Internet link.',
     advice_group_image: 'Keep watching: if images stay poor after the rain stops or the lights are back, check each camera.',

@@ -66,6 +66,8 @@ const healthRow = z.object({
   good_streak: z.number(),
   image_bad_since: z.number().nullable(),
   image_kind: z.string().nullable(),
+  /** consecutive stream checks that failed at the RTSP stages; image checks never reset it */
+  stream_fail_streak: z.number(),
 });
 export type HealthRow = z.infer<typeof healthRow>;
 
@@ -81,6 +83,9 @@ function observe(result: CheckResult, image: ImageVerdict | undefined): Observat
 
 /** Image faults that weather or a lighting outage can cause across a whole area at once. */
 const AREA_IMAGE_KINDS = new Set(['image:blurred', 'image:dark', 'image:covered']);
+
+/** Stages of a stream check that are the stream's own (before them, the camera itself failed). */
+const STREAM_STAGES = new Set<string>(['rtsp_reach', 'rtsp']);
 
 const isFailure = (o: string | null): o is 'offline' | 'auth_failed' => o === 'offline' || o === 'auth_failed';
 
@@ -129,6 +134,7 @@ export class HealthEngine {
     const h: HealthRow = readHealth(db, result.cameraId) ?? {
       camera_id: result.cameraId, state: 'unknown', since: at, last_check_id: null, last_check_at: null, last_observed: null,
       last_up: null, last_image_ok: null, fail_streak: 0, fail_kind: null, up_streak: 0, good_streak: 0, image_bad_since: null, image_kind: null,
+      stream_fail_streak: 0,
     };
     const checkId = storeCheck(db, result, { evidencePath, imageOk: image?.ok, findings: image?.kinds, previousId: h.last_check_id });
     const lineage = camera?.lineage ?? [];
@@ -143,6 +149,12 @@ export class HealthEngine {
     }
     this.uptime.countCheck(result.cameraId, at, Boolean(result.failure));
 
+    // The stream's own streak: a good snapshot says nothing about the stream (issue: a dead
+    // stream hidden by a live snapshot). A failure before the RTSP stages is the camera's, not the stream's.
+    if (result.kind === 'stream' || result.kind === 'full') {
+      if (!result.failure) h.stream_fail_streak = 0;
+      else if (STREAM_STAGES.has(result.failure.stage)) h.stream_fail_streak++;
+    }
     const observed = observe(result, image);
     if (isFailure(observed)) {
       h.fail_streak = h.fail_kind === observed ? h.fail_streak + 1 : 1;
@@ -168,7 +180,7 @@ export class HealthEngine {
     if (incident) touchIncident(db, incident.id, checkId, evidencePath);
     incident = this.maybeResolve(incident, h, at);
     const wanted = this.wantedIncident(h, at);
-    if (wanted && incident && incident.kind !== wanted && isFailure(wanted)) {
+    if (wanted && incident && incident.kind !== wanted && (isFailure(wanted) || (wanted === 'stream_down' && incident.kind.startsWith('image:')))) {
       // A harder fault replaces a softer one (an unclear image, then the camera goes dark entirely).
       this.resolve(incident, at, 'camwatch:superseded', 'superseded');
       incident = undefined;
@@ -196,6 +208,7 @@ export class HealthEngine {
       const needed = health.open_after_failures_by_kind[h.fail_kind] ?? health.open_after_failures;
       return h.fail_streak >= needed ? h.fail_kind : undefined;
     }
+    if (h.stream_fail_streak >= health.open_after_failures) return 'stream_down';
     if (h.image_bad_since !== null && h.image_kind && at - h.image_bad_since >= health.image_persist_minutes * 60_000) return `image:${h.image_kind}`;
     return undefined;
   }
@@ -203,7 +216,7 @@ export class HealthEngine {
   private maybeResolve(incident: Incident | undefined, h: HealthRow, at: number): Incident | undefined {
     if (!incident) return undefined;
     const needed = this.options.health.close_after_successes;
-    const recovered = isFailure(incident.kind) ? h.up_streak >= needed : h.good_streak >= needed;
+    const recovered = incident.kind === 'stream_down' ? h.stream_fail_streak === 0 : isFailure(incident.kind) ? h.up_streak >= needed : h.good_streak >= needed;
     if (!recovered) return incident;
     this.resolve(incident, at, 'camwatch');
     return undefined;
@@ -293,13 +306,13 @@ export class HealthEngine {
   private save(h: HealthRow) {
     statement(this.db, 
         `INSERT INTO camera_health (camera_id, state, since, last_check_id, last_check_at, last_observed, last_up, last_image_ok,
-           fail_streak, fail_kind, up_streak, good_streak, image_bad_since, image_kind)
+           fail_streak, fail_kind, up_streak, good_streak, image_bad_since, image_kind, stream_fail_streak)
          VALUES (@camera_id, @state, @since, @last_check_id, @last_check_at, @last_observed, @last_up, @last_image_ok,
-           @fail_streak, @fail_kind, @up_streak, @good_streak, @image_bad_since, @image_kind)
+           @fail_streak, @fail_kind, @up_streak, @good_streak, @image_bad_since, @image_kind, @stream_fail_streak)
          ON CONFLICT (camera_id) DO UPDATE SET state = @state, since = @since, last_check_id = @last_check_id,
            last_check_at = @last_check_at, last_observed = @last_observed, last_up = @last_up, last_image_ok = @last_image_ok,
            fail_streak = @fail_streak, fail_kind = @fail_kind, up_streak = @up_streak, good_streak = @good_streak,
-           image_bad_since = @image_bad_since, image_kind = @image_kind`,
+           image_bad_since = @image_bad_since, image_kind = @image_kind, stream_fail_streak = @stream_fail_streak`,
       )
       .run(h);
   }

@@ -94,13 +94,13 @@ export function forgetIncidentEvidence(db: Database, file: string): void {
 }
 
 /**
- * What a contractor repairs under its maintenance contract: a camera that is offline or whose
+ * What a contractor repairs under its maintenance contract: a camera that is offline, streams no video or whose
  * picture is bad. A refused password (the commune's configuration), an area's power or network
  * and the server's own network are not its work, so it may not acknowledge them: that would
  * silence the police chief's reminders and escalation.
  */
 export function repairedByContractor(incident: { scope: string; kind: string }): boolean {
-  return incident.scope === 'camera' && (incident.kind === 'offline' || incident.kind.startsWith('image:'));
+  return incident.scope === 'camera' && (incident.kind === 'offline' || incident.kind === 'stream_down' || incident.kind.startsWith('image:'));
 }
 
 /** Acknowledging stops reminders, not tracking: the incident stays open until the camera recovers. */

@@ -31,6 +31,24 @@ describe('health state and incidents', () => {
     expect(events[0]?.incident.kind).toBe('auth_failed');
   });
 
+  it('a stream that fails at every stream check while snapshots answer is "stream_down", closed by a good stream check', () => {
+    const { engine, events, check } = setup();
+    const streamCheck = (at: number, ok: boolean) =>
+      engine.record({
+        cameraId: 'a1', kind: 'stream', startedAt: at, durationMs: 100, status: ok ? 'ok' : 'fail', warnings: [], stages: {},
+        ...(ok ? { frameSource: 'rtsp' as const } : { failure: { kind: 'no_frame' as const, stage: 'rtsp' as const, detail: 'stream opened but no frame' } }),
+      });
+    // A stream check every 3 minutes fails; the image checks (snapshots) between them are fine.
+    for (let i = 0; i < 3; i++) {
+      streamCheck(i * 3 * MINUTE, false);
+      check('a1', i * 3 * MINUTE + MINUTE);
+      check('a1', i * 3 * MINUTE + 2 * MINUTE);
+    }
+    expect(events.map((e) => [e.type, e.incident.kind])).toEqual([['opened', 'stream_down']]);
+    expect(streamCheck(9 * MINUTE, true).state).toBe('online');
+    expect(events.map((e) => [e.type, e.incident.kind])).toEqual([['opened', 'stream_down'], ['resolved', 'stream_down']]);
+  });
+
   it('remembers refused passwords in the store, for the scheduler after a restart; a good check forgets', () => {
     const { check, engine } = setup();
     check('b1', 0, 'auth_failed');
@@ -63,7 +81,7 @@ describe('health state and incidents', () => {
     check('c1', 0, undefined, BLURRED);
     check('c1', 20 * MINUTE, undefined, BLURRED);
     for (let i = 1; i <= 3; i++) check('c1', (20 + i) * MINUTE, 'unreachable');
-    expect(events.map((e) => `${e.type}:${e.incident.kind}`)).toEqual(['opened:image:blurred', 'resolved:image:blurred', 'opened:offline']);
+    expect(events.map((e) => `${e.type}:${e.incident.kind}`)).toEqual(['opened:image:blurred', 'superseded:image:blurred', 'opened:offline']);
     expect(listIncidents(db, { open: true }).map((i) => i.kind)).toEqual(['offline']);
   });
 

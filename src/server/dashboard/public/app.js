@@ -381,7 +381,7 @@ function incidentTable(incidents) {
 
 /** A contractor acknowledges only what its contract repairs (the server decides; this hides the button). */
 function contractorRepairs(incident) {
-  return Boolean(incident.camera_id) && (incident.kind === 'offline' || incident.kind.startsWith('image:'));
+  return Boolean(incident.camera_id) && (incident.kind === 'offline' || incident.kind === 'stream_down' || incident.kind.startsWith('image:'));
 }
 
 async function act(id, action) {

@@ -1,0 +1,3 @@
+-- Stream checks have a streak of their own (src/health/engine.ts): a camera whose RTSP stream
+-- fails while its snapshots still answer (a hung encoder, a dead NVR channel) is "stream_down".
+ALTER TABLE camera_health ADD COLUMN stream_fail_streak INTEGER NOT NULL DEFAULT 0;
