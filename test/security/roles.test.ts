@@ -5,16 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openIncident } from '../../src/health/incidents.js';
-import { makeFixture, USER_PASSWORD, type Fixture } from '../server/fixture.js';
+import { loginAs, makeFixture, type Fixture } from '../server/fixture.js';
 
 let fx: Fixture;
-const tokens = new Map<string, string>();
+let tokens: Map<string, string>;
 
 beforeAll(async () => {
   fx = await makeFixture();
-  for (const name of ['contractor-1', 'chief-a']) {
-    tokens.set(name, (await fx.server.inject({ method: 'POST', url: '/api/login', payload: { username: name, password: USER_PASSWORD } })).json<{ token: string }>().token);
-  }
+  tokens = await loginAs(fx, ['contractor-1', 'chief-a']);
 });
 
 afterAll(async () => {

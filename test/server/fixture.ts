@@ -147,3 +147,13 @@ export async function makeFixture(options: { withUsers?: boolean; server?: strin
   const server = await buildServer({ db, config, evidenceDir, log: log as unknown as FastifyBaseLogger, now: () => NOW, ffmpeg: locateFfmpeg().ffmpeg });
   return { db, evidenceDir, logLines, incidents, server, config };
 }
+
+/** Bearer tokens of fixture users, by name, logged in through the API. */
+export async function loginAs(fx: Fixture, names: readonly string[]): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  for (const name of names) {
+    const answer = await fx.server.inject({ method: 'POST', url: '/api/login', payload: { username: name, password: USER_PASSWORD } });
+    tokens.set(name, answer.json<{ token: string }>().token);
+  }
+  return tokens;
+}
