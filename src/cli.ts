@@ -15,6 +15,7 @@ import { NewerSchemaError } from './store/migrate.js';
 import { backup } from './health/retention.js';
 import { runAckCommand, runResolveCommand } from './app/ack-command.js';
 import { runFalseAlarmCommand } from './app/false-alarm-command.js';
+import { queueAlerts } from './app/alerts.js';
 import { runReportCommand, REPORT_KINDS, EXPORT_FORMATS } from './app/report-command.js';
 import { readPassword, runUserAdd, runUserDisable, runUserList, runUserPasswd, ROLES, type CommandResult } from './app/user-command.js';
 import { GROUP_BY } from './health/uptime-query.js';
@@ -190,8 +191,9 @@ program
   });
 
 for (const [name, description, act] of [
-  ['ack', 'acknowledge an incident: reminders and escalation stop, tracking goes on', runAckCommand],
-  ['resolve', 'close an incident by hand (it also closes by itself when the camera recovers)', runResolveCommand],
+  ['ack', 'acknowledge an incident: reminders and escalation stop, tracking goes on', (app: StoreContext, id: string, by: string) => runAckCommand(app.db, id, by, locale())],
+  // A hand-closed incident is announced to everyone who was told of it (the daemon sends it).
+  ['resolve', 'close an incident by hand (it also closes by itself when the camera recovers)', (app: StoreContext, id: string, by: string) => runResolveCommand(app.db, id, by, locale(), Date.now(), queueAlerts(app))],
 ] as const) {
   program
     .command(name)
@@ -202,7 +204,7 @@ for (const [name, description, act] of [
     .action((incident: string, options: { config: string; by: string }) => {
       try {
         const app = open(options.config);
-        const result = act(app.db, incident, options.by, locale());
+        const result = act(app, incident, options.by);
         app.db.close();
         console.log(result.lines.join('\n'));
         process.exitCode = result.exitCode;

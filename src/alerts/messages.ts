@@ -51,6 +51,8 @@ export const alertMessages = {
     line_ack_link: 'Xác nhận đã nhận: {url}',
     line_ack_cli: 'Hoặc lệnh: camwatch ack {id} --by "<họ tên>"',
     line_recovered: 'Hoạt động lại lúc {at}, gián đoạn {duration}.',
+    title_closed: '[camwatch] Đã đóng sự cố: {problem}',
+    line_closed: 'Sự cố được {by} đóng thủ công lúc {at}, sau {duration}; camwatch vẫn tiếp tục kiểm tra camera.',
     line_incident: 'Sự cố #{id}',
     line_evidence: 'Ảnh chụp bằng chứng đính kèm.',
     duration_hm: '{h} giờ {m} phút',
@@ -106,6 +108,8 @@ export const alertMessages = {
     line_ack_link: 'Acknowledge: {url}',
     line_ack_cli: 'Or run: camwatch ack {id} --by "<your name>"',
     line_recovered: 'Back at {at}, after {duration}.',
+    title_closed: '[camwatch] Incident closed: {problem}',
+    line_closed: 'Closed by hand by {by} at {at}, after {duration}; camwatch keeps checking the camera.',
     line_incident: 'Incident #{id}',
     line_evidence: 'Evidence snapshot attached.',
     duration_hm: '{h} h {m} min',
@@ -238,7 +242,9 @@ export function renderAlert(input: RenderInput): RenderedAlert {
   const since = formatTime(incident.opened_at, locale, timeZone);
   const mapUrl = mapLink(camera?.lat, camera?.lon);
   const ackUrl = ackLink(input.publicUrl, incident.id);
-  const titleKey = kind === 'escalation' ? `title_escalation_${input.reason ?? 'unacknowledged'}` : `title_${kind}`;
+  // Closed by a person, not by the camera coming back: said as such.
+  const byHand = kind === 'recovery' && incident.resolved_by !== null && !incident.resolved_by.startsWith('camwatch');
+  const titleKey = kind === 'escalation' ? `title_escalation_${input.reason ?? 'unacknowledged'}` : byHand ? 'title_closed' : `title_${kind}`;
   const subject = t(locale, titleKey, { problem, minutes: input.escalateAfterMinutes ?? '' });
 
   const lines = [subject];
@@ -248,7 +254,8 @@ export function renderAlert(input: RenderInput): RenderedAlert {
   lines.push(t(locale, 'line_since', { since }));
   const recoveredAt = incident.resolved_at ?? input.at;
   if (kind === 'recovery') {
-    lines.push(t(locale, 'line_recovered', { at: formatTime(recoveredAt, locale, timeZone), duration: formatDuration(recoveredAt - incident.opened_at, locale) }));
+    const line = byHand ? 'line_closed' : 'line_recovered';
+    lines.push(t(locale, line, { at: formatTime(recoveredAt, locale, timeZone), duration: formatDuration(recoveredAt - incident.opened_at, locale), by: incident.resolved_by ?? '' }));
   } else {
     if (incident.detail && incident.scope === 'camera') lines.push(t(locale, 'line_detail', { detail: incident.detail }));
     lines.push(t(locale, 'line_advice', { advice: adviceText(incident, locale) }));

@@ -6,7 +6,8 @@
  *     .action((id, o) => { const app = openApp(o.config); const r = runAckCommand(app.db, id, o.by, locale()); app.db.close(); console.log(r.lines.join('\n')); process.exitCode = r.exitCode; });
  */
 import type { Database } from '../store/db.js';
-import { acknowledgeIncident, getIncident, openMembers, resolveIncident } from '../health/incidents.js';
+import { acknowledgeIncident, getIncident, openMembers, resolveIncident, type Incident } from '../health/incidents.js';
+import type { HealthEvent } from '../health/engine.js';
 import { translator, type Catalogue, type Locale } from '../i18n/index.js';
 
 export const ackMessages = {
@@ -69,7 +70,11 @@ export function runAckCommand(db: Database, rawId: string | number, by: string, 
 }
 
 /** Resolve by hand (the camera was replaced, retired, …). Unsent reminders and escalations are cancelled. */
-export function runResolveCommand(db: Database, rawId: string | number, by: string, locale: Locale = 'vi', now = Date.now()): CommandResult {
+/**
+ * Close by hand. `notify` (the alert outbox's writer, src/app/alerts.ts `queueAlerts`) tells
+ * everyone who was told of the incident that it was closed, and by whom.
+ */
+export function runResolveCommand(db: Database, rawId: string | number, by: string, locale: Locale = 'vi', now = Date.now(), notify?: (event: HealthEvent) => void): CommandResult {
   const parsed = parse(db, rawId, by, locale);
   if ('error' in parsed) return parsed.error as CommandResult;
   const { id, incident, t } = parsed;
@@ -87,7 +92,10 @@ export function runResolveCommand(db: Database, rawId: string | number, by: stri
       closed.push(incident.group_id);
     }
     const cancel = db.prepare("UPDATE alerts SET status = 'cancelled', last_error = 'resolved by hand' WHERE incident_id = ? AND kind IN ('reminder', 'escalation') AND status IN ('pending', 'failed')");
-    for (const closedId of closed) cancel.run(closedId);
+    for (const closedId of closed) {
+      cancel.run(closedId);
+      notify?.({ type: 'resolved', incident: getIncident(db, closedId) as Incident });
+    }
     return true;
   })();
   if (!changed) return { ok: true, exitCode: 0, lines: [t('alreadyResolved', { id, by: incident.resolved_by ?? '?' })] };

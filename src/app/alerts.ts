@@ -43,7 +43,7 @@ function outboxOf(app: Pick<StoreContext, 'config' | 'db'>, now: () => number) {
  * dispatcher delivers them. Without it such incidents would never be announced, reminded or
  * escalated. Undefined when alerts are off.
  */
-export function queueAlerts(app: StoreContext, now: () => number = Date.now): ((event: HealthEvent) => void) | undefined {
+export function queueAlerts(app: Pick<StoreContext, 'config' | 'db'>, now: () => number = Date.now): ((event: HealthEvent) => void) | undefined {
   return outboxOf(app, now)?.writer;
 }
 

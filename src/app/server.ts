@@ -9,7 +9,7 @@ import type { AppContext } from './context.js';
 import type { Logger } from '../log.js';
 import { buildServer } from '../server/app.js';
 import { serverSettings } from '../server/context.js';
-import { passwordGuessingAlarm } from './alerts.js';
+import { passwordGuessingAlarm, queueAlerts } from './alerts.js';
 
 export interface RunningServer {
   url: string;
@@ -26,6 +26,7 @@ export async function startServer(app: Pick<AppContext, 'config' | 'db' | 'evide
     ffmpeg: app.ffmpeg?.ffmpeg,
     log: log.child({ component: 'http' }) as FastifyBaseLogger,
     onPasswordGuessing: passwordGuessingAlarm(app),
+    notify: queueAlerts(app),
   });
   const address = await server.listen({ host: settings.host, port: settings.port });
   log.info({ url: address, public_url: settings.public_url }, 'HTTP API listening');

@@ -74,7 +74,7 @@ export async function buildServer(options: ServerOptions) {
   const { db, config, evidenceDir } = options;
   const settings = serverSettings(config);
   const now = options.now ?? Date.now;
-  const deps: ServerDeps = { db, config, settings, evidenceDir, now, timeZone: config.raw.timezone };
+  const deps: ServerDeps = { db, config, settings, evidenceDir, now, timeZone: config.raw.timezone, notify: options.notify };
   const secureCookie = settings.public_url?.startsWith('https://') ?? false;
   const publicOrigin = settings.public_url ? new URL(settings.public_url).origin : undefined;
   // Only passwords long enough not to collide with ordinary words are searched for in answers.

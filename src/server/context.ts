@@ -5,6 +5,7 @@ import type { Config } from '../config/load.js';
 import type { ServerConfig } from '../config/schema.js';
 import { serverSchema } from '../config/schema.js';
 import type { Role, SessionUser } from './auth.js';
+import type { HealthEvent } from '../health/engine.js';
 import { scopeFor, type Scope } from './scope.js';
 
 declare module 'fastify' {
@@ -31,9 +32,12 @@ export interface ServerOptions {
   ffmpeg?: string | undefined;
   /** one user name failing to log in from many addresses: tell the administrators (src/app/alerts.ts) */
   onPasswordGuessing?: ((userName: string, addresses: number) => void) | undefined;
+  /** incidents changed by hand (resolve): their messages go to the alert outbox (src/app/alerts.ts) */
+  notify?: ((event: HealthEvent) => void) | undefined;
 }
 
 export interface ServerDeps {
+  notify?: ((event: HealthEvent) => void) | undefined;
   db: Database;
   config: Config;
   settings: ServerConfig;

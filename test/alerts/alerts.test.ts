@@ -129,6 +129,27 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     expect(gw.of('/zalo/message/template')).toHaveLength(0);
   });
 
+  it('a recovery never goes out before the "opened" message it answers, even when that one is still waiting to be retried', async () => {
+    const { check, tick, db } = setupAlerts(fleetYaml(gw, smtp.port));
+    gw.down.add('sms');
+    let t = T0;
+    for (let i = 0; i < 3; i++, t += MINUTE) {
+      check('a2', t, 'unreachable');
+      await tick(t);
+    }
+    // The "opened" SMS keeps failing: its next retry moves further away.
+    for (const end = T0 + 20 * MINUTE; t < end; t += MINUTE) await tick(t);
+    gw.down.clear();
+    check('a2', t);
+    check('a2', t + MINUTE);
+    const byId = () => new Map(listAlerts(db).map((a) => [a.request_id, a]));
+    const toChief = () => gw.of('/sms').filter((r) => r.json.Phone === CHIEF_A).map((r) => byId().get(String(r.json.RequestId))?.kind);
+    await tick(t + MINUTE);
+    expect(toChief()[0] ?? 'nothing yet').not.toBe('recovery');
+    for (const end = t + 120 * MINUTE; t < end; t += MINUTE) await tick(t);
+    expect(toChief()).toEqual(['opened', 'recovery']);
+  });
+
   it('a channel down for an hour: every alert is delivered afterwards, none twice', async () => {
     const { check, tick, db } = setupAlerts(fleetYaml(gw, smtp.port));
     gw.down.add('sms');
@@ -155,6 +176,11 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     const sms = listAlerts(db).filter((a) => a.channel === 'sms');
     expect(sms.length).toBeGreaterThanOrEqual(4); // a2 opened+recovery to chief and contractor, b1 work order
     expect(sms.every((a) => a.status === 'sent')).toBe(true);
+    // Per person and channel, messages about one incident arrive in the order they were written:
+    // never "working again" before the "offline" it answers.
+    const byId = new Map(listAlerts(db).map((a) => [a.request_id, a]));
+    const toChief = gw.of('/sms').filter((r) => r.json.Phone === CHIEF_A).map((r) => byId.get(String(r.json.RequestId))?.kind);
+    expect(toChief).toEqual(['opened', 'recovery']);
     const ids = gw.of('/sms').map((r) => r.json.RequestId);
     expect(ids).toHaveLength(sms.length);
     expect(new Set(ids).size).toBe(ids.length);
@@ -261,6 +287,20 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     expect(listIncidents(db, { open: true })).toHaveLength(1); // still tracked
     expect(runAckCommand(db, 'x', 'A').exitCode).toBe(2);
     expect(runResolveCommand(db, incident.id, 'Nguyễn Văn A', 'en').lines[0]).toContain('resolved by Nguyễn Văn A');
+  });
+
+  it('an incident closed by hand is announced as closed, with who closed it, to everyone who was told of it', async () => {
+    const { check, tick, db, alerts } = setupAlerts(fleetYaml(gw, smtp.port));
+    for (let i = 0; i < 3; i++) check('a2', T0 + i * MINUTE, 'unreachable');
+    await tick();
+    const incident = listIncidents(db, { open: true })[0]!;
+    runResolveCommand(db, incident.id, 'Nguyễn Văn A', 'vi', T0 + 40 * MINUTE, (event) => alerts.onHealthEvent(event));
+    await tick(T0 + 41 * MINUTE);
+    const mails = mailTo('chief-a@example.vn');
+    expect(mails.map((m) => m.subject)).toEqual(['[camwatch] Camera mất kết nối', '[camwatch] Đã đóng sự cố: Camera mất kết nối']);
+    expect(mails[1]!.text).toContain('Sự cố được Nguyễn Văn A đóng thủ công lúc');
+    expect(mails[1]!.text).not.toContain('Hoạt động lại');
+    expect(mailTo('repair@abc.vn').map((m) => m.subject)).toContain('[camwatch] Đã đóng sự cố: Camera mất kết nối');
   });
 
   it('dead-letters after max_attempts when a gateway keeps refusing', async () => {

@@ -2,6 +2,8 @@
 import { getIncident, incidentRow, repairedByContractor, type Incident } from '../../health/incidents.js';
 import { addMaintenance, MaintenanceError, maintenanceRow } from '../../health/maintenance.js';
 import { runAckCommand, runResolveCommand } from '../../app/ack-command.js';
+import type { Database } from '../../store/db.js';
+import type { Locale } from '../../i18n/index.js';
 import { seesIncident, unitSubtree } from '../scope.js';
 import { sendCameraImage } from './inventory.js';
 import {
@@ -125,7 +127,8 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
 
   for (const [action, run] of [
     ['acknowledge', runAckCommand],
-    ['resolve', runResolveCommand],
+    // A hand-closed incident is announced to everyone who was told of it.
+    ['resolve', (db: Database, id: number, by: string, locale: Locale, now: number) => runResolveCommand(db, id, by, locale, now, deps.notify)],
   ] as const) {
     app.post<{ Params: { id: number } }>(
       `/api/incidents/:id/${action}`,
