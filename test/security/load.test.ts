@@ -70,7 +70,8 @@ describe('HTTP load', () => {
     expect(checks.length).toBeGreaterThan(5);
     expect(checks.filter((c) => c.status === 'fail').map((c) => c.failure)).toEqual([]);
     expect(p99).toBeLessThan(100);
-    expect(Object.keys(codes).every((code) => code === '200' || code === '503')).toBe(true);
+    // Answered, refused with 503, or refused at the door (connection closed): never a 500.
+    expect(Object.keys(codes).every((code) => code === '200' || code === '503' || code === 'error')).toBe(true);
     expect(codes['200']).toBeGreaterThan(0);
   }, 240_000);
 });
