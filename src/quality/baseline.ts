@@ -175,35 +175,36 @@ export function baselineStats(baseline: Baseline | undefined, night: boolean): B
     const k = dayKey(s.at);
     byDay.set(k, [...(byDay.get(k) ?? []), s]);
   }
+  // Oldest day first: the trend reads the daily medians in time order.
+  const days = [...byDay.keys()].sort().map((day) => byDay.get(day)!);
   const med = {} as LearnedMetrics;
   const mad = {} as LearnedMetrics;
+  let sharpnessDaily: number[] = [];
   // Baselines stored before a metric was added have no value for it: such samples are skipped.
   for (const k of LEARNED_KEYS) {
     const daily: number[] = [];
-    for (const list of byDay.values()) {
+    for (const list of days) {
       const v = median(list.map((s) => s.m[k]).filter((x): x is number => typeof x === 'number'));
       if (v !== null) daily.push(v);
     }
+    if (k === 'reblur') sharpnessDaily = daily;
     const m = median(daily);
     med[k] = m;
     const all = mode.samples.map((s) => s.m[k]).filter((x): x is number => typeof x === 'number');
     mad[k] = m === null ? null : median(all.map((x) => Math.abs(x - m)));
   }
-  return { median: med, mad, samples: mode.samples.length, days: byDay.size, sharpnessTrend: trendOf(byDay, 'reblur') };
+  return { median: med, mad, samples: mode.samples.length, days: byDay.size, sharpnessTrend: trendOf(sharpnessDaily) };
 }
 
-function ranks(values: number[]): number[] {
+function ranks(values: readonly number[]): number[] {
   const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
   const out = new Array<number>(values.length);
   order.forEach(([, i], rank) => (out[i] = rank));
   return out;
 }
 
-function trendOf(byDay: Map<string, BaselineSample[]>, key: LearnedKey): Trend | null {
-  const daily = [...byDay.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, list]) => median(list.map((s) => s.m[key]).filter((x): x is number => typeof x === 'number')))
-    .filter((v): v is number => v !== null);
+/** The trend of one metric from its daily medians, oldest day first. */
+function trendOf(daily: readonly number[]): Trend | null {
   if (daily.length < TREND_MIN_DAYS) return null;
   const early = median(daily.slice(0, 3))!;
   const late = median(daily.slice(-3))!;

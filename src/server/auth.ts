@@ -198,6 +198,11 @@ interface LimitRow {
   updated_at: number;
 }
 
+/** Milliseconds until the last of these locks ends; 0 when none is locked. */
+function lockedFor(rows: readonly (LimitRow | undefined)[], now: number): number {
+  return Math.max(0, ...rows.map((row) => (row?.locked_until ?? 0) - now));
+}
+
 /**
  * Failed logins, counted per (user name, client address) and per client address: `maxFailures`
  * within `windowMs` locks that key for `lockoutMs`, doubling with every further lock (up to a
@@ -228,9 +233,9 @@ export class LoginLimiter {
     return row ? (JSON.parse(row.failures) as number[]).filter((at) => at > now - this.options.windowMs) : [];
   }
 
-  /** Milliseconds until the first locked key unlocks; 0 when none of the keys is locked. */
+  /** Milliseconds until every locked key has unlocked; 0 when none of the keys is locked. */
   retryAfterMs(keys: readonly string[], now = Date.now()): number {
-    return Math.max(0, ...keys.map((key) => (this.row(key)?.locked_until ?? 0) - now));
+    return lockedFor(keys.map((key) => this.row(key)), now);
   }
 
   /**
@@ -239,9 +244,10 @@ export class LoginLimiter {
    * milliseconds to wait, and nothing is reserved. Every reserved attempt ends in fail or succeed.
    */
   attempt(keys: readonly string[], now = Date.now()): number {
-    const locked = this.retryAfterMs(keys, now);
+    const rows = keys.map((key) => this.row(key));
+    const locked = lockedFor(rows, now);
     if (locked > 0) return locked;
-    if (keys.some((key) => this.recent(this.row(key), now).length + (this.pending.get(key) ?? 0) >= this.options.maxFailures)) return IN_FLIGHT_RETRY_MS;
+    if (keys.some((key, i) => this.recent(rows[i], now).length + (this.pending.get(key) ?? 0) >= this.options.maxFailures)) return IN_FLIGHT_RETRY_MS;
     for (const key of keys) this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
     return 0;
   }

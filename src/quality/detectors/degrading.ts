@@ -6,7 +6,6 @@
  * loss of sharpness is tampering or a knock and is the blur detector's (those frames are never
  * learned, so they do not feed the trend).
  */
-import { TREND_MIN_DAYS } from '../baseline.js';
 import type { Detector, Finding } from './types.js';
 
 export const DEGRADING = {
@@ -21,7 +20,8 @@ export const degrading: Detector = {
   judge(input): Finding | undefined {
     const { found, say } = input;
     const trend = input.normal?.sharpnessTrend;
-    if (!trend || trend.days < TREND_MIN_DAYS || found.has('blurred') || found.has('covered')) return undefined;
+    // No trend before TREND_MIN_DAYS days are kept (baseline.ts).
+    if (!trend || found.has('blurred') || found.has('covered')) return undefined;
     if (trend.change > DEGRADING.change || trend.rho > DEGRADING.rho) return undefined;
     return { kind: 'degrading', state: 'advice', value: trend.change, message: say.t('degrading', { percent: say.pct(-trend.change), days: trend.days }) };
   },
