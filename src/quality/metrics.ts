@@ -145,6 +145,37 @@ function percentile(sorted: ArrayLike<number>, q: number): number {
   return sorted[idx]!;
 }
 
+/**
+ * The same value as `percentile` of the sorted values, found by selection (Hoare's quickselect
+ * on a copy). Sorting a thumbnail's 14,400 values costs ~2.5 ms in V8; this ~0.2 ms.
+ */
+export function quantile(values: Float32Array | Float64Array, q: number): number {
+  const n = values.length;
+  if (n === 0) return NaN;
+  const k = Math.min(n - 1, Math.max(0, Math.round(q * (n - 1))));
+  const a = values.slice();
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
+}
+
 /** Immerkær noise estimate per cell; returns the low quantile of cell sigmas (flat cells). */
 function estimateNoise(y: Uint8Array, w: number, h: number): number | null {
   const cw = Math.floor(w / CELL_GRID.cols);
@@ -255,12 +286,16 @@ function colourStats(frame: Frame): ColourStats {
     }
   }
   // Median, not mean: a cast moves every pixel, a red bus or a crowd moves only some.
-  const castA = percentile(Float32Array.from(as).sort(), 0.5);
-  const castB = percentile(Float32Array.from(bs).sort(), 0.5);
+  const castA = quantile(as, 0.5);
+  const castB = quantile(bs, 0.5);
   const dist = new Float32Array(n);
-  for (let i = 0; i < n; i++) dist[i] = Math.hypot(as[i]! - castA, bs[i]! - castB);
-  const spread = percentile(dist.sort(), 0.5);
-  const bright = percentile(Float32Array.from(ls).sort(), 0.9);
+  for (let i = 0; i < n; i++) {
+    const da = as[i]! - castA;
+    const db = bs[i]! - castB;
+    dist[i] = Math.sqrt(da * da + db * db);
+  }
+  const spread = quantile(dist, 0.5);
+  const bright = quantile(ls, 0.9);
   let ha = 0;
   let hb = 0;
   let hn = 0;
@@ -459,7 +494,7 @@ function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm:
     }
   }
   if (n < 6) return null;
-  return percentile(cos.subarray(0, n).sort(), 0.5);
+  return quantile(cos.subarray(0, n), 0.5);
 }
 
 /**
