@@ -179,11 +179,11 @@ async function renderFrames(src: string, start: number, seconds: number, filter:
   const tmp = path.join(os.tmpdir(), `camwatch-q-${process.pid}-${Math.random().toString(36).slice(2)}`);
   await mkdir(tmp, { recursive: true });
   try {
-    // Cut the segment losslessly first, seeking after the input (decode from the start, drop
-    // frames): an input seek lands on keyframes some sources decode badly from (cockatoo.mp4,
-    // High 4:4:4, turns to green blocks after a seek past 3.8 s with Debian's ffmpeg 5.1).
+    // Cut the segment losslessly first by trimming decoded frames (decoding from the start): an
+    // input seek lands on keyframes some sources decode badly from (cockatoo.mp4, High 4:4:4,
+    // turns to green blocks after a seek past 3.8 s with Debian's ffmpeg 5.1).
     const segment = path.join(tmp, 'segment.mkv');
-    await ffmpeg(['-i', src, '-ss', String(start), '-t', String(seconds), '-an', '-c:v', 'ffv1', segment]);
+    await ffmpeg(['-i', src, '-an', '-vf', `trim=start=${start}:duration=${seconds},setpts=PTS-STARTPTS`, '-c:v', 'ffv1', segment]);
     const clip = path.join(tmp, 'clip.mp4');
     await ffmpeg(['-i', segment, '-vf', `fps=${OUTPUT.fps},${filter}`, ...ENCODE(bitrate), clip]);
     const frames: Buffer[] = [];
@@ -212,7 +212,7 @@ async function cached(key: unknown, count: number, make: () => Promise<Buffer[]>
 }
 
 /** Bumped when rendering changes: cached cases of an older version are rendered again. */
-const RENDER_VERSION = 2;
+const RENDER_VERSION = 3;
 
 async function renderCase(src: string, scene: Scene, r: CaseRecipe): Promise<Case> {
   const key = { v: RENDER_VERSION, scene: scene.id, file: scene.file, r };
