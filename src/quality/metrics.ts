@@ -456,6 +456,13 @@ function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm:
   const k0 = Math.floor(shift);
   const fr = shift - k0;
   const hist = new Float64Array(bins);
+  // Orientation b of the reference appears between bins b + k0 and b + k0 + 1 of the rotated frame.
+  const lower = new Int32Array(bins);
+  const upper = new Int32Array(bins);
+  for (let b = 0; b < bins; b++) {
+    lower[b] = (((b + k0) % bins) + bins) % bins;
+    upper[b] = (((b + k0 + 1) % bins) + bins) % bins;
+  }
   let n = 0;
   for (let cy = 0; cy < rows; cy++) {
     for (let cx = 0; cx < cols; cx++) {
@@ -481,8 +488,7 @@ function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm:
       let dot = 0;
       let na = 0;
       for (let b = 0; b < bins; b++) {
-        // Orientation b of the reference appears at b + shift in the rotated frame.
-        const v = (1 - fr) * hist[(((b + k0) % bins) + bins) % bins]! + fr * hist[(((b + k0 + 1) % bins) + bins) % bins]!;
+        const v = (1 - fr) * hist[lower[b]!]! + fr * hist[upper[b]!]!;
         dot += v * ref[base + b]!;
         na += v * v;
       }
