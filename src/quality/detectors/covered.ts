@@ -4,7 +4,8 @@
  * front of the lens leaves one large connected region without structure. Scenes with sky or plain
  * walls have such regions too: once the camera's normal is known, only growth beyond it counts.
  */
-import type { Detector, Finding } from './types.js';
+import type { Detector, DetectorInput, Finding } from './types.js';
+import { BLUR } from './blur.js';
 import { normalOf } from './types.js';
 import { DARK } from './exposure.js';
 
@@ -33,6 +34,17 @@ export const COVERED = {
   partCritical: 0.7,
 } as const;
 
+/**
+ * Structure lost together with sharpness is blur, not something in front of the lens: an occluder
+ * leaves the rest of the view as sharp as it was (the re-blur loss is a ratio, so a flat region
+ * barely moves it), a blurred lens flattens the fine detail everywhere (seen on the tuning scenes:
+ * every blurred city-night case grew its flat region past the growth rule).
+ */
+function blurredAll(input: DetectorInput): boolean {
+  const normal = normalOf(input, 'reblur');
+  return normal !== null && normal > 0 && input.m.reblur / normal < BLUR.ratioWarning;
+}
+
 export const covered: Detector = {
   kind: 'covered',
   judge(input): Finding | undefined {
@@ -45,7 +57,10 @@ export const covered: Detector = {
     if (!context.night && m.lumaMean < COVERED.partMinLuma) return undefined;
     const region = context.night ? m.largestFlatLit : m.largestFlat;
     const normal = normalOf(input, context.night ? 'largestFlatLit' : 'largestFlat');
-    const hidden = normal !== null ? region - normal >= COVERED.partGrowth : region >= (context.night ? COVERED.partAbsoluteNight : COVERED.partAbsolute) && region < COVERED.partAbsoluteMax && m.largestFlatRange < COVERED.partAbsoluteRange;
+    const hidden =
+      normal !== null
+        ? region - normal >= COVERED.partGrowth && !blurredAll(input)
+        : region >= (context.night ? COVERED.partAbsoluteNight : COVERED.partAbsolute) && region < COVERED.partAbsoluteMax && m.largestFlatRange < COVERED.partAbsoluteRange;
     if (!hidden) return undefined;
     return say.fault('covered', region >= COVERED.partCritical ? 'critical' : 'warning', 'covered_partial', { percent: say.pct(region) }, region, normal !== null ? region - normal : undefined);
   },
