@@ -20,7 +20,7 @@ export const COVERED = {
    * and less than the upper bound: beyond it, with strong edges left, the scene itself is plain
    * (a table, a wall) and only the camera's normal can tell.
    */
-  partAbsolute: 0.5,
+  partAbsolute: 0.4,
   partAbsoluteMax: 0.85,
   /** ...and evenly lit: sky and plain walls shade across the frame by more than this (grey levels). */
   partAbsoluteRange: 12,
