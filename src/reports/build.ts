@@ -11,7 +11,7 @@ import { localDay } from '../health/calendar.js';
 import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
 import type { Period } from './period.js';
-import { unitSubtree } from '../server/scope.js';
+import { unitSubtree } from '../inventory/units.js';
 
 export const REPORT_KINDS = ['uptime', 'incidents', 'images', 'lighting', 'sla', 'coverage'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];

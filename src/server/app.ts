@@ -7,7 +7,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { redactSecrets } from '../redact.js';
 import { authenticate, createSession, endSession, LoginLimiter, sessionUser, type SessionUser } from './auth.js';
-import { writeAudit } from './audit.js';
+import { writeAudit } from '../store/audit.js';
 import { databaseMetrics } from './metrics.js';
 import { bool, currentUser, errors, int, serverSettings, str, type ServerDeps, type ServerOptions } from './context.js';
 import { inventoryRoutes } from './routes/inventory.js';

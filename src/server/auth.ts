@@ -5,9 +5,7 @@
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { z } from 'zod';
 import { statement, type Database } from '../store/db.js';
-
-export const ROLES = ['admin', 'district_viewer', 'commune_chief', 'contractor'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../store/users.js';
 
 /** What a request knows about its user. Never holds the hash. */
 export interface SessionUser {

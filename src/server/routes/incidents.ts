@@ -1,10 +1,9 @@
 /** Incidents (list, one, evidence image, acknowledge, resolve) and maintenance windows. */
 import { getIncident, incidentRow, repairedByContractor, type Incident } from '../../health/incidents.js';
 import { addMaintenance, MaintenanceError, maintenanceRow } from '../../health/maintenance.js';
-import { runAckCommand, runResolveCommand } from '../../app/ack-command.js';
-import type { Database } from '../../store/db.js';
-import type { Locale } from '../../i18n/index.js';
-import { seesIncident, unitSubtree } from '../scope.js';
+import { acknowledgeByHand, describeManual, resolveByHand } from '../../health/manual.js';
+import { seesIncident } from '../scope.js';
+import { unitSubtree } from '../../inventory/units.js';
 import { sendCameraImage } from './inventory.js';
 import {
   badRequest, bool, currentUser, errors, forbidden, idPattern, int, notFound, nullable, numericIdParams, scopeOf, str, time,
@@ -126,9 +125,9 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
   );
 
   for (const [action, run] of [
-    ['acknowledge', runAckCommand],
+    ['acknowledge', (id: number, by: string) => acknowledgeByHand(db, id, by, deps.now())],
     // A hand-closed incident is announced to everyone who was told of it.
-    ['resolve', (db: Database, id: number, by: string, locale: Locale, now: number) => runResolveCommand(db, id, by, locale, now, deps.notify)],
+    ['resolve', (id: number, by: string) => resolveByHand(db, id, by, deps.now(), deps.notify)],
   ] as const) {
     app.post<{ Params: { id: number } }>(
       `/api/incidents/:id/${action}`,
@@ -148,11 +147,10 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
         if (currentUser(request).role === 'contractor' && !repairedByContractor(incident)) {
           return forbidden(reply, 'This fault is not repaired under the maintenance contract (a refused password, an area outage): the commune police acknowledge it.');
         }
-        const before = action === 'acknowledge' ? incident.acknowledged_at : incident.resolved_at;
-        const result = run(db, incident.id, currentUser(request).name, deps.config.raw.locale, deps.now());
-        const after = getIncident(db, incident.id) as Incident;
+        const outcome = run(incident.id, currentUser(request).name);
+        if (!outcome) return notFound(reply);
         request.log.info({ incident: incident.id, action, user: currentUser(request).name }, 'incident ' + action);
-        return { changed: before === null && (action === 'acknowledge' ? after.acknowledged_at : after.resolved_at) !== null, message: result.lines.join('\n'), incident: incidentJson(after) };
+        return { changed: outcome.changed, message: describeManual(outcome, deps.config.raw.locale), incident: incidentJson(outcome.incident) };
       },
     );
   }

@@ -5,8 +5,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { addDays, localDay } from '../../health/calendar.js';
 import { uptimeReport } from '../../health/uptime-query.js';
 import { OWNER_TYPES } from '../../config/schema.js';
-import { writeAudit } from '../audit.js';
-import { imageDecision, unitSubtree } from '../scope.js';
+import { writeAudit } from '../../store/audit.js';
+import { imageDecision } from '../scope.js';
+import { unitSubtree } from '../../inventory/units.js';
 import {
   bool, cameraIdParams, currentUser, errors, forbidden, idPattern, int, notFound, nullable, num, scopeOf, str, time,
   type App, type ServerDeps,

@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { LiveLimitError, type LiveStreams } from '../../live/streams.js';
 import { queryDevice } from '../../probe/onvif.js';
 import { imageDecision } from '../scope.js';
-import { writeAudit } from '../audit.js';
+import { writeAudit } from '../../store/audit.js';
 import { cameraIdParams, currentUser, errors, forbidden, notFound, scopeOf, type App, type ServerDeps } from '../context.js';
 
 export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
