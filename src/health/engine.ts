@@ -20,9 +20,11 @@ import {
   openIncident,
   openMembers,
   resolveIncident,
+  setIncidentDetail,
   touchIncident,
+  ungroupedCameraIncidents,
   type Incident,
-} from './incidents.js';
+} from '../store/incidents.js';
 
 export const CAMERA_STATES = ['online', 'degraded', 'offline', 'auth_failed', 'unknown'] as const;
 export type CameraState = (typeof CAMERA_STATES)[number];
@@ -284,7 +286,7 @@ export class HealthEngine {
   private ensureGroup(scope: 'unit' | 'server', unitId: string | null, kind: string, counts: string, at: number): Incident {
     const existing = openGroupIncident(this.db, scope, unitId, kind);
     if (existing) {
-      statement(this.db, 'UPDATE incidents SET detail = ? WHERE id = ?').run(counts, existing.id);
+      setIncidentDetail(this.db, existing.id, counts);
       return existing;
     }
     const incident = openIncident(this.db, { scope, unitId: unitId ?? undefined, kind, detail: counts, openedAt: at });
@@ -293,9 +295,7 @@ export class HealthEngine {
   }
 
   private adoptOpenIncidents(group: Incident, kind: string) {
-    const rows = statement(this.db, "SELECT id, camera_id FROM incidents WHERE scope = 'camera' AND kind = ? AND resolved_at IS NULL AND group_id IS NULL")
-      .all(kind) as { id: number; camera_id: string }[];
-    for (const row of rows) {
+    for (const row of ungroupedCameraIncidents(this.db, kind)) {
       const member = this.fleet.cameras.get(row.camera_id);
       if (!member || (group.scope === 'unit' && !member.lineage.includes(group.unit_id ?? ''))) continue;
       attachToGroup(this.db, row.id, group.id);

@@ -5,9 +5,24 @@
  */
 import type { Database } from '../store/db.js';
 import { translator, type Locale } from '../i18n/index.js';
-import { acknowledgeIncident, getIncident, openMembers, resolveIncident, type Incident } from './incidents.js';
+import { acknowledgeIncident, getIncident, memberIds, openMembers, resolveIncident, type Incident } from '../store/incidents.js';
+import { cancelUnsent } from '../store/alerts.js';
 import type { HealthEvent } from './engine.js';
 import { healthMessages } from './messages.js';
+
+/**
+ * What a contractor repairs under its maintenance contract: a camera that is offline, streams no video or whose
+ * picture is bad. A refused password (the commune's configuration), an area's power or network
+ * and the server's own network are not its work, so it may not acknowledge them: that would
+ * silence the police chief's reminders and escalation.
+ */
+export function repairedByContractor(incident: { scope: string; kind: string }): boolean {
+  return incident.scope === 'camera' && (incident.kind === 'offline' || incident.kind === 'stream_down' || incident.kind.startsWith('image:'));
+}
+
+
+/** What a person's acknowledgement or closing makes pointless to send. */
+const FOLLOW_UPS = ['reminder', 'escalation'];
 
 export interface ManualOutcome {
   action: 'acknowledge' | 'resolve';
@@ -23,12 +38,8 @@ export function acknowledgeByHand(db: Database, id: number, by: string, at: numb
   const changed = db.transaction(() => {
     const done = acknowledgeIncident(db, id, at, by);
     if (done) {
-      const members = db.prepare('SELECT id FROM incidents WHERE group_id = ? AND acknowledged_at IS NULL').all(id) as { id: number }[];
-      for (const member of members) acknowledgeIncident(db, member.id, at, by);
-      db.prepare(
-        `UPDATE alerts SET status = 'cancelled', last_error = 'acknowledged' WHERE kind IN ('reminder', 'escalation') AND status IN ('pending', 'failed')
-           AND (incident_id = ? OR incident_id IN (SELECT id FROM incidents WHERE group_id = ?))`,
-      ).run(id, id);
+      for (const member of memberIds(db, id, 'unacknowledged')) acknowledgeIncident(db, member, at, by);
+      for (const told of [id, ...memberIds(db, id, 'all')]) cancelUnsent(db, told, FOLLOW_UPS, 'acknowledged');
     }
     return done;
   })();
@@ -47,15 +58,12 @@ export function resolveByHand(db: Database, id: number, by: string, at: number, 
     // Closing a group closes its members; closing the last open member closes its group.
     const closed = [id];
     if (incident.scope !== 'camera') {
-      for (const member of db.prepare('SELECT id FROM incidents WHERE group_id = ? AND resolved_at IS NULL').all(id) as { id: number }[]) {
-        if (resolveIncident(db, member.id, at, by)) closed.push(member.id);
-      }
+      for (const member of memberIds(db, id, 'open')) if (resolveIncident(db, member, at, by)) closed.push(member);
     } else if (incident.group_id !== null && openMembers(db, incident.group_id) === 0 && resolveIncident(db, incident.group_id, at, by)) {
       closed.push(incident.group_id);
     }
-    const cancel = db.prepare("UPDATE alerts SET status = 'cancelled', last_error = 'resolved by hand' WHERE incident_id = ? AND kind IN ('reminder', 'escalation') AND status IN ('pending', 'failed')");
     for (const closedId of closed) {
-      cancel.run(closedId);
+      cancelUnsent(db, closedId, FOLLOW_UPS, 'resolved by hand');
       notify?.({ type: 'resolved', incident: getIncident(db, closedId) as Incident });
     }
     return true;

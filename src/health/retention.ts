@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Database } from '../store/db.js';
 import type { RetentionConfig } from '../config/schema.js';
 import { DAY_MS } from './calendar.js';
-import { forgetIncidentEvidence } from './incidents.js';
+import { forgetIncidentEvidence } from '../store/incidents.js';
 
 export interface PruneReport {
   checks: number;

@@ -12,6 +12,7 @@ import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
 import type { Period } from './period.js';
 import { unitSubtree } from '../inventory/units.js';
+import { openImageIncidents, openIncidentsByAge } from '../store/incidents.js';
 
 export const REPORT_KINDS = ['uptime', 'incidents', 'images', 'lighting', 'sla', 'coverage'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -222,25 +223,12 @@ function uptime(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'summ
   };
 }
 
-interface IncidentRow {
-  id: number;
-  scope: string;
-  camera_id: string | null;
-  unit_id: string | null;
-  kind: string;
-  detail: string | null;
-  opened_at: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  contractor_id: string | null;
-}
-
 function incidents(ctx: Context, now: number): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
   const { t, options } = ctx;
   const visible = ctx.cameraIdSet;
   const unitsInScope = options.unitIds;
   const subtree = options.unitId ? unitSubtree(ctx.db, options.unitId) : undefined;
-  const all = ctx.db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at, id').all() as IncidentRow[];
+  const all = openIncidentsByAge(ctx.db);
   const list = all.filter((i) => {
     if (i.camera_id) return visible.has(i.camera_id);
     // grouped and server-wide incidents: only without camera filters, within the unit scope
@@ -300,7 +288,7 @@ function images(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'summ
   const bad = ctx.db
     .prepare('SELECT camera_id, started_at, findings FROM checks WHERE image_ok = 0 AND started_at >= ? AND started_at < ? ORDER BY started_at')
     .all(from, to) as { camera_id: string; started_at: number; findings: string | null }[];
-  const open = ctx.db.prepare("SELECT camera_id, kind FROM incidents WHERE resolved_at IS NULL AND scope = 'camera' AND kind LIKE 'image:%'").all() as { camera_id: string; kind: string }[];
+  const open = openImageIncidents(ctx.db);
   const byCamera = new Map<string, { count: number; kinds: Map<string, number>; last: number | null }>();
   const entry = (id: string) => {
     let found = byCamera.get(id);

@@ -5,6 +5,8 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../store/db.js';
+import { openIncidentCounts } from '../store/incidents.js';
+import { deadLetterCount, unsentCounts } from '../store/alerts.js';
 
 export const probeRegistry = new Registry();
 collectDefaultMetrics({ register: probeRegistry, prefix: 'camwatch_process_' });
@@ -78,7 +80,7 @@ export function databaseMetrics(db: Database) {
     collect() {
       this.reset();
       for (const scope of ['camera', 'unit', 'server']) this.set({ scope }, 0);
-      for (const row of db.prepare('SELECT scope, COUNT(*) AS n FROM incidents WHERE resolved_at IS NULL GROUP BY scope').all() as { scope: string; n: number }[]) this.set({ scope: row.scope }, row.n);
+      for (const row of openIncidentCounts(db)) this.set({ scope: row.scope }, row.n);
     },
   });
   new Gauge({
@@ -90,8 +92,7 @@ export function databaseMetrics(db: Database) {
       this.reset();
       if (!tableExists(db, 'alerts')) return;
       for (const status of ['pending', 'sending', 'failed']) this.set({ status }, 0);
-      for (const row of db.prepare("SELECT status, COUNT(*) AS n FROM alerts WHERE status IN ('pending', 'sending', 'failed') GROUP BY status").all() as { status: string; n: number }[])
-        this.set({ status: row.status }, row.n);
+      for (const row of unsentCounts(db)) this.set({ status: row.status }, row.n);
     },
   });
   new Gauge({
@@ -101,7 +102,7 @@ export function databaseMetrics(db: Database) {
     collect() {
       this.reset();
       if (!tableExists(db, 'alerts')) return;
-      this.set((db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE status = 'dead'").get() as { n: number }).n);
+      this.set(deadLetterCount(db));
     },
   });
   return {

@@ -1,6 +1,7 @@
 /**
  * Layers only import downward: a module may import its own folder or a folder of a lower layer,
  * never one beside it or above it. The layers, lowest first, follow what each folder does.
+ * And each table has one module in src/store that owns its SQL.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -100,5 +101,47 @@ describe('the import graph of src', () => {
         { from: 'app/daemon.ts', to: 'log.js' },
       ]),
     ).toEqual(['server/routes/incidents.ts → app/ack-command.js', 'live/streams.ts → simulator/index.js', 'health/engine.ts → somewhere/new.js']);
+  });
+});
+
+/** The module that alone may read or write each table. */
+const OWNERS: Readonly<Record<string, string>> = {
+  incidents: 'store/incidents.ts',
+  alerts: 'store/alerts.ts',
+  audit_log: 'store/audit.ts',
+};
+
+/** SQL is written upper-case here, so an upper-case keyword before a table's name is a statement on it (prose says "from alerts"). */
+const touches = (table: string) => new RegExp(`\\b(?:FROM|INTO|UPDATE|JOIN|TABLE)\\s+${table}\\b`);
+
+/** `file: table` for each file that has SQL on a table it does not own. */
+function foreignSql(files: readonly { file: string; text: string }[]): string[] {
+  return files.flatMap(({ file, text }) =>
+    Object.entries(OWNERS)
+      .filter(([table, owner]) => file !== owner && touches(table).test(text))
+      .map(([table]) => `${file}: ${table}`),
+  );
+}
+
+describe('the SQL of each table', () => {
+  const files = sourceFiles().map((file) => ({ file: path.relative(SRC, file).split(path.sep).join('/'), text: readFileSync(file, 'utf8') }));
+
+  it('is found in its owner module', () => {
+    for (const [table, owner] of Object.entries(OWNERS)) expect(touches(table).test(files.find((f) => f.file === owner)?.text ?? '')).toBe(true);
+  });
+
+  it('is written only in its owner module', () => {
+    expect(foreignSql(files)).toEqual([]);
+  });
+
+  it('reports SQL on a table outside its owner, across lines and in joins, but not prose or a longer name', () => {
+    expect(
+      foreignSql([
+        { file: 'server/metrics.ts', text: "db.prepare('SELECT COUNT(*) AS n FROM alerts WHERE status = ?')" },
+        { file: 'health/sla.ts', text: 'SELECT i.id\n  FROM contractors c JOIN\n  incidents i ON i.contractor_id = c.id' },
+        { file: 'store/alerts.ts', text: "UPDATE alerts SET status = 'sent'" },
+        { file: 'alerts/outbox.ts', text: '// the rows from alerts that were sent; SELECT * FROM alerts_archive' },
+      ]),
+    ).toEqual(['server/metrics.ts: alerts', 'health/sla.ts: incidents']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listIncidents } from '../../src/health/incidents.js';
+import { listIncidents } from '../../src/store/incidents.js';
 import { readHealth } from '../../src/health/engine.js';
 import { addMaintenance } from '../../src/health/maintenance.js';
 import { BLURRED, CLEAR, MINUTE, setup } from './fleet-fixture.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveByHand } from '../../src/health/manual.js';
-import { listIncidents } from '../../src/health/incidents.js';
+import { listIncidents } from '../../src/store/incidents.js';
 import { MINUTE, setup } from './fleet-fixture.js';
 
 function groupedOutage() {

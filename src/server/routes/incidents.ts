@@ -1,7 +1,7 @@
 /** Incidents (list, one, evidence image, acknowledge, resolve) and maintenance windows. */
-import { getIncident, incidentRow, repairedByContractor, type Incident } from '../../health/incidents.js';
+import { findIncidents, getIncident, type Incident } from '../../store/incidents.js';
 import { addMaintenance, MaintenanceError, maintenanceRow } from '../../health/maintenance.js';
-import { acknowledgeByHand, describeManual, resolveByHand } from '../../health/manual.js';
+import { acknowledgeByHand, describeManual, repairedByContractor, resolveByHand } from '../../health/manual.js';
 import { seesIncident } from '../scope.js';
 import { unitSubtree } from '../../inventory/units.js';
 import { sendCameraImage } from './inventory.js';
@@ -75,19 +75,7 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       if ((q.unit && !scope.seesUnit(q.unit)) || (q.camera && !scope.seesCamera(q.camera))) return notFound(reply);
       const subtree = q.unit ? unitSubtree(db, q.unit) : undefined;
       const cameraUnits = new Map((db.prepare('SELECT id, unit_id FROM cameras').all() as { id: string; unit_id: string }[]).map((c) => [c.id, c.unit_id]));
-      const rows = db
-        .prepare(
-          `SELECT * FROM incidents WHERE (? IS NULL OR (resolved_at IS NULL) = ?) AND (? IS NULL OR camera_id = ?) AND (? IS NULL OR contractor_id = ?)
-             AND (? IS NULL OR kind = ? OR kind LIKE ? || ':%') AND (? IS NULL OR scope = ?) AND opened_at >= ? AND opened_at < ?
-           ORDER BY opened_at DESC, id DESC`,
-        )
-        .all(
-          q.open === undefined ? null : 1, q.open === undefined ? null : q.open ? 1 : 0,
-          q.camera ?? null, q.camera ?? null, q.contractor ?? null, q.contractor ?? null,
-          q.kind ?? null, q.kind ?? null, q.kind ?? null, q.scope ?? null, q.scope ?? null,
-          q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER,
-        )
-        .map((row) => incidentRow.parse(row))
+      const rows = findIncidents(db, { open: q.open, cameraId: q.camera, contractorId: q.contractor, kind: q.kind, scope: q.scope, from: q.from, to: q.to })
         .filter((i) => seesIncident(scope, i))
         .filter((i) => !subtree || subtree.has(i.unit_id ?? cameraUnits.get(i.camera_id ?? '') ?? ''));
       return rows.slice(0, q.limit).map(incidentJson);

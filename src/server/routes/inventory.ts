@@ -6,6 +6,7 @@ import { addDays, localDay } from '../../health/calendar.js';
 import { uptimeReport } from '../../health/uptime-query.js';
 import { OWNER_TYPES } from '../../config/schema.js';
 import { writeAudit } from '../../store/audit.js';
+import { openCameraIncidentIds } from '../../store/incidents.js';
 import { imageDecision } from '../scope.js';
 import { unitSubtree } from '../../inventory/units.js';
 import {
@@ -35,12 +36,10 @@ interface CameraDbRow {
   fail_kind: string | null;
   image_kind: string | null;
   unit_name: string;
-  open_incident_id: number | null;
 }
 
 const CAMERA_SELECT = `SELECT c.id, c.name, c.unit_id, c.location, c.lat, c.lon, c.owner_type, c.owner, c.contractor_id, c.onvif_host, c.onvif_port, c.tags,
-    c.enabled, c.retired_at, h.state, h.since, h.last_check_at, h.last_image_ok, h.fail_kind, h.image_kind, u.name AS unit_name,
-    (SELECT i.id FROM incidents i WHERE i.camera_id = c.id AND i.scope = 'camera' AND i.resolved_at IS NULL) AS open_incident_id
+    c.enabled, c.retired_at, h.state, h.since, h.last_check_at, h.last_image_ok, h.fail_kind, h.image_kind, u.name AS unit_name
   FROM cameras c JOIN units u ON u.id = c.unit_id LEFT JOIN camera_health h ON h.camera_id = c.id`;
 
 export const cameraSchema = {
@@ -64,7 +63,7 @@ function parseJson<T>(text: string | null, fallback: T): T {
   }
 }
 
-function cameraJson(row: CameraDbRow, role: string) {
+function cameraJson(row: CameraDbRow, role: string, openIncidentId: number | undefined) {
   const owner = parseJson<{ consent?: boolean; sharing?: string; name?: string; phone?: string }>(row.owner, {});
   // owners' names and phone numbers are personal data: police roles only
   const police = role === 'admin' || role === 'commune_chief';
@@ -74,7 +73,7 @@ function cameraJson(row: CameraDbRow, role: string) {
     owner: { consent: owner.consent ?? null, sharing: owner.sharing ?? null, name: police ? (owner.name ?? null) : null, phone: police ? (owner.phone ?? null) : null },
     contractor_id: row.contractor_id, host: row.onvif_host, port: row.onvif_port, tags: parseJson<string[]>(row.tags, []), enabled: row.enabled === 1, retired: row.retired_at !== null,
     state: row.state ?? 'unknown', state_since: row.since, last_check_at: row.last_check_at, last_image_ok: row.last_image_ok === null ? null : row.last_image_ok === 1,
-    fail_kind: row.fail_kind, image_kind: row.image_kind, open_incident_id: row.open_incident_id,
+    fail_kind: row.fail_kind, image_kind: row.image_kind, open_incident_id: openIncidentId ?? null,
     image_allowed: imageDecision(role as never, row).allowed,
   };
 }
@@ -203,6 +202,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       if (q.unit && !scope.seesUnit(q.unit)) return notFound(reply);
       const subtree = q.unit ? unitSubtree(db, q.unit) : undefined;
       const rows = db.prepare(`${CAMERA_SELECT} ORDER BY c.id`).all() as CameraDbRow[];
+      const openIncidents = openCameraIncidentIds(db);
       return rows
         .filter((r) => scope.seesCamera(r.id))
         .filter((r) => q.include_retired || r.retired_at === null)
@@ -210,7 +210,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
         .filter((r) => !q.contractor || r.contractor_id === q.contractor)
         .filter((r) => !q.owner_type || r.owner_type === q.owner_type)
         .filter((r) => !q.state || (r.state ?? 'unknown') === q.state)
-        .map((r) => cameraJson(r, scope.user.role));
+        .map((r) => cameraJson(r, scope.user.role, openIncidents.get(r.id)));
     },
   );
 
@@ -245,7 +245,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const latest = insideEvidence(deps.evidenceDir, path.join(row.id, 'latest.jpg'));
       const available = latest ? await access(latest).then(() => true, () => false) : false;
       return {
-        ...cameraJson(row, scope.user.role),
+        ...cameraJson(row, scope.user.role, openCameraIncidentIds(db).get(row.id)),
         last_check: last ? checkJson(last) : null,
         uptime_7d: { availability: line?.availability ?? null, image_ok: line?.imageOk ?? null, known_ms: line?.knownMs ?? 0, checks: line?.checks ?? 0, failures: line?.failures ?? 0 },
         image_available: available,
