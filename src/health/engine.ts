@@ -10,7 +10,8 @@ import type { CheckResult } from '../probe/check.js';
 import type { HealthConfig } from '../config/schema.js';
 import { camerasUnder, type Fleet, type FleetCamera } from '../inventory/fleet.js';
 import { storeCheck } from '../store/checks.js';
-import { covers, windowsOverlapping } from './maintenance.js';
+import { covers } from './maintenance.js';
+import { windowsOverlapping } from '../store/maintenance.js';
 import { UptimeWriter } from './uptime.js';
 import {
   attachToGroup,

@@ -7,7 +7,8 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { HOUR_MS, hourStart, localDay } from './calendar.js';
-import { overlapMs, type MaintenanceWindow } from './maintenance.js';
+import { overlapMs } from './maintenance.js';
+import type { MaintenanceWindow } from '../store/maintenance.js';
 
 export interface Segment {
   cameraId: string;

@@ -109,6 +109,8 @@ const OWNERS: Readonly<Record<string, string>> = {
   incidents: 'store/incidents.ts',
   alerts: 'store/alerts.ts',
   audit_log: 'store/audit.ts',
+  checks: 'store/checks.ts',
+  maintenance_windows: 'store/maintenance.ts',
 };
 
 /** SQL is written upper-case here, so an upper-case keyword before a table's name is a statement on it (prose says "from alerts"). */

@@ -1,6 +1,7 @@
 /** Incidents (list, one, evidence image, acknowledge, resolve) and maintenance windows. */
 import { findIncidents, getIncident, type Incident } from '../../store/incidents.js';
-import { addMaintenance, MaintenanceError, maintenanceRow } from '../../health/maintenance.js';
+import { addMaintenance, MaintenanceError } from '../../health/maintenance.js';
+import { getWindow, windowsOverlapping } from '../../store/maintenance.js';
 import { acknowledgeByHand, describeManual, repairedByContractor, resolveByHand } from '../../health/manual.js';
 import { seesIncident } from '../scope.js';
 import { unitSubtree } from '../../inventory/units.js';
@@ -161,10 +162,8 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       const scope = scopeOf(request, db);
       const q = request.query;
       const from = q.from ?? deps.now() - 30 * 86_400_000;
-      return db
-        .prepare('SELECT * FROM maintenance_windows WHERE ends_at > ? AND starts_at < ? ORDER BY starts_at DESC')
-        .all(from, q.to ?? Number.MAX_SAFE_INTEGER)
-        .map((row) => maintenanceRow.parse(row))
+      return windowsOverlapping(db, from, q.to ?? Number.MAX_SAFE_INTEGER)
+        .reverse()
         .filter((w) => (w.camera_id ? scope.seesCamera(w.camera_id) : scope.user.role !== 'contractor' && scope.seesUnit(w.unit_id ?? '')))
         .filter((w) => (!q.camera || w.camera_id === q.camera) && (!q.unit || w.unit_id === q.unit));
     },
@@ -204,7 +203,7 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
         if (error instanceof MaintenanceError) return badRequest(reply, error.message);
         throw error;
       }
-      return reply.code(201).send(maintenanceRow.parse(db.prepare('SELECT * FROM maintenance_windows WHERE id = ?').get(id)));
+      return reply.code(201).send(getWindow(db, id));
     },
   );
 }

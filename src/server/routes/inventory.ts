@@ -7,6 +7,7 @@ import { uptimeReport } from '../../health/uptime-query.js';
 import { OWNER_TYPES } from '../../config/schema.js';
 import { writeAudit } from '../../store/audit.js';
 import { openCameraIncidentIds } from '../../store/incidents.js';
+import { findChecks, recentChecks, type CheckRow } from '../../store/checks.js';
 import { imageDecision } from '../scope.js';
 import { unitSubtree } from '../../inventory/units.js';
 import {
@@ -88,12 +89,7 @@ export const checkSchema = {
   },
 } as const;
 
-interface CheckDbRow {
-  id: number; camera_id: string; kind: string; started_at: number; last_at: number | null; repeat_count: number; duration_ms: number; duration_max_ms: number | null;
-  status: string; error_kind: string | null; failed_stage: string | null; detail: string | null; image_ok: number | null; findings: string | null; evidence_path: string | null; observation: string | null;
-}
-
-const checkJson = (row: CheckDbRow) => ({
+const checkJson = (row: CheckRow) => ({
   id: row.id, camera_id: row.camera_id, kind: row.kind, started_at: row.started_at, last_at: row.last_at, repeat_count: row.repeat_count,
   duration_ms: row.duration_ms, duration_max_ms: row.duration_max_ms, status: row.status, error_kind: row.error_kind, failed_stage: row.failed_stage,
   detail: row.detail, image_ok: row.image_ok === null ? null : row.image_ok === 1, findings: parseJson<string[]>(row.findings, []),
@@ -239,7 +235,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const scope = scopeOf(request, db);
       const row = scope.seesCamera(request.params.id) ? cameraRow(request.params.id) : undefined;
       if (!row) return notFound(reply);
-      const last = db.prepare('SELECT * FROM checks WHERE camera_id = ? ORDER BY started_at DESC, id DESC LIMIT 1').get(row.id) as CheckDbRow | undefined;
+      const [last] = recentChecks(db, row.id, 1);
       const today = localDay(deps.now(), deps.timeZone);
       const [line] = uptimeReport(db, { fromDay: addDays(today, -6), toDay: today, cameraIds: new Set([row.id]) }, 'camera');
       const latest = insideEvidence(deps.evidenceDir, path.join(row.id, 'latest.jpg'));
@@ -272,10 +268,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const scope = scopeOf(request, db);
       if (!scope.seesCamera(request.params.id) || !cameraRow(request.params.id)) return notFound(reply);
       const q = request.query;
-      const rows = db
-        .prepare('SELECT * FROM checks WHERE camera_id = ? AND started_at >= ? AND started_at < ? AND (? IS NULL OR status = ?) ORDER BY started_at DESC, id DESC LIMIT ?')
-        .all(request.params.id, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.status ?? null, q.status ?? null, q.limit) as CheckDbRow[];
-      return rows.map(checkJson);
+      return findChecks(db, request.params.id, q).map(checkJson);
     },
   );
 
