@@ -228,9 +228,11 @@ export class HealthEngine {
   private resolve(incident: Incident, at: number, by: string, type: 'resolved' | 'superseded' = 'resolved') {
     if (!resolveIncident(this.db, incident.id, at, by)) return;
     this.emit({ type, incident: getIncident(this.db, incident.id) as Incident });
+    // The group closes with its last member, and the same way: a group whose last camera went
+    // from an unclear picture to offline has not recovered either.
     if (incident.group_id !== null && openMembers(this.db, incident.group_id) === 0) {
       const group = getIncident(this.db, incident.group_id);
-      if (group && resolveIncident(this.db, group.id, at, by)) this.emit({ type: 'resolved', incident: getIncident(this.db, group.id) as Incident });
+      if (group && resolveIncident(this.db, group.id, at, by)) this.emit({ type, incident: getIncident(this.db, group.id) as Incident });
     }
   }
 

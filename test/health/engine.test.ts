@@ -122,6 +122,15 @@ describe('health state and incidents', () => {
     expect(opened.filter((i) => i.scope === 'camera').every((i) => i.group_id === groups[0]?.id)).toBe(true);
   });
 
+  it('a grouped image incident whose last open camera goes offline is superseded with it, not announced as recovered', () => {
+    const { check, events } = setup();
+    for (let minute = 0; minute <= 16; minute += 4) for (const id of ['b1', 'b2', 'b3']) check(id, minute * MINUTE, undefined, BLURRED);
+    for (const minute of [20, 24]) for (const id of ['b1', 'b2']) check(id, minute * MINUTE, undefined, CLEAR);
+    for (const minute of [21, 25, 29]) check('b3', minute * MINUTE, 'unreachable');
+    const closed = events.filter((e) => e.type === 'resolved' || e.type === 'superseded').map((e) => `${e.type}:${e.incident.camera_id ?? e.incident.kind}`);
+    expect(closed).toEqual(['resolved:b1', 'resolved:b2', 'superseded:b3', 'superseded:area_image_blurred']);
+  });
+
   it('when nearly every camera fails at once, suspects the server network instead', () => {
     const { check, events } = setup();
     const all = ['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'b3', 'c1'];
