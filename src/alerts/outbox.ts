@@ -15,7 +15,7 @@ import { BROADCAST_CHANNELS, unitPath, type ChannelName, type Directory, type Pe
 import { chiefOf, personalChannels, route, isHardwareFault, type AlertKind, type EscalationReason } from './router.js';
 import { formatTime, localDay, problemText, renderAlert, t, type RenderedAlert } from './messages.js';
 import type { AlertPayload } from './channels/types.js';
-import { kvGet, kvSet } from './kv.js';
+import { kvGet, kvSet } from '../store/kv.js';
 
 export interface OutboxSettings {
   alerts: AlertsConfig;

@@ -111,6 +111,10 @@ const OWNERS: Readonly<Record<string, string>> = {
   audit_log: 'store/audit.ts',
   checks: 'store/checks.ts',
   maintenance_windows: 'store/maintenance.ts',
+  users: 'store/users.ts',
+  sessions: 'store/users.ts',
+  login_limits: 'store/login-limits.ts',
+  kv: 'store/kv.ts',
 };
 
 /** SQL is written upper-case here, so an upper-case keyword before a table's name is a statement on it (prose says "from alerts"). */
