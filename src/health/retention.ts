@@ -10,6 +10,7 @@ import type { RetentionConfig } from '../config/schema.js';
 import { DAY_MS } from './calendar.js';
 import { forgetIncidentEvidence } from '../store/incidents.js';
 import { deleteChecksBefore, forgetCheckEvidence } from '../store/checks.js';
+import { deleteHourlyBefore } from '../store/uptime.js';
 
 export interface PruneReport {
   checks: number;
@@ -53,7 +54,7 @@ async function evidenceDays(root: string): Promise<{ dir: string; files: { file:
 
 export async function prune(db: Database, evidenceDir: string, retention: RetentionConfig, now = Date.now()): Promise<PruneReport> {
   const checks = deleteChecksBefore(db, now - retention.raw_checks_days * DAY_MS);
-  const hourly = db.prepare('DELETE FROM uptime_hourly WHERE hour_start < ?').run(now - retention.hourly_days * DAY_MS).changes;
+  const hourly = deleteHourlyBefore(db, now - retention.hourly_days * DAY_MS);
 
   const days = await evidenceDays(evidenceDir);
   const files = days.flatMap((day) => day.files).sort((a, b) => a.mtimeMs - b.mtimeMs);

@@ -115,6 +115,8 @@ const OWNERS: Readonly<Record<string, string>> = {
   sessions: 'store/users.ts',
   login_limits: 'store/login-limits.ts',
   kv: 'store/kv.ts',
+  uptime_hourly: 'store/uptime.ts',
+  uptime_daily: 'store/uptime.ts',
 };
 
 /** SQL is written upper-case here, so an upper-case keyword before a table's name is a statement on it (prose says "from alerts"). */
