@@ -6,6 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../store/db.js';
 import { openIncidentCounts } from '../store/incidents.js';
+import { CAMERA_STATES, stateCounts } from '../store/camera-health.js';
 import { deadLetterCount, unsentCounts } from '../store/alerts.js';
 
 export const probeRegistry = new Registry();
@@ -46,8 +47,6 @@ export function observeProbeLatency(kind: string, stage: string, seconds: number
   probeDuration.observe({ kind, stage }, seconds);
 }
 
-const STATES = ['online', 'degraded', 'offline', 'auth_failed', 'unknown'] as const;
-
 function tableExists(db: Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
@@ -62,13 +61,8 @@ export function databaseMetrics(db: Database) {
     registers: [registry],
     collect() {
       this.reset();
-      const rows = db
-        .prepare(
-          `SELECT COALESCE(h.state, 'unknown') AS state, COUNT(*) AS n FROM cameras c LEFT JOIN camera_health h ON h.camera_id = c.id
-           WHERE c.retired_at IS NULL AND c.enabled = 1 GROUP BY 1`,
-        )
-        .all() as { state: string; n: number }[];
-      for (const state of STATES) this.set({ state }, 0);
+      const rows = stateCounts(db);
+      for (const state of CAMERA_STATES) this.set({ state }, 0);
       for (const row of rows) this.set({ state: row.state }, row.n);
     },
   });

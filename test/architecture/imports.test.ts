@@ -117,6 +117,7 @@ const OWNERS: Readonly<Record<string, string>> = {
   kv: 'store/kv.ts',
   uptime_hourly: 'store/uptime.ts',
   uptime_daily: 'store/uptime.ts',
+  camera_health: 'store/camera-health.ts',
 };
 
 /** SQL is written upper-case here, so an upper-case keyword before a table's name is a statement on it (prose says "from alerts"). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listIncidents } from '../../src/store/incidents.js';
-import { readHealth } from '../../src/health/engine.js';
+import { readHealth } from '../../src/store/camera-health.js';
 import { addMaintenance } from '../../src/health/maintenance.js';
 import { BLURRED, CLEAR, MINUTE, setup } from './fleet-fixture.js';
 

@@ -7,6 +7,7 @@ import { uptimeReport } from '../../health/uptime-query.js';
 import { OWNER_TYPES } from '../../config/schema.js';
 import { writeAudit } from '../../store/audit.js';
 import { openCameraIncidentIds } from '../../store/incidents.js';
+import { activeCameraStates, cameraListing, cameraListings, type CameraListing } from '../../store/camera-health.js';
 import { findChecks, recentChecks, type CheckRow } from '../../store/checks.js';
 import { imageDecision } from '../scope.js';
 import { unitSubtree } from '../../inventory/units.js';
@@ -14,34 +15,6 @@ import {
   bool, cameraIdParams, currentUser, errors, forbidden, idPattern, int, notFound, nullable, num, scopeOf, str, time,
   type App, type ServerDeps,
 } from '../context.js';
-
-interface CameraDbRow {
-  id: string;
-  name: string;
-  unit_id: string;
-  location: string;
-  lat: number | null;
-  lon: number | null;
-  owner_type: string;
-  owner: string | null;
-  contractor_id: string | null;
-  onvif_host: string;
-  onvif_port: number;
-  tags: string;
-  enabled: number;
-  retired_at: number | null;
-  state: string | null;
-  since: number | null;
-  last_check_at: number | null;
-  last_image_ok: number | null;
-  fail_kind: string | null;
-  image_kind: string | null;
-  unit_name: string;
-}
-
-const CAMERA_SELECT = `SELECT c.id, c.name, c.unit_id, c.location, c.lat, c.lon, c.owner_type, c.owner, c.contractor_id, c.onvif_host, c.onvif_port, c.tags,
-    c.enabled, c.retired_at, h.state, h.since, h.last_check_at, h.last_image_ok, h.fail_kind, h.image_kind, u.name AS unit_name
-  FROM cameras c JOIN units u ON u.id = c.unit_id LEFT JOIN camera_health h ON h.camera_id = c.id`;
 
 export const cameraSchema = {
   type: 'object',
@@ -64,7 +37,7 @@ function parseJson<T>(text: string | null, fallback: T): T {
   }
 }
 
-function cameraJson(row: CameraDbRow, role: string, openIncidentId: number | undefined) {
+function cameraJson(row: CameraListing, role: string, openIncidentId: number | undefined) {
   const owner = parseJson<{ consent?: boolean; sharing?: string; name?: string; phone?: string }>(row.owner, {});
   // owners' names and phone numbers are personal data: police roles only
   const police = role === 'admin' || role === 'commune_chief';
@@ -132,7 +105,7 @@ export async function sendCameraImage(
 
 export function inventoryRoutes(app: App, deps: ServerDeps) {
   const { db } = deps;
-  const cameraRow = (id: string) => db.prepare(`${CAMERA_SELECT} WHERE c.id = ?`).get(id) as CameraDbRow | undefined;
+  const cameraRow = (id: string) => cameraListing(db, id);
 
   app.get<{ Querystring: { all?: boolean } }>(
     '/api/units',
@@ -160,9 +133,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const units = db.prepare('SELECT id, code, name, kind, parent_id, population, area_km2 FROM units WHERE retired_at IS NULL ORDER BY id').all() as {
         id: string; code: string | null; name: string; kind: string; parent_id: string | null; population: number | null; area_km2: number | null;
       }[];
-      const cams = db
-        .prepare("SELECT c.id, c.unit_id, COALESCE(h.state, 'unknown') AS state FROM cameras c LEFT JOIN camera_health h ON h.camera_id = c.id WHERE c.retired_at IS NULL")
-        .all() as { id: string; unit_id: string; state: string }[];
+      const cams = activeCameraStates(db);
       return units
         .filter((u) => scope.seesUnit(u.id))
         .map((u) => {
@@ -197,7 +168,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const q = request.query;
       if (q.unit && !scope.seesUnit(q.unit)) return notFound(reply);
       const subtree = q.unit ? unitSubtree(db, q.unit) : undefined;
-      const rows = db.prepare(`${CAMERA_SELECT} ORDER BY c.id`).all() as CameraDbRow[];
+      const rows = cameraListings(db);
       const openIncidents = openCameraIncidentIds(db);
       return rows
         .filter((r) => scope.seesCamera(r.id))
