@@ -20,7 +20,6 @@ export function repairedByContractor(incident: { scope: string; kind: string }):
   return incident.scope === 'camera' && (incident.kind === 'offline' || incident.kind === 'stream_down' || incident.kind.startsWith('image:'));
 }
 
-
 /** What a person's acknowledgement or closing makes pointless to send. */
 const FOLLOW_UPS = ['reminder', 'escalation'];
 

@@ -7,7 +7,7 @@ import { statement, type Database } from './db.js';
 
 export const INCIDENT_SCOPES = ['camera', 'unit', 'server'] as const;
 
-export const incidentRow = z.object({
+const incidentRow = z.object({
   id: z.number(),
   scope: z.enum(INCIDENT_SCOPES),
   camera_id: z.string().nullable(),
@@ -190,7 +190,7 @@ export function openIncidentCounts(db: Database): { scope: string; n: number }[]
   return statement(db, 'SELECT scope, COUNT(*) AS n FROM incidents WHERE resolved_at IS NULL GROUP BY scope').all() as { scope: string; n: number }[];
 }
 
-export const contractIncidentRow = z.object({
+const contractIncidentRow = z.object({
   id: z.number(),
   camera_id: z.string(),
   contractor_id: z.string(),

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { statement, type Database } from './db.js';
 
-export const maintenanceRow = z.object({
+const maintenanceRow = z.object({
   id: z.number(),
   camera_id: z.string().nullable(),
   unit_id: z.string().nullable(),

@@ -35,7 +35,7 @@ export function countUptimeCheck(db: Database, cameraId: string, hour: number, d
   for (const r of ROLLUPS) statement(db, r.count).run(cameraId, r.byDay ? day : hour, failed ? 1 : 0);
 }
 
-export const uptimeSums = z.object({
+const uptimeSums = z.object({
   camera_id: z.string(),
   known: z.number(),
   up: z.number(),

@@ -8,7 +8,7 @@ import { statement, type Database } from './db.js';
 export const ROLES = ['admin', 'district_viewer', 'commune_chief', 'contractor'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const userRow = z.object({
+const userRow = z.object({
   id: z.number(),
   name: z.string(),
   role: z.enum(ROLES),
