@@ -14,7 +14,7 @@ import { readMigrations, schemaVersion, migrate } from './store/migrate.js';
 import { NewerSchemaError } from './store/migrate.js';
 import { backup } from './health/retention.js';
 import { runAckCommand, runResolveCommand } from './app/ack-command.js';
-import { runFalseAlarmCommand } from './app/false-alarm-command.js';
+import { changeFalseAlarm } from './health/false-alarms.js';
 import { queueAlerts } from './app/alerts.js';
 import { runReportCommand, REPORT_KINDS, EXPORT_FORMATS } from './app/report-command.js';
 import { readPassword, runUserAdd, runUserDisable, runUserList, runUserPasswd, ROLES, type CommandResult } from './app/user-command.js';
@@ -307,7 +307,7 @@ program
   .action(async (cameraId: string, kind: string, options: { config: string; by: string; reason: string; clear?: boolean }) => {
     try {
       const app = open(options.config);
-      const result = await runFalseAlarmCommand(app, { cameraId, kind, by: options.by, reason: options.reason, clear: options.clear }, locale());
+      const result = await changeFalseAlarm(app, { cameraId, kind, by: options.by, reason: options.reason, clear: options.clear }, locale());
       app.db.close();
       console.log(result.lines.join('\n'));
       process.exitCode = result.exitCode;

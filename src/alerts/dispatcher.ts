@@ -10,7 +10,7 @@ import type { Database } from '../store/db.js';
 import type { Logger } from '../log.js';
 import { redactUrlCredentials } from '../redact.js';
 import type { ChannelName } from './directory.js';
-import type { AlertRow } from './outbox.js';
+import { claimAlert, dueAlerts, markSent, markUnsent, requeueInterrupted, type AlertRow } from '../store/alerts.js';
 import { ChannelError, type AlertPayload, type Channel } from './channels/types.js';
 
 export interface DispatcherOptions {
@@ -76,12 +76,8 @@ export class Dispatcher {
       }
     }
     // A crash (or kill -9) between "sending" and the answer: try again, same request id.
-    report.recovered = this.db
-      .prepare("UPDATE alerts SET status = 'pending', next_attempt_at = ?, last_error = 'interrupted while sending' WHERE status = 'sending' AND sending_since <= ?")
-      .run(now, now - (this.options.sendingTimeoutMs ?? 120_000)).changes;
-    const due = this.db
-      .prepare("SELECT * FROM alerts WHERE status IN ('pending', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?")
-      .all(now, this.options.batch ?? 200) as AlertRow[];
+    report.recovered = requeueInterrupted(this.db, now - (this.options.sendingTimeoutMs ?? 120_000), now);
+    const due = dueAlerts(this.db, now, this.options.batch ?? 200);
     const byChannel = new Map<string, AlertRow[]>();
     for (const row of due) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
     await Promise.all([...byChannel].map(([channel, rows]) => this.drain(channel as ChannelName, rows, report)));
@@ -97,15 +93,12 @@ export class Dispatcher {
         this.finish(row, new ChannelError('config', `channel "${name}" is not configured any more`, true), report);
         continue;
       }
-      const claimed = this.db
-        .prepare("UPDATE alerts SET status = 'sending', attempts = attempts + 1, sending_since = ? WHERE id = ? AND status IN ('pending', 'failed')")
-        .run(this.now(), row.id).changes;
-      if (claimed === 0) continue;
+      if (!claimAlert(this.db, row.id, this.now())) continue;
       row.attempts++;
       const deadline = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.sendDeadlineMs ?? 20_000)]);
       try {
         const result = await channel.send({ id: row.id, requestId: row.request_id, channel: name, payload: JSON.parse(row.payload) as AlertPayload }, deadline);
-        this.db.prepare("UPDATE alerts SET status = 'sent', sent_at = ?, sending_since = NULL, last_error = NULL WHERE id = ?").run(this.now(), row.id);
+        markSent(this.db, row.id, this.now());
         report.sent++;
         this.options.log?.info({ alert: row.id, incident: row.incident_id, channel: name, kind: row.kind, recipient: row.recipient, provider_id: result.providerId }, 'alert sent');
       } catch (error) {
@@ -119,9 +112,7 @@ export class Dispatcher {
   private finish(row: AlertRow, error: ChannelError, report: TickReport) {
     const dead = error.permanent || row.attempts >= (this.options.maxAttempts ?? 20);
     const message = redactUrlCredentials(`${error.kind}: ${error.message}`).slice(0, 500);
-    this.db
-      .prepare('UPDATE alerts SET status = ?, last_error = ?, next_attempt_at = ?, sending_since = NULL WHERE id = ?')
-      .run(dead ? 'dead' : 'failed', message, dead ? this.now() : this.now() + this.backoffMs(Math.max(1, row.attempts)), row.id);
+    markUnsent(this.db, row.id, dead ? 'dead' : 'failed', message, dead ? this.now() : this.now() + this.backoffMs(Math.max(1, row.attempts)));
     if (dead) report.dead++;
     else report.failed++;
     const line = { alert: row.id, incident: row.incident_id, channel: row.channel, kind: row.kind, attempts: row.attempts, error: message };

@@ -1,6 +1,6 @@
 export { directoryFromConfig, type Directory, type ChannelName, type Person } from './directory.js';
 export { route, chiefOf, escalationContacts, isHardwareFault, type Recipient, type Route, type AlertKind } from './router.js';
-export { createOutboxWriter, planFollowUps, enqueueAlert, listAlerts, outboxSummary, deadLetters, requestIdFor, type OutboxSettings, type AlertRow } from './outbox.js';
+export { createOutboxWriter, planFollowUps, enqueueAlert, requestIdFor, type OutboxSettings } from './outbox.js';
 export { Dispatcher, type DispatcherOptions, type TickReport } from './dispatcher.js';
 export { buildChannels, configuredChannels } from './channels/index.js';
 export { renderAlert, alertMessages } from './messages.js';

@@ -4,7 +4,7 @@
  * Rendered once, when the alert row is written, so a retry sends exactly what was decided.
  */
 import { fill, type Catalogue, type Locale } from '../i18n/index.js';
-import type { Incident } from '../health/incidents.js';
+import type { Incident } from '../store/incidents.js';
 import { unitPath, type Directory } from './directory.js';
 import type { AlertKind, EscalationReason, RecipientReason } from './router.js';
 

@@ -7,17 +7,15 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../store/db.js';
 import type { HealthEvent } from '../health/engine.js';
-import { incidentRow, type Incident } from '../health/incidents.js';
+import { incidentsOpenOrResolvedSince, openUngroupedIncidents, type Incident } from '../store/incidents.js';
+import { cancelUnsent, hasOpenedAlerts, hasUnsent, insertAlert, toldAbout } from '../store/alerts.js';
 import type { AlertsConfig } from '../config/schema.js';
 import type { Locale } from '../i18n/index.js';
 import { BROADCAST_CHANNELS, unitPath, type ChannelName, type Directory, type Person } from './directory.js';
 import { chiefOf, personalChannels, route, isHardwareFault, type AlertKind, type EscalationReason } from './router.js';
 import { formatTime, localDay, problemText, renderAlert, t, type RenderedAlert } from './messages.js';
 import type { AlertPayload } from './channels/types.js';
-import { kvGet, kvSet } from './kv.js';
-
-export const ALERT_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
+import { kvGet, kvSet } from '../store/kv.js';
 
 export interface OutboxSettings {
   alerts: AlertsConfig;
@@ -26,24 +24,6 @@ export interface OutboxSettings {
   timeZone: string;
   configured: ReadonlySet<ChannelName>;
   now?: () => number;
-}
-
-export interface AlertRow {
-  id: number;
-  dedupe_key: string;
-  request_id: string;
-  incident_id: number | null;
-  recipient: string;
-  channel: ChannelName;
-  kind: AlertKind;
-  payload: string;
-  status: AlertStatus;
-  attempts: number;
-  next_attempt_at: number;
-  sending_since: number | null;
-  last_error: string | null;
-  created_at: number;
-  sent_at: number | null;
 }
 
 /** Stable for a dedupe key: the same alert carries the same id to the gateway on every retry. */
@@ -63,14 +43,7 @@ interface NewAlert {
 
 /** Inserts the alert unless its dedupe key exists; true when a row was added. */
 export function enqueueAlert(db: Database, alert: NewAlert): boolean {
-  return (
-    db
-      .prepare(
-        `INSERT INTO alerts (dedupe_key, request_id, incident_id, recipient, channel, kind, payload, status, attempts, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-      )
-      .run(alert.dedupeKey, requestIdFor(alert.dedupeKey), alert.incidentId, alert.recipient, alert.channel, alert.kind, JSON.stringify(alert.payload), alert.at, alert.at).changes > 0
-  );
+  return insertAlert(db, { ...alert, requestId: requestIdFor(alert.dedupeKey), payload: JSON.stringify(alert.payload) });
 }
 
 function hasTemplate(settings: OutboxSettings, channel: ChannelName, kind: AlertKind): boolean {
@@ -128,9 +101,7 @@ export function enqueueIncidentAlerts(
 
 /** One recovery notice to everyone (and every channel) that was told the incident opened or escalated. */
 export function enqueueRecovery(db: Database, directory: Directory, settings: OutboxSettings, incident: Incident, at: number): number {
-  const told = db
-    .prepare("SELECT recipient, channel, payload FROM alerts WHERE incident_id = ? AND kind IN ('opened', 'escalation') AND status <> 'cancelled' ORDER BY id")
-    .all(incident.id) as { recipient: string; channel: ChannelName; payload: string }[];
+  const told = toldAbout(db, incident.id) as { recipient: string; channel: ChannelName; payload: string }[];
   const seen = new Set<string>();
   let added = 0;
   for (const row of told) {
@@ -149,13 +120,6 @@ export function enqueueRecovery(db: Database, directory: Directory, settings: Ou
   return added;
 }
 
-/** Stops what is no longer worth sending; rows already sending or sent are left alone. */
-function cancelPending(db: Database, incidentId: number, kinds: readonly AlertKind[], at: number): number {
-  return db
-    .prepare(`UPDATE alerts SET status = 'cancelled', last_error = ?, next_attempt_at = ? WHERE incident_id = ? AND kind IN (${kinds.map(() => '?').join(', ')}) AND status IN ('pending', 'failed')`)
-    .run('superseded', at, incidentId, ...kinds).changes;
-}
-
 /**
  * The function to give the health engine as `onEvent`. It runs inside the engine's transaction:
  * the alert rows commit with the incident change or not at all.
@@ -169,28 +133,20 @@ export function createOutboxWriter(db: Database, directory: Directory, settings:
         enqueueIncidentAlerts(db, directory, settings, event.incident, 'opened', at);
         break;
       case 'resolved':
-        cancelPending(db, event.incident.id, ['reminder'], at);
+        cancelUnsent(db, event.incident.id, ['reminder'], 'superseded', at);
         enqueueRecovery(db, directory, settings, event.incident, at);
         break;
       case 'superseded':
         // Not a recovery: the incident that replaced it announces what is wrong now. What is
         // still unsent about the old one would only confuse.
-        cancelPending(db, event.incident.id, ['opened', 'reminder', 'escalation'], at);
+        cancelUnsent(db, event.incident.id, ['opened', 'reminder', 'escalation'], 'superseded', at);
         break;
       case 'grouped':
         // The camera is now part of a shared outage: the group's one alert replaces its own if still unsent.
-        cancelPending(db, event.incident.id, ['opened', 'reminder'], at);
+        cancelUnsent(db, event.incident.id, ['opened', 'reminder'], 'superseded', at);
         break;
     }
   };
-}
-
-function hasOpenedAlerts(db: Database, incidentId: number): boolean {
-  return db.prepare("SELECT 1 FROM alerts WHERE incident_id = ? AND kind = 'opened' AND status <> 'cancelled' LIMIT 1").get(incidentId) !== undefined;
-}
-
-function hasUnsent(db: Database, incidentId: number): boolean {
-  return db.prepare("SELECT 1 FROM alerts WHERE incident_id = ? AND status IN ('pending', 'sending', 'failed') LIMIT 1").get(incidentId) !== undefined;
 }
 
 /**
@@ -201,11 +157,7 @@ export function planFollowUps(db: Database, directory: Directory, settings: Outb
   const { alerts } = settings;
   return db.transaction(() => {
     let added = 0;
-    const open = db
-      .prepare('SELECT * FROM incidents WHERE resolved_at IS NULL AND group_id IS NULL ORDER BY id')
-      .all()
-      .map((row) => incidentRow.parse(row));
-    for (const incident of open) {
+    for (const incident of openUngroupedIncidents(db)) {
       if (!hasOpenedAlerts(db, incident.id)) continue;
       const age = now - incident.opened_at;
       if (incident.acknowledged_at === null) {
@@ -240,11 +192,7 @@ function renderDigest(db: Database, directory: Directory, settings: OutboxSettin
     const unit = incident.camera_id ? directory.cameras.get(incident.camera_id)?.unitId : incident.unit_id;
     return unit !== undefined && unit !== null && scope.units.has(unit);
   };
-  const rows = db
-    .prepare('SELECT * FROM incidents WHERE (resolved_at IS NULL OR resolved_at >= ?) AND scope <> ? ORDER BY opened_at')
-    .all(now - 86_400_000, scope.units ? 'server' : '')
-    .map((row) => incidentRow.parse(row))
-    .filter(inScope);
+  const rows = incidentsOpenOrResolvedSince(db, now - 86_400_000, scope.units ? 'server' : '').filter(inScope);
   const open = rows.filter((i) => i.resolved_at === null);
   const resolved = rows.filter((i) => i.resolved_at !== null);
   const image = open.filter((i) => i.kind.startsWith('image:'));
@@ -330,30 +278,4 @@ export function enqueueSecurityAlarm(db: Database, directory: Directory, setting
     }
   }
   return added;
-}
-
-// --- what reports and the CLI show -------------------------------------------------------------
-
-export function listAlerts(db: Database, filter: { incidentId?: number; status?: AlertStatus } = {}): AlertRow[] {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  if (filter.incidentId !== undefined) {
-    where.push('incident_id = ?');
-    params.push(filter.incidentId);
-  }
-  if (filter.status) {
-    where.push('status = ?');
-    params.push(filter.status);
-  }
-  return db.prepare(`SELECT * FROM alerts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`).all(...params) as AlertRow[];
-}
-
-/** Delivery status per channel and status, e.g. for `camwatch doctor` or a report. */
-export function outboxSummary(db: Database): { channel: string; status: AlertStatus; count: number }[] {
-  return db.prepare('SELECT channel, status, COUNT(*) AS count FROM alerts GROUP BY channel, status ORDER BY channel, status').all() as { channel: string; status: AlertStatus; count: number }[];
-}
-
-/** Alerts given up on after max_attempts (or refused for good): reports must show these. */
-export function deadLetters(db: Database, limit = 100): AlertRow[] {
-  return db.prepare("SELECT * FROM alerts WHERE status = 'dead' ORDER BY id DESC LIMIT ?").all(limit) as AlertRow[];
 }

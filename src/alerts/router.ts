@@ -5,7 +5,7 @@
  * contractor gets a work order for hardware faults; a private camera's owner is told of their
  * camera; the unit above and the People's Committee hear of what stays unacknowledged.
  */
-import type { Incident } from '../health/incidents.js';
+import type { Incident } from '../store/incidents.js';
 import { PERSONAL_CHANNELS, unitChain, type ChannelName, type Directory, type DirUnit, type Person, type PersonalChannel } from './directory.js';
 
 /** security: an alarm about camwatch itself (password guessing on the dashboard), to the administrators */

@@ -12,7 +12,8 @@
  *   user.command('list') … runUserList(app.db)
  */
 import type { Database } from '../store/db.js';
-import { addUser, disableUser, listUsers, ROLES, setPassword, UserError, type Role } from '../server/auth.js';
+import { addUser, disableUser, listUsers, setPassword, UserError } from '../server/auth.js';
+import { ROLES, type Role } from '../store/users.js';
 import { translator, type Catalogue, type Locale } from '../i18n/index.js';
 
 export const userMessages = {

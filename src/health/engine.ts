@@ -4,13 +4,22 @@
  * with its hysteresis, the incident changes, and (through `onEvent`, inside the same
  * transaction) whatever must be written about them — so a crash never loses an incident.
  */
-import { z } from 'zod';
-import { statement, type Database } from '../store/db.js';
+import type { Database } from '../store/db.js';
+import {
+  camerasFailingOffline,
+  camerasWithBadImage,
+  readHealth,
+  refusedPasswordRows,
+  saveHealth,
+  type CameraState,
+  type HealthRow,
+} from '../store/camera-health.js';
 import type { CheckResult } from '../probe/check.js';
 import type { HealthConfig } from '../config/schema.js';
 import { camerasUnder, type Fleet, type FleetCamera } from '../inventory/fleet.js';
 import { storeCheck } from '../store/checks.js';
-import { covers, windowsOverlapping } from './maintenance.js';
+import { covers } from './maintenance.js';
+import { windowsOverlapping } from '../store/maintenance.js';
 import { UptimeWriter } from './uptime.js';
 import {
   attachToGroup,
@@ -20,12 +29,12 @@ import {
   openIncident,
   openMembers,
   resolveIncident,
+  setIncidentDetail,
   touchIncident,
+  ungroupedCameraIncidents,
   type Incident,
-} from './incidents.js';
+} from '../store/incidents.js';
 
-export const CAMERA_STATES = ['online', 'degraded', 'offline', 'auth_failed', 'unknown'] as const;
-export type CameraState = (typeof CAMERA_STATES)[number];
 type Observation = Exclude<CameraState, 'unknown'>;
 
 /** What image analysis said of the check's frame; `ok: null` when it could not judge. */
@@ -49,31 +58,6 @@ export interface EngineOptions {
   holdMs: number;
   /** runs inside the transaction of the change it reports (the alert outbox writes here) */
   onEvent?: (event: HealthEvent) => void;
-}
-
-const healthRow = z.object({
-  camera_id: z.string(),
-  state: z.enum(CAMERA_STATES),
-  since: z.number(),
-  last_check_id: z.number().nullable(),
-  last_check_at: z.number().nullable(),
-  last_observed: z.string().nullable(),
-  last_up: z.number().nullable(),
-  last_image_ok: z.number().nullable(),
-  fail_streak: z.number(),
-  fail_kind: z.string().nullable(),
-  up_streak: z.number(),
-  good_streak: z.number(),
-  image_bad_since: z.number().nullable(),
-  image_kind: z.string().nullable(),
-  /** consecutive stream checks that failed at the RTSP stages; image checks never reset it */
-  stream_fail_streak: z.number(),
-});
-export type HealthRow = z.infer<typeof healthRow>;
-
-export function readHealth(db: Database, cameraId: string): HealthRow | undefined {
-  const row = statement(db, 'SELECT * FROM camera_health WHERE camera_id = ?').get(cameraId);
-  return row ? healthRow.parse(row) : undefined;
 }
 
 function observe(result: CheckResult, image: ImageVerdict | undefined): Observation {
@@ -111,12 +95,7 @@ export class HealthEngine {
    * so that the scheduler's back-off survives a restart.
    */
   refusedPasswords(): Map<string, { refusals: number; lastAt: number }> {
-    const rows = statement(this.db, "SELECT camera_id, fail_streak, last_check_at FROM camera_health WHERE fail_kind = 'auth_failed' AND last_check_at IS NOT NULL").all() as {
-      camera_id: string;
-      fail_streak: number;
-      last_check_at: number;
-    }[];
-    return new Map(rows.map((r) => [r.camera_id, { refusals: r.fail_streak, lastAt: r.last_check_at }]));
+    return new Map(refusedPasswordRows(this.db).map((r) => [r.camera_id, { refusals: r.fail_streak, lastAt: r.last_check_at }]));
   }
 
   record(result: CheckResult, image?: ImageVerdict, evidencePath?: string): { checkId: number; state: CameraState } {
@@ -197,7 +176,7 @@ export class HealthEngine {
     h.last_observed = observed;
     h.last_up = result.failure ? 0 : 1;
     h.last_image_ok = image?.ok === undefined || image.ok === null ? h.last_image_ok : image.ok ? 1 : 0;
-    this.save(h);
+    saveHealth(db, h);
     return { checkId, state };
   }
 
@@ -225,9 +204,11 @@ export class HealthEngine {
   private resolve(incident: Incident, at: number, by: string, type: 'resolved' | 'superseded' = 'resolved') {
     if (!resolveIncident(this.db, incident.id, at, by)) return;
     this.emit({ type, incident: getIncident(this.db, incident.id) as Incident });
+    // The group closes with its last member, and the same way: a group whose last camera went
+    // from an unclear picture to offline has not recovered either.
     if (incident.group_id !== null && openMembers(this.db, incident.group_id) === 0) {
       const group = getIncident(this.db, incident.group_id);
-      if (group && resolveIncident(this.db, group.id, at, by)) this.emit({ type: 'resolved', incident: getIncident(this.db, group.id) as Incident });
+      if (group && resolveIncident(this.db, group.id, at, by)) this.emit({ type, incident: getIncident(this.db, group.id) as Incident });
     }
   }
 
@@ -245,12 +226,7 @@ export class HealthEngine {
 
   /** How many of `cameras` show the same fault as `kind` right now (the current camera included). */
   private failingLike(cameras: FleetCamera[], current: string, kind: string): number {
-    const rows = (
-      kind === 'offline'
-        ? statement(this.db, "SELECT camera_id FROM camera_health WHERE fail_kind = 'offline' AND fail_streak >= 1").all()
-        : statement(this.db, 'SELECT camera_id FROM camera_health WHERE image_bad_since IS NOT NULL AND image_kind = ?').all(kind.slice('image:'.length))
-    ) as { camera_id: string }[];
-    const ids = new Set(rows.map((row) => row.camera_id));
+    const ids = new Set(kind === 'offline' ? camerasFailingOffline(this.db) : camerasWithBadImage(this.db, kind.slice('image:'.length)));
     ids.add(current);
     return cameras.filter((camera) => ids.has(camera.id)).length;
   }
@@ -284,7 +260,7 @@ export class HealthEngine {
   private ensureGroup(scope: 'unit' | 'server', unitId: string | null, kind: string, counts: string, at: number): Incident {
     const existing = openGroupIncident(this.db, scope, unitId, kind);
     if (existing) {
-      statement(this.db, 'UPDATE incidents SET detail = ? WHERE id = ?').run(counts, existing.id);
+      setIncidentDetail(this.db, existing.id, counts);
       return existing;
     }
     const incident = openIncident(this.db, { scope, unitId: unitId ?? undefined, kind, detail: counts, openedAt: at });
@@ -293,27 +269,11 @@ export class HealthEngine {
   }
 
   private adoptOpenIncidents(group: Incident, kind: string) {
-    const rows = statement(this.db, "SELECT id, camera_id FROM incidents WHERE scope = 'camera' AND kind = ? AND resolved_at IS NULL AND group_id IS NULL")
-      .all(kind) as { id: number; camera_id: string }[];
-    for (const row of rows) {
+    for (const row of ungroupedCameraIncidents(this.db, kind)) {
       const member = this.fleet.cameras.get(row.camera_id);
       if (!member || (group.scope === 'unit' && !member.lineage.includes(group.unit_id ?? ''))) continue;
       attachToGroup(this.db, row.id, group.id);
       this.emit({ type: 'grouped', incident: getIncident(this.db, row.id) as Incident, group });
     }
-  }
-
-  private save(h: HealthRow) {
-    statement(this.db, 
-        `INSERT INTO camera_health (camera_id, state, since, last_check_id, last_check_at, last_observed, last_up, last_image_ok,
-           fail_streak, fail_kind, up_streak, good_streak, image_bad_since, image_kind, stream_fail_streak)
-         VALUES (@camera_id, @state, @since, @last_check_id, @last_check_at, @last_observed, @last_up, @last_image_ok,
-           @fail_streak, @fail_kind, @up_streak, @good_streak, @image_bad_since, @image_kind, @stream_fail_streak)
-         ON CONFLICT (camera_id) DO UPDATE SET state = @state, since = @since, last_check_id = @last_check_id,
-           last_check_at = @last_check_at, last_observed = @last_observed, last_up = @last_up, last_image_ok = @last_image_ok,
-           fail_streak = @fail_streak, fail_kind = @fail_kind, up_streak = @up_streak, good_streak = @good_streak,
-           image_bad_since = @image_bad_since, image_kind = @image_kind, stream_fail_streak = @stream_fail_streak`,
-      )
-      .run(h);
   }
 }

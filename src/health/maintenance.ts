@@ -2,29 +2,8 @@
  * Planned outages (contractor work, power cuts announced in advance), per camera or per unit
  * subtree. Inside a window no incident opens and the time counts neither as up nor as down.
  */
-import { z } from 'zod';
-import { statement, type Database } from '../store/db.js';
-
-export const maintenanceRow = z.object({
-  id: z.number(),
-  camera_id: z.string().nullable(),
-  unit_id: z.string().nullable(),
-  starts_at: z.number(),
-  ends_at: z.number(),
-  reason: z.string(),
-  created_by: z.string().nullable(),
-  created_at: z.number(),
-});
-export type MaintenanceWindow = z.infer<typeof maintenanceRow>;
-
-export interface NewWindow {
-  cameraId?: string | undefined;
-  unitId?: string | undefined;
-  startsAt: number;
-  endsAt: number;
-  reason?: string | undefined;
-  createdBy?: string | undefined;
-}
+import type { Database } from '../store/db.js';
+import { insertWindow, windowsOverlapping, type MaintenanceWindow, type NewWindow } from '../store/maintenance.js';
 
 /**
  * Limits that keep maintenance from hiding downtime: no window starts in the past (it would
@@ -57,15 +36,7 @@ export function addMaintenance(db: Database, window: NewWindow, now = Date.now()
       throw new MaintenanceError('a contractor plans at most 7 days of maintenance per camera in 30 days; agree longer work with the commune police');
     }
   }
-  const info = statement(db, 'INSERT INTO maintenance_windows (camera_id, unit_id, starts_at, ends_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(window.cameraId ?? null, window.unitId ?? null, window.startsAt, window.endsAt, window.reason ?? '', window.createdBy ?? null, now);
-  return Number(info.lastInsertRowid);
-}
-
-export function windowsOverlapping(db: Database, from: number, to: number): MaintenanceWindow[] {
-  return statement(db, 'SELECT * FROM maintenance_windows WHERE ends_at > ? AND starts_at < ? ORDER BY starts_at')
-    .all(from, to)
-    .map((row) => maintenanceRow.parse(row));
+  return insertWindow(db, window, now);
 }
 
 /** Does the window apply to a camera in the given unit lineage (root → camera's unit)? */

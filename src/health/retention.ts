@@ -8,7 +8,9 @@ import path from 'node:path';
 import type { Database } from '../store/db.js';
 import type { RetentionConfig } from '../config/schema.js';
 import { DAY_MS } from './calendar.js';
-import { forgetIncidentEvidence } from './incidents.js';
+import { forgetIncidentEvidence } from '../store/incidents.js';
+import { deleteChecksBefore, forgetCheckEvidence } from '../store/checks.js';
+import { deleteHourlyBefore } from '../store/uptime.js';
 
 export interface PruneReport {
   checks: number;
@@ -51,8 +53,8 @@ async function evidenceDays(root: string): Promise<{ dir: string; files: { file:
 }
 
 export async function prune(db: Database, evidenceDir: string, retention: RetentionConfig, now = Date.now()): Promise<PruneReport> {
-  const checks = db.prepare('DELETE FROM checks WHERE started_at < ?').run(now - retention.raw_checks_days * DAY_MS).changes;
-  const hourly = db.prepare('DELETE FROM uptime_hourly WHERE hour_start < ?').run(now - retention.hourly_days * DAY_MS).changes;
+  const checks = deleteChecksBefore(db, now - retention.raw_checks_days * DAY_MS);
+  const hourly = deleteHourlyBefore(db, now - retention.hourly_days * DAY_MS);
 
   const days = await evidenceDays(evidenceDir);
   const files = days.flatMap((day) => day.files).sort((a, b) => a.mtimeMs - b.mtimeMs);
@@ -60,12 +62,11 @@ export async function prune(db: Database, evidenceDir: string, retention: Retent
   let total = files.reduce((sum, f) => sum + f.size, 0);
   let evidenceFiles = 0;
   let evidenceBytes = 0;
-  const forget = db.prepare('UPDATE checks SET evidence_path = NULL WHERE evidence_path = ?');
   for (const f of files) {
     const tooOld = f.mtimeMs < now - retention.evidence_days * DAY_MS;
     if (!tooOld && total <= quota) break;
     await unlink(f.file).catch(() => {});
-    forget.run(f.file);
+    forgetCheckEvidence(db, f.file);
     forgetIncidentEvidence(db, f.file);
     total -= f.size;
     evidenceFiles++;

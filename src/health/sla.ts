@@ -2,8 +2,8 @@
  * Contractor SLA: for each camera incident with a contractor, the time to acknowledge and to
  * repair against the contract's hours. An incident still open past its deadline is a breach too.
  */
-import { z } from 'zod';
 import type { Database } from '../store/db.js';
+import { contractIncidents } from '../store/incidents.js';
 
 export interface SlaLine {
   incidentId: number;
@@ -19,33 +19,12 @@ export interface SlaLine {
   repairBreached: boolean;
 }
 
-const row = z.object({
-  id: z.number(),
-  camera_id: z.string(),
-  contractor_id: z.string(),
-  kind: z.string(),
-  opened_at: z.number(),
-  acknowledged_at: z.number().nullable(),
-  resolved_at: z.number().nullable(),
-  acknowledge_hours: z.number(),
-  repair_hours: z.number(),
-});
-
 const HOUR = 3_600_000;
 /** Only hardware faults are the contractor's to repair; a refused password is the owner's. */
 export const CONTRACTOR_KINDS = ['offline', 'image:'];
 
 export function slaReport(db: Database, from: number, to: number, now = Date.now(), contractorId?: string): SlaLine[] {
-  const rows = db
-    .prepare(
-      `SELECT i.id, i.camera_id, i.contractor_id, i.kind, i.opened_at, i.acknowledged_at, i.resolved_at, c.acknowledge_hours, c.repair_hours
-       FROM incidents i JOIN contractors c ON c.id = i.contractor_id
-       WHERE i.scope = 'camera' AND i.opened_at >= ? AND i.opened_at < ? AND (? IS NULL OR i.contractor_id = ?)
-       ORDER BY i.opened_at`,
-    )
-    .all(from, to, contractorId ?? null, contractorId ?? null)
-    .map((r) => row.parse(r))
-    .filter((r) => CONTRACTOR_KINDS.some((kind) => r.kind === kind || (kind.endsWith(':') && r.kind.startsWith(kind))));
+  const rows = contractIncidents(db, from, to, contractorId).filter((r) => CONTRACTOR_KINDS.some((kind) => r.kind === kind || (kind.endsWith(':') && r.kind.startsWith(kind))));
   return rows.map((r) => {
     const ackElapsed = (r.acknowledged_at ?? now) - r.opened_at;
     const repairElapsed = (r.resolved_at ?? now) - r.opened_at;

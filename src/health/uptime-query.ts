@@ -1,6 +1,7 @@
 /** Reads uptime for a period from the daily rollups and aggregates it by camera, unit, contractor or owner type. */
 import { z } from 'zod';
 import type { Database } from '../store/db.js';
+import { uptimeByCamera } from '../store/uptime.js';
 
 export const GROUP_BY = ['camera', 'unit', 'contractor', 'owner_type'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -40,16 +41,6 @@ const cameraMeta = z.object({
   owner_type: z.string(),
 });
 const unitMeta = z.object({ id: z.string(), name: z.string(), parent_id: z.string().nullable() });
-const sums = z.object({
-  camera_id: z.string(),
-  known: z.number(),
-  up: z.number(),
-  image_ok: z.number(),
-  maintenance: z.number(),
-  checks: z.number(),
-  failures: z.number(),
-});
-
 export function uptimeReport(db: Database, filter: UptimeFilter, groupBy: GroupBy): UptimeLine[] {
   const units = new Map(db.prepare('SELECT id, name, parent_id FROM units').all().map((row) => unitMeta.parse(row)).map((u) => [u.id, u]));
   const contractors = new Map((db.prepare('SELECT id, name FROM contractors').all() as { id: string; name: string }[]).map((c) => [c.id, c.name]));
@@ -67,17 +58,7 @@ export function uptimeReport(db: Database, filter: UptimeFilter, groupBy: GroupB
     .filter((c) => !filter.contractorId || c.contractor_id === filter.contractorId)
     .filter((c) => !filter.ownerType || c.owner_type === filter.ownerType);
 
-  const totals = new Map(
-    db
-      .prepare(
-        `SELECT camera_id, SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(image_ok_ms) AS image_ok, SUM(maintenance_ms) AS maintenance,
-                SUM(checks) AS checks, SUM(failures) AS failures
-         FROM uptime_daily WHERE day >= ? AND day <= ? GROUP BY camera_id`,
-      )
-      .all(filter.fromDay, filter.toDay)
-      .map((row) => sums.parse(row))
-      .map((row) => [row.camera_id, row]),
-  );
+  const totals = new Map(uptimeByCamera(db, filter.fromDay, filter.toDay).map((row) => [row.camera_id, row]));
 
   // "By unit" means by the units one level below the filter's unit (the communes of a province).
   const groupKey = (camera: z.infer<typeof cameraMeta>): [string, string] => {

@@ -5,9 +5,11 @@
  * too. Two figures: availability (stream reachable) and image-OK (reachable and no image finding).
  * Segments are written into hourly and daily rollups as they close, so reports never read raw checks.
  */
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from '../store/db.js';
 import { HOUR_MS, hourStart, localDay } from './calendar.js';
-import { overlapMs, type MaintenanceWindow } from './maintenance.js';
+import { overlapMs } from './maintenance.js';
+import type { MaintenanceWindow } from '../store/maintenance.js';
+import { addUptime, countUptimeCheck } from '../store/uptime.js';
 
 export interface Segment {
   cameraId: string;
@@ -44,32 +46,12 @@ export function measureSegment(segment: Segment, windows: readonly MaintenanceWi
 }
 
 export class UptimeWriter {
-  private readonly hourly: Statement;
-  private readonly daily: Statement;
-  private readonly countHourly: Statement;
-  private readonly countDaily: Statement;
   private readonly days = new Map<number, string>();
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly timeZone: string,
-  ) {
-    const upsert = (table: string, key: string) =>
-      db.prepare(
-        `INSERT INTO ${table} (camera_id, ${key}, known_ms, up_ms, image_ok_ms, maintenance_ms) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT DO UPDATE SET known_ms = known_ms + excluded.known_ms, up_ms = up_ms + excluded.up_ms,
-           image_ok_ms = image_ok_ms + excluded.image_ok_ms, maintenance_ms = maintenance_ms + excluded.maintenance_ms`,
-      );
-    const count = (table: string, key: string) =>
-      db.prepare(
-        `INSERT INTO ${table} (camera_id, ${key}, checks, failures) VALUES (?, ?, 1, ?)
-         ON CONFLICT DO UPDATE SET checks = checks + 1, failures = failures + excluded.failures`,
-      );
-    this.hourly = upsert('uptime_hourly', 'hour_start');
-    this.daily = upsert('uptime_daily', 'day');
-    this.countHourly = count('uptime_hourly', 'hour_start');
-    this.countDaily = count('uptime_daily', 'day');
-  }
+  ) {}
 
   private dayOf(hour: number): string {
     let day = this.days.get(hour);
@@ -82,16 +64,12 @@ export class UptimeWriter {
   }
 
   addSegment(segment: Segment, windows: readonly MaintenanceWindow[]): void {
-    for (const [hour, b] of measureSegment(segment, windows)) {
-      this.hourly.run(segment.cameraId, hour, b.known, b.up, b.imageOk, b.maintenance);
-      this.daily.run(segment.cameraId, this.dayOf(hour), b.known, b.up, b.imageOk, b.maintenance);
-    }
+    for (const [hour, b] of measureSegment(segment, windows)) addUptime(this.db, segment.cameraId, hour, this.dayOf(hour), b);
   }
 
   countCheck(cameraId: string, at: number, failed: boolean): void {
     const hour = hourStart(at);
-    this.countHourly.run(cameraId, hour, failed ? 1 : 0);
-    this.countDaily.run(cameraId, this.dayOf(hour), failed ? 1 : 0);
+    countUptimeCheck(this.db, cameraId, hour, this.dayOf(hour), failed);
   }
 }
 

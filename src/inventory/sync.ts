@@ -4,6 +4,7 @@
  * deleted, so their checks and incidents keep their keys; coming back un-retires them.
  */
 import type { Database } from '../store/db.js';
+import { resolveCameraIncidents } from '../store/incidents.js';
 import type { Config } from '../config/load.js';
 
 export interface SyncCounts {
@@ -51,12 +52,11 @@ function syncTable(db: Database, { table, rows }: TableSpec, now: number): SyncC
     }
   }
   const retire = db.prepare(`UPDATE ${table} SET retired_at = ? WHERE id = ?`);
-  const closeIncidents = db.prepare("UPDATE incidents SET resolved_at = ?, resolved_by = 'camwatch:retired' WHERE camera_id = ? AND resolved_at IS NULL");
   for (const [id, row] of existing) {
     if (row.retired_at === null) {
       retire.run(now, id);
       // A camera that leaves the inventory leaves its open incidents too, or reminders never stop.
-      if (table === 'cameras') closeIncidents.run(now, id);
+      if (table === 'cameras') resolveCameraIncidents(db, id, now, 'camwatch:retired');
       counts.retired++;
     }
   }

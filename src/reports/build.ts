@@ -11,7 +11,9 @@ import { localDay } from '../health/calendar.js';
 import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
 import type { Period } from './period.js';
-import { unitSubtree } from '../server/scope.js';
+import { unitSubtree } from '../inventory/units.js';
+import { openImageIncidents, openIncidentsByAge } from '../store/incidents.js';
+import { badImageChecks, darkChecks } from '../store/checks.js';
 
 export const REPORT_KINDS = ['uptime', 'incidents', 'images', 'lighting', 'sla', 'coverage'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -222,25 +224,12 @@ function uptime(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'summ
   };
 }
 
-interface IncidentRow {
-  id: number;
-  scope: string;
-  camera_id: string | null;
-  unit_id: string | null;
-  kind: string;
-  detail: string | null;
-  opened_at: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  contractor_id: string | null;
-}
-
 function incidents(ctx: Context, now: number): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
   const { t, options } = ctx;
   const visible = ctx.cameraIdSet;
   const unitsInScope = options.unitIds;
   const subtree = options.unitId ? unitSubtree(ctx.db, options.unitId) : undefined;
-  const all = ctx.db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at, id').all() as IncidentRow[];
+  const all = openIncidentsByAge(ctx.db);
   const list = all.filter((i) => {
     if (i.camera_id) return visible.has(i.camera_id);
     // grouped and server-wide incidents: only without camera filters, within the unit scope
@@ -297,10 +286,8 @@ function parseFindings(text: string | null): string[] {
 function images(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
   const { t, options } = ctx;
   const { from, to } = options.period;
-  const bad = ctx.db
-    .prepare('SELECT camera_id, started_at, findings FROM checks WHERE image_ok = 0 AND started_at >= ? AND started_at < ? ORDER BY started_at')
-    .all(from, to) as { camera_id: string; started_at: number; findings: string | null }[];
-  const open = ctx.db.prepare("SELECT camera_id, kind FROM incidents WHERE resolved_at IS NULL AND scope = 'camera' AND kind LIKE 'image:%'").all() as { camera_id: string; kind: string }[];
+  const bad = badImageChecks(ctx.db, from, to);
+  const open = openImageIncidents(ctx.db);
   const byCamera = new Map<string, { count: number; kinds: Map<string, number>; last: number | null }>();
   const entry = (id: string) => {
     let found = byCamera.get(id);
@@ -359,13 +346,9 @@ function localHour(at: number, timeZone: string): number {
 function lighting(ctx: Context, timeZone: string): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
   const { t, options } = ctx;
   const spots = ctx.cameras.filter((c) => parseFindings(c.tags).includes('black_spot') && c.retired_at === null);
-  const query = ctx.db.prepare(
-    `SELECT started_at, findings FROM checks WHERE camera_id = ? AND started_at >= ? AND started_at < ?
-       AND (findings LIKE '%"dark"%' OR findings LIKE '%"lighting_recommendation"%') ORDER BY started_at`,
-  );
   const rows = spots
     .map((camera) => {
-      const hits = (query.all(camera.id, options.period.from, options.period.to) as { started_at: number; findings: string | null }[]).filter((check) => {
+      const hits = darkChecks(ctx.db, camera.id, options.period.from, options.period.to).filter((check) => {
         const kinds = parseFindings(check.findings);
         const hour = localHour(check.started_at, timeZone);
         return kinds.includes('lighting_recommendation') || (kinds.includes('dark') && (hour >= 18 || hour < 6));

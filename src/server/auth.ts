@@ -3,11 +3,21 @@
  * (node:crypto, no native module); session tokens are random and only their SHA-256 is stored.
  */
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { z } from 'zod';
-import { statement, type Database } from '../store/db.js';
-
-export const ROLES = ['admin', 'district_viewer', 'commune_chief', 'contractor'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Database } from '../store/db.js';
+import {
+  deleteSession,
+  disableUserRow,
+  insertSession,
+  insertUser,
+  listUserRows,
+  replacePasswordHash,
+  ROLES,
+  sessionUserRow,
+  userByName,
+  type Role,
+  type UserRow,
+} from '../store/users.js';
+import { deleteLimit, deleteStaleLimits, limitKeysSince, limitRow, saveLimit, type LimitRow } from '../store/login-limits.js';
 
 /** What a request knows about its user. Never holds the hash. */
 export interface SessionUser {
@@ -18,18 +28,7 @@ export interface SessionUser {
   contractorId: string | null;
 }
 
-const userRow = z.object({
-  id: z.number(),
-  name: z.string(),
-  role: z.enum(ROLES),
-  unit_id: z.string().nullable(),
-  contractor_id: z.string().nullable(),
-  password_hash: z.string(),
-  created_at: z.number(),
-  disabled_at: z.number().nullable(),
-});
-
-const toUser = (row: z.infer<typeof userRow>): SessionUser => ({ id: row.id, name: row.name, role: row.role, unitId: row.unit_id, contractorId: row.contractor_id });
+const toUser = (row: UserRow): SessionUser => ({ id: row.id, name: row.name, role: row.role, unitId: row.unit_id, contractorId: row.contractor_id });
 
 // --- passwords --------------------------------------------------------------------------------
 
@@ -99,34 +98,27 @@ export async function addUser(db: Database, user: NewUser, now = Date.now()): Pr
     if (!db.prepare('SELECT 1 FROM contractors WHERE id = ? AND retired_at IS NULL').get(user.contractorId))
       throw new UserError('no_contractor', `there is no contractor "${user.contractorId}"`);
   }
-  if (db.prepare('SELECT 1 FROM users WHERE name = ?').get(user.name)) throw new UserError('exists', `user "${user.name}" exists already`);
+  if (userByName(db, user.name)) throw new UserError('exists', `user "${user.name}" exists already`);
   checkPasswordStrength(user.password, user.name);
   const hash = await hashPassword(user.password);
-  const info = db
-    .prepare('INSERT INTO users (name, role, unit_id, contractor_id, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(user.name, user.role, user.role === 'commune_chief' ? user.unitId : null, user.role === 'contractor' ? user.contractorId : null, hash, now, now);
-  return { id: Number(info.lastInsertRowid), name: user.name, role: user.role, unitId: user.role === 'commune_chief' ? (user.unitId ?? null) : null, contractorId: user.role === 'contractor' ? (user.contractorId ?? null) : null };
+  const unitId = user.role === 'commune_chief' ? (user.unitId ?? null) : null;
+  const contractorId = user.role === 'contractor' ? (user.contractorId ?? null) : null;
+  const id = insertUser(db, { name: user.name, role: user.role, unitId, contractorId, passwordHash: hash }, now);
+  return { id, name: user.name, role: user.role, unitId, contractorId };
 }
 
 export async function setPassword(db: Database, name: string, password: string, now = Date.now()): Promise<void> {
-  const row = db.prepare('SELECT id FROM users WHERE name = ?').get(name) as { id: number } | undefined;
+  const row = userByName(db, name);
   if (!row) throw new UserError('not_found', `there is no user "${name}"`);
   checkPasswordStrength(password, name);
-  const hash = await hashPassword(password);
-  db.transaction(() => {
-    db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, now, row.id);
-    db.prepare('DELETE FROM sessions WHERE user_id = ?').run(row.id);
-  })();
+  replacePasswordHash(db, row.id, await hashPassword(password), now);
 }
 
 /** Disabling keeps the row (the audit log names it) and ends every session. */
 export function disableUser(db: Database, name: string, now = Date.now()): void {
-  const row = db.prepare('SELECT id FROM users WHERE name = ?').get(name) as { id: number } | undefined;
+  const row = userByName(db, name);
   if (!row) throw new UserError('not_found', `there is no user "${name}"`);
-  db.transaction(() => {
-    db.prepare('UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?').run(now, now, row.id);
-    db.prepare('DELETE FROM sessions WHERE user_id = ?').run(row.id);
-  })();
+  disableUserRow(db, row.id, now);
 }
 
 export interface UserListing extends SessionUser {
@@ -135,17 +127,12 @@ export interface UserListing extends SessionUser {
 }
 
 export function listUsers(db: Database): UserListing[] {
-  return db
-    .prepare('SELECT * FROM users ORDER BY name')
-    .all()
-    .map((row) => userRow.parse(row))
-    .map((row) => ({ ...toUser(row), createdAt: row.created_at, disabled: row.disabled_at !== null }));
+  return listUserRows(db).map((row) => ({ ...toUser(row), createdAt: row.created_at, disabled: row.disabled_at !== null }));
 }
 
 /** Checks a name and password; undefined for a wrong one, an unknown or a disabled user (same time taken). */
 export async function authenticate(db: Database, name: string, password: string): Promise<SessionUser | undefined> {
-  const raw = db.prepare('SELECT * FROM users WHERE name = ?').get(name);
-  const row = raw ? userRow.parse(raw) : undefined;
+  const row = userByName(db, name);
   const ok = await verifyPassword(password, row?.password_hash ?? (await dummy()));
   if (!row || !ok || row.disabled_at !== null) return undefined;
   return toUser(row);
@@ -158,22 +145,18 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 export function createSession(db: Database, user: SessionUser, ttlMs: number, ip: string | undefined, now = Date.now()): { token: string; expiresAt: number } {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = now + ttlMs;
-  db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip) VALUES (?, ?, ?, ?, ?, ?)').run(tokenHash(token), user.id, now, expiresAt, now, ip ?? null);
-  db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now);
+  insertSession(db, { tokenHash: tokenHash(token), userId: user.id, expiresAt, ip: ip ?? null }, now);
   return { token, expiresAt };
 }
 
 export function sessionUser(db: Database, token: string, now = Date.now()): SessionUser | undefined {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
-  const raw = db
-    .prepare('SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL')
-    .get(tokenHash(token), now);
-  if (!raw) return undefined;
-  return toUser(userRow.parse(raw));
+  const row = sessionUserRow(db, tokenHash(token), now);
+  return row ? toUser(row) : undefined;
 }
 
 export function endSession(db: Database, token: string): void {
-  db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+  deleteSession(db, tokenHash(token));
 }
 
 // --- login limiting ---------------------------------------------------------------------------
@@ -189,14 +172,6 @@ const IN_FLIGHT_RETRY_MS = 1000;
 const MAX_LOCKOUT_MS = 24 * 3_600_000;
 /** One user name failing from this many addresses within the alarm window is guessing, not a typo. */
 const ALARM = { addresses: 3, windowMs: 15 * 60_000, repeatMs: 3_600_000 } as const;
-
-interface LimitRow {
-  key: string;
-  failures: string;
-  locked_until: number;
-  locks: number;
-  updated_at: number;
-}
 
 /** Milliseconds until the last of these locks ends; 0 when none is locked. */
 function lockedFor(rows: readonly (LimitRow | undefined)[], now: number): number {
@@ -226,7 +201,7 @@ export class LoginLimiter {
   }
 
   private row(key: string): LimitRow | undefined {
-    return statement(this.db, 'SELECT * FROM login_limits WHERE key = ?').get(key) as LimitRow | undefined;
+    return limitRow(this.db, key);
   }
 
   private recent(row: LimitRow | undefined, now: number): number[] {
@@ -262,11 +237,6 @@ export class LoginLimiter {
 
   fail(keys: readonly string[], now = Date.now()): void {
     this.release(keys);
-    const save = statement(
-      this.db,
-      `INSERT INTO login_limits (key, failures, locked_until, locks, updated_at) VALUES (@key, @failures, @locked_until, @locks, @updated_at)
-       ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, locks = excluded.locks, updated_at = excluded.updated_at`,
-    );
     this.db.transaction(() => {
       for (const key of keys) {
         const row = this.row(key);
@@ -278,10 +248,10 @@ export class LoginLimiter {
           locks++;
           recent.length = 0;
         }
-        save.run({ key, failures: JSON.stringify(recent), locked_until: lockedUntil, locks, updated_at: now });
+        saveLimit(this.db, { key, failures: JSON.stringify(recent), locked_until: lockedUntil, locks, updated_at: now });
       }
       // Old rows go: nothing failed there for a day and no lock is running.
-      statement(this.db, 'DELETE FROM login_limits WHERE updated_at < ? AND locked_until < ?').run(now - 86_400_000, now);
+      deleteStaleLimits(this.db, now - 86_400_000, now);
     })();
     this.watchForGuessing(keys, now);
   }
@@ -289,7 +259,7 @@ export class LoginLimiter {
   succeed(keys: readonly string[]): void {
     this.release(keys);
     // The right password from this address ends its (user, address) record; the address's own stays.
-    statement(this.db, 'DELETE FROM login_limits WHERE key = ?').run(keys[0]);
+    deleteLimit(this.db, keys[0] as string);
   }
 
   /** Failures for one user name from many addresses at once: someone is guessing it. */
@@ -298,9 +268,9 @@ export class LoginLimiter {
     if (!pair || !this.options.onAlarm) return;
     const userName = pair[1]!;
     const prefix = `pair:${userName}|`;
-    const rows = statement(this.db, 'SELECT key FROM login_limits WHERE substr(key, 1, ?) = ? AND updated_at > ?').all(prefix.length, prefix, now - ALARM.windowMs) as { key: string }[];
-    if (rows.length < ALARM.addresses || now - (this.alarmedAt.get(userName) ?? 0) < ALARM.repeatMs) return;
+    const addresses = limitKeysSince(this.db, prefix, now - ALARM.windowMs).length;
+    if (addresses < ALARM.addresses || now - (this.alarmedAt.get(userName) ?? 0) < ALARM.repeatMs) return;
     this.alarmedAt.set(userName, now);
-    this.options.onAlarm(userName, rows.length);
+    this.options.onAlarm(userName, addresses);
   }
 }

@@ -4,7 +4,8 @@ import type { Database } from '../store/db.js';
 import type { Config } from '../config/load.js';
 import type { ServerConfig } from '../config/schema.js';
 import { serverSchema } from '../config/schema.js';
-import type { Role, SessionUser } from './auth.js';
+import type { SessionUser } from './auth.js';
+import type { Role } from '../store/users.js';
 import type { HealthEvent } from '../health/engine.js';
 import { scopeFor, type Scope } from './scope.js';
 

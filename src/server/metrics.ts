@@ -5,6 +5,9 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../store/db.js';
+import { openIncidentCounts } from '../store/incidents.js';
+import { CAMERA_STATES, stateCounts } from '../store/camera-health.js';
+import { deadLetterCount, unsentCounts } from '../store/alerts.js';
 
 export const probeRegistry = new Registry();
 collectDefaultMetrics({ register: probeRegistry, prefix: 'camwatch_process_' });
@@ -44,8 +47,6 @@ export function observeProbeLatency(kind: string, stage: string, seconds: number
   probeDuration.observe({ kind, stage }, seconds);
 }
 
-const STATES = ['online', 'degraded', 'offline', 'auth_failed', 'unknown'] as const;
-
 function tableExists(db: Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
@@ -60,13 +61,8 @@ export function databaseMetrics(db: Database) {
     registers: [registry],
     collect() {
       this.reset();
-      const rows = db
-        .prepare(
-          `SELECT COALESCE(h.state, 'unknown') AS state, COUNT(*) AS n FROM cameras c LEFT JOIN camera_health h ON h.camera_id = c.id
-           WHERE c.retired_at IS NULL AND c.enabled = 1 GROUP BY 1`,
-        )
-        .all() as { state: string; n: number }[];
-      for (const state of STATES) this.set({ state }, 0);
+      const rows = stateCounts(db);
+      for (const state of CAMERA_STATES) this.set({ state }, 0);
       for (const row of rows) this.set({ state: row.state }, row.n);
     },
   });
@@ -78,7 +74,7 @@ export function databaseMetrics(db: Database) {
     collect() {
       this.reset();
       for (const scope of ['camera', 'unit', 'server']) this.set({ scope }, 0);
-      for (const row of db.prepare('SELECT scope, COUNT(*) AS n FROM incidents WHERE resolved_at IS NULL GROUP BY scope').all() as { scope: string; n: number }[]) this.set({ scope: row.scope }, row.n);
+      for (const row of openIncidentCounts(db)) this.set({ scope: row.scope }, row.n);
     },
   });
   new Gauge({
@@ -90,8 +86,7 @@ export function databaseMetrics(db: Database) {
       this.reset();
       if (!tableExists(db, 'alerts')) return;
       for (const status of ['pending', 'sending', 'failed']) this.set({ status }, 0);
-      for (const row of db.prepare("SELECT status, COUNT(*) AS n FROM alerts WHERE status IN ('pending', 'sending', 'failed') GROUP BY status").all() as { status: string; n: number }[])
-        this.set({ status: row.status }, row.n);
+      for (const row of unsentCounts(db)) this.set({ status: row.status }, row.n);
     },
   });
   new Gauge({
@@ -101,7 +96,7 @@ export function databaseMetrics(db: Database) {
     collect() {
       this.reset();
       if (!tableExists(db, 'alerts')) return;
-      this.set((db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE status = 'dead'").get() as { n: number }).n);
+      this.set(deadLetterCount(db));
     },
   });
   return {

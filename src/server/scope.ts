@@ -8,7 +8,9 @@
  * commune chiefs (commune police) do, unless the owner did not consent or shares with nobody.
  */
 import type { Database } from '../store/db.js';
-import type { Role, SessionUser } from './auth.js';
+import { unitSubtree } from '../inventory/units.js';
+import type { SessionUser } from './auth.js';
+import type { Role } from '../store/users.js';
 
 export interface Scope {
   user: SessionUser;
@@ -20,21 +22,6 @@ export interface Scope {
   rootUnit: string | undefined;
   seesCamera(id: string): boolean;
   seesUnit(id: string): boolean;
-}
-
-export function unitSubtree(db: Database, rootId: string): Set<string> {
-  const rows = db.prepare('SELECT id, parent_id FROM units').all() as { id: string; parent_id: string | null }[];
-  const children = new Map<string, string[]>();
-  for (const row of rows) if (row.parent_id) children.set(row.parent_id, [...(children.get(row.parent_id) ?? []), row.id]);
-  const out = new Set<string>();
-  const stack = rows.some((r) => r.id === rootId) ? [rootId] : [];
-  while (stack.length) {
-    const id = stack.pop() as string;
-    if (out.has(id)) continue;
-    out.add(id);
-    stack.push(...(children.get(id) ?? []));
-  }
-  return out;
 }
 
 export function scopeFor(db: Database, user: SessionUser): Scope {

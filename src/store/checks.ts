@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database, Statement } from 'better-sqlite3';
+import { statement } from './db.js';
 import type { CheckResult } from '../probe/check.js';
 
 /** A stored check as read back; checked at run time because the DB is a boundary. */
@@ -109,4 +110,39 @@ export function storeCheck(db: Database, result: CheckResult, options: StoreOpti
 export function recentChecks(db: Database, cameraId: string, limit = 20): CheckRow[] {
   const rows = db.prepare('SELECT * FROM checks WHERE camera_id = ? ORDER BY started_at DESC, id DESC LIMIT ?').all(cameraId, limit);
   return rows.map((row) => checkRow.parse(row));
+}
+
+/** A camera's checks started in [from, to), newest first, optionally of one status. */
+export function findChecks(db: Database, cameraId: string, q: { from?: number | undefined; to?: number | undefined; status?: string | undefined; limit: number }): CheckRow[] {
+  return statement(db, 'SELECT * FROM checks WHERE camera_id = ? AND started_at >= ? AND started_at < ? AND (? IS NULL OR status = ?) ORDER BY started_at DESC, id DESC LIMIT ?')
+    .all(cameraId, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.status ?? null, q.status ?? null, q.limit)
+    .map((row) => checkRow.parse(row));
+}
+
+/** Checks whose frame analysis found a fault, started in [from, to), oldest first. */
+export function badImageChecks(db: Database, from: number, to: number): { camera_id: string; started_at: number; findings: string | null }[] {
+  return statement(db, 'SELECT camera_id, started_at, findings FROM checks WHERE image_ok = 0 AND started_at >= ? AND started_at < ? ORDER BY started_at').all(from, to) as {
+    camera_id: string;
+    started_at: number;
+    findings: string | null;
+  }[];
+}
+
+/** A camera's checks in [from, to) that found the picture dark or asked for lighting, oldest first. */
+export function darkChecks(db: Database, cameraId: string, from: number, to: number): { started_at: number; findings: string | null }[] {
+  return statement(
+    db,
+    `SELECT started_at, findings FROM checks WHERE camera_id = ? AND started_at >= ? AND started_at < ?
+       AND (findings LIKE '%"dark"%' OR findings LIKE '%"lighting_recommendation"%') ORDER BY started_at`,
+  ).all(cameraId, from, to) as { started_at: number; findings: string | null }[];
+}
+
+/** Retention: checks started before `before` go. Returns how many. */
+export function deleteChecksBefore(db: Database, before: number): number {
+  return statement(db, 'DELETE FROM checks WHERE started_at < ?').run(before).changes;
+}
+
+/** Retention deleted this evidence file: no check may point at it any more. */
+export function forgetCheckEvidence(db: Database, file: string): void {
+  statement(db, 'UPDATE checks SET evidence_path = NULL WHERE evidence_path = ?').run(file);
 }

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHmac } from 'node:crypto';
 import { CHIEF_A, CHIEF_G, CONTRACTOR_PHONE, FakeGateways, MINUTE, Smtp, T0, fleetYaml, setupAlerts } from './fixture.js';
-import { listAlerts, outboxSummary, deadLetters } from '../../src/alerts/outbox.js';
-import { kvGet } from '../../src/alerts/kv.js';
+import { listAlerts, outboxSummary, deadLetters } from '../../src/store/alerts.js';
+import { kvGet } from '../../src/store/kv.js';
 import { runAckCommand, runResolveCommand } from '../../src/app/ack-command.js';
 import { passwordGuessingAlarm } from '../../src/app/alerts.js';
-import { listIncidents } from '../../src/health/incidents.js';
+import { listIncidents } from '../../src/store/incidents.js';
 
 let gw: FakeGateways;
 let smtp: Smtp;

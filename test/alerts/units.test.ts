@@ -4,7 +4,7 @@ import { scrubTemplateValue } from '../../src/alerts/channels/zalo.js';
 import { directoryFromConfig } from '../../src/alerts/directory.js';
 import { route } from '../../src/alerts/router.js';
 import { parseConfig } from '../../src/config/load.js';
-import type { Incident } from '../../src/health/incidents.js';
+import type { Incident } from '../../src/store/incidents.js';
 import { ENV, fleetYaml } from './fixture.js';
 
 const ENV_SMS = { ESMS_API_KEY: 'K', ESMS_SECRET_KEY: 'S', SPEEDSMS_ACCESS_TOKEN: 'TOKEN' };

@@ -14,7 +14,7 @@ import { openApp, type AppContext } from '../../src/app/context.js';
 import { startDaemon, type Daemon } from '../../src/app/daemon.js';
 import { createLogger } from '../../src/log.js';
 import { addUser } from '../../src/server/auth.js';
-import { openIncident, resolveIncident } from '../../src/health/incidents.js';
+import { openIncident, resolveIncident } from '../../src/store/incidents.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 import { launchChromium } from './chromium.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listIncidents } from '../../src/health/incidents.js';
-import { readHealth } from '../../src/health/engine.js';
+import { listIncidents } from '../../src/store/incidents.js';
+import { readHealth } from '../../src/store/camera-health.js';
 import { addMaintenance } from '../../src/health/maintenance.js';
 import { BLURRED, CLEAR, MINUTE, setup } from './fleet-fixture.js';
 
@@ -120,6 +120,15 @@ describe('health state and incidents', () => {
     const groups = opened.filter((i) => i.scope === 'unit');
     expect(groups.map((g) => [g.kind, g.unit_id, g.detail])).toEqual([['area_image_blurred', 'commune-b', '3/3']]);
     expect(opened.filter((i) => i.scope === 'camera').every((i) => i.group_id === groups[0]?.id)).toBe(true);
+  });
+
+  it('a grouped image incident whose last open camera goes offline is superseded with it, not announced as recovered', () => {
+    const { check, events } = setup();
+    for (let minute = 0; minute <= 16; minute += 4) for (const id of ['b1', 'b2', 'b3']) check(id, minute * MINUTE, undefined, BLURRED);
+    for (const minute of [20, 24]) for (const id of ['b1', 'b2']) check(id, minute * MINUTE, undefined, CLEAR);
+    for (const minute of [21, 25, 29]) check('b3', minute * MINUTE, 'unreachable');
+    const closed = events.filter((e) => e.type === 'resolved' || e.type === 'superseded').map((e) => `${e.type}:${e.incident.camera_id ?? e.incident.kind}`);
+    expect(closed).toEqual(['resolved:b1', 'resolved:b2', 'superseded:b3', 'superseded:area_image_blurred']);
   });
 
   it('when nearly every camera fails at once, suspects the server network instead', () => {

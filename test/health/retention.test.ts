@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backup, prune } from '../../src/health/retention.js';
 import { slaReport } from '../../src/health/sla.js';
-import { acknowledgeIncident, getIncident, listIncidents, openIncident } from '../../src/health/incidents.js';
+import { acknowledgeIncident, getIncident, listIncidents, openIncident } from '../../src/store/incidents.js';
 import { MINUTE, setup } from './fleet-fixture.js';
 
 const DAY = 24 * 60 * MINUTE;

@@ -4,7 +4,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { syncInventory } from '../../src/inventory/sync.js';
 import { openStore } from '../../src/store/db.js';
 import { storeCheck } from '../../src/store/checks.js';
-import { openIncident } from '../../src/health/incidents.js';
+import { openIncident } from '../../src/store/incidents.js';
 
 const env = { CAM1_PASSWORD: 's3cret-one', CAM2_PASSWORD: 's3cret-two' };
 const minimal = readFileSync('test/fixtures/config/minimal.yaml', 'utf8');

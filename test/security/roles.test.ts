@@ -4,7 +4,7 @@
  * police chief's reminders and escalation for a fault the contractor will never fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openIncident } from '../../src/health/incidents.js';
+import { openIncident } from '../../src/store/incidents.js';
 import { loginAs, makeFixture, type Fixture } from '../server/fixture.js';
 
 let fx: Fixture;

@@ -13,7 +13,8 @@ import { locateFfmpeg } from '../../src/probe/ffmpeg.js';
 import { openStore } from '../../src/store/db.js';
 import { dayStart } from '../../src/health/calendar.js';
 import { createLogger } from '../../src/log.js';
-import { addUser, type Role } from '../../src/server/auth.js';
+import { addUser } from '../../src/server/auth.js';
+import type { Role } from '../../src/store/users.js';
 import { buildServer } from '../../src/server/app.js';
 
 export const TZ = 'Asia/Ho_Chi_Minh';

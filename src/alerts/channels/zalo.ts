@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { ZaloChannelConfig } from '../../config/schema.js';
 import type { Database } from '../../store/db.js';
-import { kvGet, kvSet } from '../kv.js';
+import { kvGet, kvSet } from '../../store/kv.js';
 import { ChannelError, describeAnswer, formatPhone, httpRequest, secretFromEnv, type Channel, type OutboundAlert, type SendResult } from './types.js';
 
 const KEY_ACCESS = 'zalo.access_token';

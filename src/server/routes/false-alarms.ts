@@ -1,9 +1,9 @@
 /**
  * False-alarm marks on a camera's image findings: list, mark (the camera's current picture is
  * normal for it), withdraw. Police roles in scope mark; a contractor does not, since a mark would
- * silence the faults it is paid to repair. Every change is audited (src/app/false-alarm-command.ts).
+ * silence the faults it is paid to repair. Every change is audited (src/health/false-alarms.ts).
  */
-import { runFalseAlarmCommand } from '../../app/false-alarm-command.js';
+import { changeFalseAlarm } from '../../health/false-alarms.js';
 import { TOLERABLE, listFalseAlarms } from '../../quality/false-alarms.js';
 import { bool, cameraIdParams, currentUser, errorSchema, errors, idPattern, int, notFound, nullable, num, scopeOf, str, time, type App, type ServerDeps } from '../context.js';
 
@@ -60,7 +60,7 @@ export function falseAlarmRoutes(app: App, deps: ServerDeps) {
     async (request, reply) => {
       if (!inScope(request, request.params.id)) return notFound(reply);
       const user = currentUser(request);
-      const result = await runFalseAlarmCommand(
+      const result = await changeFalseAlarm(
         deps,
         { cameraId: request.params.id, kind: request.body.kind, by: user.name, reason: request.body.reason, actor: user, ip: request.ip },
         deps.config.raw.locale,
@@ -86,7 +86,7 @@ export function falseAlarmRoutes(app: App, deps: ServerDeps) {
     async (request, reply) => {
       if (!inScope(request, request.params.id)) return notFound(reply);
       const user = currentUser(request);
-      const result = await runFalseAlarmCommand(deps, { cameraId: request.params.id, kind: request.params.kind, by: user.name, clear: true, actor: user, ip: request.ip }, deps.config.raw.locale, deps.now());
+      const result = await changeFalseAlarm(deps, { cameraId: request.params.id, kind: request.params.kind, by: user.name, clear: true, actor: user, ip: request.ip }, deps.config.raw.locale, deps.now());
       const message = result.lines.join('\n');
       if (!result.ok) return reply.code(statusOf(result.exitCode, false)).send({ error: 'conflict', message });
       return { message, mark: null };

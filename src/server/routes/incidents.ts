@@ -1,10 +1,10 @@
 /** Incidents (list, one, evidence image, acknowledge, resolve) and maintenance windows. */
-import { getIncident, incidentRow, repairedByContractor, type Incident } from '../../health/incidents.js';
-import { addMaintenance, MaintenanceError, maintenanceRow } from '../../health/maintenance.js';
-import { runAckCommand, runResolveCommand } from '../../app/ack-command.js';
-import type { Database } from '../../store/db.js';
-import type { Locale } from '../../i18n/index.js';
-import { seesIncident, unitSubtree } from '../scope.js';
+import { findIncidents, getIncident, type Incident } from '../../store/incidents.js';
+import { addMaintenance, MaintenanceError } from '../../health/maintenance.js';
+import { getWindow, windowsOverlapping } from '../../store/maintenance.js';
+import { acknowledgeByHand, describeManual, repairedByContractor, resolveByHand } from '../../health/manual.js';
+import { seesIncident } from '../scope.js';
+import { unitSubtree } from '../../inventory/units.js';
 import { sendCameraImage } from './inventory.js';
 import {
   badRequest, bool, currentUser, errors, forbidden, idPattern, int, notFound, nullable, numericIdParams, scopeOf, str, time,
@@ -76,19 +76,7 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       if ((q.unit && !scope.seesUnit(q.unit)) || (q.camera && !scope.seesCamera(q.camera))) return notFound(reply);
       const subtree = q.unit ? unitSubtree(db, q.unit) : undefined;
       const cameraUnits = new Map((db.prepare('SELECT id, unit_id FROM cameras').all() as { id: string; unit_id: string }[]).map((c) => [c.id, c.unit_id]));
-      const rows = db
-        .prepare(
-          `SELECT * FROM incidents WHERE (? IS NULL OR (resolved_at IS NULL) = ?) AND (? IS NULL OR camera_id = ?) AND (? IS NULL OR contractor_id = ?)
-             AND (? IS NULL OR kind = ? OR kind LIKE ? || ':%') AND (? IS NULL OR scope = ?) AND opened_at >= ? AND opened_at < ?
-           ORDER BY opened_at DESC, id DESC`,
-        )
-        .all(
-          q.open === undefined ? null : 1, q.open === undefined ? null : q.open ? 1 : 0,
-          q.camera ?? null, q.camera ?? null, q.contractor ?? null, q.contractor ?? null,
-          q.kind ?? null, q.kind ?? null, q.kind ?? null, q.scope ?? null, q.scope ?? null,
-          q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER,
-        )
-        .map((row) => incidentRow.parse(row))
+      const rows = findIncidents(db, { open: q.open, cameraId: q.camera, contractorId: q.contractor, kind: q.kind, scope: q.scope, from: q.from, to: q.to })
         .filter((i) => seesIncident(scope, i))
         .filter((i) => !subtree || subtree.has(i.unit_id ?? cameraUnits.get(i.camera_id ?? '') ?? ''));
       return rows.slice(0, q.limit).map(incidentJson);
@@ -126,9 +114,9 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
   );
 
   for (const [action, run] of [
-    ['acknowledge', runAckCommand],
+    ['acknowledge', (id: number, by: string) => acknowledgeByHand(db, id, by, deps.now())],
     // A hand-closed incident is announced to everyone who was told of it.
-    ['resolve', (db: Database, id: number, by: string, locale: Locale, now: number) => runResolveCommand(db, id, by, locale, now, deps.notify)],
+    ['resolve', (id: number, by: string) => resolveByHand(db, id, by, deps.now(), deps.notify)],
   ] as const) {
     app.post<{ Params: { id: number } }>(
       `/api/incidents/:id/${action}`,
@@ -148,11 +136,10 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
         if (currentUser(request).role === 'contractor' && !repairedByContractor(incident)) {
           return forbidden(reply, 'This fault is not repaired under the maintenance contract (a refused password, an area outage): the commune police acknowledge it.');
         }
-        const before = action === 'acknowledge' ? incident.acknowledged_at : incident.resolved_at;
-        const result = run(db, incident.id, currentUser(request).name, deps.config.raw.locale, deps.now());
-        const after = getIncident(db, incident.id) as Incident;
+        const outcome = run(incident.id, currentUser(request).name);
+        if (!outcome) return notFound(reply);
         request.log.info({ incident: incident.id, action, user: currentUser(request).name }, 'incident ' + action);
-        return { changed: before === null && (action === 'acknowledge' ? after.acknowledged_at : after.resolved_at) !== null, message: result.lines.join('\n'), incident: incidentJson(after) };
+        return { changed: outcome.changed, message: describeManual(outcome, deps.config.raw.locale), incident: incidentJson(outcome.incident) };
       },
     );
   }
@@ -175,10 +162,8 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       const scope = scopeOf(request, db);
       const q = request.query;
       const from = q.from ?? deps.now() - 30 * 86_400_000;
-      return db
-        .prepare('SELECT * FROM maintenance_windows WHERE ends_at > ? AND starts_at < ? ORDER BY starts_at DESC')
-        .all(from, q.to ?? Number.MAX_SAFE_INTEGER)
-        .map((row) => maintenanceRow.parse(row))
+      return windowsOverlapping(db, from, q.to ?? Number.MAX_SAFE_INTEGER)
+        .reverse()
         .filter((w) => (w.camera_id ? scope.seesCamera(w.camera_id) : scope.user.role !== 'contractor' && scope.seesUnit(w.unit_id ?? '')))
         .filter((w) => (!q.camera || w.camera_id === q.camera) && (!q.unit || w.unit_id === q.unit));
     },
@@ -218,7 +203,7 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
         if (error instanceof MaintenanceError) return badRequest(reply, error.message);
         throw error;
       }
-      return reply.code(201).send(maintenanceRow.parse(db.prepare('SELECT * FROM maintenance_windows WHERE id = ?').get(id)));
+      return reply.code(201).send(getWindow(db, id));
     },
   );
 }

@@ -5,42 +5,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { addDays, localDay } from '../../health/calendar.js';
 import { uptimeReport } from '../../health/uptime-query.js';
 import { OWNER_TYPES } from '../../config/schema.js';
-import { writeAudit } from '../audit.js';
-import { imageDecision, unitSubtree } from '../scope.js';
+import { writeAudit } from '../../store/audit.js';
+import { openCameraIncidentIds } from '../../store/incidents.js';
+import { activeCameraStates, cameraListing, cameraListings, type CameraListing } from '../../store/camera-health.js';
+import { findChecks, recentChecks, type CheckRow } from '../../store/checks.js';
+import { imageDecision } from '../scope.js';
+import { unitSubtree } from '../../inventory/units.js';
 import {
   bool, cameraIdParams, currentUser, errors, forbidden, idPattern, int, notFound, nullable, num, scopeOf, str, time,
   type App, type ServerDeps,
 } from '../context.js';
-
-interface CameraDbRow {
-  id: string;
-  name: string;
-  unit_id: string;
-  location: string;
-  lat: number | null;
-  lon: number | null;
-  owner_type: string;
-  owner: string | null;
-  contractor_id: string | null;
-  onvif_host: string;
-  onvif_port: number;
-  tags: string;
-  enabled: number;
-  retired_at: number | null;
-  state: string | null;
-  since: number | null;
-  last_check_at: number | null;
-  last_image_ok: number | null;
-  fail_kind: string | null;
-  image_kind: string | null;
-  unit_name: string;
-  open_incident_id: number | null;
-}
-
-const CAMERA_SELECT = `SELECT c.id, c.name, c.unit_id, c.location, c.lat, c.lon, c.owner_type, c.owner, c.contractor_id, c.onvif_host, c.onvif_port, c.tags,
-    c.enabled, c.retired_at, h.state, h.since, h.last_check_at, h.last_image_ok, h.fail_kind, h.image_kind, u.name AS unit_name,
-    (SELECT i.id FROM incidents i WHERE i.camera_id = c.id AND i.scope = 'camera' AND i.resolved_at IS NULL) AS open_incident_id
-  FROM cameras c JOIN units u ON u.id = c.unit_id LEFT JOIN camera_health h ON h.camera_id = c.id`;
 
 export const cameraSchema = {
   type: 'object',
@@ -63,7 +37,7 @@ function parseJson<T>(text: string | null, fallback: T): T {
   }
 }
 
-function cameraJson(row: CameraDbRow, role: string) {
+function cameraJson(row: CameraListing, role: string, openIncidentId: number | undefined) {
   const owner = parseJson<{ consent?: boolean; sharing?: string; name?: string; phone?: string }>(row.owner, {});
   // owners' names and phone numbers are personal data: police roles only
   const police = role === 'admin' || role === 'commune_chief';
@@ -73,7 +47,7 @@ function cameraJson(row: CameraDbRow, role: string) {
     owner: { consent: owner.consent ?? null, sharing: owner.sharing ?? null, name: police ? (owner.name ?? null) : null, phone: police ? (owner.phone ?? null) : null },
     contractor_id: row.contractor_id, host: row.onvif_host, port: row.onvif_port, tags: parseJson<string[]>(row.tags, []), enabled: row.enabled === 1, retired: row.retired_at !== null,
     state: row.state ?? 'unknown', state_since: row.since, last_check_at: row.last_check_at, last_image_ok: row.last_image_ok === null ? null : row.last_image_ok === 1,
-    fail_kind: row.fail_kind, image_kind: row.image_kind, open_incident_id: row.open_incident_id,
+    fail_kind: row.fail_kind, image_kind: row.image_kind, open_incident_id: openIncidentId ?? null,
     image_allowed: imageDecision(role as never, row).allowed,
   };
 }
@@ -88,12 +62,7 @@ export const checkSchema = {
   },
 } as const;
 
-interface CheckDbRow {
-  id: number; camera_id: string; kind: string; started_at: number; last_at: number | null; repeat_count: number; duration_ms: number; duration_max_ms: number | null;
-  status: string; error_kind: string | null; failed_stage: string | null; detail: string | null; image_ok: number | null; findings: string | null; evidence_path: string | null; observation: string | null;
-}
-
-const checkJson = (row: CheckDbRow) => ({
+const checkJson = (row: CheckRow) => ({
   id: row.id, camera_id: row.camera_id, kind: row.kind, started_at: row.started_at, last_at: row.last_at, repeat_count: row.repeat_count,
   duration_ms: row.duration_ms, duration_max_ms: row.duration_max_ms, status: row.status, error_kind: row.error_kind, failed_stage: row.failed_stage,
   detail: row.detail, image_ok: row.image_ok === null ? null : row.image_ok === 1, findings: parseJson<string[]>(row.findings, []),
@@ -136,7 +105,7 @@ export async function sendCameraImage(
 
 export function inventoryRoutes(app: App, deps: ServerDeps) {
   const { db } = deps;
-  const cameraRow = (id: string) => db.prepare(`${CAMERA_SELECT} WHERE c.id = ?`).get(id) as CameraDbRow | undefined;
+  const cameraRow = (id: string) => cameraListing(db, id);
 
   app.get<{ Querystring: { all?: boolean } }>(
     '/api/units',
@@ -164,9 +133,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const units = db.prepare('SELECT id, code, name, kind, parent_id, population, area_km2 FROM units WHERE retired_at IS NULL ORDER BY id').all() as {
         id: string; code: string | null; name: string; kind: string; parent_id: string | null; population: number | null; area_km2: number | null;
       }[];
-      const cams = db
-        .prepare("SELECT c.id, c.unit_id, COALESCE(h.state, 'unknown') AS state FROM cameras c LEFT JOIN camera_health h ON h.camera_id = c.id WHERE c.retired_at IS NULL")
-        .all() as { id: string; unit_id: string; state: string }[];
+      const cams = activeCameraStates(db);
       return units
         .filter((u) => scope.seesUnit(u.id))
         .map((u) => {
@@ -201,7 +168,8 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const q = request.query;
       if (q.unit && !scope.seesUnit(q.unit)) return notFound(reply);
       const subtree = q.unit ? unitSubtree(db, q.unit) : undefined;
-      const rows = db.prepare(`${CAMERA_SELECT} ORDER BY c.id`).all() as CameraDbRow[];
+      const rows = cameraListings(db);
+      const openIncidents = openCameraIncidentIds(db);
       return rows
         .filter((r) => scope.seesCamera(r.id))
         .filter((r) => q.include_retired || r.retired_at === null)
@@ -209,7 +177,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
         .filter((r) => !q.contractor || r.contractor_id === q.contractor)
         .filter((r) => !q.owner_type || r.owner_type === q.owner_type)
         .filter((r) => !q.state || (r.state ?? 'unknown') === q.state)
-        .map((r) => cameraJson(r, scope.user.role));
+        .map((r) => cameraJson(r, scope.user.role, openIncidents.get(r.id)));
     },
   );
 
@@ -238,13 +206,13 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const scope = scopeOf(request, db);
       const row = scope.seesCamera(request.params.id) ? cameraRow(request.params.id) : undefined;
       if (!row) return notFound(reply);
-      const last = db.prepare('SELECT * FROM checks WHERE camera_id = ? ORDER BY started_at DESC, id DESC LIMIT 1').get(row.id) as CheckDbRow | undefined;
+      const [last] = recentChecks(db, row.id, 1);
       const today = localDay(deps.now(), deps.timeZone);
       const [line] = uptimeReport(db, { fromDay: addDays(today, -6), toDay: today, cameraIds: new Set([row.id]) }, 'camera');
       const latest = insideEvidence(deps.evidenceDir, path.join(row.id, 'latest.jpg'));
       const available = latest ? await access(latest).then(() => true, () => false) : false;
       return {
-        ...cameraJson(row, scope.user.role),
+        ...cameraJson(row, scope.user.role, openCameraIncidentIds(db).get(row.id)),
         last_check: last ? checkJson(last) : null,
         uptime_7d: { availability: line?.availability ?? null, image_ok: line?.imageOk ?? null, known_ms: line?.knownMs ?? 0, checks: line?.checks ?? 0, failures: line?.failures ?? 0 },
         image_available: available,
@@ -271,10 +239,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const scope = scopeOf(request, db);
       if (!scope.seesCamera(request.params.id) || !cameraRow(request.params.id)) return notFound(reply);
       const q = request.query;
-      const rows = db
-        .prepare('SELECT * FROM checks WHERE camera_id = ? AND started_at >= ? AND started_at < ? AND (? IS NULL OR status = ?) ORDER BY started_at DESC, id DESC LIMIT ?')
-        .all(request.params.id, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.status ?? null, q.status ?? null, q.limit) as CheckDbRow[];
-      return rows.map(checkJson);
+      return findChecks(db, request.params.id, q).map(checkJson);
     },
   );
 

@@ -7,7 +7,8 @@ import type { FastifyReply } from 'fastify';
 import { LiveLimitError, type LiveStreams } from '../../live/streams.js';
 import { queryDevice } from '../../probe/onvif.js';
 import { imageDecision } from '../scope.js';
-import { writeAudit } from '../audit.js';
+import { writeAudit } from '../../store/audit.js';
+import { readHealth } from '../../store/camera-health.js';
 import { cameraIdParams, currentUser, errors, forbidden, notFound, scopeOf, type App, type ServerDeps } from '../context.js';
 
 export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
@@ -51,8 +52,7 @@ export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
         return forbidden(reply, 'Images of this camera are private: your role may not view them');
       }
       // A refused password: more logins now could lock the camera's account (5 failures in 30 s).
-      const health = db.prepare('SELECT state FROM camera_health WHERE camera_id = ?').get(id) as { state: string } | undefined;
-      if (health?.state === 'auth_failed') return unavailable(reply, 'The camera refuses camwatch\'s password; fix the password before watching live');
+      if (readHealth(db, id)?.state === 'auth_failed') return unavailable(reply, 'The camera refuses camwatch\'s password; fix the password before watching live');
       const url = await streamUrl(id);
       if (!url) return unavailable(reply, 'The camera gives no stream address now');
       const camera = config.raw.cameras.find((c) => c.id === id);

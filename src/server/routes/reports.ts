@@ -3,7 +3,7 @@ import { GROUP_BY, type GroupBy } from '../../health/uptime-query.js';
 import { OWNER_TYPES } from '../../config/schema.js';
 import { LOCALES, type Locale } from '../../i18n/index.js';
 import { buildReport, documentOptions, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, EXPORT_FORMATS, type ExportFormat, type ReportKind } from '../../reports/index.js';
-import { listAudit } from '../audit.js';
+import { listAudit } from '../../store/audit.js';
 import { listUsers } from '../auth.js';
 import { badRequest, bool, errors, idPattern, int, notFound, nullable, scopeOf, str, time, type App, type ServerDeps } from '../context.js';
 

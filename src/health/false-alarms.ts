@@ -6,13 +6,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AppContext } from './context.js';
-import type { CommandResult } from './ack-command.js';
-import { cliMessages } from './messages.js';
+import type { Config } from '../config/load.js';
+import type { Database } from '../store/db.js';
+import { writeAudit } from '../store/audit.js';
 import { translator, type Catalogue, type Locale } from '../i18n/index.js';
 import { ImageAssessor } from '../quality/assess.js';
 import { TOLERABLE, clearFalseAlarms, isTolerable, markFalseAlarm, type FalseAlarmMark } from '../quality/false-alarms.js';
-import { writeAudit } from '../server/audit.js';
+import { healthMessages } from './messages.js';
 
 export const falseAlarmMessages = {
   vi: {
@@ -48,9 +48,22 @@ export interface FalseAlarmRequest {
   ip?: string | undefined;
 }
 
-export async function runFalseAlarmCommand(app: Pick<AppContext, 'db' | 'config' | 'evidenceDir'>, request: FalseAlarmRequest, locale: Locale = 'vi', now = Date.now()): Promise<CommandResult & { mark?: FalseAlarmMark }> {
+/** exitCode as the CLI's: 2 a bad request, 1 a state that does not allow it (the API maps them to 400 and 409). */
+export interface FalseAlarmResult {
+  ok: boolean;
+  exitCode: number;
+  lines: string[];
+  mark?: FalseAlarmMark;
+}
+
+export async function changeFalseAlarm(
+  app: { db: Database; config: Config; evidenceDir: string },
+  request: FalseAlarmRequest,
+  locale: Locale = 'vi',
+  now = Date.now(),
+): Promise<FalseAlarmResult> {
   const t = translator(falseAlarmMessages, locale);
-  const name = translator(cliMessages, locale);
+  const name = translator(healthMessages, locale);
   const { cameraId, kind } = request;
   const fail = (exitCode: number, line: string) => ({ ok: false, exitCode, lines: [line] });
   const camera = app.config.raw.cameras.find((c) => c.id === cameraId);

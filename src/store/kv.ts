@@ -1,5 +1,5 @@
-/** Small durable values (the rotating Zalo refresh token). */
-import type { Database } from '../store/db.js';
+/** The kv table: small durable values (the rotating Zalo refresh token, the last digest day). */
+import type { Database } from './db.js';
 
 export function kvGet(db: Database, key: string): string | undefined {
   const row = db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runResolveCommand } from '../../src/app/ack-command.js';
-import { listIncidents } from '../../src/health/incidents.js';
-import { MINUTE, setup } from '../health/fleet-fixture.js';
+import { resolveByHand } from '../../src/health/manual.js';
+import { listIncidents } from '../../src/store/incidents.js';
+import { MINUTE, setup } from './fleet-fixture.js';
 
 function groupedOutage() {
   const fixture = setup();
@@ -15,15 +15,15 @@ describe('resolving by hand', () => {
   it('closing a grouped incident closes its camera incidents too', () => {
     const { db, group, members } = groupedOutage();
     expect(members).toHaveLength(3);
-    expect(runResolveCommand(db, group.id, 'Trưởng CA xã B', 'vi', 10 * MINUTE).exitCode).toBe(0);
+    expect(resolveByHand(db, group.id, 'Trưởng CA xã B', 10 * MINUTE)?.changed).toBe(true);
     expect(listIncidents(db, { open: true })).toEqual([]);
   });
 
   it('closing the last open camera incident of a group closes the group', () => {
     const { db, group, members } = groupedOutage();
-    for (const member of members.slice(0, 2)) runResolveCommand(db, member.id, 'admin', 'en', 10 * MINUTE);
+    for (const member of members.slice(0, 2)) resolveByHand(db, member.id, 'admin', 10 * MINUTE);
     expect(listIncidents(db, { open: true }).map((i) => i.id)).toContain(group.id);
-    runResolveCommand(db, members[2]!.id, 'admin', 'en', 11 * MINUTE);
+    resolveByHand(db, members[2]!.id, 'admin', 11 * MINUTE);
     expect(listIncidents(db, { open: true })).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /** The access log of personal data: every view or export of a camera image, who, what, when. */
-import type { Database } from '../store/db.js';
-import type { SessionUser } from './auth.js';
+import type { Database } from './db.js';
+import type { Role } from './users.js';
 
 export interface AuditEntry {
   id: number;
@@ -27,7 +27,7 @@ export interface AuditEvent {
  * `user` is a dashboard user, the CLI (id null, the name given with --by, role "cli"), or someone
  * not logged in (id null, the user name they tried, role "anonymous").
  */
-export function writeAudit(db: Database, user: { id: number | null; name: string; role: SessionUser['role'] | 'cli' | 'anonymous' }, event: AuditEvent, now = Date.now()): void {
+export function writeAudit(db: Database, user: { id: number | null; name: string; role: Role | 'cli' | 'anonymous' }, event: AuditEvent, now = Date.now()): void {
   db.prepare('INSERT INTO audit_log (at, user_id, user_name, role, action, camera_id, incident_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
     now,
     user.id,

@@ -1,0 +1,43 @@
+/** What people are told about cameras and incidents, by the CLI and the HTTP API alike. */
+import type { Catalogue } from '../i18n/index.js';
+
+export const healthMessages = {
+  vi: {
+    unknownCamera: 'Không có camera "{id}" trong cấu hình. Các camera: {ids}',
+    finding_blurred: 'mờ',
+    finding_dark: 'quá tối',
+    finding_overexposed: 'cháy sáng',
+    finding_covered: 'bị che khuất',
+    finding_partially_covered: 'bị che một phần',
+    finding_frozen: 'hình đứng',
+    finding_moved: 'lệch hướng',
+    finding_noisy: 'nhiễu hạt',
+    finding_colour_cast: 'ám màu',
+    finding_lighting_recommendation: 'cần chiếu sáng',
+    finding_snapshot_stale: 'ảnh chụp không khớp luồng video',
+    finding_degrading: 'đang xuống cấp',
+    acked: 'Đã xác nhận sự cố #{id} ({kind}) — {by}. Ngừng nhắc lại và chuyển cấp; sự cố vẫn được theo dõi đến khi camera hoạt động lại.',
+    alreadyAcked: 'Sự cố #{id} đã được xác nhận trước đó bởi {by}.',
+    resolved: 'Đã đóng sự cố #{id} ({kind}) — {by}.',
+    alreadyResolved: 'Sự cố #{id} đã đóng trước đó ({by}).',
+  },
+  en: {
+    unknownCamera: 'No camera "{id}" in the config. Cameras: {ids}',
+    finding_blurred: 'blurred',
+    finding_dark: 'too dark',
+    finding_overexposed: 'overexposed',
+    finding_covered: 'covered',
+    finding_partially_covered: 'partly covered',
+    finding_frozen: 'frozen',
+    finding_moved: 'moved',
+    finding_noisy: 'noisy',
+    finding_colour_cast: 'colour cast',
+    finding_lighting_recommendation: 'needs lighting',
+    finding_snapshot_stale: 'snapshot does not match the video stream',
+    finding_degrading: 'degrading',
+    acked: 'Incident #{id} ({kind}) acknowledged by {by}. Reminders and escalation stop; the incident stays tracked until the camera recovers.',
+    alreadyAcked: 'Incident #{id} was already acknowledged by {by}.',
+    resolved: 'Incident #{id} ({kind}) resolved by {by}.',
+    alreadyResolved: 'Incident #{id} was already resolved ({by}).',
+  },
+} satisfies Catalogue<Record<string, string>>;

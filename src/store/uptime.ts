@@ -1,0 +1,64 @@
+/**
+ * The uptime_hourly and uptime_daily rollups, and the only module that reads or writes them. How
+ * time is measured is src/health/uptime.ts; reports read the daily sums.
+ */
+import { z } from 'zod';
+import { statement, type Database } from './db.js';
+
+export interface UptimeTime {
+  known: number;
+  up: number;
+  imageOk: number;
+  maintenance: number;
+}
+
+/** Each statement runs on both rollups: the hour (UTC start) and the local day. */
+const ROLLUPS = [
+  ['uptime_hourly', 'hour_start'],
+  ['uptime_daily', 'day'],
+].map(([table, key]) => ({
+  byDay: key === 'day',
+  add: `INSERT INTO ${table} (camera_id, ${key}, known_ms, up_ms, image_ok_ms, maintenance_ms) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT DO UPDATE SET known_ms = known_ms + excluded.known_ms, up_ms = up_ms + excluded.up_ms,
+          image_ok_ms = image_ok_ms + excluded.image_ok_ms, maintenance_ms = maintenance_ms + excluded.maintenance_ms`,
+  count: `INSERT INTO ${table} (camera_id, ${key}, checks, failures) VALUES (?, ?, 1, ?)
+          ON CONFLICT DO UPDATE SET checks = checks + 1, failures = failures + excluded.failures`,
+}));
+
+/** Adds measured time to a camera's hour and day. */
+export function addUptime(db: Database, cameraId: string, hour: number, day: string, t: UptimeTime): void {
+  for (const r of ROLLUPS) statement(db, r.add).run(cameraId, r.byDay ? day : hour, t.known, t.up, t.imageOk, t.maintenance);
+}
+
+/** Counts one check (and whether it failed) in a camera's hour and day. */
+export function countUptimeCheck(db: Database, cameraId: string, hour: number, day: string, failed: boolean): void {
+  for (const r of ROLLUPS) statement(db, r.count).run(cameraId, r.byDay ? day : hour, failed ? 1 : 0);
+}
+
+const uptimeSums = z.object({
+  camera_id: z.string(),
+  known: z.number(),
+  up: z.number(),
+  image_ok: z.number(),
+  maintenance: z.number(),
+  checks: z.number(),
+  failures: z.number(),
+});
+export type UptimeSums = z.infer<typeof uptimeSums>;
+
+/** Each camera's sums over the local days [fromDay, toDay]. */
+export function uptimeByCamera(db: Database, fromDay: string, toDay: string): UptimeSums[] {
+  return statement(
+    db,
+    `SELECT camera_id, SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(image_ok_ms) AS image_ok, SUM(maintenance_ms) AS maintenance,
+            SUM(checks) AS checks, SUM(failures) AS failures
+     FROM uptime_daily WHERE day >= ? AND day <= ? GROUP BY camera_id`,
+  )
+    .all(fromDay, toDay)
+    .map((row) => uptimeSums.parse(row));
+}
+
+/** Retention: hourly rows older than `before` go (the daily ones stay). Returns how many. */
+export function deleteHourlyBefore(db: Database, before: number): number {
+  return statement(db, 'DELETE FROM uptime_hourly WHERE hour_start < ?').run(before).changes;
+}
