@@ -25,6 +25,8 @@ import type { Channel } from '../../src/alerts/channels/types.js';
 import { listAlerts, type AlertRow } from '../../src/store/alerts.js';
 import { listIncidents, type Incident } from '../../src/store/incidents.js';
 import type { CheckResult } from '../../src/probe/check.js';
+import { localDay } from '../../src/health/calendar.js';
+import { uptimeReport, type UptimeLine } from '../../src/health/uptime-query.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
@@ -175,9 +177,26 @@ async function play(seed: number, dir: string, empty: string) {
   await app.dispatcher.tick();
   const alerts = listAlerts(app.db);
   const incidents = listIncidents(app.db);
+  const zone = config.raw.timezone;
+  const uptime = uptimeReport(app.db, { fromDay: localDay(T0, zone), toDay: localDay(now, zone) }, 'camera');
   await app.dispatcher.stop();
   app.db.close();
-  return { delivered, alerts, incidents, history };
+  return { delivered, alerts, incidents, history, uptime, covered: now - T0 };
+}
+
+/**
+ * Uptime that does not add up: up time within known time, a clear picture within up time, and
+ * known plus maintenance time within the time the history covered (the rest is unknown), so no
+ * stretch is counted twice, across restarts included.
+ */
+function brokenUptime(lines: readonly UptimeLine[], covered: number): string[] {
+  const broken: string[] = [];
+  for (const line of lines) {
+    if (line.upMs < 0 || line.upMs > line.knownMs) broken.push(`${line.key}: up ${line.upMs} ms of ${line.knownMs} ms known`);
+    if (line.imageOkMs > line.upMs) broken.push(`${line.key}: clear picture ${line.imageOkMs} ms of ${line.upMs} ms up`);
+    if (line.maintenanceMs < 0 || line.knownMs + line.maintenanceMs > covered) broken.push(`${line.key}: ${line.knownMs} ms known + ${line.maintenanceMs} ms maintenance in ${covered} ms`);
+  }
+  return broken;
 }
 
 const TOLD = new Set(['opened', 'escalation']);
@@ -220,16 +239,30 @@ describe('the incident lifecycle over random histories', () => {
     const runs = process.env.PROPERTY_SEED ? 1 : RUNS;
     let incidents = 0;
     let messages = 0;
+    let known = 0;
     for (let seed = first; seed < first + runs; seed++) {
       const run = await play(seed, dir, empty);
-      const broken = brokenRules(run.delivered, run.alerts, run.incidents);
+      const broken = [...brokenRules(run.delivered, run.alerts, run.incidents), ...brokenUptime(run.uptime, run.covered)];
       expect(broken, `PROPERTY_SEED=${seed}\n${run.history.join('\n')}`).toEqual([]);
       incidents += run.incidents.length;
+      known += run.uptime.reduce((sum, line) => sum + line.knownMs, 0);
       messages += run.delivered.length;
     }
     // The histories must reach the cases the rules are about, or the rules check nothing.
     expect(incidents).toBeGreaterThan(runs * 2);
     expect(messages).toBeGreaterThan(incidents);
+    expect(known).toBeGreaterThan(0);
+  });
+
+  it('finds uptime counted twice or up time beyond known time', () => {
+    const line = (key: string, knownMs: number, upMs: number, imageOkMs: number, maintenanceMs: number): UptimeLine => ({
+      key, name: key, cameras: 1, knownMs, upMs, imageOkMs, maintenanceMs, checks: 1, failures: 0, availability: null, imageOk: null,
+    });
+    expect(brokenUptime([line('a1', 50, 40, 30, 10), line('a2', 50, 60, 10, 0), line('a3', 50, 40, 45, 0), line('b1', 80, 10, 0, 30)], 100)).toEqual([
+      'a2: up 60 ms of 50 ms known',
+      'a3: clear picture 45 ms of 40 ms up',
+      'b1: 80 ms known + 30 ms maintenance in 100 ms',
+    ]);
   });
 
   it('finds a recovery sent before its opening, a second opening and a superseded incident announced as recovered', () => {
