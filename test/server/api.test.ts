@@ -4,6 +4,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { REPORT_KINDS } from '../../src/reports/index.js';
+import { LOCALES } from '../../src/i18n/index.js';
 import { CAMERA_PASSWORDS, makeFixture, USER_PASSWORD, USERS, type Fixture } from './fixture.js';
 
 let fx: Fixture;
@@ -156,6 +158,17 @@ describe('scoping', () => {
     expect((await get('/api/cameras/h1/image', 'viewer')).statusCode).toBe(403);
     expect((await get('/api/cameras/b2/image', 'viewer')).statusCode).toBe(403);
     expect((await get('/api/cameras/b1/image', 'viewer')).statusCode).toBe(200);
+  });
+});
+
+describe('report kinds', () => {
+  it("lists every kind with a label in every language, and the installation's time zone, to a logged-in user only", async () => {
+    expect((await get('/api/reports')).statusCode).toBe(401);
+    const answer = (await get('/api/reports', 'chief-a')).json<{ timeZone: string; kinds: { kind: string; label: Record<string, string> }[] }>();
+    expect(answer.timeZone).toBe(fx.config.raw.timezone);
+    expect(answer.kinds.map((k) => k.kind)).toEqual([...REPORT_KINDS]);
+    for (const { label } of answer.kinds) expect(Object.keys(label).sort()).toEqual([...LOCALES].sort());
+    expect(answer.kinds.find((k) => k.kind === 'images')?.label.vi).toBe('Camera ảnh không rõ nét');
   });
 });
 

@@ -3,6 +3,7 @@ import { GROUP_BY, type GroupBy } from '../../health/uptime-query.js';
 import { OWNER_TYPES } from '../../config/schema.js';
 import { LOCALES, type Locale } from '../../i18n/index.js';
 import { buildReport, documentOptions, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, EXPORT_FORMATS, type ExportFormat, type ReportKind } from '../../reports/index.js';
+import { reportKindList } from '../../reports/kinds.js';
 import { listAudit } from '../../store/audit.js';
 import { listUsers } from '../auth.js';
 import { badRequest, bool, errors, idPattern, int, notFound, nullable, scopeOf, str, time, type App, type ServerDeps } from '../context.js';
@@ -25,6 +26,27 @@ const month = { type: 'string', pattern: '^\\d{4}-\\d{2}$' } as const;
 
 export function reportRoutes(app: App, deps: ServerDeps) {
   const { db } = deps;
+
+  app.get(
+    '/api/reports',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: "The report kinds with their labels in every language, and the installation's time zone (what the dashboard offers and how it shows times)",
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              timeZone: str,
+              kinds: { type: 'array', items: { type: 'object', properties: { kind: str, label: { type: 'object', additionalProperties: str } } } },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async () => ({ timeZone: deps.timeZone, kinds: reportKindList() }),
+  );
 
   app.get<{ Params: { kind: ReportKind }; Querystring: ReportQuery }>(
     '/api/reports/:kind',

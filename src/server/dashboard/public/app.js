@@ -2,7 +2,9 @@
 // each view is a function that fetches what it shows and renders plain DOM.
 import { messages } from './i18n.js';
 
-const TZ = 'Asia/Ho_Chi_Minh';
+/** The installation's time zone and report kinds, from GET /api/reports once logged in (the config owns both). */
+let TZ;
+let REPORTS = [];
 const REFRESH_MS = 5000;
 let lang = localStorage.getItem('camwatch.lang') || 'vi';
 let me = null;
@@ -431,13 +433,10 @@ async function incidentsView() {
   show(el('h1', {}, t('incidents')), el('div', { class: 'filters' }, toggle), incidentTable(incidents));
 }
 
-/** The API's report kinds (src/reports/build.ts REPORT_KINDS). */
-const REPORTS = ['uptime', 'incidents', 'images', 'lighting', 'sla', 'coverage'];
-
 async function reportsView() {
   const state = JSON.parse(sessionStorage.getItem('camwatch.report') || '{}');
   // A kind this page no longer offers (saved by an older page) falls back instead of sticking.
-  const kind = REPORTS.includes(state.kind) ? state.kind : 'uptime';
+  const kind = REPORTS.some((r) => r.kind === state.kind) ? state.kind : 'uptime';
   const periodKind = state.periodKind || 'period';
   const month = state.month || (periodKind === 'period' ? currentPeriod() : currentMonth());
   const query = () => `${periodKind}=${month}&lang=${lang}`;
@@ -452,7 +451,7 @@ async function reportsView() {
     el(
       'div',
       { class: 'filters' },
-      el('label', {}, t('report_kind'), el('select', { 'data-testid': 'report-kind', onchange: (e) => save({ kind: e.target.value }) }, REPORTS.map((k) => el('option', { value: k, selected: k === kind }, t(`report_${k}`))))),
+      el('label', {}, t('report_kind'), el('select', { 'data-testid': 'report-kind', onchange: (e) => save({ kind: e.target.value }) }, REPORTS.map((r) => el('option', { value: r.kind, selected: r.kind === kind }, r.label[lang] ?? r.label.vi)))),
       el('label', {}, t('period'), el('select', { onchange: (e) => save({ periodKind: e.target.value }) }, el('option', { value: 'period', selected: periodKind === 'period' }, t('period_official')), el('option', { value: 'month', selected: periodKind === 'month' }, t('period_month')))),
       el('label', {}, t('period_month'), el('input', { type: 'month', value: month, onchange: (e) => save({ month: e.target.value }) })),
       el('a', { href: href('csv'), download: '', 'data-testid': 'export-csv' }, el('button', { type: 'button' }, t('export_csv'))),
@@ -529,6 +528,7 @@ async function route() {
   }
   try {
     if (!me && view !== 'login') me = await api('/api/me');
+    if (!TZ && view !== 'login') ({ timeZone: TZ, kinds: REPORTS } = await api('/api/reports'));
     applyChrome();
     if (view === 'login') return loginView();
     if (view === 'unit') await unitView(decodeURIComponent(arg));
