@@ -43,6 +43,9 @@ export interface Report {
   notes: string[];
 }
 
+/** The part of a report each kind builds: its title, columns, rows and summary lines. */
+type ReportBody = Pick<Report, 'title' | 'columns' | 'rows' | 'summary'>;
+
 export interface ReportOptions {
   kind: ReportKind;
   period: Period;
@@ -177,7 +180,7 @@ class Context {
   }
 }
 
-function uptime(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+function uptime(ctx: Context): ReportBody {
   const { options, t } = ctx;
   const groupBy = options.groupBy ?? 'unit';
   const lines: UptimeLine[] = uptimeReport(
@@ -224,7 +227,7 @@ function uptime(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'summ
   };
 }
 
-function incidents(ctx: Context, now: number): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+function incidents(ctx: Context, now: number): ReportBody {
   const { t, options } = ctx;
   const visible = ctx.cameraIdSet;
   const unitsInScope = options.unitIds;
@@ -283,7 +286,7 @@ function parseFindings(text: string | null): string[] {
   }
 }
 
-function images(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+function images(ctx: Context): ReportBody {
   const { t, options } = ctx;
   const { from, to } = options.period;
   const bad = badImageChecks(ctx.db, from, to);
@@ -343,7 +346,7 @@ function localHour(at: number, timeZone: string): number {
 }
 
 /** Black spots: cameras tagged black_spot whose night frames were dark or drew a lighting recommendation. */
-function lighting(ctx: Context, timeZone: string): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+function lighting(ctx: Context, timeZone: string): ReportBody {
   const { t, options } = ctx;
   const spots = ctx.cameras.filter((c) => parseFindings(c.tags).includes('black_spot') && c.retired_at === null);
   const rows = spots
@@ -389,7 +392,7 @@ function lighting(ctx: Context, timeZone: string): Pick<Report, 'title' | 'colum
   };
 }
 
-function sla(ctx: Context, now: number): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+function sla(ctx: Context, now: number): ReportBody {
   const { t, options } = ctx;
   const visible = ctx.cameraIdSet;
   const lines = slaReport(ctx.db, options.period.from, options.period.to, now, options.contractorId).filter((l) => visible.has(l.cameraId));
@@ -437,7 +440,7 @@ function sla(ctx: Context, now: number): Pick<Report, 'title' | 'columns' | 'row
 const COVERAGE_KINDS = new Set(['commune', 'ward', 'special_zone', 'district', 'city']);
 
 /** Cameras per 1,000 residents and per km² for every unit that has population or area (and every commune or ward). */
-function coverage(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'summary'> {
+function coverage(ctx: Context): ReportBody {
   const { t, options } = ctx;
   const locale = options.locale ?? 'vi';
   const active = ctx.cameras.filter((c) => c.retired_at === null);
@@ -481,24 +484,23 @@ function coverage(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'su
   };
 }
 
+/** What each kind builds: a record over every kind, so the compiler refuses a kind without its builder. */
+const BUILDERS: Record<ReportKind, (ctx: Context, at: { now: number; timeZone: string }) => ReportBody> = {
+  uptime: (ctx) => uptime(ctx),
+  incidents: (ctx, { now }) => incidents(ctx, now),
+  images: (ctx) => images(ctx),
+  lighting: (ctx, { timeZone }) => lighting(ctx, timeZone),
+  sla: (ctx, { now }) => sla(ctx, now),
+  coverage: (ctx) => coverage(ctx),
+};
+
 export function buildReport(db: Database, options: ReportOptions): Report {
   const locale = options.locale ?? 'vi';
   const timeZone = options.timeZone ?? 'Asia/Ho_Chi_Minh';
   const now = options.now ?? Date.now();
   const ctx = new Context(db, options);
   const { t } = ctx;
-  const body =
-    options.kind === 'uptime'
-      ? uptime(ctx)
-      : options.kind === 'incidents'
-        ? incidents(ctx, now)
-        : options.kind === 'images'
-          ? images(ctx)
-          : options.kind === 'lighting'
-            ? lighting(ctx, timeZone)
-            : options.kind === 'sla'
-              ? sla(ctx, now)
-              : coverage(ctx);
+  const body = BUILDERS[options.kind](ctx, { now, timeZone });
   const filters = [
     ...(options.unitId ? [t('filter_unit', { value: ctx.unitName(options.unitId) })] : []),
     ...(options.contractorId ? [t('filter_contractor', { value: ctx.contractorName(options.contractorId) })] : []),
