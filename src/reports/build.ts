@@ -515,6 +515,7 @@ export function buildReport(db: Database, options: ReportOptions): Report {
     filters,
     generatedAt: now,
     timeZone,
-    notes: [fill(UPTIME_RULE[locale], { holdMinutes: formatNumber(options.holdMinutes ?? 3, locale, Number.isInteger(options.holdMinutes ?? 3) ? 0 : 1) })],
+    // The rule says how uptime is counted: other kinds count no uptime and print no rule.
+    notes: options.kind !== 'uptime' ? [] : [fill(UPTIME_RULE[locale], { holdMinutes: formatNumber(options.holdMinutes ?? 3, locale, Number.isInteger(options.holdMinutes ?? 3) ? 0 : 1) })],
   };
 }

@@ -57,6 +57,8 @@ describe('report contents', () => {
   it('lists open incidents, unclear images, lighting black spots, SLA and coverage', () => {
     const open = buildReport(db, { kind: 'incidents', period: jan, now: NOW });
     expect(open.rows).toHaveLength(4);
+    // The uptime rule is printed under the uptime report only.
+    expect(open.notes).toEqual([]);
     expect(open.rows.map((r) => r.kind)).toContain('Hình ảnh: mờ');
     expect(open.rows.map((r) => r.kind)).toContain('Mất điện hoặc mạng (nhiều camera)');
 
