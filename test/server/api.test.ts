@@ -272,6 +272,10 @@ describe('dashboard and live view', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect((await get('/assets/app.js')).statusCode).toBe(200);
     expect((await get('/assets/package.json')).statusCode).toBe(404);
+    // One module per view, each served from views/, nothing else there.
+    for (const view of ['login', 'overview', 'camera', 'incidents', 'reports', 'map']) expect((await get(`/assets/views/${view}.js`)).statusCode).toBe(200);
+    expect((await get('/assets/views/..%2Fapp.js')).statusCode).toBe(404);
+    expect((await get('/assets/views/app.js')).statusCode).toBe(404);
     expect((await get('/assets/..%2F..%2Fpackage.json')).statusCode).toBe(404);
   });
 
