@@ -95,8 +95,11 @@ describe('dashboard in a real browser', () => {
   }, 90_000);
 
   it('shows a camera going offline and coming back, and its incident can be acknowledged', async () => {
+    // The refresh replaces only the blocks that changed: the heading stays the same element.
+    await page.evaluate(() => Object.assign(document.querySelector('h1') as object, { kept: true }));
     await fleet.cameras[1]?.setFault('offline');
     await expect.poll(() => count('offline'), { timeout: 40_000, interval: 1000 }).toBe(1);
+    expect(await page.evaluate(() => (document.querySelector('h1') as unknown as { kept?: boolean }).kept)).toBe(true);
     expect(await page.locator('[data-camera="cam-2"]').textContent()).toContain('Mất kết nối');
     await shot('2-offline');
 

@@ -87,10 +87,21 @@ const main = () => document.getElementById('view');
 
 /** A message for the next view (the outcome of an action), shown once above it. */
 
+/**
+ * Show a view. The page refreshes every few seconds: only the blocks that changed are replaced, so
+ * an unchanged table keeps its scroll position, a picture does not flicker and a menu being read
+ * stays open. Blocks are compared by their markup (listeners aside: equal markup shows the same data).
+ */
 export function show(...nodes) {
   const banner = session.notice ? el('p', { class: 'notice', role: 'status', 'data-testid': 'notice' }, session.notice) : null;
   session.notice = null;
-  main().replaceChildren(...[banner, ...nodes].flat(2).filter((node) => node !== null && node !== undefined));
+  const next = [banner, ...nodes].flat(2).filter((node) => node !== null && node !== undefined).map((node) => (node instanceof Node ? node : document.createTextNode(String(node))));
+  const view = main();
+  const current = [...view.childNodes];
+  if (current.length !== next.length) return view.replaceChildren(...next);
+  next.forEach((node, i) => {
+    if (!current[i].isEqualNode(node)) current[i].replaceWith(node);
+  });
 }
 
 // ---------- views ----------
