@@ -30,7 +30,7 @@ import { uptimeReport, type UptimeLine } from '../../src/health/uptime-query.js'
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
-const RUNS = 250;
+const RUNS = 2000;
 const STEPS = 60;
 
 // Three cameras in one commune (a shared outage groups them) and two in another: all five down is a server-wide outage.
@@ -252,7 +252,7 @@ describe('the incident lifecycle over random histories', () => {
     expect(incidents).toBeGreaterThan(runs * 2);
     expect(messages).toBeGreaterThan(incidents);
     expect(known).toBeGreaterThan(0);
-  });
+  }, 600_000);
 
   it('finds uptime counted twice or up time beyond known time', () => {
     const line = (key: string, knownMs: number, upMs: number, imageOkMs: number, maintenanceMs: number): UptimeLine => ({
