@@ -6,12 +6,7 @@
 import type { Config } from '../config/load.js';
 import type { ContactConfig } from '../config/schema.js';
 import type { Locale } from '../i18n/index.js';
-
-export type ChannelName = 'zalo' | 'sms' | 'email' | 'webhook' | 'telegram';
-/** Channels addressed to one person; webhook and telegram carry each alert once to a fixed place. */
-export const PERSONAL_CHANNELS = ['zalo', 'sms', 'email'] as const;
-export type PersonalChannel = (typeof PERSONAL_CHANNELS)[number];
-export const BROADCAST_CHANNELS = ['webhook', 'telegram'] as const;
+import type { ChannelName } from './channels/index.js';
 
 export interface Person {
   /** stable across config syncs: owner scope, role and address */

@@ -220,7 +220,7 @@ export const ALERT_CHANNELS = ['zalo', 'sms', 'email', 'webhook', 'telegram'] as
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
 const templateValue: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.array(templateValue), z.record(z.string(), templateValue)]));
 
-const zaloChannel = z
+export const zaloChannelSchema = z
   .object({
     /** ZNS ("ZBS Template Message") API; messages go to {base_url}/message/template */
     base_url: httpUrl.default('https://business.openapi.zalo.me'),
@@ -241,7 +241,7 @@ const zaloChannel = z
   })
   .strict();
 
-const smsChannel = z
+export const smsChannelSchema = z
   .object({
     /** shipped gateway settings; every field below overrides the preset's */
     preset: z.enum(['esms', 'speedsms', 'custom']).default('custom'),
@@ -277,7 +277,7 @@ const smsChannel = z
   })
   .strict();
 
-const emailChannel = z
+export const emailChannelSchema = z
   .object({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535).default(587),
@@ -290,11 +290,11 @@ const emailChannel = z
   })
   .strict();
 
-const webhookChannel = z
+export const webhookChannelSchema = z
   .object({ url: httpUrl, secret_env: envName.optional(), headers: z.record(z.string(), z.string()).default({}) })
   .strict();
 
-const telegramChannel = z
+export const telegramChannelSchema = z
   .object({
     base_url: httpUrl.default('https://api.telegram.org'),
     token_env: envName,
@@ -325,7 +325,7 @@ const alerts = z
     send_deadline_s: seconds.default(20),
     poll_interval_s: seconds.default(5),
     channels: z
-      .object({ zalo: zaloChannel.optional(), sms: smsChannel.optional(), email: emailChannel.optional(), webhook: webhookChannel.optional(), telegram: telegramChannel.optional() })
+      .object({ zalo: zaloChannelSchema.optional(), sms: smsChannelSchema.optional(), email: emailChannelSchema.optional(), webhook: webhookChannelSchema.optional(), telegram: telegramChannelSchema.optional() })
       .strict()
       .default({}),
   })
@@ -408,8 +408,8 @@ export type RetentionConfig = RawConfig['retention'];
 export type AlertsConfig = z.infer<typeof alerts>;
 export type ServerConfig = z.infer<typeof server>;
 export const serverSchema = server;
-export type SmsChannelConfig = z.infer<typeof smsChannel>;
-export type ZaloChannelConfig = z.infer<typeof zaloChannel>;
-export type EmailChannelConfig = z.infer<typeof emailChannel>;
-export type WebhookChannelConfig = z.infer<typeof webhookChannel>;
-export type TelegramChannelConfig = z.infer<typeof telegramChannel>;
+export type SmsChannelConfig = z.infer<typeof smsChannelSchema>;
+export type ZaloChannelConfig = z.infer<typeof zaloChannelSchema>;
+export type EmailChannelConfig = z.infer<typeof emailChannelSchema>;
+export type WebhookChannelConfig = z.infer<typeof webhookChannelSchema>;
+export type TelegramChannelConfig = z.infer<typeof telegramChannelSchema>;

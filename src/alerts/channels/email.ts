@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { EmailChannelConfig } from '../../config/schema.js';
-import { ChannelError, secretFromEnv, type Channel, type OutboundAlert, type SendResult } from './types.js';
+import { emailChannelSchema, type EmailChannelConfig } from '../../config/schema.js';
+import { ChannelError, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
 
 const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'ETLS']);
 
@@ -62,3 +62,12 @@ export class EmailChannel implements Channel {
     this.transport.close();
   }
 }
+
+export const email: ChannelDefinition<'email', EmailChannelConfig> = {
+  name: 'email',
+  audience: 'contacts',
+  schema: emailChannelSchema,
+  secretNames: (config) => (config.password_env ? [config.password_env] : []),
+  create: (config, { env }) => new EmailChannel(config, env),
+  reaches: (person) => Boolean(person.email),
+};

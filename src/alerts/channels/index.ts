@@ -1,25 +1,48 @@
-/** Builds the configured channel adapters. */
+/**
+ * The alert channels. A new channel is its file, which exports a ChannelDefinition, plus one line
+ * in CHANNELS: routing, delivery and the secret lists are derived from this list. The functions
+ * take the list as a parameter (CHANNELS by default) so a test can derive from a list of its own.
+ */
 import type { AlertsConfig } from '../../config/schema.js';
-import type { Database } from '../../store/db.js';
-import type { ChannelName } from '../directory.js';
-import { EmailChannel } from './email.js';
-import { SmsChannel } from './sms.js';
-import { TelegramChannel } from './telegram.js';
-import type { Channel } from './types.js';
-import { WebhookChannel } from './webhook.js';
-import { ZaloChannel } from './zalo.js';
+import type { AlertKind } from '../router.js';
+import { email } from './email.js';
+import { sms } from './sms.js';
+import { telegram } from './telegram.js';
+import type { Channel, ChannelDefinition, ChannelDeps } from './types.js';
+import { webhook } from './webhook.js';
+import { zalo } from './zalo.js';
 
-export function buildChannels(config: AlertsConfig, db: Database, env: NodeJS.ProcessEnv = process.env, now: () => number = Date.now): Map<ChannelName, Channel> {
-  const out = new Map<ChannelName, Channel>();
-  const { zalo, sms, email, webhook, telegram } = config.channels;
-  if (zalo) out.set('zalo', new ZaloChannel(zalo, db, env, now));
-  if (sms) out.set('sms', new SmsChannel(sms, env));
-  if (email) out.set('email', new EmailChannel(email, env));
-  if (webhook) out.set('webhook', new WebhookChannel(webhook, env, now));
-  if (telegram) out.set('telegram', new TelegramChannel(telegram, env));
-  return out;
+export const CHANNELS = [zalo, sms, email, webhook, telegram] as const;
+
+export type ChannelName = (typeof CHANNELS)[number]['name'];
+// `any`: a list holds channels of different config types; each definition is only ever given its own section.
+export type AnyChannelDefinition = ChannelDefinition<string, any>;
+
+/** The channel's section of alerts.channels; undefined when it is not configured. */
+export function channelConfig(alerts: Pick<AlertsConfig, 'channels'>, channel: AnyChannelDefinition): unknown {
+  return (alerts.channels as Record<string, unknown>)[channel.name];
 }
 
-export function configuredChannels(config: AlertsConfig): Set<ChannelName> {
-  return new Set(Object.entries(config.channels).filter(([, value]) => value !== undefined).map(([name]) => name as ChannelName));
+/** The configured channels of the list, in its order. */
+export function configuredDefinitions<D extends AnyChannelDefinition>(alerts: Pick<AlertsConfig, 'channels'>, channels: readonly D[]): D[] {
+  return channels.filter((channel) => channelConfig(alerts, channel) !== undefined);
+}
+
+export function configuredChannels<D extends AnyChannelDefinition = (typeof CHANNELS)[number]>(alerts: Pick<AlertsConfig, 'channels'>, channels: readonly D[] = CHANNELS as readonly AnyChannelDefinition[] as readonly D[]): Set<D['name']> {
+  return new Set(configuredDefinitions(alerts, channels).map((channel) => channel.name));
+}
+
+export function buildChannels<D extends AnyChannelDefinition = (typeof CHANNELS)[number]>(alerts: Pick<AlertsConfig, 'channels'>, deps: ChannelDeps, channels: readonly D[] = CHANNELS as readonly AnyChannelDefinition[] as readonly D[]): Map<D['name'], Channel> {
+  return new Map(configuredDefinitions(alerts, channels).map((channel) => [channel.name, channel.create(channelConfig(alerts, channel), deps)]));
+}
+
+/** Environment variables the configured channels read that are not set (to warn at start). */
+export function missingAlertSecrets(alerts: Pick<AlertsConfig, 'channels'>, env: NodeJS.ProcessEnv = process.env, channels: readonly AnyChannelDefinition[] = CHANNELS): string[] {
+  const names = configuredDefinitions(alerts, channels).flatMap((channel) => channel.secretNames(channelConfig(alerts, channel)));
+  return [...new Set(names.filter((name) => !env[name]))];
+}
+
+/** Whether the configured channel can carry alerts of this kind. */
+export function carries(alerts: Pick<AlertsConfig, 'channels'>, channel: AnyChannelDefinition, kind: AlertKind): boolean {
+  return channel.carries?.(channelConfig(alerts, channel), kind) ?? true;
 }

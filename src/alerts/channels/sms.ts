@@ -4,8 +4,8 @@
  * length limits, and success read from the status code plus a field of the answer. eSMS and
  * SpeedSMS ship as presets; any field of the config overrides the preset's.
  */
-import type { SmsChannelConfig } from '../../config/schema.js';
-import { ChannelError, describeAnswer, fieldOf, formatPhone, httpRequest, secretFromEnv, type Channel, type OutboundAlert, type SendResult } from './types.js';
+import { smsChannelSchema, type SmsChannelConfig } from '../../config/schema.js';
+import { ChannelError, describeAnswer, fieldOf, formatPhone, httpRequest, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
 
 type Scalar = string | number | boolean;
 
@@ -88,8 +88,12 @@ const CUSTOM_DEFAULTS: typeof ESMS_PRESET = {
   success: {},
 };
 
+function presetOf(config: SmsChannelConfig): typeof ESMS_PRESET {
+  return config.preset === 'esms' ? ESMS_PRESET : config.preset === 'speedsms' ? SPEEDSMS_PRESET : CUSTOM_DEFAULTS;
+}
+
 export function smsSettings(config: SmsChannelConfig): SmsSettings {
-  const base = config.preset === 'esms' ? ESMS_PRESET : config.preset === 'speedsms' ? SPEEDSMS_PRESET : CUSTOM_DEFAULTS;
+  const base = presetOf(config);
   const url = config.url ?? base.url;
   if (!url) throw new ChannelError('config', 'alerts.channels.sms.url is required without a preset', true);
   return {
@@ -255,3 +259,18 @@ export class SmsChannel implements Channel {
     return { providerId: fieldOf(answer, 'SMSID') ?? fieldOf(answer, 'data.tranId') };
   }
 }
+
+export const sms: ChannelDefinition<'sms', SmsChannelConfig> = {
+  name: 'sms',
+  audience: 'contacts',
+  schema: smsChannelSchema,
+  secretNames: (config) => {
+    // The preset's auth and secrets apply when the config gives none of its own.
+    const preset = presetOf(config);
+    const auth = config.auth ?? preset.auth;
+    return [auth.user_env, auth.password_env, auth.token_env, ...Object.values(config.secrets ?? preset.secrets)].filter((name): name is string => name !== undefined);
+  },
+  create: (config, { env }) => new SmsChannel(config, env),
+  // SMS addresses a phone number
+  reaches: (person) => Boolean(person.phone),
+};

@@ -6,8 +6,8 @@
  * has seen it already should answer 2xx and ignore it.
  */
 import { createHmac } from 'node:crypto';
-import type { WebhookChannelConfig } from '../../config/schema.js';
-import { ChannelError, describeAnswer, httpRequest, secretFromEnv, type Channel, type OutboundAlert, type SendResult } from './types.js';
+import { webhookChannelSchema, type WebhookChannelConfig } from '../../config/schema.js';
+import { ChannelError, describeAnswer, httpRequest, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
 
 export function signWebhook(secret: string, timestamp: string, body: string): string {
   return 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
@@ -51,3 +51,12 @@ export class WebhookChannel implements Channel {
     throw new ChannelError(answer.status === 401 || answer.status === 403 ? 'auth' : 'rejected', describeAnswer(answer.status, answer.text));
   }
 }
+
+export const webhook: ChannelDefinition<'webhook', WebhookChannelConfig> = {
+  name: 'webhook',
+  audience: 'broadcast',
+  schema: webhookChannelSchema,
+  secretNames: (config) => (config.secret_env ? [config.secret_env] : []),
+  create: (config, { env, now }) => new WebhookChannel(config, env, now),
+  targets: () => [{ recipient: 'webhook' }],
+};

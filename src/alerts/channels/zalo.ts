@@ -6,10 +6,10 @@
  * Template bodies may carry no links or phone numbers, so parameters are scrubbed of both.
  */
 import { createHash } from 'node:crypto';
-import type { ZaloChannelConfig } from '../../config/schema.js';
+import { zaloChannelSchema, type ZaloChannelConfig } from '../../config/schema.js';
 import type { Database } from '../../store/db.js';
 import { kvGet, kvSet } from '../../store/kv.js';
-import { ChannelError, describeAnswer, formatPhone, httpRequest, secretFromEnv, type Channel, type OutboundAlert, type SendResult } from './types.js';
+import { ChannelError, describeAnswer, formatPhone, httpRequest, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
 
 const KEY_ACCESS = 'zalo.access_token';
 const KEY_EXPIRES = 'zalo.access_expires_at';
@@ -125,3 +125,14 @@ export class ZaloChannel implements Channel {
     }
   }
 }
+
+export const zalo: ChannelDefinition<'zalo', ZaloChannelConfig> = {
+  name: 'zalo',
+  audience: 'contacts',
+  schema: zaloChannelSchema,
+  secretNames: (config) => [config.secret_key_env, config.refresh_token_env],
+  create: (config, { db, env, now }) => new ZaloChannel(config, db, env, now),
+  reaches: (person) => Boolean(person.phone),
+  // Security alarms have no registered template: they go by the other channels only.
+  carries: (config, kind) => kind !== 'security' && Boolean(config.templates[kind]),
+};
