@@ -6,7 +6,6 @@
 import type { Config } from '../config/load.js';
 import type { ContactConfig } from '../config/schema.js';
 import type { Locale } from '../i18n/index.js';
-import type { ChannelName } from './channels/index.js';
 
 export interface Person {
   /** stable across config syncs: owner scope, role and address */
@@ -17,7 +16,7 @@ export interface Person {
   email?: string | undefined;
   zaloUserId?: string | undefined;
   /** the contact's own channel list; undefined = every configured channel it has an address for */
-  channels?: readonly ChannelName[] | undefined;
+  channels?: readonly string[] | undefined;
   locale?: Locale | undefined;
 }
 

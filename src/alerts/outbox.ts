@@ -12,7 +12,7 @@ import { cancelUnsent, hasOpenedAlerts, hasUnsent, insertAlert, toldAbout } from
 import type { AlertsConfig } from '../config/schema.js';
 import type { Locale } from '../i18n/index.js';
 import { unitPath, type Directory, type Person } from './directory.js';
-import { CHANNELS, carries, channelConfig, type AnyChannelDefinition } from './channels/index.js';
+import { CHANNELS, carries, channelConfig, digestChannels, type AnyChannelDefinition } from './channels/index.js';
 import { chiefOf, personalChannels, route, isHardwareFault, type AlertKind, type EscalationReason } from './router.js';
 import { formatTime, localDay, problemText, renderAlert, t, type RenderedAlert } from './messages.js';
 import type { AlertPayload } from './channels/types.js';
@@ -219,7 +219,7 @@ export function planDigests(db: Database, directory: Directory, settings: Outbox
   if (alerts.digest_hour === undefined) return 0;
   const { day, hour } = localDay(now, settings.timeZone);
   if (hour < alerts.digest_hour || kvGet(db, DIGEST_DAY) === day) return 0;
-  const wanted: ReadonlySet<string> = new Set(alerts.digest_channels);
+  const wanted = digestChannels(alerts, settings.channels);
   const configured = new Set([...settings.configured].filter((c) => wanted.has(c)));
   let added = 0;
   const send = (person: Person, scope: DigestScope) => {

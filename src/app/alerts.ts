@@ -12,7 +12,7 @@ import { directoryFromConfig } from '../alerts/directory.js';
 import { createOutboxWriter, enqueueSecurityAlarm, planFollowUps, type OutboxSettings } from '../alerts/outbox.js';
 import { translator, type Catalogue } from '../i18n/index.js';
 import { Dispatcher } from '../alerts/dispatcher.js';
-import { CHANNELS, buildChannels, configuredChannels, missingAlertSecrets } from '../alerts/channels/index.js';
+import { CHANNELS, buildChannels, configuredChannels, missingAlertSecrets, withChannelSections } from '../alerts/channels/index.js';
 
 export interface AlertsHandle {
   /** give to startDaemon as hooks.onHealthEvent; runs inside the incident's transaction */
@@ -28,9 +28,15 @@ export interface StartAlertsOptions {
   autoStart?: boolean;
 }
 
-function outboxOf(app: Pick<StoreContext, 'config' | 'db'>, now: () => number) {
+/** The alerts config, its channel sections checked and completed; undefined when alerts are off. */
+function alertsConfigOf(app: Pick<StoreContext, 'config'>) {
   const config = app.config.raw.alerts;
-  if (!config || !config.enabled) return undefined;
+  return config?.enabled ? withChannelSections(config) : undefined;
+}
+
+function outboxOf(app: Pick<StoreContext, 'config' | 'db'>, now: () => number) {
+  const config = alertsConfigOf(app);
+  if (!config) return undefined;
   const directory = directoryFromConfig(app.config);
   const settings: OutboxSettings = { alerts: config, locale: app.config.raw.locale, timeZone: app.config.raw.timezone, configured: configuredChannels(config), now };
   return { writer: createOutboxWriter(app.db, directory, settings), directory, settings };
@@ -73,8 +79,8 @@ export function passwordGuessingAlarm(app: Pick<StoreContext, 'config' | 'db'>, 
 }
 
 export function startAlerts(app: AppContext, log: Logger, options: StartAlertsOptions = {}): AlertsHandle {
-  const config = app.config.raw.alerts;
-  if (!config || !config.enabled) {
+  const config = alertsConfigOf(app);
+  if (!config) {
     log.info('alerts are not configured (no alerts: section, or enabled: false); incidents are recorded but nobody is told');
     return { onHealthEvent() {}, async stop() {} };
   }

@@ -1,9 +1,10 @@
 /**
  * The alert channels. A new channel is its file, which exports a ChannelDefinition, plus one line
- * in CHANNELS: routing, delivery and the secret lists are derived from this list. The functions
- * take the list as a parameter (CHANNELS by default) so a test can derive from a list of its own.
+ * in CHANNELS: the config's channel names and sections, routing, delivery and the secret lists
+ * are derived from this list. The functions take the list as a parameter (CHANNELS by default)
+ * so a test can derive from a list of its own.
  */
-import type { AlertsConfig } from '../../config/schema.js';
+import { channelSectionsSchema, type AlertsConfig, type ChannelSchemas } from '../../config/schema.js';
 import type { AlertKind } from '../router.js';
 import { email } from './email.js';
 import { sms } from './sms.js';
@@ -17,6 +18,25 @@ export const CHANNELS = [zalo, sms, email, webhook, telegram] as const;
 export type ChannelName = (typeof CHANNELS)[number]['name'];
 // `any`: a list holds channels of different config types; each definition is only ever given its own section.
 export type AnyChannelDefinition = ChannelDefinition<string, any>;
+
+/** For loading the config: each channel's name and the schema of its section. */
+export function channelSchemas(channels: readonly AnyChannelDefinition[] = CHANNELS): ChannelSchemas {
+  return Object.fromEntries(channels.map((channel) => [channel.name, channel.schema]));
+}
+
+/**
+ * The alerts config with its channel sections checked and completed (defaults) by their schemas.
+ * A config loaded with channelSchemas() is already; one loaded without (tests, a caller that
+ * forgot) would otherwise reach the channels unchecked. Throws on an unknown or invalid section.
+ */
+export function withChannelSections(alerts: AlertsConfig, channels: readonly AnyChannelDefinition[] = CHANNELS): AlertsConfig {
+  return { ...alerts, channels: channelSectionsSchema(channelSchemas(channels)).parse(alerts.channels) };
+}
+
+/** alerts.digest_channels, or by default the channels that take the digest unless told otherwise. */
+export function digestChannels(alerts: AlertsConfig, channels: readonly AnyChannelDefinition[] = CHANNELS): ReadonlySet<string> {
+  return new Set(alerts.digest_channels ?? channels.filter((channel) => channel.digestByDefault).map((channel) => channel.name));
+}
 
 /** The channel's section of alerts.channels; undefined when it is not configured. */
 export function channelConfig(alerts: Pick<AlertsConfig, 'channels'>, channel: AnyChannelDefinition): unknown {

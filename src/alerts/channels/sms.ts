@@ -4,8 +4,48 @@
  * length limits, and success read from the status code plus a field of the answer. eSMS and
  * SpeedSMS ship as presets; any field of the config overrides the preset's.
  */
-import { smsChannelSchema, type SmsChannelConfig } from '../../config/schema.js';
+import { z } from 'zod';
+import { envName, httpUrl, templateValue } from '../../config/schema.js';
 import { ChannelError, describeAnswer, fieldOf, formatPhone, httpRequest, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
+
+/** Its section, alerts.channels.sms. */
+const configSchema = z
+  .object({
+    /** shipped gateway settings; every field below overrides the preset's */
+    preset: z.enum(['esms', 'speedsms', 'custom']).default('custom'),
+    url: httpUrl.optional(),
+    method: z.enum(['GET', 'POST']).optional(),
+    format: z.enum(['json', 'form', 'xml', 'query']).optional(),
+    /** body template: a mapping for json/form/query, a string for xml; placeholders {phone} {text} {request_id} {unicode} and any var/secret */
+    body: templateValue.optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    auth: z
+      .object({
+        type: z.enum(['none', 'basic', 'bearer', 'header', 'in_body']),
+        user: z.string().optional(),
+        user_env: envName.optional(),
+        password: z.string().optional(),
+        password_env: envName.optional(),
+        token_env: envName.optional(),
+        header: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    /** placeholder name → environment variable holding the secret, e.g. { api_key: ESMS_API_KEY } */
+    secrets: z.record(z.string(), envName).optional(),
+    /** other placeholders, e.g. { brandname: CAMWATCH } */
+    vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    phone_format: z.enum(['0', '84']).optional(),
+    unicode: z.boolean().optional(),
+    max_parts: z.number().int().min(1).max(10).optional(),
+    success: z
+      .object({ status: z.array(z.number().int()).optional(), field: z.string().optional(), values: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type SmsChannelConfig = z.infer<typeof configSchema>;
 
 type Scalar = string | number | boolean;
 
@@ -263,7 +303,8 @@ export class SmsChannel implements Channel {
 export const sms: ChannelDefinition<'sms', SmsChannelConfig> = {
   name: 'sms',
   audience: 'contacts',
-  schema: smsChannelSchema,
+  schema: configSchema,
+  digestByDefault: false,
   secretNames: (config) => {
     // The preset's auth and secrets apply when the config gives none of its own.
     const preset = presetOf(config);

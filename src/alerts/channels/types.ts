@@ -75,6 +75,8 @@ interface ChannelBasics<Name extends string, Config> {
   create(config: Config, deps: ChannelDeps): Channel;
   /** whether it can carry this kind of alert (a template-only channel cannot carry what has no template); all kinds when absent */
   carries?(config: Config, kind: AlertKind): boolean;
+  /** whether the daily digest goes by it when alerts.digest_channels is not given */
+  digestByDefault: boolean;
   /** logged at start when it is the only channel configured, for a channel that must never be alone */
   aloneWarning?: string;
 }
