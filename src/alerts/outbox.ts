@@ -49,11 +49,10 @@ export function enqueueAlert(db: Database, alert: NewAlert): boolean {
   return insertAlert(db, { ...alert, requestId: requestIdFor(alert.dedupeKey), payload: JSON.stringify(alert.payload) });
 }
 
-/** Whether the channel can carry the kind; a channel that needs its config to tell cannot once it is no longer configured. */
+/** A channel no longer in the list is let through: the dispatcher dead-letters its rows with the reason. */
 function hasTemplate(settings: OutboxSettings, channel: string, kind: AlertKind): boolean {
   const definition = (settings.channels ?? CHANNELS).find((d) => d.name === channel);
-  if (!definition?.carries) return true;
-  return channelConfig(settings.alerts, definition) !== undefined && carries(settings.alerts, definition, kind);
+  return !definition || carries(settings.alerts, definition, kind);
 }
 
 function broadcastTargets(settings: OutboxSettings): { channel: string; recipient: string; chatId?: string | number }[] {
@@ -104,7 +103,7 @@ export function enqueueIncidentAlerts(
 
 /** One recovery notice to everyone (and every channel) that was told the incident opened or escalated. */
 export function enqueueRecovery(db: Database, directory: Directory, settings: OutboxSettings, incident: Incident, at: number): number {
-  const told = toldAbout(db, incident.id) as { recipient: string; channel: string; payload: string }[];
+  const told = toldAbout(db, incident.id);
   const seen = new Set<string>();
   let added = 0;
   for (const row of told) {

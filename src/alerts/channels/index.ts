@@ -15,7 +15,6 @@ import { zalo } from './zalo.js';
 
 export const CHANNELS = [zalo, sms, email, webhook, telegram] as const;
 
-export type ChannelName = (typeof CHANNELS)[number]['name'];
 // `any`: a list holds channels of different config types; each definition is only ever given its own section.
 export type AnyChannelDefinition = ChannelDefinition<string, any>;
 
@@ -44,15 +43,15 @@ export function channelConfig(alerts: Pick<AlertsConfig, 'channels'>, channel: A
 }
 
 /** The configured channels of the list, in its order. */
-export function configuredDefinitions<D extends AnyChannelDefinition>(alerts: Pick<AlertsConfig, 'channels'>, channels: readonly D[]): D[] {
+function configuredDefinitions(alerts: Pick<AlertsConfig, 'channels'>, channels: readonly AnyChannelDefinition[]): AnyChannelDefinition[] {
   return channels.filter((channel) => channelConfig(alerts, channel) !== undefined);
 }
 
-export function configuredChannels<D extends AnyChannelDefinition = (typeof CHANNELS)[number]>(alerts: Pick<AlertsConfig, 'channels'>, channels: readonly D[] = CHANNELS as readonly AnyChannelDefinition[] as readonly D[]): Set<D['name']> {
+export function configuredChannels(alerts: Pick<AlertsConfig, 'channels'>, channels: readonly AnyChannelDefinition[] = CHANNELS): Set<string> {
   return new Set(configuredDefinitions(alerts, channels).map((channel) => channel.name));
 }
 
-export function buildChannels<D extends AnyChannelDefinition = (typeof CHANNELS)[number]>(alerts: Pick<AlertsConfig, 'channels'>, deps: ChannelDeps, channels: readonly D[] = CHANNELS as readonly AnyChannelDefinition[] as readonly D[]): Map<D['name'], Channel> {
+export function buildChannels(alerts: Pick<AlertsConfig, 'channels'>, deps: ChannelDeps, channels: readonly AnyChannelDefinition[] = CHANNELS): Map<string, Channel> {
   return new Map(configuredDefinitions(alerts, channels).map((channel) => [channel.name, channel.create(channelConfig(alerts, channel), deps)]));
 }
 
@@ -62,7 +61,9 @@ export function missingAlertSecrets(alerts: Pick<AlertsConfig, 'channels'>, env:
   return [...new Set(names.filter((name) => !env[name]))];
 }
 
-/** Whether the configured channel can carry alerts of this kind. */
+/** Whether the channel can carry alerts of this kind; one that needs its section to tell cannot once it is no longer configured. */
 export function carries(alerts: Pick<AlertsConfig, 'channels'>, channel: AnyChannelDefinition, kind: AlertKind): boolean {
-  return channel.carries?.(channelConfig(alerts, channel), kind) ?? true;
+  if (!channel.carries) return true;
+  const config = channelConfig(alerts, channel);
+  return config !== undefined && channel.carries(config, kind);
 }
