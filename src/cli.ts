@@ -16,6 +16,7 @@ import { backup } from './health/retention.js';
 import { runAckCommand, runResolveCommand } from './app/ack-command.js';
 import { changeFalseAlarm } from './health/false-alarms.js';
 import { queueAlerts } from './app/alerts.js';
+import { channelSchemas } from './alerts/channels/index.js';
 import { runReportCommand, REPORT_KINDS, EXPORT_FORMATS } from './app/report-command.js';
 import { readPassword, runUserAdd, runUserDisable, runUserList, runUserPasswd, ROLES, type CommandResult } from './app/user-command.js';
 import { GROUP_BY } from './health/uptime-query.js';
@@ -56,7 +57,7 @@ const locale = (): Locale => explicitLocale() ?? configLocale ?? DEFAULT_LOCALE;
  * and `check` talk to cameras: the others need neither camera passwords nor ffmpeg.
  */
 function load(file: string): Config {
-  const config = loadConfig(file, process.env, { requireSecrets: false });
+  const config = loadConfig(file, process.env, { requireSecrets: false, channels: channelSchemas() });
   configLocale = config.raw.locale;
   return config;
 }

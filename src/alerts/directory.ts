@@ -7,12 +7,6 @@ import type { Config } from '../config/load.js';
 import type { ContactConfig } from '../config/schema.js';
 import type { Locale } from '../i18n/index.js';
 
-export type ChannelName = 'zalo' | 'sms' | 'email' | 'webhook' | 'telegram';
-/** Channels addressed to one person; webhook and telegram carry each alert once to a fixed place. */
-export const PERSONAL_CHANNELS = ['zalo', 'sms', 'email'] as const;
-export type PersonalChannel = (typeof PERSONAL_CHANNELS)[number];
-export const BROADCAST_CHANNELS = ['webhook', 'telegram'] as const;
-
 export interface Person {
   /** stable across config syncs: owner scope, role and address */
   key: string;
@@ -22,7 +16,7 @@ export interface Person {
   email?: string | undefined;
   zaloUserId?: string | undefined;
   /** the contact's own channel list; undefined = every configured channel it has an address for */
-  channels?: readonly ChannelName[] | undefined;
+  channels?: readonly string[] | undefined;
   locale?: Locale | undefined;
 }
 

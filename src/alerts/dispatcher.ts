@@ -9,12 +9,11 @@
 import type { Database } from '../store/db.js';
 import type { Logger } from '../log.js';
 import { redactUrlCredentials } from '../redact.js';
-import type { ChannelName } from './directory.js';
 import { claimAlert, dueAlerts, markSent, markUnsent, requeueInterrupted, type AlertRow } from '../store/alerts.js';
 import { ChannelError, type AlertPayload, type Channel } from './channels/types.js';
 
 export interface DispatcherOptions {
-  channels: ReadonlyMap<ChannelName, Channel>;
+  channels: ReadonlyMap<string, Channel>;
   now?: () => number;
   maxAttempts?: number;
   retryFirstMs?: number;
@@ -80,12 +79,12 @@ export class Dispatcher {
     const due = dueAlerts(this.db, now, this.options.batch ?? 200);
     const byChannel = new Map<string, AlertRow[]>();
     for (const row of due) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
-    await Promise.all([...byChannel].map(([channel, rows]) => this.drain(channel as ChannelName, rows, report)));
+    await Promise.all([...byChannel].map(([channel, rows]) => this.drain(channel, rows, report)));
     return report;
   }
 
   /** Sends one channel's rows in order; stops early when the channel is down (the rest wait without spending attempts). */
-  private async drain(name: ChannelName, rows: AlertRow[], report: TickReport) {
+  private async drain(name: string, rows: AlertRow[], report: TickReport) {
     const channel = this.options.channels.get(name);
     for (const row of rows) {
       if (this.stopped) return;

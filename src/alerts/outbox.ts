@@ -11,7 +11,8 @@ import { incidentsOpenOrResolvedSince, openUngroupedIncidents, type Incident } f
 import { cancelUnsent, hasOpenedAlerts, hasUnsent, insertAlert, toldAbout } from '../store/alerts.js';
 import type { AlertsConfig } from '../config/schema.js';
 import type { Locale } from '../i18n/index.js';
-import { BROADCAST_CHANNELS, unitPath, type ChannelName, type Directory, type Person } from './directory.js';
+import { unitPath, type Directory, type Person } from './directory.js';
+import { CHANNELS, carries, channelConfig, digestChannels, type AnyChannelDefinition } from './channels/index.js';
 import { chiefOf, personalChannels, route, isHardwareFault, type AlertKind, type EscalationReason } from './router.js';
 import { formatTime, localDay, problemText, renderAlert, t, type RenderedAlert } from './messages.js';
 import type { AlertPayload } from './channels/types.js';
@@ -22,7 +23,9 @@ export interface OutboxSettings {
   /** default language; a contact's own `locale` wins */
   locale: Locale;
   timeZone: string;
-  configured: ReadonlySet<ChannelName>;
+  configured: ReadonlySet<string>;
+  /** the channel list; CHANNELS unless a test brings its own */
+  channels?: readonly AnyChannelDefinition[] | undefined;
   now?: () => number;
 }
 
@@ -35,7 +38,7 @@ interface NewAlert {
   dedupeKey: string;
   incidentId: number | null;
   recipient: string;
-  channel: ChannelName;
+  channel: string;
   kind: AlertKind;
   payload: AlertPayload;
   at: number;
@@ -46,19 +49,18 @@ export function enqueueAlert(db: Database, alert: NewAlert): boolean {
   return insertAlert(db, { ...alert, requestId: requestIdFor(alert.dedupeKey), payload: JSON.stringify(alert.payload) });
 }
 
-function hasTemplate(settings: OutboxSettings, channel: ChannelName, kind: AlertKind): boolean {
-  if (channel !== 'zalo') return true;
-  return kind !== 'security' && Boolean(settings.alerts.channels.zalo?.templates[kind]);
+/** A channel no longer in the list is let through: the dispatcher dead-letters its rows with the reason. */
+function hasTemplate(settings: OutboxSettings, channel: string, kind: AlertKind): boolean {
+  const definition = (settings.channels ?? CHANNELS).find((d) => d.name === channel);
+  return !definition || carries(settings.alerts, definition, kind);
 }
 
-function broadcastTargets(settings: OutboxSettings): { channel: ChannelName; recipient: string; chatId?: string | number }[] {
-  const out: { channel: ChannelName; recipient: string; chatId?: string | number }[] = [];
-  for (const channel of BROADCAST_CHANNELS) {
-    if (!settings.configured.has(channel)) continue;
-    if (channel === 'telegram') for (const chatId of settings.alerts.channels.telegram?.chat_ids ?? []) out.push({ channel, recipient: `telegram:${chatId}`, chatId });
-    else out.push({ channel, recipient: channel });
-  }
-  return out;
+function broadcastTargets(settings: OutboxSettings): { channel: string; recipient: string; chatId?: string | number }[] {
+  return (settings.channels ?? CHANNELS).flatMap((definition) =>
+    definition.audience === 'broadcast' && settings.configured.has(definition.name)
+      ? definition.targets(channelConfig(settings.alerts, definition)).map((target) => ({ channel: definition.name, ...target }))
+      : [],
+  );
 }
 
 /** Routes one incident alert and writes a row per recipient and channel. Returns rows added. */
@@ -71,7 +73,7 @@ export function enqueueIncidentAlerts(
   at: number,
   options: { reason?: EscalationReason; round?: number } = {},
 ): number {
-  const { recipients, broadcast } = route({ incident, kind, reason: options.reason, directory, configured: settings.configured });
+  const { recipients, broadcast } = route({ incident, kind, reason: options.reason, directory, configured: settings.configured, channels: settings.channels });
   const tag = kind === 'escalation' ? `escalation.${options.reason ?? 'unacknowledged'}` : kind === 'reminder' ? `reminder.${options.round ?? 1}` : kind;
   const base = { incident, kind, reason: options.reason, directory, timeZone: settings.timeZone, publicUrl: settings.alerts.public_url, escalateAfterMinutes: settings.alerts.escalate_after_minutes, at };
   let added = 0;
@@ -101,7 +103,7 @@ export function enqueueIncidentAlerts(
 
 /** One recovery notice to everyone (and every channel) that was told the incident opened or escalated. */
 export function enqueueRecovery(db: Database, directory: Directory, settings: OutboxSettings, incident: Incident, at: number): number {
-  const told = toldAbout(db, incident.id) as { recipient: string; channel: ChannelName; payload: string }[];
+  const told = toldAbout(db, incident.id);
   const seen = new Set<string>();
   let added = 0;
   for (const row of told) {
@@ -216,13 +218,13 @@ export function planDigests(db: Database, directory: Directory, settings: Outbox
   if (alerts.digest_hour === undefined) return 0;
   const { day, hour } = localDay(now, settings.timeZone);
   if (hour < alerts.digest_hour || kvGet(db, DIGEST_DAY) === day) return 0;
-  const wanted = new Set(alerts.digest_channels);
+  const wanted = digestChannels(alerts, settings.channels);
   const configured = new Set([...settings.configured].filter((c) => wanted.has(c)));
   let added = 0;
   const send = (person: Person, scope: DigestScope) => {
     const locale = person.locale ?? settings.locale;
     const rendered = renderDigest(db, directory, settings, scope, day, locale, now);
-    for (const channel of personalChannels(person, configured)) {
+    for (const channel of personalChannels(person, configured, settings.channels)) {
       if (!hasTemplate(settings, channel, 'digest')) continue;
       const to = { name: person.name, role: person.role, reason: 'chief' as const, phone: person.phone, email: person.email };
       added += Number(enqueueAlert(db, { dedupeKey: `digest:${day}:${person.key}:${channel}`, incidentId: null, recipient: person.key, channel, kind: 'digest', payload: { kind: 'digest', incidentId: null, to, rendered }, at: now }));
@@ -261,16 +263,16 @@ export interface SecurityAlarm {
 
 /**
  * An alarm about camwatch itself for the administrators (alerts.administrators), on their
- * personal channels except Zalo, whose messages must follow a registered template. Returns the
- * number of messages queued.
+ * personal channels that can carry it (not those whose messages must follow a registered
+ * template). Returns the number of messages queued.
  */
 export function enqueueSecurityAlarm(db: Database, directory: Directory, settings: OutboxSettings, alarm: SecurityAlarm, now: number): number {
   const hour = Math.floor(now / 3_600_000);
-  const configured = new Set([...settings.configured].filter((channel) => channel !== 'zalo'));
+  const configured = new Set([...settings.configured].filter((channel) => hasTemplate(settings, channel, 'security')));
   const rendered = { locale: settings.locale, subject: alarm.subject, text: alarm.text, short: `camwatch: ${alarm.subject}`, fields: {} };
   let added = 0;
   for (const person of directory.administrators) {
-    for (const channel of personalChannels(person, configured)) {
+    for (const channel of personalChannels(person, configured, settings.channels)) {
       const to = { name: person.name, role: person.role, reason: 'admin' as const, phone: person.phone, email: person.email };
       added += Number(
         enqueueAlert(db, { dedupeKey: `security:${alarm.key}:${hour}:${person.key}:${channel}`, incidentId: null, recipient: person.key, channel, kind: 'security', payload: { kind: 'security', incidentId: null, to, rendered }, at: now }),

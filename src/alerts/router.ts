@@ -6,7 +6,8 @@
  * camera; the unit above and the People's Committee hear of what stays unacknowledged.
  */
 import type { Incident } from '../store/incidents.js';
-import { PERSONAL_CHANNELS, unitChain, type ChannelName, type Directory, type DirUnit, type Person, type PersonalChannel } from './directory.js';
+import { unitChain, type Directory, type DirUnit, type Person } from './directory.js';
+import { CHANNELS, type AnyChannelDefinition } from './channels/index.js';
 
 /** security: an alarm about camwatch itself (password guessing on the dashboard), to the administrators */
 export const ALERT_KINDS = ['opened', 'reminder', 'escalation', 'recovery', 'digest', 'security'] as const;
@@ -18,7 +19,8 @@ export type RecipientReason = 'chief' | 'contractor' | 'owner' | 'admin' | 'esca
 export interface Recipient {
   person: Person;
   reason: RecipientReason;
-  channels: PersonalChannel[];
+  /** names of channels whose audience is contacts */
+  channels: string[];
 }
 
 export interface RouteInput {
@@ -27,12 +29,14 @@ export interface RouteInput {
   reason?: EscalationReason | undefined;
   directory: Directory;
   /** channels configured in alerts.channels */
-  configured: ReadonlySet<ChannelName>;
+  configured: ReadonlySet<string>;
+  /** the channel list; CHANNELS unless a test brings its own */
+  channels?: readonly AnyChannelDefinition[] | undefined;
 }
 
 export interface Route {
   recipients: Recipient[];
-  /** whether the alert also goes once to each broadcast channel (webhook, telegram) */
+  /** whether the alert also goes once to channel whose audience is broadcast */
   broadcast: boolean;
 }
 
@@ -44,13 +48,11 @@ export function isHardwareFault(kind: string): boolean {
   return kind === 'offline' || kind.startsWith('image:');
 }
 
-export function personalChannels(person: Person, configured: ReadonlySet<ChannelName>): PersonalChannel[] {
-  return PERSONAL_CHANNELS.filter((channel) => {
-    if (!configured.has(channel)) return false;
-    if (person.channels && !person.channels.includes(channel)) return false;
-    if (channel === 'email') return Boolean(person.email);
-    return Boolean(person.phone); // ZNS and SMS both address a phone number
-  });
+export function personalChannels(person: Person, configured: ReadonlySet<string>, channels: readonly AnyChannelDefinition[] = CHANNELS): string[] {
+  const listed: ReadonlySet<string> | undefined = person.channels && new Set(person.channels);
+  return channels
+    .filter((channel) => channel.audience === 'contacts' && configured.has(channel.name) && (!listed || listed.has(channel.name)) && channel.reaches(person))
+    .map((channel) => channel.name);
 }
 
 /** The nearest unit, from `unitId` up, that has a police chief; with its chiefs. */
@@ -80,7 +82,7 @@ export function escalationContacts(directory: Directory, unitId: string | null |
 }
 
 export function route(input: RouteInput): Route {
-  const { incident, kind, directory, configured } = input;
+  const { incident, kind, directory, configured, channels } = input;
   const none: Route = { recipients: [], broadcast: false };
   // A camera inside a grouped incident is told through the group, once.
   if (incident.scope === 'camera' && incident.group_id !== null) return none;
@@ -89,8 +91,8 @@ export function route(input: RouteInput): Route {
   const add = (people: readonly Person[], reason: RecipientReason) => {
     for (const person of people) {
       if (picked.has(person.key)) continue;
-      const channels = personalChannels(person, configured);
-      if (channels.length > 0) picked.set(person.key, { person, reason, channels });
+      const reachable = personalChannels(person, configured, channels);
+      if (reachable.length > 0) picked.set(person.key, { person, reason, channels: reachable });
     }
   };
 

@@ -12,8 +12,7 @@ import { directoryFromConfig } from '../alerts/directory.js';
 import { createOutboxWriter, enqueueSecurityAlarm, planFollowUps, type OutboxSettings } from '../alerts/outbox.js';
 import { translator, type Catalogue } from '../i18n/index.js';
 import { Dispatcher } from '../alerts/dispatcher.js';
-import { buildChannels, configuredChannels } from '../alerts/channels/index.js';
-import { missingAlertSecrets } from '../alerts/index.js';
+import { CHANNELS, buildChannels, configuredChannels, missingAlertSecrets, withChannelSections } from '../alerts/channels/index.js';
 
 export interface AlertsHandle {
   /** give to startDaemon as hooks.onHealthEvent; runs inside the incident's transaction */
@@ -29,9 +28,15 @@ export interface StartAlertsOptions {
   autoStart?: boolean;
 }
 
-function outboxOf(app: Pick<StoreContext, 'config' | 'db'>, now: () => number) {
+/** The alerts config, its channel sections checked and completed; undefined when alerts are off. */
+function alertsConfigOf(app: Pick<StoreContext, 'config'>) {
   const config = app.config.raw.alerts;
-  if (!config || !config.enabled) return undefined;
+  return config?.enabled ? withChannelSections(config) : undefined;
+}
+
+function outboxOf(app: Pick<StoreContext, 'config' | 'db'>, now: () => number) {
+  const config = alertsConfigOf(app);
+  if (!config) return undefined;
   const directory = directoryFromConfig(app.config);
   const settings: OutboxSettings = { alerts: config, locale: app.config.raw.locale, timeZone: app.config.raw.timezone, configured: configuredChannels(config), now };
   return { writer: createOutboxWriter(app.db, directory, settings), directory, settings };
@@ -74,8 +79,8 @@ export function passwordGuessingAlarm(app: Pick<StoreContext, 'config' | 'db'>, 
 }
 
 export function startAlerts(app: AppContext, log: Logger, options: StartAlertsOptions = {}): AlertsHandle {
-  const config = app.config.raw.alerts;
-  if (!config || !config.enabled) {
+  const config = alertsConfigOf(app);
+  if (!config) {
     log.info('alerts are not configured (no alerts: section, or enabled: false); incidents are recorded but nobody is told');
     return { onHealthEvent() {}, async stop() {} };
   }
@@ -83,13 +88,14 @@ export function startAlerts(app: AppContext, log: Logger, options: StartAlertsOp
   const now = options.now ?? Date.now;
   const configured = configuredChannels(config);
   if (configured.size === 0) log.warn('alerts: no channel is configured under alerts.channels; alerts are queued but cannot be sent');
-  if (configured.size === 1 && configured.has('telegram')) log.warn('alerts: Telegram is the only channel, and Vietnamese carriers block it since 2025; add Zalo, SMS or e-mail');
+  const alone = configured.size === 1 ? CHANNELS.find((channel) => configured.has(channel.name))?.aloneWarning : undefined;
+  if (alone) log.warn(`alerts: ${alone}`);
   const missing = missingAlertSecrets(config, env);
   if (missing.length > 0) log.warn({ missing }, 'alerts: environment variables for channel secrets are not set; those channels will fail until they are');
 
   const { writer, directory, settings } = outboxOf(app, now)!;
   const dispatcher = new Dispatcher(app.db, {
-    channels: buildChannels(config, app.db, env, now),
+    channels: buildChannels(config, { db: app.db, env, now }),
     now,
     maxAttempts: config.max_attempts,
     retryFirstMs: config.retry_first_s * 1000,

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { loadConfig, resolveFromConfig, type Config } from '../config/load.js';
+import { channelSchemas } from '../alerts/channels/index.js';
 import { openStore, type Database } from '../store/db.js';
 import { locateFfmpeg, type FfmpegBinaries } from '../probe/ffmpeg.js';
 import { syncInventory, type SyncReport } from '../inventory/sync.js';
@@ -37,7 +38,7 @@ function openWith(config: Config): StoreContext {
 
 /** For `run`, `check` and the demo: a missing password or ffmpeg stops here, before the store is touched. */
 export function openApp(configFile: string): AppContext {
-  const config = loadConfig(path.resolve(configFile));
+  const config = loadConfig(path.resolve(configFile), process.env, { channels: channelSchemas() });
   const ffmpeg = locateFfmpeg({ ffmpegPath: config.raw.ffmpeg.ffmpeg_path, ffprobePath: config.raw.ffmpeg.ffprobe_path });
   return { ...openWith(config), ffmpeg };
 }
@@ -47,5 +48,5 @@ export function openApp(configFile: string): AppContext {
  * reference, false-alarm): an official printing a report needs neither camera passwords nor ffmpeg.
  */
 export function openStoreContext(configFile: string): StoreContext {
-  return openWith(loadConfig(path.resolve(configFile), process.env, { requireSecrets: false }));
+  return openWith(loadConfig(path.resolve(configFile), process.env, { requireSecrets: false, channels: channelSchemas() }));
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type CameraConfig, type RawConfig, type UnitConfig } from './schema.js';
+import { configSchemaFor, type CameraConfig, type ChannelSchemas, type RawConfig, type UnitConfig } from './schema.js';
 
 export interface ConfigIssue {
   file: string;
@@ -138,6 +138,8 @@ const SYSTEM_DIRS = ['/etc', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/boot',
 export interface LoadOptions {
   /** false for commands that never talk to a camera: unset password variables are listed, not errors */
   requireSecrets?: boolean;
+  /** the alert channels (src/alerts/channels), so that their names and sections are checked at load like the rest */
+  channels?: ChannelSchemas | undefined;
 }
 
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
@@ -173,7 +175,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     // Aliases of aliases that expand without end ("billion laughs").
     throw new ConfigError([{ file, path: '', message: `YAML aliases expand too far: ${error instanceof Error ? error.message : String(error)}` }]);
   }
-  const parsed = configSchema.safeParse(data);
+  const parsed = configSchemaFor(options.channels).safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues as z.core.$ZodIssue[]) report(issue.path as PathKey[], describe(issue));
     throw new ConfigError(issues);

@@ -8,7 +8,7 @@ const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-" (e.g. "tuy-phuoc")');
 
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as CAM_TP001_PASSWORD');
+export const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as CAM_TP001_PASSWORD');
 
 /** Daily rollups are built from UTC hours: the zone must exist and sit a whole number of hours from UTC. */
 function wholeHourZone(zone: string): boolean {
@@ -24,22 +24,27 @@ export const OWNER_TYPES = ['public', 'household', 'business', 'school', 'agency
 export const UNIT_KINDS = ['province', 'city', 'district', 'commune', 'ward', 'special_zone', 'area'] as const;
 export const CONTACT_ROLES = ['police_chief', 'deputy_police_chief', 'people_committee', 'police', 'it_officer', 'other'] as const;
 
-const contact = z
-  .object({
-    name: z.string().min(1),
-    role: z.enum(CONTACT_ROLES).default('other'),
-    phone: z
-      .string()
-      .regex(/^(0|84|\+84)\d{9,10}$/, 'must be a Vietnamese phone number such as 0912345678 or 84912345678')
-      .optional(),
-    email: z.email().optional(),
-    zalo_user_id: z.string().optional(),
-    channels: z.array(z.enum(['zalo', 'sms', 'email', 'webhook', 'telegram'])).optional(),
-    locale: z.enum(['vi', 'en']).optional(),
-  })
-  .strict();
+/** What the config knows of the alert channels, which are defined above it (src/alerts/channels): each one's name and the schema of its section. */
+export type ChannelSchemas = Readonly<Record<string, z.ZodType<unknown, unknown>>>;
 
-export type ContactConfig = z.infer<typeof contact>;
+function contactSchema(channelName: z.ZodType<string, unknown>) {
+  return z
+    .object({
+      name: z.string().min(1),
+      role: z.enum(CONTACT_ROLES).default('other'),
+      phone: z
+        .string()
+        .regex(/^(0|84|\+84)\d{9,10}$/, 'must be a Vietnamese phone number such as 0912345678 or 84912345678')
+        .optional(),
+      email: z.email().optional(),
+      zalo_user_id: z.string().optional(),
+      channels: z.array(channelName).optional(),
+      locale: z.enum(['vi', 'en']).optional(),
+    })
+    .strict();
+}
+
+export type ContactConfig = z.infer<ReturnType<typeof contactSchema>>;
 
 export interface UnitConfig {
   id: string;
@@ -54,42 +59,49 @@ export interface UnitConfig {
   children: UnitConfig[];
 }
 
-const unit: z.ZodType<UnitConfig, unknown> = z.lazy(() =>
-  z
+type ContactSchema = ReturnType<typeof contactSchema>;
+
+function unitSchema(contact: ContactSchema): z.ZodType<UnitConfig, unknown> {
+  const unit: z.ZodType<UnitConfig, unknown> = z.lazy(() =>
+    z
+      .object({
+        id,
+        name: z.string().min(1),
+        kind: z.enum(UNIT_KINDS),
+        code: z
+          .string()
+          .regex(/^(\d{2}|\d{3}|\d{5})$/, 'official codes have 2 digits (province) or 5 digits (commune); quote them: "21"')
+          .optional(),
+        /** code of a unit abolished in 2025, kept for areas inside today's communes; not a key */
+        former_code: z.string().regex(/^\d{3,5}$/, 'must be the old 3- or 5-digit code').optional(),
+        population: z.number().int().positive().optional(),
+        area_km2: z.number().positive().optional(),
+        note: z.string().optional(),
+        contacts: z.array(contact).default([]),
+        children: z.array(unit).default([]),
+      })
+      .strict(),
+  );
+  return unit;
+}
+
+function contractorSchema(contact: ContactSchema) {
+  return z
     .object({
       id,
       name: z.string().min(1),
-      kind: z.enum(UNIT_KINDS),
-      code: z
-        .string()
-        .regex(/^(\d{2}|\d{3}|\d{5})$/, 'official codes have 2 digits (province) or 5 digits (commune); quote them: "21"')
-        .optional(),
-      /** code of a unit abolished in 2025, kept for areas inside today's communes; not a key */
-      former_code: z.string().regex(/^\d{3,5}$/, 'must be the old 3- or 5-digit code').optional(),
-      population: z.number().int().positive().optional(),
-      area_km2: z.number().positive().optional(),
-      note: z.string().optional(),
+      contract: z
+        .object({
+          ref: z.string().optional(),
+          acknowledge_hours: z.number().positive().default(4),
+          repair_hours: z.number().positive().default(48),
+        })
+        .strict()
+        .default({ acknowledge_hours: 4, repair_hours: 48 }),
       contacts: z.array(contact).default([]),
-      children: z.array(unit).default([]),
     })
-    .strict(),
-);
-
-const contractor = z
-  .object({
-    id,
-    name: z.string().min(1),
-    contract: z
-      .object({
-        ref: z.string().optional(),
-        acknowledge_hours: z.number().positive().default(4),
-        repair_hours: z.number().positive().default(48),
-      })
-      .strict()
-      .default({ acknowledge_hours: 4, repair_hours: 48 }),
-    contacts: z.array(contact).default([]),
-  })
-  .strict();
+    .strict();
+}
 
 const SECRET_HINT = 'give the user in onvif.user and the password by password_env';
 /** Query parameters cameras take credentials in (Hikvision, Dahua, Axis, generic CGI snapshots). */
@@ -216,120 +228,36 @@ const retention = z
   .strict();
 
 // --- alerts (issue 6): channels, escalation, outbox -------------------------------------------
-export const ALERT_CHANNELS = ['zalo', 'sms', 'email', 'webhook', 'telegram'] as const;
-const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
-const templateValue: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.array(templateValue), z.record(z.string(), templateValue)]));
+export const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
+export const templateValue: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.array(templateValue), z.record(z.string(), templateValue)]));
 
-const zaloChannel = z
-  .object({
-    /** ZNS ("ZBS Template Message") API; messages go to {base_url}/message/template */
-    base_url: httpUrl.default('https://business.openapi.zalo.me'),
-    /** OA token endpoint; the refresh token changes at every refresh and is kept in the DB */
-    oauth_url: httpUrl.default('https://oauth.zaloapp.com/v4/oa/access_token'),
-    app_id: z.string().min(1),
-    secret_key_env: envName,
-    /** the first refresh token only; afterwards the rotated one stored in the DB is used */
-    refresh_token_env: envName,
-    /** one approved template per alert kind; kinds without a template are not sent by Zalo */
-    templates: z
-      .object({ opened: z.string().optional(), reminder: z.string().optional(), escalation: z.string().optional(), recovery: z.string().optional(), digest: z.string().optional() })
-      .strict(),
-    /** our field name → the template's parameter name, when the approved template names differ */
-    param_names: z.record(z.string(), z.string()).default({}),
-    max_param_length: z.number().int().min(10).max(500).default(100),
-    development: z.boolean().default(false),
-  })
-  .strict();
-
-const smsChannel = z
-  .object({
-    /** shipped gateway settings; every field below overrides the preset's */
-    preset: z.enum(['esms', 'speedsms', 'custom']).default('custom'),
-    url: httpUrl.optional(),
-    method: z.enum(['GET', 'POST']).optional(),
-    format: z.enum(['json', 'form', 'xml', 'query']).optional(),
-    /** body template: a mapping for json/form/query, a string for xml; placeholders {phone} {text} {request_id} {unicode} and any var/secret */
-    body: templateValue.optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-    auth: z
-      .object({
-        type: z.enum(['none', 'basic', 'bearer', 'header', 'in_body']),
-        user: z.string().optional(),
-        user_env: envName.optional(),
-        password: z.string().optional(),
-        password_env: envName.optional(),
-        token_env: envName.optional(),
-        header: z.string().optional(),
-      })
-      .strict()
-      .optional(),
-    /** placeholder name → environment variable holding the secret, e.g. { api_key: ESMS_API_KEY } */
-    secrets: z.record(z.string(), envName).optional(),
-    /** other placeholders, e.g. { brandname: CAMWATCH } */
-    vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    phone_format: z.enum(['0', '84']).optional(),
-    unicode: z.boolean().optional(),
-    max_parts: z.number().int().min(1).max(10).optional(),
-    success: z
-      .object({ status: z.array(z.number().int()).optional(), field: z.string().optional(), values: z.array(z.string()).optional() })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-const emailChannel = z
-  .object({
-    host: z.string().min(1),
-    port: z.number().int().min(1).max(65535).default(587),
-    secure: z.boolean().default(false),
-    /** refuse to send without TLS (STARTTLS); turn off only for a local relay */
-    require_tls: z.boolean().default(true),
-    user: z.string().optional(),
-    password_env: envName.optional(),
-    from: z.string().min(3),
-  })
-  .strict();
-
-const webhookChannel = z
-  .object({ url: httpUrl, secret_env: envName.optional(), headers: z.record(z.string(), z.string()).default({}) })
-  .strict();
-
-const telegramChannel = z
-  .object({
-    base_url: httpUrl.default('https://api.telegram.org'),
-    token_env: envName,
-    /** chats (groups) that receive every alert; Telegram is blocked by Vietnamese carriers since 2025 */
-    chat_ids: z.array(z.union([z.string(), z.number()])).min(1),
-  })
-  .strict();
-
-const alerts = z
-  .object({
-    enabled: z.boolean().default(true),
-    /** base of acknowledge links: {public_url}/incidents/{id}/ack */
-    public_url: httpUrl.optional(),
-    /** unacknowledged this long → the unit above and the People's Committee are told */
-    escalate_after_minutes: z.number().positive().default(60),
-    /** reminders to the first recipients while unacknowledged; 0 turns them off */
-    reminder_minutes: z.number().min(0).default(120),
-    /** local hour (timezone) of the daily digest; omit for none */
-    digest_hour: z.number().int().min(0).max(23).optional(),
-    digest_channels: z.array(z.enum(ALERT_CHANNELS)).default(['email', 'telegram', 'webhook']),
-    /** told of server-wide incidents (camwatch's own network) instead of the police chiefs */
-    administrators: z.array(contact).default([]),
-    max_attempts: z.number().int().min(1).default(20),
-    retry_first_s: seconds.default(30),
-    retry_max_s: seconds.default(1800),
-    /** a row left "sending" by a crash is retried (same request id) after this long */
-    sending_timeout_s: seconds.default(120),
-    send_deadline_s: seconds.default(20),
-    poll_interval_s: seconds.default(5),
-    channels: z
-      .object({ zalo: zaloChannel.optional(), sms: smsChannel.optional(), email: emailChannel.optional(), webhook: webhookChannel.optional(), telegram: telegramChannel.optional() })
-      .strict()
-      .default({}),
-  })
-  .strict();
+function alertsSchema(contact: ContactSchema, channelName: z.ZodType<string, unknown>, sections: z.ZodType<Record<string, unknown>, unknown>) {
+  return z
+    .object({
+      enabled: z.boolean().default(true),
+      /** base of acknowledge links: {public_url}/incidents/{id}/ack */
+      public_url: httpUrl.optional(),
+      /** unacknowledged this long → the unit above and the People's Committee are told */
+      escalate_after_minutes: z.number().positive().default(60),
+      /** reminders to the first recipients while unacknowledged; 0 turns them off */
+      reminder_minutes: z.number().min(0).default(120),
+      /** local hour (timezone) of the daily digest; omit for none */
+      digest_hour: z.number().int().min(0).max(23).optional(),
+      /** omitted: the channels that take the digest by default (src/alerts/channels) */
+      digest_channels: z.array(channelName).optional(),
+      /** told of server-wide incidents (camwatch's own network) instead of the police chiefs */
+      administrators: z.array(contact).default([]),
+      max_attempts: z.number().int().min(1).default(20),
+      retry_first_s: seconds.default(30),
+      retry_max_s: seconds.default(1800),
+      /** a row left "sending" by a crash is retried (same request id) after this long */
+      sending_timeout_s: seconds.default(120),
+      send_deadline_s: seconds.default(20),
+      poll_interval_s: seconds.default(5),
+      channels: sections.default({}),
+    })
+    .strict();
+}
 
 // --- HTTP API and reports (issue 7) ------------------------------------------------------------
 const server = z
@@ -370,46 +298,56 @@ const server = z
   })
   .strict();
 
-export const configSchema = z
-  .object({
-    version: z.literal(1),
-    locale: z.enum(['vi', 'en']).default('vi'),
-    timezone: z
-      .string()
-      .default('Asia/Ho_Chi_Minh')
-      .refine(wholeHourZone, 'must be an IANA time zone with a whole-hour offset from UTC, e.g. Asia/Ho_Chi_Minh'),
-    database: z.object({ path: z.string().min(1).default('data/camwatch.db') }).strict().default({ path: 'data/camwatch.db' }),
-    evidence_dir: z.string().default('data/evidence'),
-    ffmpeg: z
-      .object({ ffmpeg_path: z.string().optional(), ffprobe_path: z.string().optional() })
-      .strict()
-      .default({}),
-    log: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
-      .strict()
-      .default({ level: 'info' }),
-    probe: probe.default(probe.parse({})),
-    health: health.default(health.parse({})),
-    retention: retention.default(retention.parse({})),
-    units: z.array(unit).min(1, 'at least one administrative unit is needed'),
-    contractors: z.array(contractor).default([]),
-    cameras: z.array(camera).default([]),
-    alerts: alerts.optional(),
-    server: server.optional(),
-  })
-  .strict();
+/** alerts.channels: a section per channel, each optional; no other name. */
+export function channelSectionsSchema(channels: ChannelSchemas): z.ZodType<Record<string, unknown>, unknown> {
+  return z.object(Object.fromEntries(Object.entries(channels).map(([name, schema]) => [name, schema.optional()]))).strict();
+}
 
-export type RawConfig = z.infer<typeof configSchema>;
+/**
+ * The whole config. With the alert channels' schemas, channel names and sections are checked
+ * against them; without (a caller that never sends alerts, such as most tests), any name and
+ * any section pass, and the alerts layer checks its sections when it starts.
+ */
+export function configSchemaFor(channels?: ChannelSchemas) {
+  const channelName: z.ZodType<string, unknown> = channels ? z.enum(Object.keys(channels)) : z.string();
+  const sections = channels ? channelSectionsSchema(channels) : z.record(z.string(), z.unknown());
+  const contact = contactSchema(channelName);
+  return z
+    .object({
+      version: z.literal(1),
+      locale: z.enum(['vi', 'en']).default('vi'),
+      timezone: z
+        .string()
+        .default('Asia/Ho_Chi_Minh')
+        .refine(wholeHourZone, 'must be an IANA time zone with a whole-hour offset from UTC, e.g. Asia/Ho_Chi_Minh'),
+      database: z.object({ path: z.string().min(1).default('data/camwatch.db') }).strict().default({ path: 'data/camwatch.db' }),
+      evidence_dir: z.string().default('data/evidence'),
+      ffmpeg: z
+        .object({ ffmpeg_path: z.string().optional(), ffprobe_path: z.string().optional() })
+        .strict()
+        .default({}),
+      log: z
+        .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
+        .strict()
+        .default({ level: 'info' }),
+      probe: probe.default(probe.parse({})),
+      health: health.default(health.parse({})),
+      retention: retention.default(retention.parse({})),
+      units: z.array(unitSchema(contact)).min(1, 'at least one administrative unit is needed'),
+      contractors: z.array(contractorSchema(contact)).default([]),
+      cameras: z.array(camera).default([]),
+      alerts: alertsSchema(contact, channelName, sections).optional(),
+      server: server.optional(),
+    })
+    .strict();
+}
+
+export type RawConfig = z.infer<ReturnType<typeof configSchemaFor>>;
 export type CameraConfig = RawConfig['cameras'][number];
 export type ContractorConfig = RawConfig['contractors'][number];
 export type ProbeConfig = RawConfig['probe'];
 export type HealthConfig = RawConfig['health'];
 export type RetentionConfig = RawConfig['retention'];
-export type AlertsConfig = z.infer<typeof alerts>;
+export type AlertsConfig = NonNullable<RawConfig['alerts']>;
 export type ServerConfig = z.infer<typeof server>;
 export const serverSchema = server;
-export type SmsChannelConfig = z.infer<typeof smsChannel>;
-export type ZaloChannelConfig = z.infer<typeof zaloChannel>;
-export type EmailChannelConfig = z.infer<typeof emailChannel>;
-export type WebhookChannelConfig = z.infer<typeof webhookChannel>;
-export type TelegramChannelConfig = z.infer<typeof telegramChannel>;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { parseConfig } from '../../src/config/load.js';
+import { channelSchemas } from '../../src/alerts/channels/index.js';
 import { syncInventory } from '../../src/inventory/sync.js';
 import { fleetFromConfig } from '../../src/inventory/fleet.js';
 import { openStore } from '../../src/store/db.js';
@@ -218,7 +219,7 @@ ${extraAlerts}`;
 export const ENV = { PW: 'pw', ZALO_SECRET: 'app-secret', ZALO_REFRESH: 'R0', ESMS_API_KEY: 'key', ESMS_SECRET_KEY: 'secret', HOOK_SECRET: 'hook', TG_TOKEN: '42:abc' };
 
 export function setupAlerts(yaml: string, start = T0, file = ':memory:') {
-  const config = parseConfig(yaml, '/tmp/alerts-test/camwatch.yaml', ENV);
+  const config = parseConfig(yaml, '/tmp/alerts-test/camwatch.yaml', ENV, { channels: channelSchemas() });
   const { db } = openStore(file);
   syncInventory(db, config, 0);
   const clock = { now: start };

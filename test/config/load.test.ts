@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
+import { channelSchemas } from '../../src/alerts/channels/index.js';
 
 const env = { CAM1_PASSWORD: 's3cret-one', CAM2_PASSWORD: 's3cret-two', CAM_TP_DIEUTRI_01_PASSWORD: 'x1y2z3', CAM_TP_CHO_01_PASSWORD: 'x1y2z3', CAM_TPD_LIENXA_01_PASSWORD: 'x1y2z3', CAM_TPT_TRUONG_01_PASSWORD: 'x1y2z3', CAM_TPB_HGD_01_PASSWORD: 'x1y2z3' };
 const minimal = readFileSync('test/fixtures/config/minimal.yaml', 'utf8');
@@ -16,12 +17,12 @@ function issuesOf(text: string, environment: NodeJS.ProcessEnv = env) {
 }
 
 describe('config', () => {
-  it('accepts the shipped example and demo configs', () => {
-    const example = loadConfig('config/example.yaml', env);
+  it('accepts the shipped example and demo configs, as the commands load them (with the alert channels)', () => {
+    const example = loadConfig('config/example.yaml', env, { channels: channelSchemas() });
     expect(example.units.get('phuoc-hoa')?.lineage).toEqual(['gia-lai', 'tuy-phuoc-dong', 'phuoc-hoa']);
     expect(example.units.get('tuy-phuoc')?.code).toBe('21952');
     expect(example.raw.cameras.length).toBeGreaterThan(3);
-    expect(loadConfig('config/demo.yaml', { CAMWATCH_DEMO_PASSWORD: 'pw123' }).raw.cameras).toHaveLength(6);
+    expect(loadConfig('config/demo.yaml', { CAMWATCH_DEMO_PASSWORD: 'pw123' }, { channels: channelSchemas() }).raw.cameras).toHaveLength(6);
   });
 
   it('places the 13 former units of huyện Tuy Phước under the four new communes', () => {

@@ -2,8 +2,25 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { EmailChannelConfig } from '../../config/schema.js';
-import { ChannelError, secretFromEnv, type Channel, type OutboundAlert, type SendResult } from './types.js';
+import { z } from 'zod';
+import { envName } from '../../config/schema.js';
+import { ChannelError, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
+
+/** Its section, alerts.channels.email. */
+const configSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(587),
+    secure: z.boolean().default(false),
+    /** refuse to send without TLS (STARTTLS); turn off only for a local relay */
+    require_tls: z.boolean().default(true),
+    user: z.string().optional(),
+    password_env: envName.optional(),
+    from: z.string().min(3),
+  })
+  .strict();
+
+export type EmailChannelConfig = z.infer<typeof configSchema>;
 
 const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'ETLS']);
 
@@ -62,3 +79,13 @@ export class EmailChannel implements Channel {
     this.transport.close();
   }
 }
+
+export const email: ChannelDefinition<'email', EmailChannelConfig> = {
+  name: 'email',
+  audience: 'contacts',
+  schema: configSchema,
+  digestByDefault: true,
+  secretNames: (config) => (config.password_env ? [config.password_env] : []),
+  create: (config, { env }) => new EmailChannel(config, env),
+  reaches: (person) => Boolean(person.email),
+};

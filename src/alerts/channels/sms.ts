@@ -4,8 +4,48 @@
  * length limits, and success read from the status code plus a field of the answer. eSMS and
  * SpeedSMS ship as presets; any field of the config overrides the preset's.
  */
-import type { SmsChannelConfig } from '../../config/schema.js';
-import { ChannelError, describeAnswer, fieldOf, formatPhone, httpRequest, secretFromEnv, type Channel, type OutboundAlert, type SendResult } from './types.js';
+import { z } from 'zod';
+import { envName, httpUrl, templateValue } from '../../config/schema.js';
+import { ChannelError, describeAnswer, fieldOf, formatPhone, httpRequest, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
+
+/** Its section, alerts.channels.sms. */
+const configSchema = z
+  .object({
+    /** shipped gateway settings; every field below overrides the preset's */
+    preset: z.enum(['esms', 'speedsms', 'custom']).default('custom'),
+    url: httpUrl.optional(),
+    method: z.enum(['GET', 'POST']).optional(),
+    format: z.enum(['json', 'form', 'xml', 'query']).optional(),
+    /** body template: a mapping for json/form/query, a string for xml; placeholders {phone} {text} {request_id} {unicode} and any var/secret */
+    body: templateValue.optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    auth: z
+      .object({
+        type: z.enum(['none', 'basic', 'bearer', 'header', 'in_body']),
+        user: z.string().optional(),
+        user_env: envName.optional(),
+        password: z.string().optional(),
+        password_env: envName.optional(),
+        token_env: envName.optional(),
+        header: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    /** placeholder name → environment variable holding the secret, e.g. { api_key: ESMS_API_KEY } */
+    secrets: z.record(z.string(), envName).optional(),
+    /** other placeholders, e.g. { brandname: CAMWATCH } */
+    vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    phone_format: z.enum(['0', '84']).optional(),
+    unicode: z.boolean().optional(),
+    max_parts: z.number().int().min(1).max(10).optional(),
+    success: z
+      .object({ status: z.array(z.number().int()).optional(), field: z.string().optional(), values: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type SmsChannelConfig = z.infer<typeof configSchema>;
 
 type Scalar = string | number | boolean;
 
@@ -88,8 +128,12 @@ const CUSTOM_DEFAULTS: typeof ESMS_PRESET = {
   success: {},
 };
 
+function presetOf(config: SmsChannelConfig): typeof ESMS_PRESET {
+  return config.preset === 'esms' ? ESMS_PRESET : config.preset === 'speedsms' ? SPEEDSMS_PRESET : CUSTOM_DEFAULTS;
+}
+
 export function smsSettings(config: SmsChannelConfig): SmsSettings {
-  const base = config.preset === 'esms' ? ESMS_PRESET : config.preset === 'speedsms' ? SPEEDSMS_PRESET : CUSTOM_DEFAULTS;
+  const base = presetOf(config);
   const url = config.url ?? base.url;
   if (!url) throw new ChannelError('config', 'alerts.channels.sms.url is required without a preset', true);
   return {
@@ -255,3 +299,19 @@ export class SmsChannel implements Channel {
     return { providerId: fieldOf(answer, 'SMSID') ?? fieldOf(answer, 'data.tranId') };
   }
 }
+
+export const sms: ChannelDefinition<'sms', SmsChannelConfig> = {
+  name: 'sms',
+  audience: 'contacts',
+  schema: configSchema,
+  digestByDefault: false,
+  secretNames: (config) => {
+    // The preset's auth and secrets apply when the config gives none of its own.
+    const preset = presetOf(config);
+    const auth = config.auth ?? preset.auth;
+    return [auth.user_env, auth.password_env, auth.token_env, ...Object.values(config.secrets ?? preset.secrets)].filter((name): name is string => name !== undefined);
+  },
+  create: (config, { env }) => new SmsChannel(config, env),
+  // SMS addresses a phone number
+  reaches: (person) => Boolean(person.phone),
+};

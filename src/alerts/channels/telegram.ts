@@ -4,8 +4,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import type { TelegramChannelConfig } from '../../config/schema.js';
-import { ChannelError, describeAnswer, httpRequest, secretFromEnv, type Channel, type OutboundAlert, type SendResult } from './types.js';
+import { z } from 'zod';
+import { envName, httpUrl } from '../../config/schema.js';
+import { ChannelError, describeAnswer, httpRequest, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
+
+/** Its section, alerts.channels.telegram. */
+const configSchema = z
+  .object({
+    base_url: httpUrl.default('https://api.telegram.org'),
+    token_env: envName,
+    /** chats (groups) that receive every alert; Telegram is blocked by Vietnamese carriers since 2025 */
+    chat_ids: z.array(z.union([z.string(), z.number()])).min(1),
+  })
+  .strict();
+
+export type TelegramChannelConfig = z.infer<typeof configSchema>;
 
 const CAPTION_MAX = 1024;
 const TEXT_MAX = 4096;
@@ -42,3 +55,14 @@ export class TelegramChannel implements Channel {
     throw new ChannelError(answer.status === 401 ? 'auth' : 'rejected', `Telegram: ${result.description ?? describeAnswer(answer.status, answer.text)}`, answer.status === 400 || answer.status === 403);
   }
 }
+
+export const telegram: ChannelDefinition<'telegram', TelegramChannelConfig> = {
+  name: 'telegram',
+  audience: 'broadcast',
+  schema: configSchema,
+  digestByDefault: true,
+  secretNames: (config) => [config.token_env],
+  create: (config, { env }) => new TelegramChannel(config, env),
+  targets: (config) => config.chat_ids.map((chatId) => ({ recipient: `telegram:${chatId}`, chatId })),
+  aloneWarning: 'Telegram is the only channel, and Vietnamese carriers block it since 2025; add Zalo, SMS or e-mail',
+};

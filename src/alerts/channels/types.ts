@@ -1,5 +1,7 @@
-/** What every channel adapter implements, and the typed error it throws. */
-import type { ChannelName } from '../directory.js';
+/** What every channel adapter implements, what each channel file declares of itself, and the typed error a channel throws. */
+import type { z } from 'zod';
+import type { Database } from '../../store/db.js';
+import type { Person } from '../directory.js';
 import type { RenderedAlert } from '../messages.js';
 import type { AlertKind, RecipientReason } from '../router.js';
 
@@ -24,7 +26,7 @@ export interface OutboundAlert {
   id: number;
   /** stable for this alert across retries and restarts: gateways drop what they have seen */
   requestId: string;
-  channel: ChannelName;
+  channel: string;
   payload: AlertPayload;
 }
 
@@ -52,10 +54,52 @@ export class ChannelError extends Error {
 }
 
 export interface Channel {
-  readonly name: ChannelName;
+  readonly name: string;
   send(alert: OutboundAlert, signal: AbortSignal): Promise<SendResult>;
   close?(): Promise<void> | void;
 }
+
+export interface ChannelDeps {
+  db: Database;
+  /** read at send time, not at start: a secret set after a warning starts working without a restart */
+  env: NodeJS.ProcessEnv;
+  now: () => number;
+}
+
+interface ChannelBasics<Name extends string, Config> {
+  name: Name;
+  /** its section under alerts.channels.<name> */
+  schema: z.ZodType<Config, unknown>;
+  /** environment variables the configured channel reads; `doctor` and the start-up warning list the unset ones */
+  secretNames(config: Config): string[];
+  create(config: Config, deps: ChannelDeps): Channel;
+  /** whether it can carry this kind of alert (a template-only channel cannot carry what has no template); all kinds when absent */
+  carries?(config: Config, kind: AlertKind): boolean;
+  /** whether the daily digest goes by it when alerts.digest_channels is not given */
+  digestByDefault: boolean;
+  /** logged at start when it is the only channel configured, for a channel that must never be alone */
+  aloneWarning?: string;
+}
+
+/**
+ * One alert channel, as its file declares it. Everything else (the config section, secret lists,
+ * routing, delivery) is derived from the list of these in ./index.ts. The audience says whom it
+ * may reach: `contacts` are people of the directory, each at their own address; `broadcast`
+ * channels carry each alert once to fixed places (a group chat, a receiving system).
+ */
+export type ChannelDefinition<Name extends string = string, Config = never> = ChannelBasics<Name, Config> &
+  (
+    | {
+        audience: 'contacts';
+        /** whether the person has an address on this channel */
+        reaches(person: Person): boolean;
+      }
+    | {
+        audience: 'broadcast';
+        /** the fixed places each alert goes to, with a recipient key unique per place */
+        targets(config: Config): { recipient: string; chatId?: string | number }[];
+      }
+  );
 
 /** Runs fetch and turns network failures into a transport ChannelError. */
 export async function httpRequest(url: string, init: RequestInit, signal: AbortSignal): Promise<{ status: number; text: string; json: unknown }> {

@@ -6,8 +6,16 @@
  * has seen it already should answer 2xx and ignore it.
  */
 import { createHmac } from 'node:crypto';
-import type { WebhookChannelConfig } from '../../config/schema.js';
-import { ChannelError, describeAnswer, httpRequest, secretFromEnv, type Channel, type OutboundAlert, type SendResult } from './types.js';
+import { z } from 'zod';
+import { envName, httpUrl } from '../../config/schema.js';
+import { ChannelError, describeAnswer, httpRequest, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
+
+/** Its section, alerts.channels.webhook. */
+const configSchema = z
+  .object({ url: httpUrl, secret_env: envName.optional(), headers: z.record(z.string(), z.string()).default({}) })
+  .strict();
+
+export type WebhookChannelConfig = z.infer<typeof configSchema>;
 
 export function signWebhook(secret: string, timestamp: string, body: string): string {
   return 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
@@ -51,3 +59,13 @@ export class WebhookChannel implements Channel {
     throw new ChannelError(answer.status === 401 || answer.status === 403 ? 'auth' : 'rejected', describeAnswer(answer.status, answer.text));
   }
 }
+
+export const webhook: ChannelDefinition<'webhook', WebhookChannelConfig> = {
+  name: 'webhook',
+  audience: 'broadcast',
+  schema: configSchema,
+  digestByDefault: true,
+  secretNames: (config) => (config.secret_env ? [config.secret_env] : []),
+  create: (config, { env, now }) => new WebhookChannel(config, env, now),
+  targets: () => [{ recipient: 'webhook' }],
+};

@@ -6,10 +6,35 @@
  * Template bodies may carry no links or phone numbers, so parameters are scrubbed of both.
  */
 import { createHash } from 'node:crypto';
-import type { ZaloChannelConfig } from '../../config/schema.js';
+import { z } from 'zod';
+import { envName, httpUrl } from '../../config/schema.js';
 import type { Database } from '../../store/db.js';
 import { kvGet, kvSet } from '../../store/kv.js';
-import { ChannelError, describeAnswer, formatPhone, httpRequest, secretFromEnv, type Channel, type OutboundAlert, type SendResult } from './types.js';
+import { ChannelError, describeAnswer, formatPhone, httpRequest, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
+
+/** Its section, alerts.channels.zalo. */
+const configSchema = z
+  .object({
+    /** ZNS ("ZBS Template Message") API; messages go to {base_url}/message/template */
+    base_url: httpUrl.default('https://business.openapi.zalo.me'),
+    /** OA token endpoint; the refresh token changes at every refresh and is kept in the DB */
+    oauth_url: httpUrl.default('https://oauth.zaloapp.com/v4/oa/access_token'),
+    app_id: z.string().min(1),
+    secret_key_env: envName,
+    /** the first refresh token only; afterwards the rotated one stored in the DB is used */
+    refresh_token_env: envName,
+    /** one approved template per alert kind; kinds without a template are not sent by Zalo */
+    templates: z
+      .object({ opened: z.string().optional(), reminder: z.string().optional(), escalation: z.string().optional(), recovery: z.string().optional(), digest: z.string().optional() })
+      .strict(),
+    /** our field name → the template's parameter name, when the approved template names differ */
+    param_names: z.record(z.string(), z.string()).default({}),
+    max_param_length: z.number().int().min(10).max(500).default(100),
+    development: z.boolean().default(false),
+  })
+  .strict();
+
+export type ZaloChannelConfig = z.infer<typeof configSchema>;
 
 const KEY_ACCESS = 'zalo.access_token';
 const KEY_EXPIRES = 'zalo.access_expires_at';
@@ -125,3 +150,15 @@ export class ZaloChannel implements Channel {
     }
   }
 }
+
+export const zalo: ChannelDefinition<'zalo', ZaloChannelConfig> = {
+  name: 'zalo',
+  audience: 'contacts',
+  schema: configSchema,
+  digestByDefault: false,
+  secretNames: (config) => [config.secret_key_env, config.refresh_token_env],
+  create: (config, { db, env, now }) => new ZaloChannel(config, db, env, now),
+  reaches: (person) => Boolean(person.phone),
+  // Security alarms have no registered template: they go by the other channels only.
+  carries: (config, kind) => kind !== 'security' && Boolean(config.templates[kind]),
+};
