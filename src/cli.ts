@@ -72,6 +72,25 @@ function open(file: string): StoreContext {
   return app;
 }
 
+/**
+ * One command on the store: open it, run, close it, print the result's lines (to stderr when stdout
+ * carries a file) and set the exit code; failures go through `fail`.
+ */
+async function onStore(configFile: string, run: (app: StoreContext) => Promise<CommandResult & { stdout?: string }> | (CommandResult & { stdout?: string })): Promise<void> {
+  try {
+    const app = open(configFile);
+    const result = await run(app);
+    app.db.close();
+    if (result.stdout !== undefined) {
+      process.stdout.write(result.stdout);
+      for (const line of result.lines) console.error(line);
+    } else console.log(result.lines.join('\n'));
+    process.exitCode = result.exitCode;
+  } catch (error) {
+    fail(error);
+  }
+}
+
 /** Turns known failures into a message and an exit code; anything else is a bug and keeps its stack. */
 function fail(error: unknown): never {
   const t = translator(cliMessages, locale());
@@ -202,17 +221,7 @@ for (const [name, description, act] of [
     .argument('<incident>', 'incident number')
     .requiredOption('--by <name>', 'who does it (kept with the incident)')
     .addOption(configOption())
-    .action((incident: string, options: { config: string; by: string }) => {
-      try {
-        const app = open(options.config);
-        const result = act(app, incident, options.by);
-        app.db.close();
-        console.log(result.lines.join('\n'));
-        process.exitCode = result.exitCode;
-      } catch (error) {
-        fail(error);
-      }
-    });
+    .action((incident: string, options: { config: string; by: string }) => onStore(options.config, (app) => act(app, incident, options.by)));
 }
 
 program
@@ -230,35 +239,14 @@ program
   .addOption(new Option('--group-by <group>', 'uptime by').choices(GROUP_BY))
   .option('--out <file>', 'write to this file (XLSX always goes to a file)')
   .addOption(configOption())
-  .action(async (kind: string, options: Record<string, string | undefined> & { config: string }) => {
-    try {
-      const app = open(options.config);
-      const result = await runReportCommand(app, { kind, ...options, locale: locale() });
-      app.db.close();
-      if (result.stdout !== undefined) process.stdout.write(result.stdout);
-      for (const line of result.lines) console.error(line);
-      process.exitCode = result.exitCode;
-    } catch (error) {
-      fail(error);
-    }
-  });
+  .action((kind: string, options: Record<string, string | undefined> & { config: string }) => onStore(options.config, (app) => runReportCommand(app, { kind, ...options, locale: locale() })));
 
 const user = program.command('user').description('people who may use the web dashboard and the HTTP API (password from CAMWATCH_PASSWORD or stdin, never the command line)');
 const userAction =
   <A extends unknown[]>(run: (db: Database, language: Locale, ...args: A) => Promise<CommandResult> | CommandResult) =>
-  async (...args: unknown[]) => {
-    try {
-      // commander passes the declared arguments, then the options, then the command itself.
-      const options = args.at(-2) as { config: string };
-      const app = open(options.config);
-      const result = await run(app.db, locale(), ...(args.slice(0, -1) as A));
-      app.db.close();
-      console.log(result.lines.join('\n'));
-      process.exitCode = result.exitCode;
-    } catch (error) {
-      fail(error);
-    }
-  };
+  // commander passes the declared arguments, then the options, then the command itself.
+  (...args: unknown[]) =>
+    onStore((args.at(-2) as { config: string }).config, (app) => run(app.db, locale(), ...(args.slice(0, -1) as A)));
 user
   .command('add')
   .description('add a user: admin, district_viewer, commune_chief (--unit) or contractor (--contractor)')
@@ -305,17 +293,9 @@ program
   .option('--reason <text>', 'why the picture is normal for this camera', '')
   .option('--clear', 'withdraw the active marks of this kind instead')
   .addOption(configOption())
-  .action(async (cameraId: string, kind: string, options: { config: string; by: string; reason: string; clear?: boolean }) => {
-    try {
-      const app = open(options.config);
-      const result = await changeFalseAlarm(app, { cameraId, kind, by: options.by, reason: options.reason, clear: options.clear }, locale());
-      app.db.close();
-      console.log(result.lines.join('\n'));
-      process.exitCode = result.exitCode;
-    } catch (error) {
-      fail(error);
-    }
-  });
+  .action((cameraId: string, kind: string, options: { config: string; by: string; reason: string; clear?: boolean }) =>
+    onStore(options.config, (app) => changeFalseAlarm(app, { cameraId, kind, by: options.by, reason: options.reason, clear: options.clear }, locale())),
+  );
 
 program
   .command('backup')
