@@ -1,7 +1,7 @@
 /** Reads uptime for a period from the daily rollups and aggregates it by camera, unit, contractor or owner type. */
-import { z } from 'zod';
 import type { Database } from '../store/db.js';
 import { uptimeByCamera } from '../store/uptime.js';
+import { cameras as cameraRows, contractors as contractorRows, units as unitRows, type CameraRow } from '../store/inventory.js';
 
 export const GROUP_BY = ['camera', 'unit', 'contractor', 'owner_type'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -33,26 +33,16 @@ export interface UptimeLine {
   imageOk: number | null;
 }
 
-const cameraMeta = z.object({
-  id: z.string(),
-  name: z.string(),
-  unit_id: z.string(),
-  contractor_id: z.string().nullable(),
-  owner_type: z.string(),
-});
-const unitMeta = z.object({ id: z.string(), name: z.string(), parent_id: z.string().nullable() });
 export function uptimeReport(db: Database, filter: UptimeFilter, groupBy: GroupBy): UptimeLine[] {
-  const units = new Map(db.prepare('SELECT id, name, parent_id FROM units').all().map((row) => unitMeta.parse(row)).map((u) => [u.id, u]));
-  const contractors = new Map((db.prepare('SELECT id, name FROM contractors').all() as { id: string; name: string }[]).map((c) => [c.id, c.name]));
+  const units = new Map(unitRows(db).map((u) => [u.id, u]));
+  const contractors = new Map(contractorRows(db).map((c) => [c.id, c.name]));
   const lineage = (unitId: string): string[] => {
     const out: string[] = [];
     for (let id: string | null = unitId; id && out.length < 32; id = units.get(id)?.parent_id ?? null) out.unshift(id);
     return out;
   };
-  const cameras = db
-    .prepare('SELECT id, name, unit_id, contractor_id, owner_type FROM cameras WHERE retired_at IS NULL')
-    .all()
-    .map((row) => cameraMeta.parse(row))
+  const cameras = cameraRows(db)
+    .filter((c) => c.retired_at === null)
     .filter((c) => !filter.cameraIds || filter.cameraIds.has(c.id))
     .filter((c) => !filter.unitId || lineage(c.unit_id).includes(filter.unitId))
     .filter((c) => !filter.contractorId || c.contractor_id === filter.contractorId)
@@ -61,7 +51,7 @@ export function uptimeReport(db: Database, filter: UptimeFilter, groupBy: GroupB
   const totals = new Map(uptimeByCamera(db, filter.fromDay, filter.toDay).map((row) => [row.camera_id, row]));
 
   // "By unit" means by the units one level below the filter's unit (the communes of a province).
-  const groupKey = (camera: z.infer<typeof cameraMeta>): [string, string] => {
+  const groupKey = (camera: CameraRow): [string, string] => {
     switch (groupBy) {
       case 'camera':
         return [camera.id, camera.name];

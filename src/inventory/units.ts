@@ -1,8 +1,9 @@
 import type { Database } from '../store/db.js';
+import { units } from '../store/inventory.js';
 
 /** The unit and every unit below it, as stored; empty when the unit does not exist. */
 export function unitSubtree(db: Database, rootId: string): Set<string> {
-  const rows = db.prepare('SELECT id, parent_id FROM units').all() as { id: string; parent_id: string | null }[];
+  const rows = units(db);
   const children = new Map<string, string[]>();
   for (const row of rows) if (row.parent_id) children.set(row.parent_id, [...(children.get(row.parent_id) ?? []), row.id]);
   const out = new Set<string>();

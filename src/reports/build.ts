@@ -12,6 +12,7 @@ import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
 import type { Period } from './period.js';
 import { unitSubtree } from '../inventory/units.js';
+import { cameras as cameraRows, contractors as contractorRows, units as unitRows, type CameraRow, type UnitRow } from '../store/inventory.js';
 import { openImageIncidents, openIncidentsByAge } from '../store/incidents.js';
 import { badImageChecks, darkChecks } from '../store/checks.js';
 
@@ -62,29 +63,6 @@ export interface ReportOptions {
   now?: number | undefined;
 }
 
-interface CameraMeta {
-  id: string;
-  name: string;
-  unit_id: string;
-  location: string;
-  lat: number | null;
-  lon: number | null;
-  owner_type: string;
-  contractor_id: string | null;
-  tags: string;
-  retired_at: number | null;
-}
-
-interface UnitMeta {
-  id: string;
-  name: string;
-  code: string | null;
-  kind: string;
-  parent_id: string | null;
-  population: number | null;
-  area_km2: number | null;
-}
-
 const HOUR = 3_600_000;
 
 export type Translate = ReturnType<typeof translator<typeof reportMessages.vi>>;
@@ -127,9 +105,9 @@ export function percentText(value: number | null, locale: Locale, t: Translate):
 
 class Context {
   readonly t: Translate;
-  readonly units: Map<string, UnitMeta>;
+  readonly units: Map<string, UnitRow>;
   readonly contractors: Map<string, string>;
-  readonly cameras: CameraMeta[];
+  readonly cameras: CameraRow[];
   private readonly subtree: Set<string> | undefined;
 
   constructor(
@@ -137,16 +115,16 @@ class Context {
     readonly options: ReportOptions,
   ) {
     this.t = translator(reportMessages, options.locale ?? 'vi');
-    this.units = new Map((db.prepare('SELECT id, name, code, kind, parent_id, population, area_km2 FROM units').all() as UnitMeta[]).map((u) => [u.id, u]));
-    this.contractors = new Map((db.prepare('SELECT id, name FROM contractors').all() as { id: string; name: string }[]).map((c) => [c.id, c.name]));
+    this.units = new Map(unitRows(db).map((u) => [u.id, u]));
+    this.contractors = new Map(contractorRows(db).map((c) => [c.id, c.name]));
     this.subtree = options.unitId ? unitSubtree(db, options.unitId) : undefined;
-    this.cameras = (db.prepare('SELECT id, name, unit_id, location, lat, lon, owner_type, contractor_id, tags, retired_at FROM cameras ORDER BY id').all() as CameraMeta[]).filter((c) =>
+    this.cameras = cameraRows(db).filter((c) =>
       this.matches(c),
     );
   }
 
   /** The filters and the user's scope, applied to one camera. */
-  matches(c: CameraMeta): boolean {
+  matches(c: CameraRow): boolean {
     const o = this.options;
     return (
       (!o.cameraIds || o.cameraIds.has(c.id)) &&
@@ -160,7 +138,7 @@ class Context {
     return new Set(this.cameras.map((c) => c.id));
   }
 
-  camera(id: string | null): CameraMeta | undefined {
+  camera(id: string | null): CameraRow | undefined {
     return id ? this.cameras.find((c) => c.id === id) : undefined;
   }
 

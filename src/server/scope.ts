@@ -8,6 +8,7 @@
  * commune chiefs (commune police) do, unless the owner did not consent or shares with nobody.
  */
 import type { Database } from '../store/db.js';
+import { cameras } from '../store/inventory.js';
 import { unitSubtree } from '../inventory/units.js';
 import type { SessionUser } from './auth.js';
 import type { Role } from '../store/users.js';
@@ -32,9 +33,9 @@ export function scopeFor(db: Database, user: SessionUser): Scope {
     unitIds = unitSubtree(db, user.unitId ?? '');
     rootUnit = user.unitId ?? undefined;
     const units = unitIds;
-    cameraIds = new Set((db.prepare('SELECT id, unit_id FROM cameras').all() as { id: string; unit_id: string }[]).filter((c) => units.has(c.unit_id)).map((c) => c.id));
+    cameraIds = new Set(cameras(db).filter((c) => units.has(c.unit_id)).map((c) => c.id));
   } else if (user.role === 'contractor') {
-    const rows = db.prepare('SELECT id, unit_id FROM cameras WHERE contractor_id = ?').all(user.contractorId ?? '') as { id: string; unit_id: string }[];
+    const rows = cameras(db).filter((c) => c.contractor_id === (user.contractorId ?? ''));
     cameraIds = new Set(rows.map((c) => c.id));
     unitIds = new Set(rows.map((c) => c.unit_id));
   }

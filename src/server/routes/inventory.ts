@@ -11,6 +11,7 @@ import { activeCameraStates, cameraListing, cameraListings, type CameraListing }
 import { findChecks, recentChecks, type CheckRow } from '../../store/checks.js';
 import { imageDecision } from '../scope.js';
 import { unitSubtree } from '../../inventory/units.js';
+import { units } from '../../store/inventory.js';
 import {
   bool, cameraIdParams, currentUser, errors, forbidden, idPattern, int, notFound, nullable, num, scopeOf, str, time,
   type App, type ServerDeps,
@@ -130,13 +131,10 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
     },
     async (request) => {
       const scope = scopeOf(request, db);
-      const units = db.prepare('SELECT id, code, name, kind, parent_id, population, area_km2 FROM units WHERE retired_at IS NULL ORDER BY id').all() as {
-        id: string; code: string | null; name: string; kind: string; parent_id: string | null; population: number | null; area_km2: number | null;
-      }[];
       const cams = activeCameraStates(db);
-      return units
-        .filter((u) => scope.seesUnit(u.id))
-        .map((u) => {
+      return units(db)
+        .filter((u) => u.retired_at === null && scope.seesUnit(u.id))
+        .map(({ retired_at: _retired, ...u }) => {
           const subtree = unitSubtree(db, u.id);
           const mine = cams.filter((c) => subtree.has(c.unit_id) && scope.seesCamera(c.id));
           const states: Record<string, number> = {};
