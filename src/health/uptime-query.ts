@@ -1,7 +1,8 @@
 /** Reads uptime for a period from the daily rollups and aggregates it by camera, unit, contractor or owner type. */
 import type { Database } from '../store/db.js';
 import { uptimeByCamera } from '../store/uptime.js';
-import { cameras as cameraRows, contractors as contractorRows, units as unitRows, type CameraRow } from '../store/inventory.js';
+import type { CameraRow } from '../store/inventory.js';
+import { Inventory } from '../inventory/inventory.js';
 
 export const GROUP_BY = ['camera', 'unit', 'contractor', 'owner_type'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -34,17 +35,11 @@ export interface UptimeLine {
 }
 
 export function uptimeReport(db: Database, filter: UptimeFilter, groupBy: GroupBy): UptimeLine[] {
-  const units = new Map(unitRows(db).map((u) => [u.id, u]));
-  const contractors = new Map(contractorRows(db).map((c) => [c.id, c.name]));
-  const lineage = (unitId: string): string[] => {
-    const out: string[] = [];
-    for (let id: string | null = unitId; id && out.length < 32; id = units.get(id)?.parent_id ?? null) out.unshift(id);
-    return out;
-  };
-  const cameras = cameraRows(db)
+  const inventory = Inventory.load(db);
+  const cameras = [...inventory.cameras.values()]
     .filter((c) => c.retired_at === null)
     .filter((c) => !filter.cameraIds || filter.cameraIds.has(c.id))
-    .filter((c) => !filter.unitId || lineage(c.unit_id).includes(filter.unitId))
+    .filter((c) => !filter.unitId || inventory.lineage(c.unit_id).includes(filter.unitId))
     .filter((c) => !filter.contractorId || c.contractor_id === filter.contractorId)
     .filter((c) => !filter.ownerType || c.owner_type === filter.ownerType);
 
@@ -56,14 +51,14 @@ export function uptimeReport(db: Database, filter: UptimeFilter, groupBy: GroupB
       case 'camera':
         return [camera.id, camera.name];
       case 'contractor':
-        return [camera.contractor_id ?? '-', camera.contractor_id ? (contractors.get(camera.contractor_id) ?? camera.contractor_id) : '-'];
+        return [camera.contractor_id ?? '-', camera.contractor_id ? inventory.contractorName(camera.contractor_id) : '-'];
       case 'owner_type':
         return [camera.owner_type, camera.owner_type];
       case 'unit': {
-        const path = lineage(camera.unit_id);
+        const path = inventory.lineage(camera.unit_id);
         const at = filter.unitId ? path.indexOf(filter.unitId) + 1 : 1;
         const id = path[Math.min(at, path.length - 1)] as string;
-        return [id, units.get(id)?.name ?? id];
+        return [id, inventory.unitName(id)];
       }
     }
   };

@@ -11,8 +11,8 @@ import { localDay } from '../health/calendar.js';
 import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
 import type { Period } from './period.js';
-import { unitSubtree } from '../inventory/units.js';
-import { cameras as cameraRows, contractors as contractorRows, units as unitRows, type CameraRow, type UnitRow } from '../store/inventory.js';
+import { Inventory } from '../inventory/inventory.js';
+import type { CameraRow } from '../store/inventory.js';
 import { openImageIncidents, openIncidentsByAge } from '../store/incidents.js';
 import { badImageChecks, darkChecks } from '../store/checks.js';
 
@@ -105,8 +105,7 @@ export function percentText(value: number | null, locale: Locale, t: Translate):
 
 class Context {
   readonly t: Translate;
-  readonly units: Map<string, UnitRow>;
-  readonly contractors: Map<string, string>;
+  readonly inventory: Inventory;
   readonly cameras: CameraRow[];
   private readonly subtree: Set<string> | undefined;
 
@@ -115,12 +114,9 @@ class Context {
     readonly options: ReportOptions,
   ) {
     this.t = translator(reportMessages, options.locale ?? 'vi');
-    this.units = new Map(unitRows(db).map((u) => [u.id, u]));
-    this.contractors = new Map(contractorRows(db).map((c) => [c.id, c.name]));
-    this.subtree = options.unitId ? unitSubtree(db, options.unitId) : undefined;
-    this.cameras = cameraRows(db).filter((c) =>
-      this.matches(c),
-    );
+    this.inventory = Inventory.load(db);
+    this.subtree = options.unitId ? this.inventory.subtree(options.unitId) : undefined;
+    this.cameras = [...this.inventory.cameras.values()].filter((c) => this.matches(c));
   }
 
   /** The filters and the user's scope, applied to one camera. */
@@ -143,11 +139,11 @@ class Context {
   }
 
   unitName(id: string | null | undefined): string {
-    return id ? (this.units.get(id)?.name ?? id) : '';
+    return id ? this.inventory.unitName(id) : '';
   }
 
   contractorName(id: string | null | undefined): string {
-    return id ? (this.contractors.get(id) ?? id) : '';
+    return id ? this.inventory.contractorName(id) : '';
   }
 
   col(key: string, type: ColumnType, headerKey?: string): Column {
@@ -206,7 +202,7 @@ function incidents(ctx: Context, now: number): Pick<Report, 'title' | 'columns' 
   const { t, options } = ctx;
   const visible = ctx.cameraIdSet;
   const unitsInScope = options.unitIds;
-  const subtree = options.unitId ? unitSubtree(ctx.db, options.unitId) : undefined;
+  const subtree = options.unitId ? ctx.inventory.subtree(options.unitId) : undefined;
   const all = openIncidentsByAge(ctx.db);
   const list = all.filter((i) => {
     if (i.camera_id) return visible.has(i.camera_id);
@@ -419,12 +415,12 @@ function coverage(ctx: Context): Pick<Report, 'title' | 'columns' | 'rows' | 'su
   const { t, options } = ctx;
   const locale = options.locale ?? 'vi';
   const active = ctx.cameras.filter((c) => c.retired_at === null);
-  const rootSubtree = options.unitId ? unitSubtree(ctx.db, options.unitId) : undefined;
-  const rows = [...ctx.units.values()]
+  const rootSubtree = options.unitId ? ctx.inventory.subtree(options.unitId) : undefined;
+  const rows = [...ctx.inventory.units.values()]
     .filter((u) => (!options.unitIds || options.unitIds.has(u.id)) && (!rootSubtree || rootSubtree.has(u.id)))
     .filter((u) => u.population !== null || u.area_km2 !== null || COVERAGE_KINDS.has(u.kind))
     .map((u) => {
-      const subtree = unitSubtree(ctx.db, u.id);
+      const subtree = ctx.inventory.subtree(u.id);
       const cams = active.filter((c) => subtree.has(c.unit_id));
       const count = cams.length;
       return {

@@ -1,11 +1,11 @@
 /** Incidents (list, one, evidence image, acknowledge, resolve) and maintenance windows. */
 import { findIncidents, getIncident, type Incident } from '../../store/incidents.js';
-import { cameras, findCamera, findUnit } from '../../store/inventory.js';
+import { findCamera, findUnit } from '../../store/inventory.js';
 import { addMaintenance, MaintenanceError } from '../../health/maintenance.js';
 import { getWindow, windowsOverlapping } from '../../store/maintenance.js';
 import { acknowledgeByHand, describeManual, repairedByContractor, resolveByHand } from '../../health/manual.js';
 import { seesIncident } from '../scope.js';
-import { unitSubtree } from '../../inventory/units.js';
+import { Inventory } from '../../inventory/inventory.js';
 import { sendCameraImage } from './inventory.js';
 import {
   badRequest, bool, currentUser, errors, forbidden, idPattern, int, notFound, nullable, numericIdParams, scopeOf, str, time,
@@ -75,11 +75,11 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       const scope = scopeOf(request, db);
       const q = request.query;
       if ((q.unit && !scope.seesUnit(q.unit)) || (q.camera && !scope.seesCamera(q.camera))) return notFound(reply);
-      const subtree = q.unit ? unitSubtree(db, q.unit) : undefined;
-      const cameraUnits = new Map(cameras(db).map((c) => [c.id, c.unit_id]));
+      const inventory = Inventory.load(db);
+      const subtree = q.unit ? inventory.subtree(q.unit) : undefined;
       const rows = findIncidents(db, { open: q.open, cameraId: q.camera, contractorId: q.contractor, kind: q.kind, scope: q.scope, from: q.from, to: q.to })
         .filter((i) => seesIncident(scope, i))
-        .filter((i) => !subtree || subtree.has(i.unit_id ?? cameraUnits.get(i.camera_id ?? '') ?? ''));
+        .filter((i) => !subtree || subtree.has(i.unit_id ?? inventory.cameras.get(i.camera_id ?? '')?.unit_id ?? ''));
       return rows.slice(0, q.limit).map(incidentJson);
     },
   );
