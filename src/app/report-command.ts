@@ -14,6 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import type { AppContext } from './context.js';
 import { GROUP_BY, type GroupBy } from '../health/uptime-query.js';
 import { OWNER_TYPES } from '../config/schema.js';
+import { findContractor, findUnit } from '../store/inventory.js';
 import type { Locale } from '../i18n/index.js';
 import { buildReport, documentOptions, EXPORT_FORMATS, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, type ExportFormat, type ReportKind } from '../reports/index.js';
 
@@ -54,8 +55,8 @@ export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, o
   if (!EXPORT_FORMATS.includes(format)) return bad(`unknown format "${options.format}": one of ${EXPORT_FORMATS.join(', ')}`);
   if (options.groupBy && !GROUP_BY.includes(options.groupBy as GroupBy)) return bad(`--group-by must be one of ${GROUP_BY.join(', ')}`);
   if (options.ownerType && !(OWNER_TYPES as readonly string[]).includes(options.ownerType)) return bad(`--owner-type must be one of ${OWNER_TYPES.join(', ')}`);
-  if (options.unit && !db.prepare('SELECT 1 FROM units WHERE id = ?').get(options.unit)) return bad(`there is no unit "${options.unit}"`);
-  if (options.contractor && !db.prepare('SELECT 1 FROM contractors WHERE id = ?').get(options.contractor)) return bad(`there is no contractor "${options.contractor}"`);
+  if (options.unit && !findUnit(db, options.unit)) return bad(`there is no unit "${options.unit}"`);
+  if (options.contractor && !findContractor(db, options.contractor)) return bad(`there is no contractor "${options.contractor}"`);
   let period;
   try {
     period = resolvePeriod({ from: options.from, to: options.to, month: options.month, period: options.period }, config.raw.timezone, options.now);

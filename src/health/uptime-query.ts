@@ -1,7 +1,8 @@
 /** Reads uptime for a period from the daily rollups and aggregates it by camera, unit, contractor or owner type. */
-import { z } from 'zod';
 import type { Database } from '../store/db.js';
 import { uptimeByCamera } from '../store/uptime.js';
+import type { CameraRow } from '../store/inventory.js';
+import { Inventory } from '../inventory/inventory.js';
 
 export const GROUP_BY = ['camera', 'unit', 'contractor', 'owner_type'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -33,47 +34,31 @@ export interface UptimeLine {
   imageOk: number | null;
 }
 
-const cameraMeta = z.object({
-  id: z.string(),
-  name: z.string(),
-  unit_id: z.string(),
-  contractor_id: z.string().nullable(),
-  owner_type: z.string(),
-});
-const unitMeta = z.object({ id: z.string(), name: z.string(), parent_id: z.string().nullable() });
 export function uptimeReport(db: Database, filter: UptimeFilter, groupBy: GroupBy): UptimeLine[] {
-  const units = new Map(db.prepare('SELECT id, name, parent_id FROM units').all().map((row) => unitMeta.parse(row)).map((u) => [u.id, u]));
-  const contractors = new Map((db.prepare('SELECT id, name FROM contractors').all() as { id: string; name: string }[]).map((c) => [c.id, c.name]));
-  const lineage = (unitId: string): string[] => {
-    const out: string[] = [];
-    for (let id: string | null = unitId; id && out.length < 32; id = units.get(id)?.parent_id ?? null) out.unshift(id);
-    return out;
-  };
-  const cameras = db
-    .prepare('SELECT id, name, unit_id, contractor_id, owner_type FROM cameras WHERE retired_at IS NULL')
-    .all()
-    .map((row) => cameraMeta.parse(row))
+  const inventory = Inventory.load(db);
+  const cameras = [...inventory.cameras.values()]
+    .filter((c) => c.retired_at === null)
     .filter((c) => !filter.cameraIds || filter.cameraIds.has(c.id))
-    .filter((c) => !filter.unitId || lineage(c.unit_id).includes(filter.unitId))
+    .filter((c) => !filter.unitId || inventory.lineage(c.unit_id).includes(filter.unitId))
     .filter((c) => !filter.contractorId || c.contractor_id === filter.contractorId)
     .filter((c) => !filter.ownerType || c.owner_type === filter.ownerType);
 
   const totals = new Map(uptimeByCamera(db, filter.fromDay, filter.toDay).map((row) => [row.camera_id, row]));
 
   // "By unit" means by the units one level below the filter's unit (the communes of a province).
-  const groupKey = (camera: z.infer<typeof cameraMeta>): [string, string] => {
+  const groupKey = (camera: CameraRow): [string, string] => {
     switch (groupBy) {
       case 'camera':
         return [camera.id, camera.name];
       case 'contractor':
-        return [camera.contractor_id ?? '-', camera.contractor_id ? (contractors.get(camera.contractor_id) ?? camera.contractor_id) : '-'];
+        return [camera.contractor_id ?? '-', camera.contractor_id ? inventory.contractorName(camera.contractor_id) : '-'];
       case 'owner_type':
         return [camera.owner_type, camera.owner_type];
       case 'unit': {
-        const path = lineage(camera.unit_id);
+        const path = inventory.lineage(camera.unit_id);
         const at = filter.unitId ? path.indexOf(filter.unitId) + 1 : 1;
         const id = path[Math.min(at, path.length - 1)] as string;
-        return [id, units.get(id)?.name ?? id];
+        return [id, inventory.unitName(id)];
       }
     }
   };

@@ -4,15 +4,8 @@
  * deleted, so their checks and incidents keep their keys; coming back un-retires them.
  */
 import type { Database } from '../store/db.js';
-import { resolveCameraIncidents } from '../store/incidents.js';
+import { replaceContacts, syncTable, type ContactRow, type InventoryRow, type SyncCounts } from '../store/inventory.js';
 import type { Config } from '../config/load.js';
-
-export interface SyncCounts {
-  added: number;
-  updated: number;
-  retired: number;
-  unchanged: number;
-}
 
 export interface SyncReport {
   units: SyncCounts;
@@ -20,50 +13,7 @@ export interface SyncReport {
   cameras: SyncCounts;
 }
 
-type Row = Record<string, string | number | null>;
-
-interface TableSpec {
-  table: 'units' | 'contractors' | 'cameras';
-  rows: Row[];
-}
-
-function syncTable(db: Database, { table, rows }: TableSpec, now: number): SyncCounts {
-  const counts: SyncCounts = { added: 0, updated: 0, retired: 0, unchanged: 0 };
-  const existing = new Map((db.prepare(`SELECT * FROM ${table}`).all() as Row[]).map((row) => [row.id as string, row]));
-  const columns = Object.keys(rows[0] ?? {});
-  const insert = columns.length
-    ? db.prepare(`INSERT INTO ${table} (${columns.join(', ')}, created_at, updated_at) VALUES (${columns.map((c) => '@' + c).join(', ')}, @now, @now)`)
-    : undefined;
-  const update = columns.length
-    ? db.prepare(`UPDATE ${table} SET ${columns.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @now, retired_at = NULL WHERE id = @id`)
-    : undefined;
-
-  for (const row of rows) {
-    const before = existing.get(row.id as string);
-    existing.delete(row.id as string);
-    if (!before) {
-      insert?.run({ ...row, now });
-      counts.added++;
-    } else if (before.retired_at !== null || columns.some((c) => before[c] !== row[c])) {
-      update?.run({ ...row, now });
-      counts.updated++;
-    } else {
-      counts.unchanged++;
-    }
-  }
-  const retire = db.prepare(`UPDATE ${table} SET retired_at = ? WHERE id = ?`);
-  for (const [id, row] of existing) {
-    if (row.retired_at === null) {
-      retire.run(now, id);
-      // A camera that leaves the inventory leaves its open incidents too, or reminders never stop.
-      if (table === 'cameras') resolveCameraIncidents(db, id, now, 'camwatch:retired');
-      counts.retired++;
-    }
-  }
-  return counts;
-}
-
-function unitRows(config: Config): Row[] {
+function unitRows(config: Config): InventoryRow[] {
   // Parents before children: the map is filled depth-first from the root.
   return [...config.units.values()].map((unit) => ({
     id: unit.id,
@@ -76,7 +26,7 @@ function unitRows(config: Config): Row[] {
   }));
 }
 
-function contractorRows(config: Config): Row[] {
+function contractorRows(config: Config): InventoryRow[] {
   return config.raw.contractors.map((contractor) => ({
     id: contractor.id,
     name: contractor.name,
@@ -86,7 +36,7 @@ function contractorRows(config: Config): Row[] {
   }));
 }
 
-function cameraRows(config: Config): Row[] {
+function cameraRows(config: Config): InventoryRow[] {
   return config.raw.cameras.map((camera) => ({
     id: camera.id,
     name: camera.name,
@@ -107,41 +57,34 @@ function cameraRows(config: Config): Row[] {
   }));
 }
 
-function replaceContacts(db: Database, config: Config) {
-  db.prepare('DELETE FROM contacts').run();
-  const insert = db.prepare(
-    `INSERT INTO contacts (unit_id, contractor_id, role, name, phone, email, zalo_user_id, channels, locale)
-     VALUES (@unit_id, @contractor_id, @role, @name, @phone, @email, @zalo_user_id, @channels, @locale)`,
-  );
+function contactRows(config: Config): ContactRow[] {
   const owners = [
     ...[...config.units.values()].map((unit) => ({ unit_id: unit.id, contractor_id: null, contacts: unit.contacts })),
     ...config.raw.contractors.map((c) => ({ unit_id: null, contractor_id: c.id, contacts: c.contacts })),
   ];
-  for (const owner of owners) {
-    for (const contact of owner.contacts) {
-      insert.run({
-        unit_id: owner.unit_id,
-        contractor_id: owner.contractor_id,
-        role: contact.role,
-        name: contact.name,
-        phone: contact.phone ?? null,
-        email: contact.email ?? null,
-        zalo_user_id: contact.zalo_user_id ?? null,
-        channels: JSON.stringify(contact.channels ?? []),
-        locale: contact.locale ?? null,
-      });
-    }
-  }
+  return owners.flatMap((owner) =>
+    owner.contacts.map((contact) => ({
+      unit_id: owner.unit_id,
+      contractor_id: owner.contractor_id,
+      role: contact.role,
+      name: contact.name,
+      phone: contact.phone ?? null,
+      email: contact.email ?? null,
+      zalo_user_id: contact.zalo_user_id ?? null,
+      channels: JSON.stringify(contact.channels ?? []),
+      locale: contact.locale ?? null,
+    })),
+  );
 }
 
 export function syncInventory(db: Database, config: Config, now = Date.now()): SyncReport {
   return db.transaction(() => {
     const report = {
-      units: syncTable(db, { table: 'units', rows: unitRows(config) }, now),
-      contractors: syncTable(db, { table: 'contractors', rows: contractorRows(config) }, now),
-      cameras: syncTable(db, { table: 'cameras', rows: cameraRows(config) }, now),
+      units: syncTable(db, 'units', unitRows(config), now),
+      contractors: syncTable(db, 'contractors', contractorRows(config), now),
+      cameras: syncTable(db, 'cameras', cameraRows(config), now),
     };
-    replaceContacts(db, config);
+    replaceContacts(db, contactRows(config));
     return report;
   })();
 }

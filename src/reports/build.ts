@@ -11,7 +11,8 @@ import { localDay } from '../health/calendar.js';
 import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
 import type { Period } from './period.js';
-import { unitSubtree } from '../inventory/units.js';
+import { Inventory } from '../inventory/inventory.js';
+import type { CameraRow } from '../store/inventory.js';
 import { openImageIncidents, openIncidentsByAge } from '../store/incidents.js';
 import { badImageChecks, darkChecks } from '../store/checks.js';
 
@@ -65,29 +66,6 @@ export interface ReportOptions {
   now?: number | undefined;
 }
 
-interface CameraMeta {
-  id: string;
-  name: string;
-  unit_id: string;
-  location: string;
-  lat: number | null;
-  lon: number | null;
-  owner_type: string;
-  contractor_id: string | null;
-  tags: string;
-  retired_at: number | null;
-}
-
-interface UnitMeta {
-  id: string;
-  name: string;
-  code: string | null;
-  kind: string;
-  parent_id: string | null;
-  population: number | null;
-  area_km2: number | null;
-}
-
 const HOUR = 3_600_000;
 
 export type Translate = ReturnType<typeof translator<typeof reportMessages.vi>>;
@@ -130,9 +108,8 @@ export function percentText(value: number | null, locale: Locale, t: Translate):
 
 class Context {
   readonly t: Translate;
-  readonly units: Map<string, UnitMeta>;
-  readonly contractors: Map<string, string>;
-  readonly cameras: CameraMeta[];
+  readonly inventory: Inventory;
+  readonly cameras: CameraRow[];
   private readonly subtree: Set<string> | undefined;
 
   constructor(
@@ -140,16 +117,13 @@ class Context {
     readonly options: ReportOptions,
   ) {
     this.t = translator(reportMessages, options.locale ?? 'vi');
-    this.units = new Map((db.prepare('SELECT id, name, code, kind, parent_id, population, area_km2 FROM units').all() as UnitMeta[]).map((u) => [u.id, u]));
-    this.contractors = new Map((db.prepare('SELECT id, name FROM contractors').all() as { id: string; name: string }[]).map((c) => [c.id, c.name]));
-    this.subtree = options.unitId ? unitSubtree(db, options.unitId) : undefined;
-    this.cameras = (db.prepare('SELECT id, name, unit_id, location, lat, lon, owner_type, contractor_id, tags, retired_at FROM cameras ORDER BY id').all() as CameraMeta[]).filter((c) =>
-      this.matches(c),
-    );
+    this.inventory = Inventory.load(db);
+    this.subtree = options.unitId ? this.inventory.subtree(options.unitId) : undefined;
+    this.cameras = [...this.inventory.cameras.values()].filter((c) => this.matches(c));
   }
 
   /** The filters and the user's scope, applied to one camera. */
-  matches(c: CameraMeta): boolean {
+  matches(c: CameraRow): boolean {
     const o = this.options;
     return (
       (!o.cameraIds || o.cameraIds.has(c.id)) &&
@@ -163,16 +137,16 @@ class Context {
     return new Set(this.cameras.map((c) => c.id));
   }
 
-  camera(id: string | null): CameraMeta | undefined {
+  camera(id: string | null): CameraRow | undefined {
     return id ? this.cameras.find((c) => c.id === id) : undefined;
   }
 
   unitName(id: string | null | undefined): string {
-    return id ? (this.units.get(id)?.name ?? id) : '';
+    return id ? this.inventory.unitName(id) : '';
   }
 
   contractorName(id: string | null | undefined): string {
-    return id ? (this.contractors.get(id) ?? id) : '';
+    return id ? this.inventory.contractorName(id) : '';
   }
 
   col(key: string, type: ColumnType, headerKey?: string): Column {
@@ -231,7 +205,7 @@ function incidents(ctx: Context, now: number): ReportBody {
   const { t, options } = ctx;
   const visible = ctx.cameraIdSet;
   const unitsInScope = options.unitIds;
-  const subtree = options.unitId ? unitSubtree(ctx.db, options.unitId) : undefined;
+  const subtree = options.unitId ? ctx.inventory.subtree(options.unitId) : undefined;
   const all = openIncidentsByAge(ctx.db);
   const list = all.filter((i) => {
     if (i.camera_id) return visible.has(i.camera_id);
@@ -444,12 +418,12 @@ function coverage(ctx: Context): ReportBody {
   const { t, options } = ctx;
   const locale = options.locale ?? 'vi';
   const active = ctx.cameras.filter((c) => c.retired_at === null);
-  const rootSubtree = options.unitId ? unitSubtree(ctx.db, options.unitId) : undefined;
-  const rows = [...ctx.units.values()]
+  const rootSubtree = options.unitId ? ctx.inventory.subtree(options.unitId) : undefined;
+  const rows = [...ctx.inventory.units.values()]
     .filter((u) => (!options.unitIds || options.unitIds.has(u.id)) && (!rootSubtree || rootSubtree.has(u.id)))
     .filter((u) => u.population !== null || u.area_km2 !== null || COVERAGE_KINDS.has(u.kind))
     .map((u) => {
-      const subtree = unitSubtree(ctx.db, u.id);
+      const subtree = ctx.inventory.subtree(u.id);
       const cams = active.filter((c) => subtree.has(c.unit_id));
       const count = cams.length;
       return {

@@ -1,5 +1,6 @@
 /** Reports: queries (build.ts), periods (period.ts) and exporters (export.ts). */
 import type { Database } from '../store/db.js';
+import { units } from '../store/inventory.js';
 import type { RawConfig } from '../config/schema.js';
 import { placeFromUnitName, type DocumentOptions } from './export.js';
 
@@ -9,7 +10,7 @@ export * from './export.js';
 
 /** Issuer and place of printed reports: the config's `server.report`, else the root unit's name ("tỉnh Gia Lai" → "Gia Lai"). */
 export function documentOptions(db: Database, raw: Pick<RawConfig, 'server'>): DocumentOptions {
-  const root = db.prepare('SELECT name FROM units WHERE parent_id IS NULL AND retired_at IS NULL ORDER BY id LIMIT 1').get() as { name: string } | undefined;
+  const root = units(db).find((unit) => unit.parent_id === null && unit.retired_at === null);
   const report = raw.server?.report;
   return { place: report?.place ?? placeFromUnitName(root?.name ?? 'Gia Lai'), issuer: report?.issuer, parentIssuer: report?.parent_issuer };
 }

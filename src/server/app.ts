@@ -9,6 +9,7 @@ import { redactSecrets } from '../redact.js';
 import { authenticate, createSession, endSession, LoginLimiter, sessionUser, type SessionUser } from './auth.js';
 import { writeAudit } from '../store/audit.js';
 import { getIncident } from '../store/incidents.js';
+import { findCamera } from '../store/inventory.js';
 import { databaseMetrics } from './metrics.js';
 import { bool, currentUser, errors, int, serverSettings, str, type ServerDeps, type ServerOptions } from './context.js';
 import { inventoryRoutes } from './routes/inventory.js';
@@ -165,7 +166,7 @@ export async function buildServer(options: ServerOptions) {
     const params = request.params as { id?: string | number } | undefined;
     const route = request.routeOptions.url ?? '';
     if (params?.id === undefined) return;
-    if (route.startsWith('/api/cameras/:id') && db.prepare('SELECT 1 FROM cameras WHERE id = ?').get(String(params.id))) {
+    if (route.startsWith('/api/cameras/:id') && findCamera(db, String(params.id))) {
       writeAudit(db, request.user, { action: 'denied.out_of_scope', cameraId: String(params.id), detail: `${request.method} ${route}`, ip: request.ip }, now());
     } else if (route.startsWith('/api/incidents/:id') && getIncident(db, Number(params.id))) {
       writeAudit(db, request.user, { action: 'denied.out_of_scope', incidentId: Number(params.id), detail: `${request.method} ${route}`, ip: request.ip }, now());

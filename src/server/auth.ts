@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { Database } from '../store/db.js';
+import { findContractor, findUnit } from '../store/inventory.js';
 import {
   deleteSession,
   disableUserRow,
@@ -91,11 +92,11 @@ export async function addUser(db: Database, user: NewUser, now = Date.now()): Pr
   if (!ROLES.includes(user.role)) throw new UserError('bad_role', `role must be one of ${ROLES.join(', ')}`);
   if (user.role === 'commune_chief') {
     if (!user.unitId) throw new UserError('no_unit', 'a commune_chief needs --unit <unit id>');
-    if (!db.prepare('SELECT 1 FROM units WHERE id = ? AND retired_at IS NULL').get(user.unitId)) throw new UserError('no_unit', `there is no unit "${user.unitId}"`);
+    if (findUnit(db, user.unitId)?.retired_at !== null) throw new UserError('no_unit', `there is no unit "${user.unitId}"`);
   }
   if (user.role === 'contractor') {
     if (!user.contractorId) throw new UserError('no_contractor', 'a contractor user needs --contractor <contractor id>');
-    if (!db.prepare('SELECT 1 FROM contractors WHERE id = ? AND retired_at IS NULL').get(user.contractorId))
+    if (findContractor(db, user.contractorId)?.retired_at !== null)
       throw new UserError('no_contractor', `there is no contractor "${user.contractorId}"`);
   }
   if (userByName(db, user.name)) throw new UserError('exists', `user "${user.name}" exists already`);

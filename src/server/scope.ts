@@ -8,7 +8,7 @@
  * commune chiefs (commune police) do, unless the owner did not consent or shares with nobody.
  */
 import type { Database } from '../store/db.js';
-import { unitSubtree } from '../inventory/units.js';
+import { Inventory } from '../inventory/inventory.js';
 import type { SessionUser } from './auth.js';
 import type { Role } from '../store/users.js';
 
@@ -29,12 +29,12 @@ export function scopeFor(db: Database, user: SessionUser): Scope {
   let unitIds: Set<string> | undefined;
   let rootUnit: string | undefined;
   if (user.role === 'commune_chief') {
-    unitIds = unitSubtree(db, user.unitId ?? '');
+    const inventory = Inventory.load(db);
+    unitIds = inventory.subtree(user.unitId ?? '');
     rootUnit = user.unitId ?? undefined;
-    const units = unitIds;
-    cameraIds = new Set((db.prepare('SELECT id, unit_id FROM cameras').all() as { id: string; unit_id: string }[]).filter((c) => units.has(c.unit_id)).map((c) => c.id));
+    cameraIds = new Set(inventory.camerasUnder(user.unitId ?? '').map((c) => c.id));
   } else if (user.role === 'contractor') {
-    const rows = db.prepare('SELECT id, unit_id FROM cameras WHERE contractor_id = ?').all(user.contractorId ?? '') as { id: string; unit_id: string }[];
+    const rows = [...Inventory.load(db).cameras.values()].filter((c) => c.contractor_id === (user.contractorId ?? ''));
     cameraIds = new Set(rows.map((c) => c.id));
     unitIds = new Set(rows.map((c) => c.unit_id));
   }

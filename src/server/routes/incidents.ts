@@ -1,10 +1,11 @@
 /** Incidents (list, one, evidence image, acknowledge, resolve) and maintenance windows. */
 import { findIncidents, getIncident, type Incident } from '../../store/incidents.js';
+import { findCamera, findUnit } from '../../store/inventory.js';
 import { addMaintenance, MaintenanceError } from '../../health/maintenance.js';
 import { getWindow, windowsOverlapping } from '../../store/maintenance.js';
 import { acknowledgeByHand, describeManual, repairedByContractor, resolveByHand } from '../../health/manual.js';
 import { seesIncident } from '../scope.js';
-import { unitSubtree } from '../../inventory/units.js';
+import { Inventory } from '../../inventory/inventory.js';
 import { sendCameraImage } from './inventory.js';
 import {
   badRequest, bool, currentUser, errors, forbidden, idPattern, int, notFound, nullable, numericIdParams, scopeOf, str, time,
@@ -74,11 +75,11 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       const scope = scopeOf(request, db);
       const q = request.query;
       if ((q.unit && !scope.seesUnit(q.unit)) || (q.camera && !scope.seesCamera(q.camera))) return notFound(reply);
-      const subtree = q.unit ? unitSubtree(db, q.unit) : undefined;
-      const cameraUnits = new Map((db.prepare('SELECT id, unit_id FROM cameras').all() as { id: string; unit_id: string }[]).map((c) => [c.id, c.unit_id]));
+      const inventory = Inventory.load(db);
+      const subtree = q.unit ? inventory.subtree(q.unit) : undefined;
       const rows = findIncidents(db, { open: q.open, cameraId: q.camera, contractorId: q.contractor, kind: q.kind, scope: q.scope, from: q.from, to: q.to })
         .filter((i) => seesIncident(scope, i))
-        .filter((i) => !subtree || subtree.has(i.unit_id ?? cameraUnits.get(i.camera_id ?? '') ?? ''));
+        .filter((i) => !subtree || subtree.has(i.unit_id ?? inventory.cameras.get(i.camera_id ?? '')?.unit_id ?? ''));
       return rows.slice(0, q.limit).map(incidentJson);
     },
   );
@@ -107,7 +108,7 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
     async (request, reply) => {
       const incident = visibleIncident(request, request.params.id);
       if (!incident?.camera_id) return notFound(reply);
-      const camera = db.prepare('SELECT id, owner_type, owner FROM cameras WHERE id = ?').get(incident.camera_id) as { id: string; owner_type: string; owner: string | null } | undefined;
+      const camera = findCamera(db, incident.camera_id);
       if (!camera) return notFound(reply);
       return sendCameraImage(deps, request, reply, camera, incident.evidence_path ?? undefined, { action: 'evidence', incidentId: incident.id, download: request.query.download });
     },
@@ -192,8 +193,8 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       const scope = scopeOf(request, db);
       const b = request.body;
       if (!b.camera_id === !b.unit_id) return badRequest(reply, 'give either camera_id or unit_id');
-      if (b.camera_id && (!scope.seesCamera(b.camera_id) || !db.prepare('SELECT 1 FROM cameras WHERE id = ?').get(b.camera_id))) return notFound(reply);
-      if (b.unit_id && (scope.user.role === 'contractor' || !scope.seesUnit(b.unit_id) || !db.prepare('SELECT 1 FROM units WHERE id = ?').get(b.unit_id))) return notFound(reply);
+      if (b.camera_id && (!scope.seesCamera(b.camera_id) || !findCamera(db, b.camera_id))) return notFound(reply);
+      if (b.unit_id && (scope.user.role === 'contractor' || !scope.seesUnit(b.unit_id) || !findUnit(db, b.unit_id))) return notFound(reply);
       const startsAt = Date.parse(b.starts_at);
       const endsAt = Date.parse(b.ends_at);
       let id: number;

@@ -10,7 +10,7 @@ import { openCameraIncidentIds } from '../../store/incidents.js';
 import { activeCameraStates, cameraListing, cameraListings, type CameraListing } from '../../store/camera-health.js';
 import { findChecks, recentChecks, type CheckRow } from '../../store/checks.js';
 import { imageDecision } from '../scope.js';
-import { unitSubtree } from '../../inventory/units.js';
+import { Inventory } from '../../inventory/inventory.js';
 import {
   bool, cameraIdParams, currentUser, errors, forbidden, idPattern, int, notFound, nullable, num, scopeOf, str, time,
   type App, type ServerDeps,
@@ -130,14 +130,12 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
     },
     async (request) => {
       const scope = scopeOf(request, db);
-      const units = db.prepare('SELECT id, code, name, kind, parent_id, population, area_km2 FROM units WHERE retired_at IS NULL ORDER BY id').all() as {
-        id: string; code: string | null; name: string; kind: string; parent_id: string | null; population: number | null; area_km2: number | null;
-      }[];
       const cams = activeCameraStates(db);
-      return units
-        .filter((u) => scope.seesUnit(u.id))
-        .map((u) => {
-          const subtree = unitSubtree(db, u.id);
+      const inventory = Inventory.load(db);
+      return [...inventory.units.values()]
+        .filter((u) => u.retired_at === null && scope.seesUnit(u.id))
+        .map(({ retired_at: _retired, ...u }) => {
+          const subtree = inventory.subtree(u.id);
           const mine = cams.filter((c) => subtree.has(c.unit_id) && scope.seesCamera(c.id));
           const states: Record<string, number> = {};
           for (const c of mine) states[c.state] = (states[c.state] ?? 0) + 1;
@@ -167,7 +165,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const scope = scopeOf(request, db);
       const q = request.query;
       if (q.unit && !scope.seesUnit(q.unit)) return notFound(reply);
-      const subtree = q.unit ? unitSubtree(db, q.unit) : undefined;
+      const subtree = q.unit ? Inventory.load(db).subtree(q.unit) : undefined;
       const rows = cameraListings(db);
       const openIncidents = openCameraIncidentIds(db);
       return rows

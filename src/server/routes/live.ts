@@ -9,6 +9,7 @@ import { queryDevice } from '../../probe/onvif.js';
 import { imageDecision } from '../scope.js';
 import { writeAudit } from '../../store/audit.js';
 import { readHealth } from '../../store/camera-health.js';
+import { findCamera } from '../../store/inventory.js';
 import { cameraIdParams, currentUser, errors, forbidden, notFound, scopeOf, type App, type ServerDeps } from '../context.js';
 
 export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
@@ -42,10 +43,8 @@ export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
     async (request, reply) => {
       const user = currentUser(request);
       const id = request.params.id;
-      const row = scopeOf(request, db).seesCamera(id)
-        ? (db.prepare('SELECT id, owner_type, owner FROM cameras WHERE id = ? AND retired_at IS NULL').get(id) as { id: string; owner_type: string; owner: string | null } | undefined)
-        : undefined;
-      if (!row) return notFound(reply);
+      const row = scopeOf(request, db).seesCamera(id) ? findCamera(db, id) : undefined;
+      if (!row || row.retired_at !== null) return notFound(reply);
       const decision = imageDecision(user.role, row);
       if (!decision.allowed) {
         writeAudit(db, user, { action: 'live.denied', cameraId: id, detail: decision.reason, ip: request.ip }, deps.now());

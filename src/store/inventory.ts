@@ -1,0 +1,146 @@
+/**
+ * The inventory tables (units, contractors, cameras, contacts), and the only module that reads or
+ * writes them. The config is their source: sync mirrors it here, and everything else only reads.
+ * Rows are retired, never deleted, so the history that points at them keeps its keys.
+ */
+import { statement, type Database } from './db.js';
+import { resolveCameraIncidents } from './incidents.js';
+
+export interface UnitRow {
+  id: string;
+  code: string | null;
+  name: string;
+  kind: string;
+  parent_id: string | null;
+  population: number | null;
+  area_km2: number | null;
+  retired_at: number | null;
+}
+
+export interface ContractorRow {
+  id: string;
+  name: string;
+  retired_at: number | null;
+}
+
+export interface CameraRow {
+  id: string;
+  name: string;
+  unit_id: string;
+  location: string;
+  lat: number | null;
+  lon: number | null;
+  owner_type: string;
+  /** the owner's details as JSON, for private cameras */
+  owner: string | null;
+  contractor_id: string | null;
+  /** a JSON array */
+  tags: string;
+  enabled: number;
+  retired_at: number | null;
+}
+
+const UNIT_COLUMNS = 'id, code, name, kind, parent_id, population, area_km2, retired_at';
+const CONTRACTOR_COLUMNS = 'id, name, retired_at';
+const CAMERA_COLUMNS = 'id, name, unit_id, location, lat, lon, owner_type, owner, contractor_id, tags, enabled, retired_at';
+
+/** Every unit, retired ones too, by id. */
+export function units(db: Database): UnitRow[] {
+  return statement(db, `SELECT ${UNIT_COLUMNS} FROM units ORDER BY id`).all() as UnitRow[];
+}
+
+export function findUnit(db: Database, id: string): UnitRow | undefined {
+  return statement(db, `SELECT ${UNIT_COLUMNS} FROM units WHERE id = ?`).get(id) as UnitRow | undefined;
+}
+
+/** Every contractor, retired ones too, by id. */
+export function contractors(db: Database): ContractorRow[] {
+  return statement(db, `SELECT ${CONTRACTOR_COLUMNS} FROM contractors ORDER BY id`).all() as ContractorRow[];
+}
+
+export function findContractor(db: Database, id: string): ContractorRow | undefined {
+  return statement(db, `SELECT ${CONTRACTOR_COLUMNS} FROM contractors WHERE id = ?`).get(id) as ContractorRow | undefined;
+}
+
+/** Every camera, retired and disabled ones too, by id. */
+export function cameras(db: Database): CameraRow[] {
+  return statement(db, `SELECT ${CAMERA_COLUMNS} FROM cameras ORDER BY id`).all() as CameraRow[];
+}
+
+export function findCamera(db: Database, id: string): CameraRow | undefined {
+  return statement(db, `SELECT ${CAMERA_COLUMNS} FROM cameras WHERE id = ?`).get(id) as CameraRow | undefined;
+}
+
+// --- sync from the config ---------------------------------------------------------------------------
+
+export interface SyncCounts {
+  added: number;
+  updated: number;
+  retired: number;
+  unchanged: number;
+}
+
+export type InventoryRow = Record<string, string | number | null>;
+
+/**
+ * Makes a table hold exactly `rows` (by id): new rows are added, changed or retired ones updated
+ * (which un-retires them), and rows missing from `rows` retired. Every row has the same columns.
+ */
+export function syncTable(db: Database, table: 'units' | 'contractors' | 'cameras', rows: readonly InventoryRow[], now: number): SyncCounts {
+  const counts: SyncCounts = { added: 0, updated: 0, retired: 0, unchanged: 0 };
+  const existing = new Map((db.prepare(`SELECT * FROM ${table}`).all() as InventoryRow[]).map((row) => [row.id as string, row]));
+  const columns = Object.keys(rows[0] ?? {});
+  const insert = columns.length
+    ? db.prepare(`INSERT INTO ${table} (${columns.join(', ')}, created_at, updated_at) VALUES (${columns.map((c) => '@' + c).join(', ')}, @now, @now)`)
+    : undefined;
+  const update = columns.length
+    ? db.prepare(`UPDATE ${table} SET ${columns.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @now, retired_at = NULL WHERE id = @id`)
+    : undefined;
+
+  for (const row of rows) {
+    const before = existing.get(row.id as string);
+    existing.delete(row.id as string);
+    if (!before) {
+      insert?.run({ ...row, now });
+      counts.added++;
+    } else if (before.retired_at !== null || columns.some((c) => before[c] !== row[c])) {
+      update?.run({ ...row, now });
+      counts.updated++;
+    } else {
+      counts.unchanged++;
+    }
+  }
+  const retire = db.prepare(`UPDATE ${table} SET retired_at = ? WHERE id = ?`);
+  for (const [id, row] of existing) {
+    if (row.retired_at === null) {
+      retire.run(now, id);
+      // A camera that leaves the inventory leaves its open incidents too, or reminders never stop.
+      if (table === 'cameras') resolveCameraIncidents(db, id, now, 'camwatch:retired');
+      counts.retired++;
+    }
+  }
+  return counts;
+}
+
+export interface ContactRow {
+  unit_id: string | null;
+  contractor_id: string | null;
+  role: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  zalo_user_id: string | null;
+  /** a JSON array of channel names */
+  channels: string;
+  locale: string | null;
+}
+
+/** Contacts have no identity of their own, so each sync replaces them all. */
+export function replaceContacts(db: Database, rows: readonly ContactRow[]): void {
+  db.prepare('DELETE FROM contacts').run();
+  const insert = db.prepare(
+    `INSERT INTO contacts (unit_id, contractor_id, role, name, phone, email, zalo_user_id, channels, locale)
+     VALUES (@unit_id, @contractor_id, @role, @name, @phone, @email, @zalo_user_id, @channels, @locale)`,
+  );
+  for (const row of rows) insert.run(row);
+}
