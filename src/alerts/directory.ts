@@ -24,7 +24,8 @@ export interface DirUnit {
   id: string;
   name: string;
   kind: string;
-  parentId?: string | undefined;
+  /** ids from the root down to this unit, as the config's tree gives them */
+  lineage: readonly string[];
   contacts: Person[];
 }
 
@@ -73,7 +74,7 @@ const OWNER_ALERTED = new Set(['household', 'business', 'school']);
 export function directoryFromConfig(config: Config): Directory {
   const units = new Map<string, DirUnit>();
   for (const unit of config.units.values()) {
-    units.set(unit.id, { id: unit.id, name: unit.name, kind: unit.kind, parentId: unit.parentId, contacts: unit.contacts.map((c) => person(`unit:${unit.id}`, c)) });
+    units.set(unit.id, { id: unit.id, name: unit.name, kind: unit.kind, lineage: unit.lineage, contacts: unit.contacts.map((c) => person(`unit:${unit.id}`, c)) });
   }
   const contractors = new Map<string, DirContractor>();
   for (const c of config.raw.contractors) {
@@ -110,15 +111,8 @@ export function directoryFromConfig(config: Config): Directory {
 
 /** The unit and its ancestors, nearest first. */
 export function unitChain(directory: Directory, unitId: string | null | undefined): DirUnit[] {
-  const out: DirUnit[] = [];
-  let id = unitId ?? undefined;
-  while (id !== undefined && out.length < 32) {
-    const unit = directory.units.get(id);
-    if (!unit) break;
-    out.push(unit);
-    id = unit.parentId;
-  }
-  return out;
+  const unit = unitId ? directory.units.get(unitId) : undefined;
+  return unit ? unit.lineage.map((id) => directory.units.get(id)).filter((u): u is DirUnit => u !== undefined).reverse() : [];
 }
 
 /** "xã B, tỉnh Gia Lai": the unit and its ancestors, as people write an address. */
