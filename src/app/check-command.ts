@@ -3,12 +3,15 @@ import { queueAlerts } from './alerts.js';
 import type { AppContext } from './context.js';
 import type { ImageVerdict } from '../health/engine.js';
 import { cliMessages } from './messages.js';
-import { healthEngine, ResultPipeline, type StoredResult } from './pipeline.js';
+import { healthEngine, ResultPipeline, type StoredResult } from '../health/ingest.js';
 import { createLogger } from '../log.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { checkCamera, type CheckKind, type CheckResult } from '../probe/check.js';
 import { cameraTarget, probeSettings } from '../inventory/targets.js';
 import { redactSecrets, redactUrlCredentials } from '../redact.js';
+
+/** Without any alert channel configured there is nobody to tell: incidents are only stored. */
+const NOBODY_TO_TELL = () => {};
 
 /** What the check output needs of a finding (kept structural so new finding kinds pass through). */
 export interface FindingLike {
@@ -145,7 +148,7 @@ export async function runCheckCommand(app: AppContext, cameraId: string, kind: C
   const result = await checkCamera(cameraTarget(app.config, camera), kind, probeSettings(app.config, app.ffmpeg.ffmpeg));
   // Finding messages in the language of this command's output, which may differ from the config's.
   const localised = locale === app.config.raw.locale ? app : { ...app, config: { ...app.config, raw: { ...app.config.raw, locale } } };
-  const stored = await new ResultPipeline(localised, createLogger({ level: 'silent' }), healthEngine(app, queueAlerts(app))).process(result);
+  const stored = await new ResultPipeline(localised, createLogger({ level: 'silent' }), healthEngine(app, queueAlerts(app) ?? NOBODY_TO_TELL)).process(result);
   const secret = app.config.secrets.get(camera.id);
   return {
     result,

@@ -6,8 +6,9 @@ import { killAllRunning } from '../probe/ffmpeg.js';
 import { activeCameras, cameraTarget, probeSettings } from '../inventory/targets.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { HealthEvent, ImageVerdict } from '../health/engine.js';
-import { healthEngine, ResultPipeline } from './pipeline.js';
+import { healthEngine, ResultPipeline } from '../health/ingest.js';
 import { prune } from '../health/retention.js';
+import { observeCheck } from '../server/metrics.js';
 import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
 import cron from 'node-cron';
@@ -34,7 +35,7 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     hooks.onHealthEvent?.(event);
   });
   const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
-  const pipeline = new ResultPipeline(app, log, engine);
+  const pipeline = new ResultPipeline(app, log, engine, observeCheck);
   const targets = activeCameras(app.config).map((camera) => cameraTarget(app.config, camera));
   const scheduler = new Scheduler(targets, {
     intervals: { imageMs: probe.image_interval_s * 1000, streamMs: probe.stream_interval_s * 1000, deviceMs: probe.device_info_interval_s * 1000 },

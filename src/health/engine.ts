@@ -57,7 +57,7 @@ export interface EngineOptions {
   /** how long a check's result holds for uptime before time becomes unknown */
   holdMs: number;
   /** runs inside the transaction of the change it reports (the alert outbox writes here) */
-  onEvent?: (event: HealthEvent) => void;
+  onEvent: (event: HealthEvent) => void;
 }
 
 function observe(result: CheckResult, image: ImageVerdict | undefined): Observation {
@@ -103,7 +103,7 @@ export class HealthEngine {
   }
 
   private emit(event: HealthEvent) {
-    this.options.onEvent?.(event);
+    this.options.onEvent(event);
   }
 
   private recordInTransaction(result: CheckResult, image: ImageVerdict | undefined, evidencePath: string | undefined) {

@@ -20,7 +20,7 @@ export interface PruneReport {
 }
 
 /**
- * Evidence camwatch wrote itself (src/app/pipeline.ts): <camera>/<YYYY-MM-DD>/<HHMMSS>-<kind>.jpg.
+ * Evidence camwatch wrote itself (src/health/ingest.ts): <camera>/<YYYY-MM-DD>/<HHMMSS>-<kind>.jpg.
  * Retention touches nothing else under evidence_dir, whatever else an admin keeps there.
  */
 const CAMERA_DIR = /^[a-z0-9][a-z0-9._-]*$/;

@@ -1,21 +1,29 @@
 /**
- * What happens to a check result, in the daemon and in `camwatch check` alike: the frame is
- * saved as the camera's latest snapshot, analysed against its baseline, kept as evidence when
- * it shows a fault, and the whole lands in the health engine in one transaction.
+ * Ingestion: what happens to a check result, in the daemon and in `camwatch check` alike: the
+ * frame is saved as the camera's latest snapshot, analysed against its baseline, kept as evidence
+ * when it shows a fault, and the whole lands in the health engine in one transaction. The engine
+ * cannot be built without an event sink, so no caller can open an incident nobody is told of.
  */
 import { mkdir, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { AppContext } from './context.js';
 import type { Logger } from '../log.js';
 import type { CheckResult } from '../probe/check.js';
 import type { CameraConfig } from '../config/schema.js';
-import { HealthEngine, type HealthEvent, type ImageVerdict } from '../health/engine.js';
+import type { Config } from '../config/load.js';
+import type { Database } from '../store/db.js';
+import { HealthEngine, type HealthEvent, type ImageVerdict } from './engine.js';
 import type { CameraState } from '../store/camera-health.js';
 import { fleetFromConfig } from '../inventory/fleet.js';
 import { ImageAssessor, type Assessment } from '../quality/assess.js';
-import { observeCheck } from '../server/metrics.js';
 
-export function healthEngine(app: AppContext, onEvent?: (event: HealthEvent) => void): HealthEngine {
+/** What ingestion needs of the running installation. */
+export interface IngestContext {
+  db: Database;
+  config: Config;
+  evidenceDir: string;
+}
+
+export function healthEngine(app: IngestContext, onEvent: (event: HealthEvent) => void): HealthEngine {
   const { probe, health, timezone } = app.config.raw;
   return new HealthEngine(app.db, fleetFromConfig(app.config), {
     health,
@@ -62,9 +70,11 @@ export class ResultPipeline {
   private readonly cameras: Map<string, CameraConfig>;
 
   constructor(
-    private readonly app: AppContext,
+    private readonly app: IngestContext,
     private readonly log: Logger,
     private readonly engine: HealthEngine,
+    /** told of every stored result (the daemon's metrics) */
+    private readonly observe: (result: CheckResult) => void = () => {},
   ) {
     this.assessor = new ImageAssessor(app.db, app.config.raw.locale);
     this.cameras = new Map(app.config.raw.cameras.map((camera) => [camera.id, camera]));
@@ -90,7 +100,7 @@ export class ResultPipeline {
       if (assessment?.ok === false) evidence = await keepEvidence(app.evidenceDir, result).catch(() => undefined);
     }
     const { checkId, state } = this.engine.record(result, image, evidence);
-    observeCheck(result);
+    this.observe(result);
     const line = { camera: result.cameraId, kind: result.kind, status: result.status, state, ms: result.durationMs, error: result.failure?.kind, image: image?.kinds };
     if (result.status === 'ok' && image?.ok !== false) log.info(line, 'check');
     else log.warn({ ...line, detail: result.failure?.detail ?? result.warnings[0]?.detail ?? image?.detail }, 'check');
