@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { statement, type Database } from './db.js';
+import type { CameraRow } from './inventory.js';
 
 export const CAMERA_STATES = ['online', 'degraded', 'offline', 'auth_failed', 'unknown'] as const;
 export type CameraState = (typeof CAMERA_STATES)[number];
@@ -85,21 +86,10 @@ export function activeCameraStates(db: Database): { id: string; unit_id: string;
   }[];
 }
 
-export interface CameraListing {
-  id: string;
-  name: string;
-  unit_id: string;
-  location: string;
-  lat: number | null;
-  lon: number | null;
-  owner_type: string;
-  owner: string | null;
-  contractor_id: string | null;
+/** A camera's stored row with its health and unit name, as the camera lists show it. */
+export interface CameraListing extends CameraRow {
   onvif_host: string;
   onvif_port: number;
-  tags: string;
-  enabled: number;
-  retired_at: number | null;
   state: string | null;
   since: number | null;
   last_check_at: number | null;
