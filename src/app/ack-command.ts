@@ -10,7 +10,7 @@ import { translator, type Catalogue, type Locale } from '../i18n/index.js';
 export const ackMessages = {
   vi: {
     badId: 'Mã sự cố "{id}" không hợp lệ: dùng số, ví dụ camwatch ack 12 --by "Nguyễn Văn A".',
-    noBy: 'Cần ghi tên người xác nhận: --by "<họ tên>".',
+    noBy: 'Cần ghi tên người tiếp nhận: --by "<họ tên>".',
     notFound: 'Không có sự cố #{id}.',
   },
   en: {

@@ -12,7 +12,7 @@ const vi = {
   frozen: 'Hình ảnh bị đứng: khung hình không thay đổi so với lần chụp trước',
   snapshot_stale:
     'Ảnh chụp nhanh (snapshot) bị đứng trong khi luồng video vẫn chạy: camera trả về một ảnh cũ, nên kiểm tra hình ảnh không phản ánh hiện trường — khởi động lại camera hoặc kiểm tra cấu hình snapshot',
-  moved: 'Camera bị xoay hoặc lệch hướng: khung cảnh chỉ còn giống {percent}% so với góc quay chuẩn',
+  moved: 'Camera bị xoay hoặc lệch góc quay: khung cảnh chỉ còn giống {percent}% so với góc quay chuẩn',
   noisy: 'Ảnh bị nhiễu hạt: mức nhiễu {value}, gấp {times} lần bình thường',
   noisy_absolute: 'Ảnh bị nhiễu hạt nặng: mức nhiễu {value}',
   colour_cast: 'Ảnh bị ám màu {hue}: lệch màu {value} đơn vị so với bình thường',

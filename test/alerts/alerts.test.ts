@@ -86,7 +86,7 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     await tick();
     expect(zaloTo('84912000001').map((r) => r.json.template_id)).toEqual(['1001', '1002']);
     expect(smsTo(CHIEF_A)).toHaveLength(2);
-    expect(mailTo('chief-a@example.vn').map((m) => m.subject)).toEqual(['[camwatch] Camera mất kết nối', '[camwatch] Đã hoạt động lại: Camera mất kết nối']);
+    expect(mailTo('chief-a@example.vn').map((m) => m.subject)).toEqual(['[camwatch] Camera mất kết nối', '[camwatch] Đã khắc phục sự cố: Camera mất kết nối']);
     expect(mailTo('chief-a@example.vn')[1]!.text).toContain('Hoạt động lại lúc 07:07 ngày 05/01/2026, gián đoạn 5 phút.');
     expect(gw.of('/webhook')).toHaveLength(2);
     expect(smsTo(CONTRACTOR_PHONE)).toHaveLength(2);
@@ -114,7 +114,7 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     );
     const subjects = mailTo('chief-a@example.vn').map((m) => m.subject);
     expect(subjects).toEqual(['[camwatch] Hình ảnh camera bị mờ', '[camwatch] Camera mất kết nối']);
-    expect(subjects.join('\n')).not.toMatch(/hoạt động lại/i);
+    expect(subjects.join('\n')).not.toMatch(/khắc phục/i);
   });
 
   it('password guessing on the dashboard reaches the administrators by e-mail, once an hour, not by Zalo', async () => {
@@ -187,7 +187,7 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     // Opened before recovery for the same recipient.
     const a2chief = smsTo(CHIEF_A).map((r) => r.json.Content as string);
     expect(a2chief[0]).toMatch(/Camera mat ket noi/);
-    expect(a2chief[1]).toMatch(/Da hoat dong lai/);
+    expect(a2chief[1]).toMatch(/Da khac phuc su co/);
     // b1's chief wants e-mail only: no SMS, no Zalo to them.
     expect(smsTo('0912000002')).toHaveLength(0);
     expect(zaloTo('84912000002')).toHaveLength(0);
@@ -276,11 +276,11 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     await tick();
     const incident = listIncidents(db, { open: true })[0]!;
     await tick(T0 + 35 * MINUTE); // one reminder (30 min)
-    expect(mailTo('chief-a@example.vn').map((m) => m.subject)).toEqual(['[camwatch] Camera mất kết nối', '[camwatch] Nhắc lại: Camera mất kết nối (chưa xác nhận)']);
+    expect(mailTo('chief-a@example.vn').map((m) => m.subject)).toEqual(['[camwatch] Camera mất kết nối', '[camwatch] Nhắc lại: Camera mất kết nối (chưa tiếp nhận)']);
     await tick(T0 + 62 * MINUTE); // escalation after 60 min, reminder round 2
     const escalated = smtp.mails.filter((m) => m.subject?.includes('Chuyển cấp trên')).flatMap((m) => (Array.isArray(m.to) ? m.to : [m.to]).map((a) => a?.text));
     expect(escalated.sort()).toEqual(['"UBND xã Tuy Phước" <ubnd-a@example.vn>', '"Phòng PV06" <pv06@example.vn>'].sort());
-    expect(runAckCommand(db, String(incident.id), 'Nguyễn Văn A', 'vi', T0 + 63 * MINUTE).lines[0]).toContain(`Đã xác nhận sự cố #${incident.id}`);
+    expect(runAckCommand(db, String(incident.id), 'Nguyễn Văn A', 'vi', T0 + 63 * MINUTE).lines[0]).toContain(`Đã tiếp nhận sự cố #${incident.id}`);
     const before = mailTo('chief-a@example.vn').length;
     await tick(T0 + 200 * MINUTE);
     expect(mailTo('chief-a@example.vn')).toHaveLength(before);
