@@ -15,11 +15,11 @@ const f2 = (v: number | null) => (v === null ? '  -  ' : v.toFixed(2).padStart(5
 
 function table(title: string, scores: CategoryScore[]) {
   console.log(`\n${title}\n`);
-  console.log('| category | positives | recall | recall mild / moderate / severe | precision | FP (negatives) | FP on clean cases |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| category | positives | recall | recall mild / moderate / severe | missed as not checkable | precision | FP (negatives) | FP on clean cases |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const s of scores) {
     const sev = (['mild', 'moderate', 'severe'] as const).map((k) => (s.recallBySeverity[k] ? `${s.recallBySeverity[k]!.tp}/${s.recallBySeverity[k]!.n}` : '-')).join(' / ');
-    console.log(`| ${s.category} | ${s.positives} | ${f2(s.recall)} | ${sev} | ${f2(s.precision)} | ${s.fp}/${s.negatives} | ${f2(s.fpr)} (${s.cleanFp}/${s.cleanCases}) |`);
+    console.log(`| ${s.category} | ${s.positives} | ${f2(s.recall)} | ${sev} | ${s.notCheckable} | ${f2(s.precision)} | ${s.fp}/${s.negatives} | ${f2(s.fpr)} (${s.cleanFp}/${s.cleanCases}) |`);
   }
 }
 
@@ -27,7 +27,7 @@ function dump(r: CaseResult) {
   const m = r.metrics;
   const n = (v: number | null, d = 2) => (v === null ? '-' : v.toFixed(d));
   console.log(
-    `${r.case.id.padEnd(34)} ${r.mode.padEnd(8)} mean=${n(m.lumaMean, 0)} rb=${n(m.reblur, 3)} edges=${m.edges} noise=${n(m.noise)} flat=${n(m.flatShare)} big=${n(m.largestFlat)}/${n(m.largestFlatLit)} cast=${n(m.castA, 1)},${n(m.castB, 1)} hl=${n(m.highlightA, 1)},${n(m.highlightB, 1)} chg=${n(m.change)} sim=${n(m.viewSimilarity, 3)} => ${r.reported.join(',') || 'ok'}`,
+    `${r.case.id.padEnd(34)} ${r.mode.padEnd(8)} mean=${n(m.lumaMean, 0)} rb=${n(m.reblur, 3)} edges=${m.edges} noise=${n(m.noise)} flat=${n(m.flatShare)} big=${n(m.largestFlat)}/${n(m.largestFlatLit)} cast=${n(m.castA, 1)},${n(m.castB, 1)} hl=${n(m.highlightA, 1)},${n(m.highlightB, 1)} chg=${n(m.change)} sim=${n(m.viewSimilarity, 3)} aligned=${n(m.viewAligned, 3)}@${m.viewOffset ? `${m.viewOffset.dx},${m.viewOffset.dy},${m.viewOffset.rotation}` : '-'} => ${r.reported.join(',') || 'ok'}`,
   );
 }
 

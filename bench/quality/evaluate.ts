@@ -27,6 +27,8 @@ export interface CategoryScore {
   precision: number | null;
   recall: number | null;
   recallBySeverity: Partial<Record<Severity, { tp: number; n: number }>>;
+  /** Missed positives the detector said it could not check (told, not silently passed). */
+  notCheckable: number;
   /** False positives on clean cases (clean frames and clean hard cases). */
   cleanFp: number;
   cleanCases: number;
@@ -68,12 +70,14 @@ export function score(results: CaseResult[]): CategoryScore[] {
     let negatives = 0;
     let cleanFp = 0;
     let cleanCases = 0;
+    let notCheckable = 0;
     const bySeverity: CategoryScore['recallBySeverity'] = {};
     for (const r of results) {
       const hit = r.reported.includes(category);
       if (r.case.expected.includes(category)) {
         positives++;
         if (hit) tp++;
+        else if (r.findings.some((f) => f.kind === category && f.state === 'not_checkable')) notCheckable++;
         const e = (bySeverity[r.case.severity ?? 'moderate'] ??= { tp: 0, n: 0 });
         e.n++;
         if (hit) e.tp++;
@@ -95,6 +99,7 @@ export function score(results: CaseResult[]): CategoryScore[] {
       precision: tp + fp ? tp / (tp + fp) : null,
       recall: positives ? tp / positives : null,
       recallBySeverity: bySeverity,
+      notCheckable,
       cleanFp,
       cleanCases,
       fpr: cleanCases ? cleanFp / cleanCases : null,

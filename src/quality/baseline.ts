@@ -30,6 +30,7 @@ export const LEARNED_KEYS = [
   'largestFlat',
   'largestFlatLit',
   'viewSimilarity',
+  'viewAligned',
 ] as const;
 export type LearnedKey = (typeof LEARNED_KEYS)[number];
 export type LearnedMetrics = { [K in LearnedKey]: number | null };

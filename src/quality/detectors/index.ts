@@ -21,10 +21,11 @@ export const DETECTORS: readonly Detector[] = [covered, dark, overexposed, blurr
 export function diagnose(metrics: FrameMetrics, baseline: Baseline | undefined, context: DiagnoseContext): Finding[] {
   const say = sayer(context.locale ?? 'vi');
   const normal = baselineStats(baseline, context.night);
+  const sceneNormal = normal ?? baselineStats(baseline, !context.night);
   const found = new Map<FindingKind, Finding>();
   const out: Finding[] = [];
   for (const detector of DETECTORS) {
-    const judged = detector.judge({ m: metrics, normal, context, found, say });
+    const judged = detector.judge({ m: metrics, normal, sceneNormal, context, found, say });
     if (!judged) continue;
     // A fault within what an operator marked as normal for this camera is kept, as tolerated.
     const finding: Finding = judged.state === 'fault' && isTolerated(judged, context.tolerances) ? { ...judged, state: 'tolerated' } : judged;

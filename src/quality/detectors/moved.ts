@@ -22,6 +22,13 @@ export const MOVED = {
   rotationGain: 0.005,
   /** After aligning, the view must match (almost) as well as normally: the same scene, displaced. */
   recovered: 0.012,
+  /**
+   * Similarity the camera's own clean frames gain by aligning (learned median of aligned minus
+   * plain similarity). Where a subject close to the lens fills the view (a bird on a perch, a
+   * hand-held camera) clean frames align better at some random offset, so an offset is no
+   * evidence of a move; only a view that is gone altogether (critical drop) still counts.
+   */
+  unsteadyGain: 0.015,
   /** Offsets reported as critical. */
   criticalShift: 6,
   criticalRotation: 6,
@@ -56,6 +63,12 @@ export const moved: Detector = {
     const rotated = rot >= M.minRotation && gain >= M.rotationGain && recovered;
     const displaced = shift >= M.minShift || rot >= M.minRotation;
     const lost = !veryNoisy && (sim < typical - M.critical || sim < M.absolute);
+    const scene = input.sceneNormal?.median;
+    const unsteady = scene?.viewAligned != null && scene.viewSimilarity != null && scene.viewAligned - scene.viewSimilarity >= M.unsteadyGain;
+    // A blur smears edges along its direction, which turns the orientation histograms the way a
+    // rotation does: a blurred view, like an unsteady one, shows a move only when the view is gone.
+    const untrusted = unsteady ? 'view_unsteady' : found.has('blurred') ? 'too_blurred' : undefined;
+    if (untrusted) return lost ? say.fault('moved', 'critical', 'moved', { percent: say.pct(sim) }, sim, sim / typical) : say.notCheckable('moved', untrusted);
     let severity: Severity | undefined;
     if (lost || (displaced && sim < typical - M.critical)) severity = 'critical';
     else if (shifted || rotated || (displaced && sim < typical - M.drop)) severity = shift >= M.criticalShift || rot >= M.criticalRotation ? 'critical' : 'warning';

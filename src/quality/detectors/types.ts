@@ -14,7 +14,7 @@ export type FindingKind = FaultKind | 'lighting_recommendation' | 'degrading';
 /** tolerated: a fault within what an operator marked as normal for this camera (false-alarms.ts) */
 export type FindingState = 'fault' | 'advice' | 'not_checkable' | 'tolerated';
 export type Severity = 'warning' | 'critical';
-export type NotCheckableReason = 'no_reference' | 'greyscale' | 'too_dark' | 'no_previous' | 'view_obstructed' | 'low_texture' | 'overexposed' | 'too_noisy';
+export type NotCheckableReason = 'no_reference' | 'greyscale' | 'too_dark' | 'no_previous' | 'view_obstructed' | 'low_texture' | 'overexposed' | 'too_noisy' | 'view_unsteady' | 'too_blurred';
 
 export interface Finding {
   kind: FindingKind;
@@ -52,6 +52,11 @@ export interface DetectorInput {
   m: FrameMetrics;
   /** The camera's normal for this mode (day or night); undefined until enough samples exist. */
   normal: BaselineStats | undefined;
+  /**
+   * The same, else the other mode's: for what belongs to the place rather than the light (how
+   * steady the view is), so a camera's first night is judged by what its days taught.
+   */
+  sceneNormal: BaselineStats | undefined;
   context: DiagnoseContext;
   /** Findings of the detectors earlier in the table (read-only). */
   found: ReadonlyMap<FindingKind, Finding>;

@@ -1,0 +1,77 @@
+/**
+ * A moved camera is told by an offset at which the reference view is found again. That offset
+ * is evidence only where the camera's own clean frames do not already wander (a subject close to
+ * the lens, a hand-held or swaying camera) and where the picture is sharp enough to compare.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeForAnalysis, diagnose, measure, referenceFor, updateBaseline, type Baseline, type Finding } from '../../src/quality/index.js';
+
+const DAY = 86_400_000;
+const START = Date.parse('2026-11-01T03:00:00Z');
+const W = 1280;
+const H = 720;
+const MARGIN = 80;
+
+let wide: Buffer;
+
+beforeAll(async () => {
+  wide = await sharp(await readFile(path.resolve('test/fixtures/photos/coffee.jpg')))
+    .resize({ width: W + 2 * MARGIN, height: H + 2 * MARGIN, fit: 'cover' })
+    .png()
+    .toBuffer();
+});
+
+/** The view through a camera pointed `dx`, `dy` pixels off its usual aim, optionally smeared sideways over `smear` pixels (motion blur). */
+async function view(dx: number, dy: number, smear = 0): Promise<Buffer> {
+  const img = sharp(wide).extract({ left: MARGIN + dx, top: MARGIN + dy, width: W, height: H });
+  const kernel = Array.from({ length: smear * 3 }, (_, i) => (i >= smear && i < 2 * smear ? 1 : 0));
+  return (smear ? img.convolve({ width: smear, height: 3, kernel }) : img).jpeg({ quality: 85 }).toBuffer();
+}
+
+/** Six days of clean frames, aimed at the given offsets. */
+async function learn(aims: Array<[number, number]>): Promise<Baseline> {
+  let b: Baseline | undefined;
+  for (const [day, [dx, dy]] of aims.entries()) {
+    b = updateBaseline(b, measure(await decodeForAnalysis(await view(dx, dy)), undefined, referenceFor(b, false)), new Date(START + day * DAY), { night: false });
+  }
+  return b!;
+}
+
+async function findings(b: Baseline, jpeg: Buffer): Promise<Finding[]> {
+  const m = measure(await decodeForAnalysis(jpeg), undefined, referenceFor(b, false));
+  return diagnose(m, b, { night: false, tags: [], hasIr: true, locale: 'en' });
+}
+
+async function movedFinding(b: Baseline, jpeg: Buffer): Promise<Finding | undefined> {
+  return (await findings(b, jpeg)).find((f) => f.kind === 'moved');
+}
+
+/** Pixels of sideways smear: enough that, without the blur rule, the turned edges read as a move. */
+const SMEAR = 61;
+const STEADY: Array<[number, number]> = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]];
+const WANDERING: Array<[number, number]> = [[0, 0], [60, 0], [-60, 30], [40, -40], [-50, -20], [70, 40]];
+
+describe('moved camera', () => {
+  it('is found on a steady camera turned by 6% of the frame', async () => {
+    const b = await learn(STEADY);
+    expect(await movedFinding(b, await view(0, 0))).toBeUndefined();
+    expect((await movedFinding(b, await view(78, 0)))?.state).toBe('fault');
+  });
+
+  it('is not claimed where the clean frames themselves wander: said to be not checkable', async () => {
+    const b = await learn(WANDERING);
+    const f = await movedFinding(b, await view(78, 0));
+    expect(f?.state).toBe('not_checkable');
+    expect(f?.reason).toBe('view_unsteady');
+  });
+
+  it('is not claimed from a blurred picture unless the view is gone', async () => {
+    const b = await learn(STEADY);
+    const all = await findings(b, await view(0, 0, SMEAR));
+    expect(all.find((f) => f.kind === 'blurred')?.state).toBe('fault');
+    expect(all.find((f) => f.kind === 'moved')).toMatchObject({ state: 'not_checkable', reason: 'too_blurred' });
+  });
+});
