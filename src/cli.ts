@@ -26,6 +26,7 @@ import { ImageAssessor } from './quality/assess.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addMaintenance } from './health/maintenance.js';
+import { scheduleAdvice } from './app/schedule-advice.js';
 
 // The database, its WAL, evidence frames, backups and exported reports hold personal data
 // (Decree 356/2025): everything camwatch creates is for its own user only (0600 files, 0700 folders).
@@ -204,8 +205,12 @@ program
       const latest = readMigrations().at(-1)?.version ?? 0;
       const version = schemaVersion(db);
       console.log(t('doctorDb', { path: databasePath(config), version, latest }));
-      db.close();
       if (version > latest) healthy = false;
+      // Before the first run there are no checks to time: the advice then assumes durations.
+      const schedule = scheduleAdvice(config, version > 0 && version <= latest ? db : undefined, locale());
+      for (const line of schedule.lines) console.log(line);
+      if (!schedule.ok) healthy = false;
+      db.close();
     }
     process.exitCode = healthy ? 0 : 1;
   });

@@ -240,6 +240,21 @@ describe('camwatch CLI', () => {
     expect(missingSecret.stdout).toContain('the camera password variables CAM_PW are not set');
   });
 
+  it('doctor says whether the schedule can be met, and which limit to raise when it cannot', async () => {
+    const checked = await camwatch(['doctor', '-c', configFile, '--lang', 'en'], { CAM_PW: PASSWORD });
+    expect(checked.stdout).toMatch(/^Schedule: 3 cameras need about 1 checks running at once/m);
+    expect(checked.stdout).toMatch(/median of \d+ checks in the last 24 hours/);
+    expect(checked.stdout).toContain('✔ Enough to check on time.');
+    // 300 cameras port-forwarded through one 4G router, before the first run.
+    const crowded = path.join(dir, 'crowded.yaml');
+    const cameras = Array.from({ length: 300 }, (_, i) => `  - { id: c-${i}, name: C ${i}, unit: xa, onvif: { host: 127.0.0.1, port: ${20000 + i}, password_env: CAM_PW } }`);
+    writeFileSync(crowded, ['version: 1', 'database: { path: ./db-crowded/camwatch.db }', 'units:', '  - { id: xa, name: xã A, kind: commune }', 'cameras:', ...cameras].join('\n'));
+    const result = await camwatch(['doctor', '-c', crowded, '--lang', 'en'], { CAM_PW: PASSWORD });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('assumed: no check in the last 24 hours');
+    expect(result.stdout).toMatch(/raise probe\.per_host_concurrency to at least 11\b/);
+  });
+
   it('migrate says the schema is up to date after a run; backup writes a copy', async () => {
     const result = await camwatch(['migrate', '-c', configFile, '--lang', 'en'], { CAM_PW: PASSWORD });
     expect(result.stdout).toMatch(/up to date|Applied/);

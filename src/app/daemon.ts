@@ -8,7 +8,8 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import type { HealthEvent, ImageVerdict } from '../health/engine.js';
 import { healthEngine, ResultPipeline } from '../health/ingest.js';
 import { prune } from '../health/retention.js';
-import { observeCheck } from '../server/metrics.js';
+import { observeCheck, observeScheduleLag } from '../server/metrics.js';
+import { limitingSetting, saveLagReport, type LagReport } from '../scheduler/lag.js';
 import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
 import cron from 'node-cron';
@@ -49,6 +50,11 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
       const stored = await pipeline.process(result);
       hooks.onCheck?.(result, stored.checkId, stored.image);
     },
+    onStart: observeScheduleLag,
+    onLagReport: (report) => {
+      saveLagReport(app.db, report);
+      if (report.late) log.warn(lateChecksLog(report, probe), 'checks are starting late: raise the limit named, or lengthen the intervals (camwatch doctor computes what the schedule needs)');
+    },
     log,
   });
   scheduler.start();
@@ -70,5 +76,18 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
       app.db.close();
       log.info('camwatch stopped');
     },
+  };
+}
+
+/** The log line's fields for a window with late checks: where, how late, and which setting held them. */
+function lateChecksLog(report: LagReport, probe: { concurrency: number; per_host_concurrency: number }) {
+  return {
+    late: report.late,
+    started: report.started,
+    maxLagS: Math.round(report.maxLagMs / 1000),
+    hosts: report.hosts.slice(0, 5).map((h) => {
+      const setting = limitingSetting(h);
+      return { host: h.host, late: h.late, maxLagS: Math.round(h.maxLagMs / 1000), limitedBy: setting ? `${setting} (${probe[setting]})` : 'check duration' };
+    }),
   };
 }

@@ -8,6 +8,9 @@ const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-" (e.g. "tuy-phuoc")');
 
+
+/** Highest accepted check concurrency, overall and per camera address. */
+export const PROBE_LIMITS = { concurrency: 1024, per_host_concurrency: 64 } as const;
 export const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as CAM_TP001_PASSWORD');
 
 /** Daily rollups are built from UTC hours: the zone must exist and sit a whole number of hours from UTC. */
@@ -176,8 +179,8 @@ const probe = z
     stream_interval_s: seconds.default(300),
     device_info_interval_s: seconds.default(86_400),
     jitter_ratio: z.number().min(0).max(0.5).default(0.2),
-    concurrency: z.number().int().min(1).max(1024).default(16),
-    per_host_concurrency: z.number().int().min(1).max(64).default(2),
+    concurrency: z.number().int().min(1).max(PROBE_LIMITS.concurrency).default(16),
+    per_host_concurrency: z.number().int().min(1).max(PROBE_LIMITS.per_host_concurrency).default(2),
     auth_backoff_s: seconds.default(900),
     max_clock_drift_s: seconds.default(30),
     min_resolution: z

@@ -25,10 +25,16 @@ export class Limiter {
     return this.busyCameras.has(cameraId);
   }
 
+  /** Which limit keeps this check from starting now, if any. */
+  refusal(slot: Slot): 'camera_busy' | 'concurrency' | 'per_host_concurrency' | undefined {
+    if (this.busyCameras.has(slot.cameraId)) return 'camera_busy';
+    if (this.running >= this.globalLimit) return 'concurrency';
+    if ((this.perHost.get(slot.host) ?? 0) >= this.hostLimit) return 'per_host_concurrency';
+    return undefined;
+  }
+
   tryAcquire(slot: Slot): boolean {
-    if (this.running >= this.globalLimit) return false;
-    if (this.busyCameras.has(slot.cameraId)) return false;
-    if ((this.perHost.get(slot.host) ?? 0) >= this.hostLimit) return false;
+    if (this.refusal(slot)) return false;
     this.running++;
     this.busyCameras.add(slot.cameraId);
     this.perHost.set(slot.host, (this.perHost.get(slot.host) ?? 0) + 1);

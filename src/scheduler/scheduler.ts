@@ -9,6 +9,7 @@ import type { CameraTarget, CheckKind, CheckResult } from '../probe/check.js';
 import type { DeviceInfo } from '../probe/onvif.js';
 import type { Logger } from '../log.js';
 import { Limiter } from './limiter.js';
+import { LagWatch, type LagReport } from './lag.js';
 
 export interface Intervals {
   imageMs: number;
@@ -37,6 +38,10 @@ export interface SchedulerOptions {
    * password again at once (cameras lock an account after a few tries).
    */
   refusedBefore?: ReadonlyMap<string, { refusals: number; lastAt: number }> | undefined;
+  /** each check as it starts, with how long after its due time (ms) */
+  onStart?: ((start: { cameraId: string; host: string; kind: CheckKind; lagMs: number }) => void) | undefined;
+  /** every LAG_WINDOW_MS: how many checks started late, where and held by which limit */
+  onLagReport?: ((report: LagReport) => void) | undefined;
 }
 
 interface CameraState {
@@ -59,6 +64,7 @@ export class Scheduler {
   private readonly now: () => number;
   private task: ScheduledTask | undefined;
   private stopped = false;
+  private readonly lag: LagWatch;
 
   constructor(
     targets: CameraTarget[],
@@ -68,6 +74,7 @@ export class Scheduler {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     const now = this.now();
+    this.lag = new LagWatch(now);
     for (const target of targets) {
       // A full check first, spread over the first half minute so a restart does not probe
       // everything at once; jitter on the following intervals spreads them further.
@@ -113,9 +120,27 @@ export class Scheduler {
     due.sort((a, b) => this.overdueBy(b.state, now) - this.overdueBy(a.state, now));
     for (const { state, kind } of due) {
       const slot = { cameraId: state.target.id, host: state.target.host };
-      if (!this.limiter.tryAcquire(slot)) continue;
+      const refusal = this.limiter.refusal(slot);
+      if (refusal) {
+        if (refusal !== 'camera_busy') this.lag.waited(slot.host, refusal);
+        continue;
+      }
+      this.limiter.tryAcquire(slot);
+      const { dueAt, intervalMs } = this.dueOf(state, kind);
+      const lagMs = Math.max(0, now - dueAt);
+      this.lag.started(slot.host, lagMs, intervalMs);
+      this.options.onStart?.({ cameraId: slot.cameraId, host: slot.host, kind, lagMs });
       this.launch(state, kind, slot);
     }
+    const report = this.lag.roll(now);
+    if (report) this.options.onLagReport?.(report);
+  }
+
+  /** When a check of this kind fell due (an auth back-off moves it: that wait is intended), and its interval. */
+  private dueOf(state: CameraState, kind: CheckKind): { dueAt: number; intervalMs: number } {
+    const { intervals } = this.options;
+    const [due, intervalMs] = kind === 'image' ? [state.dueImage, intervals.imageMs] : kind === 'device' ? [state.dueDevice, intervals.deviceMs] : [state.dueStream, intervals.streamMs];
+    return { dueAt: Math.max(due, state.backoffUntil), intervalMs };
   }
 
   private launch(state: CameraState, kind: CheckKind, slot: { cameraId: string; host: string }) {

@@ -14,6 +14,7 @@ import { databaseMetrics } from './metrics.js';
 import { bool, currentUser, errors, int, serverSettings, str, type ServerDeps, type ServerOptions } from './context.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { scheduleRoutes } from './routes/schedule.js';
 import { reportRoutes } from './routes/reports.js';
 import { liveRoutes } from './routes/live.js';
 import { LiveStreams } from '../live/streams.js';
@@ -261,6 +262,7 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => incidentRoutes(scoped, deps));
   await app.register(async (scoped) => falseAlarmRoutes(scoped, deps));
   await app.register(async (scoped) => reportRoutes(scoped, deps));
+  await app.register(async (scoped) => scheduleRoutes(scoped, deps));
   if (options.ffmpeg) {
     const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams });
     app.addHook('onClose', async () => live.stopAll());

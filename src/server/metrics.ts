@@ -27,6 +27,27 @@ const probeDuration = new Histogram({
   registers: [probeRegistry],
 });
 
+const scheduleLag = new Histogram({
+  name: 'camwatch_schedule_lag_seconds',
+  help: 'How long after it was due each check started, by camera address (many cameras behind one NVR or router share its per-host limit)',
+  labelNames: ['host'] as const,
+  buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
+  registers: [probeRegistry],
+});
+
+const cameraLag = new Gauge({
+  name: 'camwatch_camera_schedule_lag_seconds',
+  help: "How long after it was due each camera's latest check started",
+  labelNames: ['camera'] as const,
+  registers: [probeRegistry],
+});
+
+/** Call as each check starts (the scheduler's onStart). */
+export function observeScheduleLag(start: { cameraId: string; host: string; lagMs: number }): void {
+  scheduleLag.observe({ host: start.host }, start.lagMs / 1000);
+  cameraLag.set({ camera: start.cameraId }, start.lagMs / 1000);
+}
+
 export interface ObservedCheck {
   kind: string;
   status: string;

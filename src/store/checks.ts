@@ -112,6 +112,25 @@ export function recentChecks(db: Database, cameraId: string, limit = 20): CheckR
   return rows.map((row) => checkRow.parse(row));
 }
 
+/**
+ * Median duration (ms) of the checks started since `since`, by kind, and how many were counted
+ * (the last 20,000 at most). A full check is a stream check plus a device query.
+ */
+export function typicalDurations(db: Database, since: number): { durations: Partial<Record<'image' | 'stream' | 'device', number>>; checks: number } {
+  const rows = db.prepare('SELECT kind, duration_ms FROM checks WHERE started_at >= ? ORDER BY started_at DESC LIMIT 20000').all(since) as Array<{ kind: string; duration_ms: number }>;
+  const byKind = new Map<'image' | 'stream' | 'device', number[]>();
+  for (const row of rows) {
+    const kind = row.kind === 'full' ? 'stream' : row.kind;
+    if (kind !== 'image' && kind !== 'stream' && kind !== 'device') continue;
+    const list = byKind.get(kind) ?? [];
+    list.push(row.duration_ms);
+    byKind.set(kind, list);
+  }
+  const durations: Partial<Record<'image' | 'stream' | 'device', number>> = {};
+  for (const [kind, list] of byKind) durations[kind] = list.sort((a, b) => a - b)[list.length >> 1]!;
+  return { durations, checks: rows.length };
+}
+
 /** A camera's checks started in [from, to), newest first, optionally of one status. */
 export function findChecks(db: Database, cameraId: string, q: { from?: number | undefined; to?: number | undefined; status?: string | undefined; limit: number }): CheckRow[] {
   return statement(db, 'SELECT * FROM checks WHERE camera_id = ? AND started_at >= ? AND started_at < ? AND (? IS NULL OR status = ?) ORDER BY started_at DESC, id DESC LIMIT ?')

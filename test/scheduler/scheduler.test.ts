@@ -172,3 +172,44 @@ describe('scheduler', () => {
     expect(probe.calls).toHaveLength(2);
   });
 });
+
+describe('schedule lag', () => {
+  beforeEach(() => {
+    clock = 0;
+  });
+
+  /** 40 cameras behind one router, each check taking 5 s: two slots give 24 checks a minute for 40 due. */
+  async function runBehindOneRouter(perHostConcurrency: number, minutes: number) {
+    const probe = controllableProbe();
+    const starts: { cameraId: string; lagMs: number }[] = [];
+    const reports: import('../../src/scheduler/lag.js').LagReport[] = [];
+    const cameras = Array.from({ length: 40 }, (_, i) => target(`c${i + 1}`, '10.9.9.9'));
+    const scheduler = new Scheduler(cameras, options(probe.run, { perHostConcurrency, concurrency: 64, onStart: (s) => starts.push(s), onLagReport: (r) => reports.push(r) }));
+    const finishAt = new Map<(typeof probe.calls)[number], number>();
+    for (let now = 0; now <= minutes * 60_000; now += 1000) {
+      clock = now;
+      for (const call of probe.calls) if (!finishAt.has(call)) finishAt.set(call, now + 5000);
+      for (const [call, at] of finishAt) if (at === now) call.finish();
+      await flush();
+      scheduler.tick(now);
+    }
+    return { starts, reports };
+  }
+
+  it('reports checks that start late, where, and the per-host limit that held them', async () => {
+    const { starts, reports } = await runBehindOneRouter(2, 21);
+    expect(reports).toHaveLength(2);
+    const last = reports.at(-1)!;
+    expect(last.late).toBeGreaterThan(last.started / 2);
+    expect(last.hosts[0]).toMatchObject({ host: '10.9.9.9' });
+    expect(last.hosts[0]!.waits.per_host_concurrency).toBeGreaterThan(0);
+    expect(Math.max(...starts.map((s) => s.lagMs))).toBeGreaterThan(60_000);
+  });
+
+  it('reports no late check when the limit fits the load', async () => {
+    const { reports } = await runBehindOneRouter(8, 21);
+    expect(reports).toHaveLength(2);
+    expect(reports.map((r) => r.late)).toEqual([0, 0]);
+    expect(reports[1]!.started).toBeGreaterThan(350);
+  });
+});

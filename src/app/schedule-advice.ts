@@ -1,0 +1,37 @@
+/**
+ * `camwatch doctor`'s answer to "can the schedule be met?": the configured intervals and limits
+ * against how long checks take here (measured over the last day, else assumed).
+ */
+import type { Config } from '../config/load.js';
+import { PROBE_LIMITS } from '../config/schema.js';
+import { translator, type Locale } from '../i18n/index.js';
+import { activeCameras } from '../inventory/targets.js';
+import { ASSUMED_DURATIONS, scheduleCapacity } from '../scheduler/capacity.js';
+import { scheduleMessages } from '../scheduler/messages.js';
+import { typicalDurations } from '../store/checks.js';
+import type { Database } from '../store/db.js';
+
+const DAY_MS = 86_400_000;
+
+export function scheduleAdvice(config: Config, db: Database | undefined, locale: Locale, now = Date.now()): { lines: string[]; ok: boolean } {
+  const t = translator(scheduleMessages, locale);
+  const { probe } = config.raw;
+  const measured = db ? typicalDurations(db, now - DAY_MS) : { durations: {}, checks: 0 };
+  const durations = { ...ASSUMED_DURATIONS, ...measured.durations };
+  const cameras = activeCameras(config);
+  const verdict = scheduleCapacity({
+    hosts: cameras.map((camera) => camera.onvif.host),
+    intervals: { imageMs: probe.image_interval_s * 1000, streamMs: probe.stream_interval_s * 1000, deviceMs: probe.device_info_interval_s * 1000 },
+    concurrency: probe.concurrency,
+    perHostConcurrency: probe.per_host_concurrency,
+    durations,
+  });
+  const busiest = verdict.busiestHost;
+  const lines = [
+    t('scheduleNeed', { cameras: cameras.length, slots: verdict.slotsNeeded, concurrency: probe.concurrency, host: busiest?.host ?? '-', hostCameras: busiest?.cameras ?? 0, hostSlots: busiest?.slotsNeeded ?? 0, perHost: probe.per_host_concurrency }),
+    t('scheduleDurations', { ...durations, source: measured.checks ? t('scheduleMeasured', { checks: measured.checks }) : t('scheduleAssumed') }),
+  ];
+  if (verdict.raise.length === 0) lines.push(t('scheduleOk'));
+  for (const { setting, to } of verdict.raise) lines.push(to > PROBE_LIMITS[setting] ? t('scheduleRaiseBeyond', { setting, to, max: PROBE_LIMITS[setting] }) : t('scheduleRaise', { setting, to }));
+  return { lines, ok: verdict.raise.length === 0 };
+}
