@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { saveLagReport } from '../../src/scheduler/lag.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type AppContext } from '../../src/app/context.js';
 import { startDaemon, type Daemon } from '../../src/app/daemon.js';
@@ -93,6 +94,20 @@ describe('dashboard in a real browser', () => {
     await expect.poll(() => count('online'), { timeout: 40_000, interval: 1000 }).toBe(3);
     await shot('1-overview');
   }, 90_000);
+
+  it('warns an admin when checks start late, naming the address and the setting to raise', async () => {
+    const late = { from: Date.now() - 600_000, to: Date.now(), started: 40, late: 30, maxLagMs: 250_000 };
+    saveLagReport(app.db, { ...late, hosts: [{ host: '127.0.0.1', started: 40, late: 30, maxLagMs: 250_000, waits: { concurrency: 0, per_host_concurrency: 300 } }] });
+    await page.reload();
+    const warning = page.locator('[data-testid="schedule-late"]');
+    await expect.poll(() => warning.textContent(), { timeout: 10_000 }).toContain('30/40 lần kiểm tra');
+    expect(await warning.textContent()).toContain('Địa chỉ 127.0.0.1: 30 lần trễ — tăng probe.per_host_concurrency (hiện 2)');
+    await shot('1b-schedule-late');
+    saveLagReport(app.db, { ...late, late: 0, hosts: [] });
+    await page.reload();
+    await page.waitForSelector('[data-testid="count-total"]');
+    expect(await warning.count()).toBe(0);
+  }, 60_000);
 
   it('shows a camera going offline and coming back, and its incident can be acknowledged', async () => {
     // The refresh replaces only the blocks that changed: the heading stays the same element.

@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { REPORT_KINDS } from '../../src/reports/index.js';
 import { LOCALES } from '../../src/i18n/index.js';
+import { saveLagReport } from '../../src/scheduler/lag.js';
 import { CAMERA_PASSWORDS, makeFixture, USER_PASSWORD, USERS, type Fixture } from './fixture.js';
 
 let fx: Fixture;
@@ -324,5 +325,22 @@ describe('contractor and incidents', () => {
     const id = fx.incidents.a1Image;
     expect((await call({ method: 'POST', url: `/api/incidents/${id}/resolve`, as: 'contractor-1', payload: {} })).statusCode).toBe(403);
     expect((await call({ method: 'POST', url: `/api/incidents/${id}/acknowledge`, as: 'contractor-1', payload: {} })).statusCode).toBe(200);
+  });
+});
+
+describe('schedule', () => {
+  it('tells admins how many checks started late, where, and the limit that held them; nobody else', async () => {
+    expect((await get('/api/schedule', 'admin')).json()).toMatchObject({ from: null, started: 0, late: 0, hosts: [], settings: { concurrency: 16, per_host_concurrency: 2 } });
+    saveLagReport(fx.db, {
+      from: 0,
+      to: 600_000,
+      started: 40,
+      late: 30,
+      maxLagMs: 240_400,
+      hosts: [{ host: '10.0.0.1', started: 40, late: 30, maxLagMs: 240_400, waits: { concurrency: 0, per_host_concurrency: 512 } }],
+    });
+    expect((await get('/api/schedule', 'admin')).json()).toMatchObject({ to: 600_000, late: 30, max_lag_s: 240, hosts: [{ host: '10.0.0.1', late: 30, max_lag_s: 240, limited_by: 'per_host_concurrency' }] });
+    expect((await get('/api/schedule', 'chief-a')).statusCode).toBe(403);
+    expect((await get('/api/schedule', 'viewer')).statusCode).toBe(403);
   });
 });

@@ -1,8 +1,25 @@
 // The overview of every camera, and one unit with its cameras.
-import { t, fmtTime, fmtPct, stateLabel, el, api, stateBadge, thumb, table, show, currentMonth } from '../core.js';
+import { t, fmtTime, fmtPct, stateLabel, el, api, stateBadge, thumb, table, show, currentMonth, session } from '../core.js';
+
+/** For admins, who can raise a limit: checks that started late in the scheduler's last window. */
+function scheduleWarning(schedule) {
+  if (!schedule || !schedule.late) return null;
+  return el(
+    'div',
+    { class: 'warning', role: 'alert', 'data-testid': 'schedule-late' },
+    el('p', {}, t('schedule_late', { late: schedule.late, started: schedule.started, minutes: Math.ceil(schedule.max_lag_s / 60) })),
+    schedule.hosts.slice(0, 5).map((h) =>
+      el('p', {}, h.limited_by ? t('schedule_late_host', { host: h.host, late: h.late, setting: h.limited_by, value: schedule.settings[h.limited_by] }) : t('schedule_late_slow', { host: h.host, late: h.late })),
+    ),
+  );
+}
 
 export async function overviewView() {
-  const [cameras, worst] = await Promise.all([api('/api/cameras'), api(`/api/reports/uptime?group_by=unit&month=${currentMonth()}`).catch(() => null)]);
+  const [cameras, worst, schedule] = await Promise.all([
+    api('/api/cameras'),
+    api(`/api/reports/uptime?group_by=unit&month=${currentMonth()}`).catch(() => null),
+    session.me?.role === 'admin' ? api('/api/schedule').catch(() => null) : null,
+  ]);
   const counts = { online: 0, degraded: 0, offline: 0, auth_failed: 0, unknown: 0 };
   for (const c of cameras) counts[c.state] = (counts[c.state] ?? 0) + 1;
   const byUnit = new Map();
@@ -15,6 +32,7 @@ export async function overviewView() {
   const problems = cameras.filter((c) => c.state !== 'online' && c.state !== 'unknown');
   show(
     el('h1', {}, t('overview_title')),
+    scheduleWarning(schedule),
     el(
       'div',
       { class: 'cards' },
