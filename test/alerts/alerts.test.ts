@@ -67,11 +67,12 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     expect(mail.text).toContain('https://www.google.com/maps?q=13.8123,109.1456');
     expect(mail.text).toContain('Từ lúc: 07:02 ngày 05/01/2026');
     expect(mail.text).toMatch(/https:\/\/camwatch\.example\.vn\/incidents\/\d+\/ack/);
-    expect(mail.text).toMatch(/camwatch ack \d+ --by/);
+    // The chief gets the link only, never a command line.
+    expect(mail.text).not.toMatch(/camwatch ack|--by/);
     expect(mailTo('repair@abc.vn')[0]!.text).toContain('Phiếu sửa chữa cho Công ty Viễn thông ABC');
 
     const sms = smsTo(CHIEF_A)[0]!;
-    expect(sms.json.Content).toMatch(/^camwatch: Camera mat ket noi\. Nga ba Dieu Tri/);
+    expect(sms.json.Content).toMatch(/^Camera mat ket noi\. Nga ba Dieu Tri\. thon Phu My\. 07:02 ngay 05\/01\/2026\. #\d+ https:\/\/camwatch\.example\.vn\/incidents\/\d+\/ack$/);
 
     // More failing checks send nothing new.
     for (let i = 3; i < 6; i++) {
