@@ -5,7 +5,7 @@
  */
 import { fill, type Catalogue, type Locale } from '../i18n/index.js';
 import type { Incident } from '../store/incidents.js';
-import { healthMessages } from '../health/messages.js';
+import { findingName } from '../health/messages.js';
 import { unitPath, type Directory } from './directory.js';
 import type { AlertKind, EscalationReason, RecipientReason } from './router.js';
 import { joinShortForm, type ShortForm } from './sms-encoding.js';
@@ -213,12 +213,6 @@ export function problemText(incident: Incident, directory: Directory, locale: Lo
     return key in alertMessages[locale] ? t(locale, key) : t(locale, 'problem_image', { finding });
   }
   return key(locale, `problem_${incident.kind}`) ?? incident.kind;
-}
-
-/** "quá tối", "mờ", … (the words the CLI and the dashboard use for a finding). */
-function findingName(kind: string, locale: Locale): string {
-  const messages: Record<string, string> = healthMessages[locale];
-  return messages[`finding_${kind}`] ?? kind;
 }
 
 function key(locale: Locale, name: string): string | undefined {

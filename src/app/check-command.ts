@@ -6,7 +6,8 @@ import { cliMessages } from './messages.js';
 import { healthEngine, ResultPipeline, type StoredResult } from '../health/ingest.js';
 import { createLogger } from '../log.js';
 import { translator, type Locale } from '../i18n/index.js';
-import { checkCamera, type CheckKind, type CheckResult } from '../probe/check.js';
+import { checkCamera, type CheckKind, type CheckResult, type Finding } from '../probe/check.js';
+import { describeFailure, technicalDetail } from '../probe/messages.js';
 import { cameraTarget, probeSettings } from '../inventory/targets.js';
 import { redactSecrets, redactUrlCredentials } from '../redact.js';
 
@@ -52,14 +53,15 @@ export function describeCheck(
 ): string[] {
   const t = translator(cliMessages, locale);
   const lines: string[] = [];
+  // `camwatch check` is run by an administrator: the probe's raw detail follows, labelled as such.
+  const failureLines = (line: 'checkFail' | 'checkWarn', finding: Finding) => {
+    const { text, advice } = describeFailure(finding, locale);
+    lines.push(t(line, { id: result.cameraId, name, problem: text }), '  ' + advice, '  ' + technicalDetail(finding.detail, locale));
+  };
   if (result.failure) {
-    lines.push(t('checkFail', { id: result.cameraId, name, ...result.failure }));
-    lines.push('  ' + t(`advice_${result.failure.kind}`));
+    failureLines('checkFail', result.failure);
   } else {
-    for (const warning of result.warnings) {
-      lines.push(t('checkWarn', { id: result.cameraId, name, detail: warning.detail }));
-      lines.push('  ' + t(`advice_${warning.kind}`));
-    }
+    for (const warning of result.warnings) failureLines('checkWarn', warning);
     const faults = imageFaults(image, findings);
     if (image?.ok === false) {
       const names = faults.kinds.map((kind) => findingName(kind, t)).join(', ');

@@ -281,13 +281,13 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     await tick(T0 + 62 * MINUTE); // escalation after 60 min, reminder round 2
     const escalated = smtp.mails.filter((m) => m.subject?.includes('Chuyển cấp trên')).flatMap((m) => (Array.isArray(m.to) ? m.to : [m.to]).map((a) => a?.text));
     expect(escalated.sort()).toEqual(['"UBND xã Tuy Phước" <ubnd-a@example.vn>', '"Phòng PV06" <pv06@example.vn>'].sort());
-    expect(runAckCommand(db, String(incident.id), 'Nguyễn Văn A', 'vi', T0 + 63 * MINUTE).lines[0]).toContain(`Đã tiếp nhận sự cố #${incident.id}`);
+    expect(runAckCommand(db, String(incident.id), 'Nguyễn Văn A', 'vi', T0 + 63 * MINUTE).lines[0]).toContain(`Đã tiếp nhận sự cố #${incident.id} (camera mất kết nối) — Nguyễn Văn A.`);
     const before = mailTo('chief-a@example.vn').length;
     await tick(T0 + 200 * MINUTE);
     expect(mailTo('chief-a@example.vn')).toHaveLength(before);
     expect(listIncidents(db, { open: true })).toHaveLength(1); // still tracked
     expect(runAckCommand(db, 'x', 'A').exitCode).toBe(2);
-    expect(runResolveCommand(db, incident.id, 'Nguyễn Văn A', 'en').lines[0]).toContain('resolved by Nguyễn Văn A');
+    expect(runResolveCommand(db, incident.id, 'Nguyễn Văn A', 'en').lines[0]).toBe(`Incident #${incident.id} (camera offline) resolved by Nguyễn Văn A.`);
   });
 
   it('an incident closed by hand is announced as closed, with who closed it, to everyone who was told of it', async () => {
