@@ -3,7 +3,7 @@
  * location, a map link), since when (Asia/Ho_Chi_Minh), what to do and how to acknowledge.
  * Rendered once, when the alert row is written, so a retry sends exactly what was decided.
  */
-import { fill, type Catalogue, type Locale } from '../i18n/index.js';
+import { fill, formatTime, type Catalogue, type Locale } from '../i18n/index.js';
 import type { Incident } from '../store/incidents.js';
 import { findingName } from '../health/messages.js';
 import { unitPath, type Directory } from './directory.js';
@@ -152,18 +152,6 @@ type Key = keyof (typeof alertMessages)['vi'];
 export function t(locale: Locale, key: Key | string, params?: Record<string, string | number>): string {
   const messages = alertMessages[locale] as Record<string, string>;
   return fill(messages[key] ?? (alertMessages.vi as Record<string, string>)[key] ?? key, params);
-}
-
-/** "14:05 ngày 05/01/2026" (vi) or "05/01/2026 14:05" (en), in the configured time zone. */
-export function formatTime(at: number, locale: Locale, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
-  const date = `${parts.day}/${parts.month}/${parts.year}`;
-  const time = `${parts.hour}:${parts.minute}`;
-  return locale === 'vi' ? `${time} ngày ${date}` : `${date} ${time}`;
 }
 
 /** YYYY-MM-DD and hour of `at` in the time zone. */
