@@ -242,7 +242,7 @@ export function planDigests(db: Database, directory: Directory, settings: Outbox
     const chief = chiefOf(directory, unitId);
     for (const person of chief?.chiefs ?? []) send(person, { title: unitPath(directory, unitId), units });
   }
-  const fleetTitle = settings.locale === 'vi' ? 'toàn hệ thống' : 'all cameras';
+  const fleetTitle = t(settings.locale, 'digest_fleet');
   for (const person of directory.administrators) send({ ...person, key: `${person.key}` }, { title: fleetTitle, units: undefined });
   const fleet = renderDigest(db, directory, settings, { title: fleetTitle, units: undefined }, day, settings.locale, now);
   for (const target of broadcastTargets(settings)) {
