@@ -89,7 +89,7 @@ export function checkPasswordStrength(password: string, name: string): void {
 
 export async function addUser(db: Database, user: NewUser, now = Date.now()): Promise<SessionUser> {
   if (!/^[a-z0-9][a-z0-9._@-]{1,63}$/i.test(user.name)) throw new UserError('bad_name', 'user names are 2–64 letters, digits, ".", "_", "@" or "-"');
-  if (!ROLES.includes(user.role)) throw new UserError('bad_role', `role must be one of ${ROLES.join(', ')}`);
+  if (!(ROLES as readonly string[]).includes(user.role)) throw new UserError('bad_role', `role must be one of ${ROLES.join(', ')}`);
   if (user.role === 'commune_chief') {
     if (!user.unitId) throw new UserError('no_unit', 'a commune_chief needs --unit <unit id>');
     if (findUnit(db, user.unitId)?.retired_at !== null) throw new UserError('no_unit', `there is no unit "${user.unitId}"`);

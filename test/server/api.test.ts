@@ -50,7 +50,7 @@ describe('authentication', () => {
     const cookie = String(login.headers['set-cookie']);
     expect(cookie).toMatch(/^camwatch_session=[\w-]+; Path=\/; HttpOnly; SameSite=Strict/);
     const me = await call({ method: 'GET', url: '/api/me', headers: { cookie: cookie.split(';')[0] as string } });
-    expect(me.json()).toMatchObject({ name: 'viewer', role: 'district_viewer' });
+    expect(me.json()).toMatchObject({ name: 'viewer', role: 'viewer' });
     // As a browser sends it: a write riding on the cookie says it comes from the same origin.
     expect((await call({ method: 'POST', url: '/api/logout', headers: { cookie: cookie.split(';')[0] as string, 'sec-fetch-site': 'same-origin' } })).statusCode).toBe(204);
     expect((await call({ method: 'GET', url: '/api/me', headers: { cookie: cookie.split(';')[0] as string } })).statusCode).toBe(401);

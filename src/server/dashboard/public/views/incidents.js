@@ -3,7 +3,7 @@ import { session, rerender, t, fmtTime, el, Unauthorized, api, incidentKind, thu
 
 export function incidentTable(incidents) {
   if (!incidents.length) return el('p', { class: 'muted' }, t('none'));
-  const canAct = session.me && session.me.role !== 'district_viewer';
+  const canAct = session.me && session.me.role !== 'viewer';
   return table(
     [t('incident'), t('kind'), t('opened'), t('acknowledged'), t('resolved'), t('actions')],
     incidents.map((i) =>
