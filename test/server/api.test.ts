@@ -245,6 +245,20 @@ describe('operations', () => {
   });
 });
 
+describe('technical details', () => {
+  it('a failure\'s own words ("ECONNREFUSED") go to administrators only; an image finding to everyone who sees the incident', async () => {
+    const { b1Offline, a1Image } = fx.incidents;
+    expect((await get(`/api/incidents/${b1Offline}`, 'admin')).json<{ detail: string | null }>().detail).toBe('unreachable');
+    expect((await get(`/api/incidents/${b1Offline}`, 'chief-b')).json<{ detail: string | null }>().detail).toBeNull();
+    expect((await get(`/api/incidents/${b1Offline}`, 'viewer')).json<{ detail: string | null }>().detail).toBeNull();
+    expect((await get(`/api/incidents/${a1Image}`, 'chief-a')).json<{ detail: string | null }>().detail).toBe('Ảnh mờ');
+    const listed = (await get('/api/incidents?limit=500', 'chief-b')).json<{ kind: string; detail: string | null }[]>();
+    expect(listed.filter((i) => !i.kind.startsWith('image:')).map((i) => i.detail)).toEqual(listed.filter((i) => !i.kind.startsWith('image:')).map(() => null));
+    expect((await get('/api/cameras/b1/checks', 'chief-b')).json<{ detail: string | null }[]>()[0]?.detail).toBeNull();
+    expect((await get('/api/cameras/b1', 'chief-b')).body).not.toContain('ECONNREFUSED');
+  });
+});
+
 describe('credentials', () => {
   it('never appear in any answer or log line', async () => {
     const b1 = (await get('/api/cameras/b1/checks', 'admin')).json<{ detail: string }[]>();

@@ -68,6 +68,20 @@ export function findingName(kind) {
   return key in messages[session.lang] ? t(key) : kind;
 }
 
+/** A probe's failure kind in words ("unreachable" → "không kết nối được"). */
+export function failureName(kind) {
+  const key = `failure_${kind}`;
+  return key in messages[session.lang] ? t(key) : kind;
+}
+
+/**
+ * What the API gives as `detail`: an image finding in words, shown as it is, or a failure's
+ * technical detail (administrators only), labelled as such.
+ */
+export function detailText(kind, detail) {
+  return kind && kind.startsWith('image:') ? detail : t('technical_details', { detail });
+}
+
 export function incidentKind(kind) {
   if (kind.startsWith('image:')) return t('kind_image', { finding: findingName(kind.slice('image:'.length)) });
   if (kind.startsWith('area_image_')) return t('kind_area_image', { finding: findingName(kind.slice('area_image_'.length)) });

@@ -23,6 +23,10 @@ export const messages = {
     finding_frozen: 'hình đứng', finding_moved: 'lệch góc quay', finding_noisy: 'nhiễu hạt', finding_colour_cast: 'ám màu', finding_lighting_recommendation: 'cần chiếu sáng',
     finding_snapshot_stale: 'ảnh chụp không khớp luồng video', finding_degrading: 'đang xuống cấp',
     status_ok: 'đạt', status_warn: 'cần xử lý', status_fail: 'lỗi',
+    failure_unreachable: 'không kết nối được', failure_timeout: 'không phản hồi', failure_auth_failed: 'sai mật khẩu', failure_onvif_error: 'lỗi ONVIF',
+    failure_no_stream: 'không mở được luồng video', failure_no_frame: 'luồng video không có hình', failure_decode_error: 'không giải mã được hình ảnh',
+    failure_clock_drift: 'lệch giờ', failure_low_resolution: 'độ phân giải thấp', failure_snapshot_failed: 'không lấy được ảnh chụp nhanh',
+    technical_details: 'Chi tiết kỹ thuật: {detail}',
   },
   en: {
     nav_overview: 'Overview', nav_incidents: 'Incidents', nav_map: 'Map', nav_reports: 'Reports', logout: 'Log out',
@@ -47,5 +51,9 @@ export const messages = {
     finding_frozen: 'frozen', finding_moved: 'moved', finding_noisy: 'noisy', finding_colour_cast: 'colour cast', finding_lighting_recommendation: 'needs lighting',
     finding_snapshot_stale: 'snapshot does not match the video stream', finding_degrading: 'degrading',
     status_ok: 'ok', status_warn: 'needs attention', status_fail: 'failed',
+    failure_unreachable: 'unreachable', failure_timeout: 'not answering', failure_auth_failed: 'wrong password', failure_onvif_error: 'ONVIF error',
+    failure_no_stream: 'video stream cannot be opened', failure_no_frame: 'no picture in the stream', failure_decode_error: 'picture cannot be decoded',
+    failure_clock_drift: 'clock off', failure_low_resolution: 'low resolution', failure_snapshot_failed: 'snapshot does not answer',
+    technical_details: 'Technical details: {detail}',
   },
 };
