@@ -13,6 +13,7 @@
  */
 import type { Database } from '../store/db.js';
 import { addUser, disableUser, listUsers, setPassword, UserError } from '../server/auth.js';
+import { roleName, userErrorMessages } from '../server/messages.js';
 import { ROLE_ALIASES, ROLES, roleOf } from '../store/users.js';
 import { translator, type Catalogue, type Locale } from '../i18n/index.js';
 
@@ -85,8 +86,8 @@ export async function readPassword(env: NodeJS.ProcessEnv = process.env, input: 
   });
 }
 
-function failure(error: unknown): CommandResult {
-  if (error instanceof UserError) return { ok: false, exitCode: 2, lines: [error.message] };
+function failure(error: unknown, locale: Locale): CommandResult {
+  if (error instanceof UserError) return { ok: false, exitCode: 2, lines: [translator(userErrorMessages, locale)(error.reason, error.params)] };
   throw error;
 }
 
@@ -99,12 +100,12 @@ export async function runUserAdd(
   const t = translator(userMessages, locale);
   try {
     const role = roleOf(options.role);
-    if (!role) throw new UserError('bad_role', `role must be one of ${ROLES.join(', ')}`);
+    if (!role) throw new UserError('bad_role', 'bad_role', { roles: ROLES.join(', ') });
     const user = await addUser(db, { name: options.name, role, unitId: options.unit, contractorId: options.contractor, password });
     const scope = user.unitId ? t('scopeUnit', { id: user.unitId }) : user.contractorId ? t('scopeContractor', { id: user.contractorId }) : '';
-    return { ok: true, exitCode: 0, lines: [t('added', { name: user.name, role: user.role, scope })] };
+    return { ok: true, exitCode: 0, lines: [t('added', { name: user.name, role: roleName(user.role, locale), scope })] };
   } catch (error) {
-    return failure(error);
+    return failure(error, locale);
   }
 }
 
@@ -113,7 +114,7 @@ export async function runUserPasswd(db: Database, name: string, password: string
     await setPassword(db, name, password);
     return { ok: true, exitCode: 0, lines: [translator(userMessages, locale)('passwordChanged', { name })] };
   } catch (error) {
-    return failure(error);
+    return failure(error, locale);
   }
 }
 
@@ -122,7 +123,7 @@ export function runUserDisable(db: Database, name: string, locale: Locale = 'vi'
     disableUser(db, name);
     return { ok: true, exitCode: 0, lines: [translator(userMessages, locale)('disabled', { name })] };
   } catch (error) {
-    return failure(error);
+    return failure(error, locale);
   }
 }
 
@@ -133,7 +134,7 @@ export function runUserList(db: Database, locale: Locale = 'vi'): CommandResult 
     ok: true,
     exitCode: 0,
     lines: users.length
-      ? users.map((u) => [u.name, u.role, u.unitId ?? u.contractorId ?? '', u.disabled ? t('disabledMark') : ''].filter(Boolean).join('\t'))
+      ? users.map((u) => [u.name, roleName(u.role, locale), u.unitId ?? u.contractorId ?? '', u.disabled ? t('disabledMark') : ''].filter(Boolean).join('\t'))
       : [t('none')],
   };
 }
