@@ -75,8 +75,9 @@ export function notFound(reply: FastifyReply) {
   return reply.code(404).send({ error: 'not_found', message: 'Not found' });
 }
 
-export function forbidden(reply: FastifyReply, message = 'Forbidden') {
-  return reply.code(403).send({ error: 'forbidden', message });
+/** `error` is the code the dashboard says in the reader's language; `message` is English for scripts. */
+export function forbidden(reply: FastifyReply, message = 'Forbidden', error = 'forbidden') {
+  return reply.code(403).send({ error, message });
 }
 
 export function badRequest(reply: FastifyReply, message: string) {

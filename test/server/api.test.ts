@@ -145,6 +145,8 @@ describe('scoping', () => {
     expect(h1.json()).toMatchObject({ state: 'offline', owner_type: 'household', image_allowed: false, owner: { name: null, phone: null } });
     expect((await get(`/api/incidents/${fx.incidents.h1Offline}`, 'contractor-1')).statusCode).toBe(200);
     expect((await get('/api/cameras/h1/image', 'contractor-1')).statusCode).toBe(403);
+    // a code the dashboard says in the reader's language
+    expect((await get('/api/cameras/h1/image', 'contractor-1')).json<{ error: string }>().error).toBe('private_images');
     expect((await get('/api/cameras/h1/image?download=true', 'contractor-1')).statusCode).toBe(403);
     expect((await get('/api/cameras/a1/image', 'contractor-1')).statusCode).toBe(200);
     expect((await get('/api/cameras/b1', 'contractor-1')).statusCode).toBe(404);
@@ -298,6 +300,7 @@ describe('dashboard and live view', () => {
     expect((await get('/api/cameras/a1/live', 'chief-b')).body).toBe((await get('/api/cameras/zz9/live', 'chief-b')).body);
     const denied = await get('/api/cameras/h1/live', 'contractor-1');
     expect(denied.statusCode).toBe(403);
+    expect(denied.json<{ error: string }>().error).toBe('private_images');
     const audit = (await get('/api/audit', 'admin')).json<{ action: string; camera_id: string }[]>();
     expect(audit.some((entry) => entry.action === 'live.denied' && entry.camera_id === 'h1')).toBe(true);
   });

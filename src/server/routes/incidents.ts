@@ -137,7 +137,7 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
         const incident = visibleIncident(request, request.params.id);
         if (!incident) return notFound(reply);
         if (currentUser(request).role === 'contractor' && !repairedByContractor(incident)) {
-          return forbidden(reply, 'This fault is not repaired under the maintenance contract (a refused password, an area outage): the commune police acknowledge it.');
+          return forbidden(reply, 'This fault is not repaired under the maintenance contract (a refused password, an area outage): the commune police acknowledge it.', 'not_contract_repair');
         }
         const outcome = run(incident.id, currentUser(request).name);
         if (!outcome) return notFound(reply);

@@ -94,7 +94,7 @@ export async function sendCameraImage(
   const decision = imageDecision(user.role, camera);
   if (!decision.allowed) {
     writeAudit(deps.db, user, { action: `${what.action}.denied`, cameraId: camera.id, incidentId: what.incidentId, detail: decision.reason, ip: request.ip }, deps.now());
-    return forbidden(reply, 'Images of this camera are private: your role may not view them');
+    return forbidden(reply, 'Images of this camera are private: your role may not view them', 'private_images');
   }
   const safe = file ? insideEvidence(deps.evidenceDir, file) : undefined;
   const bytes = safe ? await readFile(safe).catch(() => undefined) : undefined;

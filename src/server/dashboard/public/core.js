@@ -55,7 +55,9 @@ export async function api(path, options = {}) {
   if (res.status === 401) throw new Unauthorized();
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
-    const error = new Error(body.message || `HTTP ${res.status}`);
+    // The server's code in the reader's language; its English message only for a code without words here.
+    const key = `api_error_${body.error}`;
+    const error = new Error(key in messages[session.lang] ? t(key) : body.message || `HTTP ${res.status}`);
     error.status = res.status;
     throw error;
   }

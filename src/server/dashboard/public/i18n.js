@@ -27,6 +27,10 @@ export const messages = {
     failure_no_stream: 'không mở được luồng video', failure_no_frame: 'luồng video không có hình', failure_decode_error: 'không giải mã được hình ảnh',
     failure_clock_drift: 'lệch giờ', failure_low_resolution: 'độ phân giải thấp', failure_snapshot_failed: 'không lấy được ảnh chụp nhanh',
     technical_details: 'Chi tiết kỹ thuật: {detail}',
+    api_error_forbidden: 'Tài khoản của quý vị không được làm việc này.', api_error_private_images: 'Hình ảnh của camera này là dữ liệu cá nhân: tài khoản của quý vị không được xem.',
+    api_error_not_contract_repair: 'Lỗi này không thuộc phạm vi sửa chữa theo hợp đồng (sai mật khẩu, mất điện cả khu vực): Công an xã tiếp nhận.',
+    api_error_not_found: 'Không tìm thấy.', api_error_no_image: 'Không có ảnh nào được lưu cho camera này.', api_error_busy: 'Máy chủ đang bận, thử lại sau vài giây.',
+    api_error_too_many_attempts: 'Đăng nhập sai quá nhiều lần, thử lại sau ít phút.', api_error_internal: 'Lỗi máy chủ; quản trị viên xem nhật ký để biết chi tiết.',
   },
   en: {
     nav_overview: 'Overview', nav_incidents: 'Incidents', nav_map: 'Map', nav_reports: 'Reports', logout: 'Log out',
@@ -55,5 +59,9 @@ export const messages = {
     failure_no_stream: 'video stream cannot be opened', failure_no_frame: 'no picture in the stream', failure_decode_error: 'picture cannot be decoded',
     failure_clock_drift: 'clock off', failure_low_resolution: 'low resolution', failure_snapshot_failed: 'snapshot does not answer',
     technical_details: 'Technical details: {detail}',
+    api_error_forbidden: 'Your account may not do this.', api_error_private_images: "This camera's images are personal data: your account may not view them.",
+    api_error_not_contract_repair: 'This fault is not repaired under the maintenance contract (a wrong password, an area outage): the commune police acknowledge it.',
+    api_error_not_found: 'Not found.', api_error_no_image: 'No image is kept for this camera.', api_error_busy: 'The server is busy; try again in a few seconds.',
+    api_error_too_many_attempts: 'Too many failed sign-ins; try again in a few minutes.', api_error_internal: 'Server error; an administrator can find the details in the log.',
   },
 };
