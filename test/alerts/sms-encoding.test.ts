@@ -6,6 +6,7 @@ import type { RecipientReason } from '../../src/alerts/router.js';
 import type { Locale } from '../../src/i18n/index.js';
 import type { Incident } from '../../src/store/incidents.js';
 import { directory, ID, incident, PUBLIC_URL, T0 } from './long-names.js';
+import { englishWords } from '../i18n/english-words.js';
 
 describe('SMS segment counter', () => {
   it('GSM 7-bit: 160 septets in one part, 153 per part beyond', () => {
@@ -116,6 +117,8 @@ describe('the short form of every alert fits: 1 GSM-7 part without diacritics, 2
             incident: incident(kind, scope, detail, c.over), kind: c.kind, reason: c.reason, recipientReason: c.recipient, directory, locale, timeZone: 'Asia/Ho_Chi_Minh',
             publicUrl: PUBLIC_URL, escalateAfterMinutes: 60, at: T0 + 3_600_000,
           });
+          // Nothing English inside the Vietnamese: no identifier filled into a sentence, no probe's own words.
+          if (locale === 'vi') expect(englishWords(`${rendered.text}\n${rendered.short}`), kind).toEqual([]);
           const withLink = c.kind !== 'recovery' && c.recipient !== 'owner';
           for (const unicode of [true, false]) {
             const settings = smsSettings({ preset: 'esms', unicode });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp } from '../../src/app/context.js';
 import { describeCheck, runCheckCommand } from '../../src/app/check-command.js';
 import { FAILURE_KINDS } from '../../src/probe/outcome.js';
+import { englishWords } from '../i18n/english-words.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 
 let fleet: CameraFleet;
@@ -74,6 +75,8 @@ describe('camwatch check output', () => {
           const lines = describeCheck({ ...base, status: 'fail', warnings: [], failure: { kind, stage, detail: 'x' } }, 'N', locale);
           expect(lines.join('\n')).not.toMatch(/failure_|advice_|stage_|\{/);
           expect(lines[0]).not.toContain(kind);
+          // What an official may read (all but the labelled technical detail) has no English in it.
+          if (locale === 'vi') expect(englishWords(lines.slice(0, 2).join('\n'))).toEqual([]);
         }
       }
       const warned = describeCheck({ ...base, status: 'warn', warnings: [{ kind: 'clock_drift', stage: 'onvif', detail: 'camera clock is 300 s off' }] }, 'N', locale);
