@@ -53,6 +53,9 @@ async function catalogues(): Promise<{ found: Found[]; without: string[] }> {
 
 const { found, without } = await catalogues();
 
+/** A sentence opened by a {count}: "0 camera có hình ảnh không rõ" when there are none. */
+const zeroProne = (text: string) => /(^|[.:;!?]\s+)\{count\}\s+\p{L}/u.test(text);
+
 const placeholders = (text: string) => [...new Set(text.match(/\{\w+\}/g) ?? [])].sort();
 
 describe('message catalogues', () => {
@@ -71,6 +74,13 @@ describe('message catalogues', () => {
     expect(englishWords('Chạy camwatch check {id} --by "<họ tên>", xem README.md, dùng 2026-12-01T08:00+07:00')).toEqual([]);
   });
 
+  it('the zero-count rule catches a sentence opened by a count, not a count after a label', () => {
+    expect(zeroProne('{count} camera có hình ảnh không rõ trong kỳ.')).toBe(true);
+    expect(zeroProne('Trong kỳ: {count} camera hỏng.')).toBe(true);
+    expect(zeroProne('Sự cố đang mở: {count}')).toBe(false);
+    expect(zeroProne('Đã bỏ {count} đánh dấu')).toBe(false);
+  });
+
   for (const { name, vi, en } of found) {
     describe(name, () => {
       it('has the same keys in Vietnamese and English', () => {
@@ -81,6 +91,10 @@ describe('message catalogues', () => {
       it('has the same placeholders in both languages', () => {
         const differ = Object.keys(vi).filter((key) => key in en && placeholders(vi[key]!).join() !== placeholders(en[key]!).join());
         expect(differ).toEqual([]);
+      });
+
+      it('never opens a Vietnamese sentence with a count that can be zero ("0 camera có…" reads "Không có camera nào…")', () => {
+        expect(Object.entries(vi).filter(([, text]) => zeroProne(text)).map(([key]) => key)).toEqual([]);
       });
 
       it('has no English words inside the Vietnamese', () => {
