@@ -3,7 +3,7 @@
  * location, a map link), since when (Asia/Ho_Chi_Minh), what to do and how to acknowledge.
  * Rendered once, when the alert row is written, so a retry sends exactly what was decided.
  */
-import { fill, formatTime, type Catalogue, type Locale } from '../i18n/index.js';
+import { clockParts, fill, formatTime, type Catalogue, type Locale } from '../i18n/index.js';
 import type { Incident } from '../store/incidents.js';
 import { findingName } from '../health/messages.js';
 import { unitPath, type Directory } from './directory.js';
@@ -158,12 +158,8 @@ export function t(locale: Locale, key: Key | string, params?: Record<string, str
 
 /** YYYY-MM-DD and hour of `at` in the time zone. */
 export function localDay(at: number, timeZone: string): { day: string; hour: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
+  const { year, month, day, hour } = clockParts(at, timeZone);
+  return { day: `${year}-${month}-${day}`, hour: Number(hour) };
 }
 
 export function formatDuration(ms: number, locale: Locale): string {

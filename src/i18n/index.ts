@@ -30,7 +30,7 @@ export function formatNumber(value: number, locale: Locale, fractionDigits = 0):
 }
 
 /** Year, month, day, hour and minute of `at` in the time zone, two digits each (the year four). */
-function clockParts(at: number, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
+export function clockParts(at: number, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(at));
   return Object.fromEntries(parts.map((p) => [p.type, p.value])) as Record<'year' | 'month' | 'day' | 'hour' | 'minute', string>;
 }
