@@ -3,6 +3,7 @@ import { queueAlerts } from './alerts.js';
 import type { AppContext } from './context.js';
 import type { ImageVerdict } from '../health/engine.js';
 import { cliMessages } from './messages.js';
+import { findingName } from '../health/messages.js';
 import { healthEngine, ResultPipeline, type StoredResult } from '../health/ingest.js';
 import { createLogger } from '../log.js';
 import { translator, type Locale } from '../i18n/index.js';
@@ -19,14 +20,6 @@ export interface FindingLike {
   kind: string;
   state: string;
   message: string;
-}
-
-type Translate = ReturnType<typeof translator<typeof cliMessages.vi>>;
-
-/** "quá tối", "mờ", … for a finding kind; an unknown kind is shown as it is. */
-export function findingName(kind: string, t: Translate): string {
-  const key = `finding_${kind}` as keyof typeof cliMessages.vi;
-  return key in cliMessages.vi ? t(key) : kind;
 }
 
 /** Kinds that only advise (lighting for a black spot) and never make a camera unhealthy. */
@@ -64,7 +57,7 @@ export function describeCheck(
     for (const warning of result.warnings) failureLines('checkWarn', warning);
     const faults = imageFaults(image, findings);
     if (image?.ok === false) {
-      const names = faults.kinds.map((kind) => findingName(kind, t)).join(', ');
+      const names = faults.kinds.map((kind) => findingName(kind, locale)).join(', ');
       lines.push(t('checkImage', { id: result.cameraId, name, detail: names || (image.detail ?? '') }));
       for (const message of faults.messages) lines.push('  ' + message);
     } else if (result.warnings.length === 0) {
