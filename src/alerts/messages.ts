@@ -196,7 +196,7 @@ export function problemText(incident: Incident, directory: Directory, locale: Lo
   if (incident.kind.startsWith('image:')) {
     const finding = incident.kind.slice('image:'.length);
     const key = `problem_image_${finding}`;
-    return key in alertMessages[locale] ? t(locale, key) : t(locale, 'problem_image', { finding });
+    return key in alertMessages[locale] ? t(locale, key) : t(locale, 'problem_image', { finding: findingName(finding, locale) });
   }
   return key(locale, `problem_${incident.kind}`) ?? incident.kind;
 }

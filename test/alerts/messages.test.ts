@@ -26,6 +26,10 @@ describe('what an alert tells whom', () => {
     expect(render('chief', 'image:dark', 'Ảnh quá tối: độ sáng còn 12% so với bình thường').text).toContain('Chi tiết: Ảnh quá tối: độ sáng còn 12% so với bình thường');
   });
 
+  it('a finding without a sentence of its own is named in words, not by its code', () => {
+    expect(render('chief', 'image:lighting_recommendation', 'x').subject).toBe('[camwatch] Hình ảnh camera có vấn đề (cần chiếu sáng)');
+  });
+
   it('writes every moment the one way: "14:05 ngày 04/12/2026"', () => {
     const { text } = render('contractor', 'offline', 'x');
     expect(text).toContain('Từ lúc: 14:05 ngày 04/12/2026');
