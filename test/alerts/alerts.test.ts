@@ -9,6 +9,7 @@ import { kvGet } from '../../src/store/kv.js';
 import { runAckCommand, runResolveCommand } from '../../src/app/ack-command.js';
 import { passwordGuessingAlarm } from '../../src/app/alerts.js';
 import { listIncidents } from '../../src/store/incidents.js';
+import { smsSize } from '../../src/alerts/sms-encoding.js';
 
 let gw: FakeGateways;
 let smtp: Smtp;
@@ -91,6 +92,12 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     expect(mailTo('chief-a@example.vn')[1]!.text).toContain('Hoạt động lại lúc 07:07 ngày 05/01/2026, gián đoạn 5 phút.');
     expect(gw.of('/webhook')).toHaveLength(2);
     expect(smsTo(CONTRACTOR_PHONE)).toHaveLength(2);
+    // Every SMS the gateway got fits one GSM-7 part and ends with the incident number (and the link, but after recovery).
+    for (const request of gw.of('/sms')) {
+      const content = request.json.Content as string;
+      expect(smsSize(content, 'gsm7').segments, content).toBe(1);
+      expect(content, content).toMatch(/ #\d+( https:\/\/camwatch\.example\.vn\/incidents\/\d+\/ack)?$/);
+    }
     await tick(T0 + 10 * MINUTE);
     expect(listAlerts(db).every((a) => a.status === 'sent')).toBe(true);
     expect(outboxSummary(db).every((s) => s.status === 'sent')).toBe(true);
