@@ -18,7 +18,7 @@ import { changeFalseAlarm } from './health/false-alarms.js';
 import { queueAlerts } from './app/alerts.js';
 import { channelSchemas } from './alerts/channels/index.js';
 import { runReportCommand, REPORT_KINDS, EXPORT_FORMATS } from './app/report-command.js';
-import { readPassword, runUserAdd, runUserDisable, runUserList, runUserPasswd, ROLES, type CommandResult } from './app/user-command.js';
+import { readPassword, runUserAdd, runUserDisable, runUserList, runUserPasswd, ROLE_NAMES, type CommandResult } from './app/user-command.js';
 import { GROUP_BY } from './health/uptime-query.js';
 import { OWNER_TYPES } from './config/schema.js';
 import type { Database } from './store/db.js';
@@ -254,9 +254,9 @@ const userAction =
     onStore((args.at(-2) as { config: string }).config, (app) => run(app.db, locale(), ...(args.slice(0, -1) as A)));
 user
   .command('add')
-  .description('add a user: admin, district_viewer, commune_chief (--unit) or contractor (--contractor)')
+  .description('add a user: admin, viewer (read-only, every camera), commune_chief (--unit) or contractor (--contractor)')
   .argument('<name>')
-  .addOption(new Option('--role <role>').choices(ROLES).makeOptionMandatory())
+  .addOption(new Option('--role <role>').choices(ROLE_NAMES).makeOptionMandatory())
   .option('--unit <id>', 'the unit a commune chief answers for')
   .option('--contractor <id>', 'the contractor a contractor user works for')
   .addOption(configOption())

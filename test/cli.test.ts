@@ -83,8 +83,9 @@ describe('camwatch CLI', () => {
     expect(healthy.stdout).toContain('h264 640x360');
     const offline = await camwatch(['check', 'cam-1', '-c', configFile, '--lang', 'en'], { CAM_PW: PASSWORD });
     expect(offline.code).toBe(1);
-    expect(offline.stdout).toMatch(/✘ cam-1 \(Camera 1\): unreachable/);
+    expect(offline.stdout).toMatch(/✘ cam-1 \(Camera 1\): The camera cannot be reached \(stage: network connection to the camera\)/);
     expect(offline.stdout).toContain('Check the power');
+    expect(offline.stdout).toMatch(/\n  Technical details: \S/);
     expect(healthy.stdout + offline.stdout).not.toContain(PASSWORD);
   });
 

@@ -85,6 +85,8 @@ describe('packaging', () => {
         .poll(() => healthy.every((id) => new RegExp(`✔ ${id} `).test(output)), { timeout: 120_000, interval: 1000 })
         .toBe(true);
       expect(output).toContain('camwatch demo is running with');
+      // The faults switched on are named in words, not by the simulator's codes.
+      expect(output).toContain('Faults switched on: sim-003: dark picture, sim-004: offline, sim-005: accepts connections but does not answer, sim-006: wrong password');
       expect(output).toMatch(/Dashboard: http:\/\/127\.0\.0\.1:\d+/);
       for (const id of healthy) expect(output, output).not.toMatch(new RegExp(`✘ ${id} `));
       const dashboard = /Dashboard: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;

@@ -3,10 +3,12 @@
  * location, a map link), since when (Asia/Ho_Chi_Minh), what to do and how to acknowledge.
  * Rendered once, when the alert row is written, so a retry sends exactly what was decided.
  */
-import { fill, type Catalogue, type Locale } from '../i18n/index.js';
+import { clockParts, fill, formatTime, type Catalogue, type Locale } from '../i18n/index.js';
 import type { Incident } from '../store/incidents.js';
+import { findingName } from '../health/messages.js';
 import { unitPath, type Directory } from './directory.js';
 import type { AlertKind, EscalationReason, RecipientReason } from './router.js';
+import { joinShortForm, type ShortForm } from './sms-encoding.js';
 
 export const alertMessages = {
   vi: {
@@ -45,6 +47,7 @@ export const alertMessages = {
     line_map: 'Bản đồ: {url}',
     line_since: 'Từ lúc: {since}',
     line_detail: 'Chi tiết: {detail}',
+    line_technical: 'Chi tiết kỹ thuật: {detail}',
     line_advice: 'Việc cần làm: {advice}',
     line_work_order: 'Phiếu sửa chữa cho {contractor}: hạn khắc phục theo hợp đồng {hours} giờ, trước {deadline}.',
     line_owner: 'Camera này do quý vị đăng ký; Công an xã đã được thông báo.',
@@ -65,6 +68,16 @@ export const alertMessages = {
     digest_acked: ' (đã tiếp nhận: {by})',
     digest_lighting: 'Khuyến nghị: camera quá tối về đêm cần bổ sung đèn chiếu sáng: {cameras}.',
     digest_none: 'Không có sự cố nào.',
+    digest_fleet: 'toàn hệ thống',
+    short_problem_group: '{failing} camera {unit} mất kết nối',
+    short_problem_group_image: '{failing} camera {unit} hình ảnh kém: {finding}',
+    short_problem_server: '{failing}/{total} camera mất kết nối cùng lúc',
+    short_opened: '{problem}',
+    short_reminder: 'Nhắc lại: {problem}',
+    short_escalation_unacknowledged: 'Chưa tiếp nhận sau {minutes} phút: {problem}',
+    short_escalation_repair_breach: 'Quá hạn sửa chữa: {problem}',
+    short_recovery: 'Đã khắc phục sự cố: {problem}',
+    short_closed: 'Đã đóng sự cố: {problem}',
   },
   en: {
     problem_offline: 'Camera offline',
@@ -102,6 +115,7 @@ export const alertMessages = {
     line_map: 'Map: {url}',
     line_since: 'Since: {since}',
     line_detail: 'Detail: {detail}',
+    line_technical: 'Technical details: {detail}',
     line_advice: 'What to do: {advice}',
     line_work_order: 'Work order for {contractor}: contract repair time {hours} h, due by {deadline}.',
     line_owner: 'This camera is registered to you; the commune police have been told.',
@@ -122,6 +136,16 @@ export const alertMessages = {
     digest_acked: ' (acknowledged by {by})',
     digest_lighting: 'Recommendation: these cameras are too dark at night and need lighting: {cameras}.',
     digest_none: 'No incidents.',
+    digest_fleet: 'all cameras',
+    short_problem_group: '{failing} cameras of {unit} offline',
+    short_problem_group_image: '{failing} cameras of {unit} with poor images: {finding}',
+    short_problem_server: '{failing}/{total} cameras offline at once',
+    short_opened: '{problem}',
+    short_reminder: 'Reminder: {problem}',
+    short_escalation_unacknowledged: 'Unacknowledged after {minutes} min: {problem}',
+    short_escalation_repair_breach: 'Repair overdue: {problem}',
+    short_recovery: 'Fixed: {problem}',
+    short_closed: 'Closed: {problem}',
   },
 } satisfies Catalogue<Record<string, string>>;
 
@@ -132,26 +156,10 @@ export function t(locale: Locale, key: Key | string, params?: Record<string, str
   return fill(messages[key] ?? (alertMessages.vi as Record<string, string>)[key] ?? key, params);
 }
 
-/** "14:05 ngày 05/01/2026" (vi) or "05/01/2026 14:05" (en), in the configured time zone. */
-export function formatTime(at: number, locale: Locale, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
-  const date = `${parts.day}/${parts.month}/${parts.year}`;
-  const time = `${parts.hour}:${parts.minute}`;
-  return locale === 'vi' ? `${time} ngày ${date}` : `${date} ${time}`;
-}
-
 /** YYYY-MM-DD and hour of `at` in the time zone. */
 export function localDay(at: number, timeZone: string): { day: string; hour: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
+  const { year, month, day, hour } = clockParts(at, timeZone);
+  return { day: `${year}-${month}-${day}`, hour: Number(hour) };
 }
 
 export function formatDuration(ms: number, locale: Locale): string {
@@ -174,21 +182,21 @@ function groupCounts(detail: string | null): { failing: string; total: string } 
   return { failing, total };
 }
 
-export function problemText(incident: Incident, directory: Directory, locale: Locale): string {
-  if (incident.kind === 'power_or_network') {
-    const unit = incident.unit_id ? directory.units.get(incident.unit_id)?.name ?? incident.unit_id : '';
-    return t(locale, 'problem_group', { ...groupCounts(incident.detail), unit });
-  }
-  if (incident.kind === 'server_network') return t(locale, 'problem_server', groupCounts(incident.detail));
+/** What is wrong; `short` names a group incident without the reasoning (for SMS). */
+export function problemText(incident: Incident, directory: Directory, locale: Locale, form: 'full' | 'short' = 'full'): string {
+  const prefix = form === 'short' ? 'short_problem' : 'problem';
+  const unit = incident.unit_id ? directory.units.get(incident.unit_id)?.name ?? incident.unit_id : '';
+  if (incident.kind === 'power_or_network') return t(locale, `${prefix}_group`, { ...groupCounts(incident.detail), unit });
+  if (incident.kind === 'server_network') return t(locale, `${prefix}_server`, groupCounts(incident.detail));
   if (incident.kind.startsWith('area_image_')) {
-    const unit = incident.unit_id ? directory.units.get(incident.unit_id)?.name ?? incident.unit_id : '';
-    const finding = key(locale, `problem_image_${incident.kind.slice('area_image_'.length)}`) ?? incident.kind;
-    return t(locale, 'problem_group_image', { ...groupCounts(incident.detail), unit, finding });
+    const kind = incident.kind.slice('area_image_'.length);
+    const finding = form === 'short' ? findingName(kind, locale) : key(locale, `problem_image_${kind}`) ?? kind;
+    return t(locale, `${prefix}_group_image`, { ...groupCounts(incident.detail), unit, finding });
   }
   if (incident.kind.startsWith('image:')) {
     const finding = incident.kind.slice('image:'.length);
     const key = `problem_image_${finding}`;
-    return key in alertMessages[locale] ? t(locale, key) : t(locale, 'problem_image', { finding });
+    return key in alertMessages[locale] ? t(locale, key) : t(locale, 'problem_image', { finding: findingName(finding, locale) });
   }
   return key(locale, `problem_${incident.kind}`) ?? incident.kind;
 }
@@ -210,8 +218,10 @@ export interface RenderedAlert {
   locale: Locale;
   subject: string;
   text: string;
-  /** one line for SMS: no advice, the acknowledge link if any */
+  /** one line for SMS: no advice, the acknowledge link if any (`sms`, joined) */
   short: string;
+  /** the same, as the SMS channel fits it: the description may be cut, the incident number and link never */
+  sms?: ShortForm | undefined;
   /** plain values for Zalo template parameters: no links, no phone numbers */
   fields: Record<string, string>;
   evidence?: string | undefined;
@@ -257,7 +267,12 @@ export function renderAlert(input: RenderInput): RenderedAlert {
     const line = byHand ? 'line_closed' : 'line_recovered';
     lines.push(t(locale, line, { at: formatTime(recoveredAt, locale, timeZone), duration: formatDuration(recoveredAt - incident.opened_at, locale), by: incident.resolved_by ?? '' }));
   } else {
-    if (incident.detail && incident.scope === 'camera') lines.push(t(locale, 'line_detail', { detail: incident.detail }));
+    if (incident.detail && incident.scope === 'camera') {
+      // An image finding is described in words; a probe's error ("…: ECONNREFUSED") is technical
+      // detail for the administrators only.
+      if (incident.kind.startsWith('image:')) lines.push(t(locale, 'line_detail', { detail: incident.detail }));
+      else if (input.recipientReason === 'admin') lines.push(t(locale, 'line_technical', { detail: incident.detail }));
+    }
     lines.push(t(locale, 'line_advice', { advice: adviceText(incident, locale) }));
     const contractor = incident.contractor_id ? directory.contractors.get(incident.contractor_id) : undefined;
     if (contractor && input.recipientReason === 'contractor') {
@@ -272,19 +287,20 @@ export function renderAlert(input: RenderInput): RenderedAlert {
     if (input.recipientReason === 'owner') lines.push(t(locale, 'line_owner'));
     else if (incident.acknowledged_at === null) {
       if (ackUrl) lines.push(t(locale, 'line_ack_link', { url: ackUrl }));
-      lines.push(t(locale, 'line_ack_cli', { id: incident.id }));
+      // A command line is for the administrators who run camwatch, never for a police chief.
+      if (input.recipientReason === 'admin') lines.push(t(locale, 'line_ack_cli', { id: incident.id }));
     }
   }
   lines.push(t(locale, 'line_incident', { id: incident.id }));
   const evidence = kind === 'recovery' ? undefined : incident.evidence_path ?? undefined;
 
-  const shortParts = [subject.replace(/^\[camwatch\] /, 'camwatch: ')];
-  if (camera) shortParts.push(camera.name);
   const unitName = unitId ? directory.units.get(unitId)?.name : undefined;
-  if (unitName) shortParts.push(unitName);
-  shortParts.push(kind === 'recovery' ? formatTime(recoveredAt, locale, timeZone) : since);
-  shortParts.push(`#${incident.id}`);
-  if (ackUrl && kind !== 'recovery' && input.recipientReason !== 'owner') shortParts.push(ackUrl);
+  const shortKey = kind === 'escalation' ? `short_escalation_${input.reason ?? 'unacknowledged'}` : byHand ? 'short_closed' : `short_${kind}`;
+  const description = [t(locale, shortKey, { problem: problemText(incident, directory, locale, 'short'), minutes: input.escalateAfterMinutes ?? '' }), camera?.name, unitName, formatTime(kind === 'recovery' ? recoveredAt : incident.opened_at, locale, timeZone)];
+  const sms: ShortForm = {
+    description: description.filter((part): part is string => Boolean(part)),
+    keep: [`#${incident.id}`, ...(ackUrl && kind !== 'recovery' && input.recipientReason !== 'owner' ? [ackUrl] : [])],
+  };
 
   const fields: Record<string, string> = {
     incident_id: String(incident.id),
@@ -296,5 +312,5 @@ export function renderAlert(input: RenderInput): RenderedAlert {
     status: kind,
   };
   if (kind === 'recovery') fields.recovered_at = formatTime(recoveredAt, locale, timeZone);
-  return { locale, subject, text: lines.join('\n'), short: shortParts.join('. '), fields, evidence, mapUrl, ackUrl };
+  return { locale, subject, text: lines.join('\n'), short: joinShortForm(sms), sms, fields, evidence, mapUrl, ackUrl };
 }

@@ -10,11 +10,11 @@ import type { HealthEvent } from '../health/engine.js';
 import { incidentsOpenOrResolvedSince, openUngroupedIncidents, type Incident } from '../store/incidents.js';
 import { cancelUnsent, hasOpenedAlerts, hasUnsent, insertAlert, toldAbout } from '../store/alerts.js';
 import type { AlertsConfig } from '../config/schema.js';
-import type { Locale } from '../i18n/index.js';
+import { formatDate, formatTime, type Locale } from '../i18n/index.js';
 import { unitPath, type Directory, type Person } from './directory.js';
 import { CHANNELS, carries, channelConfig, digestChannels, type AnyChannelDefinition } from './channels/index.js';
 import { chiefOf, personalChannels, route, isHardwareFault, type AlertKind, type EscalationReason } from './router.js';
-import { formatTime, localDay, problemText, renderAlert, t, type RenderedAlert } from './messages.js';
+import { localDay, problemText, renderAlert, t, type RenderedAlert } from './messages.js';
 import type { AlertPayload } from './channels/types.js';
 import { kvGet, kvSet } from '../store/kv.js';
 
@@ -199,7 +199,7 @@ function renderDigest(db: Database, directory: Directory, settings: OutboxSettin
   const resolved = rows.filter((i) => i.resolved_at !== null);
   const image = open.filter((i) => i.kind.startsWith('image:'));
   const dark = image.filter((i) => i.kind === 'image:dark').map((i) => directory.cameras.get(i.camera_id ?? '')?.name ?? i.camera_id ?? '');
-  const subject = t(locale, 'digest_title', { date: day.split('-').reverse().join('/'), unit: scope.title });
+  const subject = t(locale, 'digest_title', { date: formatDate(now, settings.timeZone), unit: scope.title });
   const lines = [subject, t(locale, 'digest_open', { count: open.length }), t(locale, 'digest_resolved', { count: resolved.length }), t(locale, 'digest_image', { count: image.length })];
   for (const incident of open.filter((i) => i.group_id === null)) {
     const camera = incident.camera_id ? directory.cameras.get(incident.camera_id)?.name ?? incident.camera_id : unitPath(directory, incident.unit_id);
@@ -242,7 +242,7 @@ export function planDigests(db: Database, directory: Directory, settings: Outbox
     const chief = chiefOf(directory, unitId);
     for (const person of chief?.chiefs ?? []) send(person, { title: unitPath(directory, unitId), units });
   }
-  const fleetTitle = settings.locale === 'vi' ? 'toàn hệ thống' : 'all cameras';
+  const fleetTitle = t(settings.locale, 'digest_fleet');
   for (const person of directory.administrators) send({ ...person, key: `${person.key}` }, { title: fleetTitle, units: undefined });
   const fleet = renderDigest(db, directory, settings, { title: fleetTitle, units: undefined }, day, settings.locale, now);
   for (const target of broadcastTargets(settings)) {

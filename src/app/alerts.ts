@@ -52,7 +52,7 @@ export function queueAlerts(app: Pick<StoreContext, 'config' | 'db'>, now: () =>
   return outboxOf(app, now)?.writer;
 }
 
-const securityMessages = {
+export const securityMessages = {
   vi: {
     guessingSubject: 'Cảnh báo an ninh: có người dò mật khẩu tài khoản "{user}"',
     guessingText:

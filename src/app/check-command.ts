@@ -3,10 +3,12 @@ import { queueAlerts } from './alerts.js';
 import type { AppContext } from './context.js';
 import type { ImageVerdict } from '../health/engine.js';
 import { cliMessages } from './messages.js';
+import { findingName } from '../health/messages.js';
 import { healthEngine, ResultPipeline, type StoredResult } from '../health/ingest.js';
 import { createLogger } from '../log.js';
 import { translator, type Locale } from '../i18n/index.js';
-import { checkCamera, type CheckKind, type CheckResult } from '../probe/check.js';
+import { checkCamera, type CheckKind, type CheckResult, type Finding } from '../probe/check.js';
+import { describeFailure, technicalDetail } from '../probe/messages.js';
 import { cameraTarget, probeSettings } from '../inventory/targets.js';
 import { redactSecrets, redactUrlCredentials } from '../redact.js';
 
@@ -18,14 +20,6 @@ export interface FindingLike {
   kind: string;
   state: string;
   message: string;
-}
-
-type Translate = ReturnType<typeof translator<typeof cliMessages.vi>>;
-
-/** "quá tối", "mờ", … for a finding kind; an unknown kind is shown as it is. */
-export function findingName(kind: string, t: Translate): string {
-  const key = `finding_${kind}` as keyof typeof cliMessages.vi;
-  return key in cliMessages.vi ? t(key) : kind;
 }
 
 /** Kinds that only advise (lighting for a black spot) and never make a camera unhealthy. */
@@ -52,17 +46,18 @@ export function describeCheck(
 ): string[] {
   const t = translator(cliMessages, locale);
   const lines: string[] = [];
+  // `camwatch check` is run by an administrator: the probe's raw detail follows, labelled as such.
+  const failureLines = (line: 'checkFail' | 'checkWarn', finding: Finding) => {
+    const { text, advice } = describeFailure(finding, locale);
+    lines.push(t(line, { id: result.cameraId, name, problem: text }), '  ' + advice, '  ' + technicalDetail(finding.detail, locale));
+  };
   if (result.failure) {
-    lines.push(t('checkFail', { id: result.cameraId, name, ...result.failure }));
-    lines.push('  ' + t(`advice_${result.failure.kind}`));
+    failureLines('checkFail', result.failure);
   } else {
-    for (const warning of result.warnings) {
-      lines.push(t('checkWarn', { id: result.cameraId, name, detail: warning.detail }));
-      lines.push('  ' + t(`advice_${warning.kind}`));
-    }
+    for (const warning of result.warnings) failureLines('checkWarn', warning);
     const faults = imageFaults(image, findings);
     if (image?.ok === false) {
-      const names = faults.kinds.map((kind) => findingName(kind, t)).join(', ');
+      const names = faults.kinds.map((kind) => findingName(kind, locale)).join(', ');
       lines.push(t('checkImage', { id: result.cameraId, name, detail: names || (image.detail ?? '') }));
       for (const message of faults.messages) lines.push('  ' + message);
     } else if (result.warnings.length === 0) {

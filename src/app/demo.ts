@@ -14,12 +14,12 @@ import { addUser, listUsers, setPassword } from '../server/auth.js';
 import type { Database } from '../store/db.js';
 
 /** Which demo cameras misbehave, so a first-time user sees every kind of answer. */
-export const DEMO_FAULTS: Record<string, SimulatedFault> = {
+export const DEMO_FAULTS = {
   'sim-003': 'dark',
   'sim-004': 'offline',
   'sim-005': 'hang',
   'sim-006': 'wrong_password',
-};
+} as const satisfies Record<string, SimulatedFault>;
 
 const DEMO_USER = 'demo';
 
@@ -49,14 +49,14 @@ export async function runDemo(configFile: string, preferred?: Locale): Promise<v
   const daemon = await startDaemon(app, log, {
     onCheck: (result, _checkId, image) => {
       const time = new Date(result.startedAt).toLocaleTimeString('vi-VN', { timeZone: app.config.raw.timezone });
-      console.log(`[${time}] ${result.kind.padEnd(6)} ` + describeCheck(result, names.get(result.cameraId) ?? '', locale, undefined, image).join('\n' + ' '.repeat(20)));
+      console.log(`[${time}] ${t(`checkKind_${result.kind}`).padEnd(9)} ` + describeCheck(result, names.get(result.cameraId) ?? '', locale, undefined, image).join('\n' + ' '.repeat(21)));
     },
   });
 
   const demoUser = await ensureDemoUser(app.db);
   console.log(t('demoReady', { count: fleet.cameras.length }));
   if (daemon.server) console.log(t('demoDashboard', { url: daemon.server.url, user: DEMO_USER, password: demoUser }));
-  console.log(t('demoFaults', { faults: Object.entries(DEMO_FAULTS).map(([id, fault]) => `${id}=${fault}`).join(', ') }));
+  console.log(t('demoFaults', { faults: Object.entries(DEMO_FAULTS).map(([id, fault]) => `${id}: ${t(`demoFault_${fault}`)}`).join(', ') }));
   console.log(t('demoWhere', { db: app.dbPath, evidence: app.evidenceDir, config: path.resolve(configFile) }));
 
   await new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@
  * `ps` and in the shell history): it is read from CAMWATCH_PASSWORD or from stdin (first line).
  * Wiring (src/cli.ts):
  *   const user = program.command('user').description('people who may use the HTTP API');
- *   user.command('add').argument('<name>').addOption(new Option('--role <role>').choices(ROLES).makeOptionMandatory())
+ *   user.command('add').argument('<name>').addOption(new Option('--role <role>').choices(ROLE_NAMES).makeOptionMandatory())
  *     .option('--unit <id>').option('--contractor <id>').addOption(configOption())
  *     .action(async (name, o) => { const app = openApp(o.config); const r = await runUserAdd(app.db, { name, ...o }, await readPassword());
  *                                  app.db.close(); console.log(r.lines.join('\n')); process.exitCode = r.exitCode; });
@@ -13,7 +13,8 @@
  */
 import type { Database } from '../store/db.js';
 import { addUser, disableUser, listUsers, setPassword, UserError } from '../server/auth.js';
-import { ROLES, type Role } from '../store/users.js';
+import { roleName, userErrorMessages } from '../server/messages.js';
+import { ROLE_ALIASES, ROLES, roleOf } from '../store/users.js';
 import { translator, type Catalogue, type Locale } from '../i18n/index.js';
 
 export const userMessages = {
@@ -37,7 +38,8 @@ export const userMessages = {
   },
 } satisfies Catalogue<Record<string, string>>;
 
-export { ROLES };
+/** What `--role` accepts: the roles and their former names. */
+export const ROLE_NAMES = [...ROLES, ...Object.keys(ROLE_ALIASES)];
 export const PASSWORD_ENV = 'CAMWATCH_PASSWORD';
 
 export interface CommandResult {
@@ -84,8 +86,8 @@ export async function readPassword(env: NodeJS.ProcessEnv = process.env, input: 
   });
 }
 
-function failure(error: unknown): CommandResult {
-  if (error instanceof UserError) return { ok: false, exitCode: 2, lines: [error.message] };
+function failure(error: unknown, locale: Locale): CommandResult {
+  if (error instanceof UserError) return { ok: false, exitCode: 2, lines: [translator(userErrorMessages, locale)(error.reason, error.params)] };
   throw error;
 }
 
@@ -97,12 +99,13 @@ export async function runUserAdd(
 ): Promise<CommandResult> {
   const t = translator(userMessages, locale);
   try {
-    if (!ROLES.includes(options.role as Role)) throw new UserError('bad_role', `role must be one of ${ROLES.join(', ')}`);
-    const user = await addUser(db, { name: options.name, role: options.role as Role, unitId: options.unit, contractorId: options.contractor, password });
+    const role = roleOf(options.role);
+    if (!role) throw new UserError('bad_role', 'bad_role', { roles: ROLES.join(', ') });
+    const user = await addUser(db, { name: options.name, role, unitId: options.unit, contractorId: options.contractor, password });
     const scope = user.unitId ? t('scopeUnit', { id: user.unitId }) : user.contractorId ? t('scopeContractor', { id: user.contractorId }) : '';
-    return { ok: true, exitCode: 0, lines: [t('added', { name: user.name, role: user.role, scope })] };
+    return { ok: true, exitCode: 0, lines: [t('added', { name: user.name, role: roleName(user.role, locale), scope })] };
   } catch (error) {
-    return failure(error);
+    return failure(error, locale);
   }
 }
 
@@ -111,7 +114,7 @@ export async function runUserPasswd(db: Database, name: string, password: string
     await setPassword(db, name, password);
     return { ok: true, exitCode: 0, lines: [translator(userMessages, locale)('passwordChanged', { name })] };
   } catch (error) {
-    return failure(error);
+    return failure(error, locale);
   }
 }
 
@@ -120,7 +123,7 @@ export function runUserDisable(db: Database, name: string, locale: Locale = 'vi'
     disableUser(db, name);
     return { ok: true, exitCode: 0, lines: [translator(userMessages, locale)('disabled', { name })] };
   } catch (error) {
-    return failure(error);
+    return failure(error, locale);
   }
 }
 
@@ -131,7 +134,7 @@ export function runUserList(db: Database, locale: Locale = 'vi'): CommandResult 
     ok: true,
     exitCode: 0,
     lines: users.length
-      ? users.map((u) => [u.name, u.role, u.unitId ?? u.contractorId ?? '', u.disabled ? t('disabledMark') : ''].filter(Boolean).join('\t'))
+      ? users.map((u) => [u.name, roleName(u.role, locale), u.unitId ?? u.contractorId ?? '', u.disabled ? t('disabledMark') : ''].filter(Boolean).join('\t'))
       : [t('none')],
   };
 }

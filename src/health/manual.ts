@@ -8,7 +8,7 @@ import { translator, type Locale } from '../i18n/index.js';
 import { acknowledgeIncident, getIncident, memberIds, openMembers, resolveIncident, type Incident } from '../store/incidents.js';
 import { cancelUnsent } from '../store/alerts.js';
 import type { HealthEvent } from './engine.js';
-import { healthMessages } from './messages.js';
+import { healthMessages, incidentKindName } from './messages.js';
 
 /**
  * What a contractor repairs under its maintenance contract: a camera that is offline, streams no video or whose
@@ -73,7 +73,8 @@ export function resolveByHand(db: Database, id: number, by: string, at: number, 
 /** One line for the person who asked, in the CLI and the API alike. */
 export function describeManual({ action, changed, incident }: ManualOutcome, locale: Locale): string {
   const t = translator(healthMessages, locale);
-  const { id, kind } = incident;
+  const { id } = incident;
+  const kind = incidentKindName(incident.kind, locale);
   if (action === 'acknowledge') return t(changed ? 'acked' : 'alreadyAcked', { id, kind, by: incident.acknowledged_by ?? '?' });
   return t(changed ? 'resolved' : 'alreadyResolved', { id, kind, by: incident.resolved_by ?? '?' });
 }

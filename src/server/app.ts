@@ -252,7 +252,7 @@ export async function buildServer(options: ServerOptions) {
   const metrics = databaseMetrics(db);
   app.get(
     '/metrics',
-    { config: { roles: ['admin', 'district_viewer'] }, schema: { tags: ['operations'], summary: 'Prometheus metrics (scrape with a bearer token)', produces: ['text/plain'], response: { 200: { type: 'string' }, ...errors } } },
+    { config: { roles: ['admin', 'viewer'] }, schema: { tags: ['operations'], summary: 'Prometheus metrics (scrape with a bearer token)', produces: ['text/plain'], response: { 200: { type: 'string' }, ...errors } } },
     async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()),
   );
 

@@ -4,6 +4,8 @@
  */
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { Database } from '../store/db.js';
+import { translator, type Params } from '../i18n/index.js';
+import { userErrorMessages, type UserErrorReason } from './messages.js';
 import { findContractor, findUnit } from '../store/inventory.js';
 import {
   deleteSession,
@@ -63,12 +65,14 @@ const dummy = () => (dummyHash ??= hashPassword(randomBytes(12).toString('base64
 
 // --- users ------------------------------------------------------------------------------------
 
+/** Why a user cannot be added or changed; its message is English (logs), `reason` and `params` say it in either language. */
 export class UserError extends Error {
   constructor(
     readonly kind: 'exists' | 'not_found' | 'bad_role' | 'no_unit' | 'no_contractor' | 'weak_password' | 'bad_name',
-    message: string,
+    readonly reason: UserErrorReason,
+    readonly params: Params = {},
   ) {
-    super(message);
+    super(translator(userErrorMessages, 'en')(reason, params));
     this.name = 'UserError';
   }
 }
@@ -82,24 +86,24 @@ export interface NewUser {
 }
 
 export function checkPasswordStrength(password: string, name: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new UserError('weak_password', `the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
-  if (password.toLowerCase().includes(name.toLowerCase())) throw new UserError('weak_password', 'the password must not contain the user name');
-  if (new Set(password).size < 5) throw new UserError('weak_password', 'the password is too repetitive');
+  if (password.length < MIN_PASSWORD_LENGTH) throw new UserError('weak_password', 'weak_password_short', { min: MIN_PASSWORD_LENGTH });
+  if (password.toLowerCase().includes(name.toLowerCase())) throw new UserError('weak_password', 'weak_password_name');
+  if (new Set(password).size < 5) throw new UserError('weak_password', 'weak_password_repetitive');
 }
 
 export async function addUser(db: Database, user: NewUser, now = Date.now()): Promise<SessionUser> {
-  if (!/^[a-z0-9][a-z0-9._@-]{1,63}$/i.test(user.name)) throw new UserError('bad_name', 'user names are 2–64 letters, digits, ".", "_", "@" or "-"');
-  if (!ROLES.includes(user.role)) throw new UserError('bad_role', `role must be one of ${ROLES.join(', ')}`);
+  if (!/^[a-z0-9][a-z0-9._@-]{1,63}$/i.test(user.name)) throw new UserError('bad_name', 'bad_name');
+  if (!(ROLES as readonly string[]).includes(user.role)) throw new UserError('bad_role', 'bad_role', { roles: ROLES.join(', ') });
   if (user.role === 'commune_chief') {
-    if (!user.unitId) throw new UserError('no_unit', 'a commune_chief needs --unit <unit id>');
-    if (findUnit(db, user.unitId)?.retired_at !== null) throw new UserError('no_unit', `there is no unit "${user.unitId}"`);
+    if (!user.unitId) throw new UserError('no_unit', 'no_unit');
+    if (findUnit(db, user.unitId)?.retired_at !== null) throw new UserError('no_unit', 'unknown_unit', { id: user.unitId });
   }
   if (user.role === 'contractor') {
-    if (!user.contractorId) throw new UserError('no_contractor', 'a contractor user needs --contractor <contractor id>');
+    if (!user.contractorId) throw new UserError('no_contractor', 'no_contractor');
     if (findContractor(db, user.contractorId)?.retired_at !== null)
-      throw new UserError('no_contractor', `there is no contractor "${user.contractorId}"`);
+      throw new UserError('no_contractor', 'unknown_contractor', { id: user.contractorId });
   }
-  if (userByName(db, user.name)) throw new UserError('exists', `user "${user.name}" exists already`);
+  if (userByName(db, user.name)) throw new UserError('exists', 'exists', { name: user.name });
   checkPasswordStrength(user.password, user.name);
   const hash = await hashPassword(user.password);
   const unitId = user.role === 'commune_chief' ? (user.unitId ?? null) : null;
@@ -110,7 +114,7 @@ export async function addUser(db: Database, user: NewUser, now = Date.now()): Pr
 
 export async function setPassword(db: Database, name: string, password: string, now = Date.now()): Promise<void> {
   const row = userByName(db, name);
-  if (!row) throw new UserError('not_found', `there is no user "${name}"`);
+  if (!row) throw new UserError('not_found', 'not_found', { name });
   checkPasswordStrength(password, name);
   replacePasswordHash(db, row.id, await hashPassword(password), now);
 }
@@ -118,7 +122,7 @@ export async function setPassword(db: Database, name: string, password: string, 
 /** Disabling keeps the row (the audit log names it) and ends every session. */
 export function disableUser(db: Database, name: string, now = Date.now()): void {
   const row = userByName(db, name);
-  if (!row) throw new UserError('not_found', `there is no user "${name}"`);
+  if (!row) throw new UserError('not_found', 'not_found', { name });
   disableUserRow(db, row.id, now);
 }
 

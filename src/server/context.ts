@@ -53,6 +53,14 @@ export function serverSettings(config: Config): ServerConfig {
   return config.raw.server ?? serverSchema.parse({});
 }
 
+/**
+ * What a probe or a check recorded in its own terms ("127.0.0.1:18306: ECONNREFUSED") is technical
+ * detail for administrators: other roles get null. An image finding is already words for everyone.
+ */
+export function detailFor(user: SessionUser, kind: string | null, detail: string | null): string | null {
+  return user.role === 'admin' || kind?.startsWith('image:') ? detail : null;
+}
+
 export function currentUser(request: FastifyRequest): SessionUser {
   if (!request.user) throw Object.assign(new Error('not authenticated'), { statusCode: 401 });
   return request.user;
@@ -67,8 +75,9 @@ export function notFound(reply: FastifyReply) {
   return reply.code(404).send({ error: 'not_found', message: 'Not found' });
 }
 
-export function forbidden(reply: FastifyReply, message = 'Forbidden') {
-  return reply.code(403).send({ error: 'forbidden', message });
+/** `error` is the code the dashboard says in the reader's language; `message` is English for scripts. */
+export function forbidden(reply: FastifyReply, message = 'Forbidden', error = 'forbidden') {
+  return reply.code(403).send({ error, message });
 }
 
 export function badRequest(reply: FastifyReply, message: string) {

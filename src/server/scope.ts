@@ -1,10 +1,10 @@
 /**
- * What a user may see. admin and district_viewer see everything; a commune chief sees the
+ * What a user may see. admin and viewer see everything; a commune chief sees the
  * cameras of its unit's subtree; a contractor the cameras of its contract. Anything outside the
  * scope answers 404, exactly like an id that does not exist, so ids cannot be probed.
  *
  * Images of private cameras (owner_type other than public) are personal data: contractors never
- * see them, district viewers (officials, not police) neither; admins (district police) and
+ * see them, viewers (officials, not police) neither; admins (the police who run camwatch) and
  * commune chiefs (commune police) do, unless the owner did not consent or shares with nobody.
  */
 import type { Database } from '../store/db.js';
@@ -58,7 +58,7 @@ export type ImageDecision = { allowed: true } | { allowed: false; reason: 'contr
 export function imageDecision(role: Role, camera: CameraPrivacy): ImageDecision {
   if (camera.owner_type === 'public') return { allowed: true };
   if (role === 'contractor') return { allowed: false, reason: 'contractor_private' };
-  if (role === 'district_viewer') return { allowed: false, reason: 'viewer_private' };
+  if (role === 'viewer') return { allowed: false, reason: 'viewer_private' };
   let owner: { consent?: boolean; sharing?: string } = {};
   try {
     owner = camera.owner ? (JSON.parse(camera.owner) as typeof owner) : {};

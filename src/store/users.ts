@@ -5,13 +5,25 @@
 import { z } from 'zod';
 import { statement, type Database } from './db.js';
 
-export const ROLES = ['admin', 'district_viewer', 'commune_chief', 'contractor'] as const;
+export const ROLES = ['admin', 'viewer', 'commune_chief', 'contractor'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Names a role had before: still accepted wherever a role is read (command line, API, database). */
+export const ROLE_ALIASES: Readonly<Record<string, Role>> = {
+  // districts were abolished on 1 July 2025 (migration 008 renames stored rows)
+  district_viewer: 'viewer',
+};
+
+/** The role a name stands for, its old names included; undefined for anything else. */
+export function roleOf(name: string): Role | undefined {
+  if ((ROLES as readonly string[]).includes(name)) return name as Role;
+  return Object.hasOwn(ROLE_ALIASES, name) ? ROLE_ALIASES[name] : undefined;
+}
 
 const userRow = z.object({
   id: z.number(),
   name: z.string(),
-  role: z.enum(ROLES),
+  role: z.preprocess((value) => (typeof value === 'string' ? (roleOf(value) ?? value) : value), z.enum(ROLES)),
   unit_id: z.string().nullable(),
   contractor_id: z.string().nullable(),
   password_hash: z.string(),

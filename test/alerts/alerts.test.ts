@@ -9,6 +9,7 @@ import { kvGet } from '../../src/store/kv.js';
 import { runAckCommand, runResolveCommand } from '../../src/app/ack-command.js';
 import { passwordGuessingAlarm } from '../../src/app/alerts.js';
 import { listIncidents } from '../../src/store/incidents.js';
+import { smsSize } from '../../src/alerts/sms-encoding.js';
 
 let gw: FakeGateways;
 let smtp: Smtp;
@@ -67,11 +68,12 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     expect(mail.text).toContain('https://www.google.com/maps?q=13.8123,109.1456');
     expect(mail.text).toContain('Từ lúc: 07:02 ngày 05/01/2026');
     expect(mail.text).toMatch(/https:\/\/camwatch\.example\.vn\/incidents\/\d+\/ack/);
-    expect(mail.text).toMatch(/camwatch ack \d+ --by/);
+    // The chief gets the link only, never a command line.
+    expect(mail.text).not.toMatch(/camwatch ack|--by/);
     expect(mailTo('repair@abc.vn')[0]!.text).toContain('Phiếu sửa chữa cho Công ty Viễn thông ABC');
 
     const sms = smsTo(CHIEF_A)[0]!;
-    expect(sms.json.Content).toMatch(/^camwatch: Camera mat ket noi\. Nga ba Dieu Tri/);
+    expect(sms.json.Content).toMatch(/^Camera mat ket noi\. Nga ba Dieu Tri\. thon Phu My\. 07:02 ngay 05\/01\/2026\. #\d+ https:\/\/camwatch\.example\.vn\/incidents\/\d+\/ack$/);
 
     // More failing checks send nothing new.
     for (let i = 3; i < 6; i++) {
@@ -90,6 +92,12 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     expect(mailTo('chief-a@example.vn')[1]!.text).toContain('Hoạt động lại lúc 07:07 ngày 05/01/2026, gián đoạn 5 phút.');
     expect(gw.of('/webhook')).toHaveLength(2);
     expect(smsTo(CONTRACTOR_PHONE)).toHaveLength(2);
+    // Every SMS the gateway got fits one GSM-7 part and ends with the incident number (and the link, but after recovery).
+    for (const request of gw.of('/sms')) {
+      const content = request.json.Content as string;
+      expect(smsSize(content, 'gsm7').segments, content).toBe(1);
+      expect(content, content).toMatch(/ #\d+( https:\/\/camwatch\.example\.vn\/incidents\/\d+\/ack)?$/);
+    }
     await tick(T0 + 10 * MINUTE);
     expect(listAlerts(db).every((a) => a.status === 'sent')).toBe(true);
     expect(outboxSummary(db).every((s) => s.status === 'sent')).toBe(true);
@@ -280,13 +288,13 @@ describe('alerts end to end (health engine → outbox → local gateways)', () =
     await tick(T0 + 62 * MINUTE); // escalation after 60 min, reminder round 2
     const escalated = smtp.mails.filter((m) => m.subject?.includes('Chuyển cấp trên')).flatMap((m) => (Array.isArray(m.to) ? m.to : [m.to]).map((a) => a?.text));
     expect(escalated.sort()).toEqual(['"UBND xã Tuy Phước" <ubnd-a@example.vn>', '"Phòng PV06" <pv06@example.vn>'].sort());
-    expect(runAckCommand(db, String(incident.id), 'Nguyễn Văn A', 'vi', T0 + 63 * MINUTE).lines[0]).toContain(`Đã tiếp nhận sự cố #${incident.id}`);
+    expect(runAckCommand(db, String(incident.id), 'Nguyễn Văn A', 'vi', T0 + 63 * MINUTE).lines[0]).toContain(`Đã tiếp nhận sự cố #${incident.id} (camera mất kết nối) — Nguyễn Văn A.`);
     const before = mailTo('chief-a@example.vn').length;
     await tick(T0 + 200 * MINUTE);
     expect(mailTo('chief-a@example.vn')).toHaveLength(before);
     expect(listIncidents(db, { open: true })).toHaveLength(1); // still tracked
     expect(runAckCommand(db, 'x', 'A').exitCode).toBe(2);
-    expect(runResolveCommand(db, incident.id, 'Nguyễn Văn A', 'en').lines[0]).toContain('resolved by Nguyễn Văn A');
+    expect(runResolveCommand(db, incident.id, 'Nguyễn Văn A', 'en').lines[0]).toBe(`Incident #${incident.id} (camera offline) resolved by Nguyễn Văn A.`);
   });
 
   it('an incident closed by hand is announced as closed, with who closed it, to everyone who was told of it', async () => {

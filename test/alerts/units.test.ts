@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildSmsRequest, smsSettings, smsText, toPlainText } from '../../src/alerts/channels/sms.js';
+import { buildSmsRequest, smsSettings, smsText } from '../../src/alerts/channels/sms.js';
+import { toPlainText } from '../../src/alerts/sms-encoding.js';
 import { scrubTemplateValue } from '../../src/alerts/channels/zalo.js';
 import { directoryFromConfig } from '../../src/alerts/directory.js';
 import { route } from '../../src/alerts/router.js';

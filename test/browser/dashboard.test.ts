@@ -165,6 +165,9 @@ describe('dashboard in a real browser', () => {
     // The acknowledge link of an alert message opens that incident in the dashboard.
     await page.goto(`${url}/incidents/1/ack`);
     await expect.poll(() => page.locator('h1').textContent()).toMatch(/^Sự cố #1: Mất kết nối/);
+    // An administrator sees the probe's own words, labelled; every moment is written one way.
+    expect(await page.locator('[data-testid=incident-detail]').textContent()).toMatch(/^Chi tiết kỹ thuật: \S/);
+    expect(await page.locator('tr[data-incident="1"]').textContent()).toMatch(/\d{2}:\d{2} ngày \d{2}\/\d{2}\/\d{4}/);
     await page.click('#lang');
     await expect.poll(() => page.locator('a[href="#/reports"]').textContent()).toBe('Reports');
   }, 60_000);

@@ -27,7 +27,7 @@ describe('contractor acknowledgements', () => {
     const refused = openIncident(fx.db, { scope: 'camera', cameraId: 'a2', unitId: 'area-a1', kind: 'auth_failed', detail: 'auth', openedAt: Date.now(), contractorId: 'ct' });
     const denied = await ack(refused.id, 'contractor-1');
     expect(denied.statusCode).toBe(403);
-    expect(denied.json<{ message: string }>().message).toMatch(/maintenance contract/);
+    expect(denied.json<{ error: string; message: string }>()).toMatchObject({ error: 'not_contract_repair', message: expect.stringMatching(/maintenance contract/) });
     expect((await ack(refused.id, 'chief-a')).statusCode).toBe(200);
   });
 

@@ -51,7 +51,7 @@ describe('authentication', () => {
     const cookie = String(login.headers['set-cookie']);
     expect(cookie).toMatch(/^camwatch_session=[\w-]+; Path=\/; HttpOnly; SameSite=Strict/);
     const me = await call({ method: 'GET', url: '/api/me', headers: { cookie: cookie.split(';')[0] as string } });
-    expect(me.json()).toMatchObject({ name: 'viewer', role: 'district_viewer' });
+    expect(me.json()).toMatchObject({ name: 'viewer', role: 'viewer' });
     // As a browser sends it: a write riding on the cookie says it comes from the same origin.
     expect((await call({ method: 'POST', url: '/api/logout', headers: { cookie: cookie.split(';')[0] as string, 'sec-fetch-site': 'same-origin' } })).statusCode).toBe(204);
     expect((await call({ method: 'GET', url: '/api/me', headers: { cookie: cookie.split(';')[0] as string } })).statusCode).toBe(401);
@@ -146,6 +146,8 @@ describe('scoping', () => {
     expect(h1.json()).toMatchObject({ state: 'offline', owner_type: 'household', image_allowed: false, owner: { name: null, phone: null } });
     expect((await get(`/api/incidents/${fx.incidents.h1Offline}`, 'contractor-1')).statusCode).toBe(200);
     expect((await get('/api/cameras/h1/image', 'contractor-1')).statusCode).toBe(403);
+    // a code the dashboard says in the reader's language
+    expect((await get('/api/cameras/h1/image', 'contractor-1')).json<{ error: string }>().error).toBe('private_images');
     expect((await get('/api/cameras/h1/image?download=true', 'contractor-1')).statusCode).toBe(403);
     expect((await get('/api/cameras/a1/image', 'contractor-1')).statusCode).toBe(200);
     expect((await get('/api/cameras/b1', 'contractor-1')).statusCode).toBe(404);
@@ -246,6 +248,20 @@ describe('operations', () => {
   });
 });
 
+describe('technical details', () => {
+  it('a failure\'s own words ("ECONNREFUSED") go to administrators only; an image finding to everyone who sees the incident', async () => {
+    const { b1Offline, a1Image } = fx.incidents;
+    expect((await get(`/api/incidents/${b1Offline}`, 'admin')).json<{ detail: string | null }>().detail).toBe('unreachable');
+    expect((await get(`/api/incidents/${b1Offline}`, 'chief-b')).json<{ detail: string | null }>().detail).toBeNull();
+    expect((await get(`/api/incidents/${b1Offline}`, 'viewer')).json<{ detail: string | null }>().detail).toBeNull();
+    expect((await get(`/api/incidents/${a1Image}`, 'chief-a')).json<{ detail: string | null }>().detail).toBe('Ảnh mờ');
+    const listed = (await get('/api/incidents?limit=500', 'chief-b')).json<{ kind: string; detail: string | null }[]>();
+    expect(listed.filter((i) => !i.kind.startsWith('image:')).map((i) => i.detail)).toEqual(listed.filter((i) => !i.kind.startsWith('image:')).map(() => null));
+    expect((await get('/api/cameras/b1/checks', 'chief-b')).json<{ detail: string | null }[]>()[0]?.detail).toBeNull();
+    expect((await get('/api/cameras/b1', 'chief-b')).body).not.toContain('ECONNREFUSED');
+  });
+});
+
 describe('credentials', () => {
   it('never appear in any answer or log line', async () => {
     const b1 = (await get('/api/cameras/b1/checks', 'admin')).json<{ detail: string }[]>();
@@ -285,6 +301,7 @@ describe('dashboard and live view', () => {
     expect((await get('/api/cameras/a1/live', 'chief-b')).body).toBe((await get('/api/cameras/zz9/live', 'chief-b')).body);
     const denied = await get('/api/cameras/h1/live', 'contractor-1');
     expect(denied.statusCode).toBe(403);
+    expect(denied.json<{ error: string }>().error).toBe('private_images');
     const audit = (await get('/api/audit', 'admin')).json<{ action: string; camera_id: string }[]>();
     expect(audit.some((entry) => entry.action === 'live.denied' && entry.camera_id === 'h1')).toBe(true);
   });

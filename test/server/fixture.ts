@@ -71,7 +71,7 @@ export interface Fixture {
 
 export const USERS: { name: string; role: Role; unitId?: string; contractorId?: string }[] = [
   { name: 'admin', role: 'admin' },
-  { name: 'viewer', role: 'district_viewer' },
+  { name: 'viewer', role: 'viewer' },
   { name: 'chief-a', role: 'commune_chief', unitId: 'commune-a' },
   { name: 'chief-b', role: 'commune_chief', unitId: 'commune-b' },
   { name: 'contractor-1', role: 'contractor', contractorId: 'ct' },

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { envName, httpUrl, templateValue } from '../../config/schema.js';
+import { fitShortForm, shortFormSchema, type ShortForm } from '../sms-encoding.js';
 import { ChannelError, describeAnswer, fieldOf, formatPhone, httpRequest, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
 
 /** Its section, alerts.channels.sms. */
@@ -37,6 +38,7 @@ const configSchema = z
     vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     phone_format: z.enum(['0', '84']).optional(),
     unicode: z.boolean().optional(),
+    /** at most this many parts per SMS; by default 1 without Unicode (160 characters), 2 with it (134) */
     max_parts: z.number().int().min(1).max(10).optional(),
     success: z
       .object({ status: z.array(z.number().int()).optional(), field: z.string().optional(), values: z.array(z.string()).optional() })
@@ -68,7 +70,7 @@ export interface SmsSettings {
  * eSMS (esms.vn): JSON POST with ApiKey/SecretKey in the body, SmsType "2" (customer care
  * brandname), RequestId for de-duplication; success is CodeResult "100".
  */
-export const ESMS_PRESET: Omit<SmsSettings, 'vars'> & { vars: Record<string, Scalar> } = {
+export const ESMS_PRESET: Omit<SmsSettings, 'maxParts'> = {
   url: 'https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/',
   method: 'POST',
   format: 'json',
@@ -89,7 +91,6 @@ export const ESMS_PRESET: Omit<SmsSettings, 'vars'> & { vars: Record<string, Sca
   vars: { sandbox: '0' },
   phoneFormat: '0',
   unicode: false,
-  maxParts: 2,
   success: { field: 'CodeResult', values: ['100'] },
 };
 
@@ -109,7 +110,6 @@ export const SPEEDSMS_PRESET: typeof ESMS_PRESET = {
   vars: { sms_type: 3 },
   phoneFormat: '84',
   unicode: false,
-  maxParts: 2,
   success: { field: 'code', values: ['00'] },
 };
 
@@ -124,7 +124,6 @@ const CUSTOM_DEFAULTS: typeof ESMS_PRESET = {
   vars: {},
   phoneFormat: '84',
   unicode: false,
-  maxParts: 2,
   success: {},
 };
 
@@ -147,36 +146,27 @@ export function smsSettings(config: SmsChannelConfig): SmsSettings {
     vars: { ...base.vars, ...config.vars },
     phoneFormat: config.phone_format ?? base.phoneFormat,
     unicode: config.unicode ?? base.unicode,
-    maxParts: config.max_parts ?? base.maxParts,
+    maxParts: config.max_parts ?? ((config.unicode ?? base.unicode) ? 2 : 1),
     success: { ...base.success, ...config.success },
   };
 }
 
-/** Vietnamese without diacritics, for plain (GSM 7-bit) SMS: "Camera mất kết nối" → "Camera mat ket noi". */
-export function toPlainText(text: string): string {
-  return text
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[—–]/g, '-')
-    .replace(/[“”]/g, '"')
-    .replace(/[‘’]/g, "'")
-    .replace(/…/g, '...')
-    .replace(/[^\x20-\x7e\n]/g, '?');
+/**
+ * The text of one SMS: the alert's short form fitted to the gateway's encoding and part limit
+ * (./sms-encoding.ts). A bare text is a description alone, cut when it is too long.
+ */
+export function smsText(message: ShortForm | string, unicode: boolean, maxParts: number): string {
+  const form = typeof message === 'string' ? { description: [message], keep: [] } : message;
+  return fitShortForm(form, unicode ? 'ucs2' : 'gsm7', maxParts);
 }
 
-/** Characters that fit in `parts` SMS: 160/153 per part in GSM 7-bit, 70/67 in Unicode (UCS-2). */
-export function smsCapacity(unicode: boolean, parts: number): number {
-  if (parts <= 1) return unicode ? 70 : 160;
-  return (unicode ? 67 : 153) * parts;
-}
-
-export function smsText(text: string, unicode: boolean, maxParts: number): string {
-  const body = unicode ? text.normalize('NFC') : toPlainText(text);
-  const limit = smsCapacity(unicode, maxParts);
-  const chars = [...body];
-  return chars.length <= limit ? body : chars.slice(0, limit - 3).join('') + '...';
+/**
+ * What to send of a stored alert. The payload is JSON read back from the database: its short form
+ * is checked, and a row written before short forms existed sends its one-line text.
+ */
+export function shortFormOf(rendered: { short: string; sms?: unknown }): ShortForm | string {
+  const parsed = shortFormSchema.safeParse(rendered.sms);
+  return parsed.success ? parsed.data : rendered.short;
 }
 
 const PLACEHOLDER = /\{(\w+)\}/g;
@@ -207,7 +197,7 @@ export interface BuiltRequest {
 }
 
 /** The HTTP request for one SMS; exported so tests can compare it with the gateways' documentation. */
-export function buildSmsRequest(settings: SmsSettings, env: NodeJS.ProcessEnv, message: { phone: string; text: string; requestId: string }): BuiltRequest {
+export function buildSmsRequest(settings: SmsSettings, env: NodeJS.ProcessEnv, message: { phone: string; text: ShortForm | string; requestId: string }): BuiltRequest {
   const secrets = Object.fromEntries(Object.entries(settings.secrets).map(([name, envName]) => [name, secretFromEnv(env, envName, `SMS secret {${name}}`)]));
   const values: Record<string, Scalar> = {
     ...settings.vars,
@@ -284,7 +274,7 @@ export class SmsChannel implements Channel {
   async send(alert: OutboundAlert, signal: AbortSignal): Promise<SendResult> {
     const phone = alert.payload.to.phone;
     if (!phone) throw new ChannelError('config', 'recipient has no phone number', true);
-    const request = buildSmsRequest(this.settings, this.env, { phone, text: alert.payload.rendered.short, requestId: alert.requestId });
+    const request = buildSmsRequest(this.settings, this.env, { phone, text: shortFormOf(alert.payload.rendered), requestId: alert.requestId });
     const answer = await httpRequest(request.url, request.init, signal);
     const okStatus = this.settings.success.status ? this.settings.success.status.includes(answer.status) : answer.status >= 200 && answer.status < 300;
     if (!okStatus) {

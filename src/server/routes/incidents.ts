@@ -5,10 +5,11 @@ import { addMaintenance, MaintenanceError } from '../../health/maintenance.js';
 import { getWindow, windowsOverlapping } from '../../store/maintenance.js';
 import { acknowledgeByHand, describeManual, repairedByContractor, resolveByHand } from '../../health/manual.js';
 import { seesIncident } from '../scope.js';
+import type { SessionUser } from '../auth.js';
 import { Inventory } from '../../inventory/inventory.js';
 import { sendCameraImage } from './inventory.js';
 import {
-  badRequest, bool, currentUser, errors, forbidden, idPattern, int, notFound, nullable, numericIdParams, scopeOf, str, time,
+  badRequest, bool, currentUser, detailFor, errors, forbidden, idPattern, int, notFound, nullable, numericIdParams, scopeOf, str, time,
   type App, type ServerDeps,
 } from '../context.js';
 
@@ -21,8 +22,9 @@ export const incidentSchema = {
   },
 } as const;
 
-const incidentJson = (i: Incident) => ({
-  id: i.id, scope: i.scope, camera_id: i.camera_id, unit_id: i.unit_id, group_id: i.group_id, kind: i.kind, detail: i.detail, opened_at: i.opened_at,
+/** `detail`: an image finding in words, or the technical detail of a failure for administrators only (null for others). */
+const incidentJson = (i: Incident, user: SessionUser) => ({
+  id: i.id, scope: i.scope, camera_id: i.camera_id, unit_id: i.unit_id, group_id: i.group_id, kind: i.kind, detail: detailFor(user, i.kind, i.detail), opened_at: i.opened_at,
   acknowledged_at: i.acknowledged_at, acknowledged_by: i.acknowledged_by, resolved_at: i.resolved_at, resolved_by: i.resolved_by,
   contractor_id: i.contractor_id, has_evidence: i.evidence_path !== null, open: i.resolved_at === null,
 });
@@ -80,7 +82,7 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       const rows = findIncidents(db, { open: q.open, cameraId: q.camera, contractorId: q.contractor, kind: q.kind, scope: q.scope, from: q.from, to: q.to })
         .filter((i) => seesIncident(scope, i))
         .filter((i) => !subtree || subtree.has(i.unit_id ?? inventory.cameras.get(i.camera_id ?? '')?.unit_id ?? ''));
-      return rows.slice(0, q.limit).map(incidentJson);
+      return rows.slice(0, q.limit).map((row) => incidentJson(row, currentUser(request)));
     },
   );
 
@@ -89,7 +91,7 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
     { schema: { tags: ['incidents'], summary: 'One incident', params: numericIdParams, response: { 200: incidentSchema, ...errors } } },
     async (request, reply) => {
       const incident = visibleIncident(request, request.params.id);
-      return incident ? incidentJson(incident) : notFound(reply);
+      return incident ? incidentJson(incident, currentUser(request)) : notFound(reply);
     },
   );
 
@@ -135,12 +137,12 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
         const incident = visibleIncident(request, request.params.id);
         if (!incident) return notFound(reply);
         if (currentUser(request).role === 'contractor' && !repairedByContractor(incident)) {
-          return forbidden(reply, 'This fault is not repaired under the maintenance contract (a refused password, an area outage): the commune police acknowledge it.');
+          return forbidden(reply, 'This fault is not repaired under the maintenance contract (a refused password, an area outage): the commune police acknowledge it.', 'not_contract_repair');
         }
         const outcome = run(incident.id, currentUser(request).name);
         if (!outcome) return notFound(reply);
         request.log.info({ incident: incident.id, action, user: currentUser(request).name }, 'incident ' + action);
-        return { changed: outcome.changed, message: describeManual(outcome, deps.config.raw.locale), incident: incidentJson(outcome.incident) };
+        return { changed: outcome.changed, message: describeManual(outcome, deps.config.raw.locale), incident: incidentJson(outcome.incident, currentUser(request)) };
       },
     );
   }

@@ -10,9 +10,10 @@ import { openCameraIncidentIds } from '../../store/incidents.js';
 import { activeCameraStates, cameraListing, cameraListings, type CameraListing } from '../../store/camera-health.js';
 import { findChecks, recentChecks, type CheckRow } from '../../store/checks.js';
 import { imageDecision } from '../scope.js';
+import type { SessionUser } from '../auth.js';
 import { Inventory } from '../../inventory/inventory.js';
 import {
-  bool, cameraIdParams, currentUser, errors, forbidden, idPattern, int, notFound, nullable, num, scopeOf, str, time,
+  bool, cameraIdParams, currentUser, detailFor, errors, forbidden, idPattern, int, notFound, nullable, num, scopeOf, str, time,
   type App, type ServerDeps,
 } from '../context.js';
 
@@ -62,10 +63,11 @@ export const checkSchema = {
   },
 } as const;
 
-const checkJson = (row: CheckRow) => ({
+/** `detail` is the probe's own words: for administrators only (see detailFor). */
+const checkJson = (row: CheckRow, user: SessionUser) => ({
   id: row.id, camera_id: row.camera_id, kind: row.kind, started_at: row.started_at, last_at: row.last_at, repeat_count: row.repeat_count,
   duration_ms: row.duration_ms, duration_max_ms: row.duration_max_ms, status: row.status, error_kind: row.error_kind, failed_stage: row.failed_stage,
-  detail: row.detail, image_ok: row.image_ok === null ? null : row.image_ok === 1, findings: parseJson<string[]>(row.findings, []),
+  detail: detailFor(user, row.error_kind, row.detail), image_ok: row.image_ok === null ? null : row.image_ok === 1, findings: parseJson<string[]>(row.findings, []),
   has_evidence: row.evidence_path !== null, observation: parseJson<Record<string, unknown>>(row.observation, {}),
 });
 
@@ -92,7 +94,7 @@ export async function sendCameraImage(
   const decision = imageDecision(user.role, camera);
   if (!decision.allowed) {
     writeAudit(deps.db, user, { action: `${what.action}.denied`, cameraId: camera.id, incidentId: what.incidentId, detail: decision.reason, ip: request.ip }, deps.now());
-    return forbidden(reply, 'Images of this camera are private: your role may not view them');
+    return forbidden(reply, 'Images of this camera are private: your role may not view them', 'private_images');
   }
   const safe = file ? insideEvidence(deps.evidenceDir, file) : undefined;
   const bytes = safe ? await readFile(safe).catch(() => undefined) : undefined;
@@ -211,7 +213,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const available = latest ? await access(latest).then(() => true, () => false) : false;
       return {
         ...cameraJson(row, scope.user.role, openCameraIncidentIds(db).get(row.id)),
-        last_check: last ? checkJson(last) : null,
+        last_check: last ? checkJson(last, currentUser(request)) : null,
         uptime_7d: { availability: line?.availability ?? null, image_ok: line?.imageOk ?? null, known_ms: line?.knownMs ?? 0, checks: line?.checks ?? 0, failures: line?.failures ?? 0 },
         image_available: available,
       };
@@ -237,7 +239,7 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       const scope = scopeOf(request, db);
       if (!scope.seesCamera(request.params.id) || !cameraRow(request.params.id)) return notFound(reply);
       const q = request.query;
-      return findChecks(db, request.params.id, q).map(checkJson);
+      return findChecks(db, request.params.id, q).map((row) => checkJson(row, currentUser(request)));
     },
   );
 

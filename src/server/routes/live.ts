@@ -48,7 +48,7 @@ export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
       const decision = imageDecision(user.role, row);
       if (!decision.allowed) {
         writeAudit(db, user, { action: 'live.denied', cameraId: id, detail: decision.reason, ip: request.ip }, deps.now());
-        return forbidden(reply, 'Images of this camera are private: your role may not view them');
+        return forbidden(reply, 'Images of this camera are private: your role may not view them', 'private_images');
       }
       // A refused password: more logins now could lock the camera's account (5 failures in 30 s).
       if (readHealth(db, id)?.state === 'auth_failed') return unavailable(reply, 'The camera refuses camwatch\'s password; fix the password before watching live');

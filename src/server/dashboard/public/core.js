@@ -21,7 +21,18 @@ export const rerender = () => session.route();
 
 export const t = (key, params = {}) => (messages[session.lang][key] ?? key).replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
 export const locale = () => (session.lang === 'vi' ? 'vi-VN' : 'en-GB');
-export const fmtTime = (ms) => (ms ? new Intl.DateTimeFormat(locale(), { timeZone: session.timeZone, dateStyle: 'short', timeStyle: 'short' }).format(ms) : '—');
+/** "14:05 ngày 04/12/2026" (vi) or "04/12/2026 14:05" (en): the one way camwatch writes a moment (formatTime in src/i18n). */
+export const fmtTime = (ms) => {
+  if (!ms) return '—';
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: session.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(ms)
+      .map((p) => [p.type, p.value]),
+  );
+  const date = `${parts.day}/${parts.month}/${parts.year}`;
+  const time = `${parts.hour}:${parts.minute}`;
+  return session.lang === 'vi' ? `${time} ngày ${date}` : `${date} ${time}`;
+};
 export const fmtPct = (ratio) => (ratio === null || ratio === undefined ? '—' : new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(ratio));
 export const stateLabel = (state) => t(`state_${state}`);
 
@@ -44,7 +55,9 @@ export async function api(path, options = {}) {
   if (res.status === 401) throw new Unauthorized();
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
-    const error = new Error(body.message || `HTTP ${res.status}`);
+    // The server's code in the reader's language; its English message only for a code without words here.
+    const key = `api_error_${body.error}`;
+    const error = new Error(key in messages[session.lang] ? t(key) : body.message || `HTTP ${res.status}`);
     error.status = res.status;
     throw error;
   }
@@ -55,6 +68,20 @@ export async function api(path, options = {}) {
 export function findingName(kind) {
   const key = `finding_${kind}`;
   return key in messages[session.lang] ? t(key) : kind;
+}
+
+/** A probe's failure kind in words ("unreachable" → "không kết nối được"). */
+export function failureName(kind) {
+  const key = `failure_${kind}`;
+  return key in messages[session.lang] ? t(key) : kind;
+}
+
+/**
+ * What the API gives as `detail`: an image finding in words, shown as it is, or a failure's
+ * technical detail (administrators only), labelled as such.
+ */
+export function detailText(kind, detail) {
+  return kind && kind.startsWith('image:') ? detail : t('technical_details', { detail });
 }
 
 export function incidentKind(kind) {

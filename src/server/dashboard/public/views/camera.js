@@ -1,5 +1,5 @@
 // One camera: its state, picture, check history and live view.
-import { session, t, fmtTime, fmtPct, el, api, findingName, stateBadge, thumb, show } from '../core.js';
+import { session, t, fmtTime, fmtPct, el, api, failureName, findingName, stateBadge, thumb, show } from '../core.js';
 import { incidentTable } from './incidents.js';
 
 /** A strip of the check history: one bar per stored check, coloured by status. */
@@ -28,7 +28,7 @@ function historyChart(checks) {
     bar.setAttribute('fill', c.status === 'fail' ? '#b3261e' : c.image_ok === false || c.status === 'warn' ? '#b26a00' : '#1b7f3b');
     const title = document.createElementNS(ns, 'title');
     const findings = (c.findings ?? []).map(findingName).join(', ');
-    title.textContent = `${fmtTime(c.started_at)} ${t(`status_${c.status}`)}${c.error_kind ? ' ' + c.error_kind : ''}${findings ? ` · ${findings}` : ''}`;
+    title.textContent = `${fmtTime(c.started_at)} ${t(`status_${c.status}`)}${c.error_kind ? ' — ' + failureName(c.error_kind) : ''}${findings ? ` · ${findings}` : ''}`;
     bar.append(title);
     svg.append(bar);
     const dot = document.createElementNS(ns, 'circle');

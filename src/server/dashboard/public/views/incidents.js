@@ -1,9 +1,9 @@
 // Incidents: the list, one incident and the actions on it.
-import { session, rerender, t, fmtTime, el, Unauthorized, api, incidentKind, thumb, table, show } from '../core.js';
+import { session, rerender, t, fmtTime, el, Unauthorized, api, detailText, incidentKind, thumb, table, show } from '../core.js';
 
 export function incidentTable(incidents) {
   if (!incidents.length) return el('p', { class: 'muted' }, t('none'));
-  const canAct = session.me && session.me.role !== 'district_viewer';
+  const canAct = session.me && session.me.role !== 'viewer';
   return table(
     [t('incident'), t('kind'), t('opened'), t('acknowledged'), t('resolved'), t('actions')],
     incidents.map((i) =>
@@ -67,7 +67,7 @@ export async function incidentView(id) {
   show(
     el('a', { href: '#/incidents' }, t('back')),
     el('h1', {}, `${t('incident')} #${incident.id}: ${incidentKind(incident.kind)}`),
-    incident.detail ? el('p', {}, incident.detail) : null,
+    incident.detail ? el('p', { 'data-testid': 'incident-detail' }, detailText(incident.kind, incident.detail)) : null,
     incidentTable([incident]),
     incident.has_evidence ? el('img', { class: 'thumb evidence', src: `/api/incidents/${incident.id}/evidence`, alt: t('snapshot') }) : null,
   );
