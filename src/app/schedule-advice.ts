@@ -32,6 +32,6 @@ export function scheduleAdvice(config: Config, db: Database | undefined, locale:
     t('scheduleDurations', { ...durations, source: measured.checks ? t('scheduleMeasured', { checks: measured.checks }) : t('scheduleAssumed') }),
   ];
   if (verdict.raise.length === 0) lines.push(t('scheduleOk'));
-  for (const { setting, to } of verdict.raise) lines.push(to > PROBE_LIMITS[setting] ? t('scheduleRaiseBeyond', { setting, to, max: PROBE_LIMITS[setting] }) : t('scheduleRaise', { setting, to }));
+  for (const { setting, to } of verdict.raise) lines.push(to > PROBE_LIMITS[setting] ? t('scheduleRaiseBeyond', { setting: `probe.${setting}`, to, max: PROBE_LIMITS[setting] }) : t('scheduleRaise', { setting: `probe.${setting}`, to }));
   return { lines, ok: verdict.raise.length === 0 };
 }

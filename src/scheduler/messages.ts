@@ -8,8 +8,8 @@ export const scheduleMessages = {
     scheduleMeasured: 'trung vị của {checks} lần kiểm tra trong 24 giờ qua',
     scheduleAssumed: 'ước tính: chưa có lần kiểm tra nào trong 24 giờ qua',
     scheduleOk: '  ✔ Đủ để kiểm tra đúng lịch.',
-    scheduleRaise: '  ✘ Không kịp lịch: tăng probe.{setting} lên ít nhất {to}, hoặc giãn probe.image_interval_s.',
-    scheduleRaiseBeyond: '  ✘ Không kịp lịch: cần probe.{setting} = {to}, vượt mức tối đa {max}; giãn probe.image_interval_s hoặc chia camera qua nhiều địa chỉ.',
+    scheduleRaise: '  ✘ Không kịp lịch: tăng {setting} lên ít nhất {to}, hoặc giãn probe.image_interval_s.',
+    scheduleRaiseBeyond: '  ✘ Không kịp lịch: cần {setting} = {to}, vượt mức tối đa {max}; giãn probe.image_interval_s hoặc chia camera qua nhiều địa chỉ.',
   },
   en: {
     scheduleNeed: 'Schedule: {cameras} cameras need about {slots} checks running at once (probe.concurrency = {concurrency}); the address with most cameras, {host}, has {hostCameras} and needs {hostSlots} (probe.per_host_concurrency = {perHost}).',
@@ -17,7 +17,7 @@ export const scheduleMessages = {
     scheduleMeasured: 'median of {checks} checks in the last 24 hours',
     scheduleAssumed: 'assumed: no check in the last 24 hours',
     scheduleOk: '  ✔ Enough to check on time.',
-    scheduleRaise: '  ✘ Checks will start late: raise probe.{setting} to at least {to}, or lengthen probe.image_interval_s.',
-    scheduleRaiseBeyond: '  ✘ Checks will start late: probe.{setting} would have to be {to}, above its maximum {max}; lengthen probe.image_interval_s or spread the cameras over more addresses.',
+    scheduleRaise: '  ✘ Checks will start late: raise {setting} to at least {to}, or lengthen probe.image_interval_s.',
+    scheduleRaiseBeyond: '  ✘ Checks will start late: {setting} would have to be {to}, above its maximum {max}; lengthen probe.image_interval_s or spread the cameras over more addresses.',
   },
 } satisfies Catalogue<Record<string, string>>;

@@ -9,7 +9,7 @@ function scheduleWarning(schedule) {
     { class: 'warning', role: 'alert', 'data-testid': 'schedule-late' },
     el('p', {}, t('schedule_late', { late: schedule.late, started: schedule.started, minutes: Math.ceil(schedule.max_lag_s / 60) })),
     schedule.hosts.slice(0, 5).map((h) =>
-      el('p', {}, h.limited_by ? t('schedule_late_host', { host: h.host, late: h.late, setting: h.limited_by, value: schedule.settings[h.limited_by] }) : t('schedule_late_slow', { host: h.host, late: h.late })),
+      el('p', {}, h.limited_by ? t('schedule_late_host', { host: h.host, late: h.late, setting: `probe.${h.limited_by}`, value: schedule.settings[h.limited_by] }) : t('schedule_late_slow', { host: h.host, late: h.late })),
     ),
   );
 }
