@@ -13,11 +13,12 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseConfig } from '../src/config/load.js';
 import { syncInventory } from '../src/inventory/sync.js';
 import { fleetFromConfig } from '../src/inventory/fleet.js';
 import { openStore } from '../src/store/db.js';
+import { startCheckpointer } from '../src/store/checkpointer.js';
 import { HealthEngine } from '../src/health/engine.js';
 import { uptimeReport } from '../src/health/uptime-query.js';
 import { addDays, dayStart, localDay, DAY_MS } from '../src/health/calendar.js';
@@ -53,29 +54,43 @@ function fileSize(file: string): number {
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
-export async function run(args: string[]): Promise<void> {
-  const daysAt = args.indexOf('--days');
-  const days = daysAt >= 0 ? Number(args[daysAt + 1]) : 1;
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'camwatch-bench-')), 'camwatch.db');
-  const config = parseConfig(districtYaml(), 'bench.yaml', { PW: 'x' });
+/** Deterministic faults: 3% of cameras offline for 2 hours a day, 2% with an unclear image. */
+const offline = (i: number, minute: number) => i % 33 === 0 && minute % 1440 >= 600 && minute % 1440 < 720;
+const blurred = (i: number) => i % 50 === 7;
+
+interface WritePhase {
+  writes: number;
+  seconds: number;
+  /** single write durations, sorted (ms) */
+  durations: number[];
+  loopP99Ms: number;
+  loopMaxMs: number;
+  /** the longest V8 garbage collection pause in the phase: it lands inside whichever write runs */
+  gcMaxMs: number;
+}
+
+/** A fresh database with the district's inventory, and the health engine that writes to it. */
+function openDistrict(file: string, config: ReturnType<typeof parseConfig>) {
   const { db } = openStore(file);
   syncInventory(db, config, 0);
-  const cameraIds = config.raw.cameras.map((c) => c.id);
   // The write path alone: alerts are measured apart, so events go nowhere.
   const engine = new HealthEngine(db, fleetFromConfig(config), { health: config.raw.health, timeZone: TZ, holdMs: 3 * 60_000, onEvent: () => {} });
-  console.log(`store benchmark: ${cameraIds.length} cameras, one check a minute, ${days} simulated day(s) through the real write path; DB ${file}`);
+  return { db, engine };
+}
 
-  // Deterministic faults: 3% of cameras offline for 2 hours a day, 2% with an unclear image.
-  const start = dayStart('2026-01-01', TZ);
-  const offline = (i: number, minute: number) => i % 33 === 0 && minute % 1440 >= 600 && minute % 1440 < 720;
-  const blurred = (i: number) => i % 50 === 7;
-
+/** `minutes` simulated minutes of one check per camera a minute through the real write path. */
+async function writeChecks(engine: HealthEngine, cameraIds: string[], start: number, minutes: number): Promise<WritePhase> {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
+  let gcMaxMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const durations: number[] = [];
   const t0 = performance.now();
   let writes = 0;
-  for (let minute = 0; minute < days * 1440; minute++) {
+  for (let minute = 0; minute < minutes; minute++) {
     const at = start + minute * 60_000;
     for (let i = 0; i < cameraIds.length; i++) {
       const failed = offline(i, minute);
@@ -94,12 +109,49 @@ export async function run(args: string[]): Promise<void> {
   }
   const seconds = (performance.now() - t0) / 1000;
   loop.disable();
+  gc.disconnect();
   durations.sort((a, b) => a - b);
+  return { writes, seconds, durations, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, gcMaxMs };
+}
+
+const quantileOf = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+
+export async function run(args: string[]): Promise<void> {
+  const daysAt = args.indexOf('--days');
+  const days = daysAt >= 0 ? Number(args[daysAt + 1]) : 1;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-bench-'));
+  const file = path.join(dir, 'camwatch.db');
+  const config = parseConfig(districtYaml(), 'bench.yaml', { PW: 'x' });
+  const cameraIds = config.raw.cameras.map((c) => c.id);
+  const start = dayStart('2026-01-01', TZ);
+
+  // Side by side: SQLite's own checkpoints (inside a commit) against the daemon's checkpoint
+  // worker, alternating, two simulated hours each on a fresh database.
+  console.log('WAL checkpoints, side by side (2 simulated hours of 1,000 cameras each, alternating):');
+  console.log('| checkpoints | checks/s | write p99 | longest write | event loop p99 | event loop max | longest GC pause |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (let round = 0; round < 2; round++) {
+    for (const mode of ['in the commit (SQLite default)', 'worker thread (daemon)'] as const) {
+      const { db, engine } = openDistrict(path.join(dir, `compare-${round}-${mode.length}.db`), config);
+      const checkpointer = mode.startsWith('worker') ? startCheckpointer(db, db.name) : undefined;
+      const w = await writeChecks(engine, cameraIds, start, 120);
+      await checkpointer?.stop();
+      db.close();
+      console.log(`| ${mode} | ${Math.round(w.writes / w.seconds).toLocaleString('en')} | ${quantileOf(w.durations, 0.99).toFixed(2)} ms | ${w.durations.at(-1)?.toFixed(1)} ms | ${w.loopP99Ms.toFixed(1)} ms | ${w.loopMaxMs.toFixed(1)} ms | ${w.gcMaxMs.toFixed(1)} ms |`);
+    }
+  }
+
+  const { db, engine } = openDistrict(file, config);
+  const checkpointer = startCheckpointer(db, file);
+  console.log(`\nstore benchmark: ${cameraIds.length} cameras, one check a minute, ${days} simulated day(s) through the real write path, checkpoints in a worker as the daemon does; DB ${file}`);
+  const w = await writeChecks(engine, cameraIds, start, days * 1440);
+  await checkpointer.stop();
+  const { writes, seconds, durations } = w;
   const rawRows = (db.prepare('SELECT COUNT(*) AS n FROM checks').get() as { n: number }).n;
   console.log(`\nwrite path: ${writes.toLocaleString('en')} checks in ${seconds.toFixed(1)} s = ${Math.round(writes / seconds).toLocaleString('en')} checks/s ` +
     `(${(writes / seconds / (cameraIds.length / 60)).toFixed(0)}× what 1,000 cameras at one check a minute need)`);
-  console.log(`single write: p50 ${durations[Math.floor(durations.length / 2)]?.toFixed(3)} ms, p99 ${durations[Math.floor(durations.length * 0.99)]?.toFixed(3)} ms, longest ${durations.at(-1)?.toFixed(1)} ms`);
-  console.log(`event loop delay while writing (yielding every 10 writes): p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`);
+  console.log(`single write: p50 ${quantileOf(durations, 0.5).toFixed(3)} ms, p99 ${quantileOf(durations, 0.99).toFixed(3)} ms, longest ${durations.at(-1)?.toFixed(1)} ms`);
+  console.log(`event loop delay while writing (yielding every 10 writes): p99 ${w.loopP99Ms.toFixed(1)} ms, max ${w.loopMaxMs.toFixed(1)} ms; longest GC pause ${w.gcMaxMs.toFixed(1)} ms`);
   console.log(`raw check rows for ${days} day(s): ${rawRows.toLocaleString('en')} (healthy runs coalesced per camera-hour)`);
 
   // Steady state: 30 days raw + 90 days hourly + 365 days daily, copied from the measured day.

@@ -13,6 +13,7 @@ import { limitingSetting, saveLagReport, type LagReport } from '../scheduler/lag
 import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
 import cron from 'node-cron';
+import { startCheckpointer } from '../store/checkpointer.js';
 
 export interface Daemon {
   scheduler: Scheduler;
@@ -35,6 +36,8 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     alerts.onHealthEvent(event);
     hooks.onHealthEvent?.(event);
   });
+  // An in-memory database (tests) has no WAL to copy back.
+  const checkpointer = app.dbPath === ':memory:' ? undefined : startCheckpointer(app.db, app.dbPath, { onError: (message) => log.error({ message }, 'WAL checkpoint worker failed: checkpoints run in the commits again') });
   const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
   const pipeline = new ResultPipeline(app, log, engine, observeCheck);
   const targets = activeCameras(app.config).map((camera) => cameraTarget(app.config, camera));
@@ -73,6 +76,7 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
       await scheduler.stop();
       await alerts.stop();
       killAllRunning();
+      await checkpointer?.stop();
       app.db.close();
       log.info('camwatch stopped');
     },
