@@ -18,6 +18,7 @@ import { changeFalseAlarm } from './health/false-alarms.js';
 import { queueAlerts } from './app/alerts.js';
 import { channelSchemas } from './alerts/channels/index.js';
 import { runReportCommand, REPORT_KINDS, EXPORT_FORMATS } from './app/report-command.js';
+import { CSV_DECIMALS, CSV_PRESETS, CSV_SEPARATORS, reportSettingsWarnings } from './reports/index.js';
 import { readPassword, runUserAdd, runUserDisable, runUserList, runUserPasswd, ROLES, type CommandResult } from './app/user-command.js';
 import { GROUP_BY } from './health/uptime-query.js';
 import { OWNER_TYPES } from './config/schema.js';
@@ -187,6 +188,8 @@ program
         healthy = false;
         console.log('  ' + t('doctorMissingSecrets', { vars: config.missingSecrets.join(', ') }));
       }
+      // Reports print dotted lines where these are missing: a warning, not a failure.
+      for (const warning of reportSettingsWarnings(config.raw.server?.report, locale())) console.log('  ⚠ ' + warning);
     } else {
       console.log(t('doctorConfig', { file: options.config, status: configProblem ?? '' }));
     }
@@ -226,7 +229,7 @@ for (const [name, description, act] of [
 
 program
   .command('report')
-  .description('uptime, incidents, unclear images, lighting, contractor SLA or coverage for a period, as CSV, XLSX, printable A4 HTML or JSON')
+  .description('uptime, incidents, unclear images, lighting, contractor SLA or coverage for a period, as CSV, XLSX, printable A4 HTML, PDF or JSON')
   .argument('<kind>', REPORT_KINDS.join(' | '))
   .addOption(new Option('--format <format>', 'file format').choices(EXPORT_FORMATS).default('html'))
   .option('--from <day>', 'first day, YYYY-MM-DD (with --to)')
@@ -237,7 +240,10 @@ program
   .option('--contractor <id>', 'cameras of this contractor')
   .addOption(new Option('--owner-type <type>', 'owner type').choices(OWNER_TYPES))
   .addOption(new Option('--group-by <group>', 'uptime by').choices(GROUP_BY))
-  .option('--out <file>', 'write to this file (XLSX always goes to a file)')
+  .addOption(new Option('--csv <preset>', 'CSV shape: iso (",", decimal point, ISO times) or vi (";", decimal comma, dd/mm/yyyy: for Excel on a Vietnamese Windows)').choices(Object.keys(CSV_PRESETS)))
+  .addOption(new Option('--separator <separator>', 'CSV separator, over the preset').choices(Object.keys(CSV_SEPARATORS)))
+  .addOption(new Option('--decimal <mark>', 'CSV decimal mark, over the preset').choices(Object.keys(CSV_DECIMALS)))
+  .option('--out <file>', 'write to this file (XLSX and PDF always go to a file)')
   .addOption(configOption())
   .action((kind: string, options: Record<string, string | undefined> & { config: string }) => onStore(options.config, (app) => runReportCommand(app, { kind, ...options, locale: locale() })));
 

@@ -24,6 +24,13 @@ export interface Column {
   key: string;
   header: string;
   type: ColumnType;
+  /** decimals of a 'decimal' column (default 2): coordinates take 5, about 1 m */
+  decimals?: number | undefined;
+}
+
+/** Decimals of a column's numbers as printed. */
+export function columnDecimals(column: Column): number {
+  return column.decimals ?? 2;
 }
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
@@ -149,10 +156,22 @@ class Context {
     return id ? this.inventory.contractorName(id) : '';
   }
 
-  col(key: string, type: ColumnType, headerKey?: string): Column {
-    return { key, type, header: this.t((headerKey ?? `col_${key}`) as Parameters<Translate>[0]) };
+  col(key: string, type: ColumnType, headerKey?: string, decimals?: number): Column {
+    return { key, type, header: this.t((headerKey ?? `col_${key}`) as Parameters<Translate>[0]), ...(decimals === undefined ? {} : { decimals }) };
+  }
+
+  /** The official code of a unit ("21952"), the only key of a unit an official knows. */
+  unitCode(id: string): string {
+    return this.inventory.units.get(id)?.code ?? '';
   }
 }
+
+const KEY_COLUMNS: Record<GroupBy, (ctx: Context) => Column[]> = {
+  unit: (ctx) => [ctx.col('code', 'text')],
+  camera: (ctx) => [ctx.col('key', 'text', 'col_camera_id')],
+  contractor: () => [],
+  owner_type: () => [],
+};
 
 function uptime(ctx: Context): ReportBody {
   const { options, t } = ctx;
@@ -164,6 +183,7 @@ function uptime(ctx: Context): ReportBody {
   );
   const rows = lines.map((line) => ({
     key: line.key,
+    ...(groupBy === 'unit' ? { code: ctx.unitCode(line.key) } : {}),
     name: groupBy === 'owner_type' ? ownerTypeLabel(line.name, t) : line.name,
     cameras: line.cameras,
     availability: line.availability,
@@ -178,8 +198,10 @@ function uptime(ctx: Context): ReportBody {
   const locale = options.locale ?? 'vi';
   return {
     title: t(`title_uptime_${groupBy}`),
+    // Rows keep their machine key (JSON); what is printed is a code people use: a camera's id,
+    // a unit's official code. Contractors and owner types are known by their names only.
     columns: [
-      ctx.col('key', 'text'),
+      ...KEY_COLUMNS[groupBy](ctx),
       ctx.col('name', 'text', `col_name_${groupBy}`),
       ctx.col('cameras', 'integer'),
       ctx.col('availability', 'percent'),
@@ -319,6 +341,9 @@ function localHour(at: number, timeZone: string): number {
   return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(at));
 }
 
+/** 5 decimals of a degree: about 1 m, enough to find the pole (2 decimals are about 1 km off). */
+const COORDINATE_DECIMALS = 5;
+
 /** Black spots: cameras tagged black_spot whose night frames were dark or drew a lighting recommendation. */
 function lighting(ctx: Context, timeZone: string): ReportBody {
   const { t, options } = ctx;
@@ -354,8 +379,8 @@ function lighting(ctx: Context, timeZone: string): ReportBody {
       ctx.col('camera', 'text'),
       ctx.col('unit', 'text'),
       ctx.col('location', 'text'),
-      ctx.col('lat', 'decimal'),
-      ctx.col('lon', 'decimal'),
+      ctx.col('lat', 'decimal', undefined, COORDINATE_DECIMALS),
+      ctx.col('lon', 'decimal', undefined, COORDINATE_DECIMALS),
       ctx.col('dark_checks', 'integer'),
       ctx.col('dark_nights', 'integer'),
       ctx.col('last_at', 'datetime'),
@@ -376,6 +401,9 @@ function sla(ctx: Context, now: number): ReportBody {
   const rows = [...by.entries()]
     .map(([id, list]) => {
       const repaired = list.filter((l) => l.repairHours !== null);
+      const openOverdue = list.filter((l) => l.repairHours === null && l.repairBreached).length;
+      // An incident still open within its limit has no outcome yet: it counts neither way.
+      const decided = repaired.length + openOverdue;
       return {
         key: id,
         contractor: ctx.contractorName(id),
@@ -383,18 +411,18 @@ function sla(ctx: Context, now: number): ReportBody {
         ack_limit: list[0]?.acknowledgeLimit ?? null,
         repair_limit: list[0]?.repairLimit ?? null,
         ack_late: list.filter((l) => l.acknowledgeBreached).length,
-        repair_late: list.filter((l) => l.repairBreached).length,
+        repair_late: repaired.filter((l) => l.repairBreached).length,
         still_open: list.filter((l) => l.repairHours === null).length,
+        open_overdue: openOverdue,
         mean_ack_hours: mean(list.flatMap((l) => (l.acknowledgeHours === null ? [] : [l.acknowledgeHours]))),
         mean_repair_hours: mean(repaired.map((l) => l.repairHours as number)),
-        repair_on_time: list.length ? list.filter((l) => !l.repairBreached).length / list.length : null,
+        repair_on_time: decided ? repaired.filter((l) => !l.repairBreached).length / decided : null,
       };
     })
     .sort((a, b) => (a.repair_on_time ?? 2) - (b.repair_on_time ?? 2));
   return {
     title: t('title_sla'),
     columns: [
-      ctx.col('key', 'text'),
       ctx.col('contractor', 'text'),
       ctx.col('incidents', 'integer'),
       ctx.col('ack_limit', 'decimal'),
@@ -402,6 +430,7 @@ function sla(ctx: Context, now: number): ReportBody {
       ctx.col('ack_late', 'integer'),
       ctx.col('repair_late', 'integer'),
       ctx.col('still_open', 'integer'),
+      ctx.col('open_overdue', 'integer'),
       ctx.col('mean_ack_hours', 'decimal'),
       ctx.col('mean_repair_hours', 'decimal'),
       ctx.col('repair_on_time', 'percent'),

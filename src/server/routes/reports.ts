@@ -2,7 +2,7 @@
 import { GROUP_BY, type GroupBy } from '../../health/uptime-query.js';
 import { OWNER_TYPES } from '../../config/schema.js';
 import { LOCALES, type Locale } from '../../i18n/index.js';
-import { buildReport, documentOptions, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, EXPORT_FORMATS, type ExportFormat, type ReportKind } from '../../reports/index.js';
+import { buildReport, csvOptions, CsvOptionsError, CSV_DECIMALS, CSV_PRESETS, CSV_SEPARATORS, documentOptions, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, EXPORT_FORMATS, type CsvDecimal, type CsvPreset, type CsvSeparator, type ExportFormat, type ReportKind } from '../../reports/index.js';
 import { reportKindList } from '../../reports/kinds.js';
 import { listAudit } from '../../store/audit.js';
 import { listUsers } from '../auth.js';
@@ -18,6 +18,9 @@ interface ReportQuery {
   contractor?: string;
   owner_type?: string;
   format: ExportFormat;
+  csv?: CsvPreset;
+  separator?: CsvSeparator;
+  decimal?: CsvDecimal;
   lang?: Locale;
 }
 
@@ -56,7 +59,8 @@ export function reportRoutes(app: App, deps: ServerDeps) {
         summary: 'A report for a period: uptime (by unit, camera, contractor, owner type), open incidents, unclear images, lighting, contractor SLA, coverage',
         description:
           'Period: from/to (local days, inclusive), month (calendar month YYYY-MM) or period (official period YYYY-MM: 15th of the month before to the 14th); ' +
-          'default the official period containing today. format=json|csv|xlsx|html (A4, Decree 30/2020 layout).',
+          'default the official period containing today. format=json|csv|xlsx|html|pdf (A4, Decree 30/2020 layout). ' +
+          'CSV: csv=iso (",", decimal point, ISO times; the default) or csv=vi (";", decimal comma, dd/mm/yyyy), separator and decimal over the preset.',
         params: { type: 'object', properties: { kind: { type: 'string', enum: [...REPORT_KINDS] } }, required: ['kind'] },
         querystring: {
           type: 'object',
@@ -65,6 +69,9 @@ export function reportRoutes(app: App, deps: ServerDeps) {
             group_by: { type: 'string', enum: [...GROUP_BY] },
             unit: { type: 'string', pattern: idPattern }, contractor: { type: 'string', pattern: idPattern }, owner_type: { type: 'string', enum: [...OWNER_TYPES] },
             format: { type: 'string', enum: [...EXPORT_FORMATS], default: 'json' },
+            csv: { type: 'string', enum: Object.keys(CSV_PRESETS) },
+            separator: { type: 'string', enum: Object.keys(CSV_SEPARATORS) },
+            decimal: { type: 'string', enum: Object.keys(CSV_DECIMALS) },
             lang: { type: 'string', enum: [...LOCALES] },
           },
           additionalProperties: false,
@@ -93,10 +100,12 @@ export function reportRoutes(app: App, deps: ServerDeps) {
       if (q.unit && !scope.seesUnit(q.unit)) return notFound(reply);
       if (q.contractor && scope.user.role === 'contractor' && q.contractor !== scope.user.contractorId) return notFound(reply);
       let period;
+      let csv;
       try {
         period = resolvePeriod({ from: q.from, to: q.to, month: q.month, period: q.period }, deps.timeZone, deps.now());
+        csv = csvOptions({ preset: q.csv, separator: q.separator, decimal: q.decimal });
       } catch (error) {
-        if (error instanceof PeriodError) return badRequest(reply, error.message);
+        if (error instanceof PeriodError || error instanceof CsvOptionsError) return badRequest(reply, error.message);
         throw error;
       }
       const locale = q.lang ?? deps.config.raw.locale;
@@ -117,7 +126,7 @@ export function reportRoutes(app: App, deps: ServerDeps) {
         now: deps.now(),
       });
       if (q.format === 'json') return report;
-      const file = await exportReport(report, q.format, documentOptions(db, deps.config.raw));
+      const file = await exportReport(report, q.format, documentOptions(db, deps.config.raw), { csv });
       const name = `camwatch-${report.kind}-${period.fromDay}_${period.toDay}.${file.extension}`;
       if (q.format !== 'html') reply.header('content-disposition', `attachment; filename="${name}"`);
       return reply.type(file.contentType).send(file.body);

@@ -1,0 +1,232 @@
+/**
+ * The printable A4 report in the layout of Decree 30/2020 (Times New Roman, the national motto,
+ * the issuing body over its parent, "Số: …/BC-CAX", "Gia Lai, ngày 05 tháng 01 năm 2026", "Nơi
+ * nhận" and the signature block), with numbers written the Vietnamese way ("3.180", "98,6%").
+ * The same HTML is what Chromium prints to PDF (pdf.ts): page numbers are CSS margin boxes, and
+ * the last rows of the table travel with the signature block so that it never stands alone on
+ * a page.
+ */
+import { localDay } from '../health/calendar.js';
+import { formatNumber, translator, type Locale } from '../i18n/index.js';
+import { reportMessages } from './messages.js';
+import { columnDecimals, type Cell, type Column, type Report, type Row } from './build.js';
+import { isoLocal } from './time.js';
+
+/** Who issues, signs and receives the printed report (the config's `server.report`). */
+export interface DocumentOptions {
+  /** place of the date line, e.g. "Gia Lai" */
+  place: string;
+  /** issuing body, e.g. "CÔNG AN XÃ TUY PHƯỚC ĐÔNG"; its parent above it, e.g. "CÔNG AN TỈNH GIA LAI" */
+  issuer?: string | undefined;
+  parentIssuer?: string | undefined;
+  /** the issuer's abbreviation in "Số: …/BC-CAX" */
+  issuerAbbreviation?: string | undefined;
+  signer?: Signer | undefined;
+  /** "Nơi nhận", one a line; "Lưu: VT." is always added */
+  recipients?: readonly string[] | undefined;
+}
+
+export interface Signer {
+  /** the signer's own title, e.g. "TRƯỞNG CÔNG AN XÃ" */
+  title: string;
+  name: string;
+  /** "KT." + "TRƯỞNG CÔNG AN XÃ": a deputy signing for the head */
+  onBehalf?: { mode: string; of: string } | undefined;
+}
+
+/** What a person fills in by hand where the config names nobody: visible, never a made-up body. */
+export const PLACEHOLDER = '……………………………';
+const SHORT_PLACEHOLDER = '……';
+
+/** Decree 30/2020: "Gia Lai, ngày 05 tháng 01 năm 2026" — days below 10 and months 1–2 take a leading zero. */
+export function dateLine(place: string, at: number, timeZone: string, locale: Locale = 'vi'): string {
+  const [y, m, d] = localDay(at, timeZone).split('-').map(Number) as [number, number, number];
+  const day = String(d).padStart(2, '0');
+  const month = m <= 2 ? String(m).padStart(2, '0') : String(m);
+  return translator(reportMessages, locale)('date_line', { place, day, month, year: y });
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
+
+/** A cell as people read it: "2.880", "50,0%", "05/01/2026 08:30", "13,90000". */
+export function displayValue(value: Cell, column: Column, report: Pick<Report, 'locale' | 'timeZone'>): string {
+  const t = translator(reportMessages, report.locale);
+  if (value === null || value === undefined || value === '') return column.type === 'percent' ? t('no_data') : '';
+  if (typeof value === 'boolean') return value ? t('yes') : t('no');
+  if (typeof value === 'string') return value;
+  switch (column.type) {
+    case 'percent':
+      return `${formatNumber(value * 100, report.locale, 1)}%`;
+    case 'integer':
+      return formatNumber(value, report.locale);
+    case 'decimal':
+      return formatNumber(value, report.locale, Number.isInteger(value) && column.decimals === undefined ? 0 : columnDecimals(column));
+    case 'datetime': {
+      const local = isoLocal(value, report.timeZone);
+      return `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} ${local.slice(11, 16)}`;
+    }
+    default:
+      return String(value);
+  }
+}
+
+// --- page layout ------------------------------------------------------------------------------
+
+export type Orientation = 'portrait' | 'landscape';
+
+/** Width of the text on an A4 page within Decree 30's margins (30 mm left, 15 mm right). */
+export const CONTENT_WIDTH_MM: Readonly<Record<Orientation, number>> = { portrait: 165, landscape: 252 };
+/** An average character of Times New Roman at the table's 11 pt, and a cell's padding and borders. */
+const CHAR_MM = 1.85;
+const CELL_MM = 2.6;
+/** A text cell wraps at spaces once it is this wide; numbers and times never wrap. */
+const WRAP_CHARS = 26;
+
+const longestWord = (text: string) => text.split(/\s+/).reduce((max, word) => Math.max(max, word.length), 0);
+
+/** Each column's width in mm, the row number ("STT") first, from the header and the data alike. */
+export function columnWidths(report: Report): number[] {
+  const numberWidth = String(report.rows.length).length + 3;
+  const widths = report.columns.map((column) => {
+    const wraps = column.type === 'text';
+    let chars = longestWord(column.header);
+    for (const row of report.rows) {
+      const text = displayValue(row[column.key] ?? null, column, report);
+      chars = Math.max(chars, wraps ? Math.max(longestWord(text), Math.min(WRAP_CHARS, text.length)) : text.length);
+    }
+    return chars * CHAR_MM + CELL_MM;
+  });
+  return [numberWidth * CHAR_MM + CELL_MM, ...widths];
+}
+
+/** Portrait when the columns fit across the page, else landscape. */
+export function orientationFor(report: Report): Orientation {
+  const total = columnWidths(report).reduce((a, b) => a + b, 0);
+  return total <= CONTENT_WIDTH_MM.portrait ? 'portrait' : 'landscape';
+}
+
+/** The last rows printed with the signature block (never a signature alone on a page). */
+const ROWS_WITH_SIGNATURE = 2;
+
+// --- the document -----------------------------------------------------------------------------
+
+function heading(report: Report, doc: DocumentOptions): string {
+  const t = translator(reportMessages, report.locale);
+  const issuer = doc.issuer ?? PLACEHOLDER;
+  // the number is left blank for the clerk who registers the report
+  const number = t('number_line', { number: '<span class="blank"></span>', abbreviation: escapeHtml(doc.issuerAbbreviation ?? SHORT_PLACEHOLDER) });
+  return `<table class="heading">
+  <tr>
+    <td style="width:40%">${doc.parentIssuer ? `<div class="parent">${escapeHtml(doc.parentIssuer)}</div>` : ''}<div class="issuer${doc.issuer ? '' : ' placeholder'}"><span class="rule">${escapeHtml(issuer)}</span></div></td>
+    <td style="width:60%"><div class="motto1">${escapeHtml(t('motto_1'))}</div><div class="motto2"><span class="rule">${escapeHtml(t('motto_2'))}</span></div></td>
+  </tr>
+  <tr>
+    <td class="number">${number}</td>
+    <td class="date">${escapeHtml(dateLine(doc.place, report.generatedAt, report.timeZone, report.locale))}</td>
+  </tr>
+</table>`;
+}
+
+function rowHtml(report: Report, row: Row, index: number): string {
+  const cells = report.columns.map((c) => `<td${c.type !== 'text' ? ' class="num"' : ''}>${escapeHtml(displayValue(row[c.key] ?? null, c, report))}</td>`).join('');
+  return `<tr><td class="num">${formatNumber(index + 1, report.locale)}</td>${cells}</tr>`;
+}
+
+function colgroup(widths: readonly number[]): string {
+  const total = widths.reduce((a, b) => a + b, 0);
+  return `<colgroup>${widths.map((w) => `<col style="width:${((w / total) * 100).toFixed(2)}%">`).join('')}</colgroup>`;
+}
+
+function signature(report: Report, doc: DocumentOptions): string {
+  const t = translator(reportMessages, report.locale);
+  const recipients = [...(doc.recipients ?? []).map((name) => t('recipient_line', { name })), t('recipients_file')];
+  const signer = doc.signer;
+  const titles = signer ? [...(signer.onBehalf ? [`${signer.onBehalf.mode} ${signer.onBehalf.of}`] : []), signer.title] : [PLACEHOLDER];
+  return `<table class="sign">
+  <tr>
+    <td class="recipients-cell"><div class="recipients">${escapeHtml(t('recipients'))}</div><div class="recipients-list">${recipients.map((line) => `<div>${escapeHtml(line)}</div>`).join('')}</div></td>
+    <td><div class="signer${signer ? '' : ' placeholder'}">${titles.map((line) => `<div>${escapeHtml(line)}</div>`).join('')}</div><div class="sign-space"></div><div class="signer-name${signer ? '' : ' placeholder'}">${escapeHtml(signer?.name ?? PLACEHOLDER)}</div></td>
+  </tr>
+</table>`;
+}
+
+export function toHtml(report: Report, doc: DocumentOptions): string {
+  const t = translator(reportMessages, report.locale);
+  const orientation = orientationFor(report);
+  const widths = columnWidths(report);
+  const cols = colgroup(widths);
+  const head = `<thead><tr><th>${escapeHtml(t('col_number'))}</th>${report.columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join('')}</tr></thead>`;
+  const rows = report.rows.map((row, i) => rowHtml(report, row, i));
+  const empty = `<tr><td colspan="${report.columns.length + 1}" class="empty">${escapeHtml(t('none'))}</td></tr>`;
+  // The last rows go into the block kept with the signature; a short table goes there whole.
+  const split = rows.length > ROWS_WITH_SIGNATURE + 1 ? rows.length - ROWS_WITH_SIGNATURE : 0;
+  const body = split > 0 ? `<table class="data">${cols}${head}<tbody>\n${rows.slice(0, split).join('\n')}\n</tbody></table>\n` : '';
+  const tail = `<table class="data${split > 0 ? ' tail' : ''}">${cols}${split > 0 ? '' : head}<tbody>\n${(rows.length ? rows.slice(split) : [empty]).join('\n')}\n</tbody></table>`;
+  const generated = displayValue(report.generatedAt, { key: '', header: '', type: 'datetime' }, report);
+  return `<!doctype html>
+<html lang="${report.locale}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<title>${escapeHtml(report.title)}</title>
+<style>
+  /* Decree 30/2020: A4, margins 20 mm top and bottom, 30 mm left, 15 mm right; pages numbered from the second, at the top */
+  @page { size: A4 ${orientation}; margin: 20mm 15mm 20mm 30mm;
+    @top-center { content: counter(page); font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", Times, serif; font-size: 13pt; } }
+  @page :first { @top-center { content: none; } }
+  body { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", Times, serif; font-size: 13pt; line-height: 1.3; color: #000; margin: 0; }
+  .sheet { max-width: ${CONTENT_WIDTH_MM[orientation]}mm; margin: 0 auto; }
+  table.heading { width: 100%; border-collapse: collapse; }
+  table.heading td { vertical-align: top; text-align: center; padding: 0; }
+  .parent { font-size: 12pt; text-transform: uppercase; }
+  .issuer { font-size: 12pt; font-weight: bold; text-transform: uppercase; }
+  .motto1 { font-size: 12pt; font-weight: bold; }
+  .motto2 { font-size: 13pt; font-weight: bold; }
+  .rule { display: inline-block; border-bottom: 1px solid #000; padding-bottom: 1pt; }
+  .number { font-size: 13pt; }
+  .blank { display: inline-block; width: 12mm; }
+  .date { font-style: italic; font-size: 13pt; }
+  h1 { text-align: center; font-size: 14pt; font-weight: bold; margin: 18pt 0 0; }
+  h2 { text-align: center; font-size: 14pt; font-weight: bold; margin: 0 0 4pt; }
+  .period, .filters { text-align: center; font-style: italic; margin: 0; }
+  table.data { width: 100%; border-collapse: collapse; table-layout: fixed; margin-top: 12pt; font-size: 11pt; }
+  table.data.tail { margin-top: 0; }
+  table.data.tail tr:first-child td { border-top: none; }
+  table.data th, table.data td { border: 1px solid #000; padding: 2pt 3pt; vertical-align: top; overflow-wrap: anywhere; }
+  table.data th { font-weight: bold; text-align: center; }
+  table.data td.num { text-align: right; white-space: nowrap; }
+  table.data td.empty { text-align: center; font-style: italic; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  .closing { break-inside: avoid; }
+  .summary { margin: 10pt 0 0; text-indent: 1cm; text-align: justify; }
+  .note { margin: 6pt 0 0; font-size: 11pt; font-style: italic; text-align: justify; }
+  table.sign { width: 100%; margin-top: 18pt; border-collapse: collapse; }
+  table.sign td { vertical-align: top; width: 50%; padding: 0; }
+  .recipients { font-size: 12pt; font-weight: bold; font-style: italic; }
+  .recipients-list { font-size: 11pt; }
+  .signer, .signer-name { text-align: center; font-weight: bold; }
+  .sign-space { height: 25mm; }
+  .placeholder { font-weight: normal; }
+  @media screen { body { background: #eee; } .sheet { background: #fff; padding: 20mm 15mm 20mm 30mm; margin: 10mm auto; box-shadow: 0 0 4px #999; } }
+</style>
+</head>
+<body>
+<div class="sheet">
+${heading(report, doc)}
+<h1>${escapeHtml(t('report'))}</h1>
+<h2>${escapeHtml(report.title)}</h2>
+<p class="period">${escapeHtml(report.periodLabel)}</p>
+${report.filters.length ? `<p class="filters">${escapeHtml(report.filters.join('; '))}</p>` : ''}
+${body}<div class="closing">
+${tail}
+${report.summary.map((line) => `<p class="summary">${escapeHtml(line)}</p>`).join('\n')}
+${report.notes.map((line) => `<p class="note">${escapeHtml(line)}</p>`).join('\n')}
+<p class="note">${escapeHtml(t('generated', { at: generated }))}</p>
+${signature(report, doc)}
+</div>
+</div>
+</body>
+</html>
+`;
+}
