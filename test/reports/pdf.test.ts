@@ -114,7 +114,7 @@ describe('the printed page', () => {
       await page.emulateMedia({ media: 'print' });
       await page.setContent(toHtml(report, doc));
       const overflowing = await page.evaluate(() =>
-        [...document.querySelectorAll('table.data th, table.data td, table.data')].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent),
+        Array.from(document.querySelectorAll('table.data th, table.data td, table.data')).filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent),
       );
       await page.close();
       expect(overflowing, kind).toEqual([]);
