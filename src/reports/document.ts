@@ -79,7 +79,7 @@ export const CONTENT_WIDTH_MM: Readonly<Record<Orientation, number>> = { portrai
 /** An average character of Times New Roman at the table's 11 pt, and a cell's padding and borders. */
 const CHAR_MM = 1.85;
 const CELL_MM = 2.6;
-/** A text cell wraps at spaces once it is this wide; numbers and times never wrap. */
+/** A text cell wraps at spaces once it is this wide; a time may wrap between its day and its hour; numbers never wrap. */
 const WRAP_CHARS = 26;
 
 const longestWord = (text: string) => text.split(/\s+/).reduce((max, word) => Math.max(max, word.length), 0);
@@ -88,11 +88,11 @@ const longestWord = (text: string) => text.split(/\s+/).reduce((max, word) => Ma
 export function columnWidths(report: Report): number[] {
   const numberWidth = String(report.rows.length).length + 3;
   const widths = report.columns.map((column) => {
-    const wraps = column.type === 'text';
     let chars = longestWord(column.header);
     for (const row of report.rows) {
       const text = displayValue(row[column.key] ?? null, column, report);
-      chars = Math.max(chars, wraps ? Math.max(longestWord(text), Math.min(WRAP_CHARS, text.length)) : text.length);
+      const width = column.type === 'text' ? Math.max(longestWord(text), Math.min(WRAP_CHARS, text.length)) : column.type === 'datetime' ? longestWord(text) : text.length;
+      chars = Math.max(chars, width);
     }
     return chars * CHAR_MM + CELL_MM;
   });
@@ -127,8 +127,10 @@ function heading(report: Report, doc: DocumentOptions): string {
 </table>`;
 }
 
+const CELL_CLASS: Record<Column['type'], string> = { text: '', datetime: 'time', integer: 'num', decimal: 'num', percent: 'num', boolean: 'num' };
+
 function rowHtml(report: Report, row: Row, index: number): string {
-  const cells = report.columns.map((c) => `<td${c.type !== 'text' ? ' class="num"' : ''}>${escapeHtml(displayValue(row[c.key] ?? null, c, report))}</td>`).join('');
+  const cells = report.columns.map((c) => `<td${CELL_CLASS[c.type] ? ` class="${CELL_CLASS[c.type]}"` : ''}>${escapeHtml(displayValue(row[c.key] ?? null, c, report))}</td>`).join('');
   return `<tr><td class="num">${formatNumber(index + 1, report.locale)}</td>${cells}</tr>`;
 }
 
@@ -195,6 +197,7 @@ export function toHtml(report: Report, doc: DocumentOptions): string {
   table.data th, table.data td { border: 1px solid #000; padding: 2pt 3pt; vertical-align: top; overflow-wrap: anywhere; }
   table.data th { font-weight: bold; text-align: center; }
   table.data td.num { text-align: right; white-space: nowrap; }
+  table.data td.time { text-align: right; }
   table.data td.empty { text-align: center; font-style: italic; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }

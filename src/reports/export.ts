@@ -98,7 +98,8 @@ function csvValue(value: Cell, column: Column, timeZone: string, options: CsvOpt
   }
 }
 
-const quote = (text: string) => (/[",\r\n;\t]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+/** Quoted when it holds the separator, a quote or a line break (RFC 4180). */
+const quote = (text: string, separator: string) => (/["\r\n]/.test(text) || text.includes(separator) ? `"${text.replaceAll('"', '""')}"` : text);
 
 function headerText(column: Column): string {
   return column.type === 'percent' ? `${column.header} (%)` : column.header;
@@ -107,8 +108,8 @@ function headerText(column: Column): string {
 /** UTF-8 with a BOM so that Excel shows the accents; CRLF lines. */
 export function toCsv(report: Report, options: CsvOptions = CSV_PRESETS.iso): Buffer {
   const separator = CSV_SEPARATORS[options.separator];
-  const lines = [report.columns.map((c) => quote(headerText(c))).join(separator)];
-  for (const row of report.rows) lines.push(report.columns.map((c) => quote(csvValue(row[c.key] ?? null, c, report.timeZone, options))).join(separator));
+  const lines = [report.columns.map((c) => quote(headerText(c), separator)).join(separator)];
+  for (const row of report.rows) lines.push(report.columns.map((c) => quote(csvValue(row[c.key] ?? null, c, report.timeZone, options), separator)).join(separator));
   return Buffer.from(BOM + lines.join('\r\n') + '\r\n', 'utf8');
 }
 

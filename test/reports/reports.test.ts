@@ -6,7 +6,8 @@ import ExcelJS from 'exceljs';
 import { parseConfig } from '../../src/config/load.js';
 import { syncInventory } from '../../src/inventory/sync.js';
 import { openStore } from '../../src/store/db.js';
-import { buildReport, calendarMonth, dateLine, documentOptions, officialPeriod, PLACEHOLDER, resolvePeriod, toCsv, toHtml, toXlsx } from '../../src/reports/index.js';
+import { buildReport, calendarMonth, csvOptions, CSV_PRESETS, dateLine, documentOptions, officialPeriod, orientationFor, PLACEHOLDER, reportSettingsWarnings, resolvePeriod, toCsv, toHtml, toXlsx } from '../../src/reports/index.js';
+import { reportConfig, SIGNED_REPORT } from './fixture.js';
 import { runReportCommand } from '../../src/app/report-command.js';
 import { runUserAdd, runUserList } from '../../src/app/user-command.js';
 import { CAMERA_PASSWORDS, DAY0, NOW, seed, TZ, YAML } from '../server/fixture.js';
@@ -146,6 +147,102 @@ describe('exports', () => {
 
   it('derives the place from the root unit when the config names none', () => {
     expect(documentOptions(db, {}).place).toBe('Gia Lai');
+  });
+});
+
+describe('what officials read', () => {
+  it('prints names and official codes, never the config\'s keys', () => {
+    const html = (groupBy: 'unit' | 'contractor' | 'owner_type') => toHtml(buildReport(db, { kind: 'uptime', period: jan, groupBy, now: NOW }), documentOptions(db, config.raw));
+    const byUnit = buildReport(db, { kind: 'uptime', period: jan, now: NOW });
+    expect(byUnit.columns.map((c) => c.key).slice(0, 2)).toEqual(['code', 'name']);
+    expect(byUnit.rows.find((r) => r.key === 'commune-a')).toMatchObject({ code: '21001', name: 'xã A' });
+    expect(html('unit')).not.toMatch(/>commune-[ab]</);
+    expect(html('contractor')).toContain('>Công ty Hai<');
+    expect(html('contractor')).not.toMatch(/>ct2?</);
+    expect(html('owner_type')).toContain('>Trường học<');
+    expect(html('owner_type')).not.toMatch(/>(school|public|household)</);
+    const sla = buildReport(db, { kind: 'sla', period: jan, now: NOW });
+    expect(sla.columns.map((c) => c.key)).not.toContain('key');
+  });
+
+  it('gives coordinates to 5 decimals (2 decimals are about 1 km off)', () => {
+    const lighting = buildReport(db, { kind: 'lighting', period: jan, now: NOW });
+    const html = toHtml(lighting, documentOptions(db, config.raw));
+    expect(html).toContain('<td class="num">13,90000</td>');
+    expect(html).toContain('<td class="num">109,10000</td>');
+    expect(toCsv(lighting, csvOptions({ preset: 'vi' })).toString('utf8')).toContain(';Cầu tràn;13,9;109,1;');
+  });
+
+  it('prints the issuer, its abbreviation, the signer and the recipients from the config', () => {
+    const signed = reportConfig(SIGNED_REPORT);
+    const html = toHtml(buildReport(db, { kind: 'incidents', period: jan, now: NOW }), documentOptions(db, signed.raw));
+    expect(html).toContain('<div class="parent">CÔNG AN TỈNH GIA LAI</div><div class="issuer"><span class="rule">CÔNG AN XÃ TUY PHƯỚC ĐÔNG</span>');
+    expect(html).toContain('Số: <span class="blank"></span>/BC-CAX');
+    expect(html).toContain('<div class="signer"><div>KT. TRƯỞNG CÔNG AN XÃ</div><div>PHÓ TRƯỞNG CÔNG AN XÃ</div></div><div class="sign-space"></div><div class="signer-name">Trần Thị Bình</div>');
+    expect(html).toContain('<div>- Công an tỉnh Gia Lai (để báo cáo);</div><div>- UBND xã Tuy Phước Đông;</div><div>- Lưu: VT.</div>');
+    expect(html).not.toContain(PLACEHOLDER);
+  });
+
+  it('prints a dotted line where the config names no issuer, and doctor says what to add', () => {
+    const bare = reportConfig('');
+    const html = toHtml(buildReport(db, { kind: 'incidents', period: jan, now: NOW }), documentOptions(db, bare.raw));
+    expect(html).toContain(`<div class="issuer placeholder"><span class="rule">${PLACEHOLDER}</span>`);
+    expect(html).not.toContain('BỘ PHẬN GIÁM SÁT CAMERA');
+    const warnings = reportSettingsWarnings(bare.raw.server?.report, 'vi');
+    expect(warnings).toHaveLength(5);
+    expect(warnings[0]).toContain('server.report.issuer');
+    expect(warnings.join('\n')).toContain('issuer_abbreviation: CAX');
+    expect(reportSettingsWarnings(reportConfig(SIGNED_REPORT).raw.server?.report, 'en')).toEqual([]);
+  });
+
+  it('prints portrait when the columns fit across the page, landscape when they do not', () => {
+    expect(orientationFor(buildReport(db, { kind: 'sla', period: jan, now: NOW }))).toBe('landscape');
+    expect(orientationFor(buildReport(db, { kind: 'images', period: jan, now: NOW }))).toBe('portrait');
+    // widths follow the data: a long camera name makes the same report too wide for portrait
+    const narrow = buildReport(db, { kind: 'images', period: jan, now: NOW });
+    const wide = { ...narrow, rows: narrow.rows.map((row) => ({ ...row, findings: 'mờ, quá tối, cháy sáng, bị che khuất, nhiễu, ám màu, lệch hướng', open_incident: 'Hình ảnh: bị che khuất một phần' })) };
+    expect(orientationFor(wide)).toBe('landscape');
+  });
+});
+
+describe('CSV for a Vietnamese Excel', () => {
+  const uptime = () => buildReport(db, { kind: 'uptime', period: officialPeriod('2026-01', TZ), groupBy: 'camera', now: NOW });
+
+  it('writes ";", decimal commas and dd/mm/yyyy with the "vi" preset', () => {
+    const text = toCsv(uptime(), csvOptions({ preset: 'vi' })).toString('utf8').slice(1);
+    expect(text.split('\r\n')[0]).toBe('Mã camera;Camera;Số camera;Tỷ lệ hoạt động (%);Tỷ lệ ảnh đạt (%);Thời gian có số liệu (giờ);Thời gian không hoạt động (giờ);Thời gian bảo trì (giờ);Số lần kiểm tra;Số lần lỗi');
+    expect(text).toContain('a1;Ngã ba chợ A;1;95;90;40;2;0;2400;4');
+    expect(text).toContain('a2;Cầu thôn A1;1;100;91,7;');
+    const incidents = toCsv(buildReport(db, { kind: 'incidents', period: jan, now: NOW }), CSV_PRESETS.vi).toString('utf8');
+    expect(incidents).toContain(';05/01/2026 02:00;');
+    expect(incidents).not.toContain('2026-01-05T');
+  });
+
+  it('takes a separator and a decimal mark over the preset, but never the same character for both', () => {
+    const tab = toCsv(uptime(), csvOptions({ preset: 'vi', separator: 'tab' })).toString('utf8');
+    expect(tab).toContain('a2\tCầu thôn A1\t1\t100\t91,7\t');
+    expect(toCsv(uptime(), csvOptions({ decimal: 'comma', separator: 'semicolon' })).toString('utf8')).toContain(';91,7;');
+    expect(() => csvOptions({ preset: 'vi', separator: 'comma' })).toThrow(/must differ/);
+    expect(() => csvOptions({ preset: 'excel' })).toThrow(/iso, vi/);
+    expect(() => csvOptions({ decimal: 'dot' })).toThrow(/point, comma/);
+  });
+});
+
+describe('XLSX ready to print', () => {
+  it('sets up A4, one page wide, the header row on every page, widths from the data and one font', async () => {
+    const report = buildReport(db, { kind: 'incidents', period: jan, now: NOW });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await toXlsx(report)) as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('Số liệu')!;
+    expect(sheet.pageSetup).toMatchObject({ paperSize: 9, orientation: orientationFor(report), fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
+    expect(sheet.pageSetup.printTitlesRow).toBe('1:1');
+    expect(sheet.headerFooter.oddFooter).toBe('&C&P / &N');
+    // the kind column holds "Mất điện hoặc mạng (nhiều camera)": wider than its header "Loại sự cố"
+    const kind = report.columns.findIndex((c) => c.key === 'kind') + 1;
+    expect(sheet.getColumn(kind).width).toBeGreaterThanOrEqual('Mất điện hoặc mạng (nhiều camera)'.length);
+    const fonts = [sheet.getRow(1).getCell(kind).font, sheet.getRow(2).getCell(kind).font, sheet.getRow(2).getCell(1).font];
+    expect(fonts.map((f) => [f?.name, f?.size])).toEqual([['Times New Roman', 12], ['Times New Roman', 12], ['Times New Roman', 12]]);
+    expect(fonts[0]?.bold).toBe(true);
   });
 });
 
