@@ -228,6 +228,18 @@ describe('reports over HTTP', () => {
     expect((await get('/api/reports/uptime?month=2026-13', 'admin')).statusCode).toBe(400);
     expect((await get('/api/reports/uptime?month=2026-01&period=2026-01', 'admin')).statusCode).toBe(400);
   });
+
+  it('shapes CSV for a Vietnamese Excel on request, and prints PDF', async () => {
+    const vi = (await get('/api/reports/uptime?month=2026-01&group_by=camera&format=csv&csv=vi', 'admin')).body;
+    expect(vi.split('\r\n')[0]).toMatch(/^\uFEFF?Mã camera;Camera;Số camera;/);
+    expect(vi).toContain(';91,7;');
+    expect((await get('/api/reports/uptime?month=2026-01&format=csv&csv=vi&separator=comma', 'admin')).statusCode).toBe(400);
+    expect((await get('/api/reports/uptime?month=2026-01&format=csv&csv=excel', 'admin')).statusCode).toBe(400);
+    const pdf = await get('/api/reports/incidents?month=2026-01&format=pdf', 'admin');
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toContain('camwatch-incidents-2026-01-01_2026-01-31.pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+  }, 60_000);
 });
 
 describe('operations', () => {
