@@ -17,6 +17,7 @@ import { GROUP_BY, type GroupBy } from '../health/uptime-query.js';
 import { OWNER_TYPES } from '../config/schema.js';
 import { findContractor, findUnit } from '../store/inventory.js';
 import type { Locale } from '../i18n/index.js';
+import { ChromiumMissingError } from '../reports/chromium.js';
 import { buildReport, csvOptions, CsvOptionsError, documentOptions, EXPORT_FORMATS, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, type CsvOptions, type ExportFormat, type ReportKind } from '../reports/index.js';
 
 /** Formats that are files, never written to a terminal. */
@@ -91,7 +92,14 @@ export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, o
     holdMinutes: holdMinutes(config.raw),
     now: options.now,
   });
-  const file = await exportReport(report, format, documentOptions(db, config.raw), { csv });
+  let file;
+  try {
+    file = await exportReport(report, format, documentOptions(db, config.raw), { csv });
+  } catch (error) {
+    // PDF needs a Chromium: say which to install rather than print a stack
+    if (error instanceof ChromiumMissingError) return { ok: false, exitCode: 1, lines: [error.message] };
+    throw error;
+  }
   const out = options.out ?? (BINARY_FORMATS.includes(format) ? `camwatch-${report.kind}-${period.fromDay}_${period.toDay}.${file.extension}` : undefined);
   if (!out) return { ok: true, exitCode: 0, lines: [], stdout: typeof file.body === 'string' ? file.body : file.body.toString('utf8') };
   await writeFile(out, file.body);

@@ -24,7 +24,9 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
   const { chromium } = await import('playwright-core').catch((error: unknown) => {
     throw new ChromiumMissingError(error);
   });
-  const system = process.env.CHROMIUM_PATH ?? (isExecutable(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
+  const chosen = process.env.CHROMIUM_PATH;
+  if (chosen !== undefined && !isExecutable(chosen)) throw new ChromiumMissingError(new Error(`CHROMIUM_PATH=${chosen} is not an executable file`));
+  const system = chosen ?? (isExecutable(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
   if (system) {
     return { browser: await chromium.launch({ executablePath: system, args: ['--no-sandbox', '--disable-gpu', ...QUIET, ...extraArgs] }), source: 'system' };
   }

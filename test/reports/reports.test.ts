@@ -262,6 +262,20 @@ describe('commands', () => {
     expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK');
   });
 
+  it('`camwatch report --format pdf` says which Chromium to install when it finds none', async () => {
+    const before = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+    try {
+      const result = await runReportCommand({ db, config }, { kind: 'incidents', format: 'pdf', out: path.join(tmpdir(), 'never.pdf'), now: NOW });
+      expect(result).toMatchObject({ ok: false, exitCode: 1 });
+      expect(result.lines[0]).toContain('CHROMIUM_PATH=/nonexistent/chromium is not an executable file');
+      expect(result.lines[0]).toContain('apt install chromium');
+    } finally {
+      if (before === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = before;
+    }
+  });
+
   it('`camwatch user add` checks role, scope and password strength, and never lists hashes', async () => {
     expect((await runUserAdd(db, { name: 'c', role: 'commune_chief' }, 'Long-enough-pass-1')).exitCode).toBe(2);
     expect((await runUserAdd(db, { name: 'chief-x', role: 'commune_chief', unit: 'nowhere' }, 'Long-enough-pass-1')).lines[0]).toContain('nowhere');
