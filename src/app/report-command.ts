@@ -1,5 +1,5 @@
 /**
- * `camwatch report <kind> [--from D --to D | --month YYYY-MM | --period YYYY-MM] [--unit U]
+ * `camwatch report <kind> [--from D --to D | --month YYYY-MM | --period YYYY-MM | --quarter YYYY-Qn | --half YYYY-Hn | --year YYYY] [--unit U]
  *   [--contractor C] [--owner-type T] [--group-by unit|camera|contractor|owner_type]
  *   [--format csv|xlsx|html|pdf|json] [--csv iso|vi] [--separator comma|semicolon|tab] [--decimal point|comma]
  *   [--out FILE]`. Without --out, text formats go to stdout and XLSX and PDF to
@@ -31,6 +31,9 @@ export interface ReportCommandOptions {
   to?: string | undefined;
   month?: string | undefined;
   period?: string | undefined;
+  quarter?: string | undefined;
+  half?: string | undefined;
+  year?: string | undefined;
   unit?: string | undefined;
   contractor?: string | undefined;
   ownerType?: string | undefined;
@@ -75,7 +78,7 @@ export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, o
   }
   let period;
   try {
-    period = resolvePeriod({ from: options.from, to: options.to, month: options.month, period: options.period }, config.raw.timezone, options.now);
+    period = resolvePeriod({ from: options.from, to: options.to, month: options.month, period: options.period, quarter: options.quarter, half: options.half, year: options.year }, config.raw.timezone, options.now);
   } catch (error) {
     if (error instanceof PeriodError) return bad(error.message);
     throw error;

@@ -10,7 +10,7 @@ import { slaReport } from '../health/sla.js';
 import { localDay } from '../health/calendar.js';
 import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
-import type { Period } from './period.js';
+import { PeriodError, previousPeriod, type Period } from './period.js';
 import { Inventory } from '../inventory/inventory.js';
 import type { CameraRow } from '../store/inventory.js';
 import { openImageIncidents, openIncidentsByAge } from '../store/incidents.js';
@@ -104,6 +104,17 @@ function dmy(day: string): string {
 export function periodLabel(period: Period, t: Translate): string {
   const from = dmy(period.fromDay);
   const to = dmy(period.toDay);
+  const named = period.name?.slice(0, 4) ?? '';
+  switch (period.kind) {
+    case 'quarter':
+      return t('period_quarter', { quarter: Number(period.name?.slice(6)), year: named, from, to });
+    case 'half':
+      return t(period.name?.endsWith('H2') ? 'period_half_2' : 'period_half_1', { year: named, from, to });
+    case 'year':
+      return t('period_year', { year: named, from, to });
+    default:
+      break;
+  }
   if (period.kind === 'range' || !period.month) return t('period_range', { from, to });
   const [year, month] = period.month.split('-');
   return t(period.kind === 'official' ? 'period_official' : 'period_month', { month: Number(month), year: year ?? '', from, to });
@@ -173,20 +184,55 @@ const KEY_COLUMNS: Record<GroupBy, (ctx: Context) => Column[]> = {
   owner_type: () => [],
 };
 
-function uptime(ctx: Context): ReportBody {
+/** The period before, when there is one camwatch could hold data for. */
+function periodBefore(period: Period, timeZone: string): Period | undefined {
+  try {
+    return previousPeriod(period, timeZone);
+  } catch (error) {
+    if (error instanceof PeriodError) return undefined;
+    throw error;
+  }
+}
+
+/** A percentage as printed, to one decimal: the change between two is told from these, so it adds up on paper. */
+const printedPercent = (fraction: number) => Math.round(fraction * 1000) / 10;
+
+/** "tăng 3,1 điểm so với kỳ trước", "giảm …", "không đổi …", or that the period before has no data. */
+function changeText(now: number | null, before: number | null, locale: Locale, t: Translate): string {
+  if (now === null || before === null) return t('change_unknown');
+  const points = Math.round((printedPercent(now) - printedPercent(before)) * 10) / 10;
+  if (points === 0) return t('change_same');
+  return t(points > 0 ? 'change_up' : 'change_down', { points: formatNumber(Math.abs(points), locale, 1) });
+}
+
+/** "toàn xã", "toàn tỉnh": the unit the report covers, by its kind. */
+function scopeText(ctx: Context): string {
+  const roots = [...ctx.inventory.units.values()].filter((u) => u.parent_id === null && u.retired_at === null);
+  const unit = ctx.options.unitId ? ctx.inventory.units.get(ctx.options.unitId) : roots.length === 1 ? roots[0] : undefined;
+  return unit ? ctx.t('scope_unit', { unit: ctx.t(`unit_${unit.kind}` as Parameters<Translate>[0]) }) : ctx.t('scope_all');
+}
+
+function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
   const { options, t } = ctx;
   const groupBy = options.groupBy ?? 'unit';
-  const lines: UptimeLine[] = uptimeReport(
-    ctx.db,
-    { fromDay: options.period.fromDay, toDay: options.period.toDay, unitId: options.unitId, contractorId: options.contractorId, ownerType: options.ownerType, cameraIds: ctx.cameraIdSet },
-    groupBy,
-  );
+  const query = (period: Period): UptimeLine[] =>
+    uptimeReport(
+      ctx.db,
+      { fromDay: period.fromDay, toDay: period.toDay, unitId: options.unitId, contractorId: options.contractorId, ownerType: options.ownerType, cameraIds: ctx.cameraIdSet },
+      groupBy,
+    );
+  const lines = query(options.period);
+  const previous = periodBefore(options.period, timeZone);
+  const before = new Map((previous ? query(previous) : []).map((line) => [line.key, line]));
+  const change = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined ? null : printedPercent(a) - printedPercent(b));
   const rows = lines.map((line) => ({
     key: line.key,
     ...(groupBy === 'unit' ? { code: ctx.unitCode(line.key) } : {}),
     name: groupBy === 'owner_type' ? ownerTypeLabel(line.name, t) : line.name,
     cameras: line.cameras,
     availability: line.availability,
+    previous_availability: before.get(line.key)?.availability ?? null,
+    availability_change: change(line.availability, before.get(line.key)?.availability),
     image_ok: line.imageOk,
     known_hours: line.knownMs / HOUR,
     down_hours: (line.knownMs - line.upMs) / HOUR,
@@ -194,8 +240,14 @@ function uptime(ctx: Context): ReportBody {
     checks: line.checks,
     failures: line.failures,
   }));
-  const total = lines.reduce((a, l) => ({ cameras: a.cameras + l.cameras, known: a.known + l.knownMs, up: a.up + l.upMs, ok: a.ok + l.imageOkMs }), { cameras: 0, known: 0, up: 0, ok: 0 });
+  const sum = (list: Iterable<UptimeLine>) => [...list].reduce((a, l) => ({ cameras: a.cameras + l.cameras, known: a.known + l.knownMs, up: a.up + l.upMs, ok: a.ok + l.imageOkMs }), { cameras: 0, known: 0, up: 0, ok: 0 });
+  const total = sum(lines);
+  const totalBefore = sum(before.values());
+  const availability = total.known > 0 ? total.up / total.known : null;
   const locale = options.locale ?? 'vi';
+  // cameras with a fault still open now, whatever the period: what is broken and not yet repaired
+  const visible = ctx.cameraIdSet;
+  const broken = new Set(openIncidentsByAge(ctx.db).flatMap((i) => (i.camera_id && visible.has(i.camera_id) && i.opened_at <= now ? [i.camera_id] : []))).size;
   return {
     title: t(`title_uptime_${groupBy}`),
     // Rows keep their machine key (JSON); what is printed is a code people use: a camera's id,
@@ -205,6 +257,8 @@ function uptime(ctx: Context): ReportBody {
       ctx.col('name', 'text', `col_name_${groupBy}`),
       ctx.col('cameras', 'integer'),
       ctx.col('availability', 'percent'),
+      ctx.col('previous_availability', 'percent'),
+      ctx.col('availability_change', 'decimal', undefined, 1),
       ctx.col('image_ok', 'percent'),
       ctx.col('known_hours', 'decimal'),
       ctx.col('down_hours', 'decimal'),
@@ -214,10 +268,14 @@ function uptime(ctx: Context): ReportBody {
     ],
     rows,
     summary: [
+      // a paragraph ready for the body of a báo cáo
       t('summary_uptime', {
+        scope: scopeText(ctx),
         cameras: formatNumber(total.cameras, locale),
-        availability: percentText(total.known > 0 ? total.up / total.known : null, locale, t),
+        availability: percentText(availability, locale, t),
+        change: changeText(availability, totalBefore.known > 0 ? totalBefore.up / totalBefore.known : null, locale, t),
         imageOk: percentText(total.known > 0 ? total.ok / total.known : null, locale, t),
+        broken: broken ? t('broken_some', { count: formatNumber(broken, locale) }) : t('broken_none'),
       }),
     ],
   };
@@ -489,7 +547,7 @@ function coverage(ctx: Context): ReportBody {
 
 /** What each kind builds: a record over every kind, so the compiler refuses a kind without its builder. */
 const BUILDERS: Record<ReportKind, (ctx: Context, at: { now: number; timeZone: string }) => ReportBody> = {
-  uptime: (ctx) => uptime(ctx),
+  uptime: (ctx, { now, timeZone }) => uptime(ctx, timeZone, now),
   incidents: (ctx, { now }) => incidents(ctx, now),
   images: (ctx) => images(ctx),
   lighting: (ctx, { timeZone }) => lighting(ctx, timeZone),

@@ -6,8 +6,9 @@ import ExcelJS from 'exceljs';
 import { parseConfig } from '../../src/config/load.js';
 import { syncInventory } from '../../src/inventory/sync.js';
 import { openStore } from '../../src/store/db.js';
+import { previousPeriod } from '../../src/reports/period.js';
 import { buildReport, calendarMonth, csvOptions, CSV_PRESETS, dateLine, documentOptions, officialPeriod, orientationFor, PLACEHOLDER, reportSettingsWarnings, resolvePeriod, toCsv, toHtml, toXlsx } from '../../src/reports/index.js';
-import { reportConfig, SIGNED_REPORT } from './fixture.js';
+import { reportConfig, reportStore, SIGNED_REPORT } from './fixture.js';
 import { runReportCommand } from '../../src/app/report-command.js';
 import { runUserAdd, runUserList } from '../../src/app/user-command.js';
 import { CAMERA_PASSWORDS, DAY0, NOW, seed, TZ, YAML } from '../server/fixture.js';
@@ -32,6 +33,37 @@ describe('periods', () => {
     expect(resolvePeriod({}, TZ, DAY0 + 15 * 86_400_000)).toMatchObject({ fromDay: '2026-01-15', toDay: '2026-02-14' });
     expect(() => resolvePeriod({ month: '2026-1' }, TZ)).toThrow(/YYYY-MM/);
     expect(() => resolvePeriod({ from: '2026-02-01', to: '2026-01-01' }, TZ)).toThrow(/before/);
+  });
+
+  it('has official quarters, six months and years, all from a 15th to a 14th', () => {
+    expect(resolvePeriod({ quarter: '2026-Q1' }, TZ)).toMatchObject({ kind: 'quarter', fromDay: '2025-12-15', toDay: '2026-03-14' });
+    expect(resolvePeriod({ quarter: '2026-Q3' }, TZ)).toMatchObject({ fromDay: '2026-06-15', toDay: '2026-09-14' });
+    expect(resolvePeriod({ half: '2026-H1' }, TZ)).toMatchObject({ kind: 'half', fromDay: '2025-12-15', toDay: '2026-06-14' });
+    expect(resolvePeriod({ half: '2026-H2' }, TZ)).toMatchObject({ fromDay: '2026-06-15', toDay: '2026-12-14' });
+    expect(resolvePeriod({ year: '2026' }, TZ)).toMatchObject({ kind: 'year', fromDay: '2025-12-15', toDay: '2026-12-14' });
+    expect(() => resolvePeriod({ quarter: '2026-Q5' }, TZ)).toThrow(/YYYY-Qn/);
+    expect(() => resolvePeriod({ half: '2026-H3' }, TZ)).toThrow(/YYYY-H1/);
+    expect(() => resolvePeriod({ year: '26' }, TZ)).toThrow(/YYYY/);
+    expect(() => resolvePeriod({ year: '2026', month: '2026-01' }, TZ)).toThrow(/not several/);
+    const label = (input: Parameters<typeof resolvePeriod>[0]) => buildReport(db, { kind: 'coverage', period: resolvePeriod(input, TZ), now: NOW }).periodLabel;
+    expect(label({ quarter: '2026-Q1' })).toBe('Kỳ báo cáo quý 1/2026: từ ngày 15/12/2025 đến ngày 14/03/2026');
+    expect(label({ half: '2026-H2' })).toBe('Kỳ báo cáo 6 tháng cuối năm 2026: từ ngày 15/06/2026 đến ngày 14/12/2026');
+    expect(label({ year: '2026' })).toBe('Kỳ báo cáo năm 2026: từ ngày 15/12/2025 đến ngày 14/12/2026');
+  });
+
+  it('knows the period before each one', () => {
+    const before = (input: Parameters<typeof resolvePeriod>[0]) => {
+      const p = previousPeriod(resolvePeriod(input, TZ), TZ);
+      return [p.kind, p.fromDay, p.toDay];
+    };
+    expect(before({ month: '2026-01' })).toEqual(['month', '2025-12-01', '2025-12-31']);
+    expect(before({ period: '2026-01' })).toEqual(['official', '2025-11-15', '2025-12-14']);
+    expect(before({ quarter: '2026-Q1' })).toEqual(['quarter', '2025-09-15', '2025-12-14']);
+    expect(before({ quarter: '2026-Q2' })).toEqual(['quarter', '2025-12-15', '2026-03-14']);
+    expect(before({ half: '2026-H1' })).toEqual(['half', '2025-06-15', '2025-12-14']);
+    expect(before({ half: '2026-H2' })).toEqual(['half', '2025-12-15', '2026-06-14']);
+    expect(before({ year: '2026' })).toEqual(['year', '2024-12-15', '2025-12-14']);
+    expect(before({ from: '2026-01-03', to: '2026-01-04' })).toEqual(['range', '2026-01-01', '2026-01-02']);
   });
 
   it('writes the date line of Decree 30/2020', () => {
@@ -98,8 +130,8 @@ describe('exports', () => {
     const csv = toCsv(report());
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = csv.toString('utf8').slice(1);
-    expect(text.split('\r\n')[0]).toBe('Mã camera,Camera,Số camera,Tỷ lệ hoạt động (%),Tỷ lệ ảnh đạt (%),Thời gian có số liệu (giờ),Thời gian không hoạt động (giờ),Thời gian bảo trì (giờ),Số lần kiểm tra,Số lần lỗi');
-    expect(text).toContain('b1,UBND xã B,1,50,50,48,24,0,2880,1440');
+    expect(text.split('\r\n')[0]).toBe('Mã camera,Camera,Số camera,Tỷ lệ hoạt động (%),Tỷ lệ hoạt động kỳ trước (%),Tăng/giảm (điểm),Tỷ lệ ảnh đạt (%),Thời gian có số liệu (giờ),Thời gian không hoạt động (giờ),Thời gian bảo trì (giờ),Số lần kiểm tra,Số lần lỗi');
+    expect(text).toContain('b1,UBND xã B,1,50,,,50,48,24,0,2880,1440');
     const incidents = toCsv(buildReport(db, { kind: 'incidents', period: jan, now: NOW })).toString('utf8');
     expect(incidents).toContain('2026-01-05T02:00:00+07:00');
   });
@@ -110,7 +142,7 @@ describe('exports', () => {
     const sheet = book.getWorksheet('Số liệu');
     expect(sheet).toBeDefined();
     const headers = (sheet!.getRow(1).values as unknown[]).slice(1);
-    expect(headers).toEqual(['Mã camera', 'Camera', 'Số camera', 'Tỷ lệ hoạt động', 'Tỷ lệ ảnh đạt', 'Thời gian có số liệu (giờ)', 'Thời gian không hoạt động (giờ)', 'Thời gian bảo trì (giờ)', 'Số lần kiểm tra', 'Số lần lỗi']);
+    expect(headers).toEqual(['Mã camera', 'Camera', 'Số camera', 'Tỷ lệ hoạt động', 'Tỷ lệ hoạt động kỳ trước', 'Tăng/giảm (điểm)', 'Tỷ lệ ảnh đạt', 'Thời gian có số liệu (giờ)', 'Thời gian không hoạt động (giờ)', 'Thời gian bảo trì (giờ)', 'Số lần kiểm tra', 'Số lần lỗi']);
     const rows = sheet!.getRows(2, sheet!.rowCount - 1) ?? [];
     const b1 = rows.find((r) => r.getCell(1).value === 'b1');
     expect(b1?.getCell(2).value).toBe('UBND xã B');
@@ -137,7 +169,7 @@ describe('exports', () => {
     expect(html).toContain('Gia Lai, ngày 05 tháng 01 năm 2026');
     expect(html).toContain('<td class="num">2.880</td>');
     expect(html).toContain('<td class="num">50,0%</td>');
-    expect(html).toContain('Tổng số 5 camera; tỷ lệ hoạt động chung 82,4%');
+    expect(html).toContain('Trong kỳ, toàn tỉnh có 5 camera, tỷ lệ hoạt động 82,4%, kỳ trước chưa có số liệu để so sánh; tỷ lệ ảnh đạt 79,4%; 3 camera hư hỏng chưa khắc phục.');
     expect(html).toContain('Cách tính: thời gian hoạt động được tính theo thời gian');
     // the fixture names no signer, abbreviation or recipients: dotted lines to fill in, never a made-up body
     expect(html).toContain(`<div class="signer-name placeholder">${PLACEHOLDER}</div>`);
@@ -163,6 +195,29 @@ describe('what officials read', () => {
     expect(html('owner_type')).not.toMatch(/>(school|public|household)</);
     const sla = buildReport(db, { kind: 'sla', period: jan, now: NOW });
     expect(sla.columns.map((c) => c.key)).not.toContain('key');
+  });
+
+  it('compares each line with the period before and writes the paragraph for the body of a báo cáo', () => {
+    const store = reportStore(config);
+    // 2 January: every camera up all day but b1, down all day
+    const daily = store.prepare('INSERT INTO uptime_daily (camera_id, day, known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures) VALUES (?, ?, ?, ?, ?, 0, 1440, 0)');
+    for (const id of ['a1', 'a2', 'h1', 'b1', 'b2']) daily.run(id, '2026-01-02', 86_400_000, id === 'b1' ? 0 : 86_400_000, id === 'b1' ? 0 : 86_400_000);
+    const days = resolvePeriod({ from: '2026-01-03', to: '2026-01-04' }, TZ);
+    const all = buildReport(store, { kind: 'uptime', period: days, groupBy: 'camera', now: NOW });
+    expect(all.summary[0]).toBe('Trong kỳ, toàn tỉnh có 5 camera, tỷ lệ hoạt động 82,4%, tăng 2,4 điểm so với kỳ trước; tỷ lệ ảnh đạt 79,4%; 3 camera hư hỏng chưa khắc phục.');
+    expect(all.rows.find((r) => r.key === 'b1')).toMatchObject({ availability: 0.5, previous_availability: 0, availability_change: 50 });
+    expect(all.rows.find((r) => r.key === 'b2')).toMatchObject({ availability: 1, previous_availability: 1, availability_change: 0 });
+    const communeB = buildReport(store, { kind: 'uptime', period: days, unitId: 'commune-b', now: NOW });
+    expect(communeB.summary[0]).toBe('Trong kỳ, toàn xã có 2 camera, tỷ lệ hoạt động 75,0%, tăng 25,0 điểm so với kỳ trước; tỷ lệ ảnh đạt 75,0%; 1 camera hư hỏng chưa khắc phục.');
+    const school = buildReport(store, { kind: 'uptime', period: days, ownerType: 'school', now: NOW, locale: 'en' });
+    expect(school.summary[0]).toBe('In the period, the whole province had 1 cameras, availability 100.0%, unchanged from the previous period; image OK 100.0%; no broken camera left unrepaired.');
+    // with nothing known before: no figure to compare with, never a made-up change
+    const first = resolvePeriod({ from: '2026-01-02', to: '2026-01-02' }, TZ);
+    expect(buildReport(store, { kind: 'uptime', period: first, groupBy: 'camera', now: NOW }).rows.find((r) => r.key === 'b1')).toMatchObject({ availability: 0, previous_availability: null, availability_change: null });
+    expect(buildReport(store, { kind: 'uptime', period: first, unitId: 'commune-b', now: NOW }).summary[0]).toContain('tỷ lệ hoạt động 50,0%, kỳ trước chưa có số liệu để so sánh;');
+    // 1 January all up: the 2nd is a drop
+    for (const id of ['b1', 'b2']) daily.run(id, '2026-01-01', 86_400_000, 86_400_000, 86_400_000);
+    expect(buildReport(store, { kind: 'uptime', period: first, unitId: 'commune-b', now: NOW }).summary[0]).toContain('tỷ lệ hoạt động 50,0%, giảm 50,0 điểm so với kỳ trước;');
   });
 
   it('gives coordinates to 5 decimals (2 decimals are about 1 km off)', () => {
@@ -210,9 +265,9 @@ describe('CSV for a Vietnamese Excel', () => {
 
   it('writes ";", decimal commas and dd/mm/yyyy with the "vi" preset', () => {
     const text = toCsv(uptime(), csvOptions({ preset: 'vi' })).toString('utf8').slice(1);
-    expect(text.split('\r\n')[0]).toBe('Mã camera;Camera;Số camera;Tỷ lệ hoạt động (%);Tỷ lệ ảnh đạt (%);Thời gian có số liệu (giờ);Thời gian không hoạt động (giờ);Thời gian bảo trì (giờ);Số lần kiểm tra;Số lần lỗi');
-    expect(text).toContain('a1;Ngã ba chợ A;1;95;90;40;2;0;2400;4');
-    expect(text).toContain('a2;Cầu thôn A1;1;100;91,7;');
+    expect(text.split('\r\n')[0]).toBe('Mã camera;Camera;Số camera;Tỷ lệ hoạt động (%);Tỷ lệ hoạt động kỳ trước (%);Tăng/giảm (điểm);Tỷ lệ ảnh đạt (%);Thời gian có số liệu (giờ);Thời gian không hoạt động (giờ);Thời gian bảo trì (giờ);Số lần kiểm tra;Số lần lỗi');
+    expect(text).toContain('a1;Ngã ba chợ A;1;95;;;90;40;2;0;2400;4');
+    expect(text).toContain('a2;Cầu thôn A1;1;100;;;91,7;');
     const incidents = toCsv(buildReport(db, { kind: 'incidents', period: jan, now: NOW }), CSV_PRESETS.vi).toString('utf8');
     expect(incidents).toContain(';05/01/2026 02:00;');
     expect(incidents).not.toContain('2026-01-05T');
@@ -220,7 +275,7 @@ describe('CSV for a Vietnamese Excel', () => {
 
   it('takes a separator and a decimal mark over the preset, but never the same character for both', () => {
     const tab = toCsv(uptime(), csvOptions({ preset: 'vi', separator: 'tab' })).toString('utf8');
-    expect(tab).toContain('a2\tCầu thôn A1\t1\t100\t91,7\t');
+    expect(tab).toContain('a2\tCầu thôn A1\t1\t100\t\t\t91,7\t');
     expect(toCsv(uptime(), csvOptions({ decimal: 'comma', separator: 'semicolon' })).toString('utf8')).toContain(';91,7;');
     expect(() => csvOptions({ preset: 'vi', separator: 'comma' })).toThrow(/must differ/);
     expect(() => csvOptions({ preset: 'excel' })).toThrow(/iso, vi/);

@@ -13,6 +13,9 @@ interface ReportQuery {
   to?: string;
   month?: string;
   period?: string;
+  quarter?: string;
+  half?: string;
+  year?: string;
   group_by?: GroupBy;
   unit?: string;
   contractor?: string;
@@ -59,6 +62,7 @@ export function reportRoutes(app: App, deps: ServerDeps) {
         summary: 'A report for a period: uptime (by unit, camera, contractor, owner type), open incidents, unclear images, lighting, contractor SLA, coverage',
         description:
           'Period: from/to (local days, inclusive), month (calendar month YYYY-MM) or period (official period YYYY-MM: 15th of the month before to the 14th); ' +
+          'quarter (YYYY-Qn), half (YYYY-H1|H2) or year (YYYY), official periods ending on the 14th too; ' +
           'default the official period containing today. format=json|csv|xlsx|html|pdf (A4, Decree 30/2020 layout). ' +
           'CSV: csv=iso (",", decimal point, ISO times; the default) or csv=vi (";", decimal comma, dd/mm/yyyy), separator and decimal over the preset.',
         params: { type: 'object', properties: { kind: { type: 'string', enum: [...REPORT_KINDS] } }, required: ['kind'] },
@@ -66,6 +70,7 @@ export function reportRoutes(app: App, deps: ServerDeps) {
           type: 'object',
           properties: {
             from: day, to: day, month, period: month,
+            quarter: { type: 'string', pattern: '^\\d{4}-Q[1-4]$' }, half: { type: 'string', pattern: '^\\d{4}-H[12]$' }, year: { type: 'string', pattern: '^\\d{4}$' },
             group_by: { type: 'string', enum: [...GROUP_BY] },
             unit: { type: 'string', pattern: idPattern }, contractor: { type: 'string', pattern: idPattern }, owner_type: { type: 'string', enum: [...OWNER_TYPES] },
             format: { type: 'string', enum: [...EXPORT_FORMATS], default: 'json' },
@@ -102,7 +107,7 @@ export function reportRoutes(app: App, deps: ServerDeps) {
       let period;
       let csv;
       try {
-        period = resolvePeriod({ from: q.from, to: q.to, month: q.month, period: q.period }, deps.timeZone, deps.now());
+        period = resolvePeriod({ from: q.from, to: q.to, month: q.month, period: q.period, quarter: q.quarter, half: q.half, year: q.year }, deps.timeZone, deps.now());
         csv = csvOptions({ preset: q.csv, separator: q.separator, decimal: q.decimal });
       } catch (error) {
         if (error instanceof PeriodError || error instanceof CsvOptionsError) return badRequest(reply, error.message);
