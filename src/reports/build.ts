@@ -6,7 +6,7 @@
 import type { Database } from '../store/db.js';
 import { uptimeReport, type GroupBy, type UptimeLine } from '../health/uptime-query.js';
 import { UPTIME_RULE } from '../health/uptime.js';
-import { slaReport } from '../health/sla.js';
+import { isContractorKind, slaReport } from '../health/sla.js';
 import { localDay } from '../health/calendar.js';
 import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
@@ -16,7 +16,7 @@ import type { CameraRow } from '../store/inventory.js';
 import { openImageIncidents, openIncidentsByAge } from '../store/incidents.js';
 import { badImageChecks, darkChecks } from '../store/checks.js';
 
-export const REPORT_KINDS = ['uptime', 'incidents', 'images', 'lighting', 'sla', 'coverage'] as const;
+export const REPORT_KINDS = ['uptime', 'incidents', 'overdue', 'images', 'lighting', 'sla', 'coverage'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export type ColumnType = 'text' | 'integer' | 'decimal' | 'percent' | 'datetime' | 'boolean';
@@ -330,6 +330,57 @@ function incidents(ctx: Context, now: number): ReportBody {
   };
 }
 
+/**
+ * Repairs overdue now: each camera whose fault, the contractor's to repair, has been open longer
+ * than the contract allows — with the contractor, the contract's reference, the deadline and the
+ * hours past it, longest first.
+ */
+function overdue(ctx: Context, now: number): ReportBody {
+  const { t, options } = ctx;
+  const locale = options.locale ?? 'vi';
+  const visible = ctx.cameraIdSet;
+  const rows = openIncidentsByAge(ctx.db)
+    .flatMap((i) => {
+      const contractor = i.contractor_id ? ctx.inventory.contractors.get(i.contractor_id) : undefined;
+      if (!i.camera_id || !visible.has(i.camera_id) || !contractor || !isContractorKind(i.kind)) return [];
+      const deadline = i.opened_at + contractor.repair_hours * HOUR;
+      if (now <= deadline) return [];
+      const camera = ctx.camera(i.camera_id);
+      return [
+        {
+          incident: i.id,
+          camera_id: i.camera_id,
+          camera: camera?.name ?? i.camera_id,
+          unit: ctx.unitName(camera?.unit_id),
+          kind: incidentKindLabel(i.kind, t),
+          contractor: contractor.name,
+          contract_ref: contractor.contract_ref ?? '',
+          opened_at: i.opened_at,
+          deadline,
+          hours_overdue: (now - deadline) / HOUR,
+        },
+      ];
+    })
+    .sort((a, b) => b.hours_overdue - a.hours_overdue);
+  return {
+    title: t('title_overdue'),
+    columns: [
+      ctx.col('incident', 'integer'),
+      ctx.col('camera_id', 'text'),
+      ctx.col('camera', 'text'),
+      ctx.col('unit', 'text'),
+      ctx.col('kind', 'text'),
+      ctx.col('contractor', 'text'),
+      ctx.col('contract_ref', 'text'),
+      ctx.col('opened_at', 'datetime'),
+      ctx.col('deadline', 'datetime'),
+      ctx.col('hours_overdue', 'decimal', undefined, 1),
+    ],
+    rows,
+    summary: [rows.length ? t('summary_overdue', { count: formatNumber(new Set(rows.map((r) => r.camera_id)).size, locale) }) : t('summary_overdue_none')],
+  };
+}
+
 function parseFindings(text: string | null): string[] {
   if (!text) return [];
   try {
@@ -549,6 +600,7 @@ function coverage(ctx: Context): ReportBody {
 const BUILDERS: Record<ReportKind, (ctx: Context, at: { now: number; timeZone: string }) => ReportBody> = {
   uptime: (ctx, { now, timeZone }) => uptime(ctx, timeZone, now),
   incidents: (ctx, { now }) => incidents(ctx, now),
+  overdue: (ctx, { now }) => overdue(ctx, now),
   images: (ctx) => images(ctx),
   lighting: (ctx, { timeZone }) => lighting(ctx, timeZone),
   sla: (ctx, { now }) => sla(ctx, now),

@@ -9,6 +9,7 @@ const LABELS: Record<Locale, Record<ReportKind, string>> = {
   vi: {
     uptime: 'Tỷ lệ hoạt động',
     incidents: 'Sự cố đang mở',
+    overdue: 'Sửa chữa quá hạn',
     images: 'Camera ảnh không rõ nét',
     lighting: 'Điểm đen cần chiếu sáng',
     sla: 'Thời gian xử lý của nhà thầu',
@@ -17,6 +18,7 @@ const LABELS: Record<Locale, Record<ReportKind, string>> = {
   en: {
     uptime: 'Uptime',
     incidents: 'Open incidents',
+    overdue: 'Overdue repairs',
     images: 'Unclear images',
     lighting: 'Black spots needing lighting',
     sla: 'Contractor SLA',

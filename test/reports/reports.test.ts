@@ -220,6 +220,23 @@ describe('what officials read', () => {
     expect(buildReport(store, { kind: 'uptime', period: first, unitId: 'commune-b', now: NOW }).summary[0]).toContain('tỷ lệ hoạt động 50,0%, giảm 50,0 điểm so với kỳ trước;');
   });
 
+  it('lists the repairs overdue now: contractor, contract, deadline and hours past it, longest first', () => {
+    // at NOW every fault is within its contract's repair time
+    const now = buildReport(db, { kind: 'overdue', period: jan, now: NOW });
+    expect(now.rows).toEqual([]);
+    expect(now.summary[0]).toBe('Không có camera nào hư hỏng quá thời hạn sửa chữa theo hợp đồng.');
+    // 20 hours later b1 (Công ty Hai, 24 h) is 29 hours broken: 5 past its deadline, 1:00 on 6 January
+    const later = buildReport(db, { kind: 'overdue', period: jan, now: NOW + 20 * 3_600_000 });
+    expect(later.rows).toEqual([expect.objectContaining({ camera_id: 'b1', camera: 'UBND xã B', unit: 'xã B', kind: 'Mất kết nối', contractor: 'Công ty Hai', contract_ref: 'HĐ số 12/2025/HĐ-UBND', deadline: DAY0 + 25 * 3_600_000, hours_overdue: 5 })]);
+    expect(later.summary[0]).toBe('1 camera hư hỏng quá thời hạn sửa chữa theo hợp đồng, chưa được khắc phục.');
+    const html = toHtml(later, documentOptions(db, config.raw));
+    expect(html).toContain('<td class="time">06/01/2026 01:00</td><td class="num">5,0</td>');
+    // two days on, a1 and h1 (48 h) are late too; the longest overdue first; a commune chief sees only his own
+    const days = buildReport(db, { kind: 'overdue', period: jan, now: NOW + 50 * 3_600_000 });
+    expect(days.rows.map((r) => [r.camera_id, r.hours_overdue])).toEqual([['b1', 35], ['a1', 10], ['h1', 8]]);
+    expect(buildReport(db, { kind: 'overdue', period: jan, unitId: 'commune-a', now: NOW + 50 * 3_600_000 }).rows.map((r) => r.camera_id)).toEqual(['a1', 'h1']);
+  });
+
   it('gives coordinates to 5 decimals (2 decimals are about 1 km off)', () => {
     const lighting = buildReport(db, { kind: 'lighting', period: jan, now: NOW });
     const html = toHtml(lighting, documentOptions(db, config.raw));
