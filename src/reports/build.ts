@@ -13,10 +13,10 @@ import { reportMessages } from './messages.js';
 import { PeriodError, previousPeriod, type Period } from './period.js';
 import { Inventory } from '../inventory/inventory.js';
 import type { CameraRow } from '../store/inventory.js';
-import { openImageIncidents, openIncidentsByAge } from '../store/incidents.js';
+import { incidentsDuring, openImageIncidents, openIncidentsByAge, type Incident } from '../store/incidents.js';
 import { badImageChecks, darkChecks } from '../store/checks.js';
 
-export const REPORT_KINDS = ['uptime', 'incidents', 'overdue', 'images', 'lighting', 'sla', 'coverage'] as const;
+export const REPORT_KINDS = ['uptime', 'incidents', 'history', 'overdue', 'images', 'lighting', 'sla', 'coverage'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export type ColumnType = 'text' | 'integer' | 'decimal' | 'percent' | 'datetime' | 'boolean';
@@ -118,6 +118,14 @@ export function periodLabel(period: Period, t: Translate): string {
   if (period.kind === 'range' || !period.month) return t('period_range', { from, to });
   const [year, month] = period.month.split('-');
   return t(period.kind === 'official' ? 'period_official' : 'period_month', { month: Number(month), year: year ?? '', from, to });
+}
+
+/** Keys that say "none" in a sentence of their own ("Không có camera nào …", never "0 camera …"). */
+type CountKey = 'summary_incidents' | 'summary_overdue' | 'summary_images' | 'summary_lighting' | 'summary_sla' | 'history_opened' | 'history_resolved' | 'history_open' | 'broken';
+
+/** The sentence for a count: `key` with {count}, or `key_none` when there is none. */
+export function countText(t: Translate, key: CountKey, count: number, locale: Locale, params: Record<string, string> = {}): string {
+  return count ? t(key, { ...params, count: formatNumber(count, locale) }) : t(`${key}_none`, params);
 }
 
 export function percentText(value: number | null, locale: Locale, t: Translate): string {
@@ -275,50 +283,53 @@ function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
         availability: percentText(availability, locale, t),
         change: changeText(availability, totalBefore.known > 0 ? totalBefore.up / totalBefore.known : null, locale, t),
         imageOk: percentText(total.known > 0 ? total.ok / total.known : null, locale, t),
-        broken: broken ? t('broken_some', { count: formatNumber(broken, locale) }) : t('broken_none'),
+        broken: countText(t, 'broken', broken, locale),
       }),
     ],
   };
 }
 
-function incidents(ctx: Context, now: number): ReportBody {
-  const { t, options } = ctx;
+/** The incidents a report may show: camera incidents of the cameras in scope; grouped and server-wide ones only without camera filters, within the unit scope. */
+function inScope(ctx: Context, list: readonly Incident[]): Incident[] {
+  const { options } = ctx;
   const visible = ctx.cameraIdSet;
   const unitsInScope = options.unitIds;
   const subtree = options.unitId ? ctx.inventory.subtree(options.unitId) : undefined;
-  const all = openIncidentsByAge(ctx.db);
-  const list = all.filter((i) => {
+  return list.filter((i) => {
     if (i.camera_id) return visible.has(i.camera_id);
-    // grouped and server-wide incidents: only without camera filters, within the unit scope
     if (options.includeGroupIncidents === false || options.contractorId || options.ownerType || (options.cameraIds && !unitsInScope)) return false;
     if (i.unit_id) return (!unitsInScope || unitsInScope.has(i.unit_id)) && (!subtree || subtree.has(i.unit_id));
     return !unitsInScope && !subtree;
   });
-  const rows = list.map((i) => {
-    const camera = ctx.camera(i.camera_id);
-    return {
-      incident: i.id,
-      camera_id: i.camera_id ?? '',
-      camera: camera?.name ?? '',
-      unit: ctx.unitName(camera?.unit_id ?? i.unit_id),
-      kind: incidentKindLabel(i.kind, t),
-      opened_at: i.opened_at,
-      hours_open: (now - i.opened_at) / HOUR,
-      acknowledged_at: i.acknowledged_at,
-      acknowledged_by: i.acknowledged_by ?? '',
-      contractor: ctx.contractorName(i.contractor_id),
-      detail: i.detail ?? '',
-    };
-  });
+}
+
+/** What every incident list shows of an incident: where, what, since when, who acknowledged it, whose to repair. */
+function incidentCells(ctx: Context, i: Incident) {
+  const camera = ctx.camera(i.camera_id);
+  return {
+    incident: i.id,
+    camera_id: i.camera_id ?? '',
+    camera: camera?.name ?? '',
+    unit: ctx.unitName(camera?.unit_id ?? i.unit_id),
+    kind: incidentKindLabel(i.kind, ctx.t),
+    opened_at: i.opened_at,
+    acknowledged_at: i.acknowledged_at,
+    acknowledged_by: i.acknowledged_by ?? '',
+    contractor: ctx.contractorName(i.contractor_id),
+  };
+}
+
+const INCIDENT_COLUMNS = ['incident', 'camera_id', 'camera', 'unit', 'kind', 'opened_at'] as const;
+const INCIDENT_TYPES: Record<(typeof INCIDENT_COLUMNS)[number], ColumnType> = { incident: 'integer', camera_id: 'text', camera: 'text', unit: 'text', kind: 'text', opened_at: 'datetime' };
+
+function incidents(ctx: Context, now: number): ReportBody {
+  const { t, options } = ctx;
+  const list = inScope(ctx, openIncidentsByAge(ctx.db));
+  const rows = list.map((i) => ({ ...incidentCells(ctx, i), hours_open: (now - i.opened_at) / HOUR, detail: i.detail ?? '' }));
   return {
     title: t('title_incidents'),
     columns: [
-      ctx.col('incident', 'integer'),
-      ctx.col('camera_id', 'text'),
-      ctx.col('camera', 'text'),
-      ctx.col('unit', 'text'),
-      ctx.col('kind', 'text'),
-      ctx.col('opened_at', 'datetime'),
+      ...INCIDENT_COLUMNS.map((key) => ctx.col(key, INCIDENT_TYPES[key])),
       ctx.col('hours_open', 'decimal'),
       ctx.col('acknowledged_at', 'datetime'),
       ctx.col('acknowledged_by', 'text'),
@@ -326,7 +337,42 @@ function incidents(ctx: Context, now: number): ReportBody {
       ctx.col('detail', 'text'),
     ],
     rows,
-    summary: [t('summary_incidents', { count: formatNumber(rows.length, options.locale ?? 'vi'), unacked: formatNumber(list.filter((i) => i.acknowledged_at === null).length, options.locale ?? 'vi') })],
+    summary: [countText(t, 'summary_incidents', rows.length, options.locale ?? 'vi', { unacked: formatNumber(list.filter((i) => i.acknowledged_at === null).length, options.locale ?? 'vi') })],
+  };
+}
+
+/** Every incident of the period: opened in it, closed in it, or open across it; with how long each lasted. */
+function history(ctx: Context, now: number): ReportBody {
+  const { t, options } = ctx;
+  const locale = options.locale ?? 'vi';
+  const { from, to } = options.period;
+  const list = inScope(ctx, incidentsDuring(ctx.db, from, to));
+  const rows = list.map((i) => ({
+    ...incidentCells(ctx, i),
+    resolved_at: i.resolved_at,
+    duration_hours: ((i.resolved_at ?? now) - i.opened_at) / HOUR,
+    status: i.resolved_at === null ? t('status_open') : t('status_resolved'),
+  }));
+  const count = (key: 'history_opened' | 'history_resolved' | 'history_open', test: (i: Incident) => boolean) => countText(t, key, list.filter(test).length, locale);
+  return {
+    title: t('title_history'),
+    columns: [
+      ...INCIDENT_COLUMNS.map((key) => ctx.col(key, INCIDENT_TYPES[key])),
+      ctx.col('acknowledged_at', 'datetime'),
+      ctx.col('resolved_at', 'datetime'),
+      ctx.col('duration_hours', 'decimal', undefined, 1),
+      ctx.col('status', 'text'),
+      ctx.col('contractor', 'text'),
+    ],
+    rows,
+    summary: [
+      t('summary_history', {
+        total: formatNumber(list.length, locale),
+        opened: count('history_opened', (i) => i.opened_at >= from),
+        resolved: count('history_resolved', (i) => i.resolved_at !== null && i.resolved_at < to),
+        open: count('history_open', (i) => i.resolved_at === null || i.resolved_at >= to),
+      }),
+    ],
   };
 }
 
@@ -377,7 +423,7 @@ function overdue(ctx: Context, now: number): ReportBody {
       ctx.col('hours_overdue', 'decimal', undefined, 1),
     ],
     rows,
-    summary: [rows.length ? t('summary_overdue', { count: formatNumber(new Set(rows.map((r) => r.camera_id)).size, locale) }) : t('summary_overdue_none')],
+    summary: [countText(t, 'summary_overdue', new Set(rows.map((r) => r.camera_id)).size, locale)],
   };
 }
 
@@ -442,7 +488,7 @@ function images(ctx: Context): ReportBody {
       ctx.col('last_at', 'datetime'),
     ],
     rows,
-    summary: [t('summary_images', { count: formatNumber(rows.length, options.locale ?? 'vi') })],
+    summary: [countText(t, 'summary_images', rows.length, options.locale ?? 'vi')],
   };
 }
 
@@ -496,7 +542,7 @@ function lighting(ctx: Context, timeZone: string): ReportBody {
       ctx.col('recommendation', 'text'),
     ],
     rows,
-    summary: [t('summary_lighting', { count: formatNumber(rows.length, options.locale ?? 'vi') })],
+    summary: [countText(t, 'summary_lighting', rows.length, options.locale ?? 'vi')],
   };
 }
 
@@ -545,7 +591,7 @@ function sla(ctx: Context, now: number): ReportBody {
       ctx.col('repair_on_time', 'percent'),
     ],
     rows,
-    summary: [t('summary_sla', { count: formatNumber(lines.length, options.locale ?? 'vi'), late: formatNumber(lines.filter((l) => l.repairBreached).length, options.locale ?? 'vi') })],
+    summary: [countText(t, 'summary_sla', lines.length, options.locale ?? 'vi', { late: formatNumber(lines.filter((l) => l.repairBreached).length, options.locale ?? 'vi') })],
   };
 }
 
@@ -600,6 +646,7 @@ function coverage(ctx: Context): ReportBody {
 const BUILDERS: Record<ReportKind, (ctx: Context, at: { now: number; timeZone: string }) => ReportBody> = {
   uptime: (ctx, { now, timeZone }) => uptime(ctx, timeZone, now),
   incidents: (ctx, { now }) => incidents(ctx, now),
+  history: (ctx, { now }) => history(ctx, now),
   overdue: (ctx, { now }) => overdue(ctx, now),
   images: (ctx) => images(ctx),
   lighting: (ctx, { timeZone }) => lighting(ctx, timeZone),

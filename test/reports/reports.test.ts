@@ -220,6 +220,32 @@ describe('what officials read', () => {
     expect(buildReport(store, { kind: 'uptime', period: first, unitId: 'commune-b', now: NOW }).summary[0]).toContain('tỷ lệ hoạt động 50,0%, giảm 50,0 điểm so với kỳ trước;');
   });
 
+  it('lists the incidents of the period, opened, resolved or open across it, with how long each lasted', () => {
+    const month = buildReport(db, { kind: 'history', period: jan, now: NOW });
+    expect(month.rows).toHaveLength(5);
+    expect(month.summary[0]).toBe('Trong kỳ có 5 sự cố: 5 sự cố phát sinh trong kỳ, 1 sự cố đã khắc phục, 4 sự cố chưa khắc phục đến cuối kỳ.');
+    // b2 went offline on 2 January and was repaired 50 hours later, on the 4th
+    expect(month.rows.find((r) => r.camera_id === 'b2')).toMatchObject({ kind: 'Mất kết nối', duration_hours: 50, status: 'Đã khắc phục', contractor: 'Công ty Hai' });
+    expect(month.rows.find((r) => r.camera_id === 'b1')).toMatchObject({ duration_hours: 9, status: 'Chưa khắc phục', resolved_at: null });
+    // the 4th: only b2, open when the day began and repaired during it
+    const fourth = buildReport(db, { kind: 'history', period: resolvePeriod({ from: '2026-01-04', to: '2026-01-04' }, TZ), now: NOW });
+    expect(fourth.rows.map((r) => r.camera_id)).toEqual(['b2']);
+    expect(fourth.summary[0]).toBe('Trong kỳ có 1 sự cố: không có sự cố nào phát sinh trong kỳ, 1 sự cố đã khắc phục, không còn sự cố nào chưa khắc phục đến cuối kỳ.');
+    // the 5th: b2 was closed before it began
+    expect(buildReport(db, { kind: 'history', period: resolvePeriod({ from: '2026-01-05', to: '2026-01-05' }, TZ), now: NOW }).rows.map((r) => r.camera_id)).not.toContain('b2');
+    // a household-only report holds no unit-wide incident
+    expect(buildReport(db, { kind: 'history', period: jan, ownerType: 'household', now: NOW }).rows.map((r) => r.camera_id)).toEqual(['h1']);
+  });
+
+  it('says "Không có … nào" where there is nothing, never "0 camera …"', () => {
+    const school = { period: jan, ownerType: 'school', now: NOW } as const;
+    expect(buildReport(db, { kind: 'images', ...school }).summary[0]).toBe('Không có camera nào có hình ảnh không rõ trong kỳ.');
+    expect(buildReport(db, { kind: 'lighting', ...school }).summary[0]).toBe('Không có điểm đen nào cần bổ sung chiếu sáng.');
+    expect(buildReport(db, { kind: 'incidents', ...school }).summary[0]).toBe('Không có sự cố nào chưa khắc phục.');
+    expect(buildReport(db, { kind: 'uptime', ...school }).summary[0]).toContain('; không có camera nào hư hỏng chưa khắc phục.');
+    expect(buildReport(db, { kind: 'sla', period: resolvePeriod({ from: '2026-01-20', to: '2026-01-21' }, TZ), now: NOW }).summary[0]).toBe('Không có sự cố nào thuộc trách nhiệm nhà thầu trong kỳ.');
+  });
+
   it('lists the repairs overdue now: contractor, contract, deadline and hours past it, longest first', () => {
     // at NOW every fault is within its contract's repair time
     const now = buildReport(db, { kind: 'overdue', period: jan, now: NOW });
