@@ -46,13 +46,15 @@ export interface Report {
   timeZone: string;
   columns: Column[];
   rows: Row[];
+  /** the total row, printed under the table (A4, PDF, XLSX); not a data row */
+  totals?: Row | undefined;
   summary: string[];
   /** printed under the table: how uptime is counted */
   notes: string[];
 }
 
 /** The part of a report each kind builds: its title, columns, rows and summary lines. */
-type ReportBody = Pick<Report, 'title' | 'columns' | 'rows' | 'summary'>;
+type ReportBody = Pick<Report, 'title' | 'columns' | 'rows' | 'summary' | 'totals'>;
 
 export interface ReportOptions {
   kind: ReportKind;
@@ -220,6 +222,23 @@ function scopeText(ctx: Context): string {
   return unit ? ctx.t('scope_unit', { unit: ctx.t(`unit_${unit.kind}` as Parameters<Translate>[0]) }) : ctx.t('scope_all');
 }
 
+/** All the lines as one: the figures of the total row. */
+function wholeOf(lines: readonly UptimeLine[]): UptimeLine {
+  const whole: UptimeLine = { key: '', name: '', cameras: 0, knownMs: 0, upMs: 0, imageOkMs: 0, maintenanceMs: 0, checks: 0, failures: 0, availability: null, imageOk: null };
+  for (const line of lines) {
+    whole.cameras += line.cameras;
+    whole.knownMs += line.knownMs;
+    whole.upMs += line.upMs;
+    whole.imageOkMs += line.imageOkMs;
+    whole.maintenanceMs += line.maintenanceMs;
+    whole.checks += line.checks;
+    whole.failures += line.failures;
+  }
+  whole.availability = whole.knownMs > 0 ? whole.upMs / whole.knownMs : null;
+  whole.imageOk = whole.knownMs > 0 ? whole.imageOkMs / whole.knownMs : null;
+  return whole;
+}
+
 function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
   const { options, t } = ctx;
   const groupBy = options.groupBy ?? 'unit';
@@ -233,25 +252,31 @@ function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
   const previous = periodBefore(options.period, timeZone);
   const before = new Map((previous ? query(previous) : []).map((line) => [line.key, line]));
   const change = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined ? null : printedPercent(a) - printedPercent(b));
-  const rows = lines.map((line) => ({
-    key: line.key,
-    ...(groupBy === 'unit' ? { code: ctx.unitCode(line.key) } : {}),
-    name: groupBy === 'owner_type' ? ownerTypeLabel(line.name, t) : line.name,
+  // the figures of a line, or of the whole (the total row)
+  const figures = (line: UptimeLine, previousLine: UptimeLine | undefined) => ({
     cameras: line.cameras,
     availability: line.availability,
-    previous_availability: before.get(line.key)?.availability ?? null,
-    availability_change: change(line.availability, before.get(line.key)?.availability),
+    previous_availability: previousLine?.availability ?? null,
+    availability_change: change(line.availability, previousLine?.availability),
     image_ok: line.imageOk,
     known_hours: line.knownMs / HOUR,
     down_hours: (line.knownMs - line.upMs) / HOUR,
     maintenance_hours: line.maintenanceMs / HOUR,
     checks: line.checks,
     failures: line.failures,
+  });
+  // By unit, a ranking: the best first, equal figures share a rank, units without data come last unranked.
+  const ranked = groupBy === 'unit' ? [...lines].sort((a, b) => (b.availability ?? -1) - (a.availability ?? -1) || a.name.localeCompare(b.name)) : lines;
+  const rankOf = (line: UptimeLine) => (line.availability === null ? null : 1 + ranked.filter((other) => other.availability !== null && printedPercent(other.availability) > printedPercent(line.availability as number)).length);
+  const rows = ranked.map((line) => ({
+    key: line.key,
+    ...(groupBy === 'unit' ? { rank: rankOf(line), code: ctx.unitCode(line.key) } : {}),
+    name: groupBy === 'owner_type' ? ownerTypeLabel(line.name, t) : line.name,
+    ...figures(line, before.get(line.key)),
   }));
-  const sum = (list: Iterable<UptimeLine>) => [...list].reduce((a, l) => ({ cameras: a.cameras + l.cameras, known: a.known + l.knownMs, up: a.up + l.upMs, ok: a.ok + l.imageOkMs }), { cameras: 0, known: 0, up: 0, ok: 0 });
-  const total = sum(lines);
-  const totalBefore = sum(before.values());
-  const availability = total.known > 0 ? total.up / total.known : null;
+  const total = wholeOf(lines);
+  const totalBefore = wholeOf([...before.values()]);
+  const availability = total.availability;
   const locale = options.locale ?? 'vi';
   // cameras with a fault still open now, whatever the period: what is broken and not yet repaired
   const visible = ctx.cameraIdSet;
@@ -261,6 +286,7 @@ function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
     // Rows keep their machine key (JSON); what is printed is a code people use: a camera's id,
     // a unit's official code. Contractors and owner types are known by their names only.
     columns: [
+      ...(groupBy === 'unit' ? [ctx.col('rank', 'integer')] : []),
       ...KEY_COLUMNS[groupBy](ctx),
       ctx.col('name', 'text', `col_name_${groupBy}`),
       ctx.col('cameras', 'integer'),
@@ -275,14 +301,15 @@ function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
       ctx.col('failures', 'integer'),
     ],
     rows,
+    totals: { name: t('total'), ...figures(total, totalBefore) },
     summary: [
       // a paragraph ready for the body of a báo cáo
       t('summary_uptime', {
         scope: scopeText(ctx),
         cameras: formatNumber(total.cameras, locale),
         availability: percentText(availability, locale, t),
-        change: changeText(availability, totalBefore.known > 0 ? totalBefore.up / totalBefore.known : null, locale, t),
-        imageOk: percentText(total.known > 0 ? total.ok / total.known : null, locale, t),
+        change: changeText(availability, totalBefore.availability, locale, t),
+        imageOk: percentText(total.imageOk, locale, t),
         broken: countText(t, 'broken', broken, locale),
       }),
     ],

@@ -87,9 +87,10 @@ const longestWord = (text: string) => text.split(/\s+/).reduce((max, word) => Ma
 /** Each column's width in mm, the row number ("STT") first, from the header and the data alike. */
 export function columnWidths(report: Report): number[] {
   const numberWidth = String(report.rows.length).length + 3;
+  const lines = report.totals ? [...report.rows, report.totals] : report.rows;
   const widths = report.columns.map((column) => {
     let chars = longestWord(column.header);
-    for (const row of report.rows) {
+    for (const row of lines) {
       const text = displayValue(row[column.key] ?? null, column, report);
       const width = column.type === 'text' ? Math.max(longestWord(text), Math.min(WRAP_CHARS, text.length)) : column.type === 'datetime' ? longestWord(text) : text.length;
       chars = Math.max(chars, width);
@@ -129,9 +130,10 @@ function heading(report: Report, doc: DocumentOptions): string {
 
 const CELL_CLASS: Record<Column['type'], string> = { text: '', datetime: 'time', integer: 'num', decimal: 'num', percent: 'num', boolean: 'num' };
 
-function rowHtml(report: Report, row: Row, index: number): string {
+/** A table row: its number (none for the total row), then every cell. */
+function rowHtml(report: Report, row: Row, index: number | null): string {
   const cells = report.columns.map((c) => `<td${CELL_CLASS[c.type] ? ` class="${CELL_CLASS[c.type]}"` : ''}>${escapeHtml(displayValue(row[c.key] ?? null, c, report))}</td>`).join('');
-  return `<tr><td class="num">${formatNumber(index + 1, report.locale)}</td>${cells}</tr>`;
+  return index === null ? `<tr class="total"><td></td>${cells}</tr>` : `<tr><td class="num">${formatNumber(index + 1, report.locale)}</td>${cells}</tr>`;
 }
 
 function colgroup(widths: readonly number[]): string {
@@ -163,7 +165,8 @@ export function toHtml(report: Report, doc: DocumentOptions): string {
   // The last rows go into the block kept with the signature; a short table goes there whole.
   const split = rows.length > ROWS_WITH_SIGNATURE + 1 ? rows.length - ROWS_WITH_SIGNATURE : 0;
   const body = split > 0 ? `<table class="data">${cols}${head}<tbody>\n${rows.slice(0, split).join('\n')}\n</tbody></table>\n` : '';
-  const tail = `<table class="data${split > 0 ? ' tail' : ''}">${cols}${split > 0 ? '' : head}<tbody>\n${(rows.length ? rows.slice(split) : [empty]).join('\n')}\n</tbody></table>`;
+  const total = report.totals && report.rows.length ? [rowHtml(report, report.totals, null)] : [];
+  const tail = `<table class="data${split > 0 ? ' tail' : ''}">${cols}${split > 0 ? '' : head}<tbody>\n${[...(rows.length ? rows.slice(split) : [empty]), ...total].join('\n')}\n</tbody></table>`;
   const generated = displayValue(report.generatedAt, { key: '', header: '', type: 'datetime' }, report);
   return `<!doctype html>
 <html lang="${report.locale}">
@@ -199,6 +202,7 @@ export function toHtml(report: Report, doc: DocumentOptions): string {
   table.data td.num { text-align: right; white-space: nowrap; }
   table.data td.time { text-align: right; }
   table.data td.empty { text-align: center; font-style: italic; }
+  table.data tr.total td { font-weight: bold; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
   .closing { break-inside: avoid; }

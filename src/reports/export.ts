@@ -181,8 +181,14 @@ export async function toXlsx(report: Report): Promise<Buffer> {
     }
     data.addRow(values);
   }
+  const totalRow = report.totals && report.rows.length ? report.rows.length + 3 : undefined;
+  if (report.totals && totalRow) {
+    // after a blank row, so that Excel's filter and sort leave it out
+    const totals = report.totals;
+    data.getRow(totalRow).values = Object.fromEntries(report.columns.map((c) => [c.key, typeof totals[c.key] === 'boolean' ? String(totals[c.key]) : (totals[c.key] ?? null)])) as Record<string, string | number | null>;
+  }
   data.eachRow((row, number) => {
-    row.font = number === 1 ? { ...SHEET_FONT, bold: true } : { ...SHEET_FONT };
+    row.font = number === 1 || number === totalRow ? { ...SHEET_FONT, bold: true } : { ...SHEET_FONT };
   });
   data.getRow(1).alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
   if (report.rows.length) data.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: report.columns.length } };

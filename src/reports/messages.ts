@@ -167,6 +167,8 @@ const vi = {
   doctor_report_signer: 'Báo cáo in: chưa khai báo người ký (server.report.signer), khối chữ ký sẽ để dòng chấm. Ví dụ: signer: { title: TRƯỞNG CÔNG AN XÃ, name: Nguyễn Văn An }',
   doctor_report_recipients: 'Báo cáo in: chưa khai báo nơi nhận (server.report.recipients), "Nơi nhận" chỉ có "Lưu: VT.". Ví dụ: recipients: [Công an tỉnh Gia Lai, UBND xã Tuy Phước Đông]',
   none: 'Không có số liệu.',
+  total: 'Tổng cộng',
+  col_rank: 'Xếp hạng',
   hours: 'giờ',
 };
 
@@ -331,6 +333,8 @@ const en: { [K in keyof typeof vi]: string } = {
   doctor_report_signer: 'Printed reports: no signer (server.report.signer); the signature block prints dotted lines. Example: signer: { title: TRƯỞNG CÔNG AN XÃ, name: Nguyễn Văn An }',
   doctor_report_recipients: 'Printed reports: no recipients (server.report.recipients); "To" holds only the file copy. Example: recipients: [Công an tỉnh Gia Lai, UBND xã Tuy Phước Đông]',
   none: 'No data.',
+  total: 'Total',
+  col_rank: 'Rank',
   hours: 'hours',
 };
 

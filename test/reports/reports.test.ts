@@ -186,7 +186,7 @@ describe('what officials read', () => {
   it('prints names and official codes, never the config\'s keys', () => {
     const html = (groupBy: 'unit' | 'contractor' | 'owner_type') => toHtml(buildReport(db, { kind: 'uptime', period: jan, groupBy, now: NOW }), documentOptions(db, config.raw));
     const byUnit = buildReport(db, { kind: 'uptime', period: jan, now: NOW });
-    expect(byUnit.columns.map((c) => c.key).slice(0, 2)).toEqual(['code', 'name']);
+    expect(byUnit.columns.map((c) => c.key).slice(0, 3)).toEqual(['rank', 'code', 'name']);
     expect(byUnit.rows.find((r) => r.key === 'commune-a')).toMatchObject({ code: '21001', name: 'xã A' });
     expect(html('unit')).not.toMatch(/>commune-[ab]</);
     expect(html('contractor')).toContain('>Công ty Hai<');
@@ -261,6 +261,28 @@ describe('what officials read', () => {
     const days = buildReport(db, { kind: 'overdue', period: jan, now: NOW + 50 * 3_600_000 });
     expect(days.rows.map((r) => [r.camera_id, r.hours_overdue])).toEqual([['b1', 35], ['a1', 10], ['h1', 8]]);
     expect(buildReport(db, { kind: 'overdue', period: jan, unitId: 'commune-a', now: NOW + 50 * 3_600_000 }).rows.map((r) => r.camera_id)).toEqual(['a1', 'h1']);
+  });
+
+  it('ranks the communes, best first, and closes the table with a total row', async () => {
+    const store = reportStore(config);
+    const report = buildReport(store, { kind: 'uptime', period: jan, now: NOW });
+    expect(report.columns.map((c) => c.key).slice(0, 3)).toEqual(['rank', 'code', 'name']);
+    // xã A: (19+24+5)·2 h up of (20+24+10)·2 h known = 88,9%; xã B: 75,0%
+    expect(report.rows.map((r) => [r.rank, r.name])).toEqual([[1, 'xã A'], [2, 'xã B']]);
+    expect(report.totals).toMatchObject({ name: 'Tổng cộng', cameras: 5, checks: 12_240 });
+    expect(report.totals?.availability).toBeCloseTo(168 / 204, 6);
+    const html = toHtml(report, documentOptions(store, config.raw));
+    expect(html).toMatch(/<tr class="total"><td><\/td><td class="num"><\/td><td><\/td><td>Tổng cộng<\/td><td class="num">5<\/td><td class="num">82,4%<\/td>/);
+    // the total row is printed with the last rows, before the summary
+    expect(html.indexOf('<tr class="total">')).toBeLessThan(html.indexOf('<p class="summary">'));
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await toXlsx(report)) as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    // rows 2–3 the communes, row 4 blank (outside the filter), row 5 the total, in bold
+    expect(sheet.getRow(4).getCell(3).value).toBeNull();
+    expect(sheet.getRow(5).getCell(3).value).toBe('Tổng cộng');
+    expect(sheet.getRow(5).getCell(5).value).toBeCloseTo(168 / 204, 6);
+    expect(sheet.getRow(5).getCell(3).font?.bold).toBe(true);
   });
 
   it('gives coordinates to 5 decimals (2 decimals are about 1 km off)', () => {
@@ -352,7 +374,8 @@ describe('commands', () => {
     expect(result).toMatchObject({ ok: true, exitCode: 0, file: out });
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(out);
-    expect(book.worksheets[0]!.rowCount).toBe(4);
+    // the header, commune A's three cameras, a blank row and the total
+    expect(book.worksheets[0]!.rowCount).toBe(6);
     const html = await runReportCommand({ db, config }, { kind: 'coverage', format: 'html', now: NOW });
     expect(html.stdout).toContain('Mật độ camera theo đơn vị hành chính');
     expect((await runReportCommand({ db, config }, { kind: 'nope' })).exitCode).toBe(2);
