@@ -7,7 +7,8 @@ import type { Database } from '../store/db.js';
 import { uptimeReport, type GroupBy, type UptimeLine } from '../health/uptime-query.js';
 import { UPTIME_RULE } from '../health/uptime.js';
 import { isContractorKind, slaReport } from '../health/sla.js';
-import { localDay } from '../health/calendar.js';
+import { addDays, localDay } from '../health/calendar.js';
+import { uptimeByCameraDay } from '../store/uptime.js';
 import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
 import { PeriodError, previousPeriod, type Period } from './period.js';
@@ -35,6 +36,14 @@ export function columnDecimals(column: Column): number {
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 
+/** A chart printed with the table: bars for the lines, columns for the days (or months) of the period. */
+export interface Chart {
+  kind: 'bars' | 'columns';
+  title: string;
+  /** fractions, like percent cells; null where nothing is known */
+  points: { label: string; value: number | null }[];
+}
+
 export interface Report {
   kind: ReportKind;
   locale: Locale;
@@ -48,13 +57,15 @@ export interface Report {
   rows: Row[];
   /** the total row, printed under the table (A4, PDF, XLSX); not a data row */
   totals?: Row | undefined;
+  /** printed above the table (A4, PDF) */
+  charts?: Chart[] | undefined;
   summary: string[];
   /** printed under the table: how uptime is counted */
   notes: string[];
 }
 
 /** The part of a report each kind builds: its title, columns, rows and summary lines. */
-type ReportBody = Pick<Report, 'title' | 'columns' | 'rows' | 'summary' | 'totals'>;
+type ReportBody = Pick<Report, 'title' | 'columns' | 'rows' | 'summary' | 'totals' | 'charts'>;
 
 export interface ReportOptions {
   kind: ReportKind;
@@ -222,6 +233,32 @@ function scopeText(ctx: Context): string {
   return unit ? ctx.t('scope_unit', { unit: ctx.t(`unit_${unit.kind}` as Parameters<Translate>[0]) }) : ctx.t('scope_all');
 }
 
+/** More lines than this make bars too thin to read: the table says it all. */
+const MAX_BARS = 40;
+/** A longer period is charted month by month. */
+const MAX_DAY_COLUMNS = 62;
+
+/** Availability of the cameras in scope over the period, day by day (month by month for a long period). */
+function uptimeSeries(ctx: Context, period: Period): { monthly: boolean; points: Chart['points'] } {
+  const ids = new Set(ctx.cameras.filter((c) => c.retired_at === null).map((c) => c.id));
+  const days: string[] = [];
+  for (let day = period.fromDay; day <= period.toDay; day = addDays(day, 1)) days.push(day);
+  const monthly = days.length > MAX_DAY_COLUMNS;
+  const keyOf = (day: string) => (monthly ? day.slice(0, 7) : day);
+  const sums = new Map(days.map((day) => [keyOf(day), { known: 0, up: 0 }]));
+  for (const row of uptimeByCameraDay(ctx.db, period.fromDay, period.toDay)) {
+    const sum = ids.has(row.camera_id) ? sums.get(keyOf(row.day)) : undefined;
+    if (!sum) continue;
+    sum.known += row.known;
+    sum.up += row.up;
+  }
+  const points = [...sums.entries()].map(([key, sum]) => ({
+    label: monthly ? `${key.slice(5, 7)}/${key.slice(0, 4)}` : `${key.slice(8, 10)}/${key.slice(5, 7)}`,
+    value: sum.known > 0 ? sum.up / sum.known : null,
+  }));
+  return { monthly, points };
+}
+
 /** All the lines as one: the figures of the total row. */
 function wholeOf(lines: readonly UptimeLine[]): UptimeLine {
   const whole: UptimeLine = { key: '', name: '', cameras: 0, knownMs: 0, upMs: 0, imageOkMs: 0, maintenanceMs: 0, checks: 0, failures: 0, availability: null, imageOk: null };
@@ -302,6 +339,10 @@ function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
     ],
     rows,
     totals: { name: t('total'), ...figures(total, totalBefore) },
+    charts: [
+      ...(rows.length > 1 && rows.length <= MAX_BARS ? [{ kind: 'bars' as const, title: t('chart_lines', { title: t(`title_uptime_${groupBy}`) }), points: rows.map((row) => ({ label: row.name, value: row.availability })) }] : []),
+      ...[uptimeSeries(ctx, options.period)].filter((series) => series.points.length > 1).map((series) => ({ kind: 'columns' as const, title: t(series.monthly ? 'chart_months' : 'chart_days'), points: series.points })),
+    ],
     summary: [
       // a paragraph ready for the body of a báo cáo
       t('summary_uptime', {

@@ -9,7 +9,7 @@
 import { localDay } from '../health/calendar.js';
 import { formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
-import { columnDecimals, type Cell, type Column, type Report, type Row } from './build.js';
+import { columnDecimals, type Cell, type Chart, type Column, type Report, type Row } from './build.js';
 import { isoLocal } from './time.js';
 
 /** Who issues, signs and receives the printed report (the config's `server.report`). */
@@ -109,6 +109,56 @@ export function orientationFor(report: Report): Orientation {
 /** The last rows printed with the signature block (never a signature alone on a page). */
 const ROWS_WITH_SIGNATURE = 2;
 
+// --- charts (inline SVG: the document loads nothing, and prints in grey) ------------------------
+
+/** SVG units: about a CSS pixel, so that 620 spans the portrait text width. */
+const CHART_WIDTH = 620;
+const LABEL_CHARS = 30;
+
+const shorten = (text: string) => (text.length > LABEL_CHARS ? `${text.slice(0, LABEL_CHARS - 1)}…` : text);
+const percent = (value: number, locale: Locale, decimals = 1) => `${formatNumber(value * 100, locale, decimals)}%`;
+
+/** One bar a line, its percentage after it. */
+function barsSvg(chart: Chart, locale: Locale): string {
+  const labelWidth = 190;
+  const barWidth = CHART_WIDTH - labelWidth - 60;
+  const row = 17;
+  const height = chart.points.length * row + 4;
+  const bars = chart.points.map((point, i) => {
+    const y = i * row + 2;
+    const width = (point.value ?? 0) * barWidth;
+    const value = point.value === null ? translator(reportMessages, locale)('no_data') : percent(point.value, locale);
+    return `<text x="${labelWidth - 6}" y="${y + 11}" text-anchor="end">${escapeHtml(shorten(point.label))}</text><rect x="${labelWidth}" y="${y + 1}" width="${width.toFixed(1)}" height="${row - 5}" fill="#777"/><text x="${(labelWidth + width + 4).toFixed(1)}" y="${y + 11}">${escapeHtml(value)}</text>`;
+  });
+  return `<svg viewBox="0 0 ${CHART_WIDTH} ${height}" width="100%" role="img" aria-label="${escapeHtml(chart.title)}" font-size="11"><line x1="${labelWidth}" y1="0" x2="${labelWidth}" y2="${height}" stroke="#000"/>${bars.join('')}</svg>`;
+}
+
+/** One column a day (or month), on a 0–100% scale with lines at 50% and 100%. */
+function columnsSvg(chart: Chart, locale: Locale): string {
+  const left = 42;
+  const top = 8;
+  const plotHeight = 120;
+  const plotWidth = CHART_WIDTH - left - 4;
+  const height = top + plotHeight + 18;
+  const step = plotWidth / chart.points.length;
+  const every = Math.ceil(chart.points.length / 12);
+  const y = (value: number) => top + plotHeight * (1 - value);
+  const grid = [0, 0.5, 1].map((v) => `<line x1="${left}" y1="${y(v)}" x2="${CHART_WIDTH - 4}" y2="${y(v)}" stroke="${v === 0 ? '#000' : '#bbb'}"/><text x="${left - 4}" y="${y(v) + 4}" text-anchor="end">${percent(v, locale, 0)}</text>`);
+  const columns = chart.points.map((point, i) => {
+    const x = left + i * step;
+    const bar = point.value === null ? '' : `<rect x="${(x + step * 0.15).toFixed(1)}" y="${y(point.value).toFixed(1)}" width="${(step * 0.7).toFixed(1)}" height="${(plotHeight * point.value).toFixed(1)}" fill="#777"/>`;
+    const label = i % every === 0 ? `<text x="${(x + step / 2).toFixed(1)}" y="${height - 4}" text-anchor="middle">${escapeHtml(point.label)}</text>` : '';
+    return bar + label;
+  });
+  return `<svg viewBox="0 0 ${CHART_WIDTH} ${height}" width="100%" role="img" aria-label="${escapeHtml(chart.title)}" font-size="10">${grid.join('')}${columns.join('')}</svg>`;
+}
+
+function chartsHtml(report: Report): string {
+  return (report.charts ?? [])
+    .map((chart) => `<figure class="chart"><figcaption>${escapeHtml(chart.title)}</figcaption>${chart.kind === 'bars' ? barsSvg(chart, report.locale) : columnsSvg(chart, report.locale)}</figure>`)
+    .join('\n');
+}
+
 // --- the document -----------------------------------------------------------------------------
 
 function heading(report: Report, doc: DocumentOptions): string {
@@ -206,6 +256,9 @@ export function toHtml(report: Report, doc: DocumentOptions): string {
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
   .closing { break-inside: avoid; }
+  figure.chart { margin: 10pt 0 0; break-inside: avoid; }
+  figure.chart figcaption { font-size: 12pt; font-style: italic; text-align: center; margin-bottom: 4pt; }
+  figure.chart svg { display: block; font-family: inherit; }
   .summary { margin: 10pt 0 0; text-indent: 1cm; text-align: justify; }
   .note { margin: 6pt 0 0; font-size: 11pt; font-style: italic; text-align: justify; }
   table.sign { width: 100%; margin-top: 18pt; border-collapse: collapse; }
@@ -225,6 +278,7 @@ ${heading(report, doc)}
 <h2>${escapeHtml(report.title)}</h2>
 <p class="period">${escapeHtml(report.periodLabel)}</p>
 ${report.filters.length ? `<p class="filters">${escapeHtml(report.filters.join('; '))}</p>` : ''}
+${chartsHtml(report)}
 ${body}<div class="closing">
 ${tail}
 ${report.summary.map((line) => `<p class="summary">${escapeHtml(line)}</p>`).join('\n')}

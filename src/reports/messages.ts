@@ -168,6 +168,9 @@ const vi = {
   doctor_report_recipients: 'Báo cáo in: chưa khai báo nơi nhận (server.report.recipients), "Nơi nhận" chỉ có "Lưu: VT.". Ví dụ: recipients: [Công an tỉnh Gia Lai, UBND xã Tuy Phước Đông]',
   none: 'Không có số liệu.',
   total: 'Tổng cộng',
+  chart_lines: 'Biểu đồ: {title}',
+  chart_days: 'Biểu đồ: tỷ lệ hoạt động theo ngày',
+  chart_months: 'Biểu đồ: tỷ lệ hoạt động theo tháng',
   col_rank: 'Xếp hạng',
   hours: 'giờ',
 };
@@ -334,6 +337,9 @@ const en: { [K in keyof typeof vi]: string } = {
   doctor_report_recipients: 'Printed reports: no recipients (server.report.recipients); "To" holds only the file copy. Example: recipients: [Công an tỉnh Gia Lai, UBND xã Tuy Phước Đông]',
   none: 'No data.',
   total: 'Total',
+  chart_lines: 'Chart: {title}',
+  chart_days: 'Chart: availability day by day',
+  chart_months: 'Chart: availability month by month',
   col_rank: 'Rank',
   hours: 'hours',
 };

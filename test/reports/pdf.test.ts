@@ -67,6 +67,8 @@ describe('the PDF export', () => {
     expect(pages[0]).toContain(compact('CÔNG AN XÃ TUY PHƯỚC ĐÔNG'));
     expect(pages[0]).toContain(compact('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'));
     expect(pages[0]).toContain(compact('Số: /BC-CAX'));
+    // the charts come before the table, on the first page
+    for (const chart of report.charts ?? []) expect(pages[0]).toContain(compact(chart.title));
     const last = pages.length - 1;
     expect(pagesWith(pages, `KT. TRƯỞNG CÔNG AN XÃ PHÓ TRƯỞNG CÔNG AN XÃ ${SIGNER}`)).toEqual([last]);
     expect(pagesWith(pages, lastRowText(report))).toContain(last);

@@ -285,6 +285,26 @@ describe('what officials read', () => {
     expect(sheet.getRow(5).getCell(3).font?.bold).toBe(true);
   });
 
+  it('charts uptime by line and over the period, day by day or month by month for a long one', () => {
+    const report = buildReport(db, { kind: 'uptime', period: jan, now: NOW });
+    const [bars, days] = report.charts ?? [];
+    expect(bars).toMatchObject({ kind: 'bars', title: 'Biểu đồ: Tỷ lệ hoạt động camera theo đơn vị', points: [{ label: 'xã A' }, { label: 'xã B', value: 0.75 }] });
+    expect(days?.title).toBe('Biểu đồ: tỷ lệ hoạt động theo ngày');
+    expect(days?.points).toHaveLength(31);
+    // known only on the 3rd and 4th: the other days are no data, not 0%
+    expect(days?.points.filter((p) => p.value !== null).map((p) => p.label)).toEqual(['03/01', '04/01']);
+    expect(days?.points[2]?.value).toBeCloseTo(84 / 102, 6);
+    const year = buildReport(db, { kind: 'uptime', period: resolvePeriod({ year: '2026' }, TZ), now: NOW }).charts?.[1];
+    expect(year?.title).toBe('Biểu đồ: tỷ lệ hoạt động theo tháng');
+    expect(year?.points.map((p) => p.label).slice(0, 2)).toEqual(['12/2025', '01/2026']);
+    expect(year?.points).toHaveLength(13);
+    const html = toHtml(report, documentOptions(db, config.raw));
+    expect(html).toContain('<figure class="chart"><figcaption>Biểu đồ: Tỷ lệ hoạt động camera theo đơn vị</figcaption><svg');
+    expect(html).toContain('>88,9%</text>');
+    // one camera's bars would say nothing the table does not
+    expect(buildReport(db, { kind: 'uptime', period: jan, ownerType: 'school', now: NOW }).charts?.map((c) => c.kind)).toEqual(['columns']);
+  });
+
   it('gives coordinates to 5 decimals (2 decimals are about 1 km off)', () => {
     const lighting = buildReport(db, { kind: 'lighting', period: jan, now: NOW });
     const html = toHtml(lighting, documentOptions(db, config.raw));
