@@ -2,9 +2,10 @@
  * The printable A4 report in the layout of Decree 30/2020 (Times New Roman, the national motto,
  * the issuing body over its parent, "Số: …/BC-CAX", "Gia Lai, ngày 05 tháng 01 năm 2026", "Nơi
  * nhận" and the signature block), with numbers written the Vietnamese way ("3.180", "98,6%").
- * The same HTML is what Chromium prints to PDF (pdf.ts): page numbers are CSS margin boxes, and
- * the last rows of the table travel with the signature block so that it never stands alone on
- * a page.
+ * The body reads: the summary paragraph and how the figures are counted, the charts, then the
+ * table. The same HTML is what Chromium prints to PDF (pdf.ts): page numbers are CSS margin boxes,
+ * and the last rows of the table travel with the signature block so that it never stands alone
+ * on a page (the block is kept small for that: rows, total, the compilation line, signature).
  */
 import { localDay } from '../health/calendar.js';
 import { formatNumber, translator, type Locale } from '../i18n/index.js';
@@ -278,11 +279,11 @@ ${heading(report, doc)}
 <h2>${escapeHtml(report.title)}</h2>
 <p class="period">${escapeHtml(report.periodLabel)}</p>
 ${report.filters.length ? `<p class="filters">${escapeHtml(report.filters.join('; '))}</p>` : ''}
+${report.summary.map((line) => `<p class="summary">${escapeHtml(line)}</p>`).join('\n')}
+${report.notes.map((line) => `<p class="note">${escapeHtml(line)}</p>`).join('\n')}
 ${chartsHtml(report)}
 ${body}<div class="closing">
 ${tail}
-${report.summary.map((line) => `<p class="summary">${escapeHtml(line)}</p>`).join('\n')}
-${report.notes.map((line) => `<p class="note">${escapeHtml(line)}</p>`).join('\n')}
 <p class="note">${escapeHtml(t('generated', { at: generated }))}</p>
 ${signature(report, doc)}
 </div>

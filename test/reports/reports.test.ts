@@ -273,8 +273,8 @@ describe('what officials read', () => {
     expect(report.totals?.availability).toBeCloseTo(168 / 204, 6);
     const html = toHtml(report, documentOptions(store, config.raw));
     expect(html).toMatch(/<tr class="total"><td><\/td><td class="num"><\/td><td><\/td><td>Tổng cộng<\/td><td class="num">5<\/td><td class="num">82,4%<\/td>/);
-    // the total row is printed with the last rows, before the summary
-    expect(html.indexOf('<tr class="total">')).toBeLessThan(html.indexOf('<p class="summary">'));
+    // the total row is printed with the last rows, in the block kept with the signature
+    expect(html.indexOf('<tr class="total">')).toBeGreaterThan(html.indexOf('<div class="closing">'));
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await toXlsx(report)) as unknown as ArrayBuffer);
     const sheet = book.worksheets[0]!;
