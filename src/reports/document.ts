@@ -90,7 +90,8 @@ export function columnWidths(report: Report): number[] {
   const numberWidth = String(report.rows.length).length + 3;
   const lines = report.totals ? [...report.rows, report.totals] : report.rows;
   const widths = report.columns.map((column) => {
-    let chars = longestWord(column.header);
+    // headers are bold: wider letters
+    let chars = Math.ceil(longestWord(column.header) * 1.15);
     for (const row of lines) {
       const text = displayValue(row[column.key] ?? null, column, report);
       const width = column.type === 'text' ? Math.max(longestWord(text), Math.min(WRAP_CHARS, text.length)) : column.type === 'datetime' ? longestWord(text) : text.length;
@@ -213,8 +214,8 @@ export function toHtml(report: Report, doc: DocumentOptions): string {
   const head = `<thead><tr><th>${escapeHtml(t('col_number'))}</th>${report.columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join('')}</tr></thead>`;
   const rows = report.rows.map((row, i) => rowHtml(report, row, i));
   const empty = `<tr><td colspan="${report.columns.length + 1}" class="empty">${escapeHtml(t('none'))}</td></tr>`;
-  // The last rows go into the block kept with the signature; a short table goes there whole.
-  const split = rows.length > ROWS_WITH_SIGNATURE + 1 ? rows.length - ROWS_WITH_SIGNATURE : 0;
+  // The last rows go into the block kept with the signature; the header stays above at least one row (a one-row table goes there whole).
+  const split = rows.length > 1 ? Math.max(1, rows.length - ROWS_WITH_SIGNATURE) : 0;
   const body = split > 0 ? `<table class="data">${cols}${head}<tbody>\n${rows.slice(0, split).join('\n')}\n</tbody></table>\n` : '';
   const total = report.totals && report.rows.length ? [rowHtml(report, report.totals, null)] : [];
   const tail = `<table class="data${split > 0 ? ' tail' : ''}">${cols}${split > 0 ? '' : head}<tbody>\n${[...(rows.length ? rows.slice(split) : [empty]), ...total].join('\n')}\n</tbody></table>`;
