@@ -28,7 +28,7 @@ const vi = {
   col_maintenance_hours: 'Thời gian bảo trì (giờ)',
   col_checks: 'Số lần kiểm tra',
   col_failures: 'Số lần lỗi',
-  col_incident: 'Số sự cố',
+  col_incident: 'Sự cố số',
   col_camera_id: 'Mã camera',
   col_camera: 'Tên camera',
   col_unit: 'Đơn vị',
