@@ -21,7 +21,7 @@ import { ChromiumMissingError } from '../reports/chromium.js';
 import { buildReport, csvOptions, CsvOptionsError, documentOptions, EXPORT_FORMATS, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, type CsvOptions, type ExportFormat, type ReportKind } from '../reports/index.js';
 
 /** Formats that are files, never written to a terminal. */
-const BINARY_FORMATS: readonly ExportFormat[] = ['xlsx', 'pdf'];
+const BINARY_FORMATS: readonly ExportFormat[] = ['xlsx', 'pdf', 'docx'];
 
 export { REPORT_KINDS, EXPORT_FORMATS };
 

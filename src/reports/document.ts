@@ -167,7 +167,7 @@ function heading(report: Report, doc: DocumentOptions): string {
   const t = translator(reportMessages, report.locale);
   const issuer = doc.issuer ?? PLACEHOLDER;
   // the number is left blank for the clerk who registers the report
-  const number = t('number_line', { number: '<span class="blank"></span>', abbreviation: escapeHtml(doc.issuerAbbreviation ?? SHORT_PLACEHOLDER) });
+  const number = numberLine(report, { ...doc, issuerAbbreviation: doc.issuerAbbreviation && escapeHtml(doc.issuerAbbreviation) }, '<span class="blank"></span>');
   return `<table class="heading">
   <tr>
     <td style="width:40%">${doc.parentIssuer ? `<div class="parent">${escapeHtml(doc.parentIssuer)}</div>` : ''}<div class="issuer${doc.issuer ? '' : ' placeholder'}"><span class="rule">${escapeHtml(issuer)}</span></div></td>
@@ -193,11 +193,26 @@ function colgroup(widths: readonly number[]): string {
   return `<colgroup>${widths.map((w) => `<col style="width:${((w / total) * 100).toFixed(2)}%">`).join('')}</colgroup>`;
 }
 
+/** The lines of "Nơi nhận" and of the signature block, as every printed format writes them. */
+export function signatureLines(report: Pick<Report, 'locale'>, doc: DocumentOptions): { recipients: string[]; titles: string[]; name: string } {
+  const t = translator(reportMessages, report.locale);
+  const signer = doc.signer;
+  return {
+    recipients: [...(doc.recipients ?? []).map((name) => t('recipient_line', { name })), t('recipients_file')],
+    titles: signer ? [...(signer.onBehalf ? [`${signer.onBehalf.mode} ${signer.onBehalf.of}`] : []), signer.title] : [PLACEHOLDER],
+    name: signer?.name ?? PLACEHOLDER,
+  };
+}
+
+/** "Số: {number}/BC-CAX", the number left for the clerk who registers the report. */
+export function numberLine(report: Pick<Report, 'locale'>, doc: DocumentOptions, blank: string): string {
+  return translator(reportMessages, report.locale)('number_line', { number: blank, abbreviation: doc.issuerAbbreviation ?? SHORT_PLACEHOLDER });
+}
+
 function signature(report: Report, doc: DocumentOptions): string {
   const t = translator(reportMessages, report.locale);
-  const recipients = [...(doc.recipients ?? []).map((name) => t('recipient_line', { name })), t('recipients_file')];
   const signer = doc.signer;
-  const titles = signer ? [...(signer.onBehalf ? [`${signer.onBehalf.mode} ${signer.onBehalf.of}`] : []), signer.title] : [PLACEHOLDER];
+  const { recipients, titles } = signatureLines(report, doc);
   return `<table class="sign">
   <tr>
     <td class="recipients-cell"><div class="recipients">${escapeHtml(t('recipients'))}</div><div class="recipients-list">${recipients.map((line) => `<div>${escapeHtml(line)}</div>`).join('')}</div></td>

@@ -11,12 +11,13 @@ import { reportMessages } from './messages.js';
 import { columnDecimals, type Cell, type Column, type Report } from './build.js';
 import { displayValue, orientationFor, toHtml, type DocumentOptions } from './document.js';
 import { toPdf } from './pdf.js';
+import { toDocx } from './docx.js';
 import { dmyLocal, isoLocal } from './time.js';
 
 export { dateLine, toHtml, type DocumentOptions } from './document.js';
 export { isoLocal } from './time.js';
 
-export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'html', 'pdf'] as const;
+export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'html', 'pdf', 'docx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -25,6 +26,7 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   html: 'text/html; charset=utf-8',
   pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 };
 
 export const BOM = '\uFEFF';
@@ -230,6 +232,8 @@ export async function exportReport(report: Report, format: ExportFormat, doc: Do
       return { body: toHtml(report, doc), contentType: CONTENT_TYPES.html, extension: 'html' };
     case 'pdf':
       return { body: await toPdf(toHtml(report, doc)), contentType: CONTENT_TYPES.pdf, extension: 'pdf' };
+    case 'docx':
+      return { body: toDocx(report, doc), contentType: CONTENT_TYPES.docx, extension: 'docx' };
     case 'json':
       return { body: JSON.stringify(report, null, 2), contentType: CONTENT_TYPES.json, extension: 'json' };
   }
