@@ -229,7 +229,7 @@ for (const [name, description, act] of [
 
 program
   .command('report')
-  .description('uptime, incidents, unclear images, lighting, contractor SLA or coverage for a period, as CSV, XLSX, printable A4 HTML, PDF or JSON')
+  .description('uptime, incidents, unclear images, lighting, contractor SLA or coverage for a period, as CSV, XLSX, printable A4 HTML, PDF, Word (DOCX) or JSON')
   .argument('<kind>', REPORT_KINDS.join(' | '))
   .addOption(new Option('--format <format>', 'file format').choices(EXPORT_FORMATS).default('html'))
   .option('--from <day>', 'first day, YYYY-MM-DD (with --to)')
@@ -246,7 +246,7 @@ program
   .addOption(new Option('--csv <preset>', 'CSV shape: iso (",", decimal point, ISO times) or vi (";", decimal comma, dd/mm/yyyy: for Excel on a Vietnamese Windows)').choices(Object.keys(CSV_PRESETS)))
   .addOption(new Option('--separator <separator>', 'CSV separator, over the preset').choices(Object.keys(CSV_SEPARATORS)))
   .addOption(new Option('--decimal <mark>', 'CSV decimal mark, over the preset').choices(Object.keys(CSV_DECIMALS)))
-  .option('--out <file>', 'write to this file (XLSX and PDF always go to a file)')
+  .option('--out <file>', 'write to this file (XLSX, PDF and DOCX always go to a file)')
   .addOption(configOption())
   .action((kind: string, options: Record<string, string | undefined> & { config: string }) => onStore(options.config, (app) => runReportCommand(app, { kind, ...options, locale: locale() })));
 

@@ -1,4 +1,4 @@
-/** Reports (JSON, CSV, XLSX, A4 HTML) with the user's scope applied; the audit log and users for admins. */
+/** Reports (JSON, CSV, XLSX, A4 HTML, PDF, DOCX) with the user's scope applied; the audit log and users for admins. */
 import { GROUP_BY, type GroupBy } from '../../health/uptime-query.js';
 import { OWNER_TYPES } from '../../config/schema.js';
 import { LOCALES, type Locale } from '../../i18n/index.js';
@@ -63,7 +63,7 @@ export function reportRoutes(app: App, deps: ServerDeps) {
         description:
           'Period: from/to (local days, inclusive), month (calendar month YYYY-MM) or period (official period YYYY-MM: 15th of the month before to the 14th); ' +
           'quarter (YYYY-Qn), half (YYYY-H1|H2) or year (YYYY), official periods ending on the 14th too; ' +
-          'default the official period containing today. format=json|csv|xlsx|html|pdf (A4, Decree 30/2020 layout). ' +
+          'default the official period containing today. format=json|csv|xlsx|html|pdf|docx (A4, Decree 30/2020 layout). ' +
           'CSV: csv=iso (",", decimal point, ISO times; the default) or csv=vi (";", decimal comma, dd/mm/yyyy), separator and decimal over the preset.',
         params: { type: 'object', properties: { kind: { type: 'string', enum: [...REPORT_KINDS] } }, required: ['kind'] },
         querystring: {
