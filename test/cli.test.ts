@@ -296,8 +296,10 @@ describe('camwatch CLI', () => {
     await expectCode(['report', 'uptime', '--period', month, '--format', 'html', '--out', path.join(dir, 'uptime.html')], 0);
     await expectCode(['report', 'incidents', '--month', month, '--format', 'pdf', '--out', path.join(dir, 'incidents.pdf')], 0);
     expect(readFileSync(path.join(dir, 'incidents.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    await expectCode(['report', 'overdue', '--quarter', `${month.slice(0, 4)}-Q1`, '--format', 'docx', '--out', path.join(dir, 'overdue.docx')], 0);
+    expect(readFileSync(path.join(dir, 'overdue.docx')).subarray(0, 2).toString()).toBe('PK');
     const csv = await expectCode(['report', 'uptime', '--month', month, '--format', 'csv', '--csv', 'vi'], 0);
-    expect(csv.stdout.split('\r\n')[0]).toMatch(/^\uFEFF?Unit code;Unit;Cameras;/);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/^\uFEFF?Rank;Unit code;Unit;Cameras;/);
     expect((await expectCode(['report', 'uptime', '--format', 'csv', '--csv', 'vi', '--separator', 'comma'], 2)).stdout).toContain('must differ');
     await expectCode(['report', 'uptime', '--from', `${month}-01`, '--to', `${month}-02`, '--group-by', 'unit', '--format', 'json'], 0);
     await expectCode(['report', 'nonsense', '--month', month], 2);
