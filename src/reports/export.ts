@@ -16,6 +16,8 @@ import { dmyLocal, isoLocal } from './time.js';
 
 export { dateLine, toHtml, type DocumentOptions } from './document.js';
 export { isoLocal } from './time.js';
+export { PrinterBusyError } from './pdf.js';
+export { ChromiumMissingError } from './chromium.js';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'html', 'pdf', 'docx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

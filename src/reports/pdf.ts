@@ -27,10 +27,23 @@ async function print(html: string): Promise<Buffer> {
   }
 }
 
-let queue: Promise<unknown> = Promise.resolve();
+/** Prints waiting at most: beyond, a request is turned away rather than queued for minutes. */
+export const MAX_WAITING_PRINTS = 4;
 
-export function toPdf(html: string): Promise<Buffer> {
-  const result = queue.then(() => print(html));
+export class PrinterBusyError extends Error {
+  constructor() {
+    super(`${MAX_WAITING_PRINTS} PDF reports are already waiting to be printed; try again in a minute`);
+    this.name = 'PrinterBusyError';
+  }
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+let waiting = 0;
+
+export function toPdf(html: string, render: (html: string) => Promise<Buffer> = print): Promise<Buffer> {
+  if (waiting >= MAX_WAITING_PRINTS) return Promise.reject(new PrinterBusyError());
+  waiting++;
+  const result = queue.then(() => render(html)).finally(() => waiting--);
   queue = result.catch(() => undefined);
   return result;
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, CONTENT_WIDTH_MM, documentOptions, exportReport, officialPeriod, orientationFor, REPORT_KINDS, toHtml, type Report } from '../../src/reports/index.js';
 import { displayValue } from '../../src/reports/document.js';
 import { launchChromium } from '../../src/reports/chromium.js';
-import { renderPdf } from '../../src/reports/pdf.js';
+import { MAX_WAITING_PRINTS, PrinterBusyError, renderPdf, toPdf } from '../../src/reports/pdf.js';
 import { NOW, TZ } from '../server/fixture.js';
 import { reportConfig, reportStore, SIGNED_REPORT } from './fixture.js';
 import { compact, pdfPageRuns, pdfPageTexts } from './pdf-text.js';
@@ -124,4 +124,34 @@ describe('the printed page', () => {
     // the narrow tables are portrait, the wide ones landscape
     expect([...orientations].sort()).toEqual(['landscape', 'portrait']);
   }, 60_000);
+});
+
+describe('the print queue', () => {
+  it('prints one at a time and turns away what would wait too long', async () => {
+    let running = 0;
+    let most = 0;
+    const releases: (() => void)[] = [];
+    const slow = (html: string) =>
+      new Promise<Buffer>((resolve) => {
+        running++;
+        most = Math.max(most, running);
+        releases.push(() => {
+          running--;
+          resolve(Buffer.from(html));
+        });
+      });
+    const prints = Array.from({ length: MAX_WAITING_PRINTS }, (_, i) => toPdf(`doc ${i}`, slow));
+    await expect(toPdf('one too many', slow)).rejects.toBeInstanceOf(PrinterBusyError);
+    for (let done = 0; done < MAX_WAITING_PRINTS; done++) {
+      await expect.poll(() => releases.length).toBe(done + 1);
+      releases[done]?.();
+    }
+    expect((await Promise.all(prints)).map(String)).toEqual(Array.from({ length: MAX_WAITING_PRINTS }, (_, i) => `doc ${i}`));
+    expect(most).toBe(1);
+    // room again once they are printed
+    const again = toPdf('again', slow);
+    await expect.poll(() => releases.length).toBe(MAX_WAITING_PRINTS + 1);
+    releases.at(-1)?.();
+    expect(String(await again)).toBe('again');
+  });
 });

@@ -239,6 +239,18 @@ describe('reports over HTTP', () => {
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['content-disposition']).toContain('camwatch-incidents-2026-01-01_2026-01-31.pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    // without a Chromium: 503 and what to install, the other formats unaffected
+    const before = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+    try {
+      const none = await get('/api/reports/incidents?month=2026-01&format=pdf', 'admin');
+      expect(none.statusCode).toBe(503);
+      expect(none.json<{ message: string }>().message).toContain('apt install chromium');
+      expect((await get('/api/reports/incidents?month=2026-01&format=docx', 'admin')).statusCode).toBe(200);
+    } finally {
+      if (before === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = before;
+    }
   }, 60_000);
 });
 

@@ -2,7 +2,7 @@
 import { GROUP_BY, type GroupBy } from '../../health/uptime-query.js';
 import { OWNER_TYPES } from '../../config/schema.js';
 import { LOCALES, type Locale } from '../../i18n/index.js';
-import { buildReport, csvOptions, CsvOptionsError, CSV_DECIMALS, CSV_PRESETS, CSV_SEPARATORS, documentOptions, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, EXPORT_FORMATS, type CsvDecimal, type CsvPreset, type CsvSeparator, type ExportFormat, type ReportKind } from '../../reports/index.js';
+import { ChromiumMissingError, PrinterBusyError, buildReport, csvOptions, CsvOptionsError, CSV_DECIMALS, CSV_PRESETS, CSV_SEPARATORS, documentOptions, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, EXPORT_FORMATS, type CsvDecimal, type CsvPreset, type CsvSeparator, type ExportFormat, type ReportKind } from '../../reports/index.js';
 import { reportKindList } from '../../reports/kinds.js';
 import { listAudit } from '../../store/audit.js';
 import { listUsers } from '../auth.js';
@@ -131,7 +131,15 @@ export function reportRoutes(app: App, deps: ServerDeps) {
         now: deps.now(),
       });
       if (q.format === 'json') return report;
-      const file = await exportReport(report, q.format, documentOptions(db, deps.config.raw), { csv });
+      let file;
+      try {
+        file = await exportReport(report, q.format, documentOptions(db, deps.config.raw), { csv });
+      } catch (error) {
+        // PDF: the printer is busy or there is none; the other formats still work
+        if (error instanceof PrinterBusyError) return reply.code(503).header('retry-after', '60').send({ error: 'busy', message: error.message });
+        if (error instanceof ChromiumMissingError) return reply.code(503).send({ error: 'unavailable', message: error.message });
+        throw error;
+      }
       const name = `camwatch-${report.kind}-${period.fromDay}_${period.toDay}.${file.extension}`;
       if (q.format !== 'html') reply.header('content-disposition', `attachment; filename="${name}"`);
       return reply.type(file.contentType).send(file.body);
