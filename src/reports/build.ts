@@ -60,7 +60,7 @@ export interface Report {
   /** printed above the table (A4, PDF) */
   charts?: Chart[] | undefined;
   summary: string[];
-  /** printed under the table: how uptime is counted */
+  /** printed with the summary, before the table: how uptime is counted */
   notes: string[];
 }
 

@@ -283,6 +283,7 @@ describe('what officials read', () => {
     expect(sheet.getRow(5).getCell(3).value).toBe('Tổng cộng');
     expect(sheet.getRow(5).getCell(5).value).toBeCloseTo(168 / 204, 6);
     expect(sheet.getRow(5).getCell(3).font?.bold).toBe(true);
+    expect(sheet.getRow(5).getCell(5).numFmt).toBe('0.0%');
   });
 
   it('charts uptime by line and over the period, day by day or month by month for a long one', () => {
