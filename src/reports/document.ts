@@ -121,7 +121,7 @@ const shorten = (text: string) => (text.length > LABEL_CHARS ? `${text.slice(0, 
 const percent = (value: number, locale: Locale, decimals = 1) => `${formatNumber(value * 100, locale, decimals)}%`;
 
 /** One bar a line, its percentage after it. */
-function barsSvg(chart: Chart, locale: Locale): string {
+function barsSvg(chart: Chart, locale: Locale): Drawing {
   const labelWidth = 190;
   const barWidth = CHART_WIDTH - labelWidth - 60;
   const row = 17;
@@ -132,11 +132,11 @@ function barsSvg(chart: Chart, locale: Locale): string {
     const value = point.value === null ? translator(reportMessages, locale)('no_data') : percent(point.value, locale);
     return `<text x="${labelWidth - 6}" y="${y + 11}" text-anchor="end">${escapeHtml(shorten(point.label))}</text><rect x="${labelWidth}" y="${y + 1}" width="${width.toFixed(1)}" height="${row - 5}" fill="#777"/><text x="${(labelWidth + width + 4).toFixed(1)}" y="${y + 11}">${escapeHtml(value)}</text>`;
   });
-  return `<svg viewBox="0 0 ${CHART_WIDTH} ${height}" width="100%" role="img" aria-label="${escapeHtml(chart.title)}" font-size="11"><line x1="${labelWidth}" y1="0" x2="${labelWidth}" y2="${height}" stroke="#000"/>${bars.join('')}</svg>`;
+  return { height, fontSize: 11, content: `<line x1="${labelWidth}" y1="0" x2="${labelWidth}" y2="${height}" stroke="#000"/>${bars.join('')}` };
 }
 
 /** One column a day (or month), on a 0–100% scale with lines at 50% and 100%. */
-function columnsSvg(chart: Chart, locale: Locale): string {
+function columnsSvg(chart: Chart, locale: Locale): Drawing {
   const left = 42;
   const top = 8;
   const plotHeight = 120;
@@ -152,12 +152,32 @@ function columnsSvg(chart: Chart, locale: Locale): string {
     const label = i % every === 0 ? `<text x="${(x + step / 2).toFixed(1)}" y="${height - 4}" text-anchor="middle">${escapeHtml(point.label)}</text>` : '';
     return bar + label;
   });
-  return `<svg viewBox="0 0 ${CHART_WIDTH} ${height}" width="100%" role="img" aria-label="${escapeHtml(chart.title)}" font-size="10">${grid.join('')}${columns.join('')}</svg>`;
+  return { height, fontSize: 10, content: grid.join('') + columns.join('') };
+}
+
+interface Drawing {
+  height: number;
+  fontSize: number;
+  content: string;
+}
+
+/**
+ * A chart as an SVG element: `inline` scales to the page width inside the HTML document; else a
+ * standalone picture of CHART_WIDTH × its height, with its font named (what the DOCX embeds as PNG).
+ */
+export function chartSvg(chart: Chart, locale: Locale, inline = true): { svg: string; width: number; height: number } {
+  const drawing = chart.kind === 'bars' ? barsSvg(chart, locale) : columnsSvg(chart, locale);
+  const size = inline ? 'width="100%"' : `width="${CHART_WIDTH}" height="${drawing.height}" font-family="Times New Roman, Liberation Serif, DejaVu Serif, serif"`;
+  return {
+    svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART_WIDTH} ${drawing.height}" ${size} role="img" aria-label="${escapeHtml(chart.title)}" font-size="${drawing.fontSize}">${inline ? '' : '<rect width="100%" height="100%" fill="#fff"/>'}${drawing.content}</svg>`,
+    width: CHART_WIDTH,
+    height: drawing.height,
+  };
 }
 
 function chartsHtml(report: Report): string {
   return (report.charts ?? [])
-    .map((chart) => `<figure class="chart"><figcaption>${escapeHtml(chart.title)}</figcaption>${chart.kind === 'bars' ? barsSvg(chart, report.locale) : columnsSvg(chart, report.locale)}</figure>`)
+    .map((chart) => `<figure class="chart"><figcaption>${escapeHtml(chart.title)}</figcaption>${chartSvg(chart, report.locale).svg}</figure>`)
     .join('\n');
 }
 

@@ -4,12 +4,13 @@
  * New Roman 13 pt (headings 14, table 11), the issuer under its parent and the national motto,
  * "Số: …/BC-CAX", the date line, the summary, the table (its header repeated on every page, rows
  * never split, the last ones kept with the signature), "Nơi nhận" and the signature block, and page
- * numbers at the top from page 2. Charts are in the A4 and PDF documents only.
+ * numbers at the top from page 2. The charts are the A4 document's, drawn to PNG by sharp.
  */
+import sharp from 'sharp';
 import { formatNumber, translator } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
 import type { Report, Row } from './build.js';
-import { CONTENT_WIDTH_MM, columnWidths, dateLine, displayValue, numberLine, orientationFor, PLACEHOLDER, signatureLines, type DocumentOptions } from './document.js';
+import { CONTENT_WIDTH_MM, chartSvg, columnWidths, dateLine, displayValue, numberLine, orientationFor, PLACEHOLDER, signatureLines, type DocumentOptions } from './document.js';
 import { zip } from './zip.js';
 
 const TWIPS_PER_MM = 1440 / 25.4;
@@ -71,7 +72,35 @@ function tableRow(cells: string, options: { header?: boolean } = {}): string {
 /** The last rows of the data table and what follows are kept on one page with the signature. */
 const ROWS_WITH_SIGNATURE = 2;
 
-function body(report: Report, doc: DocumentOptions): string {
+/** A chart drawn for Word: its picture and its size on the page. */
+interface ChartPicture {
+  title: string;
+  png: Buffer;
+  /** EMU, as DrawingML measures: 36,000 a millimetre */
+  cx: number;
+  cy: number;
+}
+
+const EMU_PER_MM = 36_000;
+
+async function chartPictures(report: Report): Promise<ChartPicture[]> {
+  const widthMm = CONTENT_WIDTH_MM[orientationFor(report)];
+  return Promise.all(
+    (report.charts ?? []).map(async (chart) => {
+      const { svg, width, height } = chartSvg(chart, report.locale, false);
+      // 2× the SVG's units (sharp reads SVG at 72 dpi), sharp enough to print
+      const png = await sharp(Buffer.from(svg), { density: 144 }).png().toBuffer();
+      return { title: chart.title, png, cx: Math.round(widthMm * EMU_PER_MM), cy: Math.round((widthMm * EMU_PER_MM * height) / width) };
+    }),
+  );
+}
+
+function pictureParagraph(picture: ChartPicture, index: number): string {
+  const id = index + 1;
+  return `<w:p><w:pPr><w:keepNext/><w:spacing w:before="0" w:after="120"/><w:jc w:val="center"/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="${picture.cx}" cy="${picture.cy}"/><wp:docPr id="${id}" name="Chart ${id}" descr="${xml(picture.title)}"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="${id}" name="chart${id}.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdChart${id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="${picture.cx}" cy="${picture.cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>`;
+}
+
+function body(report: Report, doc: DocumentOptions, pictures: readonly ChartPicture[]): string {
   const t = translator(reportMessages, report.locale);
   const orientation = orientationFor(report);
   const width = twips(CONTENT_WIDTH_MM[orientation]);
@@ -98,6 +127,7 @@ function body(report: Report, doc: DocumentOptions): string {
   if (report.filters.length) out.push(paragraph(report.filters.join('; '), { align: 'center', italic: true, after: 120 }));
   for (const line of report.summary) out.push(paragraph(line, { align: 'both', indent: 10, after: 120 }));
   for (const line of report.notes) out.push(paragraph(line, { align: 'both', italic: true, pt: 11, after: 120 }));
+  pictures.forEach((picture, i) => out.push(paragraph(picture.title, { align: 'center', italic: true, pt: 12, keepNext: true }), pictureParagraph(picture, i)));
 
   // the table, its widths from the data as in the A4 document
   const mm = columnWidths(report);
@@ -141,8 +171,10 @@ function body(report: Report, doc: DocumentOptions): string {
 }
 
 const NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+const DRAWING_NS = 'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"';
 
-export function toDocx(report: Report, doc: DocumentOptions): Buffer {
+export async function toDocx(report: Report, doc: DocumentOptions): Promise<Buffer> {
+  const pictures = await chartPictures(report);
   const language = report.locale === 'vi' ? 'vi-VN' : 'en-GB';
   const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles ${NS}><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman" w:eastAsia="Times New Roman"/><w:sz w:val="${size(13)}"/><w:szCs w:val="${size(13)}"/><w:lang w:val="${language}"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults></w:styles>`;
@@ -150,12 +182,12 @@ export function toDocx(report: Report, doc: DocumentOptions): Buffer {
   const header = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:hdr ${NS}><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>2</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:hdr>`;
   const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:document ${NS}><w:body>${body(report, doc)}</w:body></w:document>`;
+<w:document ${NS} ${DRAWING_NS}><w:body>${body(report, doc, pictures)}</w:body></w:document>`;
   return zip([
     {
       name: '[Content_Types].xml',
       data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/></Types>`,
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/></Types>`,
     },
     {
       name: '_rels/.rels',
@@ -165,10 +197,11 @@ export function toDocx(report: Report, doc: DocumentOptions): Buffer {
     {
       name: 'word/_rels/document.xml.rels',
       data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdHeader" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/></Relationships>`,
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdHeader" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>${pictures.map((_, i) => `<Relationship Id="rIdChart${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/chart${i + 1}.png"/>`).join('')}</Relationships>`,
     },
     { name: 'word/document.xml', data: document },
     { name: 'word/styles.xml', data: styles },
     { name: 'word/header1.xml', data: header },
+    ...pictures.map((picture, i) => ({ name: `word/media/chart${i + 1}.png`, data: picture.png })),
   ]);
 }

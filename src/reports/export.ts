@@ -235,7 +235,7 @@ export async function exportReport(report: Report, format: ExportFormat, doc: Do
     case 'pdf':
       return { body: await toPdf(toHtml(report, doc)), contentType: CONTENT_TYPES.pdf, extension: 'pdf' };
     case 'docx':
-      return { body: toDocx(report, doc), contentType: CONTENT_TYPES.docx, extension: 'docx' };
+      return { body: await toDocx(report, doc), contentType: CONTENT_TYPES.docx, extension: 'docx' };
     case 'json':
       return { body: JSON.stringify(report, null, 2), contentType: CONTENT_TYPES.json, extension: 'json' };
   }

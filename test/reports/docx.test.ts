@@ -3,6 +3,7 @@
  * XML — A4 in the report's orientation, Decree 30's margins and fonts, page numbers from page 2,
  * the heading, the table with its header repeated and the last rows kept with the signature.
  */
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { buildReport, documentOptions, exportReport, officialPeriod, orientationFor, PLACEHOLDER, type Report } from '../../src/reports/index.js';
 import { NOW, TZ } from '../server/fixture.js';
@@ -65,6 +66,27 @@ describe('the Word export', () => {
     const all = paragraphs(document);
     expect(all.find((p) => p.text.startsWith('Số liệu do hệ thống camwatch'))?.keepNext).toBe(true);
     expect(all.find((p) => p.text === 'PHÓ TRƯỞNG CÔNG AN XÃ')?.keepNext).toBe(true);
+  });
+
+  it('carries the charts of the A4 document as pictures, each under its caption', async () => {
+    const report = buildReport(db, { kind: 'uptime', period, now: NOW });
+    const { parts, document } = await docx(report);
+    expect(report.charts).toHaveLength(2);
+    const texts = paragraphs(document).map((p) => p.text);
+    for (const [i, chart] of (report.charts ?? []).entries()) {
+      expect(texts).toContain(chart.title);
+      expect(document).toContain(`<a:blip r:embed="rIdChart${i + 1}"/>`);
+      expect(parts.get('word/_rels/document.xml.rels')?.toString()).toContain(`Target="media/chart${i + 1}.png"`);
+      const png = parts.get(`word/media/chart${i + 1}.png`);
+      expect(png?.subarray(1, 4).toString()).toBe('PNG');
+      // drawn at twice the SVG's width, with ink on it (bars, labels), on white
+      const image = sharp(png);
+      expect((await image.metadata()).width).toBe(1240);
+      const { channels } = await image.stats();
+      expect(channels[0]?.min).toBeLessThan(100);
+      expect(channels[0]?.max).toBe(255);
+    }
+    expect(parts.get('[Content_Types].xml')?.toString()).toContain('<Default Extension="png" ContentType="image/png"/>');
   });
 
   it('leaves dotted lines to fill in where the config names no issuer or signer', async () => {
