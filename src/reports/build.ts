@@ -288,7 +288,7 @@ function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
   const lines = query(options.period);
   const previous = periodBefore(options.period, timeZone);
   const before = new Map((previous ? query(previous) : []).map((line) => [line.key, line]));
-  const change = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined ? null : printedPercent(a) - printedPercent(b));
+  const change = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined ? null : Math.round((printedPercent(a) - printedPercent(b)) * 10) / 10);
   // the figures of a line, or of the whole (the total row)
   const figures = (line: UptimeLine, previousLine: UptimeLine | undefined) => ({
     cameras: line.cameras,
