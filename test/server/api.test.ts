@@ -229,6 +229,15 @@ describe('reports over HTTP', () => {
     expect((await get('/api/reports/uptime?month=2026-01&period=2026-01', 'admin')).statusCode).toBe(400);
   });
 
+  it('answers the JSON report with its total row, its charts and the period before compared', async () => {
+    const report = (await get('/api/reports/uptime?quarter=2026-Q1', 'admin')).json<{ period: { name: string }; totals: { name: string; cameras: number }; charts: { kind: string; points: unknown[] }[]; columns: { key: string; decimals?: number }[] }>();
+    expect(report.period.name).toBe('2026-Q1');
+    expect(report.totals).toMatchObject({ name: 'Tổng cộng', cameras: 5 });
+    expect(report.charts.map((c) => c.kind)).toEqual(['bars', 'columns']);
+    expect(report.columns.find((c) => c.key === 'availability_change')?.decimals).toBe(1);
+    expect((await get('/api/reports/uptime?quarter=2026-Q5', 'admin')).statusCode).toBe(400);
+  });
+
   it('shapes CSV for a Vietnamese Excel on request, and prints PDF', async () => {
     const vi = (await get('/api/reports/uptime?month=2026-01&group_by=camera&format=csv&csv=vi', 'admin')).body;
     expect(vi.split('\r\n')[0]).toMatch(/^\uFEFF?Mã camera;Camera;Số camera;/);

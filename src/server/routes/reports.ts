@@ -87,10 +87,15 @@ export function reportRoutes(app: App, deps: ServerDeps) {
             type: 'object',
             properties: {
               kind: str, locale: str, title: str, periodLabel: str, generatedAt: time, timeZone: str,
-              period: { type: 'object', properties: { kind: str, fromDay: str, toDay: str, from: time, to: time, month: nullable(str) } },
+              period: { type: 'object', properties: { kind: str, fromDay: str, toDay: str, from: time, to: time, month: nullable(str), name: nullable(str) } },
               filters: { type: 'array', items: str },
-              columns: { type: 'array', items: { type: 'object', properties: { key: str, header: str, type: str } } },
+              columns: { type: 'array', items: { type: 'object', properties: { key: str, header: str, type: str, decimals: int } } },
               rows: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              totals: nullable({ type: 'object', additionalProperties: true }),
+              charts: {
+                type: 'array',
+                items: { type: 'object', properties: { kind: str, title: str, points: { type: 'array', items: { type: 'object', properties: { label: str, value: nullable({ type: 'number' }) } } } } },
+              },
               summary: { type: 'array', items: str },
               notes: { type: 'array', items: str },
             },
