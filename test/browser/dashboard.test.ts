@@ -136,6 +136,8 @@ describe('dashboard in a real browser', () => {
     await download.saveAs(file);
     const bytes = readFileSync(file);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // the uptime table closes with its total row
+    expect(await page.locator('[data-testid=report-total] td').allTextContents()).toContain('Tổng cộng');
     // in Vietnamese, shaped for a Vietnamese Excel: ";" between the columns
     expect(bytes.toString('utf8').split('\r\n')[0]).toMatch(/^\uFEFFXếp hạng;Mã đơn vị;Đơn vị;/);
     // the PDF and Word copies download as files

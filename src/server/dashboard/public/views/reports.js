@@ -30,7 +30,10 @@ export async function reportsView() {
       el('a', { href: href('html'), target: '_blank', 'data-testid': 'export-html' }, el('button', { type: 'button', class: 'secondary' }, t('export_html'))),
     ),
     el('h2', {}, `${report.title} — ${report.periodLabel}`),
-    table(report.columns.map((c) => c.header), report.rows.map((row) => el('tr', {}, report.columns.map((c) => el('td', {}, formatCell(row[c.key], c.type)))))),
+    table(report.columns.map((c) => c.header), [
+      ...report.rows.map((row) => el('tr', {}, report.columns.map((c) => el('td', {}, formatCell(row[c.key], c.type))))),
+      ...(report.totals && report.rows.length ? [el('tr', { class: 'total', 'data-testid': 'report-total' }, report.columns.map((c) => el('td', {}, report.totals[c.key] === null || report.totals[c.key] === undefined ? '' : formatCell(report.totals[c.key], c.type))))] : []),
+    ]),
     ...(report.summary ?? []).map((line) => el('p', {}, line)),
     ...(report.notes ?? []).map((line) => el('p', { class: 'muted' }, line)),
   );
