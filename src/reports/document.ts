@@ -47,7 +47,9 @@ export function dateLine(place: string, at: number, timeZone: string, locale: Lo
   return translator(reportMessages, locale)('date_line', { place, day, month, year: y });
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
+/** Text for HTML and XML alike. */
+export const escapeMarkup = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
+const escapeHtml = escapeMarkup;
 
 /** A cell as people read it: "2.880", "50,0%", "05/01/2026 08:30", "13,90000". */
 export function displayValue(value: Cell, column: Column, report: Pick<Report, 'locale' | 'timeZone'>): string {
@@ -110,6 +112,14 @@ export function orientationFor(report: Report): Orientation {
 
 /** The last rows printed with the signature block (never a signature alone on a page). */
 const ROWS_WITH_SIGNATURE = 2;
+
+/**
+ * The index of the first row kept with the signature: the last two, but the header stays above at
+ * least one row; a one-row table goes with the signature whole (0).
+ */
+export function firstRowWithSignature(rows: number): number {
+  return rows > 1 ? Math.max(1, rows - ROWS_WITH_SIGNATURE) : 0;
+}
 
 // --- charts (inline SVG: the document loads nothing, and prints in grey) ------------------------
 
@@ -250,7 +260,7 @@ export function toHtml(report: Report, doc: DocumentOptions): string {
   const rows = report.rows.map((row, i) => rowHtml(report, row, i));
   const empty = `<tr><td colspan="${report.columns.length + 1}" class="empty">${escapeHtml(t('none'))}</td></tr>`;
   // The last rows go into the block kept with the signature; the header stays above at least one row (a one-row table goes there whole).
-  const split = rows.length > 1 ? Math.max(1, rows.length - ROWS_WITH_SIGNATURE) : 0;
+  const split = firstRowWithSignature(rows.length);
   const body = split > 0 ? `<table class="data">${cols}${head}<tbody>\n${rows.slice(0, split).join('\n')}\n</tbody></table>\n` : '';
   const total = report.totals && report.rows.length ? [rowHtml(report, report.totals, null)] : [];
   const tail = `<table class="data${split > 0 ? ' tail' : ''}">${cols}${split > 0 ? '' : head}<tbody>\n${[...(rows.length ? rows.slice(split) : [empty]), ...total].join('\n')}\n</tbody></table>`;

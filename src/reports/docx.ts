@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { formatNumber, translator } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
 import type { Report, Row } from './build.js';
-import { CONTENT_WIDTH_MM, chartSvg, columnWidths, dateLine, displayValue, numberLine, orientationFor, PLACEHOLDER, signatureLines, type DocumentOptions } from './document.js';
+import { CONTENT_WIDTH_MM, chartSvg, columnWidths, dateLine, displayValue, escapeMarkup as xml, firstRowWithSignature, numberLine, orientationFor, PLACEHOLDER, signatureLines, type DocumentOptions } from './document.js';
 import { zip } from './zip.js';
 
 const TWIPS_PER_MM = 1440 / 25.4;
@@ -18,7 +18,6 @@ const twips = (mm: number) => Math.round(mm * TWIPS_PER_MM);
 /** Half-points, as Word counts font sizes. */
 const size = (pt: number) => pt * 2;
 
-const xml = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch] as string);
 
 interface RunStyle {
   bold?: boolean;
@@ -68,9 +67,6 @@ function cell(width: number, paragraphs: string, span = 1): string {
 function tableRow(cells: string, options: { header?: boolean } = {}): string {
   return `<w:tr><w:trPr><w:cantSplit/>${options.header ? '<w:tblHeader/>' : ''}</w:trPr>${cells}</w:tr>`;
 }
-
-/** The last rows of the data table and what follows are kept on one page with the signature. */
-const ROWS_WITH_SIGNATURE = 2;
 
 /** A chart drawn for Word: its picture and its size on the page. */
 interface ChartPicture {
@@ -138,7 +134,8 @@ function body(report: Report, doc: DocumentOptions, pictures: readonly ChartPict
     [t('col_number'), ...report.columns.map((c) => c.header)].map((text, i) => cell(widths[i] ?? 0, cellText(text, false, { bold: true, align: 'center' }))).join(''),
     { header: true },
   );
-  const keepFrom = Math.max(1, report.rows.length - ROWS_WITH_SIGNATURE);
+  // the last rows and what follows are kept on one page with the signature
+  const keepFrom = firstRowWithSignature(report.rows.length);
   const dataRow = (row: Row, index: number | null, keepNext: boolean) =>
     tableRow(
       [
