@@ -8,8 +8,9 @@ COPY bench ./bench
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
-# Debian's ffmpeg is preferred to the npm-shipped static build (found first on PATH).
-RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg tini && rm -rf /var/lib/apt/lists/*
+# Debian's ffmpeg is preferred to the npm-shipped static build (found first on PATH); Debian's
+# Chromium prints reports to PDF, with DejaVu for the Vietnamese letters.
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg tini chromium fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

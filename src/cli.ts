@@ -18,6 +18,7 @@ import { changeFalseAlarm } from './health/false-alarms.js';
 import { queueAlerts } from './app/alerts.js';
 import { channelSchemas } from './alerts/channels/index.js';
 import { runReportCommand, REPORT_KINDS, EXPORT_FORMATS } from './app/report-command.js';
+import { CSV_DECIMALS, CSV_PRESETS, CSV_SEPARATORS, reportSettingsWarnings } from './reports/index.js';
 import { readPassword, runUserAdd, runUserDisable, runUserList, runUserPasswd, ROLE_NAMES, type CommandResult } from './app/user-command.js';
 import { GROUP_BY } from './health/uptime-query.js';
 import { OWNER_TYPES } from './config/schema.js';
@@ -188,6 +189,8 @@ program
         healthy = false;
         console.log('  ' + t('doctorMissingSecrets', { vars: config.missingSecrets.join(', ') }));
       }
+      // Reports print dotted lines where these are missing: a warning, not a failure.
+      for (const warning of reportSettingsWarnings(config.raw.server?.report, locale())) console.log('  ⚠ ' + warning);
     } else {
       console.log(t('doctorConfig', { file: options.config, status: configProblem ?? '' }));
     }
@@ -231,18 +234,24 @@ for (const [name, description, act] of [
 
 program
   .command('report')
-  .description('uptime, incidents, unclear images, lighting, contractor SLA or coverage for a period, as CSV, XLSX, printable A4 HTML or JSON')
+  .description('uptime, incidents, unclear images, lighting, contractor SLA or coverage for a period, as CSV, XLSX, printable A4 HTML, PDF, Word (DOCX) or JSON')
   .argument('<kind>', REPORT_KINDS.join(' | '))
   .addOption(new Option('--format <format>', 'file format').choices(EXPORT_FORMATS).default('html'))
   .option('--from <day>', 'first day, YYYY-MM-DD (with --to)')
   .option('--to <day>', 'last day, YYYY-MM-DD')
   .option('--month <YYYY-MM>', 'a calendar month')
   .option('--period <YYYY-MM>', 'the official reporting period ending on the 14th of that month')
+  .option('--quarter <YYYY-Qn>', 'the official quarter, e.g. 2026-Q1: 15 December 2025 to 14 March 2026')
+  .option('--half <YYYY-Hn>', 'the official six months, e.g. 2026-H1: 15 December 2025 to 14 June 2026')
+  .option('--year <YYYY>', 'the official year, e.g. 2026: 15 December 2025 to 14 December 2026')
   .option('--unit <id>', 'cameras of this unit and below')
   .option('--contractor <id>', 'cameras of this contractor')
   .addOption(new Option('--owner-type <type>', 'owner type').choices(OWNER_TYPES))
   .addOption(new Option('--group-by <group>', 'uptime by').choices(GROUP_BY))
-  .option('--out <file>', 'write to this file (XLSX always goes to a file)')
+  .addOption(new Option('--csv <preset>', 'CSV shape: iso (",", decimal point, ISO times) or vi (";", decimal comma, dd/mm/yyyy: for Excel on a Vietnamese Windows)').choices(Object.keys(CSV_PRESETS)))
+  .addOption(new Option('--separator <separator>', 'CSV separator, over the preset').choices(Object.keys(CSV_SEPARATORS)))
+  .addOption(new Option('--decimal <mark>', 'CSV decimal mark, over the preset').choices(Object.keys(CSV_DECIMALS)))
+  .option('--out <file>', 'write to this file (XLSX, PDF and DOCX always go to a file)')
   .addOption(configOption())
   .action((kind: string, options: Record<string, string | undefined> & { config: string }) => onStore(options.config, (app) => runReportCommand(app, { kind, ...options, locale: locale() })));
 

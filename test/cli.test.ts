@@ -1,6 +1,6 @@
 /** The CLI as an admin uses it: the built `camwatch` (npm test builds dist/ first). */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -256,6 +256,24 @@ describe('camwatch CLI', () => {
     expect(result.stdout).toMatch(/raise probe\.per_host_concurrency to at least 11\b/);
   });
 
+  it('doctor warns of each missing part of the printed reports, and a misspelt one stops the config with the fix', async () => {
+    const bare = await camwatch(['doctor', '-c', configFile], { CAM_PW: PASSWORD });
+    // warnings, not failures: the reports print dotted lines to fill in by hand
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toContain('⚠ Báo cáo in: chưa khai báo cơ quan ban hành (server.report.issuer)');
+    for (const field of ['parent_issuer', 'issuer_abbreviation', 'signer', 'recipients']) expect(bare.stdout).toContain(`(server.report.${field})`);
+    const signed = path.join(dir, 'signed.yaml');
+    const report = ['server:', '  report:', '    issuer: CÔNG AN XÃ TUY PHƯỚC', '    parent_issuer: CÔNG AN TỈNH GIA LAI', '    issuer_abbreviation: CAX', '    signer: { title: TRƯỞNG CÔNG AN XÃ, name: Nguyễn Văn An }', '    recipients: [UBND xã Tuy Phước]'];
+    writeFileSync(signed, readFileSync(configFile, 'utf8').replace('database: { path: ./db/camwatch.db }', ['database: { path: ./db-signed/camwatch.db }', ...report].join('\n')));
+    const complete = await camwatch(['doctor', '-c', signed], { CAM_PW: PASSWORD });
+    expect(complete.code).toBe(0);
+    expect(complete.stdout).not.toContain('server.report');
+    writeFileSync(signed, readFileSync(signed, 'utf8').replace('issuer: CÔNG AN XÃ TUY PHƯỚC', 'issuer: Công an xã Tuy Phước'));
+    const misspelt = await camwatch(['report', 'incidents', '-c', signed], { CAM_PW: PASSWORD });
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toMatch(new RegExp(`${signed.replaceAll('.', '\\.')}:\\d+:\\d+ server\\.report\\.issuer: must be written in capitals as on the document, e\\.g\\. "CÔNG AN XÃ TUY PHƯỚC ĐÔNG"`));
+  });
+
   it('migrate says the schema is up to date after a run; backup writes a copy', async () => {
     const result = await camwatch(['migrate', '-c', configFile, '--lang', 'en'], { CAM_PW: PASSWORD });
     expect(result.stdout).toMatch(/up to date|Applied/);
@@ -292,6 +310,13 @@ describe('camwatch CLI', () => {
     }
     await expectCode(['report', 'uptime', '--month', month, '--format', 'xlsx', '--out', path.join(dir, 'uptime.xlsx')], 0);
     await expectCode(['report', 'uptime', '--period', month, '--format', 'html', '--out', path.join(dir, 'uptime.html')], 0);
+    await expectCode(['report', 'incidents', '--month', month, '--format', 'pdf', '--out', path.join(dir, 'incidents.pdf')], 0);
+    expect(readFileSync(path.join(dir, 'incidents.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    await expectCode(['report', 'overdue', '--quarter', `${month.slice(0, 4)}-Q1`, '--format', 'docx', '--out', path.join(dir, 'overdue.docx')], 0);
+    expect(readFileSync(path.join(dir, 'overdue.docx')).subarray(0, 2).toString()).toBe('PK');
+    const csv = await expectCode(['report', 'uptime', '--month', month, '--format', 'csv', '--csv', 'vi'], 0);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/^\uFEFF?Rank;Unit code;Unit;Cameras;/);
+    expect((await expectCode(['report', 'uptime', '--format', 'csv', '--csv', 'vi', '--separator', 'comma'], 2)).stdout).toContain('must differ');
     await expectCode(['report', 'uptime', '--from', `${month}-01`, '--to', `${month}-02`, '--group-by', 'unit', '--format', 'json'], 0);
     await expectCode(['report', 'nonsense', '--month', month], 2);
     // Incidents: a bad id is a usage error, an unknown one a failure.

@@ -1,8 +1,9 @@
 /**
- * `camwatch report <kind> [--from D --to D | --month YYYY-MM | --period YYYY-MM] [--unit U]
+ * `camwatch report <kind> [--from D --to D | --month YYYY-MM | --period YYYY-MM | --quarter YYYY-Qn | --half YYYY-Hn | --year YYYY] [--unit U]
  *   [--contractor C] [--owner-type T] [--group-by unit|camera|contractor|owner_type]
- *   [--format csv|xlsx|html|json] [--out FILE]`. Without --out, text formats go to stdout and
- * XLSX to camwatch-<kind>-<from>_<to>.xlsx. Wiring (src/cli.ts):
+ *   [--format csv|xlsx|html|pdf|json] [--csv iso|vi] [--separator comma|semicolon|tab] [--decimal point|comma]
+ *   [--out FILE]`. Without --out, text formats go to stdout and XLSX and PDF to
+ * camwatch-<kind>-<from>_<to>.<ext>. Wiring (src/cli.ts):
  *   program.command('report').argument('<kind>').addOption(new Option('--format <f>').choices(EXPORT_FORMATS).default('html'))
  *     .option('--from <day>').option('--to <day>').option('--month <YYYY-MM>').option('--period <YYYY-MM>')
  *     .option('--unit <id>').option('--contractor <id>').option('--owner-type <type>').option('--group-by <g>').option('--out <file>')
@@ -16,7 +17,11 @@ import { GROUP_BY, type GroupBy } from '../health/uptime-query.js';
 import { OWNER_TYPES } from '../config/schema.js';
 import { findContractor, findUnit } from '../store/inventory.js';
 import type { Locale } from '../i18n/index.js';
-import { buildReport, documentOptions, EXPORT_FORMATS, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, type ExportFormat, type ReportKind } from '../reports/index.js';
+import { ChromiumMissingError } from '../reports/chromium.js';
+import { buildReport, csvOptions, CsvOptionsError, documentOptions, EXPORT_FORMATS, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, type CsvOptions, type ExportFormat, type ReportKind } from '../reports/index.js';
+
+/** Formats that are files, never written to a terminal. */
+const BINARY_FORMATS: readonly ExportFormat[] = ['xlsx', 'pdf', 'docx'];
 
 export { REPORT_KINDS, EXPORT_FORMATS };
 
@@ -26,11 +31,18 @@ export interface ReportCommandOptions {
   to?: string | undefined;
   month?: string | undefined;
   period?: string | undefined;
+  quarter?: string | undefined;
+  half?: string | undefined;
+  year?: string | undefined;
   unit?: string | undefined;
   contractor?: string | undefined;
   ownerType?: string | undefined;
   groupBy?: string | undefined;
   format?: string | undefined;
+  /** CSV shape: a preset ("iso", "vi") and single choices over it */
+  csv?: string | undefined;
+  separator?: string | undefined;
+  decimal?: string | undefined;
   out?: string | undefined;
   locale?: Locale | undefined;
   now?: number | undefined;
@@ -57,9 +69,16 @@ export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, o
   if (options.ownerType && !(OWNER_TYPES as readonly string[]).includes(options.ownerType)) return bad(`--owner-type must be one of ${OWNER_TYPES.join(', ')}`);
   if (options.unit && !findUnit(db, options.unit)) return bad(`there is no unit "${options.unit}"`);
   if (options.contractor && !findContractor(db, options.contractor)) return bad(`there is no contractor "${options.contractor}"`);
+  let csv: CsvOptions;
+  try {
+    csv = csvOptions({ preset: options.csv, separator: options.separator, decimal: options.decimal });
+  } catch (error) {
+    if (error instanceof CsvOptionsError) return bad(error.message);
+    throw error;
+  }
   let period;
   try {
-    period = resolvePeriod({ from: options.from, to: options.to, month: options.month, period: options.period }, config.raw.timezone, options.now);
+    period = resolvePeriod({ from: options.from, to: options.to, month: options.month, period: options.period, quarter: options.quarter, half: options.half, year: options.year }, config.raw.timezone, options.now);
   } catch (error) {
     if (error instanceof PeriodError) return bad(error.message);
     throw error;
@@ -76,8 +95,15 @@ export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, o
     holdMinutes: holdMinutes(config.raw),
     now: options.now,
   });
-  const file = await exportReport(report, format, documentOptions(db, config.raw));
-  const out = options.out ?? (format === 'xlsx' ? `camwatch-${report.kind}-${period.fromDay}_${period.toDay}.xlsx` : undefined);
+  let file;
+  try {
+    file = await exportReport(report, format, documentOptions(db, config.raw), { csv });
+  } catch (error) {
+    // PDF needs a Chromium: say which to install rather than print a stack
+    if (error instanceof ChromiumMissingError) return { ok: false, exitCode: 1, lines: [error.message] };
+    throw error;
+  }
+  const out = options.out ?? (BINARY_FORMATS.includes(format) ? `camwatch-${report.kind}-${period.fromDay}_${period.toDay}.${file.extension}` : undefined);
   if (!out) return { ok: true, exitCode: 0, lines: [], stdout: typeof file.body === 'string' ? file.body : file.body.toString('utf8') };
   await writeFile(out, file.body);
   return { ok: true, exitCode: 0, lines: [`${report.title} — ${report.periodLabel}: ${report.rows.length} rows → ${out}`], file: out };

@@ -263,6 +263,54 @@ function alertsSchema(contact: ContactSchema, channelName: z.ZodType<string, unk
 }
 
 // --- HTTP API and reports (issue 7) ------------------------------------------------------------
+/** Signing on another's behalf (Decree 30/2020 art. 13): KT. a deputy, TM. a collective body, TL./TUQ. a delegate, Q. an acting head. */
+export const SIGN_MODES = ['KT.', 'TM.', 'TL.', 'TUQ.', 'Q.'] as const;
+
+/** A heading line of the document: Decree 30 writes the issuer and the signer's title in capitals. */
+const capitals = (example: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `must not be empty; write it in capitals, e.g. "${example}"`)
+    .refine((value) => value === value.toLocaleUpperCase('vi'), `must be written in capitals as on the document, e.g. "${example}"`);
+
+const reportSchema = z
+  .object({
+    /** place name of the date line, e.g. "Gia Lai" */
+    place: z.string().trim().min(1).optional(),
+    /** the issuing body (cơ quan ban hành), e.g. "CÔNG AN XÃ TUY PHƯỚC ĐÔNG" */
+    issuer: capitals('CÔNG AN XÃ TUY PHƯỚC ĐÔNG').optional(),
+    /** the body above it, e.g. "CÔNG AN TỈNH GIA LAI" */
+    parent_issuer: capitals('CÔNG AN TỈNH GIA LAI').optional(),
+    /** the issuer's abbreviation in the document number "Số: …/BC-CAX" */
+    issuer_abbreviation: z
+      .string()
+      .regex(/^[A-ZĐ0-9]+(?:[-.][A-ZĐ0-9]+)*$/u, 'must be the issuing body\'s abbreviation in capitals without accents or spaces, e.g. CAX (the number then reads "Số: …/BC-CAX")')
+      .optional(),
+    signer: z
+      .object({
+        /** the signer's own title, e.g. "TRƯỞNG CÔNG AN XÃ", or "PHÓ TRƯỞNG CÔNG AN XÃ" under "KT." */
+        title: capitals('TRƯỞNG CÔNG AN XÃ'),
+        /** full name, printed under the space for the signature and seal */
+        name: z.string().trim().min(1, 'must be the full name of the person who signs, e.g. "Nguyễn Văn An"'),
+        /** signing on behalf: { mode: KT., of: TRƯỞNG CÔNG AN XÃ } prints "KT. TRƯỞNG CÔNG AN XÃ" above the title */
+        on_behalf: z
+          .object({
+            mode: z.enum(SIGN_MODES, { error: `must be one of ${SIGN_MODES.join(' ')} (KT. for a deputy, TM. for a collective body such as the People's Committee)` }),
+            of: capitals('TRƯỞNG CÔNG AN XÃ'),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    /** "Nơi nhận", one recipient a line, e.g. "Công an tỉnh Gia Lai (để báo cáo)"; "Lưu: VT." is always added */
+    recipients: z.array(z.string().trim().min(1, 'must name a recipient, e.g. "UBND xã Tuy Phước Đông"')).default([]),
+  })
+  .strict();
+
+export type ReportSettings = z.infer<typeof reportSchema>;
+
 const server = z
   .object({
     enabled: z.boolean().default(true),
@@ -293,11 +341,8 @@ const server = z
       .default({ max_failures: 5, window_s: 30, lockout_s: 300 }),
     /** live view: at most this many cameras streamed at once (each is one ffmpeg remuxing, no transcoding) */
     live_max_streams: z.number().int().min(0).max(64).default(4),
-    /** printed reports: place name of the date line ("Gia Lai") and issuing organisation */
-    report: z
-      .object({ place: z.string().min(1).optional(), issuer: z.string().min(1).optional(), parent_issuer: z.string().min(1).optional() })
-      .strict()
-      .default({}),
+    /** printed reports (Decree 30/2020): who issues and signs them, and who receives them */
+    report: reportSchema.default({ recipients: [] }),
   })
   .strict();
 

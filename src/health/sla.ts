@@ -23,8 +23,13 @@ const HOUR = 3_600_000;
 /** Only hardware faults are the contractor's to repair; a refused password is the owner's. */
 export const CONTRACTOR_KINDS = ['offline', 'image:'];
 
+/** Whether an incident of this kind is the contractor's to repair. */
+export function isContractorKind(incidentKind: string): boolean {
+  return CONTRACTOR_KINDS.some((kind) => incidentKind === kind || (kind.endsWith(':') && incidentKind.startsWith(kind)));
+}
+
 export function slaReport(db: Database, from: number, to: number, now = Date.now(), contractorId?: string): SlaLine[] {
-  const rows = contractIncidents(db, from, to, contractorId).filter((r) => CONTRACTOR_KINDS.some((kind) => r.kind === kind || (kind.endsWith(':') && r.kind.startsWith(kind))));
+  const rows = contractIncidents(db, from, to, contractorId).filter((r) => isContractorKind(r.kind));
   return rows.map((r) => {
     const ackElapsed = (r.acknowledged_at ?? now) - r.opened_at;
     const repairElapsed = (r.resolved_at ?? now) - r.opened_at;

@@ -6,17 +6,18 @@
 import type { Database } from '../store/db.js';
 import { uptimeReport, type GroupBy, type UptimeLine } from '../health/uptime-query.js';
 import { UPTIME_RULE } from '../health/uptime.js';
-import { slaReport } from '../health/sla.js';
-import { localDay } from '../health/calendar.js';
+import { isContractorKind, slaReport } from '../health/sla.js';
+import { addDays, localDay } from '../health/calendar.js';
+import { uptimeByCameraDay } from '../store/uptime.js';
 import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
-import type { Period } from './period.js';
+import { PeriodError, previousPeriod, type Period } from './period.js';
 import { Inventory } from '../inventory/inventory.js';
 import type { CameraRow } from '../store/inventory.js';
-import { openImageIncidents, openIncidentsByAge } from '../store/incidents.js';
+import { incidentsDuring, openImageIncidents, openIncidentsByAge, type Incident } from '../store/incidents.js';
 import { badImageChecks, darkChecks } from '../store/checks.js';
 
-export const REPORT_KINDS = ['uptime', 'incidents', 'images', 'lighting', 'sla', 'coverage'] as const;
+export const REPORT_KINDS = ['uptime', 'incidents', 'history', 'overdue', 'images', 'lighting', 'sla', 'coverage'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export type ColumnType = 'text' | 'integer' | 'decimal' | 'percent' | 'datetime' | 'boolean';
@@ -24,9 +25,24 @@ export interface Column {
   key: string;
   header: string;
   type: ColumnType;
+  /** decimals of a 'decimal' column (default 2): coordinates take 5, about 1 m */
+  decimals?: number | undefined;
+}
+
+/** Decimals of a column's numbers as printed. */
+export function columnDecimals(column: Column): number {
+  return column.decimals ?? 2;
 }
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
+
+/** A chart printed with the table: bars for the lines, columns for the days (or months) of the period. */
+export interface Chart {
+  kind: 'bars' | 'columns';
+  title: string;
+  /** fractions, like percent cells; null where nothing is known */
+  points: { label: string; value: number | null }[];
+}
 
 export interface Report {
   kind: ReportKind;
@@ -39,13 +55,17 @@ export interface Report {
   timeZone: string;
   columns: Column[];
   rows: Row[];
+  /** the total row, printed under the table (A4, PDF, XLSX); not a data row */
+  totals?: Row | undefined;
+  /** printed above the table (A4, PDF) */
+  charts?: Chart[] | undefined;
   summary: string[];
-  /** printed under the table: how uptime is counted */
+  /** printed with the summary, before the table: how uptime is counted */
   notes: string[];
 }
 
 /** The part of a report each kind builds: its title, columns, rows and summary lines. */
-type ReportBody = Pick<Report, 'title' | 'columns' | 'rows' | 'summary'>;
+type ReportBody = Pick<Report, 'title' | 'columns' | 'rows' | 'summary' | 'totals' | 'charts'>;
 
 export interface ReportOptions {
   kind: ReportKind;
@@ -97,9 +117,28 @@ function dmy(day: string): string {
 export function periodLabel(period: Period, t: Translate): string {
   const from = dmy(period.fromDay);
   const to = dmy(period.toDay);
+  const named = period.name?.slice(0, 4) ?? '';
+  switch (period.kind) {
+    case 'quarter':
+      return t('period_quarter', { quarter: Number(period.name?.slice(6)), year: named, from, to });
+    case 'half':
+      return t(period.name?.endsWith('H2') ? 'period_half_2' : 'period_half_1', { year: named, from, to });
+    case 'year':
+      return t('period_year', { year: named, from, to });
+    default:
+      break;
+  }
   if (period.kind === 'range' || !period.month) return t('period_range', { from, to });
   const [year, month] = period.month.split('-');
   return t(period.kind === 'official' ? 'period_official' : 'period_month', { month: Number(month), year: year ?? '', from, to });
+}
+
+/** Keys that say "none" in a sentence of their own ("Không có camera nào …", never "0 camera …"). */
+type CountKey = 'summary_incidents' | 'summary_overdue' | 'summary_images' | 'summary_lighting' | 'summary_sla' | 'history_opened' | 'history_resolved' | 'history_open' | 'broken';
+
+/** The sentence for a count: `key` with {count}, or `key_none` when there is none. */
+export function countText(t: Translate, key: CountKey, count: number, locale: Locale, params: Record<string, string> = {}): string {
+  return count ? t(key, { ...params, count: formatNumber(count, locale) }) : t(`${key}_none`, params);
 }
 
 export function percentText(value: number | null, locale: Locale, t: Translate): string {
@@ -149,40 +188,148 @@ class Context {
     return id ? this.inventory.contractorName(id) : '';
   }
 
-  col(key: string, type: ColumnType, headerKey?: string): Column {
-    return { key, type, header: this.t((headerKey ?? `col_${key}`) as Parameters<Translate>[0]) };
+  col(key: string, type: ColumnType, headerKey?: string, decimals?: number): Column {
+    return { key, type, header: this.t((headerKey ?? `col_${key}`) as Parameters<Translate>[0]), ...(decimals === undefined ? {} : { decimals }) };
+  }
+
+  /** The official code of a unit ("21952"), the only key of a unit an official knows. */
+  unitCode(id: string): string {
+    return this.inventory.units.get(id)?.code ?? '';
   }
 }
 
-function uptime(ctx: Context): ReportBody {
+const KEY_COLUMNS: Record<GroupBy, (ctx: Context) => Column[]> = {
+  unit: (ctx) => [ctx.col('code', 'text')],
+  camera: (ctx) => [ctx.col('key', 'text', 'col_camera_id')],
+  contractor: () => [],
+  owner_type: () => [],
+};
+
+/** The period before, when there is one camwatch could hold data for. */
+function periodBefore(period: Period, timeZone: string): Period | undefined {
+  try {
+    return previousPeriod(period, timeZone);
+  } catch (error) {
+    if (error instanceof PeriodError) return undefined;
+    throw error;
+  }
+}
+
+/** A percentage as printed, to one decimal: the change between two is told from these, so it adds up on paper. */
+const printedPercent = (fraction: number) => Math.round(fraction * 1000) / 10;
+
+/** "tăng 3,1 điểm so với kỳ trước", "giảm …", "không đổi …", or that the period before has no data. */
+function changeText(now: number | null, before: number | null, locale: Locale, t: Translate): string {
+  if (now === null || before === null) return t('change_unknown');
+  const points = Math.round((printedPercent(now) - printedPercent(before)) * 10) / 10;
+  if (points === 0) return t('change_same');
+  return t(points > 0 ? 'change_up' : 'change_down', { points: formatNumber(Math.abs(points), locale, 1) });
+}
+
+/** "toàn xã", "toàn tỉnh": the unit the report covers, by its kind. */
+function scopeText(ctx: Context): string {
+  const roots = [...ctx.inventory.units.values()].filter((u) => u.parent_id === null && u.retired_at === null);
+  const unit = ctx.options.unitId ? ctx.inventory.units.get(ctx.options.unitId) : roots.length === 1 ? roots[0] : undefined;
+  return unit ? ctx.t('scope_unit', { unit: ctx.t(`unit_${unit.kind}` as Parameters<Translate>[0]) }) : ctx.t('scope_all');
+}
+
+/** More lines than this make bars too thin to read: the table says it all. */
+const MAX_BARS = 40;
+/** A longer period is charted month by month. */
+const MAX_DAY_COLUMNS = 62;
+
+/** Availability of the cameras in scope over the period, day by day (month by month for a long period). */
+function uptimeSeries(ctx: Context, period: Period): { monthly: boolean; points: Chart['points'] } {
+  const ids = new Set(ctx.cameras.filter((c) => c.retired_at === null).map((c) => c.id));
+  const days: string[] = [];
+  for (let day = period.fromDay; day <= period.toDay; day = addDays(day, 1)) days.push(day);
+  const monthly = days.length > MAX_DAY_COLUMNS;
+  const keyOf = (day: string) => (monthly ? day.slice(0, 7) : day);
+  const sums = new Map(days.map((day) => [keyOf(day), { known: 0, up: 0 }]));
+  for (const row of uptimeByCameraDay(ctx.db, period.fromDay, period.toDay)) {
+    const sum = ids.has(row.camera_id) ? sums.get(keyOf(row.day)) : undefined;
+    if (!sum) continue;
+    sum.known += row.known;
+    sum.up += row.up;
+  }
+  const points = [...sums.entries()].map(([key, sum]) => ({
+    label: monthly ? `${key.slice(5, 7)}/${key.slice(0, 4)}` : `${key.slice(8, 10)}/${key.slice(5, 7)}`,
+    value: sum.known > 0 ? sum.up / sum.known : null,
+  }));
+  return { monthly, points };
+}
+
+/** All the lines as one: the figures of the total row. */
+function wholeOf(lines: readonly UptimeLine[]): UptimeLine {
+  const whole: UptimeLine = { key: '', name: '', cameras: 0, knownMs: 0, upMs: 0, imageOkMs: 0, maintenanceMs: 0, checks: 0, failures: 0, availability: null, imageOk: null };
+  for (const line of lines) {
+    whole.cameras += line.cameras;
+    whole.knownMs += line.knownMs;
+    whole.upMs += line.upMs;
+    whole.imageOkMs += line.imageOkMs;
+    whole.maintenanceMs += line.maintenanceMs;
+    whole.checks += line.checks;
+    whole.failures += line.failures;
+  }
+  whole.availability = whole.knownMs > 0 ? whole.upMs / whole.knownMs : null;
+  whole.imageOk = whole.knownMs > 0 ? whole.imageOkMs / whole.knownMs : null;
+  return whole;
+}
+
+function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
   const { options, t } = ctx;
   const groupBy = options.groupBy ?? 'unit';
-  const lines: UptimeLine[] = uptimeReport(
-    ctx.db,
-    { fromDay: options.period.fromDay, toDay: options.period.toDay, unitId: options.unitId, contractorId: options.contractorId, ownerType: options.ownerType, cameraIds: ctx.cameraIdSet },
-    groupBy,
-  );
-  const rows = lines.map((line) => ({
-    key: line.key,
-    name: groupBy === 'owner_type' ? ownerTypeLabel(line.name, t) : line.name,
+  const query = (period: Period): UptimeLine[] =>
+    uptimeReport(
+      ctx.db,
+      { fromDay: period.fromDay, toDay: period.toDay, unitId: options.unitId, contractorId: options.contractorId, ownerType: options.ownerType, cameraIds: ctx.cameraIdSet },
+      groupBy,
+    );
+  const lines = query(options.period);
+  const previous = periodBefore(options.period, timeZone);
+  const before = new Map((previous ? query(previous) : []).map((line) => [line.key, line]));
+  const change = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined ? null : Math.round((printedPercent(a) - printedPercent(b)) * 10) / 10);
+  // the figures of a line, or of the whole (the total row)
+  const figures = (line: UptimeLine, previousLine: UptimeLine | undefined) => ({
     cameras: line.cameras,
     availability: line.availability,
+    previous_availability: previousLine?.availability ?? null,
+    availability_change: change(line.availability, previousLine?.availability),
     image_ok: line.imageOk,
     known_hours: line.knownMs / HOUR,
     down_hours: (line.knownMs - line.upMs) / HOUR,
     maintenance_hours: line.maintenanceMs / HOUR,
     checks: line.checks,
     failures: line.failures,
+  });
+  // By unit, a ranking: the best first, equal figures share a rank, units without data come last unranked.
+  const ranked = groupBy === 'unit' ? [...lines].sort((a, b) => (b.availability ?? -1) - (a.availability ?? -1) || a.name.localeCompare(b.name)) : lines;
+  const rankOf = (line: UptimeLine) => (line.availability === null ? null : 1 + ranked.filter((other) => other.availability !== null && printedPercent(other.availability) > printedPercent(line.availability as number)).length);
+  const rows = ranked.map((line) => ({
+    key: line.key,
+    ...(groupBy === 'unit' ? { rank: rankOf(line), code: ctx.unitCode(line.key) } : {}),
+    name: groupBy === 'owner_type' ? ownerTypeLabel(line.name, t) : line.name,
+    ...figures(line, before.get(line.key)),
   }));
-  const total = lines.reduce((a, l) => ({ cameras: a.cameras + l.cameras, known: a.known + l.knownMs, up: a.up + l.upMs, ok: a.ok + l.imageOkMs }), { cameras: 0, known: 0, up: 0, ok: 0 });
+  const total = wholeOf(lines);
+  const totalBefore = wholeOf([...before.values()]);
+  const availability = total.availability;
   const locale = options.locale ?? 'vi';
+  // cameras with a fault still open now, whatever the period: what is broken and not yet repaired
+  const visible = ctx.cameraIdSet;
+  const broken = new Set(openIncidentsByAge(ctx.db).flatMap((i) => (i.camera_id && visible.has(i.camera_id) && i.opened_at <= now ? [i.camera_id] : []))).size;
   return {
     title: t(`title_uptime_${groupBy}`),
+    // Rows keep their machine key (JSON); what is printed is a code people use: a camera's id,
+    // a unit's official code. Contractors and owner types are known by their names only.
     columns: [
-      ctx.col('key', 'text'),
+      ...(groupBy === 'unit' ? [ctx.col('rank', 'integer')] : []),
+      ...KEY_COLUMNS[groupBy](ctx),
       ctx.col('name', 'text', `col_name_${groupBy}`),
       ctx.col('cameras', 'integer'),
       ctx.col('availability', 'percent'),
+      ctx.col('previous_availability', 'percent'),
+      ctx.col('availability_change', 'decimal', undefined, 1),
       ctx.col('image_ok', 'percent'),
       ctx.col('known_hours', 'decimal'),
       ctx.col('down_hours', 'decimal'),
@@ -191,54 +338,66 @@ function uptime(ctx: Context): ReportBody {
       ctx.col('failures', 'integer'),
     ],
     rows,
+    totals: { name: t('total'), ...figures(total, totalBefore) },
+    charts: [
+      ...(rows.length > 1 && rows.length <= MAX_BARS ? [{ kind: 'bars' as const, title: t('chart_lines', { title: t(`title_uptime_${groupBy}`) }), points: rows.map((row) => ({ label: row.name, value: row.availability })) }] : []),
+      ...[uptimeSeries(ctx, options.period)].filter((series) => series.points.length > 1).map((series) => ({ kind: 'columns' as const, title: t(series.monthly ? 'chart_months' : 'chart_days'), points: series.points })),
+    ],
     summary: [
+      // a paragraph ready for the body of a báo cáo
       t('summary_uptime', {
+        scope: scopeText(ctx),
         cameras: formatNumber(total.cameras, locale),
-        availability: percentText(total.known > 0 ? total.up / total.known : null, locale, t),
-        imageOk: percentText(total.known > 0 ? total.ok / total.known : null, locale, t),
+        availability: percentText(availability, locale, t),
+        change: changeText(availability, totalBefore.availability, locale, t),
+        imageOk: percentText(total.imageOk, locale, t),
+        broken: countText(t, 'broken', broken, locale),
       }),
     ],
   };
 }
 
-function incidents(ctx: Context, now: number): ReportBody {
-  const { t, options } = ctx;
+/** The incidents a report may show: camera incidents of the cameras in scope; grouped and server-wide ones only without camera filters, within the unit scope. */
+function inScope(ctx: Context, list: readonly Incident[]): Incident[] {
+  const { options } = ctx;
   const visible = ctx.cameraIdSet;
   const unitsInScope = options.unitIds;
   const subtree = options.unitId ? ctx.inventory.subtree(options.unitId) : undefined;
-  const all = openIncidentsByAge(ctx.db);
-  const list = all.filter((i) => {
+  return list.filter((i) => {
     if (i.camera_id) return visible.has(i.camera_id);
-    // grouped and server-wide incidents: only without camera filters, within the unit scope
     if (options.includeGroupIncidents === false || options.contractorId || options.ownerType || (options.cameraIds && !unitsInScope)) return false;
     if (i.unit_id) return (!unitsInScope || unitsInScope.has(i.unit_id)) && (!subtree || subtree.has(i.unit_id));
     return !unitsInScope && !subtree;
   });
-  const rows = list.map((i) => {
-    const camera = ctx.camera(i.camera_id);
-    return {
-      incident: i.id,
-      camera_id: i.camera_id ?? '',
-      camera: camera?.name ?? '',
-      unit: ctx.unitName(camera?.unit_id ?? i.unit_id),
-      kind: incidentKindLabel(i.kind, t),
-      opened_at: i.opened_at,
-      hours_open: (now - i.opened_at) / HOUR,
-      acknowledged_at: i.acknowledged_at,
-      acknowledged_by: i.acknowledged_by ?? '',
-      contractor: ctx.contractorName(i.contractor_id),
-      detail: i.detail ?? '',
-    };
-  });
+}
+
+/** What every incident list shows of an incident: where, what, since when, who acknowledged it, whose to repair. */
+function incidentCells(ctx: Context, i: Incident) {
+  const camera = ctx.camera(i.camera_id);
+  return {
+    incident: i.id,
+    camera_id: i.camera_id ?? '',
+    camera: camera?.name ?? '',
+    unit: ctx.unitName(camera?.unit_id ?? i.unit_id),
+    kind: incidentKindLabel(i.kind, ctx.t),
+    opened_at: i.opened_at,
+    acknowledged_at: i.acknowledged_at,
+    acknowledged_by: i.acknowledged_by ?? '',
+    contractor: ctx.contractorName(i.contractor_id),
+  };
+}
+
+const INCIDENT_COLUMNS = ['incident', 'camera_id', 'camera', 'unit', 'kind', 'opened_at'] as const;
+const INCIDENT_TYPES: Record<(typeof INCIDENT_COLUMNS)[number], ColumnType> = { incident: 'integer', camera_id: 'text', camera: 'text', unit: 'text', kind: 'text', opened_at: 'datetime' };
+
+function incidents(ctx: Context, now: number): ReportBody {
+  const { t, options } = ctx;
+  const list = inScope(ctx, openIncidentsByAge(ctx.db));
+  const rows = list.map((i) => ({ ...incidentCells(ctx, i), hours_open: (now - i.opened_at) / HOUR, detail: i.detail ?? '' }));
   return {
     title: t('title_incidents'),
     columns: [
-      ctx.col('incident', 'integer'),
-      ctx.col('camera_id', 'text'),
-      ctx.col('camera', 'text'),
-      ctx.col('unit', 'text'),
-      ctx.col('kind', 'text'),
-      ctx.col('opened_at', 'datetime'),
+      ...INCIDENT_COLUMNS.map((key) => ctx.col(key, INCIDENT_TYPES[key])),
       ctx.col('hours_open', 'decimal'),
       ctx.col('acknowledged_at', 'datetime'),
       ctx.col('acknowledged_by', 'text'),
@@ -246,7 +405,93 @@ function incidents(ctx: Context, now: number): ReportBody {
       ctx.col('detail', 'text'),
     ],
     rows,
-    summary: [t('summary_incidents', { count: formatNumber(rows.length, options.locale ?? 'vi'), unacked: formatNumber(list.filter((i) => i.acknowledged_at === null).length, options.locale ?? 'vi') })],
+    summary: [countText(t, 'summary_incidents', rows.length, options.locale ?? 'vi', { unacked: formatNumber(list.filter((i) => i.acknowledged_at === null).length, options.locale ?? 'vi') })],
+  };
+}
+
+/** Every incident of the period: opened in it, closed in it, or open across it; with how long each lasted. */
+function history(ctx: Context, now: number): ReportBody {
+  const { t, options } = ctx;
+  const locale = options.locale ?? 'vi';
+  const { from, to } = options.period;
+  const list = inScope(ctx, incidentsDuring(ctx.db, from, to));
+  const rows = list.map((i) => ({
+    ...incidentCells(ctx, i),
+    resolved_at: i.resolved_at,
+    duration_hours: ((i.resolved_at ?? now) - i.opened_at) / HOUR,
+    status: i.resolved_at === null ? t('status_open') : t('status_resolved'),
+  }));
+  const count = (key: 'history_opened' | 'history_resolved' | 'history_open', test: (i: Incident) => boolean) => countText(t, key, list.filter(test).length, locale);
+  return {
+    title: t('title_history'),
+    columns: [
+      ...INCIDENT_COLUMNS.map((key) => ctx.col(key, INCIDENT_TYPES[key])),
+      ctx.col('acknowledged_at', 'datetime'),
+      ctx.col('resolved_at', 'datetime'),
+      ctx.col('duration_hours', 'decimal', undefined, 1),
+      ctx.col('status', 'text'),
+      ctx.col('contractor', 'text'),
+    ],
+    rows,
+    summary: [
+      t('summary_history', {
+        total: formatNumber(list.length, locale),
+        opened: count('history_opened', (i) => i.opened_at >= from),
+        resolved: count('history_resolved', (i) => i.resolved_at !== null && i.resolved_at < to),
+        open: count('history_open', (i) => i.resolved_at === null || i.resolved_at >= to),
+      }),
+    ],
+  };
+}
+
+/**
+ * Repairs overdue now: each camera whose fault, the contractor's to repair, has been open longer
+ * than the contract allows — with the contractor, the contract's reference, the deadline and the
+ * hours past it, longest first.
+ */
+function overdue(ctx: Context, now: number): ReportBody {
+  const { t, options } = ctx;
+  const locale = options.locale ?? 'vi';
+  const visible = ctx.cameraIdSet;
+  const rows = openIncidentsByAge(ctx.db)
+    .flatMap((i) => {
+      const contractor = i.contractor_id ? ctx.inventory.contractors.get(i.contractor_id) : undefined;
+      if (!i.camera_id || !visible.has(i.camera_id) || !contractor || !isContractorKind(i.kind)) return [];
+      const deadline = i.opened_at + contractor.repair_hours * HOUR;
+      if (now <= deadline) return [];
+      const camera = ctx.camera(i.camera_id);
+      return [
+        {
+          incident: i.id,
+          camera_id: i.camera_id,
+          camera: camera?.name ?? i.camera_id,
+          unit: ctx.unitName(camera?.unit_id),
+          kind: incidentKindLabel(i.kind, t),
+          contractor: contractor.name,
+          contract_ref: contractor.contract_ref ?? '',
+          opened_at: i.opened_at,
+          deadline,
+          hours_overdue: (now - deadline) / HOUR,
+        },
+      ];
+    })
+    .sort((a, b) => b.hours_overdue - a.hours_overdue);
+  return {
+    title: t('title_overdue'),
+    columns: [
+      ctx.col('incident', 'integer'),
+      ctx.col('camera_id', 'text'),
+      ctx.col('camera', 'text'),
+      ctx.col('unit', 'text'),
+      ctx.col('kind', 'text'),
+      ctx.col('contractor', 'text'),
+      ctx.col('contract_ref', 'text'),
+      ctx.col('opened_at', 'datetime'),
+      ctx.col('deadline', 'datetime'),
+      ctx.col('hours_overdue', 'decimal', undefined, 1),
+    ],
+    rows,
+    summary: [countText(t, 'summary_overdue', new Set(rows.map((r) => r.camera_id)).size, locale)],
   };
 }
 
@@ -311,13 +556,16 @@ function images(ctx: Context): ReportBody {
       ctx.col('last_at', 'datetime'),
     ],
     rows,
-    summary: [t('summary_images', { count: formatNumber(rows.length, options.locale ?? 'vi') })],
+    summary: [countText(t, 'summary_images', rows.length, options.locale ?? 'vi')],
   };
 }
 
 function localHour(at: number, timeZone: string): number {
   return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(at));
 }
+
+/** 5 decimals of a degree: about 1 m, enough to find the pole (2 decimals are about 1 km off). */
+const COORDINATE_DECIMALS = 5;
 
 /** Black spots: cameras tagged black_spot whose night frames were dark or drew a lighting recommendation. */
 function lighting(ctx: Context, timeZone: string): ReportBody {
@@ -354,15 +602,15 @@ function lighting(ctx: Context, timeZone: string): ReportBody {
       ctx.col('camera', 'text'),
       ctx.col('unit', 'text'),
       ctx.col('location', 'text'),
-      ctx.col('lat', 'decimal'),
-      ctx.col('lon', 'decimal'),
+      ctx.col('lat', 'decimal', undefined, COORDINATE_DECIMALS),
+      ctx.col('lon', 'decimal', undefined, COORDINATE_DECIMALS),
       ctx.col('dark_checks', 'integer'),
       ctx.col('dark_nights', 'integer'),
       ctx.col('last_at', 'datetime'),
       ctx.col('recommendation', 'text'),
     ],
     rows,
-    summary: [t('summary_lighting', { count: formatNumber(rows.length, options.locale ?? 'vi') })],
+    summary: [countText(t, 'summary_lighting', rows.length, options.locale ?? 'vi')],
   };
 }
 
@@ -376,6 +624,9 @@ function sla(ctx: Context, now: number): ReportBody {
   const rows = [...by.entries()]
     .map(([id, list]) => {
       const repaired = list.filter((l) => l.repairHours !== null);
+      const openOverdue = list.filter((l) => l.repairHours === null && l.repairBreached).length;
+      // An incident still open within its limit has no outcome yet: it counts neither way.
+      const decided = repaired.length + openOverdue;
       return {
         key: id,
         contractor: ctx.contractorName(id),
@@ -383,18 +634,18 @@ function sla(ctx: Context, now: number): ReportBody {
         ack_limit: list[0]?.acknowledgeLimit ?? null,
         repair_limit: list[0]?.repairLimit ?? null,
         ack_late: list.filter((l) => l.acknowledgeBreached).length,
-        repair_late: list.filter((l) => l.repairBreached).length,
+        repair_late: repaired.filter((l) => l.repairBreached).length,
         still_open: list.filter((l) => l.repairHours === null).length,
+        open_overdue: openOverdue,
         mean_ack_hours: mean(list.flatMap((l) => (l.acknowledgeHours === null ? [] : [l.acknowledgeHours]))),
         mean_repair_hours: mean(repaired.map((l) => l.repairHours as number)),
-        repair_on_time: list.length ? list.filter((l) => !l.repairBreached).length / list.length : null,
+        repair_on_time: decided ? repaired.filter((l) => !l.repairBreached).length / decided : null,
       };
     })
     .sort((a, b) => (a.repair_on_time ?? 2) - (b.repair_on_time ?? 2));
   return {
     title: t('title_sla'),
     columns: [
-      ctx.col('key', 'text'),
       ctx.col('contractor', 'text'),
       ctx.col('incidents', 'integer'),
       ctx.col('ack_limit', 'decimal'),
@@ -402,12 +653,13 @@ function sla(ctx: Context, now: number): ReportBody {
       ctx.col('ack_late', 'integer'),
       ctx.col('repair_late', 'integer'),
       ctx.col('still_open', 'integer'),
+      ctx.col('open_overdue', 'integer'),
       ctx.col('mean_ack_hours', 'decimal'),
       ctx.col('mean_repair_hours', 'decimal'),
       ctx.col('repair_on_time', 'percent'),
     ],
     rows,
-    summary: [t('summary_sla', { count: formatNumber(lines.length, options.locale ?? 'vi'), late: formatNumber(lines.filter((l) => l.repairBreached).length, options.locale ?? 'vi') })],
+    summary: [countText(t, 'summary_sla', lines.length, options.locale ?? 'vi', { late: formatNumber(lines.filter((l) => l.repairBreached).length, options.locale ?? 'vi') })],
   };
 }
 
@@ -460,8 +712,10 @@ function coverage(ctx: Context): ReportBody {
 
 /** What each kind builds: a record over every kind, so the compiler refuses a kind without its builder. */
 const BUILDERS: Record<ReportKind, (ctx: Context, at: { now: number; timeZone: string }) => ReportBody> = {
-  uptime: (ctx) => uptime(ctx),
+  uptime: (ctx, { now, timeZone }) => uptime(ctx, timeZone, now),
   incidents: (ctx, { now }) => incidents(ctx, now),
+  history: (ctx, { now }) => history(ctx, now),
+  overdue: (ctx, { now }) => overdue(ctx, now),
   images: (ctx) => images(ctx),
   lighting: (ctx, { timeZone }) => lighting(ctx, timeZone),
   sla: (ctx, { now }) => sla(ctx, now),

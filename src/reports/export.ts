@@ -1,16 +1,25 @@
 /**
- * Report exporters. Data files (CSV, XLSX, JSON) carry machine values: ISO 8601 times with the
- * zone offset, decimal points, percentages as numbers. The printable A4 HTML follows Decree
- * 30/2020 (Times New Roman, national motto, "Gia Lai, ngày 05 tháng 01 năm 2026") with numbers
- * written the Vietnamese way ("3.180", "98,6%") and the uptime rule under the table.
+ * Report exporters: CSV, XLSX, JSON here; the printable A4 document (Decree 30/2020) in
+ * document.ts and its PDF in pdf.ts. JSON carries machine values (epoch ms, fractions). CSV is
+ * machine-shaped by default (ISO 8601 times with the zone offset, decimal points, ","), or shaped
+ * for a Vietnamese Excel with the "vi" preset (";", decimal comma, dd/mm/yyyy).
  */
 import ExcelJS from 'exceljs';
-import { localDay, zoneOffsetMs } from '../health/calendar.js';
-import { formatNumber, translator, type Locale } from '../i18n/index.js';
+import { zoneOffsetMs } from '../health/calendar.js';
+import { translator } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
-import type { Cell, Column, Report } from './build.js';
+import { columnDecimals, type Cell, type Column, type Report } from './build.js';
+import { displayValue, orientationFor, toHtml, type DocumentOptions } from './document.js';
+import { toPdf } from './pdf.js';
+import { toDocx } from './docx.js';
+import { dmyLocal, isoLocal } from './time.js';
 
-export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'html'] as const;
+export { dateLine, toHtml, type DocumentOptions } from './document.js';
+export { isoLocal } from './time.js';
+export { PrinterBusyError } from './pdf.js';
+export { ChromiumMissingError } from './chromium.js';
+
+export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'html', 'pdf', 'docx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -18,38 +27,70 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 };
 
 export const BOM = '\uFEFF';
 
-/** '2026-01-05T08:30:00+07:00' */
-export function isoLocal(at: number, timeZone: string): string {
-  const offset = zoneOffsetMs(at, timeZone);
-  const sign = offset >= 0 ? '+' : '-';
-  const abs = Math.abs(offset) / 60_000;
-  const zone = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-  return new Date(at + offset).toISOString().slice(0, 19) + zone;
-}
-
-/** Decree 30/2020: "Gia Lai, ngày 05 tháng 01 năm 2026" — days below 10 and months 1–2 take a leading zero. */
-export function dateLine(place: string, at: number, timeZone: string, locale: Locale = 'vi'): string {
-  const [y, m, d] = localDay(at, timeZone).split('-').map(Number) as [number, number, number];
-  const day = String(d).padStart(2, '0');
-  const month = m <= 2 ? String(m).padStart(2, '0') : String(m);
-  return translator(reportMessages, locale)('date_line', { place, day, month, year: y });
-}
-
 // --- CSV --------------------------------------------------------------------------------------
 
-function csvValue(value: Cell, column: Column, timeZone: string): string {
+export const CSV_SEPARATORS = { comma: ',', semicolon: ';', tab: '\t' } as const;
+export const CSV_DECIMALS = { point: '.', comma: ',' } as const;
+export type CsvSeparator = keyof typeof CSV_SEPARATORS;
+export type CsvDecimal = keyof typeof CSV_DECIMALS;
+
+export interface CsvOptions {
+  separator: CsvSeparator;
+  decimal: CsvDecimal;
+  /** 'iso': 2026-01-05T08:30:00+07:00; 'dmy': 05/01/2026 08:30 */
+  dates: 'iso' | 'dmy';
+}
+
+/**
+ * "iso" for programs; "vi" for Excel on a Vietnamese Windows, whose list separator is ";" and
+ * decimal mark ",": with "," it would open every line as a single column.
+ */
+export const CSV_PRESETS = {
+  iso: { separator: 'comma', decimal: 'point', dates: 'iso' },
+  vi: { separator: 'semicolon', decimal: 'comma', dates: 'dmy' },
+} as const satisfies Record<string, CsvOptions>;
+export type CsvPreset = keyof typeof CSV_PRESETS;
+
+export class CsvOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CsvOptionsError';
+  }
+}
+
+/** A preset with single choices over it; a separator that is also the decimal mark is refused. */
+export function csvOptions(input: { preset?: string | undefined; separator?: string | undefined; decimal?: string | undefined } = {}): CsvOptions {
+  const preset = input.preset ?? 'iso';
+  if (!(preset in CSV_PRESETS)) throw new CsvOptionsError(`unknown CSV preset "${preset}": one of ${Object.keys(CSV_PRESETS).join(', ')}`);
+  const base: CsvOptions = CSV_PRESETS[preset as CsvPreset];
+  if (input.separator !== undefined && !(input.separator in CSV_SEPARATORS)) throw new CsvOptionsError(`unknown CSV separator "${input.separator}": one of ${Object.keys(CSV_SEPARATORS).join(', ')}`);
+  if (input.decimal !== undefined && !(input.decimal in CSV_DECIMALS)) throw new CsvOptionsError(`unknown decimal mark "${input.decimal}": one of ${Object.keys(CSV_DECIMALS).join(', ')}`);
+  const options: CsvOptions = { ...base, ...(input.separator ? { separator: input.separator as CsvSeparator } : {}), ...(input.decimal ? { decimal: input.decimal as CsvDecimal } : {}) };
+  if (CSV_SEPARATORS[options.separator] === CSV_DECIMALS[options.decimal]) throw new CsvOptionsError('the CSV separator and the decimal mark must differ: with a decimal comma, separate by semicolon or tab');
+  return options;
+}
+
+function csvNumber(value: number, decimals: number, options: CsvOptions): string {
+  const factor = 10 ** decimals;
+  const text = String(Math.round(value * factor) / factor);
+  return options.decimal === 'comma' ? text.replace('.', ',') : text;
+}
+
+function csvValue(value: Cell, column: Column, timeZone: string, options: CsvOptions): string {
   if (value === null || value === undefined) return '';
   switch (column.type) {
     case 'datetime':
-      return typeof value === 'number' ? isoLocal(value, timeZone) : String(value);
+      return typeof value === 'number' ? (options.dates === 'dmy' ? dmyLocal(value, timeZone) : isoLocal(value, timeZone)) : String(value);
     case 'percent':
-      return typeof value === 'number' ? String(Math.round(value * 1000) / 10) : String(value);
+      return typeof value === 'number' ? csvNumber(value * 100, 1, options) : String(value);
     case 'decimal':
-      return typeof value === 'number' ? String(Math.round(value * 100) / 100) : String(value);
+      return typeof value === 'number' ? csvNumber(value, columnDecimals(column), options) : String(value);
     case 'integer':
     case 'boolean':
       return String(value);
@@ -61,43 +102,78 @@ function csvValue(value: Cell, column: Column, timeZone: string): string {
   }
 }
 
-const quote = (text: string) => (/[",\r\n;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+/** Quoted when it holds the separator, a quote or a line break (RFC 4180). */
+const quote = (text: string, separator: string) => (/["\r\n]/.test(text) || text.includes(separator) ? `"${text.replaceAll('"', '""')}"` : text);
 
 function headerText(column: Column): string {
   return column.type === 'percent' ? `${column.header} (%)` : column.header;
 }
 
-/** UTF-8 with a BOM so that Excel shows the accents; comma-separated, CRLF lines. */
-export function toCsv(report: Report): Buffer {
-  const lines = [report.columns.map((c) => quote(headerText(c))).join(',')];
-  for (const row of report.rows) lines.push(report.columns.map((c) => quote(csvValue(row[c.key] ?? null, c, report.timeZone))).join(','));
+/** UTF-8 with a BOM so that Excel shows the accents; CRLF lines. */
+export function toCsv(report: Report, options: CsvOptions = CSV_PRESETS.iso): Buffer {
+  const separator = CSV_SEPARATORS[options.separator];
+  const lines = [report.columns.map((c) => quote(headerText(c), separator)).join(separator)];
+  for (const row of report.rows) lines.push(report.columns.map((c) => quote(csvValue(row[c.key] ?? null, c, report.timeZone, options), separator)).join(separator));
   return Buffer.from(BOM + lines.join('\r\n') + '\r\n', 'utf8');
 }
 
 // --- XLSX -------------------------------------------------------------------------------------
 
-const NUM_FORMATS: Partial<Record<Column['type'], string>> = {
-  integer: '#,##0',
-  decimal: '#,##0.00',
-  percent: '0.0%',
-  datetime: 'yyyy-mm-dd hh:mm',
-};
+function numberFormat(column: Column): string | undefined {
+  switch (column.type) {
+    case 'integer':
+      return '#,##0';
+    case 'decimal':
+      return `#,##0.${'0'.repeat(columnDecimals(column))}`;
+    case 'percent':
+      return '0.0%';
+    case 'datetime':
+      return 'dd/mm/yyyy hh:mm';
+    default:
+      return undefined;
+  }
+}
 
-/** Sheet 1 "Số liệu": the table with its headers in row 1 (for filters and pivot tables); sheet 2 "Thông tin": title, period, summary, rule. */
+/** One font for the whole sheet, header and data alike (Decree 30's Times New Roman). */
+const SHEET_FONT = { name: 'Times New Roman', size: 12 } as const;
+const MAX_WIDTH = 60;
+
+/** A column's width in characters: its longest cell as printed, or the longest word of its header (which wraps). */
+function xlsxWidth(report: Report, column: Column): number {
+  let chars = column.header.split(/\s+/).reduce((max, word) => Math.max(max, word.length), 0);
+  for (const row of report.rows) chars = Math.max(chars, displayValue(row[column.key] ?? null, column, report).length);
+  return Math.min(MAX_WIDTH, Math.max(8, chars + 2));
+}
+
+/**
+ * Sheet 1 "Số liệu": the table with its headers in row 1 (for filters and pivot tables), set up to
+ * print on A4 across one page width with the header row on every page; sheet 2 "Thông tin": title,
+ * period, summary, rule.
+ */
 export async function toXlsx(report: Report): Promise<Buffer> {
   const t = translator(reportMessages, report.locale);
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'camwatch';
   workbook.created = new Date(report.generatedAt);
-  const data = workbook.addWorksheet(report.locale === 'vi' ? 'Số liệu' : 'Data', { views: [{ state: 'frozen', ySplit: 1 }] });
-  data.columns = report.columns.map((c) => ({
-    header: c.header,
-    key: c.key,
-    width: Math.min(50, Math.max(10, c.header.length + 2, c.type === 'datetime' ? 17 : 0)),
-    style: NUM_FORMATS[c.type] ? { numFmt: NUM_FORMATS[c.type] as string } : {},
-  }));
-  data.getRow(1).font = { bold: true, name: 'Times New Roman' };
-  data.getRow(1).alignment = { wrapText: true, vertical: 'middle' };
+  const data = workbook.addWorksheet(report.locale === 'vi' ? 'Số liệu' : 'Data', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    pageSetup: {
+      paperSize: 9, // A4
+      orientation: orientationFor(report),
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      // Decree 30's margins, in inches: 20 mm top and bottom, 30 mm left, 15 mm right
+      margins: { top: 0.79, bottom: 0.79, left: 1.18, right: 0.59, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: { oddFooter: '&C&P / &N' },
+  });
+  data.pageSetup.printTitlesRow = '1:1';
+  data.columns = report.columns.map((c) => {
+    const numFmt = numberFormat(c);
+    return { header: c.header, key: c.key, width: xlsxWidth(report, c), style: numFmt ? { numFmt } : {} };
+  });
   for (const row of report.rows) {
     const values: Record<string, string | number | Date | null> = {};
     for (const c of report.columns) {
@@ -109,139 +185,28 @@ export async function toXlsx(report: Report): Promise<Buffer> {
     }
     data.addRow(values);
   }
+  const totalRow = report.totals && report.rows.length ? report.rows.length + 3 : undefined;
+  if (report.totals && totalRow) {
+    // after a blank row, so that Excel's filter and sort leave it out
+    const totals = report.totals;
+    data.getRow(totalRow).values = Object.fromEntries(report.columns.map((c) => [c.key, typeof totals[c.key] === 'boolean' ? String(totals[c.key]) : (totals[c.key] ?? null)])) as Record<string, string | number | null>;
+  }
+  data.eachRow((row, number) => {
+    row.font = number === 1 || number === totalRow ? { ...SHEET_FONT, bold: true } : { ...SHEET_FONT };
+  });
+  data.getRow(1).alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
   if (report.rows.length) data.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: report.columns.length } };
 
-  const info = workbook.addWorksheet(report.locale === 'vi' ? 'Thông tin' : 'About');
+  const info = workbook.addWorksheet(report.locale === 'vi' ? 'Thông tin' : 'About', { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   info.getColumn(1).width = 120;
-  const lines = [report.title, report.periodLabel, ...report.filters, '', ...report.summary, '', ...report.notes, '', t('generated', { at: isoLocal(report.generatedAt, report.timeZone) })];
+  const lines = [report.title, report.periodLabel, ...report.filters, '', ...report.summary, '', ...report.notes, '', t('generated', { at: dmyLocal(report.generatedAt, report.timeZone) })];
   lines.forEach((line, i) => {
     const cell = info.getCell(i + 1, 1);
     cell.value = line;
     cell.alignment = { wrapText: true };
-    if (i === 0) cell.font = { bold: true, size: 14, name: 'Times New Roman' };
+    cell.font = i === 0 ? { ...SHEET_FONT, bold: true, size: 14 } : { ...SHEET_FONT };
   });
   return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
-// --- printable A4 HTML ------------------------------------------------------------------------
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
-
-function displayValue(value: Cell, column: Column, report: Report): string {
-  const t = translator(reportMessages, report.locale);
-  if (value === null || value === undefined || value === '') return column.type === 'percent' ? t('no_data') : '';
-  if (typeof value === 'boolean') return value ? t('yes') : t('no');
-  if (typeof value === 'string') return value;
-  switch (column.type) {
-    case 'percent':
-      return `${formatNumber(value * 100, report.locale, 1)}%`;
-    case 'integer':
-      return formatNumber(value, report.locale);
-    case 'decimal':
-      return formatNumber(value, report.locale, Number.isInteger(value) ? 0 : 2);
-    case 'datetime': {
-      const local = isoLocal(value, report.timeZone);
-      return `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} ${local.slice(11, 16)}`;
-    }
-    default:
-      return String(value);
-  }
-}
-
-export interface DocumentOptions {
-  /** place of the date line, e.g. "Gia Lai" */
-  place: string;
-  /** issuing body, e.g. "CÔNG AN XÃ TUY PHƯỚC"; its parent above it, e.g. "CÔNG AN TỈNH GIA LAI" */
-  issuer?: string | undefined;
-  parentIssuer?: string | undefined;
-}
-
-export function toHtml(report: Report, doc: DocumentOptions): string {
-  const t = translator(reportMessages, report.locale);
-  const landscape = report.columns.length > 7;
-  const numeric = (c: Column) => c.type !== 'text';
-  const head = report.columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join('');
-  const body = report.rows.length
-    ? report.rows
-        .map((row, i) => `<tr><td class="num">${formatNumber(i + 1, report.locale)}</td>${report.columns.map((c) => `<td${numeric(c) ? ' class="num"' : ''}>${escapeHtml(displayValue(row[c.key] ?? null, c, report))}</td>`).join('')}</tr>`)
-        .join('\n')
-    : `<tr><td colspan="${report.columns.length + 1}" class="empty">${escapeHtml(t('none'))}</td></tr>`;
-  const issuer = doc.issuer ?? (report.locale === 'vi' ? 'BỘ PHẬN GIÁM SÁT CAMERA' : 'CAMERA MONITORING');
-  return `<!doctype html>
-<html lang="${report.locale}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
-<title>${escapeHtml(report.title)}</title>
-<style>
-  @page { size: A4 ${landscape ? 'landscape' : 'portrait'}; margin: 20mm 15mm 20mm 30mm; }
-  body { font-family: "Times New Roman", Times, serif; font-size: 13pt; line-height: 1.3; color: #000; margin: 0; }
-  .sheet { max-width: ${landscape ? '252mm' : '165mm'}; margin: 0 auto; }
-  table.heading { width: 100%; border-collapse: collapse; }
-  table.heading td { vertical-align: top; text-align: center; padding: 0; }
-  .parent { font-size: 12pt; text-transform: uppercase; }
-  .issuer { font-size: 12pt; font-weight: bold; text-transform: uppercase; }
-  .motto1 { font-size: 12pt; font-weight: bold; }
-  .motto2 { font-size: 13pt; font-weight: bold; }
-  .rule { display: inline-block; border-bottom: 1px solid #000; padding-bottom: 1pt; }
-  .number { font-size: 13pt; }
-  .date { font-style: italic; font-size: 13pt; }
-  h1 { text-align: center; font-size: 14pt; font-weight: bold; margin: 18pt 0 0; }
-  h2 { text-align: center; font-size: 14pt; font-weight: bold; margin: 0 0 4pt; }
-  .period, .filters { text-align: center; font-style: italic; margin: 0; }
-  table.data { width: 100%; border-collapse: collapse; margin-top: 12pt; font-size: 11pt; }
-  table.data th, table.data td { border: 1px solid #000; padding: 2pt 4pt; vertical-align: top; }
-  table.data th { font-weight: bold; text-align: center; }
-  table.data td.num { text-align: right; white-space: nowrap; }
-  table.data td.empty { text-align: center; font-style: italic; }
-  thead { display: table-header-group; }
-  tr { page-break-inside: avoid; }
-  .summary { margin-top: 10pt; text-indent: 1cm; text-align: justify; }
-  .note { margin-top: 6pt; font-size: 11pt; font-style: italic; text-align: justify; }
-  table.sign { width: 100%; margin-top: 18pt; page-break-inside: avoid; }
-  table.sign td { vertical-align: top; width: 50%; }
-  .recipients { font-size: 12pt; font-weight: bold; font-style: italic; }
-  .recipients-list { font-size: 11pt; }
-  .signer { text-align: center; font-weight: bold; }
-  .hint { text-align: center; font-style: italic; font-weight: normal; }
-  @media screen { body { background: #eee; } .sheet { background: #fff; padding: 20mm 15mm 20mm 30mm; margin: 10mm auto; box-shadow: 0 0 4px #999; } }
-</style>
-</head>
-<body>
-<div class="sheet">
-<table class="heading">
-  <tr>
-    <td style="width:40%">${doc.parentIssuer ? `<div class="parent">${escapeHtml(doc.parentIssuer)}</div>` : ''}<div class="issuer"><span class="rule">${escapeHtml(issuer)}</span></div></td>
-    <td style="width:60%"><div class="motto1">${escapeHtml(t('motto_1'))}</div><div class="motto2"><span class="rule">${escapeHtml(t('motto_2'))}</span></div></td>
-  </tr>
-  <tr>
-    <td class="number">${report.locale === 'vi' ? 'Số:&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;/BC' : 'No.&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;'}</td>
-    <td class="date">${escapeHtml(dateLine(doc.place, report.generatedAt, report.timeZone, report.locale))}</td>
-  </tr>
-</table>
-<h1>${escapeHtml(t('report'))}</h1>
-<h2>${escapeHtml(report.title)}</h2>
-<p class="period">${escapeHtml(report.periodLabel)}</p>
-${report.filters.length ? `<p class="filters">${escapeHtml(report.filters.join('; '))}</p>` : ''}
-<table class="data">
-<thead><tr><th>${report.locale === 'vi' ? 'STT' : 'No.'}</th>${head}</tr></thead>
-<tbody>
-${body}
-</tbody>
-</table>
-${report.summary.map((line) => `<p class="summary">${escapeHtml(line)}</p>`).join('\n')}
-${report.notes.map((line) => `<p class="note">${escapeHtml(line)}</p>`).join('\n')}
-<p class="note">${escapeHtml(t('generated', { at: displayValue(report.generatedAt, { key: '', header: '', type: 'datetime' }, report) }))}</p>
-<table class="sign">
-  <tr>
-    <td><div class="recipients">${escapeHtml(t('recipients'))}</div><div class="recipients-list">${escapeHtml(t('recipients_file'))}</div></td>
-    <td><div class="signer">${escapeHtml(t('signer'))}</div><div class="hint">${escapeHtml(t('sign_hint'))}</div></td>
-  </tr>
-</table>
-</div>
-</body>
-</html>
-`;
 }
 
 /** "tỉnh Gia Lai" → "Gia Lai": the place of the date line when the config names none. */
@@ -255,14 +220,22 @@ export interface ExportResult {
   extension: string;
 }
 
-export async function exportReport(report: Report, format: ExportFormat, doc: DocumentOptions): Promise<ExportResult> {
+export interface ExportOptions {
+  csv?: CsvOptions | undefined;
+}
+
+export async function exportReport(report: Report, format: ExportFormat, doc: DocumentOptions, options: ExportOptions = {}): Promise<ExportResult> {
   switch (format) {
     case 'csv':
-      return { body: toCsv(report), contentType: CONTENT_TYPES.csv, extension: 'csv' };
+      return { body: toCsv(report, options.csv), contentType: CONTENT_TYPES.csv, extension: 'csv' };
     case 'xlsx':
       return { body: await toXlsx(report), contentType: CONTENT_TYPES.xlsx, extension: 'xlsx' };
     case 'html':
       return { body: toHtml(report, doc), contentType: CONTENT_TYPES.html, extension: 'html' };
+    case 'pdf':
+      return { body: await toPdf(toHtml(report, doc)), contentType: CONTENT_TYPES.pdf, extension: 'pdf' };
+    case 'docx':
+      return { body: await toDocx(report, doc), contentType: CONTENT_TYPES.docx, extension: 'docx' };
     case 'json':
       return { body: JSON.stringify(report, null, 2), contentType: CONTENT_TYPES.json, extension: 'json' };
   }

@@ -9,6 +9,8 @@ const LABELS: Record<Locale, Record<ReportKind, string>> = {
   vi: {
     uptime: 'Tỷ lệ hoạt động',
     incidents: 'Sự cố đang mở',
+    history: 'Sự cố trong kỳ',
+    overdue: 'Sửa chữa quá hạn',
     images: 'Camera ảnh không rõ nét',
     lighting: 'Điểm đen cần chiếu sáng',
     sla: 'Thời gian xử lý của nhà thầu',
@@ -17,6 +19,8 @@ const LABELS: Record<Locale, Record<ReportKind, string>> = {
   en: {
     uptime: 'Uptime',
     incidents: 'Open incidents',
+    history: 'Incidents in the period',
+    overdue: 'Overdue repairs',
     images: 'Unclear images',
     lighting: 'Black spots needing lighting',
     sla: 'Contractor SLA',

@@ -1,13 +1,17 @@
 /**
  * Reporting periods, as local days (inclusive) in the configured zone. Besides calendar months
- * there is the official monthly period of Decree 09/2019/NĐ-CP art. 12: from the 15th of the
- * previous month to the 14th of the month reported on ("kỳ báo cáo tháng 1/2026" = 15/12/2025 –
- * 14/01/2026).
+ * there are the official periods of Decree 09/2019/NĐ-CP art. 12, all ending on a 14th and starting
+ * on the 15th after the previous one ends: the month ("kỳ báo cáo tháng 1/2026" = 15/12/2025 –
+ * 14/01/2026), the quarter (quý 1/2026 = 15/12/2025 – 14/03/2026), the six months (6 tháng đầu năm
+ * 2026 = 15/12/2025 – 14/06/2026; cuối năm = 15/06 – 14/12) and the year (15/12/2025 – 14/12/2026).
  */
 import { addDays, dayStart, localDay } from '../health/calendar.js';
 
+export const OFFICIAL_SPANS = ['quarter', 'half', 'year'] as const;
+export type OfficialSpan = (typeof OFFICIAL_SPANS)[number];
+
 export interface Period {
-  kind: 'range' | 'month' | 'official';
+  kind: 'range' | 'month' | 'official' | OfficialSpan;
   /** 'YYYY-MM-DD', inclusive */
   fromDay: string;
   toDay: string;
@@ -16,6 +20,8 @@ export interface Period {
   to: number;
   /** 'YYYY-MM' for month and official periods */
   month?: string | undefined;
+  /** quarter: '2026-Q1'; half: '2026-H1'; year: '2026' */
+  name?: string | undefined;
 }
 
 export class PeriodError extends Error {
@@ -57,11 +63,73 @@ function lastDayOfMonth(y: number, m: number): number {
   return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
-function make(kind: Period['kind'], fromDay: string, toDay: string, timeZone: string, month?: string): Period {
+function make(kind: Period['kind'], fromDay: string, toDay: string, timeZone: string, month?: string, name?: string): Period {
   if (!validDay(fromDay) || !validDay(toDay)) throw new PeriodError(`days are written YYYY-MM-DD (got "${fromDay}" – "${toDay}")`);
   if (!inYears(fromDay) || !inYears(toDay)) throw new PeriodError(`reports cover the years ${YEARS.first}–${YEARS.last} (got "${fromDay}" – "${toDay}")`);
   if (toDay < fromDay) throw new PeriodError(`the period ends (${toDay}) before it starts (${fromDay})`);
-  return { kind, fromDay, toDay, from: dayStart(fromDay, timeZone), to: dayStart(addDays(toDay, 1), timeZone), month };
+  return { kind, fromDay, toDay, from: dayStart(fromDay, timeZone), to: dayStart(addDays(toDay, 1), timeZone), ...(month ? { month } : {}), ...(name ? { name } : {}) };
+}
+
+/** From the 15th of the month before `firstMonth` to the 14th of `lastMonth` (months of `year`, 1-based; 0 is December before). */
+function officialSpan(kind: Period['kind'], year: number, firstMonth: number, lastMonth: number, timeZone: string, name?: string): Period {
+  const startYear = firstMonth === 1 ? year - 1 : year;
+  const startMonth = firstMonth === 1 ? 12 : firstMonth - 1;
+  return make(kind, `${startYear}-${pad(startMonth)}-15`, `${year}-${pad(lastMonth)}-14`, timeZone, undefined, name);
+}
+
+const QUARTER = /^(\d{4})-Q([1-4])$/;
+const HALF = /^(\d{4})-H([12])$/;
+const YEAR = /^(\d{4})$/;
+
+/** The official quarter: 2026-Q1 → 2025-12-15 … 2026-03-14. */
+export function officialQuarter(quarter: string, timeZone: string): Period {
+  const m = QUARTER.exec(quarter);
+  if (!m) throw new PeriodError(`"${quarter}" is not a quarter; write YYYY-Qn, e.g. 2026-Q1`);
+  const q = Number(m[2]);
+  return officialSpan('quarter', Number(m[1]), q * 3 - 2, q * 3, timeZone, quarter);
+}
+
+/** The official six months: 2026-H1 → 2025-12-15 … 2026-06-14; 2026-H2 → 2026-06-15 … 2026-12-14. */
+export function officialHalf(half: string, timeZone: string): Period {
+  const m = HALF.exec(half);
+  if (!m) throw new PeriodError(`"${half}" is not a half-year; write YYYY-H1 or YYYY-H2, e.g. 2026-H1`);
+  const h = Number(m[2]);
+  return officialSpan('half', Number(m[1]), h * 6 - 5, h * 6, timeZone, half);
+}
+
+/** The official year: 2026 → 2025-12-15 … 2026-12-14. */
+export function officialYear(year: string, timeZone: string): Period {
+  if (!YEAR.test(year)) throw new PeriodError(`"${year}" is not a year; write YYYY, e.g. 2026`);
+  return officialSpan('year', Number(year), 1, 12, timeZone, year);
+}
+
+function shiftMonth(month: string, by: number): string {
+  const [y, m] = parseMonth(month);
+  const index = y * 12 + (m - 1) + by;
+  return `${Math.floor(index / 12)}-${pad((index % 12) + 1)}`;
+}
+
+/** The period before, of the same kind: the month, quarter, half or year before; a range of days: as many days just before. */
+export function previousPeriod(period: Period, timeZone: string): Period {
+  const year = Number(period.name?.slice(0, 4));
+  switch (period.kind) {
+    case 'month':
+      return calendarMonth(shiftMonth(period.month ?? period.fromDay.slice(0, 7), -1), timeZone);
+    case 'official':
+      return officialPeriod(shiftMonth(period.month ?? period.toDay.slice(0, 7), -1), timeZone);
+    case 'quarter': {
+      const q = Number(period.name?.slice(6));
+      return officialQuarter(q === 1 ? `${year - 1}-Q4` : `${year}-Q${q - 1}`, timeZone);
+    }
+    case 'half':
+      return officialHalf(period.name?.endsWith('H2') ? `${year}-H1` : `${year - 1}-H2`, timeZone);
+    case 'year':
+      return officialYear(String(year - 1), timeZone);
+    case 'range': {
+      const days = Math.round((Date.parse(period.toDay) - Date.parse(period.fromDay)) / 86_400_000) + 1;
+      return make('range', addDays(period.fromDay, -days), addDays(period.fromDay, -1), timeZone);
+    }
+  }
 }
 
 export function calendarMonth(month: string, timeZone: string): Period {
@@ -90,14 +158,22 @@ export interface PeriodInput {
   to?: string | undefined;
   month?: string | undefined;
   period?: string | undefined;
+  quarter?: string | undefined;
+  half?: string | undefined;
+  year?: string | undefined;
 }
 
-/** --from/--to, --month or --period (one of them); none: the official period containing `now`. */
+/** --from/--to, --month, --period, --quarter, --half or --year (one of them); none: the official period containing `now`. */
 export function resolvePeriod(input: PeriodInput, timeZone: string, now = Date.now()): Period {
-  const given = [input.from !== undefined || input.to !== undefined, input.month !== undefined, input.period !== undefined].filter(Boolean).length;
-  if (given > 1) throw new PeriodError('give either --from/--to, --month or --period, not several');
+  const spans = { quarter: officialQuarter, half: officialHalf, year: officialYear } as const;
+  const given = [input.from !== undefined || input.to !== undefined, input.month !== undefined, input.period !== undefined, ...OFFICIAL_SPANS.map((span) => input[span] !== undefined)].filter(Boolean).length;
+  if (given > 1) throw new PeriodError('give either --from/--to, --month, --period, --quarter, --half or --year, not several');
   if (input.month !== undefined) return calendarMonth(input.month, timeZone);
   if (input.period !== undefined) return officialPeriod(input.period, timeZone);
+  for (const span of OFFICIAL_SPANS) {
+    const value = input[span];
+    if (value !== undefined) return spans[span](value, timeZone);
+  }
   if (input.from !== undefined || input.to !== undefined) {
     const today = localDay(now, timeZone);
     return make('range', input.from ?? input.to ?? today, input.to ?? today, timeZone);

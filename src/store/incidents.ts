@@ -175,6 +175,13 @@ export function incidentsOpenOrResolvedSince(db: Database, since: number, withou
     .map((row) => incidentRow.parse(row));
 }
 
+/** Incidents that were open at some time in [from, to): opened before `to` and not resolved before `from`; oldest first. */
+export function incidentsDuring(db: Database, from: number, to: number): Incident[] {
+  return statement(db, 'SELECT * FROM incidents WHERE opened_at < ? AND (resolved_at IS NULL OR resolved_at >= ?) ORDER BY opened_at, id')
+    .all(to, from)
+    .map((row) => incidentRow.parse(row));
+}
+
 /** The kind of each camera's open image incident. */
 export function openImageIncidents(db: Database): { camera_id: string; kind: string }[] {
   return statement(db, "SELECT camera_id, kind FROM incidents WHERE resolved_at IS NULL AND scope = 'camera' AND kind LIKE 'image:%'").all() as { camera_id: string; kind: string }[];

@@ -20,6 +20,10 @@ export interface UnitRow {
 export interface ContractorRow {
   id: string;
   name: string;
+  /** the contract's reference, e.g. "HĐ số 12/2025/HĐ-UBND" */
+  contract_ref: string | null;
+  acknowledge_hours: number;
+  repair_hours: number;
   retired_at: number | null;
 }
 
@@ -41,7 +45,7 @@ export interface CameraRow {
 }
 
 const UNIT_COLUMNS = 'id, code, name, kind, parent_id, population, area_km2, retired_at';
-const CONTRACTOR_COLUMNS = 'id, name, retired_at';
+const CONTRACTOR_COLUMNS = 'id, name, contract_ref, acknowledge_hours, repair_hours, retired_at';
 const CAMERA_COLUMNS = 'id, name, unit_id, location, lat, lon, owner_type, owner, contractor_id, tags, enabled, retired_at';
 
 /** Every unit, retired ones too, by id. */

@@ -58,6 +58,16 @@ export function uptimeByCamera(db: Database, fromDay: string, toDay: string): Up
     .map((row) => uptimeSums.parse(row));
 }
 
+const uptimeDay = z.object({ camera_id: z.string(), day: z.string(), known: z.number(), up: z.number() });
+export type UptimeDay = z.infer<typeof uptimeDay>;
+
+/** Each camera's known and up time, day by day, over the local days [fromDay, toDay]. */
+export function uptimeByCameraDay(db: Database, fromDay: string, toDay: string): UptimeDay[] {
+  return statement(db, 'SELECT camera_id, day, known_ms AS known, up_ms AS up FROM uptime_daily WHERE day >= ? AND day <= ? ORDER BY day')
+    .all(fromDay, toDay)
+    .map((row) => uptimeDay.parse(row));
+}
+
 /** Retention: hourly rows older than `before` go (the daily ones stay). Returns how many. */
 export function deleteHourlyBefore(db: Database, before: number): number {
   return statement(db, 'DELETE FROM uptime_hourly WHERE hour_start < ?').run(before).changes;

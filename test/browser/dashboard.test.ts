@@ -151,9 +151,18 @@ describe('dashboard in a real browser', () => {
     await download.saveAs(file);
     const bytes = readFileSync(file);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // the uptime table closes with its total row
+    expect(await page.locator('[data-testid=report-total] td').allTextContents()).toContain('Tổng cộng');
+    // in Vietnamese, shaped for a Vietnamese Excel: ";" between the columns
+    expect(bytes.toString('utf8').split('\r\n')[0]).toMatch(/^\uFEFFXếp hạng;Mã đơn vị;Đơn vị;/);
+    // the PDF and Word copies download as files
+    for (const format of ['pdf', 'docx']) {
+      const [copy] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=export-${format}]`)]);
+      expect(copy.suggestedFilename()).toMatch(new RegExp(`^camwatch-uptime-.*\\.${format}$`));
+    }
     // Every report kind the page offers loads (the "unclear images" one asked for a kind the API does not know).
     const kinds = await page.locator('[data-testid=report-kind] option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
-    expect(kinds).toEqual(['uptime', 'incidents', 'images', 'lighting', 'sla', 'coverage']);
+    expect(kinds).toEqual(['uptime', 'incidents', 'history', 'overdue', 'images', 'lighting', 'sla', 'coverage']);
     // Kinds and their labels come from GET /api/reports: the page keeps no copy of them.
     expect(await page.locator('[data-testid=report-kind] option[value=images]').textContent()).toBe('Camera ảnh không rõ nét');
     for (const kind of kinds) {

@@ -44,6 +44,29 @@ describe('config', () => {
     expect(JSON.stringify(config.raw)).not.toContain('s3cret');
   });
 
+  it('reads who issues, signs and receives printed reports, and says how to fix each mistake', () => {
+    const example = loadConfig('config/example.yaml', env);
+    expect(example.raw.server?.report).toMatchObject({ issuer: 'CÔNG AN XÃ TUY PHƯỚC ĐÔNG', issuer_abbreviation: 'CAX', signer: { title: 'TRƯỞNG CÔNG AN XÃ', name: 'Nguyễn Văn An' } });
+    const report = (section: string) => `${minimal}\nserver:\n  report:\n${section}`;
+    const issues = issuesOf(
+      report(
+        [
+          '    issuer: Công an xã Tuy Phước Đông',
+          '    issuer_abbreviation: ca-x',
+          '    signer: { title: TRƯỞNG CÔNG AN XÃ, on_behalf: { mode: KT, of: TRƯỞNG CÔNG AN XÃ } }',
+          '    recipients: [""]',
+        ].join('\n'),
+      ),
+    );
+    const byPath = new Map(issues.map((issue) => [issue.path, issue]));
+    expect([...byPath.keys()].sort()).toEqual(['server.report.issuer', 'server.report.issuer_abbreviation', 'server.report.recipients[0]', 'server.report.signer.name', 'server.report.signer.on_behalf.mode']);
+    expect(byPath.get('server.report.issuer')).toMatchObject({ file: 'bad.yaml', message: expect.stringContaining('in capitals as on the document, e.g. "CÔNG AN XÃ TUY PHƯỚC ĐÔNG"') });
+    expect(byPath.get('server.report.issuer')?.line).toBeGreaterThan(minimal.split('\n').length);
+    expect(byPath.get('server.report.issuer_abbreviation')?.message).toContain('e.g. CAX');
+    expect(byPath.get('server.report.signer.on_behalf.mode')?.message).toContain('KT. TM. TL. TUQ. Q.');
+    expect(byPath.get('server.report.signer.name')?.message).toContain('required');
+  });
+
   it('names the file, line, field path and problem for a wrong type', () => {
     const issues = issuesOf(minimal.replace('port: 8000', 'port: 99999'));
     expect(issues).toHaveLength(1);

@@ -15,7 +15,7 @@ const SRC = path.resolve(import.meta.dirname, '../../src');
  * The reports' catalogue belongs to the reports work of issue 18 (item 3), done on its own branch;
  * it is checked here once that work has merged and this line is removed.
  */
-const CHECKED_ELSEWHERE = new Set(['reports/messages.ts']);
+const CHECKED_ELSEWHERE = new Set<string>([]);
 
 type Messages = Record<string, string>;
 interface Found {
@@ -94,7 +94,8 @@ describe('message catalogues', () => {
       });
 
       it('never opens a Vietnamese sentence with a count that can be zero ("0 camera có…" reads "Không có camera nào…")', () => {
-        expect(Object.entries(vi).filter(([, text]) => zeroProne(text)).map(([key]) => key)).toEqual([]);
+        // A sentence with a `_none` sibling is only used for counts above zero.
+        expect(Object.entries(vi).filter(([key, text]) => zeroProne(text) && !(`${key}_none` in vi)).map(([key]) => key)).toEqual([]);
       });
 
       it('has no English words inside the Vietnamese', () => {

@@ -31,6 +31,8 @@ function prose(text: string): string {
     .replace(/<[^>]*>/g, ' ')
     .replace(/camwatch(?: [a-z][\w-]*)+/g, ' ')
     .replace(/--[\w-]+(?: [a-z]\w*)?/g, ' ')
+    // a config key in a YAML example: "Ví dụ: signer: { title: TRƯỞNG CÔNG AN XÃ, name: … }"
+    .replace(/\b[a-z][a-z_]*:(?=\s)/g, ' ')
     .replace(/\S*[./_=:][^\s,;)]*[\w/]/g, (token) => (/^[\p{L}]+[.,:;]?$/u.test(token) ? token : ' '))
     // an identifier of the config (a camera or unit id): "cam-dieu-tri-12"
     .replace(/[a-z\d]+(?:-[a-z\d]+)+/g, ' ');

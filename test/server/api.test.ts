@@ -231,6 +231,39 @@ describe('reports over HTTP', () => {
     expect((await get('/api/reports/uptime?month=2026-13', 'admin')).statusCode).toBe(400);
     expect((await get('/api/reports/uptime?month=2026-01&period=2026-01', 'admin')).statusCode).toBe(400);
   });
+
+  it('answers the JSON report with its total row, its charts and the period before compared', async () => {
+    const report = (await get('/api/reports/uptime?quarter=2026-Q1', 'admin')).json<{ period: { name: string }; totals: { name: string; cameras: number }; charts: { kind: string; points: unknown[] }[]; columns: { key: string; decimals?: number }[] }>();
+    expect(report.period.name).toBe('2026-Q1');
+    expect(report.totals).toMatchObject({ name: 'Tổng cộng', cameras: 5 });
+    expect(report.charts.map((c) => c.kind)).toEqual(['bars', 'columns']);
+    expect(report.columns.find((c) => c.key === 'availability_change')?.decimals).toBe(1);
+    expect((await get('/api/reports/uptime?quarter=2026-Q5', 'admin')).statusCode).toBe(400);
+  });
+
+  it('shapes CSV for a Vietnamese Excel on request, and prints PDF', async () => {
+    const vi = (await get('/api/reports/uptime?month=2026-01&group_by=camera&format=csv&csv=vi', 'admin')).body;
+    expect(vi.split('\r\n')[0]).toMatch(/^\uFEFF?Mã camera;Camera;Số camera;/);
+    expect(vi).toContain(';91,7;');
+    expect((await get('/api/reports/uptime?month=2026-01&format=csv&csv=vi&separator=comma', 'admin')).statusCode).toBe(400);
+    expect((await get('/api/reports/uptime?month=2026-01&format=csv&csv=excel', 'admin')).statusCode).toBe(400);
+    const pdf = await get('/api/reports/incidents?month=2026-01&format=pdf', 'admin');
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toContain('camwatch-incidents-2026-01-01_2026-01-31.pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    // without a Chromium: 503 and what to install, the other formats unaffected
+    const before = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+    try {
+      const none = await get('/api/reports/incidents?month=2026-01&format=pdf', 'admin');
+      expect(none.statusCode).toBe(503);
+      expect(none.json<{ message: string }>().message).toContain('apt install chromium');
+      expect((await get('/api/reports/incidents?month=2026-01&format=docx', 'admin')).statusCode).toBe(200);
+    } finally {
+      if (before === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = before;
+    }
+  }, 60_000);
 });
 
 describe('operations', () => {

@@ -51,7 +51,7 @@ units:
       - { id: commune-c, name: xã C, kind: commune, code: "21003" }
 contractors:
   - { id: ct, name: Công ty Viễn thông Một, contract: { acknowledge_hours: 4, repair_hours: 48 } }
-  - { id: ct2, name: Công ty Hai, contract: { acknowledge_hours: 2, repair_hours: 24 } }
+  - { id: ct2, name: Công ty Hai, contract: { ref: "HĐ số 12/2025/HĐ-UBND", acknowledge_hours: 2, repair_hours: 24 } }
 cameras:
   - { id: a1, name: Ngã ba chợ A, unit: commune-a, contractor: ct, onvif: { host: 10.0.0.1, password_env: PW_A }, rtsp_url: "rtsp://10.0.0.1/Streaming/101" }
   - { id: a2, name: Cầu thôn A1, unit: area-a1, contractor: ct, tags: [black_spot], location: Cầu tràn, lat: 13.9, lon: 109.1, onvif: { host: 10.0.0.2, password_env: PW_A } }

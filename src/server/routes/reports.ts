@@ -1,8 +1,8 @@
-/** Reports (JSON, CSV, XLSX, A4 HTML) with the user's scope applied; the audit log and users for admins. */
+/** Reports (JSON, CSV, XLSX, A4 HTML, PDF, DOCX) with the user's scope applied; the audit log and users for admins. */
 import { GROUP_BY, type GroupBy } from '../../health/uptime-query.js';
 import { OWNER_TYPES } from '../../config/schema.js';
 import { LOCALES, type Locale } from '../../i18n/index.js';
-import { buildReport, documentOptions, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, EXPORT_FORMATS, type ExportFormat, type ReportKind } from '../../reports/index.js';
+import { ChromiumMissingError, PrinterBusyError, buildReport, csvOptions, CsvOptionsError, CSV_DECIMALS, CSV_PRESETS, CSV_SEPARATORS, documentOptions, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, EXPORT_FORMATS, type CsvDecimal, type CsvPreset, type CsvSeparator, type ExportFormat, type ReportKind } from '../../reports/index.js';
 import { reportKindList } from '../../reports/kinds.js';
 import { listAudit } from '../../store/audit.js';
 import { listUsers } from '../auth.js';
@@ -13,11 +13,17 @@ interface ReportQuery {
   to?: string;
   month?: string;
   period?: string;
+  quarter?: string;
+  half?: string;
+  year?: string;
   group_by?: GroupBy;
   unit?: string;
   contractor?: string;
   owner_type?: string;
   format: ExportFormat;
+  csv?: CsvPreset;
+  separator?: CsvSeparator;
+  decimal?: CsvDecimal;
   lang?: Locale;
 }
 
@@ -56,15 +62,21 @@ export function reportRoutes(app: App, deps: ServerDeps) {
         summary: 'A report for a period: uptime (by unit, camera, contractor, owner type), open incidents, unclear images, lighting, contractor SLA, coverage',
         description:
           'Period: from/to (local days, inclusive), month (calendar month YYYY-MM) or period (official period YYYY-MM: 15th of the month before to the 14th); ' +
-          'default the official period containing today. format=json|csv|xlsx|html (A4, Decree 30/2020 layout).',
+          'quarter (YYYY-Qn), half (YYYY-H1|H2) or year (YYYY), official periods ending on the 14th too; ' +
+          'default the official period containing today. format=json|csv|xlsx|html|pdf|docx (A4, Decree 30/2020 layout). ' +
+          'CSV: csv=iso (",", decimal point, ISO times; the default) or csv=vi (";", decimal comma, dd/mm/yyyy), separator and decimal over the preset.',
         params: { type: 'object', properties: { kind: { type: 'string', enum: [...REPORT_KINDS] } }, required: ['kind'] },
         querystring: {
           type: 'object',
           properties: {
             from: day, to: day, month, period: month,
+            quarter: { type: 'string', pattern: '^\\d{4}-Q[1-4]$' }, half: { type: 'string', pattern: '^\\d{4}-H[12]$' }, year: { type: 'string', pattern: '^\\d{4}$' },
             group_by: { type: 'string', enum: [...GROUP_BY] },
             unit: { type: 'string', pattern: idPattern }, contractor: { type: 'string', pattern: idPattern }, owner_type: { type: 'string', enum: [...OWNER_TYPES] },
             format: { type: 'string', enum: [...EXPORT_FORMATS], default: 'json' },
+            csv: { type: 'string', enum: Object.keys(CSV_PRESETS) },
+            separator: { type: 'string', enum: Object.keys(CSV_SEPARATORS) },
+            decimal: { type: 'string', enum: Object.keys(CSV_DECIMALS) },
             lang: { type: 'string', enum: [...LOCALES] },
           },
           additionalProperties: false,
@@ -75,10 +87,15 @@ export function reportRoutes(app: App, deps: ServerDeps) {
             type: 'object',
             properties: {
               kind: str, locale: str, title: str, periodLabel: str, generatedAt: time, timeZone: str,
-              period: { type: 'object', properties: { kind: str, fromDay: str, toDay: str, from: time, to: time, month: nullable(str) } },
+              period: { type: 'object', properties: { kind: str, fromDay: str, toDay: str, from: time, to: time, month: nullable(str), name: nullable(str) } },
               filters: { type: 'array', items: str },
-              columns: { type: 'array', items: { type: 'object', properties: { key: str, header: str, type: str } } },
+              columns: { type: 'array', items: { type: 'object', properties: { key: str, header: str, type: str, decimals: int } } },
               rows: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              totals: nullable({ type: 'object', additionalProperties: true }),
+              charts: {
+                type: 'array',
+                items: { type: 'object', properties: { kind: str, title: str, points: { type: 'array', items: { type: 'object', properties: { label: str, value: nullable({ type: 'number' }) } } } } },
+              },
               summary: { type: 'array', items: str },
               notes: { type: 'array', items: str },
             },
@@ -93,10 +110,12 @@ export function reportRoutes(app: App, deps: ServerDeps) {
       if (q.unit && !scope.seesUnit(q.unit)) return notFound(reply);
       if (q.contractor && scope.user.role === 'contractor' && q.contractor !== scope.user.contractorId) return notFound(reply);
       let period;
+      let csv;
       try {
-        period = resolvePeriod({ from: q.from, to: q.to, month: q.month, period: q.period }, deps.timeZone, deps.now());
+        period = resolvePeriod({ from: q.from, to: q.to, month: q.month, period: q.period, quarter: q.quarter, half: q.half, year: q.year }, deps.timeZone, deps.now());
+        csv = csvOptions({ preset: q.csv, separator: q.separator, decimal: q.decimal });
       } catch (error) {
-        if (error instanceof PeriodError) return badRequest(reply, error.message);
+        if (error instanceof PeriodError || error instanceof CsvOptionsError) return badRequest(reply, error.message);
         throw error;
       }
       const locale = q.lang ?? deps.config.raw.locale;
@@ -117,7 +136,15 @@ export function reportRoutes(app: App, deps: ServerDeps) {
         now: deps.now(),
       });
       if (q.format === 'json') return report;
-      const file = await exportReport(report, q.format, documentOptions(db, deps.config.raw));
+      let file;
+      try {
+        file = await exportReport(report, q.format, documentOptions(db, deps.config.raw), { csv });
+      } catch (error) {
+        // PDF: the printer is busy or there is none; the other formats still work
+        if (error instanceof PrinterBusyError) return reply.code(503).header('retry-after', '60').send({ error: 'busy', message: error.message });
+        if (error instanceof ChromiumMissingError) return reply.code(503).send({ error: 'unavailable', message: error.message });
+        throw error;
+      }
       const name = `camwatch-${report.kind}-${period.fromDay}_${period.toDay}.${file.extension}`;
       if (q.format !== 'html') reply.header('content-disposition', `attachment; filename="${name}"`);
       return reply.type(file.contentType).send(file.body);

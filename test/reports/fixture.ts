@@ -1,0 +1,40 @@
+/**
+ * The reports' world: the small district of test/server/fixture.ts with its history, under a
+ * config whose printed reports name their issuer, signer and recipients (or, `unsigned`, none).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseConfig, type Config } from '../../src/config/load.js';
+import { syncInventory } from '../../src/inventory/sync.js';
+import { openStore, type Database } from '../../src/store/db.js';
+import { CAMERA_PASSWORDS, seed, YAML } from '../server/fixture.js';
+
+const FIXTURE_REPORT = '  report: { issuer: CÔNG AN XÃ A, parent_issuer: CÔNG AN TỈNH GIA LAI }\n';
+
+/** A deputy signs for the chief: "KT. TRƯỞNG CÔNG AN XÃ" over "PHÓ TRƯỞNG CÔNG AN XÃ". */
+export const SIGNED_REPORT = `  report:
+    place: Gia Lai
+    issuer: CÔNG AN XÃ TUY PHƯỚC ĐÔNG
+    parent_issuer: CÔNG AN TỈNH GIA LAI
+    issuer_abbreviation: CAX
+    signer: { title: PHÓ TRƯỞNG CÔNG AN XÃ, name: Trần Thị Bình, on_behalf: { mode: KT., of: TRƯỞNG CÔNG AN XÃ } }
+    recipients: [Công an tỉnh Gia Lai (để báo cáo), UBND xã Tuy Phước Đông]
+`;
+
+/** The fixture's config with another `server.report` section (an empty string: none at all). */
+export function yamlWithReport(section: string): string {
+  if (!YAML.includes(FIXTURE_REPORT)) throw new Error('the server fixture no longer has the report line this replaces');
+  return YAML.replace(FIXTURE_REPORT, section);
+}
+
+export function reportConfig(section: string): Config {
+  return parseConfig(yamlWithReport(section), 'test.yaml', CAMERA_PASSWORDS);
+}
+
+export function reportStore(config: Config): Database {
+  const { db } = openStore(':memory:');
+  syncInventory(db, config, 0);
+  seed(db, mkdtempSync(path.join(tmpdir(), 'camwatch-reports-')));
+  return db;
+}
