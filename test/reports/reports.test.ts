@@ -423,9 +423,9 @@ describe('commands', () => {
     expect((await runUserAdd(db, { name: 'chief-x', role: 'commune_chief', unit: 'nowhere' }, 'Long-enough-pass-1')).lines[0]).toContain('nowhere');
     expect((await runUserAdd(db, { name: 'chief-x', role: 'commune_chief', unit: 'commune-a' }, 'short')).lines[0]).toContain('10');
     expect((await runUserAdd(db, { name: 'chief-x', role: 'commune_chief', unit: 'commune-a' }, 'Long-enough-pass-1')).ok).toBe(true);
-    expect((await runUserAdd(db, { name: 'chief-x', role: 'admin' }, 'Long-enough-pass-1')).lines[0]).toContain('exists');
+    expect((await runUserAdd(db, { name: 'chief-x', role: 'admin' }, 'Long-enough-pass-1')).lines[0]).toContain('đã có');
     const listing = runUserList(db).lines.join('\n');
-    expect(listing).toContain('chief-x\tcommune_chief\tcommune-a');
+    expect(listing).toContain('chief-x\tTrưởng Công an xã (commune_chief)\tcommune-a');
     expect(listing).not.toContain('scrypt');
   });
 });
