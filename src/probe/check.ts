@@ -112,9 +112,9 @@ async function grabThroughRelay(streamUrl: string, target: CameraTarget, setting
 async function grabStream(streamUrl: string, target: CameraTarget, settings: ProbeSettings, result: CheckResult) {
   if ((settings.streamClient ?? 'ffmpeg') === 'builtin') {
     const started = performance.now();
+    result.streamPath = 'builtin';
     try {
       const keyframe = await fetchKeyframe(streamUrl, { username: target.username, password: target.password }, { deadlineMs: settings.rtspMs, signal: settings.signal });
-      result.streamPath = 'builtin';
       const left = Math.max(1000, settings.rtspMs - (performance.now() - started));
       return await decodeAccessUnit(keyframe.codec, keyframe.accessUnit, { ffmpeg: settings.ffmpeg, deadlineMs: left, evidenceWidth: settings.evidenceWidth, signal: settings.signal, fps: keyframe.fps });
     } catch (error) {
