@@ -230,6 +230,8 @@ export interface SdpVideo {
   codec?: VideoCodec | undefined;
   payloadType: number;
   control?: string | undefined;
+  /** the session-level a=control: where PLAY goes (the aggregate) */
+  sessionControl?: string | undefined;
   parameterSets: Buffer[];
   fps?: number | undefined;
 }
@@ -261,5 +263,6 @@ export function parseSdpVideo(sdp: string): SdpVideo | undefined {
     .map((b64) => Buffer.from(b64.trim(), 'base64'))
     .filter((nal) => nal.length > 0);
   const fps = Number(attribute('framerate'));
-  return { encoding, codec, payloadType, control: attribute('control'), parameterSets, fps: fps > 0 && fps < 1000 ? fps : undefined };
+  const sessionControl = lines.slice(0, start).find((line) => line.startsWith('a=control:'))?.slice('a=control:'.length).trim();
+  return { encoding, codec, payloadType, control: attribute('control'), sessionControl, parameterSets, fps: fps > 0 && fps < 1000 ? fps : undefined };
 }

@@ -75,6 +75,7 @@ export function fetchKeyframe(streamUrl: string, credentials: Credentials, optio
     let nonceCount = 0;
     let session: string | undefined;
     let setupUrl = requestUrl;
+    let playUrl = requestUrl;
     let rtpChannel = 0;
     let payloadType = -1;
     let streamBytes = 0;
@@ -90,7 +91,7 @@ export function fetchKeyframe(streamUrl: string, credentials: Credentials, optio
       options.signal?.removeEventListener('abort', onAbort);
       if (value && session) {
         // Polite, not awaited: the camera frees the session now rather than at its timeout.
-        socket.end(serialise(request('TEARDOWN', setupUrl)));
+        socket.end(serialise(request('TEARDOWN', playUrl)));
         socket.destroySoon();
         setTimeout(() => socket.destroy(), 1000).unref();
       } else {
@@ -152,6 +153,8 @@ export function fetchKeyframe(streamUrl: string, credentials: Credentials, optio
         if (!video.codec) return finish(new UnsupportedStream(`codec ${video.encoding || 'unknown'} is not H.264/H.265`));
         const base = header(response, 'Content-Base') ?? header(response, 'Content-Location') ?? requestUrl;
         setupUrl = controlUrl(base, video.control, cameraBase);
+        // PLAY and TEARDOWN address the session as a whole (its aggregate URL), not the track.
+        playUrl = controlUrl(base, video.sessionControl, cameraBase);
         payloadType = video.payloadType;
         fps = video.fps;
         assembler = new KeyframeAssembler(video.codec, video.parameterSets);
@@ -177,7 +180,7 @@ export function fetchKeyframe(streamUrl: string, credentials: Credentials, optio
     const play = () => {
       // Some cameras send RTP right behind the PLAY answer: from here, '$' frames are media.
       phase = 'playing';
-      send(request('PLAY', setupUrl, [['Range', 'npt=0.000-']]), (response, status) => {
+      send(request('PLAY', playUrl, [['Range', 'npt=0.000-']]), (response, status) => {
         if (status < 200 || status >= 300) fail('no_stream', `PLAY answered ${response.startLine.slice(9, 80)}`);
       });
     };
