@@ -75,6 +75,23 @@ describe('the in-process RTSP client against the simulator', () => {
     }
   });
 
+  it('H.265 cameras: both paths read them, with the parameter sets in the SDP or only in-band', async () => {
+    for (const sdpParameterSets of [true, false]) {
+      const hevc = await startFleet({ count: 1, password: PASSWORD, sdpParameterSets, video: { codec: 'hevc' } });
+      try {
+        for (const streamClient of ['builtin', 'ffmpeg'] as const) {
+          const result = await checkCamera(targetOf(hevc.cameras[0]!), 'stream', { ...settings, streamClient });
+          expect(result.failure, `${streamClient}, sprop ${sdpParameterSets}`).toBeUndefined();
+          expect(result.streamPath).toBe(streamClient);
+          expect(result.stream).toMatchObject({ codec: 'hevc', width: 640, height: 360 });
+          expect(result.frame?.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+        }
+      } finally {
+        await hevc.stop();
+      }
+    }
+  }, 180_000);
+
   it('a full check takes its frame through the client too', async () => {
     const result = await checkCamera(targetOf(cam(0), { rtspUrl: undefined }), 'full', settings);
     expect(result.failure).toBeUndefined();
