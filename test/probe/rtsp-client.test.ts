@@ -7,7 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCamera, type CameraTarget, type ProbeSettings } from '../../src/probe/check.js';
 import { locateFfmpeg, runningProcessCount } from '../../src/probe/ffmpeg.js';
-import { fetchKeyframe, UnsupportedStream } from '../../src/probe/rtsp-client.js';
+import { controlUrl, fetchKeyframe, UnsupportedStream } from '../../src/probe/rtsp-client.js';
 import { startFleet, type CameraFleet, type SimulatedCamera } from '../../src/simulator/index.js';
 import { fakeRtsp } from './fake-rtsp.js';
 
@@ -162,6 +162,18 @@ describe('the in-process RTSP client against the simulator', () => {
     const result = await checkCamera(targetOf(cam(0), { rtspUrl: `rtsp://127.0.0.1:${port}/endless` }), 'stream', { ...settings, rtspMs: 4000 });
     expect(result.failure).toMatchObject({ kind: 'no_stream', stage: 'rtsp' });
     expect(result.failure?.detail).toMatch(/not RTSP|more than fits/);
+  });
+});
+
+describe('control URLs', () => {
+  it('resolve against the session base, and an address the camera announces is replaced by the configured one (NAT, 4G routers)', () => {
+    const camera = 'rtsp://203.0.113.9:8554';
+    expect(controlUrl('rtsp://192.168.1.64:554/Streaming/101/', 'trackID=1', camera)).toBe('rtsp://203.0.113.9:8554/Streaming/101/trackID=1');
+    expect(controlUrl('rtsp://192.168.1.64:554/stream1', 'track1', camera)).toBe('rtsp://203.0.113.9:8554/stream1/track1');
+    expect(controlUrl('rtsp://192.168.1.64/stream1/', 'rtsp://10.0.0.2/stream1/track1', camera)).toBe('rtsp://203.0.113.9:8554/stream1/track1');
+    // The session-level control '*' (or none) is the base itself: where PLAY goes.
+    expect(controlUrl('rtsp://192.168.1.64/stream1/', '*', camera)).toBe('rtsp://203.0.113.9:8554/stream1/');
+    expect(controlUrl('rtsp://192.168.1.64/stream1/', undefined, camera)).toBe('rtsp://203.0.113.9:8554/stream1/');
   });
 });
 
