@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { checkCamera, type CameraTarget, type ProbeSettings } from '../src/probe/check.js';
 import { locateFfmpeg, npmShippedFfmpeg, runProcess } from '../src/probe/ffmpeg.js';
 import { frameGrabArgs, withCredentials } from '../src/probe/rtsp.js';
+import { fetchKeyframe } from '../src/probe/rtsp-client.js';
 import { ImageAssessor } from '../src/quality/assess.js';
 import { openStore } from '../src/store/db.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
@@ -124,6 +125,13 @@ async function runAtSize(args: string[], size: string): Promise<void> {
       await measure('RTSP check, in-process client (keyframe fetched in Node, decoded by ffmpeg from stdin)', checks, concurrency, async (i) => {
         const result = await checkCamera(target(i), 'stream', builtin, devices[i % cameras]);
         return !result.failure && result.streamPath === 'builtin';
+      }),
+    );
+    // What the client itself costs: the RTSP exchange and depacketisation up to the keyframe, no decode.
+    results.push(
+      await measure('in-process client alone: keyframe fetched, not decoded', checks, concurrency, async (i) => {
+        const keyframe = await fetchKeyframe(rtspUrl(i), { username: 'admin', password: PASSWORD }, { deadlineMs: settings.rtspMs });
+        return keyframe.accessUnit.length > 0;
       }),
     );
     if (staticFfmpeg) {
