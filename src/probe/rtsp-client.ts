@@ -13,7 +13,7 @@
 import net from 'node:net';
 import { KeyframeAssembler, parseRtp, parseSdpVideo, type AssemblerStats, type VideoCodec } from './depacketize.js';
 import { ProbeFailure } from './outcome.js';
-import { header, pickChallenge, RtspFramingError, serialise, takeMessage, withAuthorization, type Credentials, type Message } from './rtsp-message.js';
+import { header, MAX_BODY_BYTES, MAX_HEAD_BYTES, pickChallenge, RtspFramingError, serialise, takeMessage, withAuthorization, type Credentials, type Message } from './rtsp-message.js';
 
 /** This client cannot read the stream; the ffmpeg path may. `reason` is short and credential-free. */
 export class UnsupportedStream extends Error {
@@ -39,7 +39,8 @@ export interface Keyframe {
 }
 
 const USER_AGENT = 'camwatch';
-const MAX_PENDING_BYTES = 256 * 1024;
+/** Unparsed bytes: at most one whole RTSP message or one interleaved packet (4 + 65,535 bytes). */
+const MAX_PENDING_BYTES = MAX_HEAD_BYTES + MAX_BODY_BYTES + 4 + 65_535;
 const DEFAULT_MAX_STREAM_BYTES = 64 * 1024 * 1024;
 const ANY_RTSP_BASE = /^rtsps?:\/\/[^/\s]+/i;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -130,7 +131,9 @@ export function fetchKeyframe(streamUrl: string, credentials: Credentials, optio
         // Not an answer to our request (a server request, an answer to a keepalive): ignored.
         return;
       }
-      if (header(response, 'CSeq') !== header(current.request, 'CSeq')) return;
+      // An answer to another request is not ours; one without CSeq (some firmware omits it) is taken as ours.
+      const cseqAnswered = header(response, 'CSeq');
+      if (cseqAnswered !== undefined && cseqAnswered !== header(current.request, 'CSeq')) return;
       awaiting = undefined;
       if (status === 401) {
         const offered = pickChallenge(response);

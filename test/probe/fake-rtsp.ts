@@ -1,8 +1,11 @@
 /** Test servers shared by the probe tests (they listen wherever the test puts them: 127.0.0.1). */
 import net from 'node:net';
 
-/** An RTSP server that describes and plays a stream (H.264 unless told another encoding), then sends nothing or only junk. */
-export const fakeRtsp = (junk: boolean, encoding = 'H264'): net.Server => {
+/**
+ * An RTSP server that describes and plays a stream (H.264 unless told another encoding), then
+ * sends nothing or only junk; `cseq: false` answers without CSeq, as some firmware does.
+ */
+export const fakeRtsp = (junk: boolean, encoding = 'H264', { cseq: echoCseq = true } = {}): net.Server => {
   const sdp = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=fake', 't=0 0', 'm=video 0 RTP/AVP 96', `a=rtpmap:96 ${encoding}/90000`,
     'a=fmtp:96 packetization-mode=1;profile-level-id=42C01E;sprop-parameter-sets=Z0LAHtkAoC/5YQAAAwABAAADAB4PFi5I,aMuMsg==', 'a=control:track1', ''].join('\r\n');
   return net.createServer((socket) => {
@@ -16,7 +19,7 @@ export const fakeRtsp = (junk: boolean, encoding = 'H264'): net.Server => {
         buffer = buffer.slice(end + 4);
         const method = request.split(' ')[0];
         const cseq = /CSeq:\s*(\d+)/i.exec(request)?.[1];
-        const head = (extra: string, body = '') => socket.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\n${extra}Content-Length: ${body.length}\r\n\r\n${body}`);
+        const head = (extra: string, body = '') => socket.write(`RTSP/1.0 200 OK\r\n${echoCseq ? `CSeq: ${cseq}\r\n` : ''}${extra}Content-Length: ${body.length}\r\n\r\n${body}`);
         if (method === 'OPTIONS') head('Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n');
         else if (method === 'DESCRIBE') head('Content-Type: application/sdp\r\n', sdp);
         else if (method === 'SETUP') head('Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\nSession: 12345678\r\n');

@@ -145,6 +145,13 @@ describe('the in-process RTSP client against the simulator', () => {
     expect(result.streamPath).toBe('builtin');
   });
 
+  it('answers without CSeq (some firmware) are still read: the stream gets as far as playing', async () => {
+    const port = await listen(fakeRtsp(false, 'H264', { cseq: false }));
+    const result = await checkCamera(targetOf(cam(0), { rtspUrl: `rtsp://127.0.0.1:${port}/no-cseq` }), 'stream', { ...settings, rtspMs: 1500 });
+    // no_frame, not timeout: OPTIONS, DESCRIBE, SETUP and PLAY were all answered.
+    expect(result.failure).toMatchObject({ kind: 'no_frame', stage: 'rtsp' });
+  });
+
   it('decode_error: keyframes arrive whole but do not decode', async () => {
     const port = await listen(fakeRtsp(true));
     const result = await checkCamera(targetOf(cam(0), { rtspUrl: `rtsp://127.0.0.1:${port}/junk` }), 'stream', { ...settings, rtspMs: 2500 });
