@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- probe [--cameras 100] [--checks 100] [--concurrency 8]`
+ * `npm run bench -- probe [--cameras 100] [--checks 100] [--concurrency 8] [--sizes 640x360,1920x1080] [--no-variants]`
  *
  * Runs the simulator in its own process (so its CPU is not counted) and measures, in this
  * process and its ffmpeg children: checks per minute, CPU-seconds per check, p50/p95 latency
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { checkCamera, type CameraTarget, type ProbeSettings } from '../src/probe/check.js';
 import { locateFfmpeg, npmShippedFfmpeg, runProcess } from '../src/probe/ffmpeg.js';
 import { frameGrabArgs, withCredentials } from '../src/probe/rtsp.js';
+import { fetchKeyframe } from '../src/probe/rtsp-client.js';
 import { ImageAssessor } from '../src/quality/assess.js';
 import { openStore } from '../src/store/db.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
@@ -119,27 +120,54 @@ async function runAtSize(args: string[], size: string): Promise<void> {
     const results: Measured[] = [];
     results.push(await measure('snapshot check (HTTP digest, ours)', checks, concurrency, async (i) => !(await checkCamera(target(i), 'image', settings, devices[i % cameras])).failure));
     results.push(await measure('RTSP check (ours: keyframe only, small probe, scaled JPEG)', checks, concurrency, async (i) => !(await checkCamera(target(i), 'stream', settings, devices[i % cameras])).failure));
+    const builtin = { ...settings, streamClient: 'builtin' as const };
+    results.push(
+      await measure('RTSP check, in-process client (keyframe fetched in Node, decoded by ffmpeg from stdin)', checks, concurrency, async (i) => {
+        const result = await checkCamera(target(i), 'stream', builtin, devices[i % cameras]);
+        return !result.failure && result.streamPath === 'builtin';
+      }),
+    );
+    // What the client itself costs: the RTSP exchange and depacketisation up to the keyframe, no decode.
+    results.push(
+      await measure('in-process client alone: keyframe fetched, not decoded', checks, concurrency, async (i) => {
+        const keyframe = await fetchKeyframe(rtspUrl(i), { username: 'admin', password: PASSWORD }, { deadlineMs: settings.rtspMs });
+        return keyframe.accessUnit.length > 0;
+      }),
+    );
+    if (staticFfmpeg) {
+      // Same client, the keyframe decoded by the statically linked npm ffmpeg (cheap to start).
+      const builtinStatic = { ...builtin, ffmpeg: staticFfmpeg };
+      results.push(
+        await measure('RTSP check, in-process client, decoded by the npm static ffmpeg 4.1', checks, concurrency, async (i) => {
+          const result = await checkCamera(target(i), 'stream', builtinStatic, devices[i % cameras]);
+          return !result.failure && result.streamPath === 'builtin';
+        }),
+      );
+    }
     const outDir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-naive-'));
     const grab = (extra: (url: string) => string[]) => async (i: number) =>
       (await runProcess(ffmpeg, extra(withCredentials(rtspUrl(i), 'admin', PASSWORD)), { deadlineMs: 20_000 })).ok;
     results.push(
       await measure('naive: ffmpeg -rtsp_transport tcp -i URL -frames:v 1 out.jpg', checks, concurrency, grab((url) => ['-y', '-rtsp_transport', 'tcp', '-i', url, '-frames:v', '1', path.join(outDir, `${Math.random()}.jpg`)])),
     );
-    const variant = (drop: string[]) => (url: string) => {
-      const base = frameGrabArgs(url, 640);
-      const out: string[] = [];
-      for (let i = 0; i < base.length; i++) {
-        if (drop.includes(base[i] as string)) i++;
-        else out.push(base[i] as string);
+    // --no-variants: only the paths compared side by side (snapshot, ours, in-process client, naive).
+    if (!args.includes('--no-variants')) {
+      const variant = (drop: string[]) => (url: string) => {
+        const base = frameGrabArgs(url, 640);
+        const out: string[] = [];
+        for (let i = 0; i < base.length; i++) {
+          if (drop.includes(base[i] as string)) i++;
+          else out.push(base[i] as string);
+        }
+        return out;
+      };
+      results.push(await measure('variant: ours without -skip_frame nokey', checks, concurrency, grab(variant(['-skip_frame']))));
+      results.push(await measure('variant: ours with default probesize/analyzeduration', checks, concurrency, grab(variant(['-probesize', '-analyzeduration']))));
+      results.push(await measure('variant: ours, full-size JPEG (no scaling in ffmpeg)', checks, concurrency, grab((url) => frameGrabArgs(url, 640).map((a) => (a === 'scale=640:-2' ? 'scale=iw:ih' : a)))));
+      if (staticFfmpeg) {
+        const grabWith = (binary: string) => async (i: number) => (await runProcess(binary, frameGrabArgs(withCredentials(rtspUrl(i), 'admin', PASSWORD), 640), { deadlineMs: 20_000 })).ok;
+        results.push(await measure(`variant: ours with the npm static ffmpeg 4.1 (${path.basename(path.dirname(staticFfmpeg))})`, checks, concurrency, grabWith(staticFfmpeg)));
       }
-      return out;
-    };
-    results.push(await measure('variant: ours without -skip_frame nokey', checks, concurrency, grab(variant(['-skip_frame']))));
-    results.push(await measure('variant: ours with default probesize/analyzeduration', checks, concurrency, grab(variant(['-probesize', '-analyzeduration']))));
-    results.push(await measure('variant: ours, full-size JPEG (no scaling in ffmpeg)', checks, concurrency, grab((url) => frameGrabArgs(url, 640).map((a) => (a === 'scale=640:-2' ? 'scale=iw:ih' : a)))));
-    if (staticFfmpeg) {
-      const grabWith = (binary: string) => async (i: number) => (await runProcess(binary, frameGrabArgs(withCredentials(rtspUrl(i), 'admin', PASSWORD), 640), { deadlineMs: 20_000 })).ok;
-      results.push(await measure(`variant: ours with the npm static ffmpeg 4.1 (${path.basename(path.dirname(staticFfmpeg))})`, checks, concurrency, grabWith(staticFfmpeg)));
     }
 
     // The daemon also analyses every frame it takes.
@@ -153,10 +181,14 @@ async function runAtSize(args: string[], size: string): Promise<void> {
     console.log('|---|---|---|---|---|---|---|');
     for (const r of results) console.log(`| ${r.name} | ${r.checks} | ${r.failures} | ${r.perMinute.toFixed(0)} | ${r.cpuPerCheckMs.toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} |`);
 
-    const [snap, ours, naive] = results as [Measured, Measured, Measured];
+    const byName = (start: string) => results.find((r) => r.name.startsWith(start)) as Measured;
+    const [snap, ours, client, naive] = [byName('snapshot check'), byName('RTSP check (ours'), byName('RTSP check, in-process client ('), byName('naive')];
+    const clientStatic = results.find((r) => r.name.startsWith('RTSP check, in-process client, decoded by the npm static'));
     const analysis = results.at(-1) as Measured;
     const district = (1000 * (snap.cpuPerCheckMs + analysis.cpuPerCheckMs) + 200 * (ours.cpuPerCheckMs + analysis.cpuPerCheckMs)) / 1000;
     console.log(`\nRTSP CPU ratio ours/naive: ${(ours.cpuPerCheckMs / naive.cpuPerCheckMs).toFixed(2)} (target ≤ 0.5)`);
+    console.log(`RTSP CPU ratio in-process client/naive: ${(client.cpuPerCheckMs / naive.cpuPerCheckMs).toFixed(2)} (target ≤ 0.2)`);
+    if (clientStatic) console.log(`RTSP CPU ratio in-process client with the static ffmpeg/naive: ${(clientStatic.cpuPerCheckMs / naive.cpuPerCheckMs).toFixed(2)} (target ≤ 0.2)`);
     console.log(`snapshot CPU per check: ${snap.cpuPerCheckMs.toFixed(1)} ms (target ≤ 30 ms); with image analysis: ${(snap.cpuPerCheckMs + analysis.cpuPerCheckMs).toFixed(1)} ms`);
     console.log(
       `1,000-camera district (1,000 image checks + 200 stream checks a minute, each analysed): ${district.toFixed(1)} CPU-s per minute = ` +

@@ -108,6 +108,8 @@ export function checkJson(result: CheckResult, stored: StoredResult | undefined,
     startedAt: result.startedAt,
     stages: result.stages,
     frameSource: result.frameSource ?? null,
+    streamPath: result.streamPath ?? null,
+    streamFallback: result.streamFallback ?? null,
     frameBytes: result.frame?.length ?? null,
     image: image ?? null,
     assessment: assessment

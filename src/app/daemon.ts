@@ -41,6 +41,8 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
   const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
   const pipeline = new ResultPipeline(app, log, engine, observeCheck);
   const targets = activeCameras(app.config).map((camera) => cameraTarget(app.config, camera));
+  // Cameras the in-process RTSP client hands to ffmpeg, told once per camera and reason (each check also stores it).
+  const fallbacksTold = new Set<string>();
   const scheduler = new Scheduler(targets, {
     intervals: { imageMs: probe.image_interval_s * 1000, streamMs: probe.stream_interval_s * 1000, deviceMs: probe.device_info_interval_s * 1000 },
     jitterRatio: probe.jitter_ratio,
@@ -50,6 +52,10 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     refusedBefore: engine.refusedPasswords(),
     run: (target, kind, cached, signal) => checkCamera(target, kind, { ...settings, signal }, cached),
     onResult: async (result) => {
+      if (result.streamFallback && !fallbacksTold.has(`${result.cameraId}\n${result.streamFallback}`)) {
+        fallbacksTold.add(`${result.cameraId}\n${result.streamFallback}`);
+        log.info({ camera: result.cameraId, reason: result.streamFallback }, 'stream check: the in-process RTSP client cannot read this camera, ffmpeg opens it');
+      }
       const stored = await pipeline.process(result);
       hooks.onCheck?.(result, stored.checkId, stored.image);
     },
@@ -66,7 +72,7 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     log.info(report, 'retention');
   }, { noOverlap: true, name: 'camwatch-retention' });
   const server = app.config.raw.server?.enabled === false ? undefined : await startServer(app, log);
-  log.info({ cameras: targets.length, db: app.dbPath, ffmpeg: app.ffmpeg.ffmpeg, url: server?.url }, 'camwatch started');
+  log.info({ cameras: targets.length, db: app.dbPath, ffmpeg: app.ffmpeg.ffmpeg, streamClient: settings.streamClient, url: server?.url }, 'camwatch started');
   return {
     scheduler,
     server,

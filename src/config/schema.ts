@@ -183,6 +183,13 @@ const probe = z
     per_host_concurrency: z.number().int().min(1).max(PROBE_LIMITS.per_host_concurrency).default(2),
     auth_backoff_s: seconds.default(900),
     max_clock_drift_s: seconds.default(30),
+    /**
+     * builtin: camwatch's own RTSP client fetches a keyframe and ffmpeg only decodes it from stdin
+     * (ffmpeg opens the stream itself for what the client cannot read: rtsps://, other codecs);
+     * ffmpeg: ffmpeg opens every stream (through the loopback relay), as before.
+     */
+    // the values of ProbeSettings.streamClient (src/probe/check.ts; config sits below probe, targets.ts checks they agree)
+    stream_client: z.enum(['builtin', 'ffmpeg']).default('ffmpeg'),
     min_resolution: z
       .object({ width: z.number().int().positive(), height: z.number().int().positive() })
       .strict()

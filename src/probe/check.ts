@@ -6,6 +6,8 @@ import { queryDevice, type DeviceInfo } from './onvif.js';
 import { ProbeFailure, type FailureKind, type Stage } from './outcome.js';
 import { tcpReach } from './reach.js';
 import { grabFrame, withCredentials, type StreamInfo } from './rtsp.js';
+import { decodeAccessUnit } from './decode.js';
+import { fetchKeyframe, UnsupportedStream } from './rtsp-client.js';
 import { openRtspRelay } from './rtsp-relay.js';
 import { fetchSnapshot } from './snapshot.js';
 
@@ -33,7 +35,16 @@ export interface ProbeSettings {
   maxClockDriftS: number;
   evidenceWidth?: number;
   signal?: AbortSignal | undefined;
+  /**
+   * builtin: the in-process RTSP client fetches a keyframe and ffmpeg only decodes it from stdin,
+   * with the ffmpeg path as the fallback for streams the client cannot read; ffmpeg: ffmpeg
+   * opens every stream itself (through the relay).
+   */
+  streamClient?: StreamClient | undefined;
 }
+
+export const STREAM_CLIENTS = ['builtin', 'ffmpeg'] as const;
+export type StreamClient = (typeof STREAM_CLIENTS)[number];
 
 export interface Finding {
   kind: FailureKind;
@@ -55,6 +66,9 @@ export interface CheckResult {
   stream?: StreamInfo | undefined;
   /** where the frame came from, when one was taken */
   frameSource?: 'rtsp' | 'snapshot' | undefined;
+  /** which path opened the stream; a camera that keeps needing the ffmpeg fallback says why in streamFallback */
+  streamPath?: StreamClient | undefined;
+  streamFallback?: string | undefined;
   /** JPEG evidence; the caller decides whether to keep it */
   frame?: Buffer | undefined;
   /**
@@ -88,6 +102,28 @@ async function grabThroughRelay(streamUrl: string, target: CameraTarget, setting
   } finally {
     relay.close();
   }
+}
+
+/**
+ * The stream check: the in-process client when configured, ffmpeg for what it cannot read.
+ * Only an UnsupportedStream falls back; a camera that fails (refused password, no keyframe) fails
+ * here as it would in ffmpeg, without a second attempt that would double its failed logins.
+ */
+async function grabStream(streamUrl: string, target: CameraTarget, settings: ProbeSettings, result: CheckResult) {
+  if ((settings.streamClient ?? 'ffmpeg') === 'builtin') {
+    const started = performance.now();
+    result.streamPath = 'builtin';
+    try {
+      const keyframe = await fetchKeyframe(streamUrl, { username: target.username, password: target.password }, { deadlineMs: settings.rtspMs, signal: settings.signal });
+      const left = Math.max(1000, settings.rtspMs - (performance.now() - started));
+      return await decodeAccessUnit(keyframe.codec, keyframe.accessUnit, { ffmpeg: settings.ffmpeg, deadlineMs: left, evidenceWidth: settings.evidenceWidth, signal: settings.signal, fps: keyframe.fps });
+    } catch (error) {
+      if (!(error instanceof UnsupportedStream)) throw error;
+      result.streamFallback = error.reason;
+    }
+  }
+  result.streamPath = 'ffmpeg';
+  return grabThroughRelay(streamUrl, target, settings);
 }
 
 function snapshotWarning(result: CheckResult, error: unknown): undefined {
@@ -139,7 +175,7 @@ export async function checkCamera(
       const { hostname, port } = new URL(streamUrl);
       await timed(result.stages, 'rtsp_reach', () => tcpReach(hostname, Number(port || 554), settings.tcpMs, 'rtsp_reach'));
     }
-    const grabbed = await timed(result.stages, 'rtsp', () => grabThroughRelay(streamUrl, target, settings));
+    const grabbed = await timed(result.stages, 'rtsp', () => grabStream(streamUrl, target, settings, result));
     result.stream = grabbed.stream;
     result.frame = grabbed.jpeg;
     result.frameSource = 'rtsp';

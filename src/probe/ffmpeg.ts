@@ -95,6 +95,8 @@ export interface RunOptions {
   signal?: AbortSignal | undefined;
   /** stdout beyond this is dropped and the process killed; protects memory against a runaway stream. */
   maxStdoutBytes?: number;
+  /** written to the process's stdin, which is then closed; without it stdin is /dev/null */
+  stdin?: Buffer | undefined;
 }
 
 export type RunFailure = 'deadline' | 'aborted' | 'exit' | 'spawn' | 'too_much_output';
@@ -155,12 +157,17 @@ export function runProcess(binary: string, args: readonly string[], options: Run
 
     let child: ChildProcess;
     try {
-      child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(binary, args, { stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     } catch (error) {
       resolve({ ok: false, failure: 'spawn', exitCode: null, stdout: Buffer.alloc(0), stderr: String(error), durationMs: 0 });
       return;
     }
     running.add(child);
+    if (options.stdin && child.stdin) {
+      // A process that exits before reading everything closes the pipe: its exit status tells why.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.stdin);
+    }
 
     const stop = (why: RunFailure) => {
       failure ??= why;

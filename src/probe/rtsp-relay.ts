@@ -10,7 +10,7 @@
  * ffmpeg; it accepts connections only on 127.0.0.1 and only while it is open.
  */
 import net from 'node:net';
-import { digestAuthorization } from './digest.js';
+import { header, pickChallenge, serialise, takeMessage, withAuthorization, type Credentials, type Message } from './rtsp-message.js';
 
 export interface RtspRelay {
   /** what ffmpeg opens instead of the camera's URL: same path and query, no credentials */
@@ -18,50 +18,9 @@ export interface RtspRelay {
   close(): void;
 }
 
-export interface RelayCredentials {
-  username: string;
-  password: string;
-}
+export type RelayCredentials = Credentials;
 
-/** A head longer than this is not RTSP (a hostile or broken camera): the connection is dropped. */
-const MAX_HEAD_BYTES = 64 * 1024;
-const MAX_BODY_BYTES = 1024 * 1024;
-const HEAD_END = Buffer.from('\r\n\r\n');
 const ANY_RTSP_BASE = /^rtsps?:\/\/[^/\s]+/i;
-
-interface Message {
-  startLine: string;
-  headers: [string, string][];
-  body: Buffer;
-}
-
-function header(message: Message, name: string): string | undefined {
-  return message.headers.find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
-}
-
-function serialise(message: Message): Buffer {
-  const head = [message.startLine, ...message.headers.map(([key, value]) => `${key}: ${value}`)].join('\r\n') + '\r\n\r\n';
-  return Buffer.concat([Buffer.from(head, 'utf8'), message.body]);
-}
-
-/** Takes one whole RTSP message off the front of `buffer`; undefined while incomplete. Throws on a head too long. */
-function takeMessage(buffer: Buffer): { message: Message; rest: Buffer } | undefined {
-  const end = buffer.indexOf(HEAD_END);
-  if (end < 0) {
-    if (buffer.length > MAX_HEAD_BYTES) throw new Error('RTSP head too long');
-    return undefined;
-  }
-  const lines = buffer.subarray(0, end).toString('utf8').split('\r\n');
-  const headers = lines.slice(1).flatMap((line): [string, string][] => {
-    const colon = line.indexOf(':');
-    return colon > 0 ? [[line.slice(0, colon).trim(), line.slice(colon + 1).trim()]] : [];
-  });
-  const length = Number(headers.find(([key]) => key.toLowerCase() === 'content-length')?.[1] ?? 0);
-  if (!Number.isFinite(length) || length < 0 || length > MAX_BODY_BYTES) throw new Error('RTSP body length out of bounds');
-  const total = end + HEAD_END.length + length;
-  if (buffer.length < total) return undefined;
-  return { message: { startLine: lines[0] ?? '', headers, body: buffer.subarray(end + HEAD_END.length, total) }, rest: buffer.subarray(total) };
-}
 
 export async function openRtspRelay(cameraUrl: string, credentials: RelayCredentials): Promise<RtspRelay> {
   const camera = new URL(cameraUrl);
@@ -97,14 +56,7 @@ export async function openRtspRelay(cameraUrl: string, credentials: RelayCredent
     /** requests sent to the camera and not yet answered, by CSeq, and whether auth was already added */
     const sent = new Map<string, { request: Message; withAuth: boolean }>();
 
-    const authorised = (request: Message): Message => {
-      if (!challenge) return request;
-      const [method = '', uri = ''] = request.startLine.split(' ');
-      const value = /^\s*digest/i.test(challenge)
-        ? digestAuthorization(challenge, { method, uri, username: credentials.username, password: credentials.password, nc: ++nonceCount })
-        : `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-      return { ...request, headers: [...request.headers.filter(([key]) => key.toLowerCase() !== 'authorization'), ['Authorization', value]] };
-    };
+    const authorised = (request: Message): Message => (challenge ? withAuthorization(request, challenge, credentials, ++nonceCount) : request);
 
     const toCamera = (request: Message) => {
       const withAuth = challenge !== undefined;
@@ -153,7 +105,7 @@ export async function openRtspRelay(cameraUrl: string, credentials: RelayCredent
           if (status === 401 && pending && !pending.withAuth && asked) {
             // The relay answers the challenge; ffmpeg never sees it. A second 401 goes through:
             // the password is wrong, and ffmpeg reports it as such.
-            challenge = response.headers.filter(([key]) => key.toLowerCase() === 'www-authenticate').map(([, value]) => value).find((value) => /^\s*digest/i.test(value)) ?? asked;
+            challenge = pickChallenge(response) ?? asked;
             toCamera(pending.request);
             continue;
           }

@@ -1,5 +1,6 @@
 /**
- * H.264 Annex B parsing and RTP packetization (RFC 6184) for the simulated cameras.
+ * H.264 and H.265 Annex B parsing and RTP packetization (RFC 6184, RFC 7798) for the simulated
+ * cameras.
  *
  * The clip is split into access units once and each access unit is packetized once into RTP
  * payloads (single NAL unit packets, FU-A fragments for large NALs); every client of every camera
@@ -28,11 +29,72 @@ export interface AccessUnit {
   readonly bytes: number;
 }
 
+export type SimulatedCodec = 'h264' | 'hevc';
+
 export interface ParsedStream {
+  readonly codec: SimulatedCodec;
+  /** the stream's parameter sets in decoding order: SPS, PPS (H.264); VPS, SPS, PPS (H.265) */
+  readonly parameterSets: readonly Buffer[];
   readonly sps: Buffer;
   readonly pps: Buffer;
   readonly accessUnits: readonly AccessUnit[];
 }
+
+/** What differs between H.264 and H.265 for grouping NAL units into pictures and fragmenting them. */
+interface NalRules {
+  type(nal: Buffer): number;
+  parameterSets: readonly number[];
+  isVcl(type: number): boolean;
+  isKeyframe(type: number): boolean;
+  /** NAL types not sent (delimiters, SEI) */
+  dropped(type: number): boolean;
+  /** the first slice (segment) of a picture */
+  startsPicture(nal: Buffer): boolean;
+  /** the fragmentation unit packets of a NAL unit too big for one RTP payload */
+  fragment(nal: Buffer, maxPayload: number): Buffer[];
+}
+
+/** Splits the NAL unit body after its `headerBytes` into fragments, each behind `prefix` and an S/E-flagged FU header. */
+function fragmentUnits(nal: Buffer, maxPayload: number, headerBytes: number, prefix: Buffer, type: number): Buffer[] {
+  const out: Buffer[] = [];
+  const chunk = maxPayload - prefix.length - 1;
+  for (let offset = headerBytes; offset < nal.length; offset += chunk) {
+    const end = Math.min(offset + chunk, nal.length);
+    const fu = Buffer.allocUnsafe(prefix.length + 1 + end - offset);
+    prefix.copy(fu, 0);
+    fu[prefix.length] = (offset === headerBytes ? 0x80 : 0) | (end === nal.length ? 0x40 : 0) | type;
+    nal.copy(fu, prefix.length + 1, offset, end);
+    out.push(fu);
+  }
+  return out;
+}
+
+const H264_RULES: NalRules = {
+  type: (nal) => (nal[0] ?? 0) & 0x1f,
+  parameterSets: [NAL_SPS, NAL_PPS],
+  isVcl: (type) => type >= 1 && type <= 5,
+  isKeyframe: (type) => type === NAL_IDR,
+  dropped: (type) => type === NAL_AUD || type === NAL_SEI,
+  // first_mb_in_slice == 0 <=> its ue(v) code is the single bit '1' at the top of the byte after the NAL header.
+  startsPicture: (nal) => ((nal[1] ?? 0) & 0x80) !== 0,
+  // FU-A: F + NRI from the NAL, type 28
+  fragment: (nal, maxPayload) => fragmentUnits(nal, maxPayload, 1, Buffer.from([((nal[0] ?? 0) & 0xe0) | 28]), (nal[0] ?? 0) & 0x1f),
+};
+
+const H265_RULES: NalRules = {
+  type: (nal) => ((nal[0] ?? 0) >> 1) & 0x3f,
+  parameterSets: [32, 33, 34],
+  isVcl: (type) => type <= 31,
+  isKeyframe: (type) => type >= 16 && type <= 21,
+  // AUD, prefix and suffix SEI
+  dropped: (type) => type === 35 || type === 39 || type === 40,
+  // first_slice_segment_in_pic_flag: the top bit after the 2-byte NAL header
+  startsPicture: (nal) => ((nal[2] ?? 0) & 0x80) !== 0,
+  // FU: payload header of type 49 (F and layer/TID kept), then the FU header
+  fragment: (nal, maxPayload) => fragmentUnits(nal, maxPayload, 2, Buffer.from([((nal[0] ?? 0) & 0x81) | (49 << 1), nal[1] ?? 1]), ((nal[0] ?? 0) >> 1) & 0x3f),
+};
+
+const RULES: Record<SimulatedCodec, NalRules> = { h264: H264_RULES, hevc: H265_RULES };
 
 export function nalType(nal: Buffer): number {
   return (nal[0] ?? 0) & 0x1f;
@@ -63,24 +125,15 @@ function pushTrimmed(out: Buffer[], data: Buffer, start: number, end: number): v
   if (e > start) out.push(data.subarray(start, e));
 }
 
-function isVcl(type: number): boolean {
-  return type >= 1 && type <= 5;
-}
-
-/** first_mb_in_slice == 0 <=> its ue(v) code is the single bit '1' at the top of the byte after the NAL header. */
-function isFirstSliceOfPicture(nal: Buffer): boolean {
-  return ((nal[1] ?? 0) & 0x80) !== 0;
-}
-
 /**
- * Groups NAL units into access units (one per picture). AUD and SEI NALs are dropped; SPS and PPS
- * are kept and, when an IDR picture lacks them, the stream's SPS/PPS are put in front of it so any
+ * Groups NAL units into access units (one per picture). Delimiters and SEI are dropped; parameter
+ * sets are kept and, when a keyframe lacks them, the stream's are put in front of it so any
  * keyframe can start decoding on its own.
  */
-export function parseH264(data: Buffer): ParsedStream {
+export function parseVideo(data: Buffer, codec: SimulatedCodec): ParsedStream {
+  const rules = RULES[codec];
   const nals = splitAnnexB(data);
-  let sps: Buffer | undefined;
-  let pps: Buffer | undefined;
+  const sets = new Map<number, Buffer>();
   const groups: Buffer[][] = [];
   let current: Buffer[] = [];
   let currentHasVcl = false;
@@ -90,58 +143,44 @@ export function parseH264(data: Buffer): ParsedStream {
     currentHasVcl = false;
   };
   for (const nal of nals) {
-    const type = nalType(nal);
-    if (type === NAL_SPS) sps ??= nal;
-    if (type === NAL_PPS) pps ??= nal;
-    if (type === NAL_AUD || type === NAL_SEI) {
+    const type = rules.type(nal);
+    if (rules.dropped(type)) {
       if (currentHasVcl) flush();
       continue;
     }
-    if (type === NAL_SPS || type === NAL_PPS) {
+    if (rules.parameterSets.includes(type)) {
+      if (!sets.has(type)) sets.set(type, nal);
       if (currentHasVcl) flush();
       current.push(nal);
       continue;
     }
-    if (isVcl(type)) {
-      if (currentHasVcl && isFirstSliceOfPicture(nal)) flush();
+    if (rules.isVcl(type)) {
+      if (currentHasVcl && rules.startsPicture(nal)) flush();
       current.push(nal);
       currentHasVcl = true;
-      continue;
     }
     // Other NAL types (filler, end of sequence...) are not needed by a decoder here.
   }
   flush();
-  if (!sps || !pps) throw new Error('H.264 stream has no SPS/PPS');
+  const parameterSets = rules.parameterSets.map((type) => sets.get(type));
+  if (parameterSets.some((nal) => nal === undefined)) throw new Error(`${codec} stream lacks parameter sets`);
+  const ordered = parameterSets as Buffer[];
   const accessUnits = groups.map((group) => {
-    const keyframe = group.some((nal) => nalType(nal) === NAL_IDR);
-    let units = group;
-    if (keyframe && !group.some((nal) => nalType(nal) === NAL_SPS)) units = [sps!, pps!, ...group];
-    return packetizeAccessUnit(units, keyframe);
+    const keyframe = group.some((nal) => rules.isKeyframe(rules.type(nal)));
+    const hasSets = group.some((nal) => rules.parameterSets.includes(rules.type(nal)));
+    return packetizeAccessUnit(keyframe && !hasSets ? [...ordered, ...group] : group, keyframe, MAX_RTP_PAYLOAD, codec);
   });
-  return { sps, pps, accessUnits };
+  // SPS and PPS are the last two parameter sets in both codecs.
+  return { codec, parameterSets: ordered, sps: ordered.at(-2)!, pps: ordered.at(-1)!, accessUnits };
 }
 
-/** RTP payloads for one access unit: single NAL unit packets, FU-A fragments above MAX_RTP_PAYLOAD. */
-export function packetizeAccessUnit(nals: readonly Buffer[], keyframe: boolean, maxPayload = MAX_RTP_PAYLOAD): AccessUnit {
-  const payloads: Buffer[] = [];
-  for (const nal of nals) {
-    if (nal.length <= maxPayload) {
-      payloads.push(nal);
-      continue;
-    }
-    const header = nal[0] ?? 0;
-    const indicator = (header & 0xe0) | 28; // F + NRI from the NAL, type 28 = FU-A
-    const type = header & 0x1f;
-    const chunk = maxPayload - 2;
-    for (let offset = 1; offset < nal.length; offset += chunk) {
-      const end = Math.min(offset + chunk, nal.length);
-      const fu = Buffer.allocUnsafe(2 + end - offset);
-      fu[0] = indicator;
-      fu[1] = (offset === 1 ? 0x80 : 0) | (end === nal.length ? 0x40 : 0) | type;
-      nal.copy(fu, 2, offset, end);
-      payloads.push(fu);
-    }
-  }
+export function parseH264(data: Buffer): ParsedStream {
+  return parseVideo(data, 'h264');
+}
+
+/** RTP payloads for one access unit: single NAL unit packets, fragmentation units above maxPayload. */
+export function packetizeAccessUnit(nals: readonly Buffer[], keyframe: boolean, maxPayload = MAX_RTP_PAYLOAD, codec: SimulatedCodec = 'h264'): AccessUnit {
+  const payloads = nals.flatMap((nal) => (nal.length <= maxPayload ? [nal] : RULES[codec].fragment(nal, maxPayload)));
   return { keyframe, payloads, bytes: payloads.reduce((sum, p) => sum + p.length, 0) };
 }
 

@@ -5,7 +5,7 @@
  *
  * Flags: --count N (default 10), --host H, --base-port P, --username U, --password PW (default from
  * CAMWATCH_SIM_PASSWORD, else 'demo'), --media-dir DIR, --id-prefix P, --size WxH, --photo FILE (repeatable),
- * --fault ID=KIND (repeatable, applied after start).
+ * --codec h264|hevc, --fault ID=KIND (repeatable, applied after start).
  */
 import { fileURLToPath } from 'node:url';
 import { SIMULATED_FAULTS, startFleet, type CameraFleet, type FleetOptions, type SimulatedFault } from './index.js';
@@ -51,6 +51,12 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
       case '--size': {
         const [width, height] = value().split('x').map(integer);
         options.video = { ...options.video, width, height };
+        break;
+      }
+      case '--codec': {
+        const codec = value();
+        if (codec !== 'h264' && codec !== 'hevc') throw new Error('--codec wants h264 or hevc');
+        options.video = { ...options.video, codec };
         break;
       }
       case '--photo':

@@ -11,13 +11,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { locateFfmpeg, runProcess } from '../probe/ffmpeg.js';
-import { parseH264, profileLevelId, type AccessUnit } from './h264.js';
+import { parseVideo, profileLevelId, type AccessUnit, type SimulatedCodec } from './h264.js';
 
 /** Picture variants: the normal view and one per image fault. */
 export const PICTURE_VARIANTS = ['normal', 'blurred', 'dark', 'overexposed', 'frozen', 'covered', 'moved', 'noisy'] as const;
 export type PictureVariant = (typeof PICTURE_VARIANTS)[number];
 
 export interface MediaSettings {
+  /** h264 (libx264, baseline) or hevc (libx265, main): what the cameras stream */
+  codec: SimulatedCodec;
   width: number;
   height: number;
   fps: number;
@@ -29,6 +31,7 @@ export interface MediaSettings {
 }
 
 export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
+  codec: 'h264',
   width: 640,
   height: 360,
   fps: 15,
@@ -43,6 +46,9 @@ const GENERATE_DEADLINE_MS = 120_000;
 
 export interface VariantMedia {
   readonly variant: PictureVariant;
+  readonly codec: SimulatedCodec;
+  /** SPS, PPS (H.264); VPS, SPS, PPS (H.265) */
+  readonly parameterSets: readonly Buffer[];
   readonly sps: Buffer;
   readonly pps: Buffer;
   readonly profileLevelId: string;
@@ -138,6 +144,12 @@ export function filterGraph(s: MediaSettings): string {
 
 function encoderArgs(s: MediaSettings): string[] {
   const gop = String(Math.round(s.fps * s.keyframeSeconds));
+  if (s.codec === 'hevc') {
+    return [
+      '-c:v', 'libx265', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', gop,
+      '-x265-params', `keyint=${gop}:min-keyint=${gop}:scenecut=0:bframes=0:open-gop=0:pools=1:frame-threads=1:log-level=error`,
+    ];
+  }
   return [
     '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
     '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-bf', '0', '-threads', '1',
@@ -152,7 +164,7 @@ function ffmpegArgs(photo: string, outDir: string, s: MediaSettings): string[] {
     '-filter_complex', filterGraph(s),
   ];
   for (const v of PICTURE_VARIANTS) {
-    args.push('-map', `[v_${v}]`, ...encoderArgs(s), '-f', 'h264', path.join(outDir, `${v}.h264`));
+    args.push('-map', `[v_${v}]`, ...encoderArgs(s), '-f', s.codec, path.join(outDir, `${v}.${s.codec}`));
   }
   for (const v of PICTURE_VARIANTS) {
     args.push('-map', `[s_${v}]`, '-q:v', '5');
@@ -202,18 +214,18 @@ async function generate(photos: readonly string[], target: string, s: MediaSetti
 }
 
 async function loadVariant(dir: string, variant: PictureVariant, s: MediaSettings, frameCount: number): Promise<VariantMedia> {
-  const parsed = parseH264(await readFile(path.join(dir, `${variant}.h264`)));
+  const parsed = parseVideo(await readFile(path.join(dir, `${variant}.${s.codec}`)), s.codec);
   const gop = Math.round(s.fps * s.keyframeSeconds);
   if (parsed.accessUnits.length !== frameCount) {
-    throw new Error(`${dir}/${variant}.h264: ${parsed.accessUnits.length} access units, expected ${frameCount}`);
+    throw new Error(`${dir}/${variant}.${s.codec}: ${parsed.accessUnits.length} access units, expected ${frameCount}`);
   }
   parsed.accessUnits.forEach((au, i) => {
-    if (au.keyframe !== (i % gop === 0)) throw new Error(`${dir}/${variant}.h264: keyframe layout is not every ${gop} frames (frame ${i})`);
+    if (au.keyframe !== (i % gop === 0)) throw new Error(`${dir}/${variant}.${s.codec}: keyframe layout is not every ${gop} frames (frame ${i})`);
   });
   const snapFiles = (await readdir(dir)).filter((f) => f.startsWith(`${variant}-snap-`) && f.endsWith('.jpg')).sort();
   if (snapFiles.length === 0) throw new Error(`${dir}: no snapshots for ${variant}`);
   const snapshots = await Promise.all(snapFiles.map((f) => readFile(path.join(dir, f))));
-  return { variant, sps: parsed.sps, pps: parsed.pps, profileLevelId: profileLevelId(parsed.sps), accessUnits: parsed.accessUnits, snapshots };
+  return { variant, codec: s.codec, parameterSets: parsed.parameterSets, sps: parsed.sps, pps: parsed.pps, profileLevelId: profileLevelId(parsed.sps), accessUnits: parsed.accessUnits, snapshots };
 }
 
 /** Half-made media left by a process that was killed while generating (older than 10 minutes). */

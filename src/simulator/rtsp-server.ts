@@ -1,6 +1,6 @@
 /**
- * A small RTSP/1.0 server for one simulated camera: OPTIONS, DESCRIBE (SDP with
- * sprop-parameter-sets unless told not to, packetization-mode=1), SETUP (RTP/AVP/TCP interleaved only; UDP gets 461
+ * A small RTSP/1.0 server for one simulated camera: OPTIONS, DESCRIBE (SDP with the parameter sets
+ * unless told not to: H.264 sprop-parameter-sets with packetization-mode=1, or H.265 sprop-vps/sps/pps), SETUP (RTP/AVP/TCP interleaved only; UDP gets 461
  * so clients fall back to TCP), PLAY, PAUSE, TEARDOWN, GET_PARAMETER/SET_PARAMETER (keepalive).
  * Digest auth (Basic accepted) on everything but OPTIONS.
  *
@@ -100,8 +100,19 @@ export class RtspServer {
   }
 
   sdp(media: VariantMedia): string {
-    const sprop = `${media.sps.toString('base64')},${media.pps.toString('base64')}`;
     const fps = this.pacer.fps;
+    const b64 = (nal: Buffer | undefined) => nal?.toString('base64') ?? '';
+    const [vps, sps, pps] = media.parameterSets;
+    const video =
+      media.codec === 'hevc'
+        ? [
+            `a=rtpmap:${RTP_PAYLOAD_TYPE} H265/${RTP_CLOCK_RATE}`,
+            `a=fmtp:${RTP_PAYLOAD_TYPE} ${this.ctx.sdpParameterSets ? `sprop-vps=${b64(vps)};sprop-sps=${b64(sps)};sprop-pps=${b64(pps)}` : 'sprop-max-don-diff=0'}`,
+          ]
+        : [
+            `a=rtpmap:${RTP_PAYLOAD_TYPE} H264/${RTP_CLOCK_RATE}`,
+            `a=fmtp:${RTP_PAYLOAD_TYPE} packetization-mode=1;profile-level-id=${media.profileLevelId}${this.ctx.sdpParameterSets ? `;sprop-parameter-sets=${b64(media.sps)},${b64(media.pps)}` : ''}`,
+          ];
     return [
       'v=0',
       `o=- ${Date.now()} 1 IN IP4 ${this.ctx.host}`,
@@ -113,8 +124,7 @@ export class RtspServer {
       'a=range:npt=now-',
       'a=control:*',
       `m=video 0 RTP/AVP ${RTP_PAYLOAD_TYPE}`,
-      `a=rtpmap:${RTP_PAYLOAD_TYPE} H264/${RTP_CLOCK_RATE}`,
-      `a=fmtp:${RTP_PAYLOAD_TYPE} packetization-mode=1;profile-level-id=${media.profileLevelId}${this.ctx.sdpParameterSets ? `;sprop-parameter-sets=${sprop}` : ''}`,
+      ...video,
       `a=framerate:${fps}`,
       `a=control:${TRACK}`,
       '',

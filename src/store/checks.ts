@@ -36,12 +36,15 @@ export interface StoreOptions {
 const HOUR_MS = 3_600_000;
 
 function observation(result: CheckResult): string {
-  const { device, stream, stages, warnings, frameSource } = result;
+  const { device, stream, stages, warnings, frameSource, streamPath, streamFallback } = result;
   return JSON.stringify({
     stages,
     ...(device ? { device: { ...device, streamUri: undefined, snapshotUri: undefined } } : {}),
     ...(stream ? { stream } : {}),
     ...(frameSource ? { frameSource } : {}),
+    // Which path opened the stream, and why the in-process client handed it to ffmpeg.
+    ...(streamPath ? { streamPath } : {}),
+    ...(streamFallback ? { streamFallback } : {}),
     ...(warnings.length ? { warnings } : {}),
   });
 }

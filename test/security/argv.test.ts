@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCamera } from '../../src/probe/check.js';
+import { checkCamera, type StreamClient } from '../../src/probe/check.js';
 import { locateFfmpeg } from '../../src/probe/ffmpeg.js';
 import { LiveStreams } from '../../src/live/streams.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
@@ -38,8 +38,13 @@ function scan(): { leaks: string[]; read: number } {
 }
 
 describe('credentials in argv', () => {
-  it('no command line holds the camera password while stream checks run, and the checks still pass', async () => {
-    const settings = { ffmpeg: locateFfmpeg().ffmpeg, tcpMs: 1000, onvifMs: 2000, rtspMs: 8000, snapshotMs: 2000, maxClockDriftS: 30 };
+  /**
+   * Runs full and stream checks of every camera while reading every command line every 20 ms.
+   * `ffmpegMark` picks out the ffmpeg processes the path starts, so the scan is known to have
+   * looked at them.
+   */
+  async function checksWhileScanning(streamClient: StreamClient, ffmpegMark: string) {
+    const settings = { ffmpeg: locateFfmpeg().ffmpeg, tcpMs: 1000, onvifMs: 2000, rtspMs: 8000, snapshotMs: 2000, maxClockDriftS: 30, streamClient };
     const checks = fleet.cameras.flatMap((camera) =>
       (['full', 'stream', 'stream'] as const).map((kind) =>
         checkCamera({ id: camera.id, host: camera.host, onvifPort: camera.httpPort, username: 'admin', password: PASSWORD, minResolution: { width: 640, height: 360 } }, kind, settings),
@@ -56,7 +61,8 @@ describe('credentials in argv', () => {
         for (const leak of found.leaks) leaks.add(leak);
         ffmpegSeen += readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
           try {
-            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('127.0.0.1') && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('ffmpeg');
+            const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+            return cmdline.includes(ffmpegMark) && cmdline.includes('ffmpeg');
           } catch {
             return false;
           }
@@ -69,10 +75,20 @@ describe('credentials in argv', () => {
     await watching;
     expect(results.map((r) => r.failure)).toEqual(results.map(() => undefined));
     expect(results.every((r) => r.stream?.codec === 'h264')).toBe(true);
+    expect(results.every((r) => r.streamPath === streamClient)).toBe(true);
     expect(scans).toBeGreaterThan(5);
     // The scan did see the ffmpeg processes it was looking into.
     expect(ffmpegSeen).toBeGreaterThan(0);
     expect([...leaks]).toEqual([]);
+  }
+
+  it('no command line holds the camera password while stream checks run, and the checks still pass', async () => {
+    // ffmpeg opens the relay's rtsp://127.0.0.1:<port>/…
+    await checksWhileScanning('ffmpeg', '127.0.0.1');
+  }, 120_000);
+
+  it('with the in-process RTSP client, ffmpeg reads only stdin and no command line holds the password', async () => {
+    await checksWhileScanning('builtin', 'pipe:0');
   }, 120_000);
 
   it('no command line holds the camera password during live view, and the video still flows', async () => {
