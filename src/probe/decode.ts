@@ -7,7 +7,7 @@
 import type { VideoCodec } from './depacketize.js';
 import { runProcess } from './ffmpeg.js';
 import { ProbeFailure } from './outcome.js';
-import { parseStreamInfo, type GrabbedFrame } from './rtsp.js';
+import { evidenceJpegArgs, parseStreamInfo, type GrabbedFrame } from './rtsp.js';
 
 export function decodeArgs(codec: VideoCodec, evidenceWidth: number): string[] {
   return [
@@ -17,13 +17,7 @@ export function decodeArgs(codec: VideoCodec, evidenceWidth: number): string[] {
     '-protocol_whitelist', 'pipe',
     '-f', codec,
     '-i', 'pipe:0',
-    '-map', '0:v:0',
-    '-frames:v', '1',
-    '-vf', `scale=${evidenceWidth}:-2`,
-    '-f', 'image2pipe',
-    '-c:v', 'mjpeg',
-    '-q:v', '4',
-    'pipe:1',
+    ...evidenceJpegArgs(evidenceWidth),
   ];
 }
 

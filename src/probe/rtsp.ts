@@ -47,15 +47,14 @@ export function frameGrabArgs(url: string, evidenceWidth: number): string[] {
     '-analyzeduration', '0',
     '-skip_frame', 'nokey',
     '-i', url,
-    '-map', '0:v:0',
     '-an',
-    '-frames:v', '1',
-    '-vf', `scale=${evidenceWidth}:-2`,
-    '-f', 'image2pipe',
-    '-c:v', 'mjpeg',
-    '-q:v', '4',
-    'pipe:1',
+    ...evidenceJpegArgs(evidenceWidth),
   ];
+}
+
+/** The output side of every frame grab: the first picture of the video, scaled, as one JPEG on stdout. */
+export function evidenceJpegArgs(evidenceWidth: number): string[] {
+  return ['-map', '0:v:0', '-frames:v', '1', '-vf', `scale=${evidenceWidth}:-2`, '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '4', 'pipe:1'];
 }
 
 /** The video stream line of ffmpeg's "Input #0" section (never the output's: that is our own JPEG). */
