@@ -16,7 +16,9 @@ import type { AppContext } from './context.js';
 import { GROUP_BY, type GroupBy } from '../health/uptime-query.js';
 import { OWNER_TYPES } from '../config/schema.js';
 import { findContractor, findUnit } from '../store/inventory.js';
-import type { Locale } from '../i18n/index.js';
+import { translator, type Locale } from '../i18n/index.js';
+import { cliMessages } from './messages.js';
+import { periodMessages } from '../reports/messages.js';
 import { ChromiumMissingError } from '../reports/chromium.js';
 import { buildReport, csvOptions, CsvOptionsError, documentOptions, EXPORT_FORMATS, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, type CsvOptions, type ExportFormat, type ReportKind } from '../reports/index.js';
 
@@ -58,17 +60,19 @@ export interface ReportCommandResult {
   file?: string | undefined;
 }
 
-const bad = (message: string): ReportCommandResult => ({ ok: false, exitCode: 2, lines: [message] });
 
 export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, options: ReportCommandOptions): Promise<ReportCommandResult> {
   const { db, config } = app;
-  if (!REPORT_KINDS.includes(options.kind as ReportKind)) return bad(`unknown report "${options.kind}": one of ${REPORT_KINDS.join(', ')}`);
+  const locale = options.locale ?? config.raw.locale;
+  const t = translator(cliMessages, locale);
+  const bad = (message: string): ReportCommandResult => ({ ok: false, exitCode: 2, lines: [message] });
+  if (!REPORT_KINDS.includes(options.kind as ReportKind)) return bad(t('reportUnknownKind', { value: options.kind, choices: REPORT_KINDS.join(', ') }));
   const format = (options.format ?? 'html') as ExportFormat;
-  if (!EXPORT_FORMATS.includes(format)) return bad(`unknown format "${options.format}": one of ${EXPORT_FORMATS.join(', ')}`);
-  if (options.groupBy && !GROUP_BY.includes(options.groupBy as GroupBy)) return bad(`--group-by must be one of ${GROUP_BY.join(', ')}`);
-  if (options.ownerType && !(OWNER_TYPES as readonly string[]).includes(options.ownerType)) return bad(`--owner-type must be one of ${OWNER_TYPES.join(', ')}`);
-  if (options.unit && !findUnit(db, options.unit)) return bad(`there is no unit "${options.unit}"`);
-  if (options.contractor && !findContractor(db, options.contractor)) return bad(`there is no contractor "${options.contractor}"`);
+  if (!EXPORT_FORMATS.includes(format)) return bad(t('reportUnknownFormat', { value: String(options.format), choices: EXPORT_FORMATS.join(', ') }));
+  if (options.groupBy && !GROUP_BY.includes(options.groupBy as GroupBy)) return bad(t('reportBadGroupBy', { choices: GROUP_BY.join(', ') }));
+  if (options.ownerType && !(OWNER_TYPES as readonly string[]).includes(options.ownerType)) return bad(t('reportBadOwnerType', { choices: OWNER_TYPES.join(', ') }));
+  if (options.unit && !findUnit(db, options.unit)) return bad(t('reportNoUnit', { value: options.unit }));
+  if (options.contractor && !findContractor(db, options.contractor)) return bad(t('reportNoContractor', { value: options.contractor }));
   let csv: CsvOptions;
   try {
     csv = csvOptions({ preset: options.csv, separator: options.separator, decimal: options.decimal });
@@ -80,7 +84,7 @@ export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, o
   try {
     period = resolvePeriod({ from: options.from, to: options.to, month: options.month, period: options.period, quarter: options.quarter, half: options.half, year: options.year }, config.raw.timezone, options.now);
   } catch (error) {
-    if (error instanceof PeriodError) return bad(error.message);
+    if (error instanceof PeriodError) return bad(translator(periodMessages, locale)(error.key, error.params));
     throw error;
   }
   const report = buildReport(db, {
@@ -90,7 +94,7 @@ export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, o
     unitId: options.unit,
     contractorId: options.contractor,
     ownerType: options.ownerType,
-    locale: options.locale ?? config.raw.locale,
+    locale,
     timeZone: config.raw.timezone,
     holdMinutes: holdMinutes(config.raw),
     now: options.now,
@@ -106,5 +110,5 @@ export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, o
   const out = options.out ?? (BINARY_FORMATS.includes(format) ? `camwatch-${report.kind}-${period.fromDay}_${period.toDay}.${file.extension}` : undefined);
   if (!out) return { ok: true, exitCode: 0, lines: [], stdout: typeof file.body === 'string' ? file.body : file.body.toString('utf8') };
   await writeFile(out, file.body);
-  return { ok: true, exitCode: 0, lines: [`${report.title} — ${report.periodLabel}: ${report.rows.length} rows → ${out}`], file: out };
+  return { ok: true, exitCode: 0, lines: [t('reportWritten', { title: report.title, period: report.periodLabel, rows: report.rows.length, file: out })], file: out };
 }

@@ -345,3 +345,30 @@ const en: { [K in keyof typeof vi]: string } = {
 };
 
 export const reportMessages: Catalogue<typeof vi> = { vi, en };
+
+const periodVi = {
+  not_month: '"{value}" không phải là tháng: viết dạng YYYY-MM, ví dụ 2026-01',
+  bad_days: 'Ngày viết dạng YYYY-MM-DD (đã nhập "{from}" – "{to}")',
+  bad_years: 'Báo cáo chỉ tính các năm {first}–{last} (đã nhập "{from}" – "{to}")',
+  ends_before_start: 'Kỳ báo cáo kết thúc ({to}) trước khi bắt đầu ({from})',
+  not_quarter: '"{value}" không phải là quý: viết dạng năm-Q và số quý, ví dụ 2026-Q1',
+  not_half: '"{value}" không phải là 6 tháng: viết dạng YYYY-H1 hoặc YYYY-H2, ví dụ 2026-H1',
+  not_year: '"{value}" không phải là năm: viết dạng YYYY, ví dụ 2026',
+  several_periods: 'Chỉ chọn một trong --from/--to, --month, --period, --quarter, --half hoặc --year',
+};
+
+/** Why a report period cannot be read (src/reports/period.ts). */
+export const periodMessages: Catalogue<typeof periodVi> = {
+  vi: periodVi,
+  en: {
+    not_month: '"{value}" is not a month; write YYYY-MM, e.g. 2026-01',
+    bad_days: 'days are written YYYY-MM-DD (got "{from}" – "{to}")',
+    bad_years: 'reports cover the years {first}–{last} (got "{from}" – "{to}")',
+    ends_before_start: 'the period ends ({to}) before it starts ({from})',
+    not_quarter: '"{value}" is not a quarter; write YYYY-Qn, e.g. 2026-Q1',
+    not_half: '"{value}" is not a half-year; write YYYY-H1 or YYYY-H2, e.g. 2026-H1',
+    not_year: '"{value}" is not a year; write YYYY, e.g. 2026',
+    several_periods: 'give either --from/--to, --month, --period, --quarter, --half or --year, not several',
+  },
+};
+export type PeriodMessageKey = keyof typeof periodVi;

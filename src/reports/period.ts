@@ -5,6 +5,8 @@
  * 14/01/2026), the quarter (quý 1/2026 = 15/12/2025 – 14/03/2026), the six months (6 tháng đầu năm
  * 2026 = 15/12/2025 – 14/06/2026; cuối năm = 15/06 – 14/12) and the year (15/12/2025 – 14/12/2026).
  */
+import { fill, type Params } from '../i18n/index.js';
+import { periodMessages, type PeriodMessageKey } from './messages.js';
 import { addDays, dayStart, localDay } from '../health/calendar.js';
 
 export const OFFICIAL_SPANS = ['quarter', 'half', 'year'] as const;
@@ -24,9 +26,13 @@ export interface Period {
   name?: string | undefined;
 }
 
+/** A period that cannot be read: `key` names the sentence in `periodMessages` (the message is its English). */
 export class PeriodError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly key: PeriodMessageKey,
+    readonly params: Params = {},
+  ) {
+    super(fill(periodMessages.en[key], params));
     this.name = 'PeriodError';
   }
 }
@@ -53,7 +59,7 @@ function parseMonth(month: string): [number, number] {
   const m = MONTH.exec(month);
   const y = Number(m?.[1]);
   const mo = Number(m?.[2]);
-  if (!m || mo < 1 || mo > 12) throw new PeriodError(`"${month}" is not a month; write YYYY-MM, e.g. 2026-01`);
+  if (!m || mo < 1 || mo > 12) throw new PeriodError('not_month', { value: month });
   return [y, mo];
 }
 
@@ -64,9 +70,9 @@ function lastDayOfMonth(y: number, m: number): number {
 }
 
 function make(kind: Period['kind'], fromDay: string, toDay: string, timeZone: string, month?: string, name?: string): Period {
-  if (!validDay(fromDay) || !validDay(toDay)) throw new PeriodError(`days are written YYYY-MM-DD (got "${fromDay}" – "${toDay}")`);
-  if (!inYears(fromDay) || !inYears(toDay)) throw new PeriodError(`reports cover the years ${YEARS.first}–${YEARS.last} (got "${fromDay}" – "${toDay}")`);
-  if (toDay < fromDay) throw new PeriodError(`the period ends (${toDay}) before it starts (${fromDay})`);
+  if (!validDay(fromDay) || !validDay(toDay)) throw new PeriodError('bad_days', { from: fromDay, to: toDay });
+  if (!inYears(fromDay) || !inYears(toDay)) throw new PeriodError('bad_years', { first: YEARS.first, last: YEARS.last, from: fromDay, to: toDay });
+  if (toDay < fromDay) throw new PeriodError('ends_before_start', { from: fromDay, to: toDay });
   return { kind, fromDay, toDay, from: dayStart(fromDay, timeZone), to: dayStart(addDays(toDay, 1), timeZone), ...(month ? { month } : {}), ...(name ? { name } : {}) };
 }
 
@@ -84,7 +90,7 @@ const YEAR = /^(\d{4})$/;
 /** The official quarter: 2026-Q1 → 2025-12-15 … 2026-03-14. */
 export function officialQuarter(quarter: string, timeZone: string): Period {
   const m = QUARTER.exec(quarter);
-  if (!m) throw new PeriodError(`"${quarter}" is not a quarter; write YYYY-Qn, e.g. 2026-Q1`);
+  if (!m) throw new PeriodError('not_quarter', { value: quarter });
   const q = Number(m[2]);
   return officialSpan('quarter', Number(m[1]), q * 3 - 2, q * 3, timeZone, quarter);
 }
@@ -92,14 +98,14 @@ export function officialQuarter(quarter: string, timeZone: string): Period {
 /** The official six months: 2026-H1 → 2025-12-15 … 2026-06-14; 2026-H2 → 2026-06-15 … 2026-12-14. */
 export function officialHalf(half: string, timeZone: string): Period {
   const m = HALF.exec(half);
-  if (!m) throw new PeriodError(`"${half}" is not a half-year; write YYYY-H1 or YYYY-H2, e.g. 2026-H1`);
+  if (!m) throw new PeriodError('not_half', { value: half });
   const h = Number(m[2]);
   return officialSpan('half', Number(m[1]), h * 6 - 5, h * 6, timeZone, half);
 }
 
 /** The official year: 2026 → 2025-12-15 … 2026-12-14. */
 export function officialYear(year: string, timeZone: string): Period {
-  if (!YEAR.test(year)) throw new PeriodError(`"${year}" is not a year; write YYYY, e.g. 2026`);
+  if (!YEAR.test(year)) throw new PeriodError('not_year', { value: year });
   return officialSpan('year', Number(year), 1, 12, timeZone, year);
 }
 
@@ -167,7 +173,7 @@ export interface PeriodInput {
 export function resolvePeriod(input: PeriodInput, timeZone: string, now = Date.now()): Period {
   const spans = { quarter: officialQuarter, half: officialHalf, year: officialYear } as const;
   const given = [input.from !== undefined || input.to !== undefined, input.month !== undefined, input.period !== undefined, ...OFFICIAL_SPANS.map((span) => input[span] !== undefined)].filter(Boolean).length;
-  if (given > 1) throw new PeriodError('give either --from/--to, --month, --period, --quarter, --half or --year, not several');
+  if (given > 1) throw new PeriodError('several_periods');
   if (input.month !== undefined) return calendarMonth(input.month, timeZone);
   if (input.period !== undefined) return officialPeriod(input.period, timeZone);
   for (const span of OFFICIAL_SPANS) {
