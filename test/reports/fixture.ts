@@ -8,7 +8,8 @@ import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config/load.js';
 import { syncInventory } from '../../src/inventory/sync.js';
 import { openStore, type Database } from '../../src/store/db.js';
-import { CAMERA_PASSWORDS, seed, YAML } from '../server/fixture.js';
+import { buildReport, type Period, type Report } from '../../src/reports/index.js';
+import { CAMERA_PASSWORDS, NOW, seed, YAML } from '../server/fixture.js';
 
 const FIXTURE_REPORT = '  report: { issuer: CÔNG AN XÃ A, parent_issuer: CÔNG AN TỈNH GIA LAI }\n';
 
@@ -37,4 +38,11 @@ export function reportStore(config: Config): Database {
   syncInventory(db, config, 0);
   seed(db, mkdtempSync(path.join(tmpdir(), 'camwatch-reports-')));
   return db;
+}
+
+/** A report of `count` cameras, built on a real one (same columns, summary and rule). */
+export function longReport(db: Database, period: Period, count: number): Report {
+  const base = buildReport(db, { kind: 'uptime', period, groupBy: 'camera', now: NOW });
+  const rows = Array.from({ length: count }, (_, i) => ({ key: `cam-${String(i + 1).padStart(3, '0')}`, name: `Camera ngã ba số ${i + 1}`, cameras: 1, availability: 0.9, image_ok: 0.85, known_hours: 48, down_hours: 4.8, maintenance_hours: 0, checks: 2880, failures: 288 }));
+  return { ...base, rows };
 }

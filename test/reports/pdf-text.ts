@@ -4,6 +4,8 @@
  * "which page holds this line?" — not a general PDF reader (no object streams, no encryption).
  * A glyph without a Unicode mapping (a missing-glyph box) reads as U+FFFD, so missing fonts show.
  */
+import { displayValue } from '../../src/reports/document.js';
+import type { Report } from '../../src/reports/index.js';
 import { inflateSync } from 'node:zlib';
 
 interface PdfObject {
@@ -127,3 +129,21 @@ export function pdfPageTexts(pdf: Buffer): string[] {
 }
 
 export const compact = (text: string) => text.replace(/\s+/g, '');
+
+/** The pages (0-based) whose text holds this text, spaces aside. */
+export function pagesWith(pages: readonly string[], text: string): number[] {
+  const needle = compact(text);
+  return pages.flatMap((page, i) => (page.includes(needle) ? [i] : []));
+}
+
+/** A table row's printed cells (the last row by default), its number first; an empty table prints one sentence. */
+export function rowCells(report: Report, index = report.rows.length - 1): string[] {
+  const row = report.rows[index];
+  if (!row) return ['Không có số liệu.'];
+  return [String(index + 1), ...report.columns.map((c) => displayValue(row[c.key] ?? null, c, report))];
+}
+
+/** A table row as printed (the last by default): its number and every cell, in order. */
+export function rowText(report: Report, index = report.rows.length - 1): string {
+  return rowCells(report, index).join('');
+}

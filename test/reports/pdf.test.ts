@@ -6,12 +6,11 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, CONTENT_WIDTH_MM, documentOptions, exportReport, officialPeriod, orientationFor, REPORT_KINDS, toHtml, type Report } from '../../src/reports/index.js';
-import { displayValue } from '../../src/reports/document.js';
 import { launchChromium } from '../../src/reports/chromium.js';
 import { MAX_WAITING_PRINTS, PrinterBusyError, renderPdf, toPdf } from '../../src/reports/pdf.js';
 import { NOW, TZ } from '../server/fixture.js';
-import { reportConfig, reportStore, SIGNED_REPORT } from './fixture.js';
-import { compact, pdfPageRuns, pdfPageTexts } from './pdf-text.js';
+import { longReport, reportConfig, reportStore, SIGNED_REPORT } from './fixture.js';
+import { compact, pagesWith, pdfPageRuns, pdfPageTexts, rowText } from './pdf-text.js';
 
 const config = reportConfig(SIGNED_REPORT);
 const db = reportStore(config);
@@ -27,30 +26,12 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The pages (0-based) whose text holds this text. */
-function pagesWith(pages: readonly string[], text: string): number[] {
-  const needle = compact(text);
-  return pages.flatMap((page, i) => (page.includes(needle) ? [i] : []));
-}
-
-/** A table row as printed (the last by default): its number and every cell, in order. */
-function rowText(report: Report, index = report.rows.length - 1): string {
-  const row = report.rows[index];
-  if (!row) return 'Không có số liệu.';
-  return String(index + 1) + report.columns.map((c) => displayValue(row[c.key] ?? null, c, report)).join('');
-}
 
 function mediaBox(pdf: Buffer): { width: number; height: number } {
   const match = /\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/.exec(pdf.toString('latin1'));
   return { width: Number(match?.[1]), height: Number(match?.[2]) };
 }
 
-/** A report of `count` cameras, built on a real one (same columns, summary and rule). */
-function longReport(count: number): Report {
-  const base = buildReport(db, { kind: 'uptime', period, groupBy: 'camera', now: NOW });
-  const rows = Array.from({ length: count }, (_, i) => ({ key: `cam-${String(i + 1).padStart(3, '0')}`, name: `Camera ngã ba số ${i + 1}`, cameras: 1, availability: 0.9, image_ok: 0.85, known_hours: 48, down_hours: 4.8, maintenance_hours: 0, checks: 2880, failures: 288 }));
-  return { ...base, rows };
-}
 
 describe('the PDF export', () => {
   it.each(REPORT_KINDS)('prints the %s report on A4, with the issuer, the number and the signature on the page of the last row', async (kind) => {
@@ -85,7 +66,7 @@ describe('the printed page', () => {
     const lengths = Array.from({ length: 10 }, (_, i) => 8 + i * 6);
     const alone: number[] = [];
     for (const count of lengths) {
-      const report = longReport(count);
+      const report = longReport(db, period, count);
       const html = toHtml(report, doc);
       const pages = pdfPageTexts(await renderPdf(browser, html));
       expect(pagesWith(pages, SIGNER), `${count} rows`).toEqual([pages.length - 1]);
@@ -98,7 +79,7 @@ describe('the printed page', () => {
   }, 180_000);
 
   it('numbers the pages from the second one, at the top', async () => {
-    const pdf = await renderPdf(browser, toHtml(longReport(120), doc));
+    const pdf = await renderPdf(browser, toHtml(longReport(db, period, 120), doc));
     const runs = pdfPageRuns(pdf);
     expect(runs.length).toBeGreaterThanOrEqual(3);
     // the page number is the first thing painted on a page (its top margin box)
