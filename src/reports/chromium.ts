@@ -10,8 +10,12 @@ import { isExecutable } from '../probe/ffmpeg.js';
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 /** Without these the closed network refuses the browser's own calls home. */
 const QUIET = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-/** The npm build's defaults that would weaken what the page may do (CSP, same-origin). */
-const WEAKENING = new Set(['--disable-web-security', '--allow-running-insecure-content']);
+/**
+ * The npm build's defaults we drop: two would weaken what the page may do (CSP, same-origin), and
+ * --single-process (made for AWS Lambda) lets one closed page take the whole browser down: the
+ * PDF tests on a newcomer's machine lost their browser half-way.
+ */
+const DROPPED = new Set(['--disable-web-security', '--allow-running-insecure-content', '--single-process']);
 
 export class ChromiumMissingError extends Error {
   constructor(cause: unknown) {
@@ -33,6 +37,6 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
   const { default: bundled } = await import('@sparticuz/chromium').catch((error: unknown) => {
     throw new ChromiumMissingError(error);
   });
-  const args = [...bundled.args.filter((arg) => !WEAKENING.has(arg)), ...QUIET, ...extraArgs];
+  const args = [...bundled.args.filter((arg) => !DROPPED.has(arg)), ...QUIET, ...extraArgs];
   return { browser: await chromium.launch({ executablePath: await bundled.executablePath(), args }), source: 'npm' };
 }
