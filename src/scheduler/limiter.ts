@@ -25,20 +25,15 @@ export class Limiter {
     return this.busyCameras.has(cameraId);
   }
 
-  /** Which limit keeps this check from starting now, if any. */
-  refusal(slot: Slot): 'camera_busy' | 'concurrency' | 'per_host_concurrency' | undefined {
+  /** Takes a slot for this check, or answers which limit keeps it from starting now. */
+  acquire(slot: Slot): 'camera_busy' | 'concurrency' | 'per_host_concurrency' | undefined {
     if (this.busyCameras.has(slot.cameraId)) return 'camera_busy';
     if (this.running >= this.globalLimit) return 'concurrency';
     if ((this.perHost.get(slot.host) ?? 0) >= this.hostLimit) return 'per_host_concurrency';
-    return undefined;
-  }
-
-  tryAcquire(slot: Slot): boolean {
-    if (this.refusal(slot)) return false;
     this.running++;
     this.busyCameras.add(slot.cameraId);
     this.perHost.set(slot.host, (this.perHost.get(slot.host) ?? 0) + 1);
-    return true;
+    return undefined;
   }
 
   release(slot: Slot): void {

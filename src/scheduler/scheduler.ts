@@ -120,12 +120,11 @@ export class Scheduler {
     due.sort((a, b) => this.overdueBy(b.state, now) - this.overdueBy(a.state, now));
     for (const { state, kind } of due) {
       const slot = { cameraId: state.target.id, host: state.target.host };
-      const refusal = this.limiter.refusal(slot);
+      const refusal = this.limiter.acquire(slot);
       if (refusal) {
         if (refusal !== 'camera_busy') this.lag.waited(slot.host, refusal);
         continue;
       }
-      this.limiter.tryAcquire(slot);
       const { dueAt, intervalMs } = this.dueOf(state, kind);
       const lagMs = Math.max(0, now - dueAt);
       this.lag.started(slot.host, lagMs, intervalMs);
