@@ -68,7 +68,7 @@ export const moved: Detector = {
     // A blur smears edges along its direction, which turns the orientation histograms the way a
     // rotation does: a blurred view, like an unsteady one, shows a move only when the view is gone.
     const untrusted = unsteady ? 'view_unsteady' : found.has('blurred') ? 'too_blurred' : undefined;
-    if (untrusted) return lost ? say.fault('moved', 'critical', 'moved', { percent: say.pct(sim) }, sim, sim / typical) : say.notCheckable('moved', untrusted);
+    if (untrusted && !lost) return say.notCheckable('moved', untrusted);
     let severity: Severity | undefined;
     if (lost || (displaced && sim < typical - M.critical)) severity = 'critical';
     else if (shifted || rotated || (displaced && sim < typical - M.drop)) severity = shift >= M.criticalShift || rot >= M.criticalRotation ? 'critical' : 'warning';
