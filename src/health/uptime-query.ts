@@ -66,22 +66,41 @@ export function uptimeReport(db: Database, filter: UptimeFilter, groupBy: GroupB
   const lines = new Map<string, UptimeLine>();
   for (const camera of cameras) {
     const [key, name] = groupKey(camera);
-    const line = lines.get(key) ?? { key, name, cameras: 0, knownMs: 0, upMs: 0, imageOkMs: 0, maintenanceMs: 0, checks: 0, failures: 0, availability: null, imageOk: null };
+    const line = lines.get(key) ?? emptyLine(key, name);
     const sum = totals.get(camera.id);
-    line.cameras++;
-    if (sum) {
-      line.knownMs += sum.known;
-      line.upMs += sum.up;
-      line.imageOkMs += sum.image_ok;
-      line.maintenanceMs += sum.maintenance;
-      line.checks += sum.checks;
-      line.failures += sum.failures;
-    }
+    addTo(line, { cameras: 1, knownMs: sum?.known ?? 0, upMs: sum?.up ?? 0, imageOkMs: sum?.image_ok ?? 0, maintenanceMs: sum?.maintenance ?? 0, checks: sum?.checks ?? 0, failures: sum?.failures ?? 0 });
     lines.set(key, line);
   }
-  for (const line of lines.values()) {
-    line.availability = line.knownMs > 0 ? line.upMs / line.knownMs : null;
-    line.imageOk = line.knownMs > 0 ? line.imageOkMs / line.knownMs : null;
-  }
+  for (const line of lines.values()) setRatios(line);
   return [...lines.values()].sort((a, b) => (a.availability ?? 2) - (b.availability ?? 2) || a.key.localeCompare(b.key));
+}
+
+type UptimeSumsOfLine = Pick<UptimeLine, 'cameras' | 'knownMs' | 'upMs' | 'imageOkMs' | 'maintenanceMs' | 'checks' | 'failures'>;
+
+function emptyLine(key: string, name: string): UptimeLine {
+  return { key, name, cameras: 0, knownMs: 0, upMs: 0, imageOkMs: 0, maintenanceMs: 0, checks: 0, failures: 0, availability: null, imageOk: null };
+}
+
+function addTo(line: UptimeLine, part: UptimeSumsOfLine): void {
+  line.cameras += part.cameras;
+  line.knownMs += part.knownMs;
+  line.upMs += part.upMs;
+  line.imageOkMs += part.imageOkMs;
+  line.maintenanceMs += part.maintenanceMs;
+  line.checks += part.checks;
+  line.failures += part.failures;
+}
+
+/** The ratios follow from the sums: nothing known, no ratio ("no data"). */
+function setRatios(line: UptimeLine): UptimeLine {
+  line.availability = line.knownMs > 0 ? line.upMs / line.knownMs : null;
+  line.imageOk = line.knownMs > 0 ? line.imageOkMs / line.knownMs : null;
+  return line;
+}
+
+/** All the lines as one (a report's total row). */
+export function combineLines(lines: Iterable<UptimeLine>): UptimeLine {
+  const whole = emptyLine('', '');
+  for (const line of lines) addTo(whole, line);
+  return setRatios(whole);
 }

@@ -4,7 +4,7 @@
  * fractions for percentages, epoch ms for times, so every format renders them its own way.
  */
 import type { Database } from '../store/db.js';
-import { uptimeReport, type GroupBy, type UptimeLine } from '../health/uptime-query.js';
+import { combineLines, uptimeReport, type GroupBy, type UptimeLine } from '../health/uptime-query.js';
 import { UPTIME_RULE } from '../health/uptime.js';
 import { isContractorKind, slaReport } from '../health/sla.js';
 import { addDays, localDay } from '../health/calendar.js';
@@ -259,23 +259,6 @@ function uptimeSeries(ctx: Context, period: Period): { monthly: boolean; points:
   return { monthly, points };
 }
 
-/** All the lines as one: the figures of the total row. */
-function wholeOf(lines: readonly UptimeLine[]): UptimeLine {
-  const whole: UptimeLine = { key: '', name: '', cameras: 0, knownMs: 0, upMs: 0, imageOkMs: 0, maintenanceMs: 0, checks: 0, failures: 0, availability: null, imageOk: null };
-  for (const line of lines) {
-    whole.cameras += line.cameras;
-    whole.knownMs += line.knownMs;
-    whole.upMs += line.upMs;
-    whole.imageOkMs += line.imageOkMs;
-    whole.maintenanceMs += line.maintenanceMs;
-    whole.checks += line.checks;
-    whole.failures += line.failures;
-  }
-  whole.availability = whole.knownMs > 0 ? whole.upMs / whole.knownMs : null;
-  whole.imageOk = whole.knownMs > 0 ? whole.imageOkMs / whole.knownMs : null;
-  return whole;
-}
-
 function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
   const { options, t } = ctx;
   const groupBy = options.groupBy ?? 'unit';
@@ -311,8 +294,8 @@ function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
     name: groupBy === 'owner_type' ? ownerTypeLabel(line.name, t) : line.name,
     ...figures(line, before.get(line.key)),
   }));
-  const total = wholeOf(lines);
-  const totalBefore = wholeOf([...before.values()]);
+  const total = combineLines(lines);
+  const totalBefore = combineLines(before.values());
   const availability = total.availability;
   const locale = options.locale ?? 'vi';
   // cameras with a fault still open now, whatever the period: what is broken and not yet repaired
