@@ -2,6 +2,7 @@
  * One check of one camera: a pure function of (target, credentials, limits) → observation.
  * It never touches the database, so it can run in a worker or on another machine later.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { queryDevice, type DeviceInfo } from './onvif.js';
 import { ProbeFailure, type FailureKind, type Stage } from './outcome.js';
 import { tcpReach } from './reach.js';
@@ -10,6 +11,14 @@ import { decodeAccessUnit } from './decode.js';
 import { fetchKeyframe, UnsupportedStream } from './rtsp-client.js';
 import { openRtspRelay } from './rtsp-relay.js';
 import { fetchSnapshot } from './snapshot.js';
+
+/**
+ * The two snapshots of a full check are taken at least this far apart. Cameras render a snapshot
+ * at most once or twice a second and hand the same JPEG to every request until then (the
+ * simulator at 2 a second): a stream grab quicker than that would otherwise fetch the same
+ * picture twice and call a live camera frozen.
+ */
+export const SNAPSHOT_PAIR_GAP_MS = 1000;
 
 /** full: everything (the CLI's check); image: a frame, cheapest way; stream: RTSP; device: ONVIF only */
 export const CHECK_KINDS = ['full', 'image', 'stream', 'device'] as const;
@@ -170,6 +179,7 @@ export async function checkCamera(
     // A broken snapshot URL does not fail a full check (the stream decides): it is a warning.
     const pairWanted = kind === 'full' && snapshotUrl !== undefined;
     const firstSnapshot = pairWanted ? await snapshot().catch((error: unknown) => snapshotWarning(result, error)) : undefined;
+    const firstSnapshotAt = performance.now();
     if (kind === 'full') {
       // The RTSP port on its own: a closed port is told apart from a stream that does not play.
       const { hostname, port } = new URL(streamUrl);
@@ -180,6 +190,9 @@ export async function checkCamera(
     result.frame = grabbed.jpeg;
     result.frameSource = 'rtsp';
     if (firstSnapshot) {
+      const wait = SNAPSHOT_PAIR_GAP_MS - (performance.now() - firstSnapshotAt);
+      // An abort ends the wait; the snapshot that follows then fails on the same signal.
+      if (wait > 0) await sleep(wait, undefined, { signal: settings.signal }).catch(() => undefined);
       const secondSnapshot = await snapshot().catch((error: unknown) => snapshotWarning(result, error));
       if (secondSnapshot) result.snapshots = [firstSnapshot, secondSnapshot];
     }

@@ -4,11 +4,13 @@
  */
 import http from 'node:http';
 import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCamera, type CameraTarget, type ProbeSettings } from '../../src/probe/check.js';
 import { locateFfmpeg, npmShippedFfmpeg, runningProcessCount } from '../../src/probe/ffmpeg.js';
 import { reachableUri } from '../../src/probe/onvif.js';
 import { startFleet, type CameraFleet, type SimulatedCamera } from '../../src/simulator/index.js';
+import { defaultPhotosDir } from '../../src/simulator/media.js';
 import { fakeRtsp } from './fake-rtsp.js';
 
 const PASSWORD = 'Cam3ra-Pass!';
@@ -55,6 +57,22 @@ describe('a check against simulated cameras', () => {
     expect(result.stages.rtsp_reach).toBeGreaterThanOrEqual(0);
     // Two snapshots around the stream grab, for a frozen picture within one check.
     expect(result.snapshots?.map((jpeg) => jpeg.subarray(0, 2))).toEqual([Buffer.from([0xff, 0xd8]), Buffer.from([0xff, 0xd8])]);
+  });
+
+  it('the two snapshots of a full check are two pictures even when the stream grab is quick', async () => {
+    // The simulator renders 2 snapshots a second; with a keyframe every 0.2 s the in-process
+    // client grabs one in less than that.
+    const quick = await startFleet({ count: 1, password: PASSWORD, photos: [path.join(defaultPhotosDir(), 'coffee.jpg')], video: { keyframeSeconds: 0.2, clipSeconds: 4 } });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const result = await checkCamera(targetOf(quick.cameras[0]!), 'full', { ...settings, streamClient: 'builtin' });
+        expect(result.failure).toBeUndefined();
+        const [first, second] = result.snapshots!;
+        expect(first.equals(second), `attempt ${i}`).toBe(false);
+      }
+    } finally {
+      await quick.stop();
+    }
   });
 
   it('a full check whose snapshot URL does not answer still passes on the stream, with a warning', async () => {
