@@ -68,7 +68,7 @@ export function describeCheck(
     for (const detail of advice) lines.push('  ' + t('checkAdvice', { detail }));
   }
   const { device, stream } = result;
-  if (device) lines.push('  ' + t('deviceLine', { ...device, drift: device.clockDriftS }));
+  if (device) lines.push('  ' + t('deviceLine', { manufacturer: device.manufacturer, model: device.model, firmware: device.firmware, serial: device.serial, drift: device.clockDriftS }));
   if (stream) lines.push('  ' + t('streamLine', { ...stream, fps: stream.fps ? `, ${stream.fps} fps` : '' }));
   if (evidence) lines.push('  ' + t('evidenceLine', { path: evidence }));
   return lines;

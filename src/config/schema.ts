@@ -190,6 +190,8 @@ const probe = z
      */
     // the values of ProbeSettings.streamClient (src/probe/check.ts; config sits below probe, targets.ts checks they agree)
     stream_client: z.enum(['builtin', 'ffmpeg']).default('ffmpeg'),
+    /** Image checks of a camera without a snapshot read its substream (at least 640 px wide) instead of the main stream. */
+    image_from_substream: z.boolean().default(true),
     min_resolution: z
       .object({ width: z.number().int().positive(), height: z.number().int().positive() })
       .strict()

@@ -20,7 +20,7 @@ export function activeCameras(config: Config): CameraConfig[] {
 }
 
 export function probeSettings(config: Config, ffmpeg: string): ProbeSettings {
-  const { deadlines, max_clock_drift_s, stream_client } = config.raw.probe;
+  const { deadlines, max_clock_drift_s, stream_client, image_from_substream } = config.raw.probe;
   return {
     ffmpeg,
     tcpMs: deadlines.tcp_ms,
@@ -29,5 +29,6 @@ export function probeSettings(config: Config, ffmpeg: string): ProbeSettings {
     snapshotMs: deadlines.snapshot_ms,
     maxClockDriftS: max_clock_drift_s,
     streamClient: stream_client,
+    imageFromSubStream: image_from_substream,
   };
 }

@@ -50,6 +50,12 @@ export interface ProbeSettings {
    * opens every stream itself (through the relay).
    */
   streamClient?: StreamClient | undefined;
+  /**
+   * Image checks of a camera without a snapshot take their frame from the camera's substream when
+   * it has one wide enough (DeviceInfo.subStream); the main stream's resolution is checked by the
+   * stream checks. Default true.
+   */
+  imageFromSubStream?: boolean | undefined;
 }
 
 export const STREAM_CLIENTS = ['builtin', 'ffmpeg'] as const;
@@ -78,6 +84,8 @@ export interface CheckResult {
   /** which path opened the stream; a camera that keeps needing the ffmpeg fallback says why in streamFallback */
   streamPath?: StreamClient | undefined;
   streamFallback?: string | undefined;
+  /** which of the camera's streams the frame came from: the substream only ever for image checks */
+  streamRole?: 'main' | 'sub' | undefined;
   /** JPEG evidence; the caller decides whether to keep it */
   frame?: Buffer | undefined;
   /**
@@ -173,7 +181,9 @@ export async function checkCamera(
       return result;
     }
 
-    const streamUrl = target.rtspUrl ?? device?.streamUri;
+    // A configured stream URL is the one the admin wants checked; the substream comes from ONVIF.
+    const subStream = kind === 'image' && !target.rtspUrl && (settings.imageFromSubStream ?? true) ? device?.subStream?.uri : undefined;
+    const streamUrl = subStream ?? target.rtspUrl ?? device?.streamUri;
     if (!streamUrl) throw new ProbeFailure('no_stream', 'onvif', 'the camera gives no stream URI and none is configured');
     const snapshot = () => timed(result.stages, 'snapshot', () => fetchSnapshot(snapshotUrl!, { ...credentials, deadlineMs: settings.snapshotMs, signal: settings.signal }));
     // A broken snapshot URL does not fail a full check (the stream decides): it is a warning.
@@ -189,6 +199,7 @@ export async function checkCamera(
     result.stream = grabbed.stream;
     result.frame = grabbed.jpeg;
     result.frameSource = 'rtsp';
+    result.streamRole = subStream ? 'sub' : 'main';
     if (firstSnapshot) {
       const wait = SNAPSHOT_PAIR_GAP_MS - (performance.now() - firstSnapshotAt);
       // An abort ends the wait; the snapshot that follows then fails on the same signal.
@@ -197,7 +208,7 @@ export async function checkCamera(
       if (secondSnapshot) result.snapshots = [firstSnapshot, secondSnapshot];
     }
     const { width, height } = target.minResolution;
-    if (grabbed.stream.width < width || grabbed.stream.height < height) {
+    if (!subStream && (grabbed.stream.width < width || grabbed.stream.height < height)) {
       result.warnings.push({
         kind: 'low_resolution',
         stage: 'rtsp',

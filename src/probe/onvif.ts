@@ -31,7 +31,17 @@ export interface DeviceInfo {
   height?: number | undefined;
   streamUri?: string | undefined;
   snapshotUri?: string | undefined;
+  /** The smallest other profile still wide enough for the image analysis (see SUBSTREAM_MIN_WIDTH). */
+  subStream?: { uri: string; width: number; height: number } | undefined;
 }
+
+/**
+ * A substream narrower than this is not used for image checks: the image analysis and the
+ * evidence JPEG work at 640 px wide (ANALYSIS_WIDTH in src/quality/metrics.ts), so a substream at
+ * least as wide gives the same picture for a fraction of the decoding, and a narrower one would
+ * change every sharpness figure.
+ */
+export const SUBSTREAM_MIN_WIDTH = 640;
 
 type Callback<T> = (error: Error | null, data?: T) => void;
 interface CamLike {
@@ -121,6 +131,18 @@ function boundedAgent(): http.Agent {
   return agent;
 }
 
+/** The narrowest of these profiles that is at least SUBSTREAM_MIN_WIDTH wide and narrower than the main one. */
+function smallestUsable(candidates: unknown[], mainWidth: number | undefined): { token: string; width: number; height: number } | undefined {
+  let best: { token: string; width: number; height: number } | undefined;
+  for (const candidate of candidates) {
+    const parsed = profile.safeParse(candidate);
+    const resolution = parsed.data?.videoEncoderConfiguration?.resolution;
+    if (!parsed.success || !resolution || resolution.width < SUBSTREAM_MIN_WIDTH || (mainWidth !== undefined && resolution.width >= mainWidth)) continue;
+    if (!best || resolution.width < best.width) best = { token: parsed.data.$.token, width: resolution.width, height: resolution.height };
+  }
+  return best;
+}
+
 export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: () => number = Date.now): Promise<DeviceInfo> {
   const secrets = [target.password];
   const cam = new onvif.Cam({
@@ -142,7 +164,8 @@ export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: 
     if (!info.success) throw new ProbeFailure('onvif_error', 'onvif', 'GetDeviceInformation: malformed answer');
     await call('GetCapabilities', secrets, (cb) => cam.getCapabilities(cb));
     const profiles = await call<unknown>('GetProfiles', secrets, (cb) => cam.getProfiles(cb));
-    const first = profile.safeParse(Array.isArray(profiles) ? profiles[0] : profiles);
+    const listed = Array.isArray(profiles) ? profiles : [profiles];
+    const first = profile.safeParse(listed[0]);
     if (!first.success) throw new ProbeFailure('onvif_error', 'onvif', 'GetProfiles: no usable media profile');
     const profileToken = first.data.$.token;
     const stream = uriAnswer.safeParse(await call('GetStreamUri', secrets, (cb) => cam.getStreamUri({ protocol: 'RTSP', profileToken }, cb)));
@@ -153,6 +176,10 @@ export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: 
       () => undefined,
     );
     const encoder = first.data.videoEncoderConfiguration;
+    const sub = smallestUsable(listed.slice(1), encoder?.resolution?.width);
+    // A substream whose URI cannot be had is no fault: image checks then use the main stream.
+    const subAnswer = sub && uriAnswer.safeParse(await call('GetStreamUri', secrets, (cb) => cam.getStreamUri({ protocol: 'RTSP', profileToken: sub.token }, cb)).catch(() => undefined));
+    const subUri = subAnswer?.success ? reachableUri(subAnswer.data.uri, target.host, ['rtsp:', 'rtsps:']) : undefined;
     return {
       manufacturer: info.data.manufacturer,
       model: info.data.model,
@@ -165,6 +192,7 @@ export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: 
       height: encoder?.resolution?.height,
       streamUri: reachableUri(stream.data.uri, target.host, ['rtsp:', 'rtsps:']),
       snapshotUri: snapshot ? reachableUri(snapshot, target.host, ['http:', 'https:']) : undefined,
+      subStream: sub && subUri ? { uri: subUri, width: sub.width, height: sub.height } : undefined,
     };
   })();
   return withDeadline(work, deadlineMs, () => new ProbeFailure('timeout', 'onvif', `no complete ONVIF answer within ${deadlineMs} ms`));

@@ -10,7 +10,7 @@ import type { Credentials } from './digest.js';
 import type { PictureVariant, SceneMedia, VariantMedia } from './media.js';
 import { ONVIF_DEVICE_PATH, OnvifService, SNAPSHOT_PATH, type DeviceInformation } from './onvif-service.js';
 import { wallClockMs, type Pacer } from './pacer.js';
-import { RTSP_STREAM_PATH, RtspServer } from './rtsp-server.js';
+import { RTSP_STREAM_PATH, RTSP_SUB_STREAM_PATH, RtspServer, type StreamRole } from './rtsp-server.js';
 
 import { HOSTILE_FAULTS, hostileHttp, hostileRtsp, isHostile, type HostileFault } from './hostile.js';
 
@@ -41,6 +41,8 @@ export interface SimulatedCamera {
   /** rtsp://host:port/stream1 (no credentials) */
   readonly rtspUrl: string;
   readonly snapshotUrl: string;
+  /** rtsp://host:port/stream2 when the fleet has a substream (FleetOptions.subStream) */
+  readonly subStreamUrl: string | undefined;
   readonly fault: SimulatedFault;
   setFault(fault: SimulatedFault): Promise<void>;
   setClockOffset(seconds: number): void;
@@ -57,6 +59,8 @@ export interface CameraSettings {
   username: string;
   password: string;
   scene: SceneMedia;
+  /** The same scene at the substream's size, when the camera has a second profile. */
+  subStream?: { scene: SceneMedia; width: number; height: number } | undefined;
   fps: number;
   frameCount: number;
   govLength: number;
@@ -132,7 +136,7 @@ export class CameraImpl implements SimulatedCamera {
     const credentials = () => this.credentials();
     const isHung = () => this.faultValue === 'hang';
     this.rtsp = new RtspServer(
-      { id: this.id, host: this.host, rtspPort: () => this.rtspPortValue, credentials, variant: () => this.variant(), isHung, sdpParameterSets: settings.sdpParameterSets },
+      { id: this.id, host: this.host, rtspPort: () => this.rtspPortValue, credentials, variant: (stream) => this.variant(stream), hasSubStream: settings.subStream !== undefined, isHung, sdpParameterSets: settings.sdpParameterSets },
       pacer,
       settings.frameCount,
     );
@@ -156,6 +160,7 @@ export class CameraImpl implements SimulatedCamera {
       snapshot: () => this.snapshot(),
       device,
       video: { width: settings.width, height: settings.height, fps: settings.fps, govLength: settings.govLength },
+      subStream: settings.subStream && { width: settings.subStream.width, height: settings.subStream.height, url: () => this.subStreamUrl ?? this.rtspUrl },
     });
     this.http = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => this.onvif.handle(req, res));
     this.http.on('clientError', (_error, socket) => socket.destroy());
@@ -176,6 +181,10 @@ export class CameraImpl implements SimulatedCamera {
   }
   get rtspUrl(): string {
     return `rtsp://${this.host}:${this.rtspPortValue}${RTSP_STREAM_PATH}`;
+  }
+  /** rtsp://host:port/stream2, or undefined when the camera has one stream only */
+  get subStreamUrl(): string | undefined {
+    return this.settings.subStream && `rtsp://${this.host}:${this.rtspPortValue}${RTSP_SUB_STREAM_PATH}`;
   }
   get snapshotUrl(): string {
     return `http://${this.host}:${this.httpPortValue}${SNAPSHOT_PATH}`;
@@ -200,8 +209,9 @@ export class CameraImpl implements SimulatedCamera {
     return { username: this.settings.username, password };
   }
 
-  variant(): VariantMedia {
-    return this.settings.scene.variants[pictureOf(this.faultValue)];
+  variant(stream: StreamRole = 'main'): VariantMedia {
+    const scene = stream === 'sub' && this.settings.subStream ? this.settings.subStream.scene : this.settings.scene;
+    return scene.variants[pictureOf(this.faultValue)];
   }
 
   /** The JPEG of the current view: the same clip position as the stream. */

@@ -39,6 +39,11 @@ export interface FleetOptions {
    * do; SPS and PPS then arrive only in-band, in front of each keyframe.
    */
   sdpParameterSets?: boolean;
+  /**
+   * A second media profile (ONVIF Profile_2, rtsp://…/stream2) at this size, as most cameras have
+   * a substream. Default none: one profile.
+   */
+  subStream?: { width: number; height: number };
 }
 
 export interface CameraFleet {
@@ -58,6 +63,7 @@ export async function startFleet(options: FleetOptions): Promise<CameraFleet> {
   const prefix = options.idPrefix ?? 'sim';
   const media = await prepareMedia({ mediaDir: options.mediaDir, photos: options.photos, ...(options.video ? { settings: { ...DEFAULT_MEDIA_SETTINGS, ...options.video } } : {}) });
   const { settings } = media;
+  const subMedia = options.subStream && (await prepareMedia({ mediaDir: options.mediaDir, photos: options.photos, settings: { ...settings, ...options.subStream } }));
   const pacer = new Pacer(settings.fps);
   const width = String(options.count).length > 3 ? String(options.count).length : 3;
   const cameras: CameraImpl[] = [];
@@ -75,6 +81,7 @@ export async function startFleet(options: FleetOptions): Promise<CameraFleet> {
           username,
           password: options.passwords?.[id] ?? options.password,
           scene,
+          subStream: subMedia && options.subStream && { scene: subMedia.scenes[i % subMedia.scenes.length]!, ...options.subStream },
           fps: settings.fps,
           frameCount: media.frameCount,
           govLength: Math.round(settings.fps * settings.keyframeSeconds),

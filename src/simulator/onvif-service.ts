@@ -47,6 +47,8 @@ export interface OnvifCameraContext {
   snapshot(): Buffer;
   readonly device: DeviceInformation;
   readonly video: { width: number; height: number; fps: number; govLength: number };
+  /** A second media profile at a lower resolution, as most cameras have. */
+  readonly subStream?: { width: number; height: number; url(): string } | undefined;
 }
 
 const NS = {
@@ -147,6 +149,21 @@ function mediaUri(uri: string): string {
 }
 
 const PROFILE_TOKEN = 'Profile_1';
+const SUB_PROFILE_TOKEN = 'Profile_2';
+
+function profileXml(token: string, name: string, index: number, width: number, height: number, fps: number, govLength: number): string {
+  return (
+    `<trt:Profiles token="${token}" fixed="true"><tt:Name>${name}</tt:Name>` +
+    `<tt:VideoSourceConfiguration token="VideoSourceConfig_1"><tt:Name>VideoSourceConfig</tt:Name><tt:UseCount>1</tt:UseCount><tt:SourceToken>${SOURCE_TOKEN}</tt:SourceToken><tt:Bounds x="0" y="0" width="${width}" height="${height}"/></tt:VideoSourceConfiguration>` +
+    `<tt:VideoEncoderConfiguration token="VideoEncoderConfig_${index}"><tt:Name>VideoEncoderConfig</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding>` +
+    `<tt:Resolution><tt:Width>${width}</tt:Width><tt:Height>${height}</tt:Height></tt:Resolution><tt:Quality>4</tt:Quality>` +
+    `<tt:RateControl><tt:FrameRateLimit>${fps}</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>1024</tt:BitrateLimit></tt:RateControl>` +
+    `<tt:H264><tt:GovLength>${govLength}</tt:GovLength><tt:H264Profile>Baseline</tt:H264Profile></tt:H264>` +
+    '<tt:Multicast><tt:Address><tt:Type>IPv4</tt:Type><tt:IPv4Address>0.0.0.0</tt:IPv4Address></tt:Address><tt:Port>0</tt:Port><tt:TTL>0</tt:TTL><tt:AutoStart>false</tt:AutoStart></tt:Multicast>' +
+    '<tt:SessionTimeout>PT60S</tt:SessionTimeout></tt:VideoEncoderConfiguration>' +
+    '</trt:Profiles>'
+  );
+}
 const SOURCE_TOKEN = 'VideoSource_1';
 
 export class OnvifService {
@@ -302,7 +319,7 @@ export class OnvifService {
         return (
           '<tds:GetServicesResponse>' +
           service(NS.tds, ONVIF_DEVICE_PATH, '<tds:Capabilities><tds:Network IPFilter="false" ZeroConfiguration="false" IPVersion6="false" DynDNS="false"/><tds:Security UsernameToken="true" HttpDigest="true"/><tds:System DiscoveryResolve="false" DiscoveryBye="false" RemoteDiscovery="false" SystemBackup="false" SystemLogging="false" FirmwareUpgrade="false"/></tds:Capabilities>') +
-          service(NS.trt, ONVIF_MEDIA_PATH, '<trt:Capabilities SnapshotUri="true" Rotation="false"><trt:ProfileCapabilities MaximumNumberOfProfiles="1"/><trt:StreamingCapabilities RTPMulticast="false" RTP_TCP="true" RTP_RTSP_TCP="true"/></trt:Capabilities>') +
+          service(NS.trt, ONVIF_MEDIA_PATH, `<trt:Capabilities SnapshotUri="true" Rotation="false"><trt:ProfileCapabilities MaximumNumberOfProfiles="${ctx.subStream ? 2 : 1}"/><trt:StreamingCapabilities RTPMulticast="false" RTP_TCP="true" RTP_RTSP_TCP="true"/></trt:Capabilities>`) +
           '</tds:GetServicesResponse>'
         );
       }
@@ -321,15 +338,9 @@ export class OnvifService {
       case 'GetProfiles':
         return (
           '<trt:GetProfilesResponse>' +
-          `<trt:Profiles token="${PROFILE_TOKEN}" fixed="true"><tt:Name>MainStream</tt:Name>` +
-          `<tt:VideoSourceConfiguration token="VideoSourceConfig_1"><tt:Name>VideoSourceConfig</tt:Name><tt:UseCount>1</tt:UseCount><tt:SourceToken>${SOURCE_TOKEN}</tt:SourceToken><tt:Bounds x="0" y="0" width="${width}" height="${height}"/></tt:VideoSourceConfiguration>` +
-          '<tt:VideoEncoderConfiguration token="VideoEncoderConfig_1"><tt:Name>VideoEncoderConfig</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding>' +
-          `<tt:Resolution><tt:Width>${width}</tt:Width><tt:Height>${height}</tt:Height></tt:Resolution><tt:Quality>4</tt:Quality>` +
-          `<tt:RateControl><tt:FrameRateLimit>${fps}</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>1024</tt:BitrateLimit></tt:RateControl>` +
-          `<tt:H264><tt:GovLength>${govLength}</tt:GovLength><tt:H264Profile>Baseline</tt:H264Profile></tt:H264>` +
-          '<tt:Multicast><tt:Address><tt:Type>IPv4</tt:Type><tt:IPv4Address>0.0.0.0</tt:IPv4Address></tt:Address><tt:Port>0</tt:Port><tt:TTL>0</tt:TTL><tt:AutoStart>false</tt:AutoStart></tt:Multicast>' +
-          '<tt:SessionTimeout>PT60S</tt:SessionTimeout></tt:VideoEncoderConfiguration>' +
-          '</trt:Profiles></trt:GetProfilesResponse>'
+          profileXml(PROFILE_TOKEN, 'MainStream', 1, width, height, fps, govLength) +
+          (ctx.subStream ? profileXml(SUB_PROFILE_TOKEN, 'SubStream', 2, ctx.subStream.width, ctx.subStream.height, fps, govLength) : '') +
+          '</trt:GetProfilesResponse>'
         );
       case 'GetVideoSources':
         return (
@@ -338,7 +349,7 @@ export class OnvifService {
           '</trt:GetVideoSourcesResponse>'
         );
       case 'GetStreamUri':
-        return `<trt:GetStreamUriResponse>${mediaUri(ctx.rtspUrl())}</trt:GetStreamUriResponse>`;
+        return `<trt:GetStreamUriResponse>${mediaUri(ctx.subStream && new RegExp(`ProfileToken>\\s*${SUB_PROFILE_TOKEN}\\s*<`).test(body) ? ctx.subStream.url() : ctx.rtspUrl())}</trt:GetStreamUriResponse>`;
       case 'GetSnapshotUri':
         return `<trt:GetSnapshotUriResponse>${mediaUri(ctx.snapshotUrl())}</trt:GetSnapshotUriResponse>`;
       default:

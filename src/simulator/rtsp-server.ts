@@ -16,6 +16,9 @@ import type { VariantMedia } from './media.js';
 import type { PacedSession, Pacer } from './pacer.js';
 
 export const RTSP_STREAM_PATH = '/stream1';
+/** The substream, when the fleet has one (FleetOptions.subStream). */
+export const RTSP_SUB_STREAM_PATH = '/stream2';
+export type StreamRole = 'main' | 'sub';
 const TRACK = 'track1';
 const MAX_REQUEST_HEAD = 16 * 1024;
 /** A client that does not read gets no more frames until its socket buffer drains below this. */
@@ -28,8 +31,9 @@ export interface RtspCameraContext {
   readonly host: string;
   rtspPort(): number;
   credentials(): Credentials;
-  /** The picture the camera shows now (depends on the current fault). */
-  variant(): VariantMedia;
+  /** The picture the camera shows now on one of its streams (depends on the current fault). */
+  variant(stream: StreamRole): VariantMedia;
+  hasSubStream: boolean;
   isHung(): boolean;
   /** false: the SDP leaves out sprop-parameter-sets (SPS/PPS only in-band) */
   readonly sdpParameterSets: boolean;
@@ -95,8 +99,15 @@ export class RtspServer {
   }
 
   /** Base URL the camera advertises (no credentials). */
-  baseUrl(): string {
-    return `rtsp://${this.ctx.host}:${this.ctx.rtspPort()}${RTSP_STREAM_PATH}`;
+  baseUrl(stream: StreamRole): string {
+    return `rtsp://${this.ctx.host}:${this.ctx.rtspPort()}${stream === 'sub' ? RTSP_SUB_STREAM_PATH : RTSP_STREAM_PATH}`;
+  }
+
+  /** Which stream a request URL names, or undefined for none of this camera's. */
+  streamOf(path: string | undefined, withTrack: boolean): StreamRole | undefined {
+    const roles: Array<[StreamRole, string]> = [['main', RTSP_STREAM_PATH], ...(this.ctx.hasSubStream ? ([['sub', RTSP_SUB_STREAM_PATH]] as Array<[StreamRole, string]>) : [])];
+    for (const [role, base] of roles) if (path !== undefined && (path === base || path === `${base}/` || (withTrack && path.startsWith(`${base}/`)))) return role;
+    return undefined;
   }
 
   sdp(media: VariantMedia): string {
@@ -146,6 +157,8 @@ class RtspConnection implements PacedSession {
   private sessionId: string | undefined;
   private channel = 0;
   private setupUrl = '';
+  /** The stream SETUP chose: the session plays that one. */
+  private stream: StreamRole = 'main';
   playing = false;
   private closed = false;
   // RTP state
@@ -244,7 +257,7 @@ class RtspConnection implements PacedSession {
       return;
     }
     const path = pathOf(req.url);
-    const onStream = path !== undefined && (path === RTSP_STREAM_PATH || path.startsWith(`${RTSP_STREAM_PATH}/`));
+    const onStream = this.server.streamOf(path, true);
     const sessionGiven = req.headers.get('session')?.split(';')[0]?.trim();
     if (sessionGiven && this.sessionId && sessionGiven !== this.sessionId) {
       this.reply(req, 454);
@@ -252,11 +265,12 @@ class RtspConnection implements PacedSession {
     }
     switch (req.method) {
       case 'DESCRIBE': {
-        if (path !== RTSP_STREAM_PATH && path !== `${RTSP_STREAM_PATH}/`) {
+        const described = this.server.streamOf(path, false);
+        if (!described) {
           this.reply(req, 404);
           return;
         }
-        this.reply(req, 200, { 'Content-Type': 'application/sdp', 'Content-Base': `${this.server.baseUrl()}/` }, this.server.sdp(ctx.variant()));
+        this.reply(req, 200, { 'Content-Type': 'application/sdp', 'Content-Base': `${this.server.baseUrl(described)}/` }, this.server.sdp(ctx.variant(described)));
         return;
       }
       case 'SETUP': {
@@ -279,6 +293,7 @@ class RtspConnection implements PacedSession {
         const rtcp = interleaved?.[2] !== undefined ? Number(interleaved[2]) : this.channel + 1;
         this.sessionId ??= randomBytes(8).toString('hex').toUpperCase();
         this.setupUrl = req.url;
+        this.stream = onStream;
         const ssrc = this.ssrc.toString(16).toUpperCase().padStart(8, '0');
         this.reply(req, 200, { Transport: `RTP/AVP/TCP;unicast;interleaved=${this.channel}-${rtcp};ssrc=${ssrc};mode="PLAY"`, ...this.sessionHeader() });
         return;
@@ -291,7 +306,7 @@ class RtspConnection implements PacedSession {
         if (!this.playing) {
           // Live: start at the current frame, whatever it is (the client waits for a keyframe).
           this.nextFrame = this.server.pacer.currentFrame();
-          this.current = ctx.variant();
+          this.current = ctx.variant(this.stream);
           this.waitKeyframe = false;
         }
         const rtptime = this.timestamp(this.nextFrame);
@@ -351,7 +366,7 @@ class RtspConnection implements PacedSession {
 
   private sendFrame(frame: number): void {
     const index = frame % this.server.frameCount;
-    const wanted = this.server.ctx.variant();
+    const wanted = this.server.ctx.variant(this.stream);
     const keyframe = wanted.accessUnits[index]?.keyframe ?? false;
     // Picture changes (faults) take effect at a keyframe so the stream stays decodable.
     if (keyframe) {

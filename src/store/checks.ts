@@ -36,11 +36,14 @@ export interface StoreOptions {
 const HOUR_MS = 3_600_000;
 
 function observation(result: CheckResult): string {
-  const { device, stream, stages, warnings, frameSource, streamPath, streamFallback } = result;
+  const { device, stream, stages, warnings, frameSource, streamPath, streamFallback, streamRole } = result;
+  // Addresses stay out of the stored details (they are the config's or the camera's to give).
+  const subStream = device?.subStream && { width: device.subStream.width, height: device.subStream.height };
   return JSON.stringify({
     stages,
-    ...(device ? { device: { ...device, streamUri: undefined, snapshotUri: undefined } } : {}),
+    ...(device ? { device: { ...device, streamUri: undefined, snapshotUri: undefined, subStream } } : {}),
     ...(stream ? { stream } : {}),
+    ...(streamRole === 'sub' ? { streamRole } : {}),
     ...(frameSource ? { frameSource } : {}),
     // Which path opened the stream, and why the in-process client handed it to ffmpeg.
     ...(streamPath ? { streamPath } : {}),

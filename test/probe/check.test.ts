@@ -59,6 +59,29 @@ describe('a check against simulated cameras', () => {
     expect(result.snapshots?.map((jpeg) => jpeg.subarray(0, 2))).toEqual([Buffer.from([0xff, 0xd8]), Buffer.from([0xff, 0xd8])]);
   });
 
+  it('image checks of a camera without a snapshot read its substream; stream checks the main stream and its resolution', async () => {
+    const dual = await startFleet({ count: 1, password: PASSWORD, photos: [path.join(defaultPhotosDir(), 'coffee.jpg')], video: { width: 1280, height: 720, clipSeconds: 4 }, subStream: { width: 640, height: 360 } });
+    try {
+      const target = targetOf(dual.cameras[0]!, { minResolution: { width: 1280, height: 720 } });
+      const { device } = await checkCamera(target, 'device', settings);
+      expect(device?.subStream).toMatchObject({ width: 640, height: 360, uri: expect.stringMatching(/\/stream2$/) });
+      // A camera that offers no snapshot: the image check has to read a stream.
+      const noSnapshot = { ...device!, snapshotUri: undefined };
+      const image = await checkCamera(target, 'image', settings, noSnapshot);
+      expect(image.failure).toBeUndefined();
+      expect(image).toMatchObject({ streamRole: 'sub', stream: { width: 640, height: 360 }, warnings: [] });
+      const stream = await checkCamera(target, 'stream', settings, noSnapshot);
+      expect(stream).toMatchObject({ streamRole: 'main', stream: { width: 1280, height: 720 }, warnings: [] });
+      const mainOnly = await checkCamera(target, 'image', { ...settings, imageFromSubStream: false }, noSnapshot);
+      expect(mainOnly).toMatchObject({ streamRole: 'main', stream: { width: 1280, height: 720 } });
+    } finally {
+      await dual.stop();
+    }
+    // One profile only: no substream, and a substream narrower than the analysis width is never taken.
+    const { device } = await checkCamera(targetOf(cam(0)), 'device', settings);
+    expect(device?.subStream).toBeUndefined();
+  });
+
   it('the two snapshots of a full check are two pictures even when the stream grab is quick', async () => {
     // The simulator renders 2 snapshots a second; with a keyframe every 0.2 s the in-process
     // client grabs one in less than that.
