@@ -20,6 +20,7 @@ import { liveRoutes } from './routes/live.js';
 import { LiveStreams } from '../live/streams.js';
 import { falseAlarmRoutes } from './routes/false-alarms.js';
 import { userRoutes } from './routes/users.js';
+import { publicStatusRoutes } from './routes/public-status.js';
 import { RequestGate } from './gate.js';
 import { registerDashboardAssets } from './dashboard/assets.js';
 
@@ -258,6 +259,7 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => reportRoutes(scoped, deps));
   await app.register(async (scoped) => scheduleRoutes(scoped, deps));
   await app.register(async (scoped) => userRoutes(scoped, deps));
+  await app.register(async (scoped) => publicStatusRoutes(scoped, deps));
   if (options.ffmpeg) {
     const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams });
     app.addHook('onClose', async () => live.stopAll());
