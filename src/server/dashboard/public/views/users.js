@@ -45,57 +45,56 @@ function roleOf(form) {
   return { role: data.get('role'), unit_id: data.get('unit_id') || null, contractor_id: data.get('contractor_id') || null };
 }
 
-function addForm(choices) {
+/**
+ * A form that sends one change. The page keeps a form whose markup did not change, typed values
+ * included: a form whose change is done is emptied (no password is left in it).
+ */
+function changeForm(attrs, send, ...fields) {
   const form = el(
     'form',
     {
       class: 'filters',
-      'data-testid': 'user-add',
+      ...attrs,
       onsubmit: async (event) => {
         event.preventDefault();
-        const data = new FormData(form);
-        const body = { name: data.get('name'), password: data.get('password'), ...roleOf(form) };
-        // The page keeps a form whose markup did not change, typed values included: a done one is emptied.
-        if (await change('/api/users', { method: 'POST', body: JSON.stringify(body) }, t('user_added', { name: body.name }))) form.reset();
+        if (await send(new FormData(form), form)) form.reset();
       },
+    },
+    ...fields,
+  );
+  return form;
+}
+
+const passwordInput = () => el('input', { name: 'password', type: 'password', required: true, autocomplete: 'new-password' });
+
+function addForm(choices) {
+  return changeForm(
+    { 'data-testid': 'user-add' },
+    (data, form) => {
+      const body = { name: data.get('name'), password: data.get('password'), ...roleOf(form) };
+      return change('/api/users', { method: 'POST', body: JSON.stringify(body) }, t('user_added', { name: body.name }));
     },
     el('label', {}, t('login_user'), el('input', { name: 'name', required: true, maxlength: 64, autocomplete: 'off' })),
     roleFields(choices),
-    el('label', {}, t('user_first_password'), el('input', { name: 'password', type: 'password', required: true, autocomplete: 'new-password' })),
+    el('label', {}, t('user_first_password'), passwordInput()),
     el('button', { type: 'submit' }, t('user_add')),
   );
-  return form;
 }
 
 function userRow(user, choices) {
   const path = `/api/users/${encodeURIComponent(user.name)}`;
   const unit = choices.units.find((u) => u.id === user.unit_id);
   const contractor = choices.contractors.find((c) => c.id === user.contractor_id);
-  const roleForm = el(
-    'form',
-    {
-      class: 'filters',
-      'data-action': 'role',
-      onsubmit: (event) => {
-        event.preventDefault();
-        change(`${path}/role`, { method: 'PUT', body: JSON.stringify(roleOf(roleForm)) }, t('user_role_changed', { name: user.name }));
-      },
-    },
+  const roleForm = changeForm(
+    { 'data-action': 'role' },
+    (_data, form) => change(`${path}/role`, { method: 'PUT', body: JSON.stringify(roleOf(form)) }, t('user_role_changed', { name: user.name })),
     roleFields(choices, user),
     el('button', { type: 'submit', class: 'secondary' }, t('user_save_role')),
   );
-  const passwordForm = el(
-    'form',
-    {
-      class: 'filters',
-      'data-action': 'password',
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const password = new FormData(passwordForm).get('password');
-        if (await change(`${path}/password`, { method: 'PUT', body: JSON.stringify({ password }) }, t('user_password_reset', { name: user.name }))) passwordForm.reset();
-      },
-    },
-    el('label', {}, t('user_new_password'), el('input', { name: 'password', type: 'password', required: true, autocomplete: 'new-password' })),
+  const passwordForm = changeForm(
+    { 'data-action': 'password' },
+    (data) => change(`${path}/password`, { method: 'PUT', body: JSON.stringify({ password: data.get('password') }) }, t('user_password_reset', { name: user.name })),
+    el('label', {}, t('user_new_password'), passwordInput()),
     el('button', { type: 'submit', class: 'secondary' }, t('user_reset_password')),
   );
   const confirmed = (key) => window.confirm(t(key, { name: user.name }));
