@@ -23,7 +23,7 @@ const userErrors = { ...errors, 400: userErrorSchema, 404: userErrorSchema, 409:
 
 const STATUS: Record<UserError['kind'], number> = { not_found: 404, exists: 409, last_admin: 409, bad_role: 400, no_unit: 400, no_contractor: 400, weak_password: 400, bad_name: 400 };
 
-const describe = (user: Pick<SessionUser, 'name' | 'role' | 'unitId' | 'contractorId'>) => [user.name, user.role, user.unitId ?? user.contractorId].filter(Boolean).join(' ');
+const auditDetail = (user: Pick<SessionUser, 'name' | 'role' | 'unitId' | 'contractorId'>) => [user.name, user.role, user.unitId ?? user.contractorId].filter(Boolean).join(' ');
 
 export function userRoutes(app: App, deps: ServerDeps) {
   const { db } = deps;
@@ -98,7 +98,7 @@ export function userRoutes(app: App, deps: ServerDeps) {
         reply,
         'user.create',
         () => addUser(db, { name, role, unitId: unitId ?? undefined, contractorId: contractorId ?? undefined, password }, deps.now()),
-        (user) => ({ status: 201, body: userJson(user), detail: describe(user) }),
+        (user) => ({ status: 201, body: userJson(user), detail: auditDetail(user) }),
       );
     },
   );
@@ -122,7 +122,7 @@ export function userRoutes(app: App, deps: ServerDeps) {
         reply,
         'user.role_change',
         () => changeRole(db, request.params.name, { role, unitId, contractorId }, deps.now()),
-        (user) => ({ status: 200, body: userJson(user), detail: describe(user) }),
+        (user) => ({ status: 200, body: userJson(user), detail: auditDetail(user) }),
       );
     },
   );
