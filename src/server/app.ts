@@ -6,12 +6,12 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { redactSecrets } from '../redact.js';
-import { authenticate, createSession, endSession, LoginLimiter, sessionUser, type SessionUser } from './auth.js';
+import { authenticate, createSession, endSession, LoginLimiter, sessionUser } from './auth.js';
 import { writeAudit } from '../store/audit.js';
 import { getIncident } from '../store/incidents.js';
 import { findCamera } from '../store/inventory.js';
 import { databaseMetrics } from './metrics.js';
-import { bool, currentUser, errors, int, serverSettings, str, type ServerDeps, type ServerOptions } from './context.js';
+import { bool, currentUser, errors, int, serverSettings, str, userJson, userSchema, type ServerDeps, type ServerOptions } from './context.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { scheduleRoutes } from './routes/schedule.js';
@@ -19,6 +19,8 @@ import { reportRoutes } from './routes/reports.js';
 import { liveRoutes } from './routes/live.js';
 import { LiveStreams } from '../live/streams.js';
 import { falseAlarmRoutes } from './routes/false-alarms.js';
+import { userRoutes } from './routes/users.js';
+import { publicStatusRoutes } from './routes/public-status.js';
 import { RequestGate } from './gate.js';
 import { registerDashboardAssets } from './dashboard/assets.js';
 
@@ -71,13 +73,6 @@ function tokenOf(request: FastifyRequest): string | undefined {
     return undefined;
   }
 }
-
-export const userSchema = {
-  type: 'object',
-  properties: { id: int, name: str, role: str, unit_id: { type: 'string', nullable: true }, contractor_id: { type: 'string', nullable: true } },
-} as const;
-
-export const userJson = (u: SessionUser) => ({ id: u.id, name: u.name, role: u.role, unit_id: u.unitId, contractor_id: u.contractorId });
 
 export async function buildServer(options: ServerOptions) {
   const { db, config, evidenceDir } = options;
@@ -263,6 +258,8 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => falseAlarmRoutes(scoped, deps));
   await app.register(async (scoped) => reportRoutes(scoped, deps));
   await app.register(async (scoped) => scheduleRoutes(scoped, deps));
+  await app.register(async (scoped) => userRoutes(scoped, deps));
+  await app.register(async (scoped) => publicStatusRoutes(scoped, deps));
   if (options.ffmpeg) {
     const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams });
     app.addHook('onClose', async () => live.stopAll());

@@ -8,7 +8,9 @@ import { translator, type Params } from '../i18n/index.js';
 import { userErrorMessages, type UserErrorReason } from './messages.js';
 import { findContractor, findUnit } from '../store/inventory.js';
 import {
+  countActiveAdmins,
   deleteSession,
+  deleteUserRow,
   disableUserRow,
   insertSession,
   insertUser,
@@ -16,6 +18,7 @@ import {
   replacePasswordHash,
   ROLES,
   sessionUserRow,
+  updateUserRole,
   userByName,
   type Role,
   type UserRow,
@@ -68,7 +71,7 @@ const dummy = () => (dummyHash ??= hashPassword(randomBytes(12).toString('base64
 /** Why a user cannot be added or changed; its message is English (logs), `reason` and `params` say it in either language. */
 export class UserError extends Error {
   constructor(
-    readonly kind: 'exists' | 'not_found' | 'bad_role' | 'no_unit' | 'no_contractor' | 'weak_password' | 'bad_name',
+    readonly kind: 'exists' | 'not_found' | 'bad_role' | 'no_unit' | 'no_contractor' | 'weak_password' | 'bad_name' | 'last_admin',
     readonly reason: UserErrorReason,
     readonly params: Params = {},
   ) {
@@ -91,39 +94,71 @@ export function checkPasswordStrength(password: string, name: string): void {
   if (new Set(password).size < 5) throw new UserError('weak_password', 'weak_password_repetitive');
 }
 
+/** The unit or contractor a role is scoped to, checked against the inventory; null where the role has none. */
+function roleScope(db: Database, role: Role, unitId: string | null | undefined, contractorId: string | null | undefined): { unitId: string | null; contractorId: string | null } {
+  if (!(ROLES as readonly string[]).includes(role)) throw new UserError('bad_role', 'bad_role', { roles: ROLES.join(', ') });
+  if (role === 'commune_chief') {
+    if (!unitId) throw new UserError('no_unit', 'no_unit');
+    if (findUnit(db, unitId)?.retired_at !== null) throw new UserError('no_unit', 'unknown_unit', { id: unitId });
+  }
+  if (role === 'contractor') {
+    if (!contractorId) throw new UserError('no_contractor', 'no_contractor');
+    if (findContractor(db, contractorId)?.retired_at !== null) throw new UserError('no_contractor', 'unknown_contractor', { id: contractorId });
+  }
+  return { unitId: role === 'commune_chief' ? (unitId ?? null) : null, contractorId: role === 'contractor' ? (contractorId ?? null) : null };
+}
+
 export async function addUser(db: Database, user: NewUser, now = Date.now()): Promise<SessionUser> {
   if (!/^[a-z0-9][a-z0-9._@-]{1,63}$/i.test(user.name)) throw new UserError('bad_name', 'bad_name');
-  if (!(ROLES as readonly string[]).includes(user.role)) throw new UserError('bad_role', 'bad_role', { roles: ROLES.join(', ') });
-  if (user.role === 'commune_chief') {
-    if (!user.unitId) throw new UserError('no_unit', 'no_unit');
-    if (findUnit(db, user.unitId)?.retired_at !== null) throw new UserError('no_unit', 'unknown_unit', { id: user.unitId });
-  }
-  if (user.role === 'contractor') {
-    if (!user.contractorId) throw new UserError('no_contractor', 'no_contractor');
-    if (findContractor(db, user.contractorId)?.retired_at !== null)
-      throw new UserError('no_contractor', 'unknown_contractor', { id: user.contractorId });
-  }
+  const { unitId, contractorId } = roleScope(db, user.role, user.unitId, user.contractorId);
   if (userByName(db, user.name)) throw new UserError('exists', 'exists', { name: user.name });
   checkPasswordStrength(user.password, user.name);
   const hash = await hashPassword(user.password);
-  const unitId = user.role === 'commune_chief' ? (user.unitId ?? null) : null;
-  const contractorId = user.role === 'contractor' ? (user.contractorId ?? null) : null;
   const id = insertUser(db, { name: user.name, role: user.role, unitId, contractorId, passwordHash: hash }, now);
   return { id, name: user.name, role: user.role, unitId, contractorId };
 }
 
-export async function setPassword(db: Database, name: string, password: string, now = Date.now()): Promise<void> {
+function existingUser(db: Database, name: string): UserRow {
   const row = userByName(db, name);
   if (!row) throw new UserError('not_found', 'not_found', { name });
+  return row;
+}
+
+/**
+ * Nobody could manage users (over HTTP) any more once the last administrator who can log in is
+ * disabled, deleted or demoted: that change is refused.
+ */
+function keepAnAdmin(db: Database, row: UserRow): void {
+  if (row.role === 'admin' && row.disabled_at === null && countActiveAdmins(db) <= 1) throw new UserError('last_admin', 'last_admin', { name: row.name });
+}
+
+/** A new role and its scope. Sessions stay: each request reads the user's role afresh. */
+export function changeRole(db: Database, name: string, change: { role: Role; unitId?: string | null | undefined; contractorId?: string | null | undefined }, now = Date.now()): SessionUser {
+  const row = existingUser(db, name);
+  const scope = roleScope(db, change.role, change.unitId, change.contractorId);
+  if (change.role !== 'admin') keepAnAdmin(db, row);
+  updateUserRole(db, row.id, { role: change.role, ...scope }, now);
+  return { id: row.id, name: row.name, role: change.role, ...scope };
+}
+
+export async function setPassword(db: Database, name: string, password: string, now = Date.now()): Promise<void> {
+  const row = existingUser(db, name);
   checkPasswordStrength(password, name);
   replacePasswordHash(db, row.id, await hashPassword(password), now);
 }
 
 /** Disabling keeps the row (the audit log names it) and ends every session. */
 export function disableUser(db: Database, name: string, now = Date.now()): void {
-  const row = userByName(db, name);
-  if (!row) throw new UserError('not_found', 'not_found', { name });
+  const row = existingUser(db, name);
+  keepAnAdmin(db, row);
   disableUserRow(db, row.id, now);
+}
+
+/** Deleting ends every session and frees the name; the audit log keeps the name the user acted under. */
+export function deleteUser(db: Database, name: string): void {
+  const row = existingUser(db, name);
+  keepAnAdmin(db, row);
+  deleteUserRow(db, row.id);
 }
 
 export interface UserListing extends SessionUser {

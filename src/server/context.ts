@@ -105,3 +105,11 @@ export const num = { type: 'number' } as const;
 export const bool = { type: 'boolean' } as const;
 /** epoch milliseconds, UTC */
 export const time = { type: 'integer', description: 'UTC epoch milliseconds' } as const;
+
+export const userSchema = {
+  type: 'object',
+  properties: { id: int, name: str, role: str, unit_id: { type: 'string', nullable: true }, contractor_id: { type: 'string', nullable: true } },
+} as const;
+
+/** A user as the API shows it: never its password hash. */
+export const userJson = (u: SessionUser) => ({ id: u.id, name: u.name, role: u.role, unit_id: u.unitId, contractor_id: u.contractorId });

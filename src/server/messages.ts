@@ -18,6 +18,7 @@ const vi = {
   unknown_contractor: 'Không có nhà thầu "{id}".',
   exists: 'Người dùng "{name}" đã có.',
   not_found: 'Không có người dùng "{name}".',
+  last_admin: '"{name}" là quản trị viên cuối cùng còn hoạt động: không thể khóa, xóa hay đổi vai trò, vì khi đó không còn ai quản lý được người dùng. Hãy thêm một quản trị viên khác trước.',
 };
 
 export const userErrorMessages: Catalogue<typeof vi> = {
@@ -38,6 +39,7 @@ export const userErrorMessages: Catalogue<typeof vi> = {
     unknown_contractor: 'There is no contractor "{id}".',
     exists: 'User "{name}" exists already.',
     not_found: 'There is no user "{name}".',
+    last_admin: '"{name}" is the last active administrator: it cannot be disabled, deleted or given another role, since nobody could manage users afterwards. Add another administrator first.',
   },
 };
 

@@ -182,6 +182,13 @@ export function incidentsDuring(db: Database, from: number, to: number): Inciden
     .map((row) => incidentRow.parse(row));
 }
 
+/** Camera incidents resolved in [from, to), oldest resolution first: the repairs of a period. */
+export function cameraIncidentsResolvedDuring(db: Database, from: number, to: number): Incident[] {
+  return statement(db, "SELECT * FROM incidents WHERE scope = 'camera' AND resolved_at >= ? AND resolved_at < ? ORDER BY resolved_at, id")
+    .all(from, to)
+    .map((row) => incidentRow.parse(row));
+}
+
 /** The kind of each camera's open image incident. */
 export function openImageIncidents(db: Database): { camera_id: string; kind: string }[] {
   return statement(db, "SELECT camera_id, kind FROM incidents WHERE resolved_at IS NULL AND scope = 'camera' AND kind LIKE 'image:%'").all() as { camera_id: string; kind: string }[];

@@ -70,6 +70,24 @@ export function disableUserRow(db: Database, userId: number, now: number): void 
   })();
 }
 
+/** Role and scope together: the table's CHECKs tie a commune chief to a unit and a contractor user to a contractor. */
+export function updateUserRole(db: Database, userId: number, change: { role: Role; unitId: string | null; contractorId: string | null }, now: number): void {
+  statement(db, 'UPDATE users SET role = ?, unit_id = ?, contractor_id = ?, updated_at = ? WHERE id = ?').run(change.role, change.unitId, change.contractorId, now, userId);
+}
+
+/** The row goes with its sessions; the audit log keeps the name it acted under. */
+export function deleteUserRow(db: Database, userId: number): void {
+  db.transaction(() => {
+    endSessionsOf(db, userId);
+    statement(db, 'DELETE FROM users WHERE id = ?').run(userId);
+  })();
+}
+
+/** Administrators who can still log in. */
+export function countActiveAdmins(db: Database): number {
+  return (statement(db, "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL").get() as { n: number }).n;
+}
+
 // --- sessions ------------------------------------------------------------------------------------
 
 /** Stores a session by its token's hash; expired sessions go at the same time. */

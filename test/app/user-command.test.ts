@@ -19,6 +19,17 @@ describe('camwatch user, in the language of the command', () => {
     db.close();
   });
 
+  it('refuses to disable the last active administrator, and says why', async () => {
+    const { db } = openStore(':memory:');
+    await runUserAdd(db, { name: 'quan-tri', role: 'admin' }, PASSWORD, 'vi');
+    const refused = runUserDisable(db, 'quan-tri', 'vi');
+    expect(refused.exitCode).toBe(2);
+    expect(refused.lines[0]).toMatch(/^"quan-tri" là quản trị viên cuối cùng còn hoạt động: .*không còn ai quản lý được người dùng/);
+    await runUserAdd(db, { name: 'quan-tri-2', role: 'admin' }, PASSWORD, 'vi');
+    expect(runUserDisable(db, 'quan-tri', 'vi').ok).toBe(true);
+    db.close();
+  });
+
   it('keeps an English message for the logs', () => {
     expect(new UserError('exists', 'exists', { name: 'a' }).message).toBe('User "a" exists already.');
   });

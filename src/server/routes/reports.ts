@@ -5,8 +5,7 @@ import { LOCALES, type Locale } from '../../i18n/index.js';
 import { ChromiumMissingError, PrinterBusyError, buildReport, csvOptions, CsvOptionsError, CSV_DECIMALS, CSV_PRESETS, CSV_SEPARATORS, documentOptions, exportReport, holdMinutes, PeriodError, REPORT_KINDS, resolvePeriod, EXPORT_FORMATS, type CsvDecimal, type CsvPreset, type CsvSeparator, type ExportFormat, type ReportKind } from '../../reports/index.js';
 import { reportKindList } from '../../reports/kinds.js';
 import { listAudit } from '../../store/audit.js';
-import { listUsers } from '../auth.js';
-import { badRequest, bool, errors, idPattern, int, notFound, nullable, scopeOf, str, time, type App, type ServerDeps } from '../context.js';
+import { badRequest, errors, idPattern, int, notFound, nullable, scopeOf, str, time, type App, type ServerDeps } from '../context.js';
 
 interface ReportQuery {
   from?: string;
@@ -176,21 +175,5 @@ export function reportRoutes(app: App, deps: ServerDeps) {
       const q = request.query;
       return listAudit(db, { from: q.from, to: q.to, cameraId: q.camera, user: q.user, action: q.action, limit: q.limit });
     },
-  );
-
-  app.get(
-    '/api/users',
-    {
-      config: { roles: ['admin'] },
-      schema: {
-        tags: ['admin'],
-        summary: 'Users and their scopes (never their password hashes)',
-        response: {
-          200: { type: 'array', items: { type: 'object', properties: { id: int, name: str, role: str, unit_id: nullable(str), contractor_id: nullable(str), created_at: time, disabled: bool } } },
-          ...errors,
-        },
-      },
-    },
-    async () => listUsers(db).map((u) => ({ id: u.id, name: u.name, role: u.role, unit_id: u.unitId, contractor_id: u.contractorId, created_at: u.createdAt, disabled: u.disabled })),
   );
 }

@@ -7,9 +7,12 @@ import { loginView } from './views/login.js';
 import { mapView } from './views/map.js';
 import { overviewView, unitView } from './views/overview.js';
 import { reportsView } from './views/reports.js';
+import { usersView } from './views/users.js';
 
 const REFRESH_MS = 5000;
 let refreshTimer = null;
+/** Counts routings: only the latest one schedules a refresh (a login routes twice at once, by hash and by call). */
+let routings = 0;
 
 // ---------- shell ----------
 
@@ -18,12 +21,14 @@ function applyChrome() {
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   document.getElementById('lang').textContent = session.lang === 'vi' ? 'English' : 'Tiếng Việt';
   document.getElementById('nav').hidden = !session.me;
+  for (const link of document.querySelectorAll('[data-admin-only]')) link.hidden = session.me?.role !== 'admin';
   document.getElementById('logout').hidden = !session.me;
   document.getElementById('who').textContent = session.me ? session.me.name : '';
 }
 
 async function route() {
   clearTimeout(refreshTimer);
+  const routing = ++routings;
   const hash = location.hash || '#/';
   const [, view, arg] = hash.split('/');
   if (session.stopLive && view !== 'camera') {
@@ -42,9 +47,10 @@ async function route() {
     else if (view === 'incidents') await incidentsView();
     else if (view === 'reports') await reportsView();
     else if (view === 'map') await mapView();
+    else if (view === 'users') return await usersView(); // not refreshed: a form being filled is not redrawn
     else await overviewView();
     // Pages follow the cameras by themselves; a live view is left alone while it plays.
-    refreshTimer = setTimeout(route, REFRESH_MS);
+    if (routing === routings) refreshTimer = setTimeout(route, REFRESH_MS);
   } catch (error) {
     if (error instanceof Unauthorized) {
       session.me = null;

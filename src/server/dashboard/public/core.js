@@ -57,7 +57,7 @@ export async function api(path, options = {}) {
     const body = await res.json().catch(() => ({}));
     // The server's code in the reader's language; its English message only for a code without words here.
     const key = `api_error_${body.error}`;
-    const error = new Error(key in messages[session.lang] ? t(key) : body.message || `HTTP ${res.status}`);
+    const error = new Error(key in messages[session.lang] ? t(key, body.params) : body.message || `HTTP ${res.status}`);
     error.status = res.status;
     throw error;
   }
