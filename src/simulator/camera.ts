@@ -117,6 +117,8 @@ export class CameraImpl implements SimulatedCamera {
   private readonly http: http.Server;
   private readonly rtsp: RtspServer;
   private readonly onvif: OnvifService;
+  /** What the camera says of itself (ONVIF GetDeviceInformation, WS-Discovery scopes). */
+  readonly device: DeviceInformation;
   private stopped = false;
   /** Serialises setFault/stop so listeners are never opened and closed at the same time. */
   private transition: Promise<void> = Promise.resolve();
@@ -137,7 +139,7 @@ export class CameraImpl implements SimulatedCamera {
       settings.frameCount,
     );
     const serial = `CW${settings.id.toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
-    const device: DeviceInformation = {
+    this.device = {
       manufacturer: 'Camwatch Simulator',
       model: 'SIM-IPC-640',
       firmwareVersion: 'V5.7.3 build 240101',
@@ -154,7 +156,7 @@ export class CameraImpl implements SimulatedCamera {
       clockOffsetSeconds: () => this.clockOffset,
       isHung,
       snapshot: () => this.snapshot(),
-      device,
+      device: this.device,
       video: { width: settings.width, height: settings.height, fps: settings.fps, govLength: settings.govLength },
     });
     this.http = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => this.onvif.handle(req, res));
