@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/load.js';
 import { formatNumber, translator, type Catalogue, type Locale } from '../i18n/index.js';
-import { compareWithInventory, discoveryJson, type DiscoveryReport } from '../inventory/discovered.js';
+import { compareWithInventory, deviceLabel, discoveryJson, type DiscoveryReport } from '../inventory/discovered.js';
 import { discover, DISCOVERY_TIMEOUT_S } from '../probe/discovery.js';
 import type { CommandResult } from './ack-command.js';
 
@@ -48,12 +48,15 @@ export interface DiscoverOptions {
   locale: Locale;
 }
 
+/** "1,5" (vi) or "1.5" (en): whole seconds without a decimal. */
+const formatSeconds = (seconds: number, locale: Locale) => formatNumber(seconds, locale, Number.isInteger(seconds) ? 0 : 1);
+
 export function describeDiscovery(report: DiscoveryReport, seconds: number, locale: Locale): string[] {
   const t = translator(discoverMessages, locale);
-  const lines = [t('summary', { seconds: formatNumber(seconds, locale, Number.isInteger(seconds) ? 0 : 1), found: report.known.length + report.newDevices.length, known: report.known.length, fresh: report.newDevices.length })];
+  const lines = [t('summary', { seconds: formatSeconds(seconds, locale), found: report.known.length + report.newDevices.length, known: report.known.length, fresh: report.newDevices.length })];
   if (report.newDevices.length === 0) lines.push(t('nothingNew'));
   for (const { device, host, port, entry, snippet } of report.newDevices) {
-    const label = [device.maker, device.model].filter(Boolean).join(' ') || t('unknownDevice');
+    const label = deviceLabel(device) || t('unknownDevice');
     lines.push('', t('device', { label, address: `${host}:${port}` }), t('addresses', { addresses: device.addresses.join(' ') }), t('snippetHead', { env: entry.onvif.password_env }));
     lines.push(...snippet.trimEnd().split('\n').map((line) => '    ' + line));
   }
@@ -65,7 +68,7 @@ export function describeDiscovery(report: DiscoveryReport, seconds: number, loca
 export async function runDiscoverCommand(config: Config, options: DiscoverOptions): Promise<CommandResult & { stdout?: string }> {
   const t = translator(discoverMessages, options.locale);
   const { min, max } = DISCOVERY_TIMEOUT_S;
-  if (!(options.timeoutS >= min && options.timeoutS <= max)) return { ok: false, exitCode: 2, lines: [t('badTimeout', { min, max })] };
+  if (!(options.timeoutS >= min && options.timeoutS <= max)) return { ok: false, exitCode: 2, lines: [t('badTimeout', { min: formatSeconds(min, options.locale), max })] };
   if (options.unit !== undefined && !config.units.has(options.unit)) return { ok: false, exitCode: 2, lines: [t('badUnit', { unit: options.unit })] };
   if (options.interfaceAddress !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(options.interfaceAddress)) return { ok: false, exitCode: 2, lines: [t('badInterface')] };
   let report: DiscoveryReport;

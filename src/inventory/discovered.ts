@@ -62,6 +62,12 @@ function entryId(host: string, port: number, taken: Set<string>): string {
   return id;
 }
 
+/** "maker model", once: many cameras already put the model in the name scope the maker is read from. */
+export function deviceLabel(device: Pick<DiscoveredDevice, 'maker' | 'model'>): string {
+  const { maker, model } = device;
+  return maker && model && maker.includes(model) ? maker : [maker, model].filter(Boolean).join(' ');
+}
+
 /** Sorts the devices into known and new, and writes an entry for each new one under `unit`. */
 export function compareWithInventory(config: Config, result: DiscoveryResult, unit: string = defaultUnit(config.units)): DiscoveryReport {
   const cameras = config.raw.cameras;
@@ -78,7 +84,7 @@ export function compareWithInventory(config: Config, result: DiscoveryResult, un
     const chosen = addresses.find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a.host)) ?? addresses[0];
     if (!chosen) continue;
     const id = entryId(chosen.host, chosen.port, taken);
-    const label = [device.maker, device.model].filter(Boolean).join(' ');
+    const label = deviceLabel(device);
     const entry = {
       id,
       name: label ? `${label} (${chosen.host})` : chosen.host,
