@@ -22,7 +22,7 @@ export const discoverMessages = {
     device: '• {label} — {address}',
     unknownDevice: 'thiết bị chưa rõ hãng, loại',
     addresses: '  Địa chỉ dịch vụ ONVIF: {addresses}',
-    snippetHead: '  Thêm vào mục cameras: của tệp cấu hình (đặt mật khẩu camera vào biến môi trường {env}, sửa unit nếu camera thuộc đơn vị khác):',
+    snippetHead: '  Thêm vào mục cameras: của tệp cấu hình (đặt mật khẩu camera vào biến môi trường {env}, sửa dòng unit: nếu camera thuộc đơn vị khác):',
   },
   en: {
     badTimeout: '--timeout must be a number of seconds from {min} to {max}, e.g. --timeout 5.',

@@ -99,7 +99,7 @@ export function compareWithInventory(config: Config, result: DiscoveryResult, un
 /** The report as scripts read it (and the dashboard shows it). */
 export function discoveryJson(report: DiscoveryReport) {
   return {
-    devices: report.newDevices.map(({ device, host, port, entry, snippet }) => ({ ...device, host, port, entry, snippet })),
+    devices: report.newDevices.map(({ device, host, port, entry, snippet }) => ({ ...device, label: deviceLabel(device), host, port, entry, snippet })),
     known: report.known.map(({ device, cameraId }) => ({ cameraId, endpoint: device.endpoint, addresses: device.addresses })),
     ignored: report.ignored,
     truncated: report.truncated,

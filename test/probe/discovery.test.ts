@@ -53,7 +53,7 @@ describe('parseProbeMatches', () => {
   });
 
   it('strips control characters from names (a terminal escape in a hostile reply) and bounds their length', () => {
-    const [device] = parseProbeMatches(Buffer.from(reply().toString().replace('name/HIKVISION%20DS-2CD2143G0-I', `name/%1B%5B2J%1B%5D0%3Bpwned%07${'A'.repeat(500)}`)), ids, "x") ?? [];
+    const [device] = parseProbeMatches(Buffer.from(reply().toString().replace('name/HIKVISION%20DS-2CD2143G0-I', `name/%1B%5B2J%1B%5D0%3Bpwned%07${'A'.repeat(500)}`)), ids, 'x') ?? [];
     expect(device?.maker).toMatch(/^\[2J\]0;pwnedA+$/);
     expect(device?.maker?.length).toBeLessThanOrEqual(100);
   });

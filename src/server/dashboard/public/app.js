@@ -7,6 +7,7 @@ import { loginView } from './views/login.js';
 import { mapView } from './views/map.js';
 import { overviewView, unitView } from './views/overview.js';
 import { reportsView } from './views/reports.js';
+import { discoveryView } from './views/discovery.js';
 
 const REFRESH_MS = 5000;
 let refreshTimer = null;
@@ -19,6 +20,7 @@ function applyChrome() {
   document.getElementById('lang').textContent = session.lang === 'vi' ? 'English' : 'Tiếng Việt';
   document.getElementById('nav').hidden = !session.me;
   document.getElementById('logout').hidden = !session.me;
+  for (const node of document.querySelectorAll('[data-admin]')) node.hidden = session.me?.role !== 'admin';
   document.getElementById('who').textContent = session.me ? session.me.name : '';
 }
 
@@ -42,6 +44,7 @@ async function route() {
     else if (view === 'incidents') await incidentsView();
     else if (view === 'reports') await reportsView();
     else if (view === 'map') await mapView();
+    else if (view === 'discovery') await discoveryView();
     else await overviewView();
     // Pages follow the cameras by themselves; a live view is left alone while it plays.
     refreshTimer = setTimeout(route, REFRESH_MS);
