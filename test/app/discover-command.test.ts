@@ -18,6 +18,8 @@ const KNOWN = `127.0.0.1:${BASE_PORT}`;
 const NEW = `127.0.0.1:${BASE_PORT + 2}`;
 /** sim-003 answers probes with malformed, oversized, entity-laden and misdirected replies only. */
 const GARBAGE_PORT = String(BASE_PORT + 4);
+/** A fleet started without --discovery: it must stay silent (discovery is off by default). */
+const QUIET_PORT = String(BASE_PORT + 100);
 
 let namespace: NetworkNamespace;
 let configFile: string;
@@ -46,6 +48,7 @@ beforeAll(async () => {
     [process.execPath, SIMULATOR, '--count', '3', '--base-port', String(BASE_PORT), '--password', 'sim-Pass-1', '--discovery', '--fault', 'sim-003=discovery_garbage'],
     /sim-003\t/,
   );
+  await namespace.start([process.execPath, SIMULATOR, '--count', '1', '--base-port', QUIET_PORT, '--password', 'sim-Pass-1', '--id-prefix', 'quiet'], /quiet-001\t/);
 }, 180_000);
 
 afterAll(async () => {
@@ -67,6 +70,7 @@ describe('camwatch discover', () => {
     // The configured camera and the broken replies are not offered.
     expect(result.stdout).not.toContain(KNOWN);
     expect(result.stdout).not.toContain(GARBAGE_PORT);
+    expect(result.stdout).not.toContain(QUIET_PORT);
   }, 30_000);
 
   it('gives JSON whose entry, added to the config, is a valid camera of it; duplicates merged, broken replies ignored', async () => {
