@@ -11,6 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkNamespace } from '../netns.js';
@@ -44,6 +45,7 @@ let bridge: net.Server;
 let browser: Browser;
 let page: Page;
 let url: string;
+let databaseFile: string;
 
 async function login(target: Page, name: string, password: string) {
   await target.goto(url);
@@ -59,6 +61,7 @@ beforeAll(async () => {
   namespace = await NetworkNamespace.create();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-discovery-browser-'));
   const configFile = path.join(dir, 'camwatch.yaml');
+  databaseFile = path.join(dir, 'camwatch.db');
   writeFileSync(
     configFile,
     [
@@ -117,6 +120,10 @@ describe('the discovery page', () => {
     expect(snippet).toContain('password_env: CAM_127_0_0_1_20002_PASSWORD');
     expect(await page.locator('[data-testid=discovery-summary]').textContent()).toContain('2 thiết bị trả lời, 1 đã có trong cấu hình, 1 thiết bị mới');
     expect(await page.locator('table').textContent()).toContain('cho-tuy-phuoc');
+    // Each search sends multicast to the whole LAN: who started it is written down.
+    const db = new Database(databaseFile, { readonly: true });
+    expect(db.prepare("SELECT user_name, detail FROM audit_log WHERE action = 'discovery.run'").all()).toEqual([{ user_name: 'admin', detail: '3 s' }]);
+    db.close();
     await page.screenshot({ path: path.join(ARTIFACTS, 'discovery.png'), fullPage: true });
   }, 60_000);
 
