@@ -28,6 +28,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addMaintenance } from './health/maintenance.js';
 import { scheduleAdvice } from './app/schedule-advice.js';
+import { runDiscoverCommand } from './app/discover-command.js';
+import { DISCOVERY_TIMEOUT_S } from './probe/discovery.js';
 
 // The database, its WAL, evidence frames, backups and exported reports hold personal data
 // (Decree 356/2025): everything camwatch creates is for its own user only (0600 files, 0700 folders).
@@ -83,14 +85,18 @@ async function onStore(configFile: string, run: (app: StoreContext) => Promise<C
     const app = open(configFile);
     const result = await run(app);
     app.db.close();
-    if (result.stdout !== undefined) {
-      process.stdout.write(result.stdout);
-      for (const line of result.lines) console.error(line);
-    } else console.log(result.lines.join('\n'));
-    process.exitCode = result.exitCode;
+    print(result);
   } catch (error) {
     fail(error);
   }
+}
+
+function print(result: CommandResult & { stdout?: string }): void {
+  if (result.stdout !== undefined) {
+    process.stdout.write(result.stdout);
+    for (const line of result.lines) console.error(line);
+  } else console.log(result.lines.join('\n'));
+  process.exitCode = result.exitCode;
 }
 
 /** Turns known failures into a message and an exit code; anything else is a bug and keeps its stack. */
@@ -310,6 +316,24 @@ program
   .action((cameraId: string, kind: string, options: { config: string; by: string; reason: string; clear?: boolean }) =>
     onStore(options.config, (app) => changeFalseAlarm(app, { cameraId, kind, by: options.by, reason: options.reason, clear: options.clear }, locale())),
   );
+
+program
+  .command('discover')
+  .description('probe the local network for ONVIF cameras (WS-Discovery) and list those not in the config, each with a cameras: entry to add')
+  .addOption(configOption())
+  .option('--timeout <seconds>', `how long to collect answers (${DISCOVERY_TIMEOUT_S.min}-${DISCOVERY_TIMEOUT_S.max})`, String(DISCOVERY_TIMEOUT_S.default))
+  .option('--unit <id>', 'the unit the suggested entries go under (default: the first commune of the config)')
+  .option('--interface <address>', 'the IPv4 address of the network interface to probe on (default: as the routing table says)')
+  .option('--json', 'print the result as JSON')
+  // Only the config is read: discovery needs no database and no camera password.
+  .action(async (options: { config: string; timeout: string; unit?: string; interface?: string; json?: boolean }) => {
+    try {
+      const config = load(options.config);
+      print(await runDiscoverCommand(config, { timeoutS: Number(options.timeout), unit: options.unit, interfaceAddress: options.interface, json: options.json ?? false, locale: locale() }));
+    } catch (error) {
+      fail(error);
+    }
+  });
 
 program
   .command('backup')

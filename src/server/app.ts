@@ -15,6 +15,7 @@ import { bool, currentUser, errors, int, serverSettings, str, userJson, userSche
 import { inventoryRoutes } from './routes/inventory.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { scheduleRoutes } from './routes/schedule.js';
+import { discoveryRoutes } from './routes/discovery.js';
 import { reportRoutes } from './routes/reports.js';
 import { liveRoutes } from './routes/live.js';
 import { LiveStreams } from '../live/streams.js';
@@ -260,6 +261,7 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => scheduleRoutes(scoped, deps));
   await app.register(async (scoped) => userRoutes(scoped, deps));
   await app.register(async (scoped) => publicStatusRoutes(scoped, deps));
+  await app.register(async (scoped) => discoveryRoutes(scoped, deps));
   if (options.ffmpeg) {
     const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams });
     app.addHook('onClose', async () => live.stopAll());

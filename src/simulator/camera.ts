@@ -121,6 +121,8 @@ export class CameraImpl implements SimulatedCamera {
   private readonly http: http.Server;
   private readonly rtsp: RtspServer;
   private readonly onvif: OnvifService;
+  /** What the camera says of itself (ONVIF GetDeviceInformation, WS-Discovery scopes). */
+  readonly device: DeviceInformation;
   private stopped = false;
   /** Serialises setFault/stop so listeners are never opened and closed at the same time. */
   private transition: Promise<void> = Promise.resolve();
@@ -141,7 +143,7 @@ export class CameraImpl implements SimulatedCamera {
       settings.frameCount,
     );
     const serial = `CW${settings.id.toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
-    const device: DeviceInformation = {
+    this.device = {
       manufacturer: 'Camwatch Simulator',
       model: 'SIM-IPC-640',
       firmwareVersion: 'V5.7.3 build 240101',
@@ -158,7 +160,7 @@ export class CameraImpl implements SimulatedCamera {
       clockOffsetSeconds: () => this.clockOffset,
       isHung,
       snapshot: () => this.snapshot(),
-      device,
+      device: this.device,
       video: { width: settings.width, height: settings.height, fps: settings.fps, govLength: settings.govLength },
       subStream: settings.subStream && { width: settings.subStream.width, height: settings.subStream.height, url: () => this.subStreamUrl ?? this.rtspUrl },
     });

@@ -1,7 +1,8 @@
 /**
  * Hostile cameras: what broken or malicious firmware sends, so that every probe stage can be shown
  * to stay bounded in time and memory, to classify the fault, and never to crash the daemon. Each
- * takes over a raw socket of the camera's HTTP (ONVIF and snapshot) or RTSP port.
+ * takes over a raw socket of the camera's HTTP (ONVIF and snapshot) or RTSP port, but
+ * `discovery_garbage`, which spoils the camera's WS-Discovery answers (discovery.ts).
  */
 import type net from 'node:net';
 
@@ -13,6 +14,7 @@ export const HOSTILE_FAULTS = [
   'http_redirect_loop', // every request is redirected to itself
   'rtsp_garbage', // random bytes on the RTSP port
   'rtsp_endless_headers', // an answer whose header lines never end
+  'discovery_garbage', // answers a WS-Discovery probe (when the fleet answers them) with broken replies only: see discovery.ts
 ] as const;
 export type HostileFault = (typeof HOSTILE_FAULTS)[number];
 

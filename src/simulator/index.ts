@@ -8,6 +8,7 @@
 import { CameraImpl, type SimulatedCamera, type SimulatedFault } from './camera.js';
 import { DEFAULT_MEDIA_SETTINGS, prepareMedia, type MediaLibrary, type MediaSettings } from './media.js';
 import { Pacer } from './pacer.js';
+import { DiscoveryResponder } from './discovery.js';
 
 export type { SimulatedCamera, SimulatedFault } from './camera.js';
 export { SIMULATED_FAULTS } from './camera.js';
@@ -44,6 +45,12 @@ export interface FleetOptions {
    * a substream. Default none: one profile.
    */
   subStream?: { width: number; height: number };
+  /**
+   * Default false: answer ONVIF WS-Discovery probes (UDP multicast 239.255.255.250:3702) for the
+   * fleet's cameras. Only in a network of the test's own (a network namespace): fleets of tests
+   * running side by side on one host would all answer each other's probes.
+   */
+  discovery?: boolean;
 }
 
 export interface CameraFleet {
@@ -67,6 +74,7 @@ export async function startFleet(options: FleetOptions): Promise<CameraFleet> {
   const pacer = new Pacer(settings.fps);
   const width = String(options.count).length > 3 ? String(options.count).length : 3;
   const cameras: CameraImpl[] = [];
+  let discovery: DiscoveryResponder | undefined;
   try {
     for (let i = 0; i < options.count; i += 1) {
       const id = `${prefix}-${String(i + 1).padStart(width, '0')}`;
@@ -95,8 +103,13 @@ export async function startFleet(options: FleetOptions): Promise<CameraFleet> {
       cameras.push(camera);
       await camera.start();
     }
+    if (options.discovery) {
+      discovery = new DiscoveryResponder(() => cameras, host);
+      await discovery.start();
+    }
   } catch (error) {
     await Promise.all(cameras.map((c) => c.stop()));
+    await discovery?.stop();
     pacer.stop();
     throw error;
   }
@@ -112,6 +125,7 @@ export async function startFleet(options: FleetOptions): Promise<CameraFleet> {
     },
     stop(): Promise<void> {
       stopping ??= (async () => {
+        await discovery?.stop();
         await Promise.all(cameras.map((c) => c.stop()));
         pacer.stop();
       })();

@@ -5,7 +5,8 @@
  *
  * Flags: --count N (default 10), --host H, --base-port P, --username U, --password PW (default from
  * CAMWATCH_SIM_PASSWORD, else 'demo'), --media-dir DIR, --id-prefix P, --size WxH, --photo FILE (repeatable),
- * --codec h264|hevc, --fault ID=KIND (repeatable, applied after start).
+ * --codec h264|hevc, --fault ID=KIND (repeatable, applied after start), --discovery (answer ONVIF
+ * WS-Discovery probes on 239.255.255.250:3702; only in a network of its own, such as a test's namespace).
  */
 import { fileURLToPath } from 'node:url';
 import { SIMULATED_FAULTS, startFleet, type CameraFleet, type FleetOptions, type SimulatedFault } from './index.js';
@@ -61,6 +62,9 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
       }
       case '--photo':
         options.photos = [...(options.photos ?? []), value()];
+        break;
+      case '--discovery':
+        options.discovery = true;
         break;
       case '--id-prefix':
         options.idPrefix = value();

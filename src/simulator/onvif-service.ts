@@ -66,7 +66,7 @@ function envelope(body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope ${xmlns}><env:Body>${body}</env:Body></env:Envelope>`;
 }
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
 }
 
@@ -92,7 +92,7 @@ export function soapFault(kind: FaultKind, reason: string): string {
 }
 
 /** First element with this local name (any prefix): its attributes text and its inner text. */
-function element(xml: string, local: string): { attrs: string; text: string } | undefined {
+export function element(xml: string, local: string): { attrs: string; text: string } | undefined {
   const re = new RegExp(`<(?:[\\w.-]+:)?${local}(\\s[^>]*)?(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${local}\\s*>)`);
   const m = re.exec(xml);
   if (!m) return undefined;

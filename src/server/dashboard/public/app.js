@@ -8,6 +8,7 @@ import { mapView } from './views/map.js';
 import { overviewView, unitView } from './views/overview.js';
 import { reportsView } from './views/reports.js';
 import { usersView } from './views/users.js';
+import { discoveryView } from './views/discovery.js';
 
 const REFRESH_MS = 5000;
 let refreshTimer = null;
@@ -48,6 +49,7 @@ async function route() {
     else if (view === 'reports') await reportsView();
     else if (view === 'map') await mapView();
     else if (view === 'users') return await usersView(); // not refreshed: a form being filled is not redrawn
+    else if (view === 'discovery') await discoveryView();
     else await overviewView();
     // Pages follow the cameras by themselves; a live view is left alone while it plays.
     if (routing === routings) refreshTimer = setTimeout(route, REFRESH_MS);
