@@ -19,6 +19,7 @@ import { reportRoutes } from './routes/reports.js';
 import { liveRoutes } from './routes/live.js';
 import { LiveStreams } from '../live/streams.js';
 import { falseAlarmRoutes } from './routes/false-alarms.js';
+import { mapRoutes, tileImageSource } from './routes/map.js';
 import { RequestGate } from './gate.js';
 import { registerDashboardAssets } from './dashboard/assets.js';
 
@@ -263,12 +264,13 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => falseAlarmRoutes(scoped, deps));
   await app.register(async (scoped) => reportRoutes(scoped, deps));
   await app.register(async (scoped) => scheduleRoutes(scoped, deps));
+  await app.register(async (scoped) => mapRoutes(scoped, deps));
   if (options.ffmpeg) {
     const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams });
     app.addHook('onClose', async () => live.stopAll());
     await app.register(async (scoped) => liveRoutes(scoped, deps, live));
   }
-  registerDashboardAssets(app);
+  registerDashboardAssets(app, { tileSource: tileImageSource(deps) });
   return app;
 }
 
