@@ -44,18 +44,18 @@ async function drawMap(settings, cameras) {
     const { url, attribution, min_zoom: minNativeZoom, max_zoom: maxNativeZoom } = settings.tiles;
     L.tileLayer(url, { attribution: escapeHtml(attribution), minNativeZoom, maxNativeZoom, maxZoom: Math.max(maxNativeZoom, 19) }).addTo(map);
   }
-  const outlines = L.geoJSON(boundaries, { style: { className: 'boundary', color: '#0d3b66', weight: 2, fillOpacity: 0.06 } }).addTo(map);
-  outlines.eachLayer((layer) => {
-    layer.getElement()?.setAttribute('data-unit', layer.feature.properties.unit_id ?? '');
-    if (layer.feature.properties.name) layer.bindTooltip(layer.feature.properties.name, { sticky: true });
-  });
-  const blackSpots = L.layerGroup().addTo(map);
-  drawBlackSpots(blackSpots, cameras, spots);
-  const cameraLayer = L.layerGroup().addTo(map);
+  const outlines = L.geoJSON(boundaries, { style: { className: 'boundary', color: '#0d3b66', weight: 2, fillOpacity: 0.06 } });
+  // the view first: Leaflet draws a layer's SVG only once the map has one
   const bounds = L.latLngBounds(cameras.map((c) => [c.lat, c.lon]));
   if (outlines.getLayers().length) bounds.extend(outlines.getBounds());
   if (bounds.isValid()) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
   else map.setView(COUNTRY.center, COUNTRY.zoom);
+  outlines.addTo(map).eachLayer((layer) => {
+    layer.getElement()?.setAttribute('data-unit', layer.feature.properties.unit_id ?? '');
+    if (layer.feature.properties.name) layer.bindTooltip(layer.feature.properties.name, { sticky: true });
+  });
+  drawBlackSpots(L.layerGroup().addTo(map), cameras, spots);
+  const cameraLayer = L.layerGroup().addTo(map);
   drawn = { map, container, cameraLayer, lang: session.lang };
 }
 
