@@ -76,7 +76,7 @@ describe('the map in a real browser', () => {
     expect(tileSources.every((src) => src.startsWith(`${withTiles.url}/tiles/`))).toBe(true);
     expect(requested.filter((url) => url.includes('/tiles/')).length).toBeGreaterThan(0);
     expect(requested.filter((url) => !url.startsWith(withTiles.url))).toEqual([]);
-    expect(await page.locator('.leaflet-control-attribution').textContent()).toContain('© Sở Tài nguyên và Môi trường');
+    expect(await page.locator('.leaflet-control-attribution').textContent()).toContain('© Sở Nông nghiệp và Môi trường');
     expect(await page.locator('[data-testid="map-no-tiles"]').count()).toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'map-tiles.png') });
 

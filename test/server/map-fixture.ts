@@ -94,7 +94,7 @@ export async function mapFixture(tiles: MapTiles) {
   });
   writeMbtiles(path.join(dir, 'map.mbtiles'), area);
   const tileSection = {
-    mbtiles: '  tiles: { mbtiles: map.mbtiles, attribution: "© Sở Tài nguyên và Môi trường" }',
+    mbtiles: '  tiles: { mbtiles: map.mbtiles, attribution: "© Sở Nông nghiệp và Môi trường" }',
     url: '  tiles: { url: "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", attribution: "© OpenStreetMap contributors" }',
     none: '',
   }[tiles];

@@ -68,7 +68,7 @@ describe('GET /api/map', () => {
   it('points the browser at camwatch own tile route when an MBTiles is configured, with its zooms', async () => {
     const res = await get(fx.server, '/api/map', tokens.get('admin'));
     expect(res.json()).toEqual({
-      tiles: { url: '/tiles/{z}/{x}/{y}', attribution: '© Sở Tài nguyên và Môi trường', min_zoom: 11, max_zoom: 13, local: true },
+      tiles: { url: '/tiles/{z}/{x}/{y}', attribution: '© Sở Nông nghiệp và Môi trường', min_zoom: 11, max_zoom: 13, local: true },
       boundaries: true,
       maintenance: ['cam-m'],
     });
