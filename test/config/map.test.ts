@@ -2,9 +2,11 @@
  * The map section of the config: a tile source (online URL or the admin's MBTiles) and the commune
  * boundaries, each file checked at load with the file, the field and the fix.
  */
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue, parseConfig } from '../../src/config/load.js';
@@ -113,5 +115,21 @@ describe('map.boundaries', () => {
     expect(problems('  boundaries: { file: maps/communes.geojson, property: ten }')).toEqual([
       `${configFile}:9:56 map.boundaries.property: no feature of "${path.join(dir, 'maps/communes.geojson')}" has a property "ten" equal to a unit's code or id; set property to the one that holds the commune code (e.g. ma_xa)`,
     ]);
+  });
+});
+
+describe('camwatch migrate with a wrong map file (the built CLI, as the admin runs it)', () => {
+  it('exits 2 naming the file, line, field and fix, before any database is made', async () => {
+    const bad = path.join(dir, 'bad-map.yaml');
+    writeFileSync(bad, `database: { path: ./never/camwatch.db }\n${withMap('  tiles: { mbtiles: maps/gia-lai.mbtiles, attribution: x }\n  boundaries: { file: maps/points.geojson }')}\n`);
+    const { CAMWATCH_LANG: _ignored, ...env } = process.env;
+    const result = await promisify(execFile)(process.execPath, [path.resolve('dist/src/cli.js'), 'migrate', '-c', bad], { env, timeout: 60_000 }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${bad}:10:21 map.tiles.mbtiles: "${path.join(dir, 'maps/gia-lai.mbtiles')}" file not found; give the path of the .mbtiles file`);
+    expect(result.stderr).toContain(`${bad}:11:23 map.boundaries.file: "${path.join(dir, 'maps/points.geojson')}" is not a GeoJSON FeatureCollection`);
+    expect(existsSync(path.join(dir, 'never'))).toBe(false);
   });
 });
