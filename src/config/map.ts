@@ -12,7 +12,7 @@ import { z } from 'zod';
 const TILE_URL = /^https?:\/\/(\{s\}\.)?[A-Za-z0-9.-]+(:\d+)?\/[^\s]*$/;
 
 /** Deepest zoom any tile source offers (OSM stops at 19; aerial imagery at 22-23). */
-export const MAX_TILE_ZOOM = 24;
+const MAX_TILE_ZOOM = 24;
 
 const tiles = z
   .object({
@@ -45,7 +45,6 @@ const boundaries = z
   .strict();
 
 export const mapSchema = z.object({ tiles: tiles.optional(), boundaries: boundaries.optional() }).strict();
-export type MapConfig = z.infer<typeof mapSchema>;
 
 // --- MBTiles ----------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import { MbtilesArchive, tileContentType } from '../../store/mbtiles.js';
 import { bool, errors, int, notFound, nullable, scopeOf, str, type App, type ServerDeps } from '../context.js';
 
 /** Where the browser fetches tiles when they come from camwatch itself. */
-export const LOCAL_TILE_URL = '/tiles/{z}/{x}/{y}';
+const LOCAL_TILE_URL = '/tiles/{z}/{x}/{y}';
 
 /** The origin the page may load tile pictures from (its CSP img-src), when tiles are online. */
 export function tileImageSource(deps: Pick<ServerDeps, 'config'>): string | undefined {

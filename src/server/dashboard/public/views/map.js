@@ -56,7 +56,7 @@ async function drawMap(settings, cameras) {
   });
   drawBlackSpots(L.layerGroup().addTo(map), cameras, spots);
   const cameraLayer = L.layerGroup().addTo(map);
-  drawn = { map, container, cameraLayer, lang: session.lang };
+  drawn = { map, container, cameraLayer, markers: new Map(), lang: session.lang };
 }
 
 /** Black spots: cameras tagged black_spot, with the nights they were too dark this period when there were any. */
@@ -70,13 +70,27 @@ function drawBlackSpots(layer, cameras, reportRows) {
   }
 }
 
+/** Markers are kept and restyled on refresh, so that a tooltip being read stays open. */
 function drawCameras(cameras, maintenance) {
-  drawn.cameraLayer.clearLayers();
+  const shown = new Set(cameras.map((c) => c.id));
+  for (const [id, marker] of drawn.markers) {
+    if (shown.has(id)) continue;
+    marker.remove();
+    drawn.markers.delete(id);
+  }
   for (const camera of cameras) {
     const state = maintenance.has(camera.id) ? 'maintenance' : camera.state;
-    const marker = L.circleMarker([camera.lat, camera.lon], { radius: 9, color: '#fff', weight: 2, fillColor: colour(state), fillOpacity: 1, className: `camera-marker state-${state}` }).addTo(drawn.cameraLayer);
-    marker.getElement()?.setAttribute('data-camera', camera.id);
-    marker.bindTooltip(state === 'maintenance' ? `${camera.name} — ${stateLabel(state)}` : `${camera.name} — ${stateText(camera)}`);
-    marker.on('click', () => (location.hash = `#/camera/${encodeURIComponent(camera.id)}`));
+    let marker = drawn.markers.get(camera.id);
+    if (!marker) {
+      marker = L.circleMarker([camera.lat, camera.lon], { radius: 9, color: '#fff', weight: 2, fillOpacity: 1, className: 'camera-marker' }).bindTooltip('').addTo(drawn.cameraLayer);
+      marker.getElement()?.setAttribute('data-camera', camera.id);
+      marker.on('click', () => (location.hash = `#/camera/${encodeURIComponent(camera.id)}`));
+      drawn.markers.set(camera.id, marker);
+    }
+    marker.setLatLng([camera.lat, camera.lon]).setStyle({ fillColor: colour(state) });
+    marker.setTooltipContent(state === 'maintenance' ? `${camera.name} — ${stateLabel(state)}` : `${camera.name} — ${stateText(camera)}`);
+    const path = marker.getElement();
+    path?.classList.remove(...[...path.classList].filter((name) => name.startsWith('state-')));
+    path?.classList.add(`state-${state}`);
   }
 }
