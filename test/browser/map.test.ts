@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mapFixture, MAP_CAMERAS, MAP_PASSWORD, type MapFixture } from '../server/map-fixture.js';
+import { mapFixture, MAP_CAMERAS, MAP_PASSWORD, pngTile, type MapFixture } from '../server/map-fixture.js';
 import { launchChromium } from './chromium.js';
 
 const ARTIFACTS = path.resolve('test-artifacts/browser');
@@ -19,17 +19,19 @@ const COLOURS: Record<string, string> = { online: '#1b7f3b', degraded: '#b26a00'
 let browser: Browser;
 let withTiles: { fx: MapFixture; url: string };
 let withoutTiles: { fx: MapFixture; url: string };
+let onlineTiles: { fx: MapFixture; url: string };
 const contexts: BrowserContext[] = [];
 
 async function serve(fx: MapFixture) {
   return { fx, url: await fx.server.listen({ host: '127.0.0.1', port: 0 }) };
 }
 
-/** A page logged in as `name`, with every URL it requested. */
-async function openMap(origin: string, name: string): Promise<{ page: Page; requested: string[] }> {
+/** A page logged in as `name`, with every URL it requested; `prepare` may set it up before it loads. */
+async function openMap(origin: string, name: string, prepare?: (page: Page) => Promise<unknown>): Promise<{ page: Page; requested: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   contexts.push(context);
   const page = await context.newPage();
+  await prepare?.(page);
   const requested: string[] = [];
   page.on('request', (request) => requested.push(request.url()));
   await page.goto(origin);
@@ -51,14 +53,14 @@ const outlines = (page: Page) => page.$$eval('path.boundary', (paths) => paths.m
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [withTiles, withoutTiles] = await Promise.all([mapFixture('mbtiles').then(serve), mapFixture('none').then(serve)]);
+  [withTiles, withoutTiles, onlineTiles] = await Promise.all([mapFixture('mbtiles').then(serve), mapFixture('none').then(serve), mapFixture('url').then(serve)]);
   ({ browser } = await launchChromium());
 }, 60_000);
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
   await browser?.close();
-  await Promise.all([withTiles?.fx.server.close(), withoutTiles?.fx.server.close()]);
+  await Promise.all([withTiles?.fx.server.close(), withoutTiles?.fx.server.close(), onlineTiles?.fx.server.close()]);
 });
 
 describe('the map in a real browser', () => {
@@ -108,5 +110,23 @@ describe('the map in a real browser', () => {
     await expect.poll(() => notice.textContent()).toContain('No background map');
     expect(await page.locator('h1').textContent()).toBe('Camera map');
     expect(Object.keys(await markers(page))).toHaveLength(MAP_CAMERAS.length);
+  }, 60_000);
+
+  it("loads online tiles from the configured server (the page's CSP lets them in), sending camwatch's origin only as Referer", async () => {
+    const tile = await pngTile({ r: 220, g: 230, b: 240 });
+    const referers: (string | undefined)[] = [];
+    // the tile server is answered inside the browser: nothing leaves this machine
+    const { page, requested } = await openMap(onlineTiles.url, 'admin', (p) =>
+      p.route(/^https:\/\/[abc]\.tiles\.camwatch\.test\//, async (route) => {
+        referers.push(await route.request().headerValue('referer') ?? undefined);
+        await route.fulfill({ status: 200, contentType: 'image/png', body: tile });
+      }),
+    );
+    await expect.poll(() => page.locator('img.leaflet-tile-loaded').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const sources = await page.$$eval('img.leaflet-tile-loaded', (imgs) => imgs.map((img) => (img as HTMLImageElement).src));
+    expect(sources.every((src) => /^https:\/\/[abc]\.tiles\.camwatch\.test\/\d+\/\d+\/\d+\.png$/.test(src))).toBe(true);
+    expect(new Set(referers)).toEqual(new Set([`${onlineTiles.url}/`]));
+    expect(requested.filter((url) => url.includes('/tiles/'))).toEqual([]);
+    expect(await page.locator('.leaflet-control-attribution').textContent()).toContain('© OpenStreetMap contributors');
   }, 60_000);
 });

@@ -76,6 +76,9 @@ export function writeMbtiles(file: string, tiles: readonly { z: number; x: numbe
   db.close();
 }
 
+/** An online tile server under a name that never resolves (.test): the browser test answers it itself. */
+export const ONLINE_TILES = 'https://{s}.tiles.camwatch.test/{z}/{x}/{y}.png';
+
 /** Zooms the fixture's MBTiles holds: a district fits in 11-13. */
 export const MBTILES_ZOOMS = [11, 12, 13];
 
@@ -95,7 +98,7 @@ export async function mapFixture(tiles: MapTiles) {
   writeMbtiles(path.join(dir, 'map.mbtiles'), area);
   const tileSection = {
     mbtiles: '  tiles: { mbtiles: map.mbtiles, attribution: "© Sở Nông nghiệp và Môi trường" }',
-    url: '  tiles: { url: "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", attribution: "© OpenStreetMap contributors" }',
+    url: `  tiles: { url: "${ONLINE_TILES}", attribution: "© OpenStreetMap contributors" }`,
     none: '',
   }[tiles];
   const yaml = [

@@ -4,7 +4,7 @@
  * the page's CSP that lets online tiles in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mapFixture, MAP_PASSWORD, MBTILES_ZOOMS, tileOf, type MapFixture } from './map-fixture.js';
+import { mapFixture, MAP_PASSWORD, MBTILES_ZOOMS, ONLINE_TILES, tileOf, type MapFixture } from './map-fixture.js';
 
 let fx: MapFixture;
 let online: MapFixture;
@@ -76,7 +76,7 @@ describe('GET /api/map', () => {
 
   it('gives the online template as configured, and null without a tile source', async () => {
     expect((await get(online.server, '/api/map', await login(online.server, 'admin'))).json().tiles).toEqual({
-      url: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', attribution: '© OpenStreetMap contributors', min_zoom: 0, max_zoom: 19, local: false,
+      url: ONLINE_TILES, attribution: '© OpenStreetMap contributors', min_zoom: 0, max_zoom: 19, local: false,
     });
     expect((await get(bare.server, '/api/map', await login(bare.server, 'admin'))).json().tiles).toBeNull();
   });
@@ -122,7 +122,7 @@ describe('the dashboard page and the map library', () => {
 
   it("lets the page load pictures from the online tile server's hosts, and from nowhere else", async () => {
     const csp = (await get(online.server, '/')).headers['content-security-policy'] as string;
-    expect(csp).toContain("img-src 'self' blob: data: https://*.tile.openstreetmap.org;");
+    expect(csp).toContain("img-src 'self' blob: data: https://*.tiles.camwatch.test;");
     expect((await get(fx.server, '/')).headers['content-security-policy']).toContain("img-src 'self' blob: data:;");
   });
 });

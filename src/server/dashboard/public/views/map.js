@@ -41,8 +41,11 @@ async function drawMap(settings, cameras) {
   const map = L.map(container, { attributionControl: true });
   map.attributionControl.setPrefix('Leaflet');
   if (settings.tiles) {
-    const { url, attribution, min_zoom: minNativeZoom, max_zoom: maxNativeZoom } = settings.tiles;
-    L.tileLayer(url, { attribution: escapeHtml(attribution), minNativeZoom, maxNativeZoom, maxZoom: Math.max(maxNativeZoom, 19) }).addTo(map);
+    const { url, attribution, min_zoom: minNativeZoom, max_zoom: maxNativeZoom, local } = settings.tiles;
+    // Online tile servers (OpenStreetMap's among them) refuse requests without a Referer; they get
+    // camwatch's origin only, never a page address.
+    const referrerPolicy = local ? false : 'strict-origin';
+    L.tileLayer(url, { attribution: escapeHtml(attribution), minNativeZoom, maxNativeZoom, maxZoom: Math.max(maxNativeZoom, 19), referrerPolicy }).addTo(map);
   }
   const outlines = L.geoJSON(boundaries, { style: { className: 'boundary', color: '#0d3b66', weight: 2, fillOpacity: 0.06 } });
   // the view first: Leaflet draws a layer's SVG only once the map has one
