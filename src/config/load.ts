@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import type { z } from 'zod';
-import { boundaryKey, inspectMbtiles, readBoundaries } from './map.js';
+import { boundaryKey, inspectMbtiles, inspectPmtiles, readBoundaries } from './map.js';
 import { configSchemaFor, type CameraConfig, type ChannelSchemas, type RawConfig, type UnitConfig } from './schema.js';
 
 export interface ConfigIssue {
@@ -196,9 +196,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 function checkMapFiles(raw: RawConfig, file: string, units: ReadonlyMap<string, UnitNode>, report: (p: PathKey[], m: string) => void) {
   const resolve = (target: string) => path.resolve(path.dirname(file), target);
   const { tiles, boundaries } = raw.map;
-  if (tiles?.mbtiles !== undefined) {
-    const info = inspectMbtiles(resolve(tiles.mbtiles));
-    if ('problem' in info) report(['map', 'tiles', 'mbtiles'], `"${resolve(tiles.mbtiles)}" ${info.problem}`);
+  const tileFiles = [['mbtiles', tiles?.mbtiles, inspectMbtiles], ['pmtiles', tiles?.pmtiles, inspectPmtiles]] as const;
+  for (const [field, target, inspect] of tileFiles) {
+    if (target === undefined) continue;
+    const info = inspect(resolve(target));
+    if ('problem' in info) report(['map', 'tiles', field], `"${resolve(target)}" ${info.problem}`);
   }
   if (boundaries) {
     const features = readBoundaries(resolve(boundaries.file));

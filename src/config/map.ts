@@ -1,6 +1,6 @@
 /**
  * The dashboard map's config section and the files it names: the background tiles (an online
- * OSM-compatible URL template, or an MBTiles file the admin provides for a closed network) and
+ * OSM-compatible URL template, or an MBTiles or PMTiles file the admin provides for a closed network) and
  * the commune boundaries (a GeoJSON file). The files are checked when the config loads, so a
  * wrong path or a wrong file is told with the field and the fix before the server starts.
  */
@@ -24,14 +24,16 @@ const tiles = z
       .optional(),
     /** raster MBTiles (png/jpg/webp), relative to the config file; camwatch serves it at /tiles/{z}/{x}/{y} */
     mbtiles: z.string().min(1).optional(),
+    /** raster PMTiles (version 3), relative to the config file; served the same way */
+    pmtiles: z.string().min(1).optional(),
     /** shown in the map's corner, as the tiles' licence asks, e.g. "© OpenStreetMap contributors" */
     attribution: z.string().trim().min(1, 'name the source of the map as its licence asks, e.g. "© OpenStreetMap contributors"'),
     max_zoom: z.number().int().min(0).max(MAX_TILE_ZOOM).default(19),
   })
   .strict()
   .superRefine((value, context) => {
-    if ((value.url === undefined) === (value.mbtiles === undefined)) {
-      context.addIssue({ code: 'custom', path: ['url'], message: 'give either url (online tiles) or mbtiles (a file on this machine), not both and not neither' });
+    if ([value.url, value.mbtiles, value.pmtiles].filter((source) => source !== undefined).length !== 1) {
+      context.addIssue({ code: 'custom', path: ['url'], message: 'give one of url (online tiles), mbtiles or pmtiles (a file on this machine)' });
     }
   });
 
@@ -45,10 +47,12 @@ const boundaries = z
   .strict();
 
 export const mapSchema = z.object({ tiles: tiles.optional(), boundaries: boundaries.optional() }).strict();
+export type MapSettings = z.infer<typeof mapSchema>;
 
 // --- MBTiles ----------------------------------------------------------------------------------
 
-export interface MbtilesInfo {
+/** What a tile file holds: the zoom levels the tile route answers. */
+export interface TileFileInfo {
   minZoom: number;
   maxZoom: number;
 }
@@ -58,17 +62,10 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 const RASTER_FORMATS = new Set(['png', 'jpg', 'jpeg', 'webp']);
 
 /** What the file is as MBTiles, or what is wrong with it, in words that end with the fix. */
-export function inspectMbtiles(file: string): MbtilesInfo | { problem: string } {
+export function inspectMbtiles(file: string): TileFileInfo | { problem: string } {
   const missing = fileProblem(file, 'the .mbtiles file');
   if (missing) return { problem: missing };
-  const head = Buffer.alloc(SQLITE_MAGIC.length);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (head.toString('latin1') !== SQLITE_MAGIC) return { problem: 'is not an MBTiles file (not an SQLite database); export the map as MBTiles, e.g. with QGIS "Generate XYZ tiles (MBTiles)"' };
+  if (readHead(file, SQLITE_MAGIC.length).toString('latin1') !== SQLITE_MAGIC) return { problem: 'is not an MBTiles file (not an SQLite database); export the map as MBTiles, e.g. with QGIS "Generate XYZ tiles (MBTiles)"' };
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {
     const names = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").all() as { name: string }[]).map((row) => row.name));
@@ -84,6 +81,58 @@ export function inspectMbtiles(file: string): MbtilesInfo | { problem: string } 
     return { problem: `cannot be read as MBTiles (${error instanceof Error ? error.message : String(error)}); export the map as MBTiles again` };
   } finally {
     db.close();
+  }
+}
+
+// --- PMTiles ----------------------------------------------------------------------------------
+
+/** Compressions of PMTiles (1 none, 2 gzip, 3 brotli) that Node reads; 4 is zstd. */
+export const PMTILES_COMPRESSIONS = new Set([1, 2, 3]);
+/** PMTiles tile types an <img> shows: 2 png, 3 jpeg, 4 webp, 5 avif (1 is vector, 0 unknown). */
+const PMTILES_RASTER = new Set([2, 3, 4, 5]);
+const PMTILES_HEADER_BYTES = 127;
+
+/** The fixed header of a PMTiles v3 file (spec v3: 127 bytes, little-endian). */
+export interface PmtilesHeader extends TileFileInfo {
+  rootOffset: number;
+  rootLength: number;
+  leafOffset: number;
+  dataOffset: number;
+  internalCompression: number;
+  tileCompression: number;
+}
+
+function parsePmtilesHeader(bytes: Buffer): PmtilesHeader | { problem: string } {
+  if (bytes.length < PMTILES_HEADER_BYTES || bytes.toString('latin1', 0, 7) !== 'PMTiles') return { problem: 'is not a PMTiles file; convert the map with "pmtiles convert map.mbtiles map.pmtiles"' };
+  if (bytes[7] !== 3) return { problem: `is PMTiles version ${bytes[7]}; camwatch reads version 3: convert it with "pmtiles convert"` };
+  const u64 = (at: number) => Number(bytes.readBigUInt64LE(at));
+  const header = {
+    rootOffset: u64(8), rootLength: u64(16), leafOffset: u64(40), dataOffset: u64(56),
+    internalCompression: bytes[97] ?? 0, tileCompression: bytes[98] ?? 0, minZoom: bytes[100] ?? 0, maxZoom: Math.min(bytes[101] ?? 0, MAX_TILE_ZOOM),
+  };
+  const type = bytes[99] ?? 0;
+  if (!PMTILES_RASTER.has(type)) return { problem: `holds ${type === 1 ? 'vector (MVT)' : 'unknown'} tiles; the dashboard draws picture tiles: give a PMTiles of png, jpg or webp tiles` };
+  if (!PMTILES_COMPRESSIONS.has(header.internalCompression) || !PMTILES_COMPRESSIONS.has(header.tileCompression)) {
+    return { problem: 'is compressed with zstd or an unknown method; convert it again with gzip (the pmtiles tool does by default)' };
+  }
+  return header;
+}
+
+/** The PMTiles file's header, or what is wrong with it, in words that end with the fix. */
+export function inspectPmtiles(file: string): PmtilesHeader | { problem: string } {
+  const missing = fileProblem(file, 'the .pmtiles file');
+  if (missing) return { problem: missing };
+  return parsePmtilesHeader(readHead(file, PMTILES_HEADER_BYTES));
+}
+
+/** The first bytes of a file (fewer when it is shorter). */
+function readHead(file: string, length: number): Buffer {
+  const head = Buffer.alloc(length);
+  const fd = openSync(file, 'r');
+  try {
+    return head.subarray(0, readSync(fd, head, 0, length, 0));
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -4,8 +4,9 @@
  */
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { inspectMbtiles } from '../config/map.js';
+import type { TileArchive } from './tiles.js';
 
-export class MbtilesArchive {
+export class MbtilesArchive implements TileArchive {
   private readonly query: Statement<[number, number, number], { tile_data: Buffer }>;
 
   private constructor(
@@ -23,7 +24,6 @@ export class MbtilesArchive {
     return new MbtilesArchive(new BetterSqlite3(file, { readonly: true, fileMustExist: true }), info.minZoom, info.maxZoom);
   }
 
-  /** The tile's bytes; undefined when the archive has none there. Callers check z, x, y are on the map. */
   tile(z: number, x: number, y: number): Buffer | undefined {
     return this.query.get(z, x, 2 ** z - 1 - y)?.tile_data;
   }
@@ -31,15 +31,4 @@ export class MbtilesArchive {
   close(): void {
     this.db.close();
   }
-}
-
-const SIGNATURES: readonly (readonly [string, (bytes: Buffer) => boolean])[] = [
-  ['image/png', (b) => b.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))],
-  ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8],
-  ['image/webp', (b) => b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP'],
-];
-
-/** The picture type by its first bytes (the metadata's format is optional and sometimes wrong). */
-export function tileContentType(bytes: Buffer): string {
-  return SIGNATURES.find(([, matches]) => matches(bytes))?.[0] ?? 'application/octet-stream';
 }

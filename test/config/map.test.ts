@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue, parseConfig } from '../../src/config/load.js';
-import { BOUNDARIES, pngTile, writeMbtiles } from '../server/map-fixture.js';
+import { BOUNDARIES, pngTile, writeMbtiles, writePmtiles } from '../server/map-fixture.js';
 
 let dir: string;
 let configFile: string;
@@ -47,6 +47,8 @@ beforeAll(async () => {
   writeMbtiles(path.join(dir, 'maps/good.mbtiles'), [{ z: 3, x: 6, y: 3, data: png }, { z: 5, x: 25, y: 14, data: png }]);
   writeMbtiles(path.join(dir, 'maps/vector.mbtiles'), [{ z: 3, x: 6, y: 3, data: Buffer.from('gz') }], 'pbf');
   writeMbtiles(path.join(dir, 'maps/empty.mbtiles'), []);
+  writePmtiles(path.join(dir, 'maps/good.pmtiles'), [{ z: 3, x: 6, y: 3, data: png }]);
+  writePmtiles(path.join(dir, 'maps/vector.pmtiles'), [{ z: 3, x: 6, y: 3, data: Buffer.from('gz') }], { tileType: 1 });
   const other = new BetterSqlite3(path.join(dir, 'maps/camwatch.db'));
   other.exec('CREATE TABLE cameras (id TEXT)');
   other.close();
@@ -86,9 +88,23 @@ describe('map.tiles', () => {
     }
   });
 
-  it('wants exactly one of url and mbtiles, a URL with {z}, {x} and {y}, and an attribution', () => {
-    expect(problems('  tiles: { attribution: x }')).toEqual([`${configFile}:9:10 map.tiles.url: give either url (online tiles) or mbtiles (a file on this machine), not both and not neither`]);
-    expect(problems('  tiles: { url: "https://a.b/{z}/{x}/{y}.png", mbtiles: maps/good.mbtiles, attribution: x }')[0]).toContain('map.tiles.url: give either url');
+  it('names the PMTiles file, the field and the fix when the file is missing or not raster PMTiles v3', () => {
+    expect(load('  tiles: { pmtiles: maps/good.pmtiles, attribution: x }').raw.map.tiles?.pmtiles).toBe('maps/good.pmtiles');
+    const file = (name: string) => path.join(dir, 'maps', name);
+    const cases: [string, string][] = [
+      ['nowhere.pmtiles', 'file not found; give the path of the .pmtiles file, absolute or relative to this config file'],
+      ['good.mbtiles', 'is not a PMTiles file; convert the map with "pmtiles convert map.mbtiles map.pmtiles"'],
+      ['vector.pmtiles', 'holds vector (MVT) tiles; the dashboard draws picture tiles: give a PMTiles of png, jpg or webp tiles'],
+    ];
+    for (const [name, message] of cases) {
+      expect(problems(`  tiles:\n    pmtiles: maps/${name}\n    attribution: x`)).toEqual([`${configFile}:10:14 map.tiles.pmtiles: "${file(name)}" ${message}`]);
+    }
+  });
+
+  it('wants exactly one of url, mbtiles and pmtiles, a URL with {z}, {x} and {y}, and an attribution', () => {
+    expect(problems('  tiles: { attribution: x }')).toEqual([`${configFile}:9:10 map.tiles.url: give one of url (online tiles), mbtiles or pmtiles (a file on this machine)`]);
+    expect(problems('  tiles: { url: "https://a.b/{z}/{x}/{y}.png", mbtiles: maps/good.mbtiles, attribution: x }')[0]).toContain('map.tiles.url: give one of url');
+    expect(problems('  tiles: { mbtiles: maps/good.mbtiles, pmtiles: maps/good.pmtiles, attribution: x }')[0]).toContain('map.tiles.url: give one of url');
     expect(problems('  tiles: { url: "https://tiles.example/{z}/{x}.png", attribution: x }')[0]).toContain('map.tiles.url: must contain {z}, {x} and {y}');
     expect(problems('  tiles: { url: "ftp://tiles.example/{z}/{x}/{y}.png", attribution: x }')[0]).toContain('map.tiles.url: must be an http(s) URL template');
     expect(problems('  tiles: { url: "https://tile-{s}.example/{z}/{x}/{y}.png", attribution: x }')[0]).toContain('{s} only as the first part of the host');

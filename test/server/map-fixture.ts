@@ -6,6 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import BetterSqlite3 from 'better-sqlite3';
 import type { FastifyBaseLogger } from 'fastify';
 import sharp from 'sharp';
@@ -17,6 +18,7 @@ import { buildServer } from '../../src/server/app.js';
 import { addUser } from '../../src/server/auth.js';
 import { openStore } from '../../src/store/db.js';
 import { insertWindow } from '../../src/store/maintenance.js';
+import { zxyToTileId } from '../../src/store/pmtiles.js';
 
 const HOUR = 3_600_000;
 /** 2026-01-10 10:00 in Vietnam */
@@ -76,19 +78,113 @@ export function writeMbtiles(file: string, tiles: readonly { z: number; x: numbe
   db.close();
 }
 
+function varints(values: readonly number[]): Buffer {
+  const bytes: number[] = [];
+  for (let value of values) {
+    while (value >= 0x80) {
+      bytes.push((value % 0x80) | 0x80);
+      value = Math.floor(value / 0x80);
+    }
+    bytes.push(value);
+  }
+  return Buffer.from(bytes);
+}
+
+interface PmEntry {
+  tileId: number;
+  offset: number;
+  length: number;
+  runLength: number;
+}
+
+function pmDirectory(entries: readonly PmEntry[]): Buffer {
+  return varints([
+    entries.length,
+    ...entries.map((e, i) => e.tileId - (entries[i - 1]?.tileId ?? 0)),
+    ...entries.map((e) => e.runLength),
+    ...entries.map((e) => e.length),
+    ...entries.map((e, i) => {
+      const previous = entries[i - 1];
+      return previous && e.offset === previous.offset + previous.length ? 0 : e.offset + 1;
+    }),
+  ]);
+}
+
+/**
+ * A PMTiles v3 file as the spec lays it out: header, root directory, metadata, leaf directories,
+ * tile data. Neighbouring tiles with the same bytes share one run; `leaves` puts the entries in
+ * leaf directories of `leaves` entries each; `gzip` compresses the directories.
+ */
+export function writePmtiles(
+  file: string,
+  tiles: readonly { z: number; x: number; y: number; data: Buffer }[],
+  options: { leaves?: number; gzip?: boolean; tileType?: number; version?: number; compression?: number } = {},
+): void {
+  const sorted = tiles.map((t) => ({ tileId: zxyToTileId(t.z, t.x, t.y), data: t.data })).sort((a, b) => a.tileId - b.tileId);
+  const entries: PmEntry[] = [];
+  const blobs: Buffer[] = [];
+  let dataLength = 0;
+  for (const tile of sorted) {
+    const last = entries.at(-1);
+    if (last && last.tileId + last.runLength === tile.tileId && blobs.at(-1)?.equals(tile.data)) {
+      last.runLength++;
+      continue;
+    }
+    entries.push({ tileId: tile.tileId, offset: dataLength, length: tile.data.length, runLength: 1 });
+    blobs.push(tile.data);
+    dataLength += tile.data.length;
+  }
+  const pack = (bytes: Buffer) => (options.gzip ? gzipSync(bytes) : bytes);
+  let root = pack(pmDirectory(entries));
+  const leafBlobs: Buffer[] = [];
+  if (options.leaves) {
+    const rootEntries: PmEntry[] = [];
+    let leafLength = 0;
+    for (let i = 0; i < entries.length; i += options.leaves) {
+      const leaf = pack(pmDirectory(entries.slice(i, i + options.leaves)));
+      rootEntries.push({ tileId: (entries[i] as PmEntry).tileId, offset: leafLength, length: leaf.length, runLength: 0 });
+      leafBlobs.push(leaf);
+      leafLength += leaf.length;
+    }
+    root = pack(pmDirectory(rootEntries));
+  }
+  const metadata = pack(Buffer.from('{}'));
+  const leaves = Buffer.concat(leafBlobs);
+  const header = Buffer.alloc(127);
+  header.write('PMTiles', 0, 'latin1');
+  header[7] = options.version ?? 3;
+  const sections = [
+    [127, root.length],
+    [127 + root.length, metadata.length],
+    [127 + root.length + metadata.length, leaves.length],
+    [127 + root.length + metadata.length + leaves.length, dataLength],
+  ];
+  sections.forEach(([offset, length], i) => {
+    header.writeBigUInt64LE(BigInt(offset as number), 8 + 16 * i);
+    header.writeBigUInt64LE(BigInt(length as number), 16 + 16 * i);
+  });
+  header[96] = 1;
+  header[97] = options.compression ?? (options.gzip ? 2 : 1);
+  header[98] = 1;
+  header[99] = options.tileType ?? 2;
+  header[100] = Math.min(...tiles.map((t) => t.z));
+  header[101] = Math.max(...tiles.map((t) => t.z));
+  writeFileSync(file, Buffer.concat([header, root, metadata, leaves, ...blobs]));
+}
+
 /** An online tile server under a name that never resolves (.test): the browser test answers it itself. */
 export const ONLINE_TILES = 'https://{s}.tiles.camwatch.test/{z}/{x}/{y}.png';
 
-/** Zooms the fixture's MBTiles holds: a district fits in 11-13. */
-export const MBTILES_ZOOMS = [11, 12, 13];
+/** Zooms the fixture's MBTiles and PMTiles hold: a district fits in 11-13. */
+export const TILE_FILE_ZOOMS = [11, 12, 13];
 
-export type MapTiles = 'mbtiles' | 'url' | 'none';
+export type MapTiles = 'mbtiles' | 'pmtiles' | 'url' | 'none';
 
 export async function mapFixture(tiles: MapTiles) {
   const dir = mkdtempSync(path.join(tmpdir(), 'camwatch-map-'));
   writeFileSync(path.join(dir, 'communes.geojson'), JSON.stringify(BOUNDARIES));
   const data = await pngTile({ r: 200, g: 220, b: 200 });
-  const area = MBTILES_ZOOMS.flatMap((z) => {
+  const area = TILE_FILE_ZOOMS.flatMap((z) => {
     const nw = tileOf(13.85, 109.1, z);
     const se = tileOf(13.8, 109.25, z);
     const out = [];
@@ -96,8 +192,11 @@ export async function mapFixture(tiles: MapTiles) {
     return out;
   });
   writeMbtiles(path.join(dir, 'map.mbtiles'), area);
+  // leaves of 3 entries and gzip: the reader's whole path, from root through leaf to run
+  writePmtiles(path.join(dir, 'map.pmtiles'), area, { leaves: 3, gzip: true });
   const tileSection = {
     mbtiles: '  tiles: { mbtiles: map.mbtiles, attribution: "© Sở Nông nghiệp và Môi trường" }',
+    pmtiles: '  tiles: { pmtiles: map.pmtiles, attribution: "© Sở Nông nghiệp và Môi trường" }',
     url: `  tiles: { url: "${ONLINE_TILES}", attribution: "© OpenStreetMap contributors" }`,
     none: '',
   }[tiles];

@@ -4,9 +4,10 @@
  * the page's CSP that lets online tiles in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mapFixture, MAP_PASSWORD, MBTILES_ZOOMS, ONLINE_TILES, tileOf, type MapFixture } from './map-fixture.js';
+import { mapFixture, MAP_PASSWORD, TILE_FILE_ZOOMS, ONLINE_TILES, tileOf, type MapFixture } from './map-fixture.js';
 
 let fx: MapFixture;
+let pm: MapFixture;
 let online: MapFixture;
 let bare: MapFixture;
 const tokens = new Map<string, string>();
@@ -20,20 +21,24 @@ async function login(server: MapFixture['server'], name: string): Promise<string
 const get = (server: MapFixture['server'], url: string, token?: string) => server.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 beforeAll(async () => {
-  [fx, online, bare] = await Promise.all([mapFixture('mbtiles'), mapFixture('url'), mapFixture('none')]);
+  [fx, pm, online, bare] = await Promise.all([mapFixture('mbtiles'), mapFixture('pmtiles'), mapFixture('url'), mapFixture('none')]);
   for (const name of ['admin', 'chief-a']) tokens.set(name, await login(fx.server, name));
+  for (const name of ['admin', 'chief-a']) tokens.set(`pm:${name}`, await login(pm.server, name));
 });
 
 afterAll(async () => {
-  await Promise.all([fx?.server.close(), online?.server.close(), bare?.server.close()]);
+  await Promise.all([fx?.server.close(), pm?.server.close(), online?.server.close(), bare?.server.close()]);
 });
 
-describe('GET /tiles/{z}/{x}/{y} from the MBTiles', () => {
-  const z = MBTILES_ZOOMS[1] as number;
+/** The same route over each kind of tile file the admin may give. */
+const archives = { MBTiles: { fixture: () => fx, user: (name: string) => tokens.get(name) }, PMTiles: { fixture: () => pm, user: (name: string) => tokens.get(`pm:${name}`) } };
+
+describe.each(Object.entries(archives))('GET /tiles/{z}/{x}/{y} from the %s file', (_kind, archive) => {
+  const z = TILE_FILE_ZOOMS[1] as number;
   const { x, y } = tileOf(13.82, 109.12, z);
 
-  it('answers a tile with its picture type to a logged-in user, counting rows from the south as MBTiles does', async () => {
-    const res = await get(fx.server, `/tiles/${z}/${x}/${y}`, tokens.get('chief-a'));
+  it('answers a tile with its picture type to a logged-in user (MBTiles counts rows from the south; PMTiles numbers tiles along a curve)', async () => {
+    const res = await get(archive.fixture().server, `/tiles/${z}/${x}/${y}`, archive.user('chief-a'));
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toBe('image/png');
     expect(res.rawPayload.subarray(1, 4).toString()).toBe('PNG');
@@ -41,26 +46,28 @@ describe('GET /tiles/{z}/{x}/{y} from the MBTiles', () => {
   });
 
   it('needs a login', async () => {
-    expect((await get(fx.server, `/tiles/${z}/${x}/${y}`)).statusCode).toBe(401);
+    expect((await get(archive.fixture().server, `/tiles/${z}/${x}/${y}`)).statusCode).toBe(401);
   });
 
   it('answers 404 for a tile the file does not have (the other half of the map)', async () => {
-    const res = await get(fx.server, `/tiles/${z}/${x}/${2 ** z - 1 - y}`, tokens.get('admin'));
+    const res = await get(archive.fixture().server, `/tiles/${z}/${x}/${2 ** z - 1 - y}`, archive.user('admin'));
     expect(res.statusCode).toBe(404);
   });
 
   it('refuses coordinates off the map and zooms the file does not hold', async () => {
-    const admin = tokens.get('admin');
-    for (const url of [`/tiles/${z}/${2 ** z}/${y}`, `/tiles/${z}/${x}/${2 ** z}`, `/tiles/${Math.max(...MBTILES_ZOOMS) + 1}/0/0`, `/tiles/${Math.min(...MBTILES_ZOOMS) - 1}/0/0`]) {
-      const res = await get(fx.server, url, admin);
+    const admin = archive.user('admin');
+    for (const url of [`/tiles/${z}/${2 ** z}/${y}`, `/tiles/${z}/${x}/${2 ** z}`, `/tiles/${Math.max(...TILE_FILE_ZOOMS) + 1}/0/0`, `/tiles/${Math.min(...TILE_FILE_ZOOMS) - 1}/0/0`]) {
+      const res = await get(archive.fixture().server, url, admin);
       expect(res.statusCode, url).toBe(400);
       expect(res.json().error).toBe('out_of_range');
     }
-    for (const url of ['/tiles/-1/0/0', '/tiles/12/1.5/0', '/tiles/12/0/abc', '/tiles/99/0/0']) expect((await get(fx.server, url, admin)).statusCode, url).toBe(400);
+    for (const url of ['/tiles/-1/0/0', '/tiles/12/1.5/0', '/tiles/12/0/abc', '/tiles/99/0/0']) expect((await get(archive.fixture().server, url, admin)).statusCode, url).toBe(400);
   });
+});
 
-  it('answers 404 when no MBTiles is configured', async () => {
-    expect((await get(online.server, `/tiles/${z}/${x}/${y}`, await login(online.server, 'admin'))).statusCode).toBe(404);
+describe('GET /tiles/{z}/{x}/{y} without a tile file', () => {
+  it('answers 404 (online tiles come from their server)', async () => {
+    expect((await get(online.server, '/tiles/12/3289/1897', await login(online.server, 'admin'))).statusCode).toBe(404);
   });
 });
 
@@ -72,6 +79,10 @@ describe('GET /api/map', () => {
       boundaries: true,
       maintenance: ['cam-m'],
     });
+  });
+
+  it('points at the same route for a PMTiles file, with the zooms of its header', async () => {
+    expect((await get(pm.server, '/api/map', tokens.get('pm:admin'))).json().tiles).toEqual({ url: '/tiles/{z}/{x}/{y}', attribution: '© Sở Nông nghiệp và Môi trường', min_zoom: 11, max_zoom: 13, local: true });
   });
 
   it('gives the online template as configured, and null without a tile source', async () => {

@@ -1,6 +1,6 @@
 /**
  * What the dashboard's map draws besides the cameras: where its background tiles come from (an
- * online URL, or the admin's MBTiles served here for a closed network), the commune boundaries the
+ * online URL, or the admin's MBTiles or PMTiles served here for a closed network), the commune boundaries the
  * admin provides, and the cameras in a maintenance window now. Each user gets the boundaries of the
  * units they may see, like everything else.
  */
@@ -8,7 +8,7 @@ import { resolveFromConfig } from '../../config/load.js';
 import { boundaryKey, readBoundaries, type BoundaryFeature } from '../../config/map.js';
 import { Inventory } from '../../inventory/inventory.js';
 import { windowsOverlapping } from '../../store/maintenance.js';
-import { MbtilesArchive, tileContentType } from '../../store/mbtiles.js';
+import { openTileArchive, tileContentType } from '../../store/tiles.js';
 import { bool, errors, int, notFound, nullable, scopeOf, str, type App, type ServerDeps } from '../context.js';
 
 /** Where the browser fetches tiles when they come from camwatch itself. */
@@ -41,7 +41,7 @@ function loadBoundaries(deps: ServerDeps): Boundary[] {
 export function mapRoutes(app: App, deps: ServerDeps) {
   const { db, config } = deps;
   const tiles = config.raw.map.tiles;
-  const archive = tiles?.mbtiles ? MbtilesArchive.open(resolveFromConfig(config, tiles.mbtiles)) : undefined;
+  const archive = openTileArchive(tiles, (target) => resolveFromConfig(config, target));
   if (archive) app.addHook('onClose', async () => archive.close());
   const boundaries = loadBoundaries(deps);
 
@@ -131,7 +131,7 @@ export function mapRoutes(app: App, deps: ServerDeps) {
     {
       schema: {
         tags: ['map'],
-        summary: "A background tile from the admin's MBTiles (web map numbering: y from the north)",
+        summary: "A background tile from the admin's MBTiles or PMTiles (web map numbering: y from the north)",
         params: {
           type: 'object',
           properties: { z: { type: 'integer', minimum: 0, maximum: 30 }, x: { type: 'integer', minimum: 0 }, y: { type: 'integer', minimum: 0 } },
