@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import type { z } from 'zod';
+import { boundaryKey, inspectMbtiles, inspectPmtiles, readBoundaries } from './map.js';
 import { configSchemaFor, type CameraConfig, type ChannelSchemas, type RawConfig, type UnitConfig } from './schema.js';
 
 export interface ConfigIssue {
@@ -186,8 +187,29 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (evidence === path.parse(evidence).root || SYSTEM_DIRS.some(inside)) {
     report(['evidence_dir'], `"${evidence}" is a system folder; give camwatch a folder of its own, e.g. /var/lib/camwatch/evidence`);
   }
+  checkMapFiles(parsed.data, file, units, report);
   if (issues.length > 0) throw new ConfigError(issues);
   return { file, raw: parsed.data, units, secrets, missingSecrets };
+}
+
+/** The map's files exist and are what they claim; the boundaries name at least one unit of the tree. */
+function checkMapFiles(raw: RawConfig, file: string, units: ReadonlyMap<string, UnitNode>, report: (p: PathKey[], m: string) => void) {
+  const resolve = (target: string) => path.resolve(path.dirname(file), target);
+  const { tiles, boundaries } = raw.map;
+  const tileFiles = [['mbtiles', tiles?.mbtiles, inspectMbtiles], ['pmtiles', tiles?.pmtiles, inspectPmtiles]] as const;
+  for (const [field, target, inspect] of tileFiles) {
+    if (target === undefined) continue;
+    const info = inspect(resolve(target));
+    if ('problem' in info) report(['map', 'tiles', field], `"${resolve(target)}" ${info.problem}`);
+  }
+  if (boundaries) {
+    const features = readBoundaries(resolve(boundaries.file));
+    if ('problem' in features) return report(['map', 'boundaries', 'file'], `"${resolve(boundaries.file)}" ${features.problem}`);
+    const keys = new Set([...units.values()].flatMap((unit) => [unit.id, ...(unit.code ? [unit.code] : [])]));
+    if (!features.some((feature) => keys.has(boundaryKey(feature, boundaries.property) ?? ''))) {
+      report(['map', 'boundaries', 'property'], `no feature of "${resolve(boundaries.file)}" has a property "${boundaries.property}" equal to a unit's code or id; set property to the one that holds the commune code (e.g. ma_xa)`);
+    }
+  }
 }
 
 function describe(issue: z.core.$ZodIssue): string {

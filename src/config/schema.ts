@@ -3,6 +3,7 @@
  * mistake is reported at once, each with its field path.
  */
 import { z } from 'zod';
+import { mapSchema } from './map.js';
 
 const id = z
   .string()
@@ -395,6 +396,8 @@ export function configSchemaFor(channels?: ChannelSchemas) {
       cameras: z.array(camera).default([]),
       alerts: alertsSchema(contact, channelName, sections).optional(),
       server: server.optional(),
+      /** the dashboard's map: background tiles and commune boundaries (src/config/map.ts) */
+      map: mapSchema.default({}),
     })
     .strict();
 }

@@ -22,6 +22,7 @@ import { LiveStreams } from '../live/streams.js';
 import { falseAlarmRoutes } from './routes/false-alarms.js';
 import { userRoutes } from './routes/users.js';
 import { publicStatusRoutes } from './routes/public-status.js';
+import { mapRoutes, tileImageSource } from './routes/map.js';
 import { RequestGate } from './gate.js';
 import { registerDashboardAssets } from './dashboard/assets.js';
 
@@ -262,12 +263,13 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => userRoutes(scoped, deps));
   await app.register(async (scoped) => publicStatusRoutes(scoped, deps));
   await app.register(async (scoped) => discoveryRoutes(scoped, deps));
+  await app.register(async (scoped) => mapRoutes(scoped, deps));
   if (options.ffmpeg) {
     const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams });
     app.addHook('onClose', async () => live.stopAll());
     await app.register(async (scoped) => liveRoutes(scoped, deps, live));
   }
-  registerDashboardAssets(app);
+  registerDashboardAssets(app, { tileSource: tileImageSource(deps) });
   return app;
 }
 
