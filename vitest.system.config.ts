@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-/** Tests against software from Debian rather than npm (`npm run test:system`; .ci/run installs it). */
+/**
+ * Tests against software from Debian rather than npm, and tests that need root for a network
+ * namespace of their own (`npm run test:system`; .ci/run installs what they need).
+ */
 export default defineConfig({
   test: {
     include: ['test/**/*.system.test.ts'],

@@ -108,7 +108,8 @@ describe('the discovery page', () => {
   it('finds, for an admin, the camera not in the config and shows its entry; the configured one is listed as known', async () => {
     await login(page, 'admin', ADMIN_PASSWORD);
     await page.click('a[href="#/discovery"]');
-    expect(await page.locator('h1').textContent()).toBe('Dò tìm camera ONVIF trong mạng nội bộ');
+    // The view is drawn after its first API answer: wait for it rather than read the old page.
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toBe('Dò tìm camera ONVIF trong mạng nội bộ');
     await page.click('[data-testid=discovery-start]');
     const device = page.locator('[data-testid=discovered-device]');
     await device.first().waitFor({ timeout: 15_000 });
