@@ -128,11 +128,12 @@ export function killAllRunning(): void {
 }
 
 /**
- * A long-running ffmpeg (live view) whose stdout the caller streams. Tracked like the others,
+ * A long-running ffmpeg (live view, keyframe decoder) whose stdout the caller streams, and
+ * whose stdin it writes when asked to. Tracked like the others,
  * so killAllRunning() at shutdown stops it too.
  */
-export function startProcess(binary: string, args: readonly string[]): ChildProcess {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(binary: string, args: readonly string[], options: { stdin?: boolean } = {}): ChildProcess {
+  const child = spawn(binary, args, { stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.once('close', () => running.delete(child));
   child.once('error', () => running.delete(child));
