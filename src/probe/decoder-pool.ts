@@ -163,7 +163,9 @@ class Decoder {
     return new Promise<Buffer>((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.child.stdin?.write(matroskaKeyframe(this.timecodeMs, accessUnit));
-      this.timecodeMs += 40;
+      // A second apart: the encoder's time base follows the stream's frame rate (its SPS may say
+      // 1 fps or 60), and two pictures on one output timestamp are refused ("Invalid pts").
+      this.timecodeMs += 1000;
     }).finally(() => {
       this.busy = false;
     });
@@ -256,7 +258,12 @@ export class KeyframeDecoderPool {
     }
   }
 
-  /** An idle process of this shape, a new one if there is room, or one made from an idle process of another shape. */
+  /**
+   * An idle process of this shape; else a new one if there is room; else, when no process of this
+   * shape runs, one made in place of an idle process of another shape; else wait (undefined). A
+   * decode takes milliseconds: waiting for a busy process of the same shape is cheaper than
+   * starting one in place of another shape's, which the next check of that shape would restart.
+   */
   private acquire(key: string, keyframe: PreparedKeyframe, evidenceWidth: number): Decoder | undefined {
     const decoders = [...this.decoders];
     const idle = decoders.find((d) => d.key === key && !d.busy);
@@ -266,7 +273,7 @@ export class KeyframeDecoderPool {
     }
     if (decoders.length >= this.options.maxProcesses) {
       const spare = decoders.find((d) => !d.busy);
-      if (!spare) return undefined;
+      if (!spare || decoders.some((d) => d.key === key)) return undefined;
       spare.kill(new PoolClosed('its place went to another stream shape'));
     }
     const decoder = new Decoder(this.ffmpeg, key, keyframe.codec, keyframe.width, keyframe.height, evidenceWidth, (gone) => {
