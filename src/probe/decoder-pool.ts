@@ -21,7 +21,7 @@ import type { VideoCodec } from './depacketize.js';
 import { startProcess } from './ffmpeg.js';
 import { matroskaHeader, matroskaKeyframe } from './matroska.js';
 import { ProbeFailure } from './outcome.js';
-import { evidenceJpegArgs, type StreamInfo } from './rtsp.js';
+import { jpegStreamArgs, type StreamInfo } from './rtsp.js';
 import { rewriteSequenceParameters } from './sequence-parameters.js';
 
 export interface PoolOptions {
@@ -112,7 +112,7 @@ function decoderArgs(evidenceWidth: number): string[] {
     // One JPEG per keyframe: no frame dropped or duplicated for a constant output rate.
     '-vsync', 'passthrough',
     '-flush_packets', '1',
-    ...evidenceJpegArgs(evidenceWidth).filter((_, i, all) => !(all[i] === '-frames:v' || all[i - 1] === '-frames:v')),
+    ...jpegStreamArgs(evidenceWidth),
   ];
 }
 
@@ -148,9 +148,9 @@ class Decoder {
     this.child.stdout?.on('data', (chunk: Buffer) => this.onOutput(chunk));
     let errors = '';
     this.child.stderr?.on('data', (chunk: Buffer) => {
-      errors += chunk.toString('utf8');
-      const line = errors.split('\n').find((l) => l.trim());
-      if (line && errors.includes('\n')) this.kill(new ProbeFailure('decode_error', 'rtsp', `the keyframe cannot be decoded: ${line.trim().slice(0, 200)}`));
+      errors = (errors + chunk.toString('utf8')).slice(-4096);
+      const line = errors.includes('\n') ? errors.split('\n').find((l) => l.trim()) : undefined;
+      if (line) this.kill(new ProbeFailure('decode_error', 'rtsp', `the keyframe cannot be decoded: ${line.trim().slice(0, 200)}`));
     });
     this.child.once('close', () => this.kill(new ProbeFailure('decode_error', 'rtsp', `the keyframe cannot be decoded: the decoder exited ${errors.trim().slice(-200)}`)));
     this.child.once('error', (error) => this.kill(new ProbeFailure('decode_error', 'rtsp', `the decoder did not start: ${error.message}`)));
@@ -239,7 +239,8 @@ export class KeyframeDecoderPool {
       while (!(decoder = this.acquire(key, keyframe, options.evidenceWidth))) {
         await new Promise<void>((resolve, reject) => {
           stopWaiting = (error) => {
-            this.queue.splice(this.queue.indexOf(wake), 1);
+            const at = this.queue.indexOf(wake);
+            if (at >= 0) this.queue.splice(at, 1);
             reject(error);
           };
           const wake = () => resolve();
