@@ -66,6 +66,18 @@ async function noProcessLeft(): Promise<void> {
   expect(runningProcessCount()).toBe(0);
 }
 
+/** A pool of at most `maxProcesses`, closed when `work` ends. */
+async function withPool(maxProcesses: number, work: (pool: KeyframeDecoderPool) => Promise<void>): Promise<void> {
+  const pool = new KeyframeDecoderPool(ffmpeg, { maxProcesses, idleMs: 30_000 });
+  try {
+    await work(pool);
+  } finally {
+    pool.close();
+  }
+}
+
+const decodeSample = (pool: KeyframeDecoderPool, sample: Sample) => pool.decode(prepareKeyframe(sample.codec, sample.accessUnit)!, { deadlineMs: 5000, evidenceWidth: 640 });
+
 const jpegSize = async (jpeg: Buffer) => {
   const { width, height, format } = await sharp(jpeg).metadata();
   return { format, width, height };
@@ -90,34 +102,25 @@ describe('the keyframe decoder pool', () => {
     }
   }, 60_000);
 
-  it('takes several sizes interleaved, one process per shape, and reuses them', async () => {
-    const pool = new KeyframeDecoderPool(ffmpeg, { maxProcesses: 4, idleMs: 30_000 });
-    try {
+  it('takes several sizes interleaved, one process per shape, and reuses them', () =>
+    withPool(4, async (pool) => {
       const order = [high720, main4by3, high1080, hevc720, high720, main4by3, high1080, hevc720, high720];
       for (const sample of order) {
-        const { stream, jpeg } = await pool.decode(prepareKeyframe(sample.codec, sample.accessUnit)!, { deadlineMs: 5000, evidenceWidth: 640 });
+        const { stream, jpeg } = await decodeSample(pool, sample);
         expect(stream, sample.name).toEqual({ codec: sample.codec, width: sample.width, height: sample.height });
         expect(await jpegSize(jpeg), sample.name).toEqual({ format: 'jpeg', width: 640, height: Math.round((640 * sample.height) / sample.width) });
       }
       expect(pool.processesStarted).toBe(4);
-    } finally {
-      pool.close();
-    }
-  }, 60_000);
+    }), 60_000);
 
-  it('with fewer processes than shapes, an idle process gives its place to another shape', async () => {
-    const pool = new KeyframeDecoderPool(ffmpeg, { maxProcesses: 1, idleMs: 30_000 });
-    try {
+  it('with fewer processes than shapes, an idle process gives its place to another shape', () =>
+    withPool(1, async (pool) => {
       for (const sample of [high720, main4by3, high720]) {
-        const { stream } = await pool.decode(prepareKeyframe(sample.codec, sample.accessUnit)!, { deadlineMs: 5000, evidenceWidth: 640 });
-        expect(stream.height).toBe(sample.height);
+        expect((await decodeSample(pool, sample)).stream.height).toBe(sample.height);
         expect(pool.size).toBe(1);
       }
       expect(pool.processesStarted).toBe(3);
-    } finally {
-      pool.close();
-    }
-  }, 60_000);
+    }), 60_000);
 
   it('a corrupt keyframe fails that decode only (decode_error); the next good one decodes', async () => {
     const pool = new KeyframeDecoderPool(ffmpeg, { maxProcesses: 1, idleMs: 30_000 });
