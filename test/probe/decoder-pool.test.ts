@@ -14,7 +14,7 @@ import { checkCamera, type CameraTarget, type ProbeSettings } from '../../src/pr
 import { decodeAccessUnit, sharedDecoderPool } from '../../src/probe/decode.js';
 import { KeyframeDecoderPool, prepareKeyframe, splitAnnexB } from '../../src/probe/decoder-pool.js';
 import type { VideoCodec } from '../../src/probe/depacketize.js';
-import { locateFfmpeg, runningProcessCount, runProcess, startedProcessCount } from '../../src/probe/ffmpeg.js';
+import { killAllRunning, locateFfmpeg, runningProcessCount, runProcess, startedProcessCount } from '../../src/probe/ffmpeg.js';
 import { ProbeFailure } from '../../src/probe/outcome.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 
@@ -158,6 +158,17 @@ describe('the keyframe decoder pool', () => {
     expect(pool.size).toBe(0);
     await noProcessLeft();
   }, 30_000);
+
+  it("the daemon's shutdown (killAllRunning) stops its processes; a later decode starts a fresh one", () =>
+    withPool(2, async (pool) => {
+      await decodeSample(pool, high720);
+      expect(pool.size).toBe(1);
+      killAllRunning();
+      await noProcessLeft();
+      expect(pool.size).toBe(0);
+      expect((await decodeSample(pool, high720)).stream.width).toBe(1280);
+      expect(pool.processesStarted).toBe(2);
+    }), 30_000);
 
   it('leaves a keyframe whose SPS it cannot read to one process of its own', () => {
     const truncatedSps = Buffer.concat([Buffer.from([0, 0, 0, 1, 0x67, 0x64]), Buffer.from([0, 0, 0, 1, 0x65, 0x88])]);
