@@ -124,6 +124,15 @@ describe('the keyframe decoder pool', () => {
       expect(pool.processesStarted).toBe(3);
     }), 60_000);
 
+  it('takes concurrent decodes beyond its processes: they wait their turn, all decode, no extra process', () =>
+    withPool(2, async (pool) => {
+      const samples = [high720, hevc720, high720, hevc720, high720, high720, hevc720, high720];
+      const results = await Promise.all(samples.map((sample) => decodeSample(pool, sample)));
+      expect(results.map((r) => r.stream.codec)).toEqual(samples.map((s) => s.codec));
+      for (const { jpeg } of results) expect(await jpegSize(jpeg)).toEqual({ format: 'jpeg', width: 640, height: 360 });
+      expect(pool.processesStarted).toBe(2);
+    }), 60_000);
+
   it('a corrupt keyframe fails that decode only (decode_error); the next good one decodes', async () => {
     const pool = new KeyframeDecoderPool(ffmpeg, { maxProcesses: 1, idleMs: 30_000 });
     try {
