@@ -94,6 +94,8 @@ export function jpegEnd(data: Buffer, start: number): number {
 
 class PoolClosed extends Error {}
 
+const MAX_PENDING_OUTPUT_BYTES = 8 * 1024 * 1024;
+
 function decoderArgs(evidenceWidth: number): string[] {
   return [
     '-hide_banner',
@@ -178,6 +180,8 @@ class Decoder {
 
   private onOutput(chunk: Buffer): void {
     this.output = Buffer.concat([this.output, chunk]);
+    // One evidence JPEG is tens of KB: far more than that unfinished is not a picture coming.
+    if (this.output.length > MAX_PENDING_OUTPUT_BYTES) return this.kill(new ProbeFailure('decode_error', 'rtsp', 'the decoder wrote more than a picture'));
     const start = this.output.indexOf(Buffer.from([0xff, 0xd8]));
     if (start < 0) return;
     const end = jpegEnd(this.output, start);
