@@ -7,7 +7,7 @@ import { queryDevice, type DeviceInfo } from './onvif.js';
 import { ProbeFailure, type FailureKind, type Stage } from './outcome.js';
 import { tcpReach } from './reach.js';
 import { grabFrame, withCredentials, type StreamInfo } from './rtsp.js';
-import { decodeAccessUnit } from './decode.js';
+import { decodeKeyframe, sharedDecoderPool } from './decode.js';
 import { fetchKeyframe, UnsupportedStream } from './rtsp-client.js';
 import { openRtspRelay } from './rtsp-relay.js';
 import { fetchSnapshot } from './snapshot.js';
@@ -56,6 +56,11 @@ export interface ProbeSettings {
    * stream checks. Default true.
    */
   imageFromSubStream?: boolean | undefined;
+  /**
+   * builtin only: pool (the default) decodes keyframes in long-lived ffmpeg processes, process
+   * starts one ffmpeg per keyframe (the benchmark compares the two).
+   */
+  keyframeDecoder?: 'pool' | 'process' | undefined;
 }
 
 export const STREAM_CLIENTS = ['builtin', 'ffmpeg'] as const;
@@ -133,7 +138,8 @@ async function grabStream(streamUrl: string, target: CameraTarget, settings: Pro
     try {
       const keyframe = await fetchKeyframe(streamUrl, { username: target.username, password: target.password }, { deadlineMs: settings.rtspMs, signal: settings.signal });
       const left = Math.max(1000, settings.rtspMs - (performance.now() - started));
-      return await decodeAccessUnit(keyframe.codec, keyframe.accessUnit, { ffmpeg: settings.ffmpeg, deadlineMs: left, evidenceWidth: settings.evidenceWidth, signal: settings.signal, fps: keyframe.fps });
+      const pool = settings.keyframeDecoder === 'process' ? undefined : sharedDecoderPool(settings.ffmpeg);
+      return await decodeKeyframe(keyframe.codec, keyframe.accessUnit, { ffmpeg: settings.ffmpeg, deadlineMs: left, evidenceWidth: settings.evidenceWidth, signal: settings.signal, fps: keyframe.fps, pool });
     } catch (error) {
       if (!(error instanceof UnsupportedStream)) throw error;
       result.streamFallback = error.reason;

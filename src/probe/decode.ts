@@ -1,9 +1,11 @@
 /**
  * Decodes one keyframe access unit (Annex-B, parameter sets in front) to the evidence JPEG.
  * The access unit arrives on stdin: ffmpeg opens no network connection and its command line
- * holds neither a URL nor a credential. One short process per access unit (see README,
- * Benchmarks/Probe, for what that costs and why it is not a long-lived pool yet).
+ * holds neither a URL nor a credential. By default a long-lived process of the decoder pool
+ * (decoder-pool.ts) decodes it; one short process per access unit is the fallback, for an SPS
+ * the pool cannot rewrite (see README, Benchmarks/Probe, for what each costs).
  */
+import { KeyframeDecoderPool, prepareKeyframe } from './decoder-pool.js';
 import type { VideoCodec } from './depacketize.js';
 import { runProcess } from './ffmpeg.js';
 import { ProbeFailure } from './outcome.js';
@@ -27,6 +29,25 @@ export interface DecodeOptions {
   evidenceWidth?: number | undefined;
   signal?: AbortSignal | undefined;
   fps?: number | undefined;
+  /** the long-lived decoders to use; without it, one process per access unit */
+  pool?: KeyframeDecoderPool | undefined;
+}
+
+const sharedPools = new Map<string, KeyframeDecoderPool>();
+
+/** One pool per ffmpeg binary for the whole process; killAllRunning() stops its processes at shutdown. */
+export function sharedDecoderPool(ffmpeg: string): KeyframeDecoderPool {
+  let pool = sharedPools.get(ffmpeg);
+  if (!pool) sharedPools.set(ffmpeg, (pool = new KeyframeDecoderPool(ffmpeg)));
+  return pool;
+}
+
+/** The pool when it can take this keyframe, one process of its own otherwise. */
+export async function decodeKeyframe(codec: VideoCodec, accessUnit: Buffer, options: DecodeOptions): Promise<GrabbedFrame> {
+  const prepared = options.pool && prepareKeyframe(codec, accessUnit);
+  if (!options.pool || !prepared) return decodeAccessUnit(codec, accessUnit, options);
+  const { stream, jpeg } = await options.pool.decode(prepared, { deadlineMs: options.deadlineMs, evidenceWidth: options.evidenceWidth ?? 640, signal: options.signal });
+  return { stream: { ...stream, fps: options.fps }, jpeg };
 }
 
 export async function decodeAccessUnit(codec: VideoCodec, accessUnit: Buffer, options: DecodeOptions): Promise<GrabbedFrame> {

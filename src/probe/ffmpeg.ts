@@ -117,6 +117,17 @@ export interface RunResult {
 const STDERR_HEAD_CHARS = 16_384;
 const STDERR_TAIL_CHARS = 16_384;
 const running = new Set<ChildProcess>();
+let started = 0;
+
+/** Processes spawned since this module loaded: a test compares it before and after some checks. */
+export function startedProcessCount(): number {
+  return started;
+}
+
+function track(child: ChildProcess): void {
+  started += 1;
+  running.add(child);
+}
 
 /** Processes still alive; a test asserts this returns to zero, the daemon kills them at shutdown. */
 export function runningProcessCount(): number {
@@ -128,12 +139,13 @@ export function killAllRunning(): void {
 }
 
 /**
- * A long-running ffmpeg (live view) whose stdout the caller streams. Tracked like the others,
+ * A long-running ffmpeg (live view, keyframe decoder) whose stdout the caller streams, and
+ * whose stdin it writes when asked to. Tracked like the others,
  * so killAllRunning() at shutdown stops it too.
  */
-export function startProcess(binary: string, args: readonly string[]): ChildProcess {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+export function startProcess(binary: string, args: readonly string[], options: { stdin?: boolean } = {}): ChildProcess {
+  const child = spawn(binary, args, { stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  track(child);
   child.once('close', () => running.delete(child));
   child.once('error', () => running.delete(child));
   return child;
@@ -162,7 +174,7 @@ export function runProcess(binary: string, args: readonly string[], options: Run
       resolve({ ok: false, failure: 'spawn', exitCode: null, stdout: Buffer.alloc(0), stderr: String(error), durationMs: 0 });
       return;
     }
-    running.add(child);
+    track(child);
     if (options.stdin && child.stdin) {
       // A process that exits before reading everything closes the pipe: its exit status tells why.
       child.stdin.on('error', () => undefined);

@@ -54,7 +54,12 @@ export function frameGrabArgs(url: string, evidenceWidth: number): string[] {
 
 /** The output side of every frame grab: the first picture of the video, scaled, as one JPEG on stdout. */
 export function evidenceJpegArgs(evidenceWidth: number): string[] {
-  return ['-map', '0:v:0', '-frames:v', '1', '-vf', `scale=${evidenceWidth}:-2`, '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '4', 'pipe:1'];
+  return ['-frames:v', '1', ...jpegStreamArgs(evidenceWidth)];
+}
+
+/** Each picture of the video, scaled, as JPEGs one after the other on stdout (the decoder pool's output). */
+export function jpegStreamArgs(evidenceWidth: number): string[] {
+  return ['-map', '0:v:0', '-vf', `scale=${evidenceWidth}:-2`, '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '4', 'pipe:1'];
 }
 
 /** The video stream line of ffmpeg's "Input #0" section (never the output's: that is our own JPEG). */

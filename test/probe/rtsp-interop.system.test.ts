@@ -8,7 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCamera, type CameraTarget, type ProbeSettings } from '../../src/probe/check.js';
-import { locateFfmpeg } from '../../src/probe/ffmpeg.js';
+import { locateFfmpeg, startedProcessCount } from '../../src/probe/ffmpeg.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 
 const USER = 'viewer';
@@ -75,6 +75,16 @@ describe('interop with gst-rtsp-server', () => {
       expect(result.failure).toMatchObject({ kind: 'auth_failed', stage: 'rtsp' });
     });
   }
+
+  it("its keyframes are decoded by the decoder pool (their SPS read and rewritten), not by one ffmpeg per check", async () => {
+    for (const mount of ['h264', 'h265']) {
+      const url = `rtsp://127.0.0.1:${ports.digest}/${mount}`;
+      expect((await checkCamera(target(url), 'stream', settings)).failure).toBeUndefined();
+      const started = startedProcessCount();
+      for (let i = 0; i < 3; i++) expect((await checkCamera(target(url), 'stream', settings)).failure).toBeUndefined();
+      expect(startedProcessCount(), mount).toBe(started);
+    }
+  });
 
   it('a mount that does not exist is no_stream', async () => {
     const result = await checkCamera(target(`rtsp://127.0.0.1:${ports.digest}/nope`), 'stream', settings);
