@@ -185,12 +185,13 @@ const probe = z
     auth_backoff_s: seconds.default(900),
     max_clock_drift_s: seconds.default(30),
     /**
-     * builtin: camwatch's own RTSP client fetches a keyframe and ffmpeg only decodes it from stdin
-     * (ffmpeg opens the stream itself for what the client cannot read: rtsps://, other codecs);
-     * ffmpeg: ffmpeg opens every stream (through the loopback relay), as before.
+     * builtin (the default): camwatch's own RTSP client fetches a keyframe and a pool of
+     * long-lived ffmpeg processes decodes it (ffmpeg opens the stream itself for what the client
+     * cannot read: rtsps://, other codecs); ffmpeg: ffmpeg opens every stream (through the
+     * loopback relay), as before.
      */
     // the values of ProbeSettings.streamClient (src/probe/check.ts; config sits below probe, targets.ts checks they agree)
-    stream_client: z.enum(['builtin', 'ffmpeg']).default('ffmpeg'),
+    stream_client: z.enum(['builtin', 'ffmpeg']).default('builtin'),
     /** Image checks of a camera without a snapshot read its substream (at least 640 px wide) instead of the main stream. */
     image_from_substream: z.boolean().default(true),
     min_resolution: z

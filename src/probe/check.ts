@@ -132,7 +132,7 @@ async function grabThroughRelay(streamUrl: string, target: CameraTarget, setting
  * here as it would in ffmpeg, without a second attempt that would double its failed logins.
  */
 async function grabStream(streamUrl: string, target: CameraTarget, settings: ProbeSettings, result: CheckResult) {
-  if ((settings.streamClient ?? 'ffmpeg') === 'builtin') {
+  if ((settings.streamClient ?? 'builtin') === 'builtin') {
     const started = performance.now();
     result.streamPath = 'builtin';
     try {

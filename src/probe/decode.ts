@@ -42,6 +42,13 @@ export function sharedDecoderPool(ffmpeg: string): KeyframeDecoderPool {
   return pool;
 }
 
+/** Processes kept by every shared pool (one pool per ffmpeg binary): a test tells them from leftovers. */
+export function pooledProcessCount(): number {
+  let count = 0;
+  for (const pool of sharedPools.values()) count += pool.size;
+  return count;
+}
+
 /** The pool when it can take this keyframe, one process of its own otherwise. */
 export async function decodeKeyframe(codec: VideoCodec, accessUnit: Buffer, options: DecodeOptions): Promise<GrabbedFrame> {
   const prepared = options.pool && prepareKeyframe(codec, accessUnit);

@@ -202,11 +202,12 @@ describe('the fallback to ffmpeg', () => {
     expect(result.streamFallback).toMatch(/rtsps/);
   });
 
-  it('with streamClient ffmpeg (the default), ffmpeg opens the stream as before', async () => {
-    const { streamClient: _, ...old } = settings;
-    const result = await checkCamera(targetOf(cam(0)), 'stream', old);
+  it('with streamClient ffmpeg, ffmpeg opens the stream as before; without a setting the client does', async () => {
+    const result = await checkCamera(targetOf(cam(0)), 'stream', { ...settings, streamClient: 'ffmpeg' });
     expect(result.failure).toBeUndefined();
     expect(result.streamPath).toBe('ffmpeg');
     expect(result.streamFallback).toBeUndefined();
+    const { streamClient: _, ...unset } = settings;
+    expect((await checkCamera(targetOf(cam(0)), 'stream', unset)).streamPath).toBe('builtin');
   });
 });
