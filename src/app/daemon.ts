@@ -14,6 +14,10 @@ import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
 import cron from 'node-cron';
 import { startCheckpointer } from '../store/checkpointer.js';
+import { ownerKey, registeredTargets } from '../inventory/registrations.js';
+
+/** How often the schedule picks up cameras approved or withdrawn on the dashboard (they are in the database, not the config). */
+const REGISTRATIONS_EVERY_MS = 5_000;
 
 export interface Daemon {
   scheduler: Scheduler;
@@ -66,6 +70,10 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     },
     log,
   });
+  const key = ownerKey();
+  const followRegistrations = () => scheduler.setDynamicTargets(registeredTargets(app.db, key, probe.min_resolution));
+  followRegistrations();
+  const following = setInterval(followRegistrations, REGISTRATIONS_EVERY_MS);
   scheduler.start();
   const pruning = cron.schedule('17 * * * *', async () => {
     const report = await prune(app.db, app.evidenceDir, retention);
@@ -78,6 +86,7 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     server,
     async stop() {
       await server?.close();
+      clearInterval(following);
       await pruning.stop();
       await scheduler.stop();
       await alerts.stop();

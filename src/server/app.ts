@@ -22,6 +22,7 @@ import { LiveStreams } from '../live/streams.js';
 import { falseAlarmRoutes } from './routes/false-alarms.js';
 import { userRoutes } from './routes/users.js';
 import { publicStatusRoutes } from './routes/public-status.js';
+import { registrationRoutes } from './routes/registrations.js';
 import { mapRoutes, tileImageSource } from './routes/map.js';
 import { RequestGate } from './gate.js';
 import { registerDashboardAssets } from './dashboard/assets.js';
@@ -263,6 +264,7 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => userRoutes(scoped, deps));
   await app.register(async (scoped) => publicStatusRoutes(scoped, deps));
   await app.register(async (scoped) => discoveryRoutes(scoped, deps));
+  await app.register(async (scoped) => registrationRoutes(scoped, deps));
   await app.register(async (scoped) => mapRoutes(scoped, deps));
   if (options.ffmpeg) {
     const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams });

@@ -122,6 +122,7 @@ const OWNERS: Readonly<Record<string, string>> = {
   contractors: 'store/inventory.ts',
   cameras: 'store/inventory.ts',
   contacts: 'store/inventory.ts',
+  camera_registrations: 'store/owners.ts',
 };
 
 /**
