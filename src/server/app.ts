@@ -174,7 +174,8 @@ export async function buildServer(options: ServerOptions) {
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    // A page with a form of its own (the public registration) says same-origin: under no-referrer a browser posts with Origin: null, which the CSRF rule refuses.
+    if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'no-referrer');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     if (typeof payload !== 'string') return payload;
     return redactSecrets(payload, secrets);

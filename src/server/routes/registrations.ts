@@ -194,6 +194,8 @@ function sendPage(reply: FastifyReply, status: number, body: string) {
   return reply
     .code(status)
     .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+    // The form posts back here: the browser must name this origin for the CSRF rule (no-referrer would send Origin: null).
+    .header('referrer-policy', 'same-origin')
     .type('text/html; charset=utf-8')
     .send(body);
 }
@@ -239,7 +241,8 @@ export function registrationRoutes(app: App, deps: ServerDeps) {
       if (!limiter.allow(request.ip, deps.now())) {
         return sendPage(reply.header('retry-after', String(REGISTRATION_LIMIT.windowMs / 1000)), 429, page(locale, t('title'), '/register', `<h1>${html(t('title'))}</h1><p role="alert">${html(t('too_many'))}</p>`));
       }
-      const parsed = formSchema.safeParse(values);
+      // A field left empty is a field not given: its default (port 80, user admin) applies.
+      const parsed = formSchema.safeParse(Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '')));
       const inventory = Inventory.load(db);
       const unit = parsed.success ? inventory.units.get(parsed.data.unit) : undefined;
       const problems: string[] = [];
