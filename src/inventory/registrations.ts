@@ -19,6 +19,8 @@ import {
 } from '../store/owners.js';
 import type { Catalogue, Locale } from '../i18n/index.js';
 import type { CameraTarget } from '../probe/check.js';
+import type { UnitNode } from '../config/load.js';
+import type { FleetCamera } from './fleet.js';
 
 /**
  * The consent texts, one key per version, never edited once shown: a new wording is a new key,
@@ -199,5 +201,16 @@ export function registeredTargets(db: Database, key: Buffer | undefined, minReso
     username: registration.onvif_user,
     password: key && registration.password_sealed ? openPassword(key, registration.password_sealed) : '',
     minResolution,
+  }));
+}
+
+/** The same cameras as the health engine knows them, so their faults open incidents like any other's. */
+export function registeredFleetCameras(db: Database, units: ReadonlyMap<string, UnitNode>): FleetCamera[] {
+  return approvedRegistrations(db).map((registration) => ({
+    id: registration.camera_id as string,
+    name: registration.camera_name,
+    unitId: registration.unit_id,
+    lineage: units.get(registration.unit_id)?.lineage ?? [registration.unit_id],
+    ownerType: registration.owner_type,
   }));
 }
