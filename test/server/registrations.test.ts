@@ -6,7 +6,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginAs, makeFixture, NOW, type Fixture } from './fixture.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { JPEG, loginAs, makeFixture, NOW, type Fixture } from './fixture.js';
 import { consentTexts, CURRENT_CONSENT, OWNER_KEY_ENV, ownerKey, registeredTargets } from '../../src/inventory/registrations.js';
 import { listAudit } from '../../src/store/audit.js';
 import { syncInventory } from '../../src/inventory/sync.js';
@@ -202,9 +204,22 @@ describe('withdrawal by the owner', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(started).toContain(cameraId);
 
+    // The owner sees its own camera's picture through the secret link, and the view is audited.
+    mkdirSync(path.join(fx.evidenceDir, cameraId), { recursive: true });
+    writeFileSync(path.join(fx.evidenceDir, cameraId, 'latest.jpg'), JPEG);
     const page = await (await fetch(link!)).text();
     expect(page).toContain('Rút lại sự đồng ý');
     const token = link!.split('/').pop()!.split('?')[0]!;
+    expect(page).toContain(`src="/register/owner/${token}/latest.jpg"`);
+    const picture = await fetch(`${base}/register/owner/${token}/latest.jpg`);
+    expect(picture.status).toBe(200);
+    expect(Buffer.from(await picture.arrayBuffer())).toEqual(JPEG);
+    expect(listAudit(fx.db, { action: 'image.view', cameraId }).map((e) => [e.role, e.detail])).toEqual([['anonymous', 'owner']]);
+    expect((await fetch(`${base}/register/owner/${'y'.repeat(32)}/latest.jpg`)).status).toBe(404);
+    // police roles see it too; an official (viewer) does not
+    const image = (user: string) => loginAs(fx, [user]).then((t) => fetch(`${base}/api/cameras/${cameraId}/image`, { headers: { authorization: `Bearer ${t.get(user)}` } }));
+    expect((await image('chief-a')).status).toBe(200);
+    expect((await image('viewer')).status).toBe(403);
     const res = await post('/register/withdraw', { token, lang: 'vi' });
     expect(res.status).toBe(200);
     expect(res.body).toContain('Đã rút lại sự đồng ý');
@@ -217,8 +232,9 @@ describe('withdrawal by the owner', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(started).not.toContain(cameraId);
     expect(scheduler.checks(cameraId)).toBe(false);
-    // no role may open its pictures any more
-    expect((await api(`/api/cameras/${cameraId}/snapshot`, 'admin')).status).not.toBe(200);
+    // nobody may open its pictures any more, the owner neither
+    expect((await image('admin')).status).toBe(403);
+    expect((await fetch(`${base}/register/owner/${token}/latest.jpg`)).status).toBe(404);
     await scheduler.stop();
   });
 

@@ -3,7 +3,8 @@
  * shop or school fills in one HTML form (place, owner, ONVIF address and user, the password
  * once, and the consent with its text shown) and receives a secret link to withdraw consent.
  * The commune police (commune_chief of that commune, or admin) approve or reject in the
- * dashboard. Writes follow the server's CSRF rule (same origin only); the form is rate-limited
+ * dashboard. The owner's secret link shows the owner its own camera's latest picture (the only
+ * image anyone outside the police may see) and withdraws the consent. Writes follow the server's CSRF rule (same origin only); the form is rate-limited
  * per client address and every field is bounded.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -24,6 +25,10 @@ import { findRegistration, listRegistrations, type RegistrationRow } from '../..
 import { escapeMarkup as html } from '../../reports/document.js';
 import { currentUser, errors, int, notFound, nullable, num, numericIdParams, scopeOf, str, time, type App, type ServerDeps } from '../context.js';
 import { inLanguage, page } from './public-status.js';
+import { insideEvidence } from './inventory.js';
+import { writeAudit } from '../../store/audit.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 const vi = {
   title: 'Đăng ký camera tham gia chia sẻ hình ảnh',
@@ -61,6 +66,7 @@ const vi = {
   withdrawn_title: 'Đã rút lại sự đồng ý',
   withdrawn_text: 'Lúc {time}: hệ thống đã ngừng lấy hình ảnh của camera này.',
   bad_link: 'Đường dẫn không đúng hoặc đã hết hiệu lực.',
+  owner_picture: 'Hình ảnh mới nhất của camera',
 };
 
 export const registrationMessages: Catalogue<typeof vi> = {
@@ -101,6 +107,7 @@ export const registrationMessages: Catalogue<typeof vi> = {
     withdrawn_title: 'Consent withdrawn',
     withdrawn_text: 'At {time}: the system has stopped fetching this camera’s images.',
     bad_link: 'This link is wrong or no longer valid.',
+    owner_picture: 'The camera’s latest picture',
   },
 };
 
@@ -193,7 +200,7 @@ ${passwordAccepted ? `<p><label>${html(t('password'))}<br><input type="password"
 function sendPage(reply: FastifyReply, status: number, body: string) {
   return reply
     .code(status)
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+    .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
     // The form posts back here: the browser must name this origin for the CSRF rule (no-referrer would send Origin: null).
     .header('referrer-policy', 'same-origin')
     .type('text/html; charset=utf-8')
@@ -286,9 +293,24 @@ export function registrationRoutes(app: App, deps: ServerDeps) {
       const registration = registrationByToken(db, request.params.token);
       if (!registration) return sendPage(reply, 404, page(locale, t('bad_link'), '/register', `<h1>${html(t('bad_link'))}</h1>`));
       if (registration.status === 'withdrawn') return sendPage(reply, 200, withdrawnPage(registration, locale));
-      const body = `<h1>${html(t('withdraw_title'))}</h1><p>${html(t('withdraw_text', { camera: registration.camera_name, id: registration.id }))}</p>
+      // The owner sees its own camera's latest picture here, like the police do on the dashboard.
+      const picture = registration.status === 'approved' ? `<p><img id="owner-picture" src="/register/owner/${html(request.params.token)}/latest.jpg" alt="${html(t('owner_picture'))}" style="max-width:100%"></p>` : '';
+      const body = `<h1>${html(t('withdraw_title'))}</h1><p>${html(t('withdraw_text', { camera: registration.camera_name, id: registration.id }))}</p>${picture}
 <form method="post" action="/register/withdraw"><input type="hidden" name="token" value="${html(request.params.token)}"><input type="hidden" name="lang" value="${locale}"><button type="submit">${html(t('withdraw_button'))}</button></form>`;
       return sendPage(reply, 200, page(locale, t('withdraw_title'), `/register/withdraw/${request.params.token}`, body));
+    },
+  );
+
+  app.get<{ Params: { token: string } }>(
+    '/register/owner/:token/latest.jpg',
+    { config: { public: true }, schema: { tags: ['public'], summary: 'The owner’s own camera picture (secret link; only while approved and consent stands)', security: [], params: tokenParams, produces: ['image/jpeg'] } },
+    async (request, reply) => {
+      const registration = registrationByToken(db, request.params.token);
+      const file = registration?.status === 'approved' && registration.camera_id ? insideEvidence(deps.evidenceDir, path.join(registration.camera_id, 'latest.jpg')) : undefined;
+      const bytes = file ? await readFile(file).catch(() => undefined) : undefined;
+      if (!registration || !bytes) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+      writeAudit(db, { id: null, name: registration.owner_name.slice(0, 64), role: 'anonymous' }, { action: 'image.view', cameraId: registration.camera_id ?? undefined, detail: 'owner', ip: request.ip }, deps.now());
+      return reply.header('cache-control', 'no-store, private').type('image/jpeg').send(bytes);
     },
   );
 
