@@ -135,7 +135,8 @@ const hostName = z
 
 const camera = z
   .object({
-    id,
+    // owner-<n> names the cameras registered by their owners (src/inventory/registrations.ts), kept in the database only.
+    id: id.refine((value) => !/^owner-\d+$/.test(value), 'owner-<number> is reserved for cameras registered by their owners; choose another id'),
     name: z.string().min(1),
     unit: id,
     location: z.string().default(''),

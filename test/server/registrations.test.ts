@@ -8,7 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { JPEG, loginAs, makeFixture, NOW, type Fixture } from './fixture.js';
+import { CAMERA_PASSWORDS, JPEG, loginAs, makeFixture, NOW, YAML, type Fixture } from './fixture.js';
+import { parseConfig } from '../../src/config/load.js';
 import { consentTexts, CURRENT_CONSENT, OWNER_KEY_ENV, ownerKey, registeredTargets } from '../../src/inventory/registrations.js';
 import { listAudit } from '../../src/store/audit.js';
 import { syncInventory } from '../../src/inventory/sync.js';
@@ -240,5 +241,11 @@ describe('withdrawal by the owner', () => {
 
   it('answers a wrong token with 404', async () => {
     expect((await post('/register/withdraw', { token: 'x'.repeat(32) })).status).toBe(404);
+  });
+});
+
+describe('the config', () => {
+  it('may not name a camera owner-<n>: those ids belong to registered cameras, which sync leaves alone', () => {
+    expect(() => parseConfig(YAML.replace('id: b2,', 'id: owner-7,'), 'test.yaml', CAMERA_PASSWORDS)).toThrow(/owner-<number> is reserved/);
   });
 });
