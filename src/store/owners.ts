@@ -71,13 +71,16 @@ export function approvedRegistrations(db: Database): RegistrationRow[] {
 export function decideRegistration(db: Database, id: number, decision: { status: 'approved' | 'rejected'; by: string; note: string | null; cameraId: string | null }, now: number): boolean {
   const result = statement(
     db,
-    "UPDATE camera_registrations SET status = ?, decided_at = ?, decided_by = ?, decision_note = ?, camera_id = ? WHERE id = ? AND status = 'pending'",
-  ).run(decision.status, now, decision.by, decision.note, decision.cameraId, id);
+    // A rejected camera is never checked: its password is not kept.
+    `UPDATE camera_registrations SET status = ?, decided_at = ?, decided_by = ?, decision_note = ?, camera_id = ?,
+       password_sealed = CASE WHEN ? = 'rejected' THEN NULL ELSE password_sealed END WHERE id = ? AND status = 'pending'`,
+  ).run(decision.status, now, decision.by, decision.note, decision.cameraId, decision.status, id);
   return result.changes === 1;
 }
 
-/** Records the owner's withdrawal; false when it was already withdrawn or rejected. */
+/** Records the owner's withdrawal (and forgets the camera password); false when it was already withdrawn or rejected. */
 export function withdrawRegistration(db: Database, id: number, now: number): boolean {
-  const result = statement(db, "UPDATE camera_registrations SET status = 'withdrawn', withdrawn_at = ? WHERE id = ? AND status IN ('pending', 'approved')").run(now, id);
+  // Nothing connects to the camera any more: its password is not kept either.
+  const result = statement(db, "UPDATE camera_registrations SET status = 'withdrawn', withdrawn_at = ?, password_sealed = NULL WHERE id = ? AND status IN ('pending', 'approved')").run(now, id);
   return result.changes === 1;
 }

@@ -145,6 +145,11 @@ describe('approval by the commune police', () => {
     expect((await api('/api/registrations', 'chief-a')).json.map((r) => r.id)).toContain(id);
     expect((await api('/api/registrations', 'admin')).json.map((r) => r.id)).toContain(id);
     expect((await api('/api/registrations', 'chief-b')).json.map((r) => r.id)).not.toContain(id);
+    // the police read the owner and the consent, never the sealed password or the withdrawal token's hash
+    const listed = (await api('/api/registrations', 'chief-a')).json.find((r) => r.id === id)!;
+    expect(listed).toMatchObject({ owner_name: 'Trần Thị Lan', consent_version: CURRENT_CONSENT, password_given: true, status: 'pending' });
+    expect(Object.keys(listed)).not.toContain('password_sealed');
+    expect(Object.keys(listed)).not.toContain('withdraw_token_hash');
   });
 
   it('refuses another commune’s chief with 403 and lets the right chief approve: the camera joins the inventory, private, and survives a config sync', async () => {
@@ -176,6 +181,7 @@ describe('approval by the commune police', () => {
     const rejected = await api(`/api/registrations/${id}/reject`, 'chief-a', 'POST', { note: 'Camera quay vào nhà hàng xóm' });
     expect(rejected.json).toMatchObject({ status: 'rejected', decision_note: 'Camera quay vào nhà hàng xóm' });
     expect(fx.db.prepare('SELECT COUNT(*) AS n FROM cameras WHERE id = ?').get(`owner-${id}`)).toEqual({ n: 0 });
+    expect(fx.db.prepare('SELECT password_sealed FROM camera_registrations WHERE id = ?').get(id)).toEqual({ password_sealed: null });
     expect(listAudit(fx.db, { action: 'registration.rejected' }).some((e) => e.detail?.startsWith(`registration ${id}`))).toBe(true);
   });
 
@@ -224,7 +230,7 @@ describe('withdrawal by the owner', () => {
     const res = await post('/register/withdraw', { token, lang: 'vi' });
     expect(res.status).toBe(200);
     expect(res.body).toContain('Đã rút lại sự đồng ý');
-    expect(fx.db.prepare('SELECT status, withdrawn_at IS NOT NULL AS recorded FROM camera_registrations WHERE id = ?').get(id)).toEqual({ status: 'withdrawn', recorded: 1 });
+    expect(fx.db.prepare('SELECT status, withdrawn_at IS NOT NULL AS recorded, password_sealed FROM camera_registrations WHERE id = ?').get(id)).toEqual({ status: 'withdrawn', recorded: 1, password_sealed: null });
     expect(listAudit(fx.db, { action: 'registration.consent_withdrawn', cameraId })).toHaveLength(1);
 
     follow();
