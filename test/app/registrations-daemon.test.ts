@@ -16,6 +16,7 @@ import { addUser } from '../../src/server/auth.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 import { OWNER_KEY_ENV } from '../../src/inventory/registrations.js';
 import { CURRENT_CONSENT } from '../../src/inventory/registrations.js';
+import { getIncident, openCameraIncident } from '../../src/store/incidents.js';
 
 const CAMERA_PASSWORD = 'Owner-Sim-Pass-77q';
 const CHIEF_PASSWORD = 'Truong-Cong-An-2026';
@@ -37,6 +38,7 @@ beforeAll(async () => {
     'evidence_dir: ./evidence',
     'server: { host: 127.0.0.1, port: 0 }',
     'probe: { image_interval_s: 1, stream_interval_s: 30, device_info_interval_s: 600, jitter_ratio: 0, min_resolution: { width: 640, height: 360 }, deadlines: { tcp_ms: 1000, onvif_ms: 2000, rtsp_ms: 8000, snapshot_ms: 2000 } }',
+    'health: { open_after_failures: 2, close_after_successes: 2 }',
     'units:',
     '  - { id: gia-lai, name: tỉnh Gia Lai, kind: province, code: "52", children: [ { id: tuy-phuoc, name: xã Tuy Phước, kind: commune, code: "21952" } ] }',
   ].join('\n'));
@@ -79,6 +81,12 @@ describe('a registered camera in the running daemon', () => {
 
     await expect.poll(() => checks.some((c) => c.cameraId === 'owner-1' && c.frame && !c.failure), { timeout: 30_000, interval: 250 }).toBe(true);
 
+    // Its faults open incidents like any camera's, in its commune.
+    await sim.setFault('offline');
+    await expect.poll(() => openCameraIncident(app.db, 'owner-1')?.kind, { timeout: 30_000, interval: 250 }).toBe('offline');
+    const incident = openCameraIncident(app.db, 'owner-1')!;
+    expect(incident.unit_id).toBe('tuy-phuoc');
+
     const token = link.split('/').pop()!;
     expect((await form('/register/withdraw', { token })).status).toBe(200);
     // The schedule follows within its refresh (5 s) and a check already running ends on its own.
@@ -86,5 +94,7 @@ describe('a registered camera in the running daemon', () => {
     const after = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     expect(checks.filter((c) => c.cameraId === 'owner-1' && c.at > after)).toEqual([]);
+    // and its incident closed with it: nobody is reminded of a camera that left
+    expect(getIncident(app.db, incident.id)).toMatchObject({ resolved_by: 'camwatch:consent_withdrawn' });
   }, 90_000);
 });
