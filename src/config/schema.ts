@@ -98,9 +98,10 @@ const maintenanceSchedule = z
   .object({
     every_days: z
       .number({ error: 'must be a number of days, e.g. 90 for quarterly' })
-      .int('must be a whole number of days, e.g. 90 for quarterly')
       .min(1, 'must be at least 1 day, e.g. 90 for quarterly')
-      .max(3660, 'must be at most 3660 days (ten years); e.g. 90 for quarterly'),
+      .max(3660, 'must be at most 3660 days (ten years); e.g. 90 for quarterly')
+      // not .int(): its issue carries no input, and would read as a missing field
+      .refine(Number.isInteger, 'must be a whole number of days, e.g. 90 for quarterly'),
     tasks: z
       .array(z.enum(MAINTENANCE_TASKS, { error: `must be one of ${MAINTENANCE_TASKS.join(', ')}` }))
       .min(1, `list at least one task, e.g. [clean, inspect]`)
