@@ -712,7 +712,8 @@ function maintenance(ctx: Context, now: number): ReportBody {
       const contractor = ctx.inventory.contractors.get(id);
       const mine = lines.filter((l) => l.contractorId === id);
       const visited = visits.filter((v) => v.contractor_id === id);
-      const due = mine.filter(needsVisit);
+      // Overdue first, then those due early for a degrading picture.
+      const due = mine.filter(needsVisit).sort((a, b) => Number(a.status !== 'overdue') - Number(b.status !== 'overdue'));
       return {
         contractor: contractor?.name ?? id,
         contract_ref: contractor?.contract_ref ?? '',
