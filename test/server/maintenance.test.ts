@@ -36,7 +36,7 @@ async function call(method: string, url: string, options: { as?: string; body?: 
       ...(options.raw ? { 'content-type': options.type ?? 'image/jpeg' } : {}),
       ...options.headers,
     },
-    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    body: options.raw ? new Uint8Array(options.raw) : options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const bytes = Buffer.from(await res.arrayBuffer());
   return { status: res.status, bytes, headers: res.headers, json: <T = Record<string, unknown>>() => JSON.parse(bytes.toString('utf8')) as T };
