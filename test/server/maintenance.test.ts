@@ -157,6 +157,16 @@ describe('a contractor logs a visit', () => {
     expect((await audit('maintenance.photo_view'))[0]).toMatchObject({ user_name: 'contractor-1', camera_id: 'a1' });
     expect(existsSync(path.join(fx.evidenceDir, '_maintenance-photos'))).toBe(true);
   });
+
+  it('keeps the photos of a private camera from viewers (officials, not police), as its images are', async () => {
+    const visit = (await call('POST', '/api/maintenance/visits', { as: 'admin', body: { camera_id: 'h1', tasks: ['inspect'] } })).json<{ id: number }>();
+    const photo = (await call('POST', `/api/maintenance/visits/${visit.id}/photos`, { as: 'admin', raw: JPEG, type: 'image/jpeg' })).json<{ id: number }>();
+    const denied = await call('GET', `/api/maintenance/photos/${photo.id}`, { as: 'viewer' });
+    expect([denied.status, denied.json().error]).toEqual([403, 'private_images']);
+    expect((await call('GET', `/api/maintenance/photos/${photo.id}`, { as: 'contractor-1' })).status).toBe(200);
+    const publicPhoto = (await call('GET', '/api/maintenance/visits?camera=a1', { as: 'viewer' })).json<{ photos: { id: number }[] }[]>()[0]?.photos[0];
+    expect((await call('GET', `/api/maintenance/photos/${publicPhoto?.id}`, { as: 'viewer' })).status).toBe(200);
+  });
 });
 
 describe('a slowly degrading picture', () => {
