@@ -158,6 +158,13 @@ describe('a contractor logs a visit', () => {
     expect(existsSync(path.join(fx.evidenceDir, '_maintenance-photos'))).toBe(true);
   });
 
+  it('takes at most 10 photos per visit', async () => {
+    const visit = (await call('POST', '/api/maintenance/visits', { as: 'contractor-1', body: { camera_id: 'a2', tasks: ['adjust'] } })).json<{ id: number }>();
+    for (let i = 0; i < 10; i++) expect((await call('POST', `/api/maintenance/visits/${visit.id}/photos`, { as: 'contractor-1', raw: PNG, type: 'image/png' })).status).toBe(201);
+    const more = await call('POST', `/api/maintenance/visits/${visit.id}/photos`, { as: 'contractor-1', raw: PNG, type: 'image/png' });
+    expect([more.status, more.json().error]).toEqual([409, 'too_many_photos']);
+  });
+
   it('keeps the photos of a private camera from viewers (officials, not police), as its images are', async () => {
     const visit = (await call('POST', '/api/maintenance/visits', { as: 'admin', body: { camera_id: 'h1', tasks: ['inspect'] } })).json<{ id: number }>();
     const photo = (await call('POST', `/api/maintenance/visits/${visit.id}/photos`, { as: 'admin', raw: JPEG, type: 'image/jpeg' })).json<{ id: number }>();
