@@ -9,6 +9,7 @@ import { overviewView, unitView } from './views/overview.js';
 import { reportsView } from './views/reports.js';
 import { usersView } from './views/users.js';
 import { discoveryView } from './views/discovery.js';
+import { maintenanceView } from './views/maintenance.js';
 
 const REFRESH_MS = 5000;
 let refreshTimer = null;
@@ -50,6 +51,7 @@ async function route() {
     else if (view === 'map') await mapView();
     else if (view === 'users') return await usersView(); // not refreshed: a form being filled is not redrawn
     else if (view === 'discovery') await discoveryView();
+    else if (view === 'maintenance') return await maintenanceView(); // not refreshed: a visit being logged is not redrawn
     else await overviewView();
     // Pages follow the cameras by themselves; a live view is left alone while it plays.
     if (routing === routings) refreshTimer = setTimeout(route, REFRESH_MS);
