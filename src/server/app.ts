@@ -21,6 +21,7 @@ import { liveRoutes } from './routes/live.js';
 import { LiveStreams } from '../live/streams.js';
 import { falseAlarmRoutes } from './routes/false-alarms.js';
 import { userRoutes } from './routes/users.js';
+import { maintenanceVisitRoutes } from './routes/maintenance-visits.js';
 import { publicStatusRoutes } from './routes/public-status.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { mapRoutes, tileImageSource } from './routes/map.js';
@@ -263,6 +264,7 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => reportRoutes(scoped, deps));
   await app.register(async (scoped) => scheduleRoutes(scoped, deps));
   await app.register(async (scoped) => userRoutes(scoped, deps));
+  await app.register(async (scoped) => maintenanceVisitRoutes(scoped, deps));
   await app.register(async (scoped) => publicStatusRoutes(scoped, deps));
   await app.register(async (scoped) => discoveryRoutes(scoped, deps));
   await app.register(async (scoped) => registrationRoutes(scoped, deps));
