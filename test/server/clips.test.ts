@@ -1,0 +1,200 @@
+/**
+ * Evidence clips over real HTTP against a simulated camera: a commune chief asks for 3 s of its
+ * camera with a reason; the clip is recorded without transcoding, its SHA-256 matches the file,
+ * roles and scope are enforced, every step is in the audit log, the chain-of-custody sheet lists
+ * them, and a file altered on disk is refused.
+ */
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { syncInventory } from '../../src/inventory/sync.js';
+import { createLogger } from '../../src/log.js';
+import { locateFfmpeg } from '../../src/probe/ffmpeg.js';
+import { addUser } from '../../src/server/auth.js';
+import { buildServer, type Server } from '../../src/server/app.js';
+import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
+import { clipTrail } from '../../src/store/audit.js';
+import { openStore } from '../../src/store/db.js';
+import type { Role } from '../../src/store/users.js';
+
+const CAMERA_PASSWORD = 'Clip-Cam-Pass-9x';
+const USER_PASSWORD = 'Correct-Horse-42!';
+const USERS: { name: string; role: Role; unitId?: string; contractorId?: string }[] = [
+  { name: 'admin', role: 'admin' },
+  { name: 'viewer', role: 'viewer' },
+  { name: 'chief-a', role: 'commune_chief', unitId: 'commune-a' },
+  { name: 'chief-b', role: 'commune_chief', unitId: 'commune-b' },
+  { name: 'contractor-1', role: 'contractor', contractorId: 'ct' },
+];
+
+let fleet: CameraFleet;
+let server: Server;
+let base: string;
+let db: ReturnType<typeof openStore>['db'];
+let evidenceDir: string;
+let clock = Date.parse('2026-03-02T02:00:00Z');
+const tokens = new Map<string, string>();
+
+function yaml(rtspUrl: string, httpPort: number): string {
+  return `
+version: 1
+server:
+  evidence_clips: { max_concurrent: 1, disk_budget_mb: 50, max_duration_s: 30 }
+  report: { issuer: CÔNG AN XÃ A }
+units:
+  - id: province
+    name: tỉnh Gia Lai
+    kind: province
+    code: "52"
+    children:
+      - { id: commune-a, name: xã A, kind: commune, code: "21001" }
+      - { id: commune-b, name: xã B, kind: commune, code: "21002" }
+contractors:
+  - { id: ct, name: Công ty Viễn thông Một, contract: { acknowledge_hours: 4, repair_hours: 48 } }
+cameras:
+  - { id: a1, name: Ngã ba chợ A, unit: commune-a, location: Ngã ba chợ, contractor: ct, onvif: { host: 127.0.0.1, port: ${httpPort}, password_env: CLIP_PW }, rtsp_url: "${rtspUrl}" }
+  - { id: a9, name: Camera tắt, unit: commune-a, contractor: ct, onvif: { host: 127.0.0.1, port: 9, password_env: CLIP_PW }, rtsp_url: "rtsp://127.0.0.1:9/none" }
+`;
+}
+
+async function call(method: string, url: string, as?: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = as ? { authorization: `Bearer ${tokens.get(as)}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(base + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+const ask = (as: string, body: Record<string, unknown>) => call('POST', '/api/clips', as, body);
+
+interface Clip {
+  id: number;
+  status: string;
+  sha256: string | null;
+  bytes: number | null;
+  error: string | null;
+}
+
+async function settled(id: number): Promise<Clip> {
+  for (let i = 0; i < 150; i++) {
+    const clip = (await (await call('GET', `/api/clips/${id}`, 'admin')).json()) as Clip;
+    if (clip.status !== 'recording') return clip;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`clip ${id} still recording`);
+}
+
+beforeAll(async () => {
+  fleet = await startFleet({ count: 1, password: CAMERA_PASSWORD });
+  const camera = fleet.cameras[0]!;
+  const config = parseConfig(yaml(camera.rtspUrl, camera.httpPort), 'clips.yaml', { CLIP_PW: CAMERA_PASSWORD });
+  ({ db } = openStore(':memory:'));
+  syncInventory(db, config, 0);
+  for (const user of USERS) await addUser(db, { ...user, password: USER_PASSWORD }, 0);
+  evidenceDir = mkdtempSync(path.join(tmpdir(), 'camwatch-clips-'));
+  const log = createLogger({ level: 'warn', destination: { write: () => undefined } as never });
+  // Each reading of the clock moves it on a second: steps get distinct, ordered times.
+  server = await buildServer({ db, config, evidenceDir, log: log as unknown as FastifyBaseLogger, now: () => (clock += 1000), ffmpeg: locateFfmpeg().ffmpeg });
+  await server.listen({ host: '127.0.0.1', port: 0 });
+  const address = server.server.address() as { port: number };
+  base = `http://127.0.0.1:${address.port}`;
+  for (const user of USERS) {
+    const res = await call('POST', '/api/login', undefined, { username: user.name, password: USER_PASSWORD });
+    tokens.set(user.name, ((await res.json()) as { token: string }).token);
+  }
+});
+
+afterAll(async () => {
+  await server?.close();
+  await fleet?.stop();
+});
+
+describe('evidence clips', () => {
+  it('requires a reason, and a duration within bounds', async () => {
+    expect((await ask('chief-a', { camera_id: 'a1', duration_s: 3 })).status).toBe(400);
+    const blank = await ask('chief-a', { camera_id: 'a1', duration_s: 3, reason: '     ' });
+    expect(blank.status).toBe(400);
+    expect(((await blank.json()) as { error: string }).error).toBe('reason_required');
+    expect((await ask('chief-a', { camera_id: 'a1', duration_s: 3, reason: 'x'.repeat(501) })).status).toBe(400);
+    expect((await ask('chief-a', { camera_id: 'a1', duration_s: 31, reason: 'Vụ trộm xe máy' })).status).toBe(400);
+    expect((await (await call('GET', '/api/clips', 'admin')).json()) as unknown[]).toEqual([]);
+  });
+
+  it('refuses contractors and viewers (403) and another commune (404, as for an unknown camera)', async () => {
+    const body = { camera_id: 'a1', duration_s: 3, reason: 'Vụ trộm xe máy' };
+    expect((await ask('contractor-1', body)).status).toBe(403);
+    expect((await ask('viewer', body)).status).toBe(403);
+    expect((await ask('chief-b', body)).status).toBe(404);
+    expect((await call('GET', '/api/clips', 'contractor-1')).status).toBe(403);
+  });
+
+  let clipId: number;
+
+  it('records the live stream now, without transcoding, and keeps its SHA-256', async () => {
+    const res = await ask('chief-a', { camera_id: 'a1', duration_s: 3, reason: 'Xác minh vụ va chạm giao thông' });
+    expect(res.status).toBe(202);
+    clipId = ((await res.json()) as Clip).id;
+    // One recording at a time here (max_concurrent: 1): a second request waits its turn.
+    const busy = await ask('admin', { camera_id: 'a1', duration_s: 3, reason: 'Yêu cầu thứ hai' });
+    expect(busy.status).toBe(503);
+
+    const clip = await settled(clipId);
+    expect(clip.status, clip.error ?? '').toBe('ready');
+    const file = readFileSync(path.join(evidenceDir, '_clips', `${clipId}-a1.mp4`));
+    expect(clip.bytes).toBe(file.length);
+    expect(clip.sha256).toBe(createHash('sha256').update(file).digest('hex'));
+    // An MP4 holding the camera's H.264 as it came (avc1 sample entry), no re-encode.
+    expect(file.toString('latin1', 4, 8)).toBe('ftyp');
+    expect(file.includes(Buffer.from('avc1'))).toBe(true);
+
+    // chief-b does not see it; a contractor may not even ask.
+    expect((await call('GET', `/api/clips/${clipId}`, 'chief-b')).status).toBe(404);
+    expect((await call('GET', `/api/clips/${clipId}/file`, 'chief-b')).status).toBe(404);
+    expect((await call('GET', `/api/clips/${clipId}/file`, 'contractor-1')).status).toBe(403);
+    expect(((await (await call('GET', '/api/clips', 'chief-b')).json()) as unknown[]).length).toBe(0);
+
+    const download = await call('GET', `/api/clips/${clipId}/file`, 'chief-a');
+    expect(download.status).toBe(200);
+    const body = Buffer.from(await download.arrayBuffer());
+    expect(createHash('sha256').update(body).digest('hex')).toBe(clip.sha256);
+  });
+
+  it('audits every step and lists them on the chain-of-custody sheet', async () => {
+    const sheet = await call('GET', `/api/clips/${clipId}/sheet`, 'chief-a');
+    expect(sheet.status).toBe(200);
+    const html = await sheet.text();
+    const trail = clipTrail(db, clipId);
+    expect(trail.map((entry) => entry.action)).toEqual(['clip.requested', 'clip.started', 'clip.recorded', 'clip.downloaded', 'clip.exported']);
+    expect(trail.every((entry) => entry.user_name === 'chief-a' && entry.camera_id === 'a1')).toBe(true);
+    expect(trail[0]?.detail).toBe('Xác minh vụ va chạm giao thông');
+    const clip = (await (await call('GET', `/api/clips/${clipId}`, 'chief-a')).json()) as Clip;
+    expect(html).toContain('BIÊN BẢN TRÍCH XUẤT DỮ LIỆU HÌNH ẢNH');
+    expect(html).toContain(clip.sha256);
+    expect(html).toContain('Xác minh vụ va chạm giao thông');
+    expect(html).toContain('Ngã ba chợ, xã A');
+    for (const step of ['Yêu cầu trích xuất', 'Bắt đầu ghi hình', 'Ghi hình xong', 'Tải tệp dữ liệu', 'Lập biên bản']) expect(html).toContain(step);
+    const english = await (await call('GET', `/api/clips/${clipId}/sheet?lang=en`, 'admin')).text();
+    expect(english).toContain('RECORD OF EXTRACTION OF IMAGE DATA');
+  });
+
+  it('refuses to hand out a file that no longer matches its SHA-256, and audits the refusal', async () => {
+    appendFileSync(path.join(evidenceDir, '_clips', `${clipId}-a1.mp4`), Buffer.from([0]));
+    const res = await call('GET', `/api/clips/${clipId}/file`, 'chief-a');
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toBe('tampered');
+    expect(clipTrail(db, clipId).at(-1)?.action).toBe('clip.tampered');
+  });
+
+  it('records a clip that cannot be recorded as failed, with the failure in the audit log', async () => {
+    const res = await ask('admin', { camera_id: 'a9', duration_s: 3, reason: 'Camera không phản hồi' });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as Clip;
+    const clip = await settled(id);
+    expect(clip.status).toBe('failed');
+    expect(clip.error).toMatch(/recording failed/);
+    expect(clipTrail(db, id).map((entry) => entry.action)).toEqual(['clip.requested', 'clip.started', 'clip.failed']);
+    expect((await call('GET', `/api/clips/${id}/file`, 'admin')).status).toBe(409);
+  });
+});
