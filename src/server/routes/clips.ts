@@ -95,7 +95,7 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
       if (clipBytes(db) >= limits.disk_budget_mb * 1024 * 1024) return reply.code(507).send({ error: 'disk_budget', message: 'The clips kept fill the disk budget; an administrator must free space first' });
       const source = await cameraStreamSource(deps, cameraId);
       if (!source) return reply.code(503).send({ error: 'no_stream', message: 'The camera gives no stream address now' });
-      if (recorder.active >= limits.max_concurrent) return reply.code(503).header('retry-after', '30').send({ error: 'busy', message: `At most ${limits.max_concurrent} recordings at once; try again later` });
+      if (recorder.active >= limits.max_concurrent) return reply.code(503).header('retry-after', '30').send({ error: 'recorder_busy', message: `At most ${limits.max_concurrent} recordings at once; try again later` });
 
       const id = insertClip(db, { cameraId, user, reason, durationS, at: deps.now() });
       audit(user, { id, camera_id: cameraId }, 'requested', reason, request.ip);
@@ -112,7 +112,7 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
         const message = error instanceof RecorderBusyError ? error.message : String(error);
         markClipFailed(db, id, message, deps.now());
         audit(user, { id, camera_id: cameraId }, 'failed', message);
-        return reply.code(503).send({ error: 'busy', message });
+        return reply.code(503).send({ error: 'recorder_busy', message });
       }
       recording.then(
         (clip) => {
