@@ -5,61 +5,17 @@
  * them, and a file altered on disk is refused.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
-import { syncInventory } from '../../src/inventory/sync.js';
-import { createLogger } from '../../src/log.js';
-import { locateFfmpeg } from '../../src/probe/ffmpeg.js';
-import { addUser } from '../../src/server/auth.js';
-import { buildServer, type Server } from '../../src/server/app.js';
-import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 import { clipTrail } from '../../src/store/audit.js';
-import { openStore } from '../../src/store/db.js';
-import type { Role } from '../../src/store/users.js';
+import { startClipServer, USER_PASSWORD, USERS, type ClipServer } from './clips-fixture.js';
 
-const CAMERA_PASSWORD = 'Clip-Cam-Pass-9x';
-const USER_PASSWORD = 'Correct-Horse-42!';
-const USERS: { name: string; role: Role; unitId?: string; contractorId?: string }[] = [
-  { name: 'admin', role: 'admin' },
-  { name: 'viewer', role: 'viewer' },
-  { name: 'chief-a', role: 'commune_chief', unitId: 'commune-a' },
-  { name: 'chief-b', role: 'commune_chief', unitId: 'commune-b' },
-  { name: 'contractor-1', role: 'contractor', contractorId: 'ct' },
-];
-
-let fleet: CameraFleet;
-let server: Server;
+let fx: ClipServer;
 let base: string;
-let db: ReturnType<typeof openStore>['db'];
+let db: ClipServer['db'];
 let evidenceDir: string;
-let clock = Date.parse('2026-03-02T02:00:00Z');
 const tokens = new Map<string, string>();
-
-function yaml(rtspUrl: string, httpPort: number): string {
-  return `
-version: 1
-server:
-  evidence_clips: { max_concurrent: 1, disk_budget_mb: 50, max_duration_s: 30 }
-  report: { issuer: CÔNG AN XÃ A }
-units:
-  - id: province
-    name: tỉnh Gia Lai
-    kind: province
-    code: "52"
-    children:
-      - { id: commune-a, name: xã A, kind: commune, code: "21001" }
-      - { id: commune-b, name: xã B, kind: commune, code: "21002" }
-contractors:
-  - { id: ct, name: Công ty Viễn thông Một, contract: { acknowledge_hours: 4, repair_hours: 48 } }
-cameras:
-  - { id: a1, name: Ngã ba chợ A, unit: commune-a, location: Ngã ba chợ, contractor: ct, onvif: { host: 127.0.0.1, port: ${httpPort}, password_env: CLIP_PW }, rtsp_url: "${rtspUrl}" }
-  - { id: a9, name: Camera tắt, unit: commune-a, contractor: ct, onvif: { host: 127.0.0.1, port: 9, password_env: CLIP_PW }, rtsp_url: "rtsp://127.0.0.1:9/none" }
-`;
-}
 
 async function call(method: string, url: string, as?: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = as ? { authorization: `Bearer ${tokens.get(as)}` } : {};
@@ -87,19 +43,8 @@ async function settled(id: number): Promise<Clip> {
 }
 
 beforeAll(async () => {
-  fleet = await startFleet({ count: 1, password: CAMERA_PASSWORD });
-  const camera = fleet.cameras[0]!;
-  const config = parseConfig(yaml(camera.rtspUrl, camera.httpPort), 'clips.yaml', { CLIP_PW: CAMERA_PASSWORD });
-  ({ db } = openStore(':memory:'));
-  syncInventory(db, config, 0);
-  for (const user of USERS) await addUser(db, { ...user, password: USER_PASSWORD }, 0);
-  evidenceDir = mkdtempSync(path.join(tmpdir(), 'camwatch-clips-'));
-  const log = createLogger({ level: 'warn', destination: { write: () => undefined } as never });
-  // Each reading of the clock moves it on a second: steps get distinct, ordered times.
-  server = await buildServer({ db, config, evidenceDir, log: log as unknown as FastifyBaseLogger, now: () => (clock += 1000), ffmpeg: locateFfmpeg().ffmpeg });
-  await server.listen({ host: '127.0.0.1', port: 0 });
-  const address = server.server.address() as { port: number };
-  base = `http://127.0.0.1:${address.port}`;
+  fx = await startClipServer();
+  ({ url: base, db, evidenceDir } = fx);
   for (const user of USERS) {
     const res = await call('POST', '/api/login', undefined, { username: user.name, password: USER_PASSWORD });
     tokens.set(user.name, ((await res.json()) as { token: string }).token);
@@ -107,8 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.close();
-  await fleet?.stop();
+  await fx?.stop();
 });
 
 describe('evidence clips', () => {
