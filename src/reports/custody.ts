@@ -44,6 +44,8 @@ const vi = {
   sign_keeper: 'NGƯỜI QUẢN LÝ DỮ LIỆU',
   sign_hint: '(Ký, ghi rõ họ tên)',
   none: 'Không có',
+  role_admin: 'Quản trị viên',
+  role_commune_chief: 'Trưởng Công an xã',
 };
 
 const en: Catalogue<typeof vi>['en'] = {
@@ -81,6 +83,8 @@ const en: Catalogue<typeof vi>['en'] = {
   sign_keeper: 'DATA KEEPER',
   sign_hint: '(Signature and full name)',
   none: 'None',
+  role_admin: 'Administrator',
+  role_commune_chief: 'Commune police chief',
 };
 
 export const custodyMessages: Catalogue<typeof vi> = { vi, en };
@@ -121,7 +125,7 @@ export function custodySheetHtml(sheet: CustodySheet): string {
     [t('status'), t(`status_${clip.status}`)],
     [t('file'), clip.file ?? t('none')],
     [t('sha256'), clip.sha256 ?? t('none')],
-    [t('requester'), `${clip.requested_by} (${clip.role})`],
+    [t('requester'), clip.role === 'admin' || clip.role === 'commune_chief' ? `${clip.requested_by} (${t(`role_${clip.role}`)})` : clip.requested_by],
     [t('reason'), clip.reason],
   ];
   const stepName = (action: string) => {

@@ -199,7 +199,7 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
       const clip = visibleClip(request);
       if (!clip) return notFound(reply);
       // Written first, so the sheet lists its own issue.
-      audit(user, clip, 'exported', request.query.format, request.ip);
+      audit(user, clip, 'exported', request.query.format.toUpperCase(), request.ip);
       const camera = findCamera(db, clip.camera_id);
       const unit = camera ? findUnit(db, camera.unit_id) : undefined;
       const html = custodySheetHtml({
