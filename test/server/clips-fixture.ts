@@ -1,5 +1,5 @@
 /**
- * A server with the evidence clips (one recording at a time, 30 s at most) in front of one
+ * A server with the evidence clips (one recording at a time, 30 s at most, 50 MB unless told) in front of one
  * simulated camera (a1, commune A) and one that never answers (a9), and users of every role.
  * Each reading of its clock moves it on a second: the steps of a clip get distinct, ordered times.
  */
@@ -28,11 +28,11 @@ export const USERS: { name: string; role: Role; unitId?: string; contractorId?: 
 ];
 
 
-function yaml(rtspUrl: string, httpPort: number): string {
+function yaml(rtspUrl: string, httpPort: number, diskBudgetMb: number): string {
   return `
 version: 1
 server:
-  evidence_clips: { max_concurrent: 1, disk_budget_mb: 50, max_duration_s: 30 }
+  evidence_clips: { max_concurrent: 1, disk_budget_mb: ${diskBudgetMb}, max_duration_s: 30 }
   report: { issuer: CÔNG AN XÃ A }
 units:
   - id: province
@@ -58,10 +58,11 @@ export interface ClipServer {
   stop(): Promise<void>;
 }
 
-export async function startClipServer(): Promise<ClipServer> {
+/** `diskBudgetMb`: the space clips may take (evidence_clips.disk_budget_mb). */
+export async function startClipServer(diskBudgetMb = 50): Promise<ClipServer> {
   const fleet: CameraFleet = await startFleet({ count: 1, password: CAMERA_PASSWORD });
   const camera = fleet.cameras[0]!;
-  const config = parseConfig(yaml(camera.rtspUrl, camera.httpPort), 'clips.yaml', { CLIP_PW: CAMERA_PASSWORD });
+  const config = parseConfig(yaml(camera.rtspUrl, camera.httpPort, diskBudgetMb), 'clips.yaml', { CLIP_PW: CAMERA_PASSWORD });
   const { db } = openStore(':memory:');
   syncInventory(db, config, 0);
   for (const user of USERS) await addUser(db, { ...user, password: USER_PASSWORD }, 0);

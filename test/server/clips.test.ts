@@ -9,6 +9,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipTrail } from '../../src/store/audit.js';
+import { compact, pdfPageTexts } from '../reports/pdf-text.js';
 import { startClipServer, USER_PASSWORD, USERS, type ClipServer } from './clips-fixture.js';
 
 let fx: ClipServer;
@@ -111,6 +112,7 @@ describe('evidence clips', () => {
     const html = await sheet.text();
     const trail = clipTrail(db, clipId);
     expect(trail.map((entry) => entry.action)).toEqual(['clip.requested', 'clip.started', 'clip.recorded', 'clip.downloaded', 'clip.exported']);
+    expect(trail.at(-1)?.detail).toBe('HTML');
     expect(trail.every((entry) => entry.user_name === 'chief-a' && entry.camera_id === 'a1')).toBe(true);
     expect(trail[0]?.detail).toBe('Xác minh vụ va chạm giao thông');
     const clip = (await (await call('GET', `/api/clips/${clipId}`, 'chief-a')).json()) as Clip;
@@ -122,6 +124,16 @@ describe('evidence clips', () => {
     const english = await (await call('GET', `/api/clips/${clipId}/sheet?lang=en`, 'admin')).text();
     expect(english).toContain('RECORD OF EXTRACTION OF IMAGE DATA');
   });
+
+  it('prints the sheet to PDF, with the SHA-256 on it', async () => {
+    const res = await call('GET', `/api/clips/${clipId}/sheet?format=pdf`, 'chief-a');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const text = compact(pdfPageTexts(Buffer.from(await res.arrayBuffer())).join(''));
+    expect(text).toContain(compact('BIÊN BẢN TRÍCH XUẤT DỮ LIỆU HÌNH ẢNH'));
+    const clip = (await (await call('GET', `/api/clips/${clipId}`, 'chief-a')).json()) as Clip;
+    expect(text).toContain(clip.sha256);
+  }, 60_000);
 
   it('refuses to hand out a file that no longer matches its SHA-256, and audits the refusal', async () => {
     appendFileSync(path.join(evidenceDir, '_clips', `${clipId}-a1.mp4`), Buffer.from([0]));
@@ -141,4 +153,25 @@ describe('evidence clips', () => {
     expect(clipTrail(db, id).map((entry) => entry.action)).toEqual(['clip.requested', 'clip.started', 'clip.failed']);
     expect((await call('GET', `/api/clips/${id}/file`, 'admin')).status).toBe(409);
   });
+});
+
+describe('the disk budget of evidence clips', () => {
+  it('refuses a new clip once the clips kept fill the budget', async () => {
+    // A budget of a few kilobytes: the first clip fills it.
+    const small = await startClipServer(0.005);
+    try {
+      const login = await fetch(`${small.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: USER_PASSWORD }) });
+      const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}`, 'content-type': 'application/json' };
+      const ask = () => fetch(`${small.url}/api/clips`, { method: 'POST', headers, body: JSON.stringify({ camera_id: 'a1', duration_s: 3, reason: 'Kiểm tra dung lượng' }) });
+      const first = await ask();
+      expect(first.status).toBe(202);
+      const { id } = (await first.json()) as Clip;
+      await expect.poll(async () => ((await (await fetch(`${small.url}/api/clips/${id}`, { headers })).json()) as Clip).status, { timeout: 20_000 }).toBe('ready');
+      const refused = await ask();
+      expect(refused.status).toBe(507);
+      expect(((await refused.json()) as { error: string }).error).toBe('disk_budget');
+    } finally {
+      await small.stop();
+    }
+  }, 40_000);
 });
