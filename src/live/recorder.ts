@@ -11,7 +11,7 @@ import path from 'node:path';
 import { runProcess } from '../probe/ffmpeg.js';
 import { openRtspRelay } from '../probe/rtsp-relay.js';
 import { redactUrlCredentials } from '../redact.js';
-import type { LiveSource } from './streams.js';
+import { copyVideoArgs, type LiveSource } from './streams.js';
 
 export interface RecorderOptions {
   ffmpeg: string;
@@ -34,13 +34,7 @@ export interface RecordedClip {
 
 export function recordArgs(url: string, durationS: number, file: string): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
-    // Whatever URL a camera announces, ffmpeg may open nothing but the network stream.
-    '-protocol_whitelist', 'tcp,tls,rtsp,rtsps,rtp,udp',
-    '-rtsp_transport', 'tcp',
-    '-i', url,
-    '-map', '0:v:0', '-an',
-    '-c:v', 'copy',
+    ...copyVideoArgs(url),
     '-t', String(durationS),
     '-f', 'mp4',
     // moov in front: the clip plays in any player while it downloads

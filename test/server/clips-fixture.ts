@@ -15,17 +15,11 @@ import { addUser } from '../../src/server/auth.js';
 import { buildServer, type Server } from '../../src/server/app.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 import { openStore } from '../../src/store/db.js';
-import type { Role } from '../../src/store/users.js';
+import { USER_PASSWORD, USERS } from './fixture.js';
+
+export { USER_PASSWORD, USERS };
 
 export const CAMERA_PASSWORD = 'Clip-Cam-Pass-9x';
-export const USER_PASSWORD = 'Correct-Horse-42!';
-export const USERS: { name: string; role: Role; unitId?: string; contractorId?: string }[] = [
-  { name: 'admin', role: 'admin' },
-  { name: 'viewer', role: 'viewer' },
-  { name: 'chief-a', role: 'commune_chief', unitId: 'commune-a' },
-  { name: 'chief-b', role: 'commune_chief', unitId: 'commune-b' },
-  { name: 'contractor-1', role: 'contractor', contractorId: 'ct' },
-];
 
 
 function yaml(rtspUrl: string, httpPort: number, diskBudgetMb: number): string {
