@@ -271,7 +271,6 @@ export async function buildServer(options: ServerOptions) {
     app.addHook('onClose', async () => live.stopAll());
     await app.register(async (scoped) => liveRoutes(scoped, deps, live));
     const recorder = new ClipRecorder({ ffmpeg: options.ffmpeg, maxConcurrent: settings.evidence_clips.max_concurrent });
-    app.addHook('onClose', async () => recorder.stopAll());
     await app.register(async (scoped) => clipRoutes(scoped, deps, recorder));
   }
   registerDashboardAssets(app, { tileSource: tileImageSource(deps) });

@@ -9,6 +9,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipTrail } from '../../src/store/audit.js';
+import { getClip } from '../../src/store/clips.js';
 import { compact, pdfPageTexts } from '../reports/pdf-text.js';
 import { startClipServer, USER_PASSWORD, USERS, type ClipServer } from './clips-fixture.js';
 
@@ -174,4 +175,18 @@ describe('the disk budget of evidence clips', () => {
       await small.stop();
     }
   }, 40_000);
+});
+
+describe('evidence clips when camwatch stops', () => {
+  it('writes a recording cut off by the shutdown down as failed, not lost', async () => {
+    const own = await startClipServer();
+    const login = await fetch(`${own.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'chief-a', password: USER_PASSWORD }) });
+    const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}`, 'content-type': 'application/json' };
+    const res = await fetch(`${own.url}/api/clips`, { method: 'POST', headers, body: JSON.stringify({ camera_id: 'a1', duration_s: 20, reason: 'Dừng giữa chừng' }) });
+    const { id } = (await res.json()) as Clip;
+    await expect.poll(() => clipTrail(own.db, id).map((entry) => entry.action), { timeout: 10_000 }).toContain('clip.started');
+    await own.stop();
+    expect(getClip(own.db, id)?.status).toBe('failed');
+    expect(clipTrail(own.db, id).map((entry) => entry.action)).toEqual(['clip.requested', 'clip.started', 'clip.failed']);
+  }, 30_000);
 });

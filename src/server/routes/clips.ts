@@ -47,6 +47,13 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
   const audit = (user: { id: number | null; name: string; role: SessionUser['role'] | 'cli' }, clip: ClipRow | { id: number; camera_id: string }, step: ClipStep, detail?: string, ip?: string) =>
     writeAudit(db, user, { action: clipAction(step), cameraId: clip.camera_id, clipId: clip.id, detail, ip }, deps.now());
 
+  // At shutdown, recordings under way are stopped and written down as failed before the database closes.
+  const unsettled = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    recorder.stopAll();
+    await Promise.allSettled(unsettled);
+  });
+
   // Recordings cut off by the last stop are failed now: a request is never left "recording" for ever.
   for (const id of failInterruptedClips(db, deps.now())) {
     const clip = getClip(db, id);
@@ -114,7 +121,7 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
         audit(user, { id, camera_id: cameraId }, 'failed', message);
         return reply.code(503).send({ error: 'recorder_busy', message });
       }
-      recording.then(
+      const settled = recording.then(
         (clip) => {
           markClipReady(db, id, { file, bytes: clip.bytes, sha256: clip.sha256, at: deps.now() });
           audit(user, { id, camera_id: cameraId }, 'recorded', `SHA-256 ${clip.sha256}`);
@@ -126,6 +133,8 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
           request.log.warn({ clip: id, camera: cameraId, err: message }, 'evidence clip failed');
         },
       );
+      unsettled.add(settled);
+      void settled.finally(() => unsettled.delete(settled));
       return reply.code(202).send(clipJson(getClip(db, id) as ClipRow));
     },
   );
