@@ -23,6 +23,7 @@ import { ClipRecorder } from '../live/recorder.js';
 import { clipRoutes } from './routes/clips.js';
 import { falseAlarmRoutes } from './routes/false-alarms.js';
 import { userRoutes } from './routes/users.js';
+import { maintenanceVisitRoutes } from './routes/maintenance-visits.js';
 import { publicStatusRoutes } from './routes/public-status.js';
 import { mapRoutes, tileImageSource } from './routes/map.js';
 import { RequestGate } from './gate.js';
@@ -263,6 +264,7 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => reportRoutes(scoped, deps));
   await app.register(async (scoped) => scheduleRoutes(scoped, deps));
   await app.register(async (scoped) => userRoutes(scoped, deps));
+  await app.register(async (scoped) => maintenanceVisitRoutes(scoped, deps));
   await app.register(async (scoped) => publicStatusRoutes(scoped, deps));
   await app.register(async (scoped) => discoveryRoutes(scoped, deps));
   await app.register(async (scoped) => mapRoutes(scoped, deps));

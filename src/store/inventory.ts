@@ -24,6 +24,9 @@ export interface ContractorRow {
   contract_ref: string | null;
   acknowledge_hours: number;
   repair_hours: number;
+  /** the contract's routine maintenance: every how many days, and which tasks (a JSON array); null when it has none */
+  maintenance_every_days: number | null;
+  maintenance_tasks: string | null;
   retired_at: number | null;
 }
 
@@ -45,7 +48,7 @@ export interface CameraRow {
 }
 
 const UNIT_COLUMNS = 'id, code, name, kind, parent_id, population, area_km2, retired_at';
-const CONTRACTOR_COLUMNS = 'id, name, contract_ref, acknowledge_hours, repair_hours, retired_at';
+const CONTRACTOR_COLUMNS = 'id, name, contract_ref, acknowledge_hours, repair_hours, maintenance_every_days, maintenance_tasks, retired_at';
 const CAMERA_COLUMNS = 'id, name, unit_id, location, lat, lon, owner_type, owner, contractor_id, tags, enabled, retired_at';
 
 /** Every unit, retired ones too, by id. */
