@@ -67,7 +67,8 @@ export async function clipsView() {
     el('p', { class: 'muted' }, t('clip_note')),
     el(
       'form',
-      { class: 'card', 'data-testid': 'clip-form', onsubmit: submit },
+      // The stacked, phone-sized form of the maintenance page (app.css form.visit-form).
+      { class: 'visit-form card', 'data-testid': 'clip-form', onsubmit: submit },
       el('label', {}, t('clip_camera'), el('select', { name: 'camera', required: true }, cameras.map((camera) => el('option', { value: camera.id }, `${camera.name} (${camera.id})`)))),
       el('label', {}, t('clip_duration'), el('input', { name: 'duration', type: 'number', min: 3, max: 300, value: 10, required: true })),
       el('label', {}, t('clip_reason'), el('textarea', { name: 'reason', required: true, minlength: 5, maxlength: 500, rows: 3 })),
