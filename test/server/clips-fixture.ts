@@ -49,6 +49,8 @@ export interface ClipServer {
   url: string;
   db: ReturnType<typeof openStore>['db'];
   evidenceDir: string;
+  /** a new server on the same database, as camwatch starting again (not listening) */
+  restart(): Promise<Server>;
   stop(): Promise<void>;
 }
 
@@ -63,13 +65,15 @@ export async function startClipServer(diskBudgetMb = 50): Promise<ClipServer> {
   const evidenceDir = mkdtempSync(path.join(tmpdir(), 'camwatch-clips-'));
   const log = createLogger({ level: 'warn', destination: { write: () => undefined } as never });
   let clock = Date.parse('2026-03-02T02:00:00Z');
-  const server = await buildServer({ db, config, evidenceDir, log: log as unknown as FastifyBaseLogger, now: () => (clock += 1000), ffmpeg: locateFfmpeg().ffmpeg });
+  const build = () => buildServer({ db, config, evidenceDir, log: log as unknown as FastifyBaseLogger, now: () => (clock += 1000), ffmpeg: locateFfmpeg().ffmpeg });
+  const server = await build();
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
   return {
     server,
     url,
     db,
     evidenceDir,
+    restart: build,
     async stop() {
       await server.close();
       await fleet.stop();

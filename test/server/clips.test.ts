@@ -9,7 +9,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipTrail } from '../../src/store/audit.js';
-import { getClip } from '../../src/store/clips.js';
+import { getClip, insertClip } from '../../src/store/clips.js';
 import { compact, pdfPageTexts } from '../reports/pdf-text.js';
 import { startClipServer, USER_PASSWORD, USERS, type ClipServer } from './clips-fixture.js';
 
@@ -188,5 +188,17 @@ describe('evidence clips when camwatch stops', () => {
     await own.stop();
     expect(getClip(own.db, id)?.status).toBe('failed');
     expect(clipTrail(own.db, id).map((entry) => entry.action)).toEqual(['clip.requested', 'clip.started', 'clip.failed']);
+  }, 30_000);
+
+  it('on start, writes down as failed a clip a crash left recording', async () => {
+    const own = await startClipServer();
+    await own.stop();
+    // A crash: the row says "recording" and nothing will ever finish it.
+    const id = insertClip(own.db, { cameraId: 'a1', user: { id: null, name: 'chief-a', role: 'commune_chief' }, reason: 'Trước khi mất điện', durationS: 10, at: 0 });
+    const again = await own.restart();
+    await again.close();
+    expect(getClip(own.db, id)?.status).toBe('failed');
+    const last = clipTrail(own.db, id).at(-1);
+    expect([last?.action, last?.user_name]).toEqual(['clip.failed', 'camwatch']);
   }, 30_000);
 });
