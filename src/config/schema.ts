@@ -376,6 +376,15 @@ const server = z
       .default({ max_failures: 5, window_s: 30, lockout_s: 300 }),
     /** live view: at most this many cameras streamed at once (each is one ffmpeg remuxing, no transcoding) */
     live_max_streams: z.number().int().min(0).max(64).default(4),
+    /** evidence clips recorded on a police request: at most this many at once, kept within this budget, each at most this long */
+    evidence_clips: z
+      .object({
+        max_concurrent: z.number().int().min(1).max(16).default(2),
+        disk_budget_mb: z.number().positive().default(2048),
+        max_duration_s: z.number().int().min(3).max(300).default(300),
+      })
+      .strict()
+      .default({ max_concurrent: 2, disk_budget_mb: 2048, max_duration_s: 300 }),
     /** printed reports (Decree 30/2020): who issues and signs them, and who receives them */
     report: reportSchema.default({ recipients: [] }),
   })

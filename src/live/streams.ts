@@ -45,7 +45,8 @@ interface LiveStream {
 
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
-export function remuxArgs(url: string): string[] {
+/** The camera's video as it comes, no audio, no transcoding: the front of every remux (live view, evidence clips). */
+export function copyVideoArgs(url: string): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     // Whatever URL a camera announces, ffmpeg may open nothing but the network stream.
@@ -54,6 +55,12 @@ export function remuxArgs(url: string): string[] {
     '-i', url,
     '-map', '0:v:0', '-an',
     '-c:v', 'copy',
+  ];
+}
+
+export function remuxArgs(url: string): string[] {
+  return [
+    ...copyVideoArgs(url),
     '-f', 'mp4',
     // A fragment per keyframe; moov first so the browser can start at once.
     '-movflags', 'frag_keyframe+empty_moov+default_base_moof',

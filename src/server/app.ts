@@ -19,6 +19,8 @@ import { discoveryRoutes } from './routes/discovery.js';
 import { reportRoutes } from './routes/reports.js';
 import { liveRoutes } from './routes/live.js';
 import { LiveStreams } from '../live/streams.js';
+import { ClipRecorder } from '../live/recorder.js';
+import { clipRoutes } from './routes/clips.js';
 import { falseAlarmRoutes } from './routes/false-alarms.js';
 import { userRoutes } from './routes/users.js';
 import { maintenanceVisitRoutes } from './routes/maintenance-visits.js';
@@ -273,6 +275,8 @@ export async function buildServer(options: ServerOptions) {
     const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams });
     app.addHook('onClose', async () => live.stopAll());
     await app.register(async (scoped) => liveRoutes(scoped, deps, live));
+    const recorder = new ClipRecorder({ ffmpeg: options.ffmpeg, maxConcurrent: settings.evidence_clips.max_concurrent });
+    await app.register(async (scoped) => clipRoutes(scoped, deps, recorder));
   }
   registerDashboardAssets(app, { tileSource: tileImageSource(deps) });
   return app;

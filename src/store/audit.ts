@@ -11,6 +11,8 @@ export interface AuditEntry {
   action: string;
   camera_id: string | null;
   incident_id: number | null;
+  /** the evidence clip this step of its chain of custody is about */
+  clip_id: number | null;
   detail: string | null;
   ip: string | null;
 }
@@ -19,6 +21,7 @@ export interface AuditEvent {
   action: string;
   cameraId?: string | undefined;
   incidentId?: number | undefined;
+  clipId?: number | undefined;
   detail?: string | undefined;
   ip?: string | undefined;
 }
@@ -28,7 +31,7 @@ export interface AuditEvent {
  * not logged in (id null, the user name they tried, role "anonymous").
  */
 export function writeAudit(db: Database, user: { id: number | null; name: string; role: Role | 'cli' | 'anonymous' }, event: AuditEvent, now = Date.now()): void {
-  db.prepare('INSERT INTO audit_log (at, user_id, user_name, role, action, camera_id, incident_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+  db.prepare('INSERT INTO audit_log (at, user_id, user_name, role, action, camera_id, incident_id, clip_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
     now,
     user.id,
     user.name,
@@ -36,6 +39,7 @@ export function writeAudit(db: Database, user: { id: number | null; name: string
     event.action,
     event.cameraId ?? null,
     event.incidentId ?? null,
+    event.clipId ?? null,
     event.detail ?? null,
     event.ip ?? null,
   );
@@ -57,4 +61,9 @@ export function listAudit(db: Database, q: AuditQuery = {}): AuditEntry[] {
        ORDER BY at DESC, id DESC LIMIT ?`,
     )
     .all(q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.cameraId ?? null, q.cameraId ?? null, q.user ?? null, q.user ?? null, q.action ?? null, q.action ?? null, q.limit ?? 500) as AuditEntry[];
+}
+
+/** The chain of custody of an evidence clip: each step, oldest first. */
+export function clipTrail(db: Database, clipId: number): AuditEntry[] {
+  return db.prepare('SELECT * FROM audit_log WHERE clip_id = ? ORDER BY at, id').all(clipId) as AuditEntry[];
 }

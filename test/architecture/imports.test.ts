@@ -117,6 +117,7 @@ const OWNERS: Readonly<Record<string, string>> = {
   sessions: 'store/users.ts',
   login_limits: 'store/login-limits.ts',
   kv: 'store/kv.ts',
+  evidence_clips: 'store/clips.ts',
   uptime_hourly: 'store/uptime.ts',
   uptime_daily: 'store/uptime.ts',
   camera_health: 'store/camera-health.ts',

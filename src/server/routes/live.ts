@@ -4,7 +4,7 @@
  * images: in scope or 404, private cameras for police roles only, every view audited.
  */
 import type { FastifyReply } from 'fastify';
-import { LiveLimitError, type LiveStreams } from '../../live/streams.js';
+import { LiveLimitError, type LiveSource, type LiveStreams } from '../../live/streams.js';
 import { queryDevice } from '../../probe/onvif.js';
 import { imageDecision } from '../scope.js';
 import { writeAudit } from '../../store/audit.js';
@@ -12,20 +12,19 @@ import { readHealth } from '../../store/camera-health.js';
 import { findCamera } from '../../store/inventory.js';
 import { cameraIdParams, currentUser, errors, forbidden, notFound, scopeOf, type App, type ServerDeps } from '../context.js';
 
-export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
-  const { db, config } = deps;
+/** The configured stream URL, or the one the camera announces over ONVIF now; with the credentials for the relay. */
+export async function cameraStreamSource({ config }: Pick<ServerDeps, 'config'>, cameraId: string): Promise<LiveSource | undefined> {
+  const camera = config.raw.cameras.find((c) => c.id === cameraId);
+  if (!camera) return undefined;
+  const password = config.secrets.get(camera.id) ?? '';
+  const rtspUrl =
+    camera.rtsp_url ??
+    (await queryDevice({ host: camera.onvif.host, port: camera.onvif.port, username: camera.onvif.user, password }, config.raw.probe.deadlines.onvif_ms).catch(() => undefined))?.streamUri;
+  return rtspUrl ? { cameraId, rtspUrl, username: camera.onvif.user, password } : undefined;
+}
 
-  /** The configured stream URL, or the one the camera announces over ONVIF now. */
-  async function streamUrl(cameraId: string): Promise<string | undefined> {
-    const camera = config.raw.cameras.find((c) => c.id === cameraId);
-    if (!camera) return undefined;
-    if (camera.rtsp_url) return camera.rtsp_url;
-    const device = await queryDevice(
-      { host: camera.onvif.host, port: camera.onvif.port, username: camera.onvif.user, password: config.secrets.get(camera.id) ?? '' },
-      config.raw.probe.deadlines.onvif_ms,
-    ).catch(() => undefined);
-    return device?.streamUri;
-  }
+export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
+  const { db } = deps;
 
   const unavailable = (reply: FastifyReply, message: string) => reply.code(503).send({ error: 'unavailable', message });
 
@@ -52,11 +51,10 @@ export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
       }
       // A refused password: more logins now could lock the camera's account (5 failures in 30 s).
       if (readHealth(db, id)?.state === 'auth_failed') return unavailable(reply, 'The camera refuses camwatch\'s password; fix the password before watching live');
-      const url = await streamUrl(id);
-      if (!url) return unavailable(reply, 'The camera gives no stream address now');
-      const camera = config.raw.cameras.find((c) => c.id === id);
+      const source = await cameraStreamSource(deps, id);
+      if (!source) return unavailable(reply, 'The camera gives no stream address now');
       try {
-        const stream = live.watch({ cameraId: id, rtspUrl: url, username: camera?.onvif.user ?? '', password: config.secrets.get(id) ?? '' });
+        const stream = live.watch(source);
         writeAudit(db, user, { action: 'live.view', cameraId: id, ip: request.ip }, deps.now());
         // When the viewer goes away, leave the stream: the last viewer's departure stops ffmpeg.
         request.raw.once('close', () => stream.destroy());

@@ -10,6 +10,7 @@ import { reportsView } from './views/reports.js';
 import { usersView } from './views/users.js';
 import { discoveryView } from './views/discovery.js';
 import { registrationsView } from './views/registrations.js';
+import { clipsView } from './views/clips.js';
 import { maintenanceView } from './views/maintenance.js';
 
 const REFRESH_MS = 5000;
@@ -54,6 +55,7 @@ async function route() {
     else if (view === 'users') return await usersView(); // not refreshed: a form being filled is not redrawn
     else if (view === 'discovery') await discoveryView();
     else if (view === 'registrations') await registrationsView();
+    else if (view === 'clips') return await clipsView(); // not refreshed: the form is kept, recording clips poll by themselves
     else if (view === 'maintenance') return await maintenanceView(); // not refreshed: a visit being logged is not redrawn
     else await overviewView();
     // Pages follow the cameras by themselves; a live view is left alone while it plays.

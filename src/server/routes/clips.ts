@@ -1,0 +1,234 @@
+/**
+ * Evidence clips (issue 17, item 3): a police user (admin, or the commune police for its own
+ * cameras) asks for a camera's stream to be recorded now, for a bounded time and with a reason.
+ * The clip is kept under the evidence folder with its SHA-256; every step of its life (asked,
+ * started, recorded or failed, downloaded, sheet issued, refused as altered) is an audit entry
+ * naming the clip, and the chain-of-custody sheet lists them. Contractors and viewers: 403.
+ */
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import type { FastifyRequest } from 'fastify';
+import { RecorderBusyError, sha256Of, type ClipRecorder } from '../../live/recorder.js';
+import { ChromiumMissingError } from '../../reports/chromium.js';
+import { clipAction, custodySheetHtml, type ClipStep } from '../../reports/custody.js';
+import { PrinterBusyError, toPdf } from '../../reports/pdf.js';
+import { LOCALES, type Locale } from '../../i18n/index.js';
+import { clipTrail, writeAudit } from '../../store/audit.js';
+import { readHealth } from '../../store/camera-health.js';
+import { clipBytes, failInterruptedClips, getClip, insertClip, listClips, markClipFailed, markClipReady, markClipStarted, type ClipRow } from '../../store/clips.js';
+import { findCamera, findUnit } from '../../store/inventory.js';
+import { imageDecision } from '../scope.js';
+import type { SessionUser } from '../auth.js';
+import { currentUser, errors, forbidden, idPattern, int, notFound, nullable, numericIdParams, scopeOf, str, time, type App, type ServerDeps } from '../context.js';
+import { cameraStreamSource } from './live.js';
+import { insideEvidence } from './inventory.js';
+
+const POLICE = ['admin', 'commune_chief'] as const;
+export const MIN_CLIP_S = 3;
+const REASON = { minLength: 5, maxLength: 500 } as const;
+/** Not a camera id (ids start with a letter or digit): image retention and camera folders never meet it. */
+const CLIPS_FOLDER = '_clips';
+
+const clipSchema = {
+  type: 'object',
+  properties: {
+    id: int, camera_id: str, camera_name: str, requested_by: str, role: str, reason: str, duration_s: int,
+    requested_at: time, started_at: nullable(time), ended_at: nullable(time), status: str,
+    bytes: nullable(int), sha256: nullable(str), error: nullable(str),
+  },
+} as const;
+
+export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
+  const { db, settings } = deps;
+  const limits = settings.evidence_clips;
+
+  const clipJson = (clip: ClipRow) => ({ ...clip, camera_name: findCamera(db, clip.camera_id)?.name ?? clip.camera_id });
+
+  const audit = (user: { id: number | null; name: string; role: SessionUser['role'] | 'cli' }, clip: ClipRow | { id: number; camera_id: string }, step: ClipStep, detail?: string, ip?: string) =>
+    writeAudit(db, user, { action: clipAction(step), cameraId: clip.camera_id, clipId: clip.id, detail, ip }, deps.now());
+
+  // At shutdown, recordings under way are stopped and written down as failed before the database closes.
+  const unsettled = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    recorder.stopAll();
+    await Promise.allSettled(unsettled);
+  });
+
+  // Recordings cut off by the last stop are failed now: a request is never left "recording" for ever.
+  for (const id of failInterruptedClips(db, deps.now())) {
+    const clip = getClip(db, id);
+    if (clip) audit({ id: null, name: 'camwatch', role: 'cli' }, clip, 'failed', clip.error ?? undefined);
+  }
+
+  /** The clip if the user may see it: police roles, the camera in scope. Otherwise undefined (404). */
+  const visibleClip = (request: FastifyRequest<{ Params: { id: number } }>) => {
+    const clip = getClip(db, request.params.id);
+    return clip && scopeOf(request, db).seesCamera(clip.camera_id) ? clip : undefined;
+  };
+
+  app.post<{ Body: { camera_id: string; duration_s: number; reason: string } }>(
+    '/api/clips',
+    {
+      config: { roles: POLICE },
+      schema: {
+        tags: ['evidence'],
+        summary: 'Record a camera now, without transcoding, as an evidence clip (police roles; reason required; audited). Answers at once; the clip is recorded in the background.',
+        body: {
+          type: 'object',
+          properties: {
+            camera_id: { type: 'string', pattern: idPattern, maxLength: 100 },
+            duration_s: { type: 'integer', minimum: MIN_CLIP_S, maximum: limits.max_duration_s },
+            reason: { type: 'string', ...REASON },
+          },
+          required: ['camera_id', 'duration_s', 'reason'],
+          additionalProperties: false,
+        },
+        response: { 202: clipSchema, 503: errors[404], 507: errors[404], ...errors },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const { camera_id: cameraId, duration_s: durationS } = request.body;
+      const reason = request.body.reason.trim();
+      if (reason.length < REASON.minLength) return reply.code(400).send({ error: 'reason_required', message: 'Say why the clip is needed' });
+      const camera = scopeOf(request, db).seesCamera(cameraId) ? findCamera(db, cameraId) : undefined;
+      if (!camera || camera.retired_at !== null) return notFound(reply);
+      const decision = imageDecision(user.role, camera);
+      if (!decision.allowed) {
+        writeAudit(db, user, { action: 'clip.denied', cameraId, detail: decision.reason, ip: request.ip }, deps.now());
+        return forbidden(reply, 'Images of this camera are private: your role may not record them', 'private_images');
+      }
+      if (readHealth(db, cameraId)?.state === 'auth_failed') return reply.code(503).send({ error: 'auth_failed', message: "The camera refuses camwatch's password" });
+      if (clipBytes(db) >= limits.disk_budget_mb * 1024 * 1024) return reply.code(507).send({ error: 'disk_budget', message: 'The clips kept fill the disk budget; an administrator must free space first' });
+      const source = await cameraStreamSource(deps, cameraId);
+      if (!source) return reply.code(503).send({ error: 'no_stream', message: 'The camera gives no stream address now' });
+      if (recorder.active >= limits.max_concurrent) return reply.code(503).header('retry-after', '30').send({ error: 'recorder_busy', message: `At most ${limits.max_concurrent} recordings at once; try again later` });
+
+      const id = insertClip(db, { cameraId, user, reason, durationS, at: deps.now() });
+      audit(user, { id, camera_id: cameraId }, 'requested', reason, request.ip);
+      const file = path.join(CLIPS_FOLDER, `${id}-${cameraId}.mp4`);
+      const started = () => {
+        markClipStarted(db, id, deps.now());
+        audit(user, { id, camera_id: cameraId }, 'started');
+      };
+      let recording;
+      try {
+        recording = recorder.record(source, durationS, path.join(deps.evidenceDir, file), started);
+      } catch (error) {
+        // Claimed by another request since the check above: failed, and said so.
+        const message = error instanceof RecorderBusyError ? error.message : String(error);
+        markClipFailed(db, id, message, deps.now());
+        audit(user, { id, camera_id: cameraId }, 'failed', message);
+        return reply.code(503).send({ error: 'recorder_busy', message });
+      }
+      const settled = recording.then(
+        (clip) => {
+          markClipReady(db, id, { file, bytes: clip.bytes, sha256: clip.sha256, at: deps.now() });
+          audit(user, { id, camera_id: cameraId }, 'recorded', `SHA-256 ${clip.sha256}`);
+        },
+        (error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          markClipFailed(db, id, message, deps.now());
+          audit(user, { id, camera_id: cameraId }, 'failed', message);
+          request.log.warn({ clip: id, camera: cameraId, err: message }, 'evidence clip failed');
+        },
+      );
+      unsettled.add(settled);
+      void settled.finally(() => unsettled.delete(settled));
+      return reply.code(202).send(clipJson(getClip(db, id) as ClipRow));
+    },
+  );
+
+  app.get(
+    '/api/clips',
+    { config: { roles: POLICE }, schema: { tags: ['evidence'], summary: 'Evidence clips of the cameras in scope, newest first', response: { 200: { type: 'array', items: clipSchema }, ...errors } } },
+    async (request) => {
+      const scope = scopeOf(request, db);
+      return listClips(db).filter((clip) => scope.seesCamera(clip.camera_id)).map(clipJson);
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/clips/:id',
+    { config: { roles: POLICE }, schema: { tags: ['evidence'], summary: 'One evidence clip', params: numericIdParams, response: { 200: clipSchema, ...errors } } },
+    async (request, reply) => {
+      const clip = visibleClip(request);
+      return clip ? clipJson(clip) : notFound(reply);
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/clips/:id/file',
+    {
+      config: { roles: POLICE },
+      schema: {
+        tags: ['evidence'],
+        summary: 'Download the clip (MP4). Its SHA-256 is checked first: a file that no longer matches is refused (409). Audited.',
+        params: numericIdParams,
+        produces: ['video/mp4'],
+        response: { 200: { type: 'string', format: 'binary' }, 409: errors[404], ...errors },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const clip = visibleClip(request);
+      if (!clip) return notFound(reply);
+      if (clip.status !== 'ready' || !clip.file || !clip.sha256) return reply.code(409).send({ error: 'not_ready', message: `The clip is ${clip.status}` });
+      const file = insideEvidence(deps.evidenceDir, clip.file);
+      const actual = file ? await sha256Of(file).catch(() => undefined) : undefined;
+      if (actual !== clip.sha256) {
+        audit(user, clip, 'tampered', actual ? `SHA-256 ${actual}` : 'file missing', request.ip);
+        return reply.code(409).send({ error: 'tampered', message: 'The file no longer matches the SHA-256 recorded with it: it is not handed out' });
+      }
+      audit(user, clip, 'downloaded', undefined, request.ip);
+      return reply
+        .header('cache-control', 'no-store, private')
+        .header('content-disposition', `attachment; filename="camwatch-clip-${clip.id}-${clip.camera_id}.mp4"`)
+        .header('x-content-sha256', clip.sha256)
+        .type('video/mp4')
+        .send(createReadStream(file as string));
+    },
+  );
+
+  app.get<{ Params: { id: number }; Querystring: { lang: Locale; format: 'html' | 'pdf' } }>(
+    '/api/clips/:id/sheet',
+    {
+      config: { roles: POLICE },
+      schema: {
+        tags: ['evidence'],
+        summary: 'The chain-of-custody sheet of a clip ("Biên bản trích xuất dữ liệu hình ảnh"), printable HTML or PDF. Audited.',
+        params: numericIdParams,
+        querystring: { type: 'object', properties: { lang: { type: 'string', enum: [...LOCALES], default: 'vi' }, format: { type: 'string', enum: ['html', 'pdf'], default: 'html' } }, additionalProperties: false },
+        produces: ['text/html', 'application/pdf'],
+        response: { 200: { type: 'string' }, 503: errors[404], ...errors },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const clip = visibleClip(request);
+      if (!clip) return notFound(reply);
+      // Written first, so the sheet lists its own issue.
+      audit(user, clip, 'exported', request.query.format.toUpperCase(), request.ip);
+      const camera = findCamera(db, clip.camera_id);
+      const unit = camera ? findUnit(db, camera.unit_id) : undefined;
+      const html = custodySheetHtml({
+        clip,
+        camera: { id: clip.camera_id, name: camera?.name ?? clip.camera_id, place: [camera?.location, unit?.name].filter(Boolean).join(', ') },
+        trail: clipTrail(db, clip.id),
+        issuer: settings.report.issuer,
+        locale: request.query.lang,
+        timeZone: deps.timeZone,
+        at: deps.now(),
+      });
+      if (request.query.format === 'html') return reply.type('text/html; charset=utf-8').send(html);
+      try {
+        const pdf = await toPdf(html);
+        return reply.header('content-disposition', `attachment; filename="camwatch-bien-ban-${clip.id}.pdf"`).type('application/pdf').send(pdf);
+      } catch (error) {
+        if (error instanceof PrinterBusyError) return reply.code(503).header('retry-after', '60').send({ error: 'busy', message: error.message });
+        if (error instanceof ChromiumMissingError) return reply.code(503).send({ error: 'unavailable', message: error.message });
+        throw error;
+      }
+    },
+  );
+}
