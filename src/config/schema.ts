@@ -352,6 +352,11 @@ const server = z
       .default({ max_failures: 5, window_s: 30, lockout_s: 300 }),
     /** live view: at most this many cameras streamed at once (each is one ffmpeg remuxing, no transcoding) */
     live_max_streams: z.number().int().min(0).max(64).default(4),
+    /**
+     * live view of H.265 cameras in a browser that cannot play H.265: at most this many transcoded
+     * to H.264 at once (each costs a decoder's CPU); default half the cores, at least 1
+     */
+    live_max_transcodes: z.number().int().min(0).max(16).optional(),
     /** printed reports (Decree 30/2020): who issues and signs them, and who receives them */
     report: reportSchema.default({ recipients: [] }),
   })
