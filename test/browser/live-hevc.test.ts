@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { syncInventory } from '../../src/inventory/sync.js';
 import { createLogger } from '../../src/log.js';
@@ -31,6 +31,8 @@ let avcFleet: CameraFleet;
 let server: Awaited<ReturnType<typeof buildServer>>;
 let browser: Browser;
 let url: string;
+/** Every viewer's browser context, closed after each test (so a failing test leaves no stream to the next). */
+const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -59,6 +61,10 @@ beforeAll(async () => {
   ({ browser } = await launchChromium());
 }, 180_000);
 
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+});
+
 afterAll(async () => {
   await browser?.close();
   await server?.close();
@@ -66,8 +72,9 @@ afterAll(async () => {
 });
 
 /** A logged-in viewer of its own (own cookies); `playsHevc` overrides what the browser answers for H.265. */
-async function viewer(playsHevc?: boolean): Promise<{ context: BrowserContext; page: Page; liveRequests: string[] }> {
+async function viewer(playsHevc?: boolean): Promise<{ page: Page; liveRequests: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  contexts.push(context);
   // Every question the page asks the browser, kept for the test to read.
   await context.addInitScript((forced) => {
     const asked: string[] = [];
@@ -88,7 +95,7 @@ async function viewer(playsHevc?: boolean): Promise<{ context: BrowserContext; p
   await page.fill('input[name=password]', ADMIN_PASSWORD);
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid="count-total"]');
-  return { context, page, liveRequests };
+  return { page, liveRequests };
 }
 
 async function watch(page: Page, cameraId: string) {
@@ -163,7 +170,6 @@ describe('live view of H.265 cameras in Chromium', () => {
     await first.page.click('[data-testid=live-button]');
     await second.page.click('[data-testid=live-button]');
     await expect.poll(liveProcesses, { timeout: 10_000 }).toBe(0);
-    await Promise.all([first.context.close(), second.context.close()]);
   }, 180_000);
 
   it('a browser that plays H.265 says so, and the server remuxes (hvc1) instead of transcoding', async () => {
@@ -175,6 +181,5 @@ describe('live view of H.265 cameras in Chromium', () => {
     expect(transcodes()).toBe(0);
     await capable.page.click('[data-testid=live-button]');
     await expect.poll(liveProcesses, { timeout: 10_000 }).toBe(0);
-    await capable.context.close();
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveLimitError, LiveStreams, TranscodeBudgetError } from '../../src/live/streams.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LiveLimitError, LiveStreams, TranscodeBudgetError, type LiveOptions } from '../../src/live/streams.js';
 import { pooledProcessCount } from '../../src/probe/decode.js';
 import { locateFfmpeg, runningProcessCount } from '../../src/probe/ffmpeg.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
@@ -23,6 +23,18 @@ afterAll(async () => {
 const source = (i: number) => ({ cameraId: `sim-00${i + 1}`, rtspUrl: fleet.cameras[i]?.rtspUrl as string, username: 'admin', password: PASSWORD });
 const hevcSource = (i: number) => ({ cameraId: `hevc-00${i + 1}`, rtspUrl: hevcFleet.cameras[i]?.rtspUrl as string, username: 'admin', password: PASSWORD });
 const ffmpeg = locateFfmpeg().ffmpeg;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+/** Each test's LiveStreams, stopped after it so that a failing test leaves no process to the next. */
+const opened: LiveStreams[] = [];
+const liveStreams = (options: Omit<LiveOptions, 'ffmpeg'>): LiveStreams => {
+  const live = new LiveStreams({ ffmpeg, ...options });
+  opened.push(live);
+  return live;
+};
+afterEach(async () => {
+  for (const live of opened.splice(0)) live.stopAll();
+  await settle();
+});
 
 /** Reads a viewer until `bytes` have arrived. */
 function read(stream: NodeJS.ReadableStream, bytes: number): Promise<Buffer> {
@@ -80,11 +92,10 @@ function commandLinesWith(text: string): string[] {
     });
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 describe('live view', () => {
   it('remuxes H.264 to fragmented MP4 without transcoding, shares one process per camera, stops when nobody watches', async () => {
-    const live = new LiveStreams({ ffmpeg, maxStreams: 2, maxTranscodes: 1 });
+    const live = liveStreams({ maxStreams: 2, maxTranscodes: 1 });
     expect((await live.codec(source(0))).mse).toMatch(/^avc1\.[0-9A-F]{6}$/);
     // A browser without H.265 changes nothing for an H.264 camera: remuxed, not transcoded.
     const first = await live.watch(source(0), { playsHevc: false });
@@ -109,7 +120,7 @@ describe('live view', () => {
   }, 60_000);
 
   it('H.265: remuxed and tagged hvc1 for a browser that plays it; its codec string is the one the stream carries', async () => {
-    const live = new LiveStreams({ ffmpeg, maxStreams: 4, maxTranscodes: 1 });
+    const live = liveStreams({ maxStreams: 4, maxTranscodes: 1 });
     const codec = await live.codec(hevcSource(0));
     expect(codec.codec).toBe('hevc');
     const viewer = await live.watch(hevcSource(0), { playsHevc: true });
@@ -126,7 +137,7 @@ describe('live view', () => {
   }, 60_000);
 
   it('H.265 for a browser that cannot play it: transcoded to small H.264, at most maxTranscodes at once, a picture beyond; no password in any command line', async () => {
-    const live = new LiveStreams({ ffmpeg, maxStreams: 4, maxTranscodes: 1, transcodeWidth: 320 });
+    const live = liveStreams({ maxStreams: 4, maxTranscodes: 1, transcodeWidth: 320 });
     const first = await live.watch(hevcSource(0), { playsHevc: false });
     expect(first.mode).toBe('transcode');
     const data = await read(first.stream, 20_000);
