@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LiveLimitError, TranscodeBudgetError, type LiveSource, type LiveStreams } from '../../live/streams.js';
 import { ProbeFailure } from '../../probe/outcome.js';
 import { queryDevice } from '../../probe/onvif.js';
+import { UnsupportedStream } from '../../probe/rtsp-client.js';
 import { imageDecision } from '../scope.js';
 import { writeAudit } from '../../store/audit.js';
 import { readHealth } from '../../store/camera-health.js';
@@ -64,6 +65,7 @@ export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
   /** A camera that cannot be read now is a 503 with the probe's (credential-free) words. */
   const unreadable = (reply: FastifyReply, error: unknown) => {
     if (error instanceof ProbeFailure) return unavailable(reply, `The camera's stream cannot be read now: ${error.kind}`);
+    if (error instanceof UnsupportedStream) return unavailable(reply, `The camera's stream cannot be watched live: ${error.reason}`);
     throw error;
   };
 
