@@ -50,7 +50,7 @@ export async function run(args: string[]): Promise<void> {
   const cameras = 4;
   // One after the other: a simulator that fails to start leaves none behind.
   const stop = await startSimulator(cameras, BASE_PORT, size);
-  const stopHevc = await startSimulator(1, HEVC_BASE_PORT, size, ['--codec', 'hevc']).catch((error: unknown) => {
+  const stopHevc = await startSimulator(1, HEVC_BASE_PORT, size, { codec: 'hevc' }).catch((error: unknown) => {
     stop();
     throw error;
   });

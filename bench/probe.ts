@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- probe [--cameras 100] [--checks 100] [--concurrency 8] [--sizes 640x360,1920x1080] [--no-variants]`
+ * `npm run bench -- probe [--cameras 100] [--checks 100] [--concurrency 8] [--sizes 640x360,1920x1080] [--no-variants] [--sub-stream 640x360]`
  *
  * Runs the simulator in its own process (so its CPU is not counted) and measures, in this
  * process and its ffmpeg children: checks per minute, CPU-seconds per check, p50/p95 latency
@@ -79,11 +79,16 @@ function option(args: string[], flag: string, fallback: number): number {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
-export async function startSimulator(count: number, basePort: number, size: string, extraArgs: readonly string[] = []): Promise<() => void> {
+/** `options.subStream` adds a second profile ("640x360"); `options.codec` picks what the cameras stream. */
+export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc' } = {}): Promise<() => void> {
   const main = fileURLToPath(new URL('../src/simulator/main.js', import.meta.url));
   // Full-HD media take a while to encode: one photo is enough for a benchmark.
-  const extra = size === '640x360' ? [] : ['--size', size, '--photo', path.join(PACKAGE_ROOT, 'test/fixtures/photos/coffee.jpg')];
-  const child = spawn(process.execPath, [main, '--count', String(count), '--password', PASSWORD, '--base-port', String(basePort), ...extra, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const extra = [
+    ...(size === '640x360' ? [] : ['--size', size, '--photo', path.join(PACKAGE_ROOT, 'test/fixtures/photos/coffee.jpg')]),
+    ...(options.subStream ? ['--sub-stream', options.subStream] : []),
+    ...(options.codec ? ['--codec', options.codec] : []),
+  ];
+  const child = spawn(process.execPath, [main, '--count', String(count), '--password', PASSWORD, '--base-port', String(basePort), ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let seen = 0;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -109,7 +114,9 @@ async function runAtSize(args: string[], size: string): Promise<void> {
   const { ffmpeg } = locateFfmpeg();
   const staticFfmpeg = npmShippedFfmpeg()?.ffmpeg;
   console.log(`\n## ${size}: ${cameras} simulated cameras (separate process), ${checks} checks per path, concurrency ${concurrency}, ${os.cpus().length} cores, ffmpeg ${ffmpeg}`);
-  const stop = await startSimulator(cameras, basePort, size);
+  const subAt = args.indexOf('--sub-stream');
+  const subStream = subAt >= 0 ? args[subAt + 1] : undefined;
+  const stop = await startSimulator(cameras, basePort, size, { subStream });
   try {
     const target = (i: number): CameraTarget => ({
       id: `sim-${String((i % cameras) + 1).padStart(3, '0')}`,
@@ -126,18 +133,30 @@ async function runAtSize(args: string[], size: string): Promise<void> {
     const devices = await Promise.all(Array.from({ length: cameras }, (_, i) => checkCamera(target(i), 'device', settings).then((r) => r.device)));
     const results: Measured[] = [];
     results.push(await measure('snapshot check (HTTP digest, ours)', checks, concurrency, async (i) => !(await checkCamera(target(i), 'image', settings, devices[i % cameras])).failure));
-    results.push(await measure('RTSP check (ours: keyframe only, small probe, scaled JPEG)', checks, concurrency, async (i) => !(await checkCamera(target(i), 'stream', settings, devices[i % cameras])).failure));
+    // ffmpeg opening the stream (through the relay), the path before the in-process client became the default.
+    const throughFfmpeg = { ...settings, streamClient: 'ffmpeg' as const };
+    results.push(await measure('RTSP check (ours: keyframe only, small probe, scaled JPEG)', checks, concurrency, async (i) => !(await checkCamera(target(i), 'stream', throughFfmpeg, devices[i % cameras])).failure));
     const builtin = { ...settings, streamClient: 'builtin' as const, keyframeDecoder: 'process' as const };
-    const builtinCheck = (with_: ProbeSettings) => async (i: number) => {
-      const result = await checkCamera(target(i), 'stream', with_, devices[i % cameras]);
-      return !result.failure && result.streamPath === 'builtin';
-    };
-    results.push(await measure('RTSP check, in-process client (keyframe fetched in Node, decoded by one ffmpeg per check from stdin)', checks, concurrency, builtinCheck(builtin)));
     // The pool's processes start inside the measured run and are stopped (and reaped) before the CPU is read.
     const stopPool = async () => {
       sharedDecoderPool(ffmpeg).close();
       while (runningProcessCount() > 0) await sleep(20);
     };
+    if (subStream) {
+      // Image checks of cameras that offer no snapshot: a frame from the main stream or from the substream.
+      const imageFromStream = (imageFromSubStream: boolean) => async (i: number) => {
+        const device = devices[i % cameras] && { ...devices[i % cameras]!, snapshotUri: undefined };
+        const result = await checkCamera(target(i), 'image', { ...settings, streamClient: 'builtin', imageFromSubStream }, device);
+        return !result.failure && result.streamRole === (imageFromSubStream ? 'sub' : 'main');
+      };
+      results.push(await measure(`image check without snapshot, main stream ${size} (builtin, pool)`, checks, concurrency, imageFromStream(false), stopPool));
+      results.push(await measure(`image check without snapshot, substream ${subStream} (builtin, pool)`, checks, concurrency, imageFromStream(true), stopPool));
+    }
+    const builtinCheck = (with_: ProbeSettings) => async (i: number) => {
+      const result = await checkCamera(target(i), 'stream', with_, devices[i % cameras]);
+      return !result.failure && result.streamPath === 'builtin';
+    };
+    results.push(await measure('RTSP check, in-process client (keyframe fetched in Node, decoded by one ffmpeg per check from stdin)', checks, concurrency, builtinCheck(builtin)));
     results.push(await measure('RTSP check, in-process client, keyframe decoded in the pool of long-lived ffmpeg (builtin)', checks, concurrency, builtinCheck({ ...builtin, keyframeDecoder: 'pool' }), stopPool));
     // What the client itself costs: the RTSP exchange and depacketisation up to the keyframe, no decode.
     results.push(

@@ -14,6 +14,11 @@ import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
 import cron from 'node-cron';
 import { startCheckpointer } from '../store/checkpointer.js';
+import { ownerKey, registeredFleetCameras, registeredTargets } from '../inventory/registrations.js';
+import { fleetFromConfig, setRegisteredCameras } from '../inventory/fleet.js';
+
+/** How often the schedule picks up cameras approved or withdrawn on the dashboard (they are in the database, not the config). */
+const REGISTRATIONS_EVERY_MS = 5_000;
 
 export interface Daemon {
   scheduler: Scheduler;
@@ -31,11 +36,13 @@ export interface DaemonHooks {
 export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {}): Promise<Daemon> {
   const { probe, retention } = app.config.raw;
   const alerts = startAlerts(app, log);
+  // The fleet and the schedule follow the cameras approved and withdrawn on the dashboard while running.
+  const fleet = fleetFromConfig(app.config);
   const engine = healthEngine(app, (event) => {
     log.info({ event: event.type, incident: event.incident.id, kind: event.incident.kind, camera: event.incident.camera_id, unit: event.incident.unit_id }, 'incident');
     alerts.onHealthEvent(event);
     hooks.onHealthEvent?.(event);
-  });
+  }, fleet);
   // An in-memory database (tests) has no WAL to copy back.
   const checkpointer = app.dbPath === ':memory:' ? undefined : startCheckpointer(app.db, app.dbPath, { onError: (message) => log.error({ message }, 'WAL checkpoint worker failed: checkpoints run in the commits again') });
   const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
@@ -66,6 +73,13 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     },
     log,
   });
+  const key = ownerKey();
+  const followRegistrations = () => {
+    setRegisteredCameras(fleet, registeredFleetCameras(app.db, app.config.units));
+    scheduler.setDynamicTargets(registeredTargets(app.db, key, probe.min_resolution));
+  };
+  followRegistrations();
+  const following = setInterval(followRegistrations, REGISTRATIONS_EVERY_MS);
   scheduler.start();
   const pruning = cron.schedule('17 * * * *', async () => {
     const report = await prune(app.db, app.evidenceDir, retention);
@@ -78,6 +92,7 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     server,
     async stop() {
       await server?.close();
+      clearInterval(following);
       await pruning.stop();
       await scheduler.stop();
       await alerts.stop();

@@ -89,6 +89,27 @@ function unitSchema(contact: ContactSchema): z.ZodType<UnitConfig, unknown> {
   return unit;
 }
 
+/** What a maintenance visit may do; the dashboard and reports name each in both languages. */
+export const MAINTENANCE_TASKS = ['clean', 'inspect', 'adjust', 'firmware', 'repair'] as const;
+export type MaintenanceTask = (typeof MAINTENANCE_TASKS)[number];
+
+/** A contract's routine upkeep: every camera of the contractor gets each task at least every `every_days` days. */
+const maintenanceSchedule = z
+  .object({
+    every_days: z
+      .number({ error: 'must be a number of days, e.g. 90 for quarterly' })
+      .min(1, 'must be at least 1 day, e.g. 90 for quarterly')
+      .max(3660, 'must be at most 3660 days (ten years); e.g. 90 for quarterly')
+      // not .int(): its issue carries no input, and would read as a missing field
+      .refine(Number.isInteger, 'must be a whole number of days, e.g. 90 for quarterly'),
+    tasks: z
+      .array(z.enum(MAINTENANCE_TASKS, { error: `must be one of ${MAINTENANCE_TASKS.join(', ')}` }))
+      .min(1, `list at least one task, e.g. [clean, inspect]`)
+      .refine((tasks) => new Set(tasks).size === tasks.length, 'lists a task twice; give each task once')
+      .default(['clean', 'inspect']),
+  })
+  .strict();
+
 function contractorSchema(contact: ContactSchema) {
   return z
     .object({
@@ -99,6 +120,8 @@ function contractorSchema(contact: ContactSchema) {
           ref: z.string().optional(),
           acknowledge_hours: z.number().positive().default(4),
           repair_hours: z.number().positive().default(48),
+          /** routine visits the contract asks for, e.g. { every_days: 90, tasks: [clean, inspect] } */
+          maintenance: maintenanceSchedule.optional(),
         })
         .strict()
         .default({ acknowledge_hours: 4, repair_hours: 48 }),
@@ -135,7 +158,8 @@ const hostName = z
 
 const camera = z
   .object({
-    id,
+    // owner-<n> names the cameras registered by their owners (src/inventory/registrations.ts), kept in the database only.
+    id: id.refine((value) => !/^owner-\d+$/.test(value), 'owner-<number> is reserved for cameras registered by their owners; choose another id'),
     name: z.string().min(1),
     unit: id,
     location: z.string().default(''),

@@ -13,7 +13,7 @@ import type { Config } from '../config/load.js';
 import type { Database } from '../store/db.js';
 import { HealthEngine, type HealthEvent, type ImageVerdict } from './engine.js';
 import type { CameraState } from '../store/camera-health.js';
-import { fleetFromConfig } from '../inventory/fleet.js';
+import { fleetFromConfig, type Fleet } from '../inventory/fleet.js';
 import { ImageAssessor, type Assessment } from '../quality/assess.js';
 
 /** What ingestion needs of the running installation. */
@@ -23,9 +23,10 @@ export interface IngestContext {
   evidenceDir: string;
 }
 
-export function healthEngine(app: IngestContext, onEvent: (event: HealthEvent) => void): HealthEngine {
+/** `fleet` is the daemon's own when cameras join and leave it while running (owners' registrations). */
+export function healthEngine(app: IngestContext, onEvent: (event: HealthEvent) => void, fleet: Fleet = fleetFromConfig(app.config)): HealthEngine {
   const { probe, health, timezone } = app.config.raw;
-  return new HealthEngine(app.db, fleetFromConfig(app.config), {
+  return new HealthEngine(app.db, fleet, {
     health,
     timeZone: timezone,
     holdMs: probe.image_interval_s * 1000 * health.state_hold_intervals,

@@ -9,6 +9,8 @@ export interface FleetCamera {
   lineage: string[];
   contractorId?: string | undefined;
   ownerType: string;
+  /** registered by its owner and approved on the dashboard: it comes and goes while camwatch runs */
+  registered?: boolean;
 }
 
 export interface Fleet {
@@ -35,4 +37,10 @@ export function fleetFromConfig(config: Config): Fleet {
 /** Cameras whose unit is `unitId` or below it. */
 export function camerasUnder(fleet: Fleet, unitId: string): FleetCamera[] {
   return [...fleet.cameras.values()].filter((camera) => camera.lineage.includes(unitId));
+}
+
+/** Puts the registered cameras in the fleet as `cameras` says: the approved ones in, the withdrawn ones out. */
+export function setRegisteredCameras(fleet: Fleet, cameras: readonly FleetCamera[]): void {
+  for (const [id, camera] of fleet.cameras) if (camera.registered) fleet.cameras.delete(id);
+  for (const camera of cameras) if (!fleet.cameras.has(camera.id)) fleet.cameras.set(camera.id, { ...camera, registered: true });
 }

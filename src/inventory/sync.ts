@@ -33,6 +33,8 @@ function contractorRows(config: Config): InventoryRow[] {
     contract_ref: contractor.contract.ref ?? null,
     acknowledge_hours: contractor.contract.acknowledge_hours,
     repair_hours: contractor.contract.repair_hours,
+    maintenance_every_days: contractor.contract.maintenance?.every_days ?? null,
+    maintenance_tasks: contractor.contract.maintenance ? JSON.stringify(contractor.contract.maintenance.tasks) : null,
   }));
 }
 

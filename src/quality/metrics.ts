@@ -49,6 +49,8 @@ export interface FrameMetrics extends ColourStats {
   lumaP5: number;
   lumaP50: number;
   lumaP95: number;
+  /** The brightest hundredth starts here: a darkened picture (gain ×0.4) keeps it near 100. */
+  lumaP99: number;
   /** RMS contrast: standard deviation of luma. */
   contrast: number;
   /** Fraction of pixels with luma <= 12 (crushed blacks). */
@@ -657,6 +659,7 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     lumaP5: pct(0.05),
     lumaP50: pct(0.5),
     lumaP95: pct(0.95),
+    lumaP99: pct(0.99),
     contrast,
     crushed: crushed / n,
     clipped: clipped / n,

@@ -16,8 +16,10 @@ import { Inventory } from '../inventory/inventory.js';
 import type { CameraRow } from '../store/inventory.js';
 import { incidentsDuring, openImageIncidents, openIncidentsByAge, type Incident } from '../store/incidents.js';
 import { badImageChecks, darkChecks } from '../store/checks.js';
+import { findVisits } from '../store/maintenance-visits.js';
+import { needsVisit, parseTasks, upkeep } from '../health/upkeep.js';
 
-export const REPORT_KINDS = ['uptime', 'incidents', 'history', 'overdue', 'images', 'lighting', 'sla', 'coverage'] as const;
+export const REPORT_KINDS = ['uptime', 'incidents', 'history', 'overdue', 'images', 'lighting', 'sla', 'coverage', 'maintenance'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export type ColumnType = 'text' | 'integer' | 'decimal' | 'percent' | 'datetime' | 'boolean';
@@ -134,7 +136,7 @@ export function periodLabel(period: Period, t: Translate): string {
 }
 
 /** Keys that say "none" in a sentence of their own ("Không có camera nào …", never "0 camera …"). */
-type CountKey = 'summary_incidents' | 'summary_overdue' | 'summary_images' | 'summary_lighting' | 'summary_sla' | 'history_opened' | 'history_resolved' | 'history_open' | 'broken';
+type CountKey = 'summary_maintenance' | 'summary_incidents' | 'summary_overdue' | 'summary_images' | 'summary_lighting' | 'summary_sla' | 'history_opened' | 'history_resolved' | 'history_open' | 'broken';
 
 /** The sentence for a count: `key` with {count}, or `key_none` when there is none. */
 export function countText(t: Translate, key: CountKey, count: number, locale: Locale, params: Record<string, string> = {}): string {
@@ -693,6 +695,61 @@ function coverage(ctx: Context): ReportBody {
   };
 }
 
+/**
+ * Routine maintenance per contractor: its schedule, the visits made in the period, and the cameras
+ * due or overdue now (a task past its interval, or a degrading picture: src/health/upkeep.ts).
+ */
+function maintenance(ctx: Context, now: number): ReportBody {
+  const { t, options } = ctx;
+  const locale = options.locale ?? 'vi';
+  const visible = ctx.cameraIdSet;
+  const visits = findVisits(ctx.db, { from: options.period.from, to: options.period.to }).filter((v) => visible.has(v.camera_id));
+  const lines = upkeep(ctx.db, now, ctx.inventory).filter((l) => visible.has(l.cameraId));
+  const taskNames = (tasks: readonly string[]) => tasks.map((task) => t(`task_${task}` as Parameters<Translate>[0])).join(', ');
+  const contractorIds = [...new Set([...lines.filter((l) => l.everyDays !== null).map((l) => l.contractorId), ...visits.flatMap((v) => (v.contractor_id ? [v.contractor_id] : []))])];
+  const rows = contractorIds
+    .map((id) => {
+      const contractor = ctx.inventory.contractors.get(id);
+      const mine = lines.filter((l) => l.contractorId === id);
+      const visited = visits.filter((v) => v.contractor_id === id);
+      // Overdue first, then those due early for a degrading picture.
+      const due = mine.filter(needsVisit).sort((a, b) => Number(a.status !== 'overdue') - Number(b.status !== 'overdue'));
+      return {
+        contractor: contractor?.name ?? id,
+        contract_ref: contractor?.contract_ref ?? '',
+        every_days: contractor?.maintenance_every_days ?? null,
+        scheduled_tasks: taskNames(parseTasks(contractor?.maintenance_tasks ?? null)),
+        cameras: mine.length,
+        visits: visited.length,
+        cameras_visited: new Set(visited.map((v) => v.camera_id)).size,
+        overdue_cameras: due.filter((l) => l.status === 'overdue').length,
+        due_early: due.filter((l) => l.status === 'due').length,
+        overdue_list: due.map((l) => ctx.camera(l.cameraId)?.name ?? l.cameraId).join('; '),
+      };
+    })
+    .sort((a, b) => b.overdue_cameras + b.due_early - (a.overdue_cameras + a.due_early) || a.contractor.localeCompare(b.contractor));
+  const sum = (key: 'cameras' | 'visits' | 'cameras_visited' | 'overdue_cameras' | 'due_early') => rows.reduce((total, row) => total + row[key], 0);
+  const overdueCount = sum('overdue_cameras') + sum('due_early');
+  return {
+    title: t('title_maintenance'),
+    columns: [
+      ctx.col('contractor', 'text'),
+      ctx.col('contract_ref', 'text'),
+      ctx.col('every_days', 'integer'),
+      ctx.col('scheduled_tasks', 'text'),
+      ctx.col('cameras', 'integer'),
+      ctx.col('visits', 'integer'),
+      ctx.col('cameras_visited', 'integer'),
+      ctx.col('overdue_cameras', 'integer'),
+      ctx.col('due_early', 'integer'),
+      ctx.col('overdue_list', 'text'),
+    ],
+    rows,
+    totals: { contractor: t('total'), cameras: sum('cameras'), visits: sum('visits'), cameras_visited: sum('cameras_visited'), overdue_cameras: sum('overdue_cameras'), due_early: sum('due_early') },
+    summary: [countText(t, 'summary_maintenance', visits.length, locale, { overdue: formatNumber(overdueCount, locale) })],
+  };
+}
+
 /** What each kind builds: a record over every kind, so the compiler refuses a kind without its builder. */
 const BUILDERS: Record<ReportKind, (ctx: Context, at: { now: number; timeZone: string }) => ReportBody> = {
   uptime: (ctx, { now, timeZone }) => uptime(ctx, timeZone, now),
@@ -703,6 +760,7 @@ const BUILDERS: Record<ReportKind, (ctx: Context, at: { now: number; timeZone: s
   lighting: (ctx, { timeZone }) => lighting(ctx, timeZone),
   sla: (ctx, { now }) => sla(ctx, now),
   coverage: (ctx) => coverage(ctx),
+  maintenance: (ctx, { now }) => maintenance(ctx, now),
 };
 
 export function buildReport(db: Database, options: ReportOptions): Report {

@@ -15,6 +15,7 @@ const LABELS: Record<Locale, Record<ReportKind, string>> = {
     lighting: 'Điểm đen cần chiếu sáng',
     sla: 'Thời gian xử lý của nhà thầu',
     coverage: 'Mật độ camera',
+    maintenance: 'Bảo trì định kỳ',
   },
   en: {
     uptime: 'Uptime',
@@ -25,6 +26,7 @@ const LABELS: Record<Locale, Record<ReportKind, string>> = {
     lighting: 'Black spots needing lighting',
     sla: 'Contractor SLA',
     coverage: 'Camera coverage',
+    maintenance: 'Routine maintenance',
   },
 };
 

@@ -65,6 +65,7 @@ export class Scheduler {
   private task: ScheduledTask | undefined;
   private stopped = false;
   private readonly lag: LagWatch;
+  private dynamic = new Set<string>();
 
   constructor(
     targets: CameraTarget[],
@@ -75,15 +76,34 @@ export class Scheduler {
     this.now = options.now ?? Date.now;
     const now = this.now();
     this.lag = new LagWatch(now);
-    for (const target of targets) {
-      // A full check first, spread over the first half minute so a restart does not probe
-      // everything at once; jitter on the following intervals spreads them further.
-      const first = now + this.random() * Math.min(options.intervals.imageMs, 30_000);
-      const refused = options.refusedBefore?.get(target.id);
-      const authFailures = refused?.refusals ?? 0;
-      const backoffUntil = refused ? refused.lastAt + this.backoffMs(authFailures) : 0;
-      this.cameras.set(target.id, { target, dueImage: first, dueStream: first, dueDevice: first, authFailures, backoffUntil });
-    }
+    for (const target of targets) this.add(target, now);
+  }
+
+  private add(target: CameraTarget, now: number) {
+    // A full check first, spread over the first half minute so a restart does not probe
+    // everything at once; jitter on the following intervals spreads them further.
+    const first = now + this.random() * Math.min(this.options.intervals.imageMs, 30_000);
+    const refused = this.options.refusedBefore?.get(target.id);
+    const authFailures = refused?.refusals ?? 0;
+    const backoffUntil = refused ? refused.lastAt + this.backoffMs(authFailures) : 0;
+    this.cameras.set(target.id, { target, dueImage: first, dueStream: first, dueDevice: first, authFailures, backoffUntil });
+  }
+
+  /**
+   * The cameras that come and go while camwatch runs (registered by their owners, approved, and
+   * withdrawn): new ones are added, and those no longer listed are dropped at once — no further
+   * check of any kind is started for them (one already running ends on its own deadline).
+   */
+  setDynamicTargets(targets: readonly CameraTarget[], now: number = this.now()): void {
+    const wanted = new Set(targets.map((target) => target.id));
+    for (const id of this.dynamic) if (!wanted.has(id)) this.cameras.delete(id);
+    for (const target of targets) if (!this.dynamic.has(target.id) && !this.cameras.has(target.id)) this.add(target, now);
+    this.dynamic = new Set([...wanted].filter((id) => this.cameras.get(id)));
+  }
+
+  /** Whether this camera is on the schedule. */
+  checks(cameraId: string): boolean {
+    return this.cameras.has(cameraId);
   }
 
   get activeChecks(): number {

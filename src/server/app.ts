@@ -21,7 +21,9 @@ import { liveRoutes } from './routes/live.js';
 import { defaultMaxTranscodes, LiveStreams } from '../live/streams.js';
 import { falseAlarmRoutes } from './routes/false-alarms.js';
 import { userRoutes } from './routes/users.js';
+import { maintenanceVisitRoutes } from './routes/maintenance-visits.js';
 import { publicStatusRoutes } from './routes/public-status.js';
+import { registrationRoutes } from './routes/registrations.js';
 import { mapRoutes, tileImageSource } from './routes/map.js';
 import { RequestGate } from './gate.js';
 import { registerDashboardAssets } from './dashboard/assets.js';
@@ -173,7 +175,8 @@ export async function buildServer(options: ServerOptions) {
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    // A page with a form of its own (the public registration) says same-origin: under no-referrer a browser posts with Origin: null, which the CSRF rule refuses.
+    if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'no-referrer');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     if (typeof payload !== 'string') return payload;
     return redactSecrets(payload, secrets);
@@ -261,8 +264,10 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => reportRoutes(scoped, deps));
   await app.register(async (scoped) => scheduleRoutes(scoped, deps));
   await app.register(async (scoped) => userRoutes(scoped, deps));
+  await app.register(async (scoped) => maintenanceVisitRoutes(scoped, deps));
   await app.register(async (scoped) => publicStatusRoutes(scoped, deps));
   await app.register(async (scoped) => discoveryRoutes(scoped, deps));
+  await app.register(async (scoped) => registrationRoutes(scoped, deps));
   await app.register(async (scoped) => mapRoutes(scoped, deps));
   if (options.ffmpeg) {
     const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams, maxTranscodes: settings.live_max_transcodes ?? defaultMaxTranscodes() });

@@ -5,7 +5,7 @@
  *
  * Flags: --count N (default 10), --host H, --base-port P, --username U, --password PW (default from
  * CAMWATCH_SIM_PASSWORD, else 'demo'), --media-dir DIR, --id-prefix P, --size WxH, --photo FILE (repeatable),
- * --codec h264|hevc, --fault ID=KIND (repeatable, applied after start), --discovery (answer ONVIF
+ * --codec h264|hevc, --sub-stream WxH (a second ONVIF profile at that size), --fault ID=KIND (repeatable, applied after start), --discovery (answer ONVIF
  * WS-Discovery probes on 239.255.255.250:3702; only in a network of its own, such as a test's namespace).
  */
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,12 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
       case '--size': {
         const [width, height] = value().split('x').map(integer);
         options.video = { ...options.video, width, height };
+        break;
+      }
+      case '--sub-stream': {
+        const [width, height] = value().split('x').map(integer);
+        if (!width || !height) throw new Error('--sub-stream wants WxH, e.g. 640x360');
+        options.subStream = { width, height };
         break;
       }
       case '--codec': {

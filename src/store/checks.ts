@@ -162,6 +162,15 @@ export function darkChecks(db: Database, cameraId: string, from: number, to: num
   ).all(cameraId, from, to) as { started_at: number; findings: string | null }[];
 }
 
+/** For each camera, the last check started since `since` whose findings include `kind` (e.g. "degrading"). */
+export function lastFindingAt(db: Database, kind: string, since: number): Map<string, number> {
+  const rows = statement(db, 'SELECT camera_id, MAX(started_at) AS at FROM checks WHERE started_at >= ? AND findings LIKE ? GROUP BY camera_id').all(since, `%${JSON.stringify(kind)}%`) as {
+    camera_id: string;
+    at: number;
+  }[];
+  return new Map(rows.map((row) => [row.camera_id, row.at]));
+}
+
 /** Retention: checks started before `before` go. Returns how many. */
 export function deleteChecksBefore(db: Database, before: number): number {
   return statement(db, 'DELETE FROM checks WHERE started_at < ?').run(before).changes;

@@ -24,6 +24,9 @@ export interface ContractorRow {
   contract_ref: string | null;
   acknowledge_hours: number;
   repair_hours: number;
+  /** the contract's routine maintenance: every how many days, and which tasks (a JSON array); null when it has none */
+  maintenance_every_days: number | null;
+  maintenance_tasks: string | null;
   retired_at: number | null;
 }
 
@@ -45,7 +48,7 @@ export interface CameraRow {
 }
 
 const UNIT_COLUMNS = 'id, code, name, kind, parent_id, population, area_km2, retired_at';
-const CONTRACTOR_COLUMNS = 'id, name, contract_ref, acknowledge_hours, repair_hours, retired_at';
+const CONTRACTOR_COLUMNS = 'id, name, contract_ref, acknowledge_hours, repair_hours, maintenance_every_days, maintenance_tasks, retired_at';
 const CAMERA_COLUMNS = 'id, name, unit_id, location, lat, lon, owner_type, owner, contractor_id, tags, enabled, retired_at';
 
 /** Every unit, retired ones too, by id. */
@@ -92,7 +95,9 @@ export type InventoryRow = Record<string, string | number | null>;
  */
 export function syncTable(db: Database, table: 'units' | 'contractors' | 'cameras', rows: readonly InventoryRow[], now: number): SyncCounts {
   const counts: SyncCounts = { added: 0, updated: 0, retired: 0, unchanged: 0 };
-  const existing = new Map((db.prepare(`SELECT * FROM ${table}`).all() as InventoryRow[]).map((row) => [row.id as string, row]));
+  // Cameras registered by their owners live in the database only: the config neither knows nor retires them.
+  const mine = table === 'cameras' ? " WHERE origin = 'config'" : '';
+  const existing = new Map((db.prepare(`SELECT * FROM ${table}${mine}`).all() as InventoryRow[]).map((row) => [row.id as string, row]));
   const columns = Object.keys(rows[0] ?? {});
   const insert = columns.length
     ? db.prepare(`INSERT INTO ${table} (${columns.join(', ')}, created_at, updated_at) VALUES (${columns.map((c) => '@' + c).join(', ')}, @now, @now)`)
@@ -124,6 +129,41 @@ export function syncTable(db: Database, table: 'units' | 'contractors' | 'camera
     }
   }
   return counts;
+}
+
+// --- cameras registered by their owners ---------------------------------------------------------
+
+export interface RegisteredCamera {
+  id: string;
+  name: string;
+  unit_id: string;
+  location: string;
+  lat: number;
+  lon: number;
+  owner_type: string;
+  /** JSON: name, phone, consent, sharing */
+  owner: string;
+  onvif_host: string;
+  onvif_port: number;
+  onvif_user: string;
+}
+
+/** An approved registration joins the inventory, tagged private; sync from the config leaves it alone. */
+export function addRegisteredCamera(db: Database, camera: RegisteredCamera, now: number): void {
+  statement(
+    db,
+    `INSERT INTO cameras (id, name, unit_id, location, lat, lon, owner_type, owner, onvif_host, onvif_port, onvif_user, tags, enabled, origin, created_at, updated_at)
+     VALUES (@id, @name, @unit_id, @location, @lat, @lon, @owner_type, @owner, @onvif_host, @onvif_port, @onvif_user, '["private"]', 1, 'registration', @now, @now)`,
+  ).run({ ...camera, now });
+}
+
+/**
+ * The owner withdrew consent: the camera is retired (no check fetches its picture any more, it
+ * leaves the lists) and its owner record says so, which also closes its images to every role.
+ */
+export function retireRegisteredCamera(db: Database, id: string, owner: string, now: number): void {
+  statement(db, "UPDATE cameras SET enabled = 0, retired_at = ?, owner = ?, updated_at = ? WHERE id = ? AND origin = 'registration'").run(now, owner, now, id);
+  resolveCameraIncidents(db, id, now, 'camwatch:consent_withdrawn');
 }
 
 export interface ContactRow {

@@ -111,6 +111,8 @@ const OWNERS: Readonly<Record<string, string>> = {
   audit_log: 'store/audit.ts',
   checks: 'store/checks.ts',
   maintenance_windows: 'store/maintenance.ts',
+  maintenance_visits: 'store/maintenance-visits.ts',
+  maintenance_photos: 'store/maintenance-visits.ts',
   users: 'store/users.ts',
   sessions: 'store/users.ts',
   login_limits: 'store/login-limits.ts',
@@ -122,6 +124,7 @@ const OWNERS: Readonly<Record<string, string>> = {
   contractors: 'store/inventory.ts',
   cameras: 'store/inventory.ts',
   contacts: 'store/inventory.ts',
+  camera_registrations: 'store/owners.ts',
 };
 
 /**

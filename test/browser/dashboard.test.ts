@@ -162,7 +162,7 @@ describe('dashboard in a real browser', () => {
     }
     // Every report kind the page offers loads (the "unclear images" one asked for a kind the API does not know).
     const kinds = await page.locator('[data-testid=report-kind] option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
-    expect(kinds).toEqual(['uptime', 'incidents', 'history', 'overdue', 'images', 'lighting', 'sla', 'coverage']);
+    expect(kinds).toEqual(['uptime', 'incidents', 'history', 'overdue', 'images', 'lighting', 'sla', 'coverage', 'maintenance']);
     // Kinds and their labels come from GET /api/reports: the page keeps no copy of them.
     expect(await page.locator('[data-testid=report-kind] option[value=images]').textContent()).toBe('Camera ảnh không rõ nét');
     for (const kind of kinds) {

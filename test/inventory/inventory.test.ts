@@ -26,7 +26,7 @@ const camera = (id: string, unit_id: string): CameraRow => ({
 const tree = new Inventory(
   [unit('province', null), unit('district', 'province'), unit('commune-a', 'district'), unit('commune-b', 'district'), unit('other-district', 'province')],
   [camera('cam-a', 'commune-a'), camera('cam-b', 'commune-b'), camera('cam-d', 'district'), camera('cam-o', 'other-district')],
-  [{ id: 'vnpt', name: 'VNPT', contract_ref: null, acknowledge_hours: 4, repair_hours: 48, retired_at: null }],
+  [{ id: 'vnpt', name: 'VNPT', contract_ref: null, acknowledge_hours: 4, repair_hours: 48, maintenance_every_days: null, maintenance_tasks: null, retired_at: null }],
 );
 
 describe('Inventory', () => {

@@ -48,6 +48,14 @@ describe('day one: no baseline yet', () => {
     expect(findings.find((f) => f.kind === 'frozen')?.reason).toBe('view_obstructed');
   });
 
+  it('finds a daytime picture darkened to 40% even though its mean stays above the absolute floor', async () => {
+    const darkened = await frame((i) => i.linear(0.4, 0));
+    const m = measure(await decodeForAnalysis(darkened));
+    expect(m.lumaMean).toBeGreaterThan(45); // the mean alone would pass it
+    expect(await firstCheck(darkened)).toContain('dark');
+    expect(await firstCheck(await frame((i) => i.linear(0.8, 0)))).not.toContain('dark');
+  });
+
   it('finds a magenta cast over the whole daytime frame (a stuck IR-cut filter)', async () => {
     expect(await firstCheck(await frame((i) => i.recomb([[1.3, 0, 0.1], [0, 0.6, 0], [0, 0, 1.2]])))).toContain('colour_cast');
   });

@@ -133,7 +133,7 @@ export function seed(db: Fixture['db'], evidenceDir: string) {
 }
 
 /** `server` replaces the fixture's server section (YAML flow mapping), e.g. to put it behind a proxy. */
-export async function makeFixture(options: { withUsers?: boolean; server?: string } = {}): Promise<Fixture> {
+export async function makeFixture(options: { withUsers?: boolean; server?: string; now?: () => number } = {}): Promise<Fixture> {
   const yaml = options.server ? YAML.replace(/^server:\n(?: {2}.*\n)+/m, `server: ${options.server}\n`) : YAML;
   const config = parseConfig(yaml, 'test.yaml', CAMERA_PASSWORDS);
   const { db } = openStore(':memory:');
@@ -145,7 +145,7 @@ export async function makeFixture(options: { withUsers?: boolean; server?: strin
   }
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } as never });
-  const server = await buildServer({ db, config, evidenceDir, log: log as unknown as FastifyBaseLogger, now: () => NOW, ffmpeg: locateFfmpeg().ffmpeg });
+  const server = await buildServer({ db, config, evidenceDir, log: log as unknown as FastifyBaseLogger, now: options.now ?? (() => NOW), ffmpeg: locateFfmpeg().ffmpeg });
   return { db, evidenceDir, logLines, incidents, server, config };
 }
 

@@ -11,6 +11,15 @@ export const DARK = {
   dayRatioCritical: 0.3,
   dayAbsolute: 45,
   dayAbsoluteCritical: 20,
+  /**
+   * By day, the brightest hundredth of a working camera's picture is light: its exposure control
+   * puts sky, walls and road well above mid-grey, and a dark scene still has its lit spots. A
+   * picture whose 99th percentile stays below this is darkened (a failing sensor or iris, a
+   * smoked dome) even where its mean looks plausible. Chosen on the tuning scenes, day one: clean
+   * and hard clean frames 163 and up, the mildest darkening (×0.4) 102 at most. (The 95th
+   * percentile separates them as well but calls a night-sky photo with a bright flame dark.)
+   */
+  dayP99: 130,
   nightRatio: 0.35,
   /** At night: almost nothing in the picture reaches this brightness. */
   nightAbsoluteP95: 30,
@@ -30,7 +39,7 @@ function darkness(input: DetectorInput): { severity?: Severity; ratio?: number }
     return { severity: ratio !== undefined && ratio < DARK.nightRatio ? 'warning' : undefined, ratio };
   }
   if (m.lumaMean < DARK.dayAbsoluteCritical || (ratio !== undefined && ratio < DARK.dayRatioCritical)) return { severity: 'critical', ratio };
-  if (m.lumaMean < DARK.dayAbsolute || (ratio !== undefined && ratio < DARK.dayRatio)) return { severity: 'warning', ratio };
+  if (m.lumaMean < DARK.dayAbsolute || m.lumaP99 < DARK.dayP99 || (ratio !== undefined && ratio < DARK.dayRatio)) return { severity: 'warning', ratio };
   return { ratio };
 }
 

@@ -167,10 +167,10 @@ main{max-width:960px;margin:0 auto;padding:1rem}h1{font-size:1.4rem}h2{font-size
 th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid #ddd}th{background:#eef1f5}.muted{color:#666}.spacer{flex:1}`;
 
 /** A link to `path` in `locale`: Vietnamese is the default and needs no query. */
-const inLanguage = (path: string, locale: Locale) => (locale === 'vi' ? path : `${path}?lang=${locale}`);
+export const inLanguage = (path: string, locale: Locale) => (locale === 'vi' ? path : `${path}?lang=${locale}`);
 
 /** The whole document; `path` is the page's own, for the link to it in the other language. */
-function page(locale: Locale, title: string, path: string, body: string): string {
+export function page(locale: Locale, title: string, path: string, body: string): string {
   const other: Locale = locale === 'vi' ? 'en' : 'vi';
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(title)}</title><style>${STYLE}</style></head>

@@ -9,6 +9,8 @@ import { overviewView, unitView } from './views/overview.js';
 import { reportsView } from './views/reports.js';
 import { usersView } from './views/users.js';
 import { discoveryView } from './views/discovery.js';
+import { registrationsView } from './views/registrations.js';
+import { maintenanceView } from './views/maintenance.js';
 
 const REFRESH_MS = 5000;
 let refreshTimer = null;
@@ -23,6 +25,7 @@ function applyChrome() {
   document.getElementById('lang').textContent = session.lang === 'vi' ? 'English' : 'Tiếng Việt';
   document.getElementById('nav').hidden = !session.me;
   for (const link of document.querySelectorAll('[data-admin-only]')) link.hidden = session.me?.role !== 'admin';
+  for (const link of document.querySelectorAll('[data-police-only]')) link.hidden = !['admin', 'commune_chief'].includes(session.me?.role);
   document.getElementById('logout').hidden = !session.me;
   document.getElementById('who').textContent = session.me ? session.me.name : '';
 }
@@ -50,6 +53,8 @@ async function route() {
     else if (view === 'map') await mapView();
     else if (view === 'users') return await usersView(); // not refreshed: a form being filled is not redrawn
     else if (view === 'discovery') await discoveryView();
+    else if (view === 'registrations') await registrationsView();
+    else if (view === 'maintenance') return await maintenanceView(); // not refreshed: a visit being logged is not redrawn
     else await overviewView();
     // Pages follow the cameras by themselves; a live view is left alone while it plays.
     if (routing === routings) refreshTimer = setTimeout(route, REFRESH_MS);

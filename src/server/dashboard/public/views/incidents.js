@@ -1,5 +1,6 @@
 // Incidents: the list, one incident and the actions on it.
 import { session, rerender, t, fmtTime, el, Unauthorized, api, detailText, incidentKind, thumb, table, show } from '../core.js';
+import { incidentVisits } from './maintenance.js';
 
 export function incidentTable(incidents) {
   if (!incidents.length) return el('p', { class: 'muted' }, t('none'));
@@ -64,12 +65,14 @@ async function markFalseAlarm(incident) {
 /** One incident: where the acknowledge link of an alert message leads. */
 export async function incidentView(id) {
   const incident = await api(`/api/incidents/${encodeURIComponent(id)}`);
+  const visits = await incidentVisits(incident.id);
   show(
     el('a', { href: '#/incidents' }, t('back')),
     el('h1', {}, `${t('incident')} #${incident.id}: ${incidentKind(incident.kind)}`),
     incident.detail ? el('p', { 'data-testid': 'incident-detail' }, detailText(incident.kind, incident.detail)) : null,
     incidentTable([incident]),
     incident.has_evidence ? el('img', { class: 'thumb evidence', src: `/api/incidents/${incident.id}/evidence`, alt: t('snapshot') }) : null,
+    visits,
   );
 }
 

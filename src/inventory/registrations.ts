@@ -1,0 +1,216 @@
+/**
+ * Cameras of households, shops and schools registered by their owners (issue 17): the consent
+ * texts, sealing the camera password, and the steps of a registration — submitted, approved or
+ * rejected by the commune police, withdrawn by the owner. Every step is in the audit log.
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { Database } from '../store/db.js';
+import { writeAudit } from '../store/audit.js';
+import { addRegisteredCamera, retireRegisteredCamera } from '../store/inventory.js';
+import {
+  approvedRegistrations,
+  decideRegistration,
+  findRegistration,
+  insertRegistration,
+  registrationByTokenHash,
+  withdrawRegistration,
+  type NewRegistration,
+  type RegistrationRow,
+} from '../store/owners.js';
+import type { Catalogue, Locale } from '../i18n/index.js';
+import type { CameraTarget } from '../probe/check.js';
+import type { UnitNode } from '../config/load.js';
+import type { FleetCamera } from './fleet.js';
+
+/**
+ * The consent texts, one key per version, never edited once shown: a new wording is a new key,
+ * and the newest key is the one shown. Each registration keeps the version and the SHA-256 of
+ * the exact words its owner read.
+ */
+const consentVi = {
+  '2026-12':
+    'Tôi là chủ sở hữu camera nêu trên. Tôi đồng ý để Công an xã, phường nơi đặt camera theo dõi tình trạng hoạt động của camera và, khi cần thiết cho công tác bảo đảm an ninh, trật tự, trích xuất hình ảnh của camera. Hình ảnh chỉ được lực lượng Công an và tôi xem; mọi lần xem, trích xuất đều được ghi lại. Tôi có thể rút lại sự đồng ý bất cứ lúc nào bằng đường dẫn được cấp khi đăng ký; khi đó hệ thống ngừng lấy hình ảnh của camera. Dữ liệu cá nhân của tôi được xử lý theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15.',
+};
+export const consentTexts: Catalogue<typeof consentVi> = {
+  vi: consentVi,
+  en: {
+    '2026-12':
+      'I own the camera described above. I agree that the police of the commune or ward where it stands monitor whether the camera works and, when needed for security and public order, extract its images. Only the police and I see the images; every viewing and extraction is recorded. I may withdraw this consent at any time with the link given at registration; the system then stops fetching the camera’s images. My personal data is processed under the Law on Personal Data Protection No. 91/2025/QH15.',
+  },
+};
+
+export type ConsentVersion = keyof typeof consentVi;
+export const CURRENT_CONSENT: ConsentVersion = Object.keys(consentVi).sort().at(-1) as ConsentVersion;
+
+export function consentText(version: ConsentVersion, locale: Locale): string {
+  return consentTexts[locale][version];
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+// --- the camera password -------------------------------------------------------------------------
+
+/** The environment variable holding the key that seals owners' camera passwords: 32 bytes, hex or base64. */
+export const OWNER_KEY_ENV = 'CAMWATCH_OWNER_KEY';
+
+/** The sealing key, or undefined when none is set (then the form asks for no password). */
+export function ownerKey(env: NodeJS.ProcessEnv = process.env): Buffer | undefined {
+  const raw = env[OWNER_KEY_ENV]?.trim();
+  if (!raw) return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new Error(`${OWNER_KEY_ENV} must be 32 bytes, written as 64 hex digits or base64`);
+  return key;
+}
+
+/** AES-256-GCM: "iv.tag.ciphertext", base64url each. */
+export function sealPassword(key: Buffer, password: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const sealed = Buffer.concat([cipher.update(password, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64url')).join('.');
+}
+
+export function openPassword(key: Buffer, sealed: string): string {
+  const [iv, tag, data] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
+  const decipher = createDecipheriv('aes-256-gcm', key, iv as Buffer);
+  decipher.setAuthTag(tag as Buffer);
+  return Buffer.concat([decipher.update(data as Buffer), decipher.final()]).toString('utf8');
+}
+
+// --- the steps ---------------------------------------------------------------------------------
+
+export interface Submission {
+  unitId: string;
+  ownerType: 'household' | 'business' | 'school';
+  cameraName: string;
+  location: string;
+  lat: number;
+  lon: number;
+  ownerName: string;
+  ownerPhone: string;
+  onvifHost: string;
+  onvifPort: number;
+  onvifUser: string;
+  password: string | undefined;
+  locale: Locale;
+  ip: string;
+}
+
+const ANONYMOUS = (name: string) => ({ id: null, name: name.slice(0, 64), role: 'anonymous' as const });
+
+/** Stores a registration with the current consent; returns its id and the withdrawal token (shown once, stored hashed). */
+export function submitRegistration(db: Database, key: Buffer | undefined, submission: Submission, now: number): { id: number; token: string } {
+  const token = randomBytes(24).toString('base64url');
+  const row: NewRegistration = {
+    unit_id: submission.unitId,
+    owner_type: submission.ownerType,
+    camera_name: submission.cameraName,
+    location: submission.location,
+    lat: submission.lat,
+    lon: submission.lon,
+    owner_name: submission.ownerName,
+    owner_phone: submission.ownerPhone,
+    onvif_host: submission.onvifHost,
+    onvif_port: submission.onvifPort,
+    onvif_user: submission.onvifUser,
+    password_sealed: key && submission.password ? sealPassword(key, submission.password) : null,
+    consent_version: CURRENT_CONSENT,
+    consent_locale: submission.locale,
+    consent_sha256: sha256(consentText(CURRENT_CONSENT, submission.locale)),
+    consent_at: now,
+    withdraw_token_hash: sha256(token),
+    created_at: now,
+  };
+  const id = db.transaction(() => {
+    const inserted = insertRegistration(db, row);
+    writeAudit(db, ANONYMOUS(submission.ownerName), { action: 'registration.submitted', detail: `registration ${inserted}, consent ${CURRENT_CONSENT}`, ip: submission.ip }, now);
+    return inserted;
+  })();
+  return { id, token };
+}
+
+/** The owner's record on the camera: who, and whether the consent stands. */
+const ownerJson = (registration: RegistrationRow, consent: boolean) =>
+  JSON.stringify({ name: registration.owner_name, phone: registration.owner_phone, consent, sharing: consent ? 'police_only' : 'none', registration: registration.id });
+
+export const registeredCameraId = (registrationId: number) => `owner-${registrationId}`;
+
+type Decider = { id: number; name: string; role: 'admin' | 'commune_chief' };
+
+/** Approve: the camera joins the inventory and is checked like any other. False when no longer pending. */
+export function approveRegistration(db: Database, id: number, by: Decider, ip: string, now: number): boolean {
+  return db.transaction(() => {
+    const registration = findRegistration(db, id);
+    if (registration?.status !== 'pending') return false;
+    const cameraId = registeredCameraId(id);
+    addRegisteredCamera(
+      db,
+      {
+        id: cameraId,
+        name: registration.camera_name,
+        unit_id: registration.unit_id,
+        location: registration.location,
+        lat: registration.lat,
+        lon: registration.lon,
+        owner_type: registration.owner_type,
+        owner: ownerJson(registration, true),
+        onvif_host: registration.onvif_host,
+        onvif_port: registration.onvif_port,
+        onvif_user: registration.onvif_user,
+      },
+      now,
+    );
+    decideRegistration(db, id, { status: 'approved', by: by.name, note: null, cameraId }, now);
+    writeAudit(db, by, { action: 'registration.approved', cameraId, detail: `registration ${id}`, ip }, now);
+    return true;
+  })();
+}
+
+export function rejectRegistration(db: Database, id: number, by: Decider, note: string | null, ip: string, now: number): boolean {
+  return db.transaction(() => {
+    if (!decideRegistration(db, id, { status: 'rejected', by: by.name, note, cameraId: null }, now)) return false;
+    writeAudit(db, by, { action: 'registration.rejected', detail: `registration ${id}${note ? `: ${note}` : ''}`, ip }, now);
+    return true;
+  })();
+}
+
+export function registrationByToken(db: Database, token: string): RegistrationRow | undefined {
+  return /^[A-Za-z0-9_-]{20,100}$/.test(token) ? registrationByTokenHash(db, sha256(token)) : undefined;
+}
+
+/**
+ * The owner withdraws consent: recorded, and the camera (when approved) is retired with its consent
+ * marked withdrawn, so the scheduler drops it — no check of any kind reaches it any more, not even
+ * reachability — and no role may open its images.
+ */
+export function withdrawConsent(db: Database, registration: RegistrationRow, ip: string, now: number): boolean {
+  return db.transaction(() => {
+    if (!withdrawRegistration(db, registration.id, now)) return false;
+    if (registration.camera_id) retireRegisteredCamera(db, registration.camera_id, ownerJson(registration, false), now);
+    writeAudit(db, ANONYMOUS(registration.owner_name), { action: 'registration.consent_withdrawn', cameraId: registration.camera_id ?? undefined, detail: `registration ${registration.id}`, ip }, now);
+    return true;
+  })();
+}
+
+/** The cameras of approved registrations whose consent stands, as the scheduler checks them. */
+export function registeredTargets(db: Database, key: Buffer | undefined, minResolution: { width: number; height: number }): CameraTarget[] {
+  return approvedRegistrations(db).map((registration) => ({
+    id: registration.camera_id as string,
+    host: registration.onvif_host,
+    onvifPort: registration.onvif_port,
+    username: registration.onvif_user,
+    password: key && registration.password_sealed ? openPassword(key, registration.password_sealed) : '',
+    minResolution,
+  }));
+}
+
+/** The same cameras as the health engine knows them, so their faults open incidents like any other's. */
+export function registeredFleetCameras(db: Database, units: ReadonlyMap<string, UnitNode>): FleetCamera[] {
+  return approvedRegistrations(db).map((registration) => ({
+    id: registration.camera_id as string,
+    name: registration.camera_name,
+    unitId: registration.unit_id,
+    lineage: units.get(registration.unit_id)?.lineage ?? [registration.unit_id],
+    ownerType: registration.owner_type,
+  }));
+}

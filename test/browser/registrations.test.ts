@@ -1,0 +1,76 @@
+/**
+ * Owner registration in a real browser: a resident registers a household camera on the public page
+ * without logging in (no script on that page), the chief of that commune approves it on the
+ * dashboard, and the camera then appears in the commune's camera list. Screenshots land in
+ * test-artifacts/browser/.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeFixture, USER_PASSWORD, type Fixture } from '../server/fixture.js';
+import { launchChromium } from './chromium.js';
+
+const ARTIFACTS = path.resolve('test-artifacts/browser');
+
+let fx: Fixture;
+let browser: Browser;
+let page: Page;
+let url: string;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  fx = await makeFixture();
+  url = await fx.server.listen({ host: '127.0.0.1', port: 0 });
+  ({ browser } = await launchChromium());
+  page = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, javaScriptEnabled: false })).newPage();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await fx?.server.close();
+});
+
+describe('owner registration in a real browser', () => {
+  it('a resident registers a camera without logging in, with scripts off', async () => {
+    await page.goto(`${url}/register`);
+    expect(await page.locator('h1').textContent()).toBe('Đăng ký camera tham gia chia sẻ hình ảnh');
+    await page.selectOption('select[name=unit]', 'commune-a');
+    await page.selectOption('select[name=owner_type]', 'household');
+    await page.fill('input[name=camera_name]', 'Cổng nhà bà Lan');
+    await page.fill('input[name=location]', '5 đường Trần Phú');
+    await page.fill('input[name=lat]', '13,8231');
+    await page.fill('input[name=lon]', '109,1352');
+    await page.fill('input[name=owner_name]', 'Trần Thị Lan');
+    await page.fill('input[name=owner_phone]', '0905123456');
+    await page.fill('input[name=onvif_host]', '192.168.1.64');
+    await page.check('input[name=consent]');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'registration-1-form.png'), fullPage: true });
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#withdraw-link');
+    expect(await page.locator('h1').textContent()).toBe('Đã nhận đăng ký');
+    expect(await page.locator('#withdraw-link').getAttribute('href')).toMatch(/\/register\/withdraw\/[A-Za-z0-9_-]{20,}$/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'registration-2-received.png'), fullPage: true });
+  }, 60_000);
+
+  it('the commune chief approves it and the camera appears in the dashboard', async () => {
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    await page.goto(`${url}/#/login`);
+    await page.fill('input[name=username]', 'chief-a');
+    await page.fill('input[name=password]', USER_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid="count-total"]');
+    await page.click('a[href="#/registrations"]');
+    const row = page.locator('tr[data-status=pending]', { hasText: 'Cổng nhà bà Lan' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Trần Thị Lan');
+    expect(await row.textContent()).toContain('Chờ phê duyệt');
+    await row.locator('[data-action=approve]').click();
+    await expect.poll(() => page.locator('[data-testid=notice]').textContent(), { timeout: 10_000 }).toBe('Đã phê duyệt camera Cổng nhà bà Lan: camera được đưa vào danh sách theo dõi.');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'registration-3-approved.png'), fullPage: true });
+
+    await page.goto(`${url}/#/unit/commune-a`);
+    await expect.poll(() => page.locator('main').textContent(), { timeout: 10_000 }).toContain('Cổng nhà bà Lan');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'registration-4-in-dashboard.png'), fullPage: true });
+  }, 60_000);
+});
