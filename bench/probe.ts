@@ -79,10 +79,15 @@ function option(args: string[], flag: string, fallback: number): number {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
-export async function startSimulator(count: number, basePort: number, size: string, subStream?: string): Promise<() => void> {
+/** `options.subStream` adds a second profile ("640x360"); `options.codec` picks what the cameras stream. */
+export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc' } = {}): Promise<() => void> {
   const main = fileURLToPath(new URL('../src/simulator/main.js', import.meta.url));
   // Full-HD media take a while to encode: one photo is enough for a benchmark.
-  const extra = [...(size === '640x360' ? [] : ['--size', size, '--photo', path.join(PACKAGE_ROOT, 'test/fixtures/photos/coffee.jpg')]), ...(subStream ? ['--sub-stream', subStream] : [])];
+  const extra = [
+    ...(size === '640x360' ? [] : ['--size', size, '--photo', path.join(PACKAGE_ROOT, 'test/fixtures/photos/coffee.jpg')]),
+    ...(options.subStream ? ['--sub-stream', options.subStream] : []),
+    ...(options.codec ? ['--codec', options.codec] : []),
+  ];
   const child = spawn(process.execPath, [main, '--count', String(count), '--password', PASSWORD, '--base-port', String(basePort), ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let seen = 0;
@@ -111,7 +116,7 @@ async function runAtSize(args: string[], size: string): Promise<void> {
   console.log(`\n## ${size}: ${cameras} simulated cameras (separate process), ${checks} checks per path, concurrency ${concurrency}, ${os.cpus().length} cores, ffmpeg ${ffmpeg}`);
   const subAt = args.indexOf('--sub-stream');
   const subStream = subAt >= 0 ? args[subAt + 1] : undefined;
-  const stop = await startSimulator(cameras, basePort, size, subStream);
+  const stop = await startSimulator(cameras, basePort, size, { subStream });
   try {
     const target = (i: number): CameraTarget => ({
       id: `sim-${String((i % cameras) + 1).padStart(3, '0')}`,

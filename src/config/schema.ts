@@ -385,6 +385,11 @@ const server = z
       })
       .strict()
       .default({ max_concurrent: 2, disk_budget_mb: 2048, max_duration_s: 300 }),
+    /**
+     * live view of H.265 cameras in a browser that cannot play H.265: at most this many transcoded
+     * to H.264 at once (each costs a decoder's CPU); default half the cores, at least 1
+     */
+    live_max_transcodes: z.number().int().min(0).max(16).optional(),
     /** printed reports (Decree 30/2020): who issues and signs them, and who receives them */
     report: reportSchema.default({ recipients: [] }),
   })

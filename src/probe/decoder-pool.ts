@@ -62,10 +62,18 @@ export function splitAnnexB(accessUnit: Buffer): Buffer[] {
 
 const START_CODE = Buffer.from([0, 0, 0, 1]);
 
+const spsIndex = (codec: VideoCodec, nals: Buffer[]) => nals.findIndex((nal) => nal.length > 2 && nalType(codec, nal) === SPS_TYPE[codec]);
+
+/** The sequence parameter set an access unit carries in front of its picture, if any. */
+export function sequenceParameterSet(codec: VideoCodec, accessUnit: Buffer): Buffer | undefined {
+  const nals = splitAnnexB(accessUnit);
+  return nals[spsIndex(codec, nals)];
+}
+
 /** Undefined when the access unit has no SPS this reader follows: the caller decodes it another way. */
 export function prepareKeyframe(codec: VideoCodec, accessUnit: Buffer): PreparedKeyframe | undefined {
   const nals = splitAnnexB(accessUnit);
-  const spsAt = nals.findIndex((nal) => nal.length > 2 && nalType(codec, nal) === SPS_TYPE[codec]);
+  const spsAt = spsIndex(codec, nals);
   if (spsAt < 0) return undefined;
   const rewritten = rewriteSequenceParameters(codec, nals[spsAt]!);
   if (!rewritten) return undefined;

@@ -273,3 +273,28 @@ export function rewriteSequenceParameters(codec: VideoCodec, sps: Buffer): Rewri
     throw error;
   }
 }
+
+/**
+ * The RFC 6381 codec string a browser's MediaSource.isTypeSupported() is asked about, read from
+ * the stream's own SPS: "avc1.PPCCLL" (profile, constraint flags, level) or, for H.265 (ISO/IEC
+ * 14496-15 E.3), "hvc1.<space><profile>.<compatibility, bit-reversed hex>.<L|H><level>.<constraint
+ * bytes, trailing zero bytes dropped>". Undefined for an SPS too short to hold them.
+ */
+export function mseCodecString(codec: VideoCodec, sps: Buffer): string | undefined {
+  const rbsp = unescape(sps);
+  const hex = (byte: number) => byte.toString(16).toUpperCase().padStart(2, '0');
+  if (codec === 'h264') return rbsp.length >= 4 ? `avc1.${hex(rbsp[1]!)}${hex(rbsp[2]!)}${hex(rbsp[3]!)}` : undefined;
+  // NAL header (2 bytes), then one byte of VPS id / sub-layers / nesting, then profile_tier_level.
+  if (rbsp.length < 3 + 12) return undefined;
+  const ptl = rbsp.subarray(3, 15);
+  const space = ['', 'A', 'B', 'C'][ptl[0]! >> 6];
+  const tier = ptl[0]! & 0x20 ? 'H' : 'L';
+  const profile = ptl[0]! & 0x1f;
+  let compatibility = 0;
+  const flags = ptl.readUInt32BE(1);
+  for (let bit = 0; bit < 32; bit++) if (flags & (1 << bit)) compatibility |= 1 << (31 - bit);
+  const constraints = [...ptl.subarray(5, 11)];
+  while (constraints.length > 0 && constraints.at(-1) === 0) constraints.pop();
+  const level = ptl[11]!;
+  return ['hvc1', `${space}${profile}`, (compatibility >>> 0).toString(16).toUpperCase(), `${tier}${level}`, ...constraints.map((byte) => byte.toString(16).toUpperCase())].join('.');
+}

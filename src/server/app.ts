@@ -18,7 +18,7 @@ import { scheduleRoutes } from './routes/schedule.js';
 import { discoveryRoutes } from './routes/discovery.js';
 import { reportRoutes } from './routes/reports.js';
 import { liveRoutes } from './routes/live.js';
-import { LiveStreams } from '../live/streams.js';
+import { defaultMaxTranscodes, LiveStreams } from '../live/streams.js';
 import { ClipRecorder } from '../live/recorder.js';
 import { clipRoutes } from './routes/clips.js';
 import { falseAlarmRoutes } from './routes/false-alarms.js';
@@ -272,7 +272,7 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => registrationRoutes(scoped, deps));
   await app.register(async (scoped) => mapRoutes(scoped, deps));
   if (options.ffmpeg) {
-    const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams });
+    const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams, maxTranscodes: settings.live_max_transcodes ?? defaultMaxTranscodes() });
     app.addHook('onClose', async () => live.stopAll());
     await app.register(async (scoped) => liveRoutes(scoped, deps, live));
     const recorder = new ClipRecorder({ ffmpeg: options.ffmpeg, maxConcurrent: settings.evidence_clips.max_concurrent });

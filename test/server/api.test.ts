@@ -40,7 +40,7 @@ afterAll(async () => {
 describe('authentication', () => {
   it('answers /healthz without login and nothing else', async () => {
     expect((await get('/healthz')).json()).toEqual({ status: 'ok', db: true });
-    for (const url of ['/api/cameras', '/api/units', '/api/incidents', '/metrics', '/openapi.json', '/api/reports/uptime', '/api/cameras/a1/image', '/api/cameras/a1/live', '/nope']) {
+    for (const url of ['/api/cameras', '/api/units', '/api/incidents', '/metrics', '/openapi.json', '/api/reports/uptime', '/api/cameras/a1/image', '/api/cameras/a1/live', '/api/cameras/a1/live/codec', '/api/cameras/a1/live/picture', '/nope']) {
       expect((await get(url)).statusCode, url).toBe(401);
     }
     expect((await call({ method: 'GET', url: '/api/me', headers: { authorization: 'Bearer not-a-real-token-at-all-xxxxxxxx' } })).statusCode).toBe(401);
@@ -329,12 +329,14 @@ describe('dashboard and live view', () => {
     expect((await get('/assets/..%2F..%2Fpackage.json')).statusCode).toBe(404);
   });
 
-  it('applies the image rules to live view: out of scope is 404, a contractor may not watch a household camera', async () => {
-    expect((await get('/api/cameras/a1/live', 'chief-b')).statusCode).toBe(404);
-    expect((await get('/api/cameras/a1/live', 'chief-b')).body).toBe((await get('/api/cameras/zz9/live', 'chief-b')).body);
-    const denied = await get('/api/cameras/h1/live', 'contractor-1');
-    expect(denied.statusCode).toBe(403);
-    expect(denied.json<{ error: string }>().error).toBe('private_images');
+  it('applies the image rules to live view (the stream, its codec, its fallback picture): out of scope is 404, a contractor may not watch a household camera', async () => {
+    for (const route of ['live', 'live/codec', 'live/picture']) {
+      expect((await get(`/api/cameras/a1/${route}`, 'chief-b')).statusCode).toBe(404);
+      expect((await get(`/api/cameras/a1/${route}`, 'chief-b')).body).toBe((await get(`/api/cameras/zz9/${route}`, 'chief-b')).body);
+      const denied = await get(`/api/cameras/h1/${route}`, 'contractor-1');
+      expect(denied.statusCode).toBe(403);
+      expect(denied.json<{ error: string }>().error).toBe('private_images');
+    }
     const audit = (await get('/api/audit', 'admin')).json<{ action: string; camera_id: string }[]>();
     expect(audit.some((entry) => entry.action === 'live.denied' && entry.camera_id === 'h1')).toBe(true);
   });

@@ -47,17 +47,44 @@ function historyChart(checks) {
   return svg;
 }
 
-/** Live view: fragmented MP4 from the server, played through Media Source Extensions. */
+/** How often a viewer beyond the server's transcode budget gets a new picture. */
+const PICTURE_REFRESH_MS = 5000;
+/** An init segment larger than this without a codec the page knows is not a live stream. */
+const MAX_INIT_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Live view: fragmented MP4 from the server, played through Media Source Extensions. The page
+ * asks the server what the camera streams and the browser whether it plays that (H.265 through
+ * MSE needs a hardware decoder in Chromium); the server remuxes or transcodes accordingly, and
+ * beyond its transcode budget the viewer gets a picture refreshed every few seconds instead.
+ */
 function livePlayer(cameraId, status) {
+  const id = encodeURIComponent(cameraId);
   const video = el('video', { muted: true, autoplay: true, playsinline: true, 'data-testid': 'live-video' });
   video.muted = true;
+  const box = el('div', {}, video);
   const controller = new AbortController();
+  let refresh = null;
   const source = new MediaSource();
   video.src = URL.createObjectURL(source);
   source.addEventListener('sourceopen', async () => {
     try {
-      const res = await fetch(`/api/cameras/${encodeURIComponent(cameraId)}/live`, { credentials: 'same-origin', signal: controller.signal });
-      if (res.status === 503) throw new Error(t('live_busy'));
+      const stream = await api(`/api/cameras/${id}/live/codec`, { signal: controller.signal }).catch((error) => {
+        throw error.name === 'AbortError' ? error : new Error(t('live_error'));
+      });
+      const playsHevc = stream.codec === 'hevc' && MediaSource.isTypeSupported(`video/mp4; codecs="${stream.mse}"`);
+      const res = await fetch(`/api/cameras/${id}/live?hevc=${playsHevc}`, { credentials: 'same-origin', signal: controller.signal });
+      if (res.status === 503) {
+        const body = await res.json().catch(() => ({}));
+        if (body.error !== 'transcode_busy') throw new Error(t('live_busy'));
+        status.textContent = t('live_transcode_busy', { seconds: PICTURE_REFRESH_MS / 1000 });
+        const picture = el('img', { alt: t('live_picture'), class: 'live-picture', 'data-testid': 'live-picture' });
+        const load = () => (picture.src = `/api/cameras/${id}/live/picture?at=${Date.now()}`);
+        load();
+        refresh = setInterval(load, PICTURE_REFRESH_MS);
+        box.replaceChildren(picture);
+        return;
+      }
       if (!res.ok || !res.body) throw new Error(t('live_error'));
       const reader = res.body.getReader();
       let buffer = null;
@@ -72,8 +99,11 @@ function livePlayer(cameraId, status) {
         if (done) break;
         if (!buffer) {
           pending = concat(pending, value);
-          const codec = avcCodec(pending);
-          if (!codec) continue;
+          const codec = avcCodec(pending) ?? (hasBox(pending, 'hvcC') ? stream.mse : null);
+          if (!codec) {
+            if (pending.length > MAX_INIT_BYTES) throw new Error(t('live_error'));
+            continue;
+          }
           buffer = source.addSourceBuffer(`video/mp4; codecs="${codec}"`);
           await append(pending);
         } else {
@@ -87,7 +117,14 @@ function livePlayer(cameraId, status) {
     }
   });
   video.play().catch(() => {});
-  return { video, stop: () => controller.abort() };
+  return {
+    element: box,
+    stop: () => {
+      controller.abort();
+      clearInterval(refresh);
+      status.textContent = '';
+    },
+  };
 }
 
 function concat(a, b) {
@@ -97,15 +134,23 @@ function concat(a, b) {
   return out;
 }
 
+/** Where a box of this type starts in the init segment (its type's offset), or -1. */
+function boxAt(bytes, type) {
+  const code = [...type].map((c) => c.charCodeAt(0));
+  for (let i = 0; i + 8 < bytes.length; i++) {
+    if (code.every((c, k) => bytes[i + k] === c)) return i;
+  }
+  return -1;
+}
+
+const hasBox = (bytes, type) => boxAt(bytes, type) >= 0;
+
 /** "avc1.PPCCLL" from the avcC box of the init segment. */
 function avcCodec(bytes) {
-  for (let i = 0; i + 8 < bytes.length; i++) {
-    if (bytes[i] === 0x61 && bytes[i + 1] === 0x76 && bytes[i + 2] === 0x63 && bytes[i + 3] === 0x43) {
-      const hex = (n) => n.toString(16).padStart(2, '0');
-      return `avc1.${hex(bytes[i + 5])}${hex(bytes[i + 6])}${hex(bytes[i + 7])}`;
-    }
-  }
-  return null;
+  const i = boxAt(bytes, 'avcC');
+  if (i < 0) return null;
+  const hex = (n) => n.toString(16).padStart(2, '0');
+  return `avc1.${hex(bytes[i + 5])}${hex(bytes[i + 6])}${hex(bytes[i + 7])}`;
 }
 
 export async function cameraView(cameraId) {
@@ -127,7 +172,7 @@ export async function cameraView(cameraId) {
       }
       const player = livePlayer(cameraId, liveStatus);
       session.stopLive = player.stop;
-      liveBox.replaceChildren(player.video);
+      liveBox.replaceChildren(player.element);
       liveButton.textContent = t('live_stop');
     },
   }, t('live'));
