@@ -73,8 +73,8 @@ describe('maintenance on a phone', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'maintenance-2-logged.png'), fullPage: true });
 
     await card.locator(`a[href="#/incident/${fx.incidents.a1Image}"]`).tap();
-    await page.waitForSelector('[data-testid=maintenance-visits]');
-    expect(await page.locator('h2').last().textContent()).toBe('Lượt bảo trì gắn với sự cố này');
+    // The maintenance page has the same list: wait for the incident page to be drawn, not for the list.
+    await expect.poll(() => page.locator('h2').last().textContent(), { timeout: 10_000 }).toBe('Lượt bảo trì gắn với sự cố này');
     expect(await page.locator('[data-testid=maintenance-visits]').textContent()).toContain('Lau ống kính, siết lại giá đỡ');
   }, 90_000);
 
