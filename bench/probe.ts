@@ -22,7 +22,7 @@ import { ImageAssessor } from '../src/quality/assess.js';
 import { openStore } from '../src/store/db.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 
-const PASSWORD = 'bench-pass';
+export const PASSWORD = 'bench-pass';
 const TICKS = 100; // USER_HZ on Linux
 
 export function cpuSeconds(): number {
@@ -79,7 +79,8 @@ function option(args: string[], flag: string, fallback: number): number {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
-export async function startSimulator(count: number, basePort: number, size: string): Promise<() => void> {
+/** Resolves once every camera is served; the function stops the simulator (its `pid` is for measuring it). */
+export async function startSimulator(count: number, basePort: number, size: string): Promise<(() => void) & { pid: number | undefined }> {
   const main = fileURLToPath(new URL('../src/simulator/main.js', import.meta.url));
   // Full-HD media take a while to encode: one photo is enough for a benchmark.
   const extra = size === '640x360' ? [] : ['--size', size, '--photo', path.join(PACKAGE_ROOT, 'test/fixtures/photos/coffee.jpg')];
@@ -92,7 +93,7 @@ export async function startSimulator(count: number, basePort: number, size: stri
     });
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });
-  return () => child.kill('SIGTERM');
+  return Object.assign(() => child.kill('SIGTERM'), { pid: child.pid });
 }
 
 export async function run(args: string[]): Promise<void> {
