@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { failedCheckCounts } from '../src/store/checks.js';
-import { PASSWORD, startSimulator } from './probe.js';
+import { PASSWORD, percentile, startSimulator } from './probe.js';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 const PAGE_BYTES = 4096;
@@ -138,10 +138,7 @@ function option(args: string[], flag: string, fallback: string): string {
   return at >= 0 ? (args[at + 1] ?? fallback) : fallback;
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? NaN;
-}
+const median = (values: number[]) => percentile(values, 50);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
