@@ -22,7 +22,7 @@ import { ImageAssessor } from '../src/quality/assess.js';
 import { openStore } from '../src/store/db.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 
-const PASSWORD = 'bench-pass';
+export const PASSWORD = 'bench-pass';
 const TICKS = 100; // USER_HZ on Linux
 
 export function cpuSeconds(): number {
@@ -32,7 +32,7 @@ export function cpuSeconds(): number {
   return ((utime ?? 0) + (stime ?? 0) + (cutime ?? 0) + (cstime ?? 0)) / TICKS;
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -79,8 +79,12 @@ function option(args: string[], flag: string, fallback: number): number {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
-/** `options.subStream` adds a second profile ("640x360"); `options.codec` picks what the cameras stream. */
-export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc' } = {}): Promise<() => void> {
+/**
+ * Resolves once every camera is served; the function stops the simulator (its `pid` is for
+ * measuring it). `options.subStream` adds a second profile ("640x360"); `options.codec` picks what
+ * the cameras stream.
+ */
+export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc' } = {}): Promise<(() => void) & { pid: number | undefined }> {
   const main = fileURLToPath(new URL('../src/simulator/main.js', import.meta.url));
   // Full-HD media take a while to encode: one photo is enough for a benchmark.
   const extra = [
@@ -97,7 +101,7 @@ export async function startSimulator(count: number, basePort: number, size: stri
     });
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });
-  return () => child.kill('SIGTERM');
+  return Object.assign(() => child.kill('SIGTERM'), { pid: child.pid });
 }
 
 export async function run(args: string[]): Promise<void> {

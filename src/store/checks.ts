@@ -144,6 +144,16 @@ export function findChecks(db: Database, cameraId: string, q: { from?: number | 
     .map((row) => checkRow.parse(row));
 }
 
+/** Failed checks started since `since`, counted by camera, kind and failure kind, most first. */
+export function failedCheckCounts(db: Database, since: number): { camera_id: string; kind: string; error_kind: string | null; n: number }[] {
+  return statement(db, "SELECT camera_id, kind, error_kind, SUM(repeat_count) AS n FROM checks WHERE status = 'fail' AND started_at >= ? GROUP BY camera_id, kind, error_kind ORDER BY n DESC").all(since) as {
+    camera_id: string;
+    kind: string;
+    error_kind: string | null;
+    n: number;
+  }[];
+}
+
 /** Checks whose frame analysis found a fault, started in [from, to), oldest first. */
 export function badImageChecks(db: Database, from: number, to: number): { camera_id: string; started_at: number; findings: string | null }[] {
   return statement(db, 'SELECT camera_id, started_at, findings FROM checks WHERE image_ok = 0 AND started_at >= ? AND started_at < ? ORDER BY started_at').all(from, to) as {

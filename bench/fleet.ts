@@ -1,0 +1,353 @@
+/**
+ * `npm run bench -- fleet [--cameras 1000] [--size 1920x1080] [--minutes 30] [--sample-s 10] [--base-port 12000]`:
+ * the built daemon (`camwatch run`) watching a simulated fleet at its default intervals, measured
+ * from outside. The simulator runs in a process of its own and is not counted; the daemon's CPU
+ * includes its children (the decoder pool's long-lived ffmpeg processes are read live from /proc,
+ * since their time reaches the daemon's cutime only when they are reaped). Every camera is healthy,
+ * so every failed check is a false failure.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { failedCheckCounts } from '../src/store/checks.js';
+import { PASSWORD, percentile, startSimulator } from './probe.js';
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+const PAGE_BYTES = 4096;
+const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const BENCH_USER = 'fleet-observer';
+/** The daemon's own rule for image checks (src/scheduler/lag.ts: a quarter of the interval, at least 15 s). */
+const ON_TIME_S = 15;
+const IMAGE_INTERVAL_S = 60;
+const STREAM_INTERVAL_S = 300;
+
+export interface ProcStat {
+  /** CPU seconds of the process itself */
+  ownS: number;
+  /** CPU seconds of its reaped children */
+  reapedChildrenS: number;
+  rssBytes: number;
+}
+
+/** /proc/PID/stat; the command name may hold spaces and parentheses, so fields count from the last ')'. */
+export function parseProcStat(text: string): ProcStat {
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is the state (field 3 of proc(5)): utime is field 14, rss field 24.
+  const field = (n: number) => Number(fields[n - 3]);
+  return { ownS: (field(14) + field(15)) / CLOCK_TICKS, reapedChildrenS: (field(16) + field(17)) / CLOCK_TICKS, rssBytes: field(24) * PAGE_BYTES };
+}
+
+function childPids(pid: number): number[] {
+  const tasks = readdirSync(`/proc/${pid}/task`);
+  return tasks.flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+}
+
+export interface TreeSample {
+  daemonS: number;
+  /** live descendants' CPU plus everything reaped */
+  childrenS: number;
+  rssBytes: number;
+  childRssBytes: number;
+  children: number;
+  fds: number;
+}
+
+/** CPU and memory of a process and all its descendants; a process that ends while read is skipped. */
+function processTree(pid: number): TreeSample {
+  const root = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const sample: TreeSample = { daemonS: root.ownS, childrenS: root.reapedChildrenS, rssBytes: root.rssBytes, childRssBytes: 0, children: 0, fds: readdirSync(`/proc/${pid}/fd`).length };
+  const pending = childPids(pid);
+  while (pending.length > 0) {
+    const child = pending.pop()!;
+    try {
+      const stat = parseProcStat(readFileSync(`/proc/${child}/stat`, 'utf8'));
+      sample.childrenS += stat.ownS + stat.reapedChildrenS;
+      sample.childRssBytes += stat.rssBytes;
+      sample.children += 1;
+      pending.push(...childPids(child));
+    } catch {
+      // gone between the listing and the read: its time is now in its parent's cutime
+    }
+  }
+  return sample;
+}
+
+export interface MetricLine {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Prometheus text format, the subset prom-client writes (no escaped quotes in our label values). */
+export function parseMetrics(text: string): MetricLine[] {
+  const lines: MetricLine[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match) continue;
+    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    lines.push({ name: match[1]!, labels, value: Number(match[3]) });
+  }
+  return lines;
+}
+
+function metricSum(lines: readonly MetricLine[], name: string, where: (labels: Record<string, string>) => boolean = () => true): number {
+  return lines.filter((l) => l.name === name && where(l.labels)).reduce((sum, l) => sum + l.value, 0);
+}
+
+export interface DaemonCounters {
+  checks: number;
+  failed: number;
+  /** checks started, and of those started within ON_TIME_S of their due time */
+  started: number;
+  startedOnTime: number;
+  lagSumS: number;
+  loopLagP99S: number;
+}
+
+export function daemonCounters(lines: readonly MetricLine[]): DaemonCounters {
+  return {
+    checks: metricSum(lines, 'camwatch_checks_total'),
+    failed: metricSum(lines, 'camwatch_checks_total', (l) => l.status === 'fail'),
+    started: metricSum(lines, 'camwatch_schedule_lag_seconds_count'),
+    startedOnTime: metricSum(lines, 'camwatch_schedule_lag_seconds_bucket', (l) => Number(l.le) === ON_TIME_S),
+    lagSumS: metricSum(lines, 'camwatch_schedule_lag_seconds_sum'),
+    // prom-client resets its event-loop histogram at each scrape: this is the p99 since the last one
+    loopLagP99S: metricSum(lines, 'camwatch_process_nodejs_eventloop_lag_p99_seconds'),
+  };
+}
+
+/** Share of the checks started between two samples that started on time; undefined when none started. */
+export function onTimeShare(before: Pick<DaemonCounters, 'started' | 'startedOnTime'>, after: Pick<DaemonCounters, 'started' | 'startedOnTime'>): number | undefined {
+  const started = after.started - before.started;
+  return started > 0 ? (after.startedOnTime - before.startedOnTime) / started : undefined;
+}
+
+interface Sample {
+  atS: number;
+  tree: TreeSample;
+  counters: DaemonCounters;
+  simulatorS: number;
+  load1: number;
+}
+
+function option(args: string[], flag: string, fallback: string): string {
+  const at = args.indexOf(flag);
+  return at >= 0 ? (args[at + 1] ?? fallback) : fallback;
+}
+
+const median = (values: number[]) => percentile(values, 50);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface FleetConfig {
+  dir: string;
+  cameras: number;
+  basePort: number;
+  serverPort: number;
+  limits: Record<string, number>;
+}
+
+/** The daemon's config: the cameras spread over 20 communes of one province, intervals left at their defaults. */
+function writeConfig({ dir, cameras, basePort, serverPort, limits }: FleetConfig): string {
+  const communes = Math.min(20, cameras);
+  const file = path.join(dir, 'camwatch.yaml');
+  const lines = [
+    'version: 1',
+    'locale: en',
+    `database: { path: ${path.join(dir, 'camwatch.db')} }`,
+    `evidence_dir: ${path.join(dir, 'evidence')}`,
+    `probe: { ${Object.entries(limits).map(([k, v]) => `${k}: ${v}`).join(', ')} }`,
+    `server: { host: 127.0.0.1, port: ${serverPort} }`,
+    'units:',
+    '  - id: tinh',
+    '    name: tỉnh Mô Phỏng',
+    '    kind: province',
+    '    children:',
+    ...Array.from({ length: communes }, (_, k) => `      - { id: xa-${k + 1}, name: xã Mô Phỏng ${k + 1}, kind: commune }`),
+    'cameras:',
+    ...Array.from({ length: cameras }, (_, i) => `  - { id: cam-${i + 1}, name: Camera ${i + 1}, unit: xa-${(i % communes) + 1}, onvif: { host: 127.0.0.1, port: ${basePort + 2 * i}, password_env: BENCH_CAM_PW } }`),
+  ];
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** Raises the limits `camwatch doctor` names until it says the schedule can be met (at most 4 rounds). */
+function limitsAdvisedByDoctor(config: FleetConfig, env: NodeJS.ProcessEnv): Record<string, number> {
+  const limits: Record<string, number> = { ...config.limits };
+  for (let round = 0; round < 4; round++) {
+    const file = writeConfig({ ...config, limits });
+    const doctor = spawnSync(process.execPath, [CLI, 'doctor', '-c', file, '--lang', 'en'], { env, encoding: 'utf8' });
+    const advice = [...doctor.stdout.matchAll(/raise probe\.(\w+) to at least (\d+)/g)];
+    if (advice.length === 0) {
+      const schedule = doctor.stdout.split('\n').filter((line) => /schedule|check on time/i.test(line));
+      console.log(`doctor: ${schedule.map((l) => l.trim()).join(' ')}`);
+      return limits;
+    }
+    for (const [, setting, value] of advice) limits[setting!] = Number(value);
+  }
+  throw new Error(`camwatch doctor still asks for more than ${JSON.stringify(limits)}`);
+}
+
+async function waitForHealth(url: string, exited: () => boolean): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    if (exited()) throw new Error('the daemon exited during start-up');
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await sleep(500);
+  }
+  throw new Error(`the daemon did not answer ${url}/healthz within 2 minutes`);
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(1)}`);
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+function row(cells: Array<string | number>): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** One line per sample interval: CPU as a share of all the machine's cores. */
+function intervalRow(a: Sample, b: Sample, cores: number): string {
+  const wall = b.atS - a.atS;
+  const share = (s: number) => s / (wall * cores);
+  const own = b.tree.daemonS - a.tree.daemonS;
+  const kids = b.tree.childrenS - a.tree.childrenS;
+  const started = b.counters.started - a.counters.started;
+  return row([
+    (b.atS / 60).toFixed(1),
+    pct(share(own + kids)),
+    pct(share(own)),
+    pct(share(kids)),
+    mb(b.tree.rssBytes),
+    mb(b.tree.childRssBytes),
+    b.tree.fds,
+    b.tree.children,
+    (b.counters.loopLagP99S * 1000).toFixed(0),
+    started > 0 ? ((b.counters.lagSumS - a.counters.lagSumS) / started).toFixed(1) : '–',
+    pct(onTimeShare(a.counters, b.counters)),
+    ((b.counters.checks - a.counters.checks) / wall).toFixed(1),
+    b.counters.failed,
+    pct(share(b.simulatorS - a.simulatorS)),
+    b.load1.toFixed(2),
+  ]);
+}
+
+function simulatorCpuS(pid: number | undefined): number {
+  if (!pid || !existsSync(`/proc/${pid}/stat`)) return 0;
+  const stat = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  return stat.ownS + stat.reapedChildrenS;
+}
+
+function summary(samples: readonly Sample[], cores: number, cameras: number, dbFile: string, startedAtMs: number): void {
+  const first = samples[0]!;
+  const last = samples.at(-1)!;
+  // The first five minutes fill caches and the decoder pool; the steady part is what a fleet lives with.
+  const steady = samples.find((s) => s.atS >= 300 && s !== last) ?? first;
+  const cpuShare = (a: Sample, b: Sample) => ({
+    all: (b.tree.daemonS + b.tree.childrenS - a.tree.daemonS - a.tree.childrenS) / ((b.atS - a.atS) * cores),
+    own: (b.tree.daemonS - a.tree.daemonS) / ((b.atS - a.atS) * cores),
+  });
+  const whole = cpuShare(first, last);
+  const settled = cpuShare(steady, last);
+  const loopP99 = samples.slice(1).map((s) => s.counters.loopLagP99S * 1000);
+  const loads = samples.map((s) => s.load1);
+  const need = cameras / IMAGE_INTERVAL_S + cameras / STREAM_INTERVAL_S;
+  const rate = (last.counters.checks - steady.counters.checks) / (last.atS - steady.atS);
+  const onTime = onTimeShare({ started: 0, startedOnTime: 0 }, last.counters);
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  const failures = failedCheckCounts(db, startedAtMs);
+  db.close();
+  const falseFailures = failures.reduce((n, f) => n + f.n, 0);
+  // Single samples swing with the checks in flight: compare the medians of the steady part's first and last thirds.
+  const steadySamples = samples.slice(samples.indexOf(steady));
+  const third = Math.max(1, Math.floor(steadySamples.length / 3));
+  const early = steadySamples.slice(0, third);
+  const late = steadySamples.slice(-third);
+  const flat = (of: (s: Sample) => number) => median(late.map(of)) <= median(early.map(of)) * 1.1;
+  console.log(`\nSummary over ${(last.atS / 60).toFixed(1)} min, ${cameras} cameras, ${cores} cores:`);
+  console.log(`- daemon CPU incl. children: ${pct(whole.all)}% of the machine over the run (own ${pct(whole.own)}%), ${pct(settled.all)}% from minute ${(steady.atS / 60).toFixed(1)} on (own ${pct(settled.own)}%)`);
+  console.log(`- RSS: ${mb(first.tree.rssBytes)} MB at first, ${mb(steady.tree.rssBytes)} MB at minute ${(steady.atS / 60).toFixed(1)}, ${mb(last.tree.rssBytes)} MB at the end, ${mb(Math.max(...samples.map((s) => s.tree.rssBytes)))} MB at most; children ${mb(last.tree.childRssBytes)} MB at the end; median ${mb(median(early.map((x) => x.tree.rssBytes)))} MB in the steady part's first third, ${mb(median(late.map((x) => x.tree.rssBytes)))} MB in its last`);
+  console.log(`- open fds: ${first.tree.fds} at first, ${steady.tree.fds} at minute ${(steady.atS / 60).toFixed(1)}, ${last.tree.fds} at the end, ${Math.max(...samples.map((s) => s.tree.fds))} at most; median ${median(early.map((x) => x.tree.fds))} in the steady part's first third, ${median(late.map((x) => x.tree.fds))} in its last`);
+  console.log(`- event-loop lag p99 per ${(last.atS - (samples.at(-2)?.atS ?? 0)).toFixed(0)} s: median ${median(loopP99).toFixed(0)} ms, worst ${Math.max(...loopP99).toFixed(0)} ms`);
+  console.log(`- checks started within ${ON_TIME_S} s of due: ${pct(onTime)}% of ${last.counters.started}; mean schedule lag ${(last.counters.lagSumS / Math.max(1, last.counters.started)).toFixed(1)} s`);
+  // A daemon that falls behind spends less than the schedule needs: scale its CPU per check to the rate due.
+  const cpuPerCheckS = (settled.all * cores) / rate;
+  console.log(`- checks: ${rate.toFixed(1)}/s from minute ${(steady.atS / 60).toFixed(1)} on, against ${need.toFixed(1)}/s due at the default intervals; ${last.counters.checks} in all`);
+  console.log(`- CPU per check (children included): ${(cpuPerCheckS * 1000).toFixed(0)} ms; at the ${need.toFixed(1)} checks/s due that is ${pct((cpuPerCheckS * need) / cores)}% of the machine`);
+  console.log(`- false failures (failed checks in the DB, every camera healthy): ${falseFailures}${failures.length ? ': ' + failures.slice(0, 10).map((f) => `${f.camera_id} ${f.kind} ${f.error_kind ?? ''} ×${f.n}`).join(', ') : ''}`);
+  console.log(`- load average (1 min) while running: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}, mean ${(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(2)}; simulator (not counted) ${pct((last.simulatorS - first.simulatorS) / ((last.atS - first.atS) * cores))}% of the machine`);
+  const met = settled.all <= 0.5 && flat((x) => x.tree.rssBytes) && flat((x) => x.tree.fds) && falseFailures === 0;
+  console.log(`- target (≤ 50% of the cores from the steady part on, RSS and fds: last third's median within 10% of the first third's, no false failure): ${met ? 'met' : 'NOT met'}`);
+}
+
+export async function run(args: string[]): Promise<void> {
+  const cameras = Number(option(args, '--cameras', '1000'));
+  const size = option(args, '--size', '1920x1080');
+  const minutes = Number(option(args, '--minutes', '30'));
+  const sampleS = Number(option(args, '--sample-s', '10'));
+  // Below the ephemeral range (32768+), so that no outgoing connection holds a camera's port.
+  const basePort = Number(option(args, '--base-port', '12000'));
+  const serverPort = basePort - 1;
+  const cores = os.cpus().length;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-fleet-'));
+  const env = { ...process.env, BENCH_CAM_PW: PASSWORD, CAMWATCH_PASSWORD: PASSWORD };
+
+  console.log(`fleet benchmark: ${cameras} simulated cameras at ${size}, ${minutes} min, sample every ${sampleS} s, ${cores} cores, files in ${dir}`);
+  const simulator = await startSimulator(cameras, basePort, size);
+  let daemon: ReturnType<typeof spawn> | undefined;
+  let exited = false;
+  const stopAll = async () => {
+    if (daemon && !exited) {
+      daemon.kill('SIGTERM');
+      for (let i = 0; i < 60 && !exited; i++) await sleep(500);
+      if (!exited) daemon.kill('SIGKILL');
+    }
+    simulator();
+  };
+  const interrupted = () => void stopAll().then(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  try {
+    const config = { dir, cameras, basePort, serverPort, limits: {} };
+    const limits = limitsAdvisedByDoctor(config, env);
+    console.log(`limits: ${JSON.stringify(limits)} (doctor's advice; intervals at their defaults: image ${IMAGE_INTERVAL_S} s, stream ${STREAM_INTERVAL_S} s)`);
+    const file = writeConfig({ ...config, limits });
+    const added = spawnSync(process.execPath, [CLI, 'user', 'add', BENCH_USER, '--role', 'admin', '-c', file], { env, encoding: 'utf8' });
+    if (added.status !== 0) throw new Error(`camwatch user add: ${added.stdout}${added.stderr}`);
+
+    const log = openSync(path.join(dir, 'daemon.log'), 'a');
+    const startedAtMs = Date.now();
+    daemon = spawn(process.execPath, [CLI, 'run', '-c', file], { env, stdio: ['ignore', log, log] });
+    daemon.once('exit', () => (exited = true));
+    const pid = daemon.pid!;
+    const url = `http://127.0.0.1:${serverPort}`;
+    await waitForHealth(url, () => exited);
+    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: BENCH_USER, password: PASSWORD }) });
+    if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
+    const { token } = (await login.json()) as { token: string };
+
+    const take = async (): Promise<Sample> => {
+      const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      if (!response.ok) throw new Error(`/metrics: ${response.status}`);
+      const counters = daemonCounters(parseMetrics(await response.text()));
+      return { atS: (Date.now() - startedAtMs) / 1000, tree: processTree(pid), counters, simulatorS: simulatorCpuS(simulator.pid), load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) };
+    };
+    console.log('\nCPU columns: % of all the machine\'s cores over the interval; on time: started within 15 s of due');
+    console.log(row(['min', 'CPU %', 'own %', 'children %', 'RSS MB', 'children RSS MB', 'fds', 'children', 'loop p99 ms', 'sched lag s', 'on time %', 'checks/s', 'failed (all)', 'simulator %', 'load 1m']));
+    console.log(row(Array.from({ length: 15 }, () => '---')));
+    const samples = [await take()];
+    while (samples.at(-1)!.atS < minutes * 60) {
+      await sleep(sampleS * 1000 - ((Date.now() - startedAtMs) % (sampleS * 1000)));
+      if (exited) throw new Error('the daemon exited during the run: see daemon.log');
+      const sample = await take();
+      console.log(intervalRow(samples.at(-1)!, sample, cores));
+      samples.push(sample);
+    }
+    await stopAll();
+    summary(samples, cores, cameras, path.join(dir, 'camwatch.db'), startedAtMs);
+  } finally {
+    process.off('SIGINT', interrupted);
+    await stopAll();
+  }
+}

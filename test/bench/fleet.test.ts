@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { daemonCounters, onTimeShare, parseMetrics, parseProcStat } from '../../bench/fleet.js';
+
+describe('the fleet bench, measuring from outside', () => {
+  it('reads CPU and RSS from /proc/PID/stat, even when the command name holds spaces and parentheses', () => {
+    // pid (comm) state ppid … utime=250 stime=50 cutime=1000 cstime=200 … rss=25600 pages
+    const stat = '4329 (node (camwatch) run) S 4300 4300 28034 0 -1 4194304 99 0 0 0 250 50 1000 200 20 0 11 0 355629 3133440 25600 18446744073709551615 0 0';
+    expect(parseProcStat(stat)).toEqual({ ownS: 3, reapedChildrenS: 12, rssBytes: 25600 * 4096 });
+  });
+
+  it("takes checks, failures, the schedule lag and the loop lag from the daemon's /metrics", () => {
+    const text = [
+      '# HELP camwatch_checks_total Camera checks run since start',
+      '# TYPE camwatch_checks_total counter',
+      'camwatch_checks_total{kind="image",status="ok",error=""} 900',
+      'camwatch_checks_total{kind="stream",status="ok",error=""} 90',
+      'camwatch_checks_total{kind="image",status="fail",error="timeout"} 2',
+      'camwatch_schedule_lag_seconds_bucket{le="5",host="127.0.0.1"} 700',
+      'camwatch_schedule_lag_seconds_bucket{le="15",host="127.0.0.1"} 950',
+      'camwatch_schedule_lag_seconds_bucket{le="15",host="10.0.0.2"} 10',
+      'camwatch_schedule_lag_seconds_bucket{le="+Inf",host="127.0.0.1"} 990',
+      'camwatch_schedule_lag_seconds_sum{host="127.0.0.1"} 4321.5',
+      'camwatch_schedule_lag_seconds_count{host="127.0.0.1"} 990',
+      'camwatch_schedule_lag_seconds_count{host="10.0.0.2"} 10',
+      'camwatch_process_nodejs_eventloop_lag_p99_seconds 0.0421',
+    ].join('\n');
+    expect(daemonCounters(parseMetrics(text))).toEqual({ checks: 992, failed: 2, started: 1000, startedOnTime: 960, lagSumS: 4321.5, loopLagP99S: 0.0421 });
+  });
+
+  it('gives the on-time share of the checks started between two samples, and none when none started', () => {
+    expect(onTimeShare({ started: 100, startedOnTime: 90 }, { started: 300, startedOnTime: 240 })).toBe(0.75);
+    expect(onTimeShare({ started: 100, startedOnTime: 90 }, { started: 100, startedOnTime: 90 })).toBeUndefined();
+  });
+});
