@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getClip } from '../../src/store/clips.js';
 import { startClipServer, USER_PASSWORD, type ClipServer } from '../server/clips-fixture.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, logIn } from './chromium.js';
 
 const ARTIFACTS = path.resolve('test-artifacts/browser');
 
@@ -29,17 +29,9 @@ afterAll(async () => {
   await fx?.stop();
 });
 
-async function logIn(name: string) {
-  await page.goto(`${fx.url}/#/login`);
-  await page.fill('input[name=username]', name);
-  await page.fill('input[name=password]', USER_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid="count-total"]');
-}
-
 describe('evidence clips in a real browser', () => {
   it('a commune police chief records a clip and opens its chain-of-custody sheet', async () => {
-    await logIn('chief-a');
+    await logIn(page, fx.url, 'chief-a', USER_PASSWORD);
     await page.click('a[href="#/clips"]');
     const form = page.locator('[data-testid=clip-form]');
     await form.locator('select[name=camera]').selectOption('a1');
@@ -70,7 +62,7 @@ describe('evidence clips in a real browser', () => {
 
   it('shows a contractor no evidence page', async () => {
     await page.click('#logout');
-    await logIn('contractor-1');
+    await logIn(page, fx.url, 'contractor-1', USER_PASSWORD);
     expect(await page.locator('a[href="#/clips"]').isHidden()).toBe(true);
   }, 30_000);
 });

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkNamespace } from '../netns.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, logIn } from './chromium.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve('dist/src/cli.js');
@@ -46,15 +46,6 @@ let browser: Browser;
 let page: Page;
 let url: string;
 let databaseFile: string;
-
-async function login(target: Page, name: string, password: string) {
-  await target.goto(url);
-  await target.waitForURL(/#\/login$/);
-  await target.fill('input[name=username]', name);
-  await target.fill('input[name=password]', password);
-  await target.click('button[type=submit]');
-  await target.waitForSelector('[data-testid="count-total"]');
-}
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -106,7 +97,7 @@ afterAll(async () => {
 
 describe('the discovery page', () => {
   it('finds, for an admin, the camera not in the config and shows its entry; the configured one is listed as known', async () => {
-    await login(page, 'admin', ADMIN_PASSWORD);
+    await logIn(page, url, 'admin', ADMIN_PASSWORD);
     await page.click('a[href="#/discovery"]');
     // The view is drawn after its first API answer: wait for it rather than read the old page.
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toBe('Dò tìm camera ONVIF trong mạng nội bộ');
@@ -136,7 +127,7 @@ describe('the discovery page', () => {
 
   it('is not offered to a viewer, and its API refuses one', async () => {
     const viewer = await (await browser.newContext()).newPage();
-    await login(viewer, 'can-bo', VIEWER_PASSWORD);
+    await logIn(viewer, url, 'can-bo', VIEWER_PASSWORD);
     expect(await viewer.locator('a[href="#/discovery"]').isHidden()).toBe(true);
     const status = await viewer.evaluate(() => fetch('/api/discovery', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status));
     expect(status).toBe(403);

@@ -20,7 +20,7 @@ import { addUser } from '../../src/server/auth.js';
 import { buildServer } from '../../src/server/app.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 import { openStore } from '../../src/store/db.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, logIn } from './chromium.js';
 
 const CAMERA_PASSWORD = 'Hevc-Cam-Pass-9';
 const ADMIN_PASSWORD = 'Kiem-Tra-2026-xyz';
@@ -90,11 +90,7 @@ async function viewer(playsHevc?: boolean): Promise<{ page: Page; liveRequests: 
   page.on('request', (request) => {
     if (/\/live(\?|$)/.test(request.url())) liveRequests.push(request.url());
   });
-  await page.goto(`${url}/#/login`);
-  await page.fill('input[name=username]', 'admin');
-  await page.fill('input[name=password]', ADMIN_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid="count-total"]');
+  await logIn(page, url, 'admin', ADMIN_PASSWORD);
   return { page, liveRequests };
 }
 

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_PASSWORD } from '../server/fixture.js';
 import { makeMaintenanceFixture, PNG, type MaintenanceFixture } from '../server/maintenance-fixture.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, logIn } from './chromium.js';
 
 const ARTIFACTS = path.resolve('test-artifacts/browser');
 const PHONE = { width: 390, height: 844 };
@@ -36,11 +36,7 @@ const dueCameras = () => page.locator('[data-testid=maintenance-due] [data-camer
 
 describe('maintenance on a phone', () => {
   it('a contractor logs a visit with a photo, linked to the open incident, and the camera leaves the overdue list', async () => {
-    await page.goto(`${url}/#/login`);
-    await page.fill('input[name=username]', 'contractor-1');
-    await page.fill('input[name=password]', USER_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('[data-testid="count-total"]');
+    await logIn(page, url, 'contractor-1', USER_PASSWORD);
     await page.click('a[href="#/maintenance"]');
     await page.waitForSelector('[data-testid=visit-form]');
     expect(await page.locator('h1').textContent()).toBe('Bảo trì định kỳ theo hợp đồng');

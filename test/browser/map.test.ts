@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapFixture, MAP_CAMERAS, MAP_PASSWORD, pngTile, type MapFixture } from '../server/map-fixture.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, logIn } from './chromium.js';
 
 const ARTIFACTS = path.resolve('test-artifacts/browser');
 /** app.css's state colours, which the markers are filled with */
@@ -34,12 +34,7 @@ async function openMap(origin: string, name: string, prepare?: (page: Page) => P
   await prepare?.(page);
   const requested: string[] = [];
   page.on('request', (request) => requested.push(request.url()));
-  await page.goto(origin);
-  await page.waitForURL(/#\/login$/);
-  await page.fill('input[name=username]', name);
-  await page.fill('input[name=password]', MAP_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid="count-total"]');
+  await logIn(page, origin, name, MAP_PASSWORD);
   await page.click('a[href="#/map"]');
   await page.waitForSelector('[data-testid="map"] path.camera-marker');
   return { page, requested };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixture, USER_PASSWORD, type Fixture } from '../server/fixture.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, logIn } from './chromium.js';
 
 const ARTIFACTS = path.resolve('test-artifacts/browser');
 
@@ -55,11 +55,7 @@ describe('owner registration in a real browser', () => {
 
   it('the commune chief approves it and the camera appears in the dashboard', async () => {
     page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    await page.goto(`${url}/#/login`);
-    await page.fill('input[name=username]', 'chief-a');
-    await page.fill('input[name=password]', USER_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('[data-testid="count-total"]');
+    await logIn(page, url, 'chief-a', USER_PASSWORD);
     await page.click('a[href="#/registrations"]');
     const row = page.locator('tr[data-status=pending]', { hasText: 'Cổng nhà bà Lan' });
     await row.waitFor();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixture, USER_PASSWORD, type Fixture } from '../server/fixture.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, logIn } from './chromium.js';
 
 const ARTIFACTS = path.resolve('test-artifacts/browser');
 const NEW_PASSWORD = 'Bao-Ve-Xa-C-2026';
@@ -31,19 +31,11 @@ afterAll(async () => {
   await fx?.server.close();
 });
 
-async function logIn(name: string, password: string) {
-  await page.goto(`${url}/#/login`);
-  await page.fill('input[name=username]', name);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid="count-total"]');
-}
-
 const notice = () => page.locator('[data-testid=notice]').textContent();
 
 describe('users page in a real browser', () => {
   it('an administrator adds a commune police chief, in Vietnamese', async () => {
-    await logIn('admin', USER_PASSWORD);
+    await logIn(page, url, 'admin', USER_PASSWORD);
     await page.click('a[href="#/users"]');
     await page.waitForSelector('[data-testid=user-add]');
     expect(await page.locator('h1').textContent()).toBe('Người dùng');
@@ -79,7 +71,7 @@ describe('users page in a real browser', () => {
   it('the new user logs in and has no users page', async () => {
     await page.click('#logout');
     await page.waitForURL(/#\/login$/);
-    await logIn('truong-c', NEW_PASSWORD);
+    await logIn(page, url, 'truong-c', NEW_PASSWORD);
     expect(await page.locator('#who').textContent()).toBe('truong-c');
     expect(await page.locator('a[href="#/users"]').isVisible()).toBe(false);
     await page.goto(`${url}/#/users`);
