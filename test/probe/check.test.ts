@@ -20,7 +20,9 @@ let settings: ProbeSettings;
 
 beforeAll(async () => {
   fleet = await startFleet({ count: 4, password: PASSWORD });
-  settings = { ffmpeg: locateFfmpeg().ffmpeg, tcpMs: 1000, onvifMs: 2000, rtspMs: 8000, snapshotMs: 2000, maxClockDriftS: 30 };
+  // ffmpeg opening the stream, named: the in-process client (the default) has its own test per
+  // failure kind in rtsp-client.test.ts, and these keep the ffmpeg path cameras fall back to covered.
+  settings = { ffmpeg: locateFfmpeg().ffmpeg, tcpMs: 1000, onvifMs: 2000, rtspMs: 8000, snapshotMs: 2000, maxClockDriftS: 30, streamClient: 'ffmpeg' };
 });
 
 afterAll(async () => {
