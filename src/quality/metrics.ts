@@ -63,14 +63,18 @@ export interface FrameMetrics extends ColourStats {
   reblur: number;
   /** How many strong edges the picture has (see `strongEdges`). */
   edges: number;
+  /** How crisp the crispest strong edges are (see `strongEdges`): 1 a step edge .. 0 none. */
+  edgeCrispness: number;
   /** Fraction of 20-px cells with no structure at all, any brightness. */
   flatShare: number;
   /** Largest connected region of flat cells that are not blown out (fraction of the frame). */
   largestFlat: number;
   /** The same over cells with light enough to show structure (what can be judged at night). */
   largestFlatLit: number;
-  /** Brightest minus darkest cell in the largest flat region (grey levels): sky shades, an occluder is even. */
-  largestFlatRange: number;
+  /** Largest connected flat region within one narrow brightness window (see structure.ts): an occluder alone. */
+  largestEvenFlat: number;
+  /** The same over lit cells (what can be judged at night). */
+  largestEvenFlatLit: number;
   /** Estimated noise standard deviation in grey levels (Immerkær, flattest cells), null when not measurable. */
   noise: number | null;
   /** True when the picture carries no colour (IR night mode or a monochrome camera). */
@@ -632,7 +636,7 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   const coarse = sobelEnergy(thumb.data, thumb.width, thumb.height);
   const colour = colourStats(frame);
   const structure = structureOf(y, w, h);
-  const edges = strongEdges(y, w, h);
+  const { count: edges, crispness: edgeCrispness } = strongEdges(y, w, h);
   const field = orientationField(thumb.data, thumb.width, thumb.height);
   const signature = viewSignature(field);
 
@@ -666,10 +670,12 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     texture: Math.sqrt(coarse),
     reblur: reblurLoss(y, w, h),
     edges,
+    edgeCrispness,
     flatShare: structure.flatShare,
     largestFlat: structure.largestFlat,
     largestFlatLit: structure.largestFlatLit,
-    largestFlatRange: structure.largestFlatRange,
+    largestEvenFlat: structure.largestEvenFlat,
+    largestEvenFlatLit: structure.largestEvenFlatLit,
     noise: estimateNoise(y, w, h),
     saturation: colour.saturation,
     castA: colour.castA,

@@ -4,6 +4,12 @@
  * sign or a branch in front of the lens makes one large connected flat region. Real scenes keep
  * texture almost everywhere (grain of the road, leaves, compression noise); sky and plain walls
  * make flat regions too, which is why the detectors also look at the camera's own normal.
+ *
+ * Something in front of the lens is evenly lit: its cells keep one brightness. Sky and walls shade
+ * across the frame, and beside an occluder they are flat too, so the largest flat region often
+ * joins the occluder to a patch of sky, road or wall of another brightness and is no longer even.
+ * `largestEvenFlat` therefore looks for the largest connected region whose cells all lie within
+ * one narrow brightness window: the occluder alone, whatever lies next to it.
  */
 
 /** Cells across and down on the analysis frame (20 px cells at 640x360). */
@@ -16,6 +22,8 @@ const FLAT_SD = 5;
 const CLIPPED_MEAN = 245;
 /** Cells this dark are night or shadow: no light to show structure, not necessarily an occluder. */
 const UNLIT_MEAN = 30;
+/** An evenly lit region: every cell mean within this many grey levels of the region's darkest cell. */
+const EVEN_WINDOW = 12;
 
 export interface Structure {
   /** Fraction of cells without structure (any brightness). */
@@ -24,8 +32,10 @@ export interface Structure {
   largestFlat: number;
   /** The same, counting only cells with light enough to show structure (what night can judge). */
   largestFlatLit: number;
-  /** Brightest minus darkest cell mean in `largestFlat` (grey levels): sky shades, a board is even. */
-  largestFlatRange: number;
+  /** Largest 4-connected region of flat, not blown-out cells within one brightness window of EVEN_WINDOW grey levels. */
+  largestEvenFlat: number;
+  /** The same over lit cells only. */
+  largestEvenFlatLit: number;
 }
 
 export function structureOf(y: Uint8Array, w: number, h: number): Structure {
@@ -66,34 +76,29 @@ export function structureOf(y: Uint8Array, w: number, h: number): Structure {
       }
     }
   }
-  const all = largestRegion(usable, means, cols, rows);
-  const litOnly = largestRegion(lit, means, cols, rows);
+  const cells = cols * rows;
   return {
-    flatShare: flatCount / (cols * rows),
-    largestFlat: all.size / (cols * rows),
-    largestFlatLit: litOnly.size / (cols * rows),
-    largestFlatRange: all.range,
+    flatShare: flatCount / cells,
+    largestFlat: largestRegion(usable, cols, rows) / cells,
+    largestFlatLit: largestRegion(lit, cols, rows) / cells,
+    largestEvenFlat: largestEvenRegion(usable, means, cols, rows) / cells,
+    largestEvenFlatLit: largestEvenRegion(lit, means, cols, rows) / cells,
   };
 }
 
-/** Size in cells of the largest 4-connected region of marked cells (iterative flood fill), and its range of cell means. */
-function largestRegion(marked: Uint8Array, means: Float32Array, cols: number, rows: number): { size: number; range: number } {
+/** Size in cells of the largest 4-connected region of marked cells (iterative flood fill). */
+function largestRegion(marked: Uint8Array, cols: number, rows: number): number {
   const seen = new Uint8Array(cols * rows);
   const stack: number[] = [];
   let best = 0;
-  let bestRange = 0;
   for (let start = 0; start < cols * rows; start++) {
     if (!marked[start] || seen[start]) continue;
     let size = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
     stack.push(start);
     seen[start] = 1;
     while (stack.length) {
       const c = stack.pop()!;
       size++;
-      lo = Math.min(lo, means[c]!);
-      hi = Math.max(hi, means[c]!);
       const x = c % cols;
       for (const nb of [x > 0 ? c - 1 : -1, x < cols - 1 ? c + 1 : -1, c - cols, c + cols]) {
         if (nb < 0 || nb >= cols * rows || seen[nb] || !marked[nb]) continue;
@@ -101,10 +106,29 @@ function largestRegion(marked: Uint8Array, means: Float32Array, cols: number, ro
         stack.push(nb);
       }
     }
-    if (size > best) {
-      best = size;
-      bestRange = hi - lo;
-    }
+    best = Math.max(best, size);
   }
-  return { size: best, range: bestRange };
+  return best;
+}
+
+/**
+ * Size in cells of the largest 4-connected region of marked cells whose means all lie in one
+ * window [b, b + EVEN_WINDOW]. The best window starts at some cell's (whole) grey level, so every
+ * such start is tried, skipping those with fewer cells in the window than the best region so far.
+ */
+function largestEvenRegion(marked: Uint8Array, means: Float32Array, cols: number, rows: number): number {
+  const levels = new Uint16Array(257);
+  for (let c = 0; c < cols * rows; c++) if (marked[c]) levels[Math.floor(means[c]!) + 1]!++;
+  // levels[v + 1] counts marked cells at grey level v; turned into counts at levels below v + 1.
+  for (let v = 1; v <= 256; v++) levels[v]! += levels[v - 1]!;
+  const inWindow = new Uint8Array(cols * rows);
+  let best = 0;
+  for (let b = 0; b < 256; b++) {
+    if (levels[b + 1] === levels[b]) continue; // no cell starts a window here
+    const top = Math.min(256, b + EVEN_WINDOW + 1);
+    if (levels[top]! - levels[b]! <= best) continue;
+    for (let c = 0; c < cols * rows; c++) inWindow[c] = marked[c] && means[c]! >= b && means[c]! <= b + EVEN_WINDOW ? 1 : 0;
+    best = Math.max(best, largestRegion(inWindow, cols, rows));
+  }
+  return best;
 }

@@ -1,15 +1,27 @@
 /**
  * Blur, from the re-blur loss (Crété-Roffet 2007): how much of the fine variation a further
  * blur removes. It divides out the scene's contrast, so it holds on the first frame; the
- * camera's own normal, once known, catches milder blur.
+ * camera's own normal, once known, catches milder blur. On the first frame the crispness of the
+ * crispest strong edges speaks too: in a plain, grainy scene the re-blur loss reads the grain,
+ * while a blurred lens leaves no crisp edge anywhere.
  */
-import type { Detector, Finding } from './types.js';
+import type { Detector, Finding, Severity } from './types.js';
 import { below, normalOf } from './types.js';
 
 export const BLUR = {
   /** Day one: re-blur loss below these. */
   absoluteWarning: 0.44,
   absoluteCritical: 0.36,
+  /**
+   * Day one: or the crispest tenth of the strong edges below these (`edgeCrispness`; about
+   * 0.8 / sigma for a gaussian blur of sigma px at the analysis width, so 0.3 is a blur of
+   * about 2.7 px there). Chosen on the tuning scenes (2026-12-04): frames without blur read 0.34
+   * and up (the plain table under a strong blue cast; clean frames 0.42 and up, and 0.6 and up
+   * on every scene but the table), the table under a box blur of radius 9 px (at 720p) 0.23,
+   * where its re-blur loss still reads 0.52.
+   */
+  crispWarning: 0.3,
+  crispCritical: 0.25,
   /**
    * With a known normal: ratio to it below these; a scene whose sharpness varies by itself (a
    * plain table, things moving close to the lens) gets wider margins, `spreadFactor` times its
@@ -24,6 +36,11 @@ export const BLUR = {
   /** Fewer strong edges than this: the scene has too little detail to tell blur. */
   minEdges: 100,
 } as const;
+
+/** The more severe of two severities (either may be absent). */
+function worse(a: Severity | undefined, b: Severity | undefined): Severity | undefined {
+  return a === 'critical' || b === 'critical' ? 'critical' : (a ?? b);
+}
 
 export const blurred: Detector = {
   kind: 'blurred',
@@ -42,7 +59,7 @@ export const blurred: Detector = {
       const severity = below(ratio, warning, Math.min(BLUR.ratioCritical, warning - (BLUR.ratioWarning - BLUR.ratioCritical)));
       return severity ? say.fault('blurred', severity, 'blurred', { percent: say.pct(ratio) }, m.reblur, ratio) : undefined;
     }
-    const severity = below(m.reblur, BLUR.absoluteWarning, BLUR.absoluteCritical);
+    const severity = worse(below(m.reblur, BLUR.absoluteWarning, BLUR.absoluteCritical), below(m.edgeCrispness, BLUR.crispWarning, BLUR.crispCritical));
     return severity ? say.fault('blurred', severity, 'blurred_absolute', {}, m.reblur) : undefined;
   },
 };
