@@ -44,3 +44,51 @@ describe('covered, with a learned normal', () => {
     expect(blurred).not.toContain('covered');
   }, 60_000);
 });
+
+/** A flat, evenly coloured patch (a board, a sign, sky) of the given size. */
+const patch = (width: number, height: number, grey: (y: number) => number) => {
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) pixels.fill(grey(y), y * width * 3, (y + 1) * width * 3);
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+};
+
+/** chelsea.jpg at 720p with patches laid over it, judged on its first check. */
+async function firstCheck(patches: Array<{ input: Buffer; left: number; top: number }>, night = false) {
+  const jpeg = await sharp(await readFile(path.resolve('test/fixtures/photos/chelsea.jpg')))
+    .resize({ width: 1280, height: 720, fit: 'cover' })
+    .composite(patches)
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  return kindsOn(measure(await decodeForAnalysis(jpeg)), night);
+}
+const kindsOn = (metrics: FrameMetrics, night: boolean) =>
+  diagnose(metrics, undefined, { night, tags: [], hasIr: true, locale: 'en' })
+    .filter((f) => f.state === 'fault')
+    .map((f) => f.kind);
+
+describe('covered, on the first check', () => {
+  // Sky shading from 150 to 230 grey levels over the top 35% of the view.
+  const sky = () => patch(1280, 252, (y) => Math.round(150 + (80 * y) / 252));
+
+  it('finds a board beside a sky of its own brightness: the board alone is the evenly lit region', async () => {
+    expect(await firstCheck([{ input: await sky(), left: 0, top: 0 }])).toEqual([]);
+    // The board (55% of the view) joins the sky into one flat region that is not evenly lit.
+    expect(await firstCheck([{ input: await sky(), left: 0, top: 0 }, { input: await patch(700, 720, () => 150), left: 0, top: 0 }])).toContain('covered');
+  });
+
+  it('finds a lit board over 55% of the view at night', async () => {
+    expect(await firstCheck([], true)).toEqual([]);
+    expect(await firstCheck([{ input: await patch(704, 720, () => 106), left: 0, top: 0 }], true)).toContain('covered');
+  });
+
+  it('leaves a plain scene alone: an even wall over 83% of the view above a strip of detail', async () => {
+    const detail = await sharp(await readFile(path.resolve('test/fixtures/photos/coffee.jpg'))).resize({ width: 1280, height: 100, fit: 'cover' }).png().toBuffer();
+    const jpeg = await sharp(await patch(1280, 720, () => 140))
+      .composite([{ input: detail, left: 0, top: 620 }])
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const metrics = measure(await decodeForAnalysis(jpeg));
+    expect(metrics.largestFlat).toBeGreaterThan(0.8);
+    expect(kindsOn(metrics, false)).not.toContain('covered');
+  });
+});

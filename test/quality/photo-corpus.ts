@@ -73,7 +73,7 @@ interface Raw {
 }
 
 /** Mulberry32 seeded PRNG. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

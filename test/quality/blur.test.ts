@@ -1,0 +1,43 @@
+/**
+ * Blur on the first check, where the re-blur loss is fooled: a plain, grainy scene (a table, a
+ * wall) keeps its grain through a blurred lens, and the re-blur loss reads the grain. The
+ * crispest strong edges are soft all the same.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { BLUR, decodeForAnalysis, diagnose, measure } from '../../src/quality/index.js';
+import { rng } from './photo-corpus.js';
+
+/** A plain table with one object on it, optionally seen through a blurred lens, with the sensor's grain on top. */
+async function grainyTable(sigma: number): Promise<Buffer> {
+  const object = await sharp(await readFile(path.resolve('test/fixtures/photos/coffee.jpg'))).resize({ width: 420, height: 300, fit: 'cover' }).png().toBuffer();
+  let table = sharp({ create: { width: 1280, height: 720, channels: 3, background: { r: 170, g: 160, b: 140 } } }).composite([{ input: object, left: 430, top: 210 }]);
+  if (sigma) table = sharp(await table.png().toBuffer()).blur(sigma);
+  const { data, info } = await table.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  // Grain is added by the sensor, after the lens: the blur does not smooth it.
+  const random = rng(7);
+  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(data[i]! + (random() + random() + random() - 1.5) * 6)));
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
+}
+
+const firstCheck = async (jpeg: Buffer) => {
+  const m = measure(await decodeForAnalysis(jpeg));
+  return { m, faults: diagnose(m, undefined, { night: false, tags: [], hasIr: true, locale: 'en' }).filter((f) => f.state === 'fault').map((f) => f.kind) };
+};
+
+describe('day one: blur in a plain, grainy scene', () => {
+  it('is found from the crispest edges where the re-blur loss reads the grain', async () => {
+    const blurred = await firstCheck(await grainyTable(8));
+    expect(blurred.m.reblur).toBeGreaterThan(BLUR.absoluteWarning); // the re-blur loss alone passes it
+    expect(blurred.m.edgeCrispness).toBeLessThan(BLUR.crispWarning);
+    expect(blurred.faults).toContain('blurred');
+  });
+
+  it('leaves the same table in focus alone', async () => {
+    const sharpTable = await firstCheck(await grainyTable(0));
+    expect(sharpTable.m.edgeCrispness).toBeGreaterThan(0.8);
+    expect(sharpTable.faults).toEqual([]);
+  });
+});
