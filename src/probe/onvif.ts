@@ -116,7 +116,7 @@ export function reachableUri(announced: string, host: string, schemes: readonly 
  */
 export const MAX_ONVIF_ANSWER_BYTES = 2 * 1024 * 1024;
 
-function boundedAgent(): http.Agent {
+export function boundedAgent(): http.Agent {
   const agent = new http.Agent({ keepAlive: false });
   const create = agent.createConnection.bind(agent) as (...args: unknown[]) => net.Socket;
   (agent as unknown as { createConnection: (...args: unknown[]) => net.Socket }).createConnection = (...args: unknown[]) => {
