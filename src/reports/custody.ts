@@ -18,6 +18,10 @@ const vi = {
   range: 'Thời gian ghi hình',
   range_value: 'từ {from} đến {to}',
   duration: 'Thời lượng yêu cầu',
+  asked_range: 'Khoảng thời gian yêu cầu',
+  method: 'Cách lấy dữ liệu',
+  method_replay: 'Trích từ bản ghi của camera hoặc đầu ghi (ONVIF Profile G)',
+  method_live: 'Ghi trực tiếp từ camera lúc xử lý yêu cầu',
   seconds: '{seconds} giây',
   file: 'Tệp dữ liệu',
   sha256: 'Mã SHA-256',
@@ -57,6 +61,10 @@ const en: Catalogue<typeof vi>['en'] = {
   range: 'Recorded',
   range_value: 'from {from} to {to}',
   duration: 'Duration asked',
+  asked_range: 'Time range asked',
+  method: 'Obtained by',
+  method_replay: 'Replay of the camera’s or recorder’s own recording (ONVIF Profile G)',
+  method_live: 'Recording the camera live when the request was handled',
   seconds: '{seconds} seconds',
   file: 'File',
   sha256: 'SHA-256',
@@ -116,12 +124,16 @@ export function custodySheetHtml(sheet: CustodySheet): string {
   const t = translator(custodyMessages, locale);
   const e = escapeMarkup;
   const when = (at: number) => momentWithSeconds(at, locale, timeZone);
-  const range = clip.started_at !== null && clip.ended_at !== null ? t('range_value', { from: when(clip.started_at), to: when(clip.ended_at) }) : t('none');
+  // A replay holds the range asked; a live recording, the time it was recorded.
+  const [from, to] = clip.method === 'replay' ? [clip.range_from, clip.range_to] : [clip.started_at, clip.ended_at];
+  const range = from !== null && to !== null ? t('range_value', { from: when(from), to: when(to) }) : t('none');
   const facts: [string, string][] = [
     [t('camera'), `${camera.name} (${camera.id})`],
     [t('place'), camera.place],
     [t('range'), range],
+    ...(clip.range_from !== null && clip.range_to !== null ? [[t('asked_range'), t('range_value', { from: when(clip.range_from), to: when(clip.range_to) })] as [string, string]] : []),
     [t('duration'), t('seconds', { seconds: clip.duration_s })],
+    ...(clip.method ? [[t('method'), `${t(`method_${clip.method}`)}${clip.method_note ? ` — ${clip.method_note}` : ''}`] as [string, string]] : []),
     [t('status'), t(`status_${clip.status}`)],
     [t('file'), clip.file ?? t('none')],
     [t('sha256'), clip.sha256 ?? t('none')],
