@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClipRecorder, sha256Of } from '../../src/live/recorder.js';
-import { locateFfmpeg, runProcess } from '../../src/probe/ffmpeg.js';
+import { locateFfmpeg } from '../../src/probe/ffmpeg.js';
 import { findReplay } from '../../src/probe/replay.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
-import { readTimeCode, RECORDING_TOKEN } from '../../src/simulator/recorder.js';
+import { RECORDING_TOKEN } from '../../src/simulator/recorder.js';
+import { firstFrameSecond } from './time-code.js';
 
 const PASSWORD = 'Replay-Pass-7q';
 let fleet: CameraFleet;
@@ -20,14 +21,6 @@ const target = (id: string) => {
   const camera = fleet.camera(id);
   return { host: camera.host, port: camera.httpPort, username: 'admin', password: PASSWORD };
 };
-
-/** The epoch second burned into the first frame of a clip. */
-export async function firstFrameSecond(file: string, width = 640, height = 360): Promise<number> {
-  const result = await runProcess(locateFfmpeg().ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'], { deadlineMs: 20_000 });
-  expect(result.ok, result.stderr).toBe(true);
-  expect(result.stdout.length).toBe(width * height);
-  return readTimeCode(result.stdout, width);
-}
 
 beforeAll(async () => {
   fleet = await startFleet({ count: 2, password: PASSWORD, withoutRecording: ['sim-002'] });
