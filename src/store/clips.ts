@@ -57,7 +57,7 @@ export function setClipRange(db: Database, id: number, range: { from: number; to
   statement(db, 'UPDATE evidence_clips SET range_from = ?, range_to = ? WHERE id = ?').run(range.from, range.to, id);
 }
 
-export function setClipMethod(db: Database, id: number, method: ClipMethod, note: string): void {
+export function setClipMethod(db: Database, id: number, method: ClipMethod, note: string | null): void {
   statement(db, 'UPDATE evidence_clips SET method = ?, method_note = ? WHERE id = ?').run(method, note, id);
 }
 

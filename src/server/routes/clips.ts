@@ -143,8 +143,8 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
       audit(user, clip, 'requested', range ? `${reason} (${new Date(range.from).toISOString()} – ${new Date(range.to).toISOString()})` : reason, request.ip);
       const file = path.join(CLIPS_FOLDER, `${id}-${cameraId}.mp4`);
       const obtain = async () => {
-        const { how, replay } = range ? await replayOrLive(access.onvif, range) : { how: LIVE_NOW, replay: undefined };
-        setClipMethod(db, id, replay ? 'replay' : 'live', how);
+        const { how, note, replay } = range ? await replayOrLive(access.onvif, range) : { how: LIVE_NOW, note: null, replay: undefined };
+        setClipMethod(db, id, replay ? 'replay' : 'live', note);
         const stream = replay ? { cameraId, rtspUrl: replay.uri, username: access.onvif.username, password: access.onvif.password } : (source ?? (await cameraStreamSource(deps, cameraId)));
         if (!stream) throw new Error('the camera gives no stream address now');
         const started = () => {
@@ -175,8 +175,13 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
   /** The camera's own recording of the range when it has one (Profile G); otherwise the live stream now, and why. */
   async function replayOrLive(onvif: OnvifTarget, range: { from: number; to: number }) {
     const found = await findReplay(onvif, range, PROFILE_G_DEADLINE_MS, deps.now);
-    if (found.found) return { how: `ONVIF Profile G replay of recording ${found.recordingToken}${found.clockDriftS ? ` (camera clock ${found.clockDriftS > 0 ? '+' : ''}${found.clockDriftS} s)` : ''}`, replay: found };
-    return { how: `${LIVE_NOW}: ${found.reason} (${found.detail})`, replay: undefined };
+    if (found.found) {
+      const drift = found.clockDriftS ? ` (camera clock ${found.clockDriftS > 0 ? '+' : ''}${found.clockDriftS} s)` : '';
+      return { how: `ONVIF Profile G replay of recording ${found.recordingToken}${drift}`, note: found.recordingToken, replay: found };
+    }
+    // "<reason>: <detail>": the reason is a code the custody sheet words in the reader's language.
+    const note = `${found.reason}: ${found.detail}`;
+    return { how: `${LIVE_NOW}, no replay: ${note}`, note, replay: undefined };
   }
 
   app.get(
