@@ -8,10 +8,9 @@
  * The range is asked in the camera's own time: the camera's clock is read first and the range
  * shifted by its drift, as a recorder files its video by its own clock.
  */
-import onvif from 'onvif';
 import { z } from 'zod';
 import { redactSecrets } from '../redact.js';
-import { boundedAgent, reachableUri, type OnvifTarget } from './onvif.js';
+import { onvifClient, reachableUri, type OnvifTarget } from './onvif.js';
 import { ProbeFailure, withDeadline } from './outcome.js';
 import { escapeXml } from './xml.js';
 
@@ -84,16 +83,7 @@ const missing = (reason: ReplayMissing['reason'], detail: string): ReplayMissing
 
 /** Looks for a recording of [from, to] (ms, our clock) on the camera; never throws. */
 export async function findReplay(target: OnvifTarget, range: { from: number; to: number }, deadlineMs: number, now: () => number = Date.now): Promise<ReplayFound | ReplayMissing> {
-  const cam = new onvif.Cam({
-    hostname: target.host,
-    port: target.port,
-    username: target.username,
-    password: target.password,
-    timeout: deadlineMs,
-    autoconnect: false,
-    preserveAddress: true,
-    agent: boundedAgent(),
-  }) as unknown as RecordingCam;
+  const cam = onvifClient<RecordingCam>(target, deadlineMs);
   const soap = (service: string, body: string) => call<unknown>((cb) => cam._request({ service, body: cam._envelopeHeader() + body + cam._envelopeFooter() }, cb)).then(flatten);
 
   const work = async (): Promise<ReplayFound | ReplayMissing> => {
