@@ -61,4 +61,16 @@ describe('ONVIF Profile G replay', () => {
     expect(clip.sha256).toBe(await sha256Of(file));
     expect(Math.abs((await firstFrameSecond(file)) - from / 1000)).toBeLessThanOrEqual(2);
   }, 60_000);
+
+  it('refuses a replay of a range the camera does not hold (457), and the recording fails rather than wait', async () => {
+    const camera = fleet.camera('sim-001');
+    const recorder = new ClipRecorder({ ffmpeg: locateFfmpeg().ffmpeg, maxConcurrent: 1, graceMs: 20_000 });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'camwatch-replay-')), 'old.mp4');
+    const old = Date.now() - 2 * 3600_000;
+    const started = performance.now();
+    await expect(
+      recorder.record({ cameraId: 'sim-001', rtspUrl: `rtsp://127.0.0.1:${camera.rtspPort}/replay/${RECORDING_TOKEN}`, username: 'admin', password: PASSWORD }, 4, file, () => undefined, { from: old, to: old + 4000 }),
+    ).rejects.toThrow(/recording failed/);
+    expect(performance.now() - started).toBeLessThan(15_000);
+  }, 30_000);
 });
