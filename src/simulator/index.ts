@@ -79,7 +79,7 @@ export async function startFleet(options: FleetOptions): Promise<CameraFleet> {
   const { settings } = media;
   const subMedia = options.subStream && (await prepareMedia({ mediaDir: options.mediaDir, photos: options.photos, settings: { ...settings, ...options.subStream } }));
   const pacer = new Pacer(settings.fps);
-  const ffmpeg = locateFfmpeg().ffmpeg;
+  const ffmpeg = () => locateFfmpeg().ffmpeg;
   const width = String(options.count).length > 3 ? String(options.count).length : 3;
   const cameras: CameraImpl[] = [];
   let discovery: DiscoveryResponder | undefined;

@@ -69,7 +69,8 @@ export class RollingRecorder {
   constructor(
     private readonly photo: string,
     readonly settings: MediaSettings,
-    private readonly ffmpeg: string,
+    /** looked up at the first replay: a fleet whose media are cached starts without ffmpeg */
+    private readonly ffmpeg: () => string,
   ) {}
 
   /** The recording covers the last hour of the camera's clock. */
@@ -87,7 +88,7 @@ export class RollingRecorder {
       '-filter_complex', replayFilter(s, fromMs / 1000, this.font),
       ...encoderArgs(s), '-f', s.codec, 'pipe:1',
     ];
-    const result = await runProcess(this.ffmpeg, args, { deadlineMs: RENDER_DEADLINE_MS, maxStdoutBytes: 64 * 1024 * 1024 });
+    const result = await runProcess(this.ffmpeg(), args, { deadlineMs: RENDER_DEADLINE_MS, maxStdoutBytes: 64 * 1024 * 1024 });
     if (!result.ok) throw new Error(`replay render failed (${result.failure}): ${result.stderr.trim().slice(-300)}`);
     return parseVideo(result.stdout, s.codec);
   }
