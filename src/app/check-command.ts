@@ -1,13 +1,16 @@
 /** `camwatch check <camera>`: one full check now, readable or as JSON, exit code 1 when unhealthy. */
 import { queueAlerts } from './alerts.js';
-import type { AppContext } from './context.js';
+import { appOwnerKeys, type AppContext } from './context.js';
 import type { ImageVerdict } from '../health/engine.js';
 import { cliMessages } from './messages.js';
 import { findingName } from '../health/messages.js';
 import { healthEngine, ResultPipeline, type StoredResult } from '../health/ingest.js';
 import { createLogger } from '../log.js';
 import { translator, type Locale } from '../i18n/index.js';
-import { checkCamera, type CheckKind, type CheckResult, type Finding } from '../probe/check.js';
+import { checkCamera, type CameraTarget, type CheckKind, type CheckResult, type Finding } from '../probe/check.js';
+import { registeredFleetCameras, registeredTargets } from '../inventory/registrations.js';
+import { fleetFromConfig, setRegisteredCameras } from '../inventory/fleet.js';
+import { findCamera } from '../store/inventory.js';
 import { describeFailure, technicalDetail } from '../probe/messages.js';
 import { cameraTarget, probeSettings } from '../inventory/targets.js';
 import { redactSecrets, redactUrlCredentials } from '../redact.js';
@@ -136,22 +139,36 @@ export interface CheckOutcome {
   exitCode: 0 | 1;
 }
 
-export async function runCheckCommand(app: AppContext, cameraId: string, kind: CheckKind, locale: Locale): Promise<CheckOutcome> {
+/**
+ * The camera to check: a configured one, or a camera registered by its owner, approved and with
+ * its consent standing (its password opened with the owners' key); undefined for any other.
+ */
+function checkTarget(app: AppContext, cameraId: string): { target: CameraTarget; name: string } | undefined {
   const camera = app.config.raw.cameras.find((c) => c.id === cameraId);
-  if (!camera) {
+  if (camera) return { target: cameraTarget(app.config, camera), name: camera.name };
+  const registered = registeredTargets(app.db, appOwnerKeys(app.dbPath).current(), app.config.raw.probe.min_resolution).find((target) => target.id === cameraId);
+  return registered && { target: registered, name: findCamera(app.db, cameraId)?.name ?? cameraId };
+}
+
+export async function runCheckCommand(app: AppContext, cameraId: string, kind: CheckKind, locale: Locale): Promise<CheckOutcome> {
+  const found = checkTarget(app, cameraId);
+  if (!found) {
     const t = translator(cliMessages, locale);
     return { lines: [t('unknownCamera', { id: cameraId, ids: app.config.raw.cameras.map((c) => c.id).join(', ') })], exitCode: 1 };
   }
-  const result = await checkCamera(cameraTarget(app.config, camera), kind, probeSettings(app.config, app.ffmpeg.ffmpeg));
+  const { target, name } = found;
+  const result = await checkCamera(target, kind, probeSettings(app.config, app.ffmpeg.ffmpeg));
   // Finding messages in the language of this command's output, which may differ from the config's.
   const localised = locale === app.config.raw.locale ? app : { ...app, config: { ...app.config, raw: { ...app.config.raw, locale } } };
-  const stored = await new ResultPipeline(localised, createLogger({ level: 'silent' }), healthEngine(app, queueAlerts(app) ?? NOBODY_TO_TELL)).process(result);
-  const secret = app.config.secrets.get(camera.id);
+  // Registered cameras open incidents like configured ones, as in the daemon.
+  const fleet = fleetFromConfig(app.config);
+  setRegisteredCameras(fleet, registeredFleetCameras(app.db, app.config.units));
+  const stored = await new ResultPipeline(localised, createLogger({ level: 'silent' }), healthEngine(app, queueAlerts(app) ?? NOBODY_TO_TELL, fleet)).process(result);
   return {
     result,
     stored,
-    lines: describeCheck(result, camera.name, locale, stored.latest, stored.image, stored.assessment?.findings),
-    json: redactSecrets(JSON.stringify(checkJson(result, stored, camera.name), null, 2), secret ? [secret] : []),
+    lines: describeCheck(result, name, locale, stored.latest, stored.image, stored.assessment?.findings),
+    json: redactSecrets(JSON.stringify(checkJson(result, stored, name), null, 2), target.password ? [target.password] : []),
     exitCode: checkPassed(result, stored.image) ? 0 : 1,
   };
 }

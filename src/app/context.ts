@@ -8,6 +8,7 @@ import { channelSchemas } from '../alerts/channels/index.js';
 import { openStore, type Database } from '../store/db.js';
 import { locateFfmpeg, type FfmpegBinaries } from '../probe/ffmpeg.js';
 import { syncInventory, type SyncReport } from '../inventory/sync.js';
+import { OWNER_KEY_FILE, ownerKeys, type OwnerKeys } from '../inventory/registrations.js';
 
 export const DEFAULT_CONFIG = process.env.CAMWATCH_CONFIG ?? 'config/camwatch.yaml';
 
@@ -23,6 +24,11 @@ export interface StoreContext {
 /** ...and what probing needs on top: every camera's password and ffmpeg. */
 export interface AppContext extends StoreContext {
   ffmpeg: FfmpegBinaries;
+}
+
+/** The sealing key of owners' camera passwords: CAMWATCH_OWNER_KEY, or the key file beside the database. */
+export function appOwnerKeys(dbPath: string | undefined): OwnerKeys {
+  return ownerKeys(process.env, dbPath && dbPath !== ':memory:' ? path.join(path.dirname(dbPath), OWNER_KEY_FILE) : undefined);
 }
 
 export function databasePath(config: Config): string {

@@ -1,5 +1,5 @@
 /** `camwatch run`: the scheduler, the probe and the store wired together until a signal stops it. */
-import type { AppContext } from './context.js';
+import { appOwnerKeys, type AppContext } from './context.js';
 import type { Logger } from '../log.js';
 import { checkCamera, type CheckResult } from '../probe/check.js';
 import { killAllRunning } from '../probe/ffmpeg.js';
@@ -14,7 +14,7 @@ import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
 import cron from 'node-cron';
 import { startCheckpointer } from '../store/checkpointer.js';
-import { ownerKey, registeredFleetCameras, registeredTargets } from '../inventory/registrations.js';
+import { registeredFleetCameras, registeredTargets } from '../inventory/registrations.js';
 import { fleetFromConfig, setRegisteredCameras } from '../inventory/fleet.js';
 
 /** How often the schedule picks up cameras approved or withdrawn on the dashboard (they are in the database, not the config). */
@@ -73,10 +73,11 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     },
     log,
   });
-  const key = ownerKey();
+  // Read at every turn: the server makes the key file when a password is first given.
+  const keys = appOwnerKeys(app.dbPath);
   const followRegistrations = () => {
     setRegisteredCameras(fleet, registeredFleetCameras(app.db, app.config.units));
-    scheduler.setDynamicTargets(registeredTargets(app.db, key, probe.min_resolution));
+    scheduler.setDynamicTargets(registeredTargets(app.db, keys.current(), probe.min_resolution));
   };
   followRegistrations();
   const following = setInterval(followRegistrations, REGISTRATIONS_EVERY_MS);

@@ -5,7 +5,7 @@
  * and feed probe metrics from the pipeline: `observeCheck(result)` from src/server/metrics.ts.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { AppContext } from './context.js';
+import { appOwnerKeys, type AppContext } from './context.js';
 import type { Logger } from '../log.js';
 import { buildServer } from '../server/app.js';
 import { serverSettings } from '../server/context.js';
@@ -17,7 +17,7 @@ export interface RunningServer {
 }
 
 /** Without ffmpeg (`app.ffmpeg`) the server has no live view. */
-export async function startServer(app: Pick<AppContext, 'config' | 'db' | 'evidenceDir'> & Partial<Pick<AppContext, 'ffmpeg'>>, log: Logger): Promise<RunningServer> {
+export async function startServer(app: Pick<AppContext, 'config' | 'db' | 'evidenceDir'> & Partial<Pick<AppContext, 'ffmpeg' | 'dbPath'>>, log: Logger): Promise<RunningServer> {
   const settings = serverSettings(app.config);
   const server = await buildServer({
     db: app.db,
@@ -27,6 +27,7 @@ export async function startServer(app: Pick<AppContext, 'config' | 'db' | 'evide
     log: log.child({ component: 'http' }) as FastifyBaseLogger,
     onPasswordGuessing: passwordGuessingAlarm(app),
     notify: queueAlerts(app),
+    ownerKeys: appOwnerKeys(app.dbPath),
   });
   const address = await server.listen({ host: settings.host, port: settings.port });
   log.info({ url: address, public_url: settings.public_url }, 'HTTP API listening');

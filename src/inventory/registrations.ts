@@ -4,15 +4,18 @@
  * rejected by the commune police, withdrawn by the owner. Every step is in the audit log.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Database } from '../store/db.js';
 import { writeAudit } from '../store/audit.js';
 import { addRegisteredCamera, retireRegisteredCamera } from '../store/inventory.js';
 import {
+  approvedRegistrationOfCamera,
   approvedRegistrations,
   decideRegistration,
   findRegistration,
   insertRegistration,
   registrationByTokenHash,
+  setRegistrationPassword,
   withdrawRegistration,
   type NewRegistration,
   type RegistrationRow,
@@ -60,6 +63,52 @@ export function ownerKey(env: NodeJS.ProcessEnv = process.env): Buffer | undefin
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
   if (key.length !== 32) throw new Error(`${OWNER_KEY_ENV} must be 32 bytes, written as 64 hex digits or base64`);
   return key;
+}
+
+/** Beside the database, when CAMWATCH_OWNER_KEY is not set: made at the first password given. */
+export const OWNER_KEY_FILE = 'owner.key';
+
+/**
+ * Where the sealing key comes from: CAMWATCH_OWNER_KEY when set; otherwise a key file (mode 0600,
+ * beside the database but never in it, so a copy of the database alone opens no password), made
+ * by the first password an owner or the police give. Without a file either (tests), there is no
+ * key and no password is taken, as before.
+ */
+export interface OwnerKeys {
+  /** the key now, or undefined when there is none yet */
+  current(): Buffer | undefined;
+  /** whether a password can be sealed: a key exists or can be made */
+  readonly canSeal: boolean;
+  /** the key, made and kept in the key file when there is none yet */
+  ensure(): Buffer;
+}
+
+export function ownerKeys(env: NodeJS.ProcessEnv = process.env, file?: string): OwnerKeys {
+  const fromFile = () => {
+    try {
+      return ownerKey({ [OWNER_KEY_ENV]: readFileSync(file as string, 'utf8') });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  };
+  const current = () => ownerKey(env) ?? (file ? fromFile() : undefined);
+  return {
+    current,
+    canSeal: ownerKey(env) !== undefined || file !== undefined,
+    ensure() {
+      const key = current();
+      if (key) return key;
+      if (!file) throw new Error(`no key to seal camera passwords: set ${OWNER_KEY_ENV}`);
+      try {
+        // wx: of two processes making it at once, one wins and the other reads the winner's key.
+        writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      return fromFile() as Buffer;
+    },
+  };
 }
 
 /** AES-256-GCM: "iv.tag.ciphertext", base64url each. */
@@ -192,6 +241,29 @@ export function withdrawConsent(db: Database, registration: RegistrationRow, ip:
   })();
 }
 
+/**
+ * The camera password given after registration, by its owner (secret link) or by the commune
+ * police: sealed at once, never kept or written in clear. False when the registration is rejected
+ * or withdrawn (nothing connects to that camera any more).
+ */
+export function giveCameraPassword(db: Database, keys: OwnerKeys, registration: RegistrationRow, password: string, by: Parameters<typeof writeAudit>[1], ip: string, now: number): boolean {
+  const sealed = sealPassword(keys.ensure(), password);
+  return db.transaction(() => {
+    if (!setRegistrationPassword(db, registration.id, sealed)) return false;
+    writeAudit(db, by, { action: 'registration.password_given', cameraId: registration.camera_id ?? undefined, detail: `registration ${registration.id}`, ip }, now);
+    return true;
+  })();
+}
+
+/** How camwatch reaches an approved registered camera whose consent stands, or undefined. */
+export function registeredCameraAccess(db: Database, key: Buffer | undefined, cameraId: string): { host: string; port: number; username: string; password: string } | undefined {
+  const registration = approvedRegistrationOfCamera(db, cameraId);
+  if (!registration) return undefined;
+  return { host: registration.onvif_host, port: registration.onvif_port, username: registration.onvif_user, password: passwordOf(registration, key) };
+}
+
+const passwordOf = (registration: RegistrationRow, key: Buffer | undefined) => (key && registration.password_sealed ? openPassword(key, registration.password_sealed) : '');
+
 /** The cameras of approved registrations whose consent stands, as the scheduler checks them. */
 export function registeredTargets(db: Database, key: Buffer | undefined, minResolution: { width: number; height: number }): CameraTarget[] {
   return approvedRegistrations(db).map((registration) => ({
@@ -199,7 +271,7 @@ export function registeredTargets(db: Database, key: Buffer | undefined, minReso
     host: registration.onvif_host,
     onvifPort: registration.onvif_port,
     username: registration.onvif_user,
-    password: key && registration.password_sealed ? openPassword(key, registration.password_sealed) : '',
+    password: passwordOf(registration, key),
     minResolution,
   }));
 }

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { runProcess } from '../probe/ffmpeg.js';
-import { openRtspRelay } from '../probe/rtsp-relay.js';
+import { openRtspRelay, type ReplayRange } from '../probe/rtsp-relay.js';
 import { redactUrlCredentials } from '../redact.js';
 import { copyVideoArgs, type LiveSource } from './streams.js';
 
@@ -62,18 +62,20 @@ export class ClipRecorder {
   /**
    * Claims a slot now (or throws RecorderBusyError) and returns the recording, which resolves
    * once `file` holds the clip. `onStarted` is called when ffmpeg starts reading the camera.
+   * With `replay`, `source` is the camera's replay address (ONVIF Profile G) and that past range
+   * of its recording is copied; the camera ends the stream at the range's end.
    */
-  record(source: LiveSource, durationS: number, file: string, onStarted: () => void): Promise<RecordedClip> {
+  record(source: LiveSource, durationS: number, file: string, onStarted: () => void, replay?: ReplayRange): Promise<RecordedClip> {
     if (this.running >= this.options.maxConcurrent) throw new RecorderBusyError(this.options.maxConcurrent);
     this.running++;
-    return this.run(source, durationS, file, onStarted).finally(() => this.running--);
+    return this.run(source, durationS, file, onStarted, replay).finally(() => this.running--);
   }
 
-  private async run(source: LiveSource, durationS: number, file: string, onStarted: () => void): Promise<RecordedClip> {
+  private async run(source: LiveSource, durationS: number, file: string, onStarted: () => void, replay: ReplayRange | undefined): Promise<RecordedClip> {
     await mkdir(path.dirname(file), { recursive: true });
     // Written beside its final name and renamed when whole: a half-written clip never looks finished.
     const partial = `${file}.part`;
-    const relay = await openRtspRelay(source.rtspUrl, { username: source.username, password: source.password });
+    const relay = await openRtspRelay(source.rtspUrl, { username: source.username, password: source.password }, replay);
     try {
       onStarted();
       const result = await runProcess(this.options.ffmpeg, recordArgs(relay.url, durationS, partial), {

@@ -143,9 +143,9 @@ function smallestUsable(candidates: unknown[], mainWidth: number | undefined): {
   return best;
 }
 
-export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: () => number = Date.now): Promise<DeviceInfo> {
-  const secrets = [target.password];
-  const cam = new onvif.Cam({
+/** The `onvif` client for one camera, not yet connected, bounded in time and answer size; typed by the caller's use. */
+export function onvifClient<T>(target: OnvifTarget, deadlineMs: number): T {
+  return new onvif.Cam({
     hostname: target.host,
     port: target.port,
     username: target.username,
@@ -155,7 +155,12 @@ export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: 
     // Cameras behind NAT or a 4G router advertise addresses we cannot reach; keep ours.
     preserveAddress: true,
     agent: boundedAgent(),
-  }) as unknown as CamLike;
+  }) as unknown as T;
+}
+
+export async function queryDevice(target: OnvifTarget, deadlineMs: number, now: () => number = Date.now): Promise<DeviceInfo> {
+  const secrets = [target.password];
+  const cam = onvifClient<CamLike>(target, deadlineMs);
 
   const work = (async () => {
     const cameraTime = await call<Date>('GetSystemDateAndTime', secrets, (cb) => cam.getSystemDateAndTime(cb));

@@ -8,6 +8,10 @@
  * and the request sent again, and Content-Base is pointed at the relay. After PLAY the
  * connection carries interleaved RTP and is piped through untouched. One relay serves one
  * ffmpeg; it accepts connections only on 127.0.0.1 and only while it is open.
+ *
+ * For a replay of a recording (ONVIF Profile G) it also says what ffmpeg cannot: every request
+ * carries `Require: onvif-replay`, and PLAY asks for the range as absolute camera time
+ * (`Range: clock=…`) in place of ffmpeg's `npt=0.000-`.
  */
 import net from 'node:net';
 import { header, pickChallenge, serialise, takeMessage, withAuthorization, type Credentials, type Message } from './rtsp-message.js';
@@ -20,9 +24,29 @@ export interface RtspRelay {
 
 export type RelayCredentials = Credentials;
 
+/** A past range to replay, ms of the camera's clock. */
+export interface ReplayRange {
+  from: number;
+  to: number;
+}
+
+/** `20261204T184500Z`: the absolute time RTSP ranges use (RFC 2326 3.7), whole seconds. */
+export function rtspClock(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** The request as the camera must see it for a replay: Require on all, the clock range on PLAY. */
+export function asReplayRequest(request: Message, range: ReplayRange): Message {
+  const play = request.startLine.startsWith('PLAY ');
+  const headers = request.headers.filter(([key]) => !['require', ...(play ? ['range'] : [])].includes(key.toLowerCase()));
+  headers.push(['Require', 'onvif-replay']);
+  if (play) headers.push(['Range', `clock=${rtspClock(range.from)}-${rtspClock(range.to)}`]);
+  return { ...request, headers };
+}
+
 const ANY_RTSP_BASE = /^rtsps?:\/\/[^/\s]+/i;
 
-export async function openRtspRelay(cameraUrl: string, credentials: RelayCredentials): Promise<RtspRelay> {
+export async function openRtspRelay(cameraUrl: string, credentials: RelayCredentials, replay?: ReplayRange): Promise<RtspRelay> {
   const camera = new URL(cameraUrl);
   camera.username = '';
   camera.password = '';
@@ -79,7 +103,8 @@ export async function openRtspRelay(cameraUrl: string, credentials: RelayCredent
         for (let taken = takeMessage(fromClient); taken; taken = takeMessage(fromClient)) {
           fromClient = taken.rest;
           const [method = '', uri = '', version = 'RTSP/1.0'] = taken.message.startLine.split(' ');
-          toCamera({ ...taken.message, startLine: `${method} ${uri.replace(ANY_RTSP_BASE, cameraBase)} ${version}` });
+          const request = { ...taken.message, startLine: `${method} ${uri.replace(ANY_RTSP_BASE, cameraBase)} ${version}` };
+          toCamera(replay ? asReplayRequest(request, replay) : request);
         }
       } catch {
         client.destroy();

@@ -104,3 +104,8 @@ export function child(element: XmlElement | undefined, name: string): XmlElement
 export function childrenNamed(element: XmlElement | undefined, name: string): XmlElement[] {
   return element?.children.filter((c) => c.name === name) ?? [];
 }
+
+/** Text made safe inside an XML element or attribute. */
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+}

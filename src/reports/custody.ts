@@ -18,6 +18,13 @@ const vi = {
   range: 'Thời gian ghi hình',
   range_value: 'từ {from} đến {to}',
   duration: 'Thời lượng yêu cầu',
+  asked_range: 'Khoảng thời gian yêu cầu',
+  method: 'Cách lấy dữ liệu',
+  method_replay: 'Trích từ bản ghi của camera hoặc đầu ghi (ONVIF Profile G)',
+  method_live: 'Ghi trực tiếp từ camera lúc xử lý yêu cầu',
+  why_no_replay_service: 'camera không có chức năng lưu và phát lại bản ghi (ONVIF Profile G)',
+  why_not_covered: 'bản ghi của camera không có khoảng thời gian yêu cầu',
+  why_onvif_error: 'không lấy được bản ghi từ camera',
   seconds: '{seconds} giây',
   file: 'Tệp dữ liệu',
   sha256: 'Mã SHA-256',
@@ -57,6 +64,13 @@ const en: Catalogue<typeof vi>['en'] = {
   range: 'Recorded',
   range_value: 'from {from} to {to}',
   duration: 'Duration asked',
+  asked_range: 'Time range asked',
+  method: 'Obtained by',
+  method_replay: 'Replay of the camera’s or recorder’s own recording (ONVIF Profile G)',
+  method_live: 'Recording the camera live when the request was handled',
+  why_no_replay_service: 'the camera has no recording and replay service (ONVIF Profile G)',
+  why_not_covered: 'the camera’s recording does not hold the range asked',
+  why_onvif_error: 'the recording could not be had from the camera',
   seconds: '{seconds} seconds',
   file: 'File',
   sha256: 'SHA-256',
@@ -111,17 +125,30 @@ function momentWithSeconds(at: number, locale: Locale, timeZone: string): string
   return locale === 'vi' ? `${clock} ngày ${date}` : `${date} ${clock}`;
 }
 
+const FALLBACK_REASONS = ['no_replay_service', 'not_covered', 'onvif_error'] as const;
+
+/** How the clip was obtained; a live recording in place of a replay says why, in the reader's words. */
+function methodText(clip: ClipRow, t: ReturnType<typeof translator<typeof vi>>): string {
+  if (clip.method === 'replay') return `${t('method_replay')}${clip.method_note ? ` (${clip.method_note})` : ''}`;
+  const reason = FALLBACK_REASONS.find((code) => clip.method_note?.startsWith(`${code}:`));
+  return reason ? `${t('method_live')} — ${t(`why_${reason}`)}` : t('method_live');
+}
+
 export function custodySheetHtml(sheet: CustodySheet): string {
   const { clip, camera, locale, timeZone } = sheet;
   const t = translator(custodyMessages, locale);
   const e = escapeMarkup;
   const when = (at: number) => momentWithSeconds(at, locale, timeZone);
-  const range = clip.started_at !== null && clip.ended_at !== null ? t('range_value', { from: when(clip.started_at), to: when(clip.ended_at) }) : t('none');
+  // A replay holds the range asked; a live recording, the time it was recorded.
+  const [from, to] = clip.method === 'replay' ? [clip.range_from, clip.range_to] : [clip.started_at, clip.ended_at];
+  const range = from !== null && to !== null ? t('range_value', { from: when(from), to: when(to) }) : t('none');
   const facts: [string, string][] = [
     [t('camera'), `${camera.name} (${camera.id})`],
     [t('place'), camera.place],
     [t('range'), range],
+    ...(clip.range_from !== null && clip.range_to !== null ? [[t('asked_range'), t('range_value', { from: when(clip.range_from), to: when(clip.range_to) })] as [string, string]] : []),
     [t('duration'), t('seconds', { seconds: clip.duration_s })],
+    ...(clip.method ? [[t('method'), methodText(clip, t)] as [string, string]] : []),
     [t('status'), t(`status_${clip.status}`)],
     [t('file'), clip.file ?? t('none')],
     [t('sha256'), clip.sha256 ?? t('none')],

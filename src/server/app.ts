@@ -3,6 +3,7 @@
  * itself), JSON schemas on every route (validation, response filtering and the OpenAPI
  * document), and a last filter that removes camera passwords from anything that leaves.
  */
+import { ownerKeys } from '../inventory/registrations.js';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { redactSecrets } from '../redact.js';
@@ -84,7 +85,7 @@ export async function buildServer(options: ServerOptions) {
   const { db, config, evidenceDir } = options;
   const settings = serverSettings(config);
   const now = options.now ?? Date.now;
-  const deps: ServerDeps = { db, config, settings, evidenceDir, now, timeZone: config.raw.timezone, notify: options.notify };
+  const deps: ServerDeps = { db, config, settings, evidenceDir, now, timeZone: config.raw.timezone, notify: options.notify, ownerKeys: options.ownerKeys ?? ownerKeys() };
   const secureCookie = settings.public_url?.startsWith('https://') ?? false;
   const publicOrigin = settings.public_url ? new URL(settings.public_url).origin : undefined;
   // Only passwords long enough not to collide with ordinary words are searched for in answers.

@@ -5,6 +5,7 @@ import type { Config } from '../config/load.js';
 import type { ServerConfig } from '../config/schema.js';
 import { serverSchema } from '../config/schema.js';
 import type { SessionUser } from './auth.js';
+import type { OwnerKeys } from '../inventory/registrations.js';
 import type { Role } from '../store/users.js';
 import type { HealthEvent } from '../health/engine.js';
 import { scopeFor, type Scope } from './scope.js';
@@ -35,6 +36,8 @@ export interface ServerOptions {
   onPasswordGuessing?: ((userName: string, addresses: number) => void) | undefined;
   /** incidents changed by hand (resolve): their messages go to the alert outbox (src/app/alerts.ts) */
   notify?: ((event: HealthEvent) => void) | undefined;
+  /** default: CAMWATCH_OWNER_KEY only (src/app/context.ts adds the key file beside the database) */
+  ownerKeys?: OwnerKeys | undefined;
 }
 
 export interface ServerDeps {
@@ -45,6 +48,8 @@ export interface ServerDeps {
   evidenceDir: string;
   now: () => number;
   timeZone: string;
+  /** the key that seals owners' camera passwords (CAMWATCH_OWNER_KEY, or the key file beside the database) */
+  ownerKeys: OwnerKeys;
 }
 
 export type App = FastifyInstance;

@@ -10,7 +10,8 @@ import type { Credentials } from './digest.js';
 import type { PictureVariant, SceneMedia, VariantMedia } from './media.js';
 import { ONVIF_DEVICE_PATH, OnvifService, SNAPSHOT_PATH, type DeviceInformation } from './onvif-service.js';
 import { wallClockMs, type Pacer } from './pacer.js';
-import { RTSP_STREAM_PATH, RTSP_SUB_STREAM_PATH, RtspServer, type StreamRole } from './rtsp-server.js';
+import type { RollingRecorder } from './recorder.js';
+import { RTSP_REPLAY_PATH, RTSP_STREAM_PATH, RTSP_SUB_STREAM_PATH, RtspServer, type StreamRole } from './rtsp-server.js';
 
 import { HOSTILE_FAULTS, hostileHttp, hostileRtsp, isHostile, type HostileFault } from './hostile.js';
 
@@ -69,6 +70,8 @@ export interface CameraSettings {
   snapshotsPerSecond: number;
   /** whether the SDP carries sprop-parameter-sets (FleetOptions.sdpParameterSets) */
   sdpParameterSets: boolean;
+  /** the camera's own recording (ONVIF Profile G), or undefined for a camera without one */
+  recorder?: RollingRecorder | undefined;
 }
 
 function pictureOf(fault: SimulatedFault): PictureVariant {
@@ -138,7 +141,7 @@ export class CameraImpl implements SimulatedCamera {
     const credentials = () => this.credentials();
     const isHung = () => this.faultValue === 'hang';
     this.rtsp = new RtspServer(
-      { id: this.id, host: this.host, rtspPort: () => this.rtspPortValue, credentials, variant: (stream) => this.variant(stream), hasSubStream: settings.subStream !== undefined, isHung, sdpParameterSets: settings.sdpParameterSets },
+      { id: this.id, host: this.host, rtspPort: () => this.rtspPortValue, credentials, variant: (stream) => this.variant(stream), hasSubStream: settings.subStream !== undefined, isHung, sdpParameterSets: settings.sdpParameterSets, recorder: settings.recorder, cameraNow: () => this.cameraNow() },
       pacer,
       settings.frameCount,
     );
@@ -158,6 +161,8 @@ export class CameraImpl implements SimulatedCamera {
       snapshotUrl: () => this.snapshotUrl,
       credentials,
       clockOffsetSeconds: () => this.clockOffset,
+      recorder: settings.recorder,
+      replayUrl: () => `rtsp://${this.host}:${this.rtspPortValue}${RTSP_REPLAY_PATH}`,
       isHung,
       snapshot: () => this.snapshot(),
       device: this.device,
@@ -223,6 +228,11 @@ export class CameraImpl implements SimulatedCamera {
     const position = wallClockMs() % clipMs;
     const index = Math.floor((position / 1000) * this.settings.snapshotsPerSecond) % snapshots.length;
     return snapshots[index] ?? snapshots[0]!;
+  }
+
+  /** The camera's clock (wall clock plus its offset), in ms: its recording is kept in its own time. */
+  cameraNow(): number {
+    return Date.now() + this.clockOffset * 1000;
   }
 
   setClockOffset(seconds: number): void {

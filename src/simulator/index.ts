@@ -8,6 +8,8 @@
 import { CameraImpl, type SimulatedCamera, type SimulatedFault } from './camera.js';
 import { DEFAULT_MEDIA_SETTINGS, prepareMedia, type MediaLibrary, type MediaSettings } from './media.js';
 import { Pacer } from './pacer.js';
+import { RollingRecorder } from './recorder.js';
+import { locateFfmpeg } from '../probe/ffmpeg.js';
 import { DiscoveryResponder } from './discovery.js';
 
 export type { SimulatedCamera, SimulatedFault } from './camera.js';
@@ -51,6 +53,11 @@ export interface FleetOptions {
    * running side by side on one host would all answer each other's probes.
    */
   discovery?: boolean;
+  /**
+   * Every camera records a rolling hour and answers ONVIF Profile G (recording search, replay over
+   * RTSP), except those listed here: cameras that have no recorder, as many cheap ones.
+   */
+  withoutRecording?: readonly string[];
 }
 
 export interface CameraFleet {
@@ -72,6 +79,7 @@ export async function startFleet(options: FleetOptions): Promise<CameraFleet> {
   const { settings } = media;
   const subMedia = options.subStream && (await prepareMedia({ mediaDir: options.mediaDir, photos: options.photos, settings: { ...settings, ...options.subStream } }));
   const pacer = new Pacer(settings.fps);
+  const ffmpeg = () => locateFfmpeg().ffmpeg;
   const width = String(options.count).length > 3 ? String(options.count).length : 3;
   const cameras: CameraImpl[] = [];
   let discovery: DiscoveryResponder | undefined;
@@ -97,6 +105,7 @@ export async function startFleet(options: FleetOptions): Promise<CameraFleet> {
           height: settings.height,
           snapshotsPerSecond: settings.snapshotsPerSecond,
           sdpParameterSets: options.sdpParameterSets ?? true,
+          recorder: options.withoutRecording?.includes(id) ? undefined : new RollingRecorder(scene.photo, settings, ffmpeg),
         },
         pacer,
       );

@@ -6,7 +6,8 @@
  * Flags: --count N (default 10), --host H, --base-port P, --username U, --password PW (default from
  * CAMWATCH_SIM_PASSWORD, else 'demo'), --media-dir DIR, --id-prefix P, --size WxH, --photo FILE (repeatable),
  * --codec h264|hevc, --sub-stream WxH (a second ONVIF profile at that size), --fault ID=KIND (repeatable, applied after start), --discovery (answer ONVIF
- * WS-Discovery probes on 239.255.255.250:3702; only in a network of its own, such as a test's namespace).
+ * WS-Discovery probes on 239.255.255.250:3702; only in a network of its own, such as a test's namespace),
+ * --without-recording ID (repeatable: that camera has no recorder and answers no ONVIF Profile G).
  */
 import { fileURLToPath } from 'node:url';
 import { SIMULATED_FAULTS, startFleet, type CameraFleet, type FleetOptions, type SimulatedFault } from './index.js';
@@ -71,6 +72,9 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
         break;
       case '--discovery':
         options.discovery = true;
+        break;
+      case '--without-recording':
+        options.withoutRecording = [...(options.withoutRecording ?? []), value()];
         break;
       case '--id-prefix':
         options.idPrefix = value();

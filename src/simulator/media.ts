@@ -59,6 +59,8 @@ export interface VariantMedia {
 export interface SceneMedia {
   /** Photo name without extension, e.g. `coffee`. */
   readonly name: string;
+  /** the photograph it was made from (the camera's recorder renders past instants from it) */
+  readonly photo: string;
   readonly variants: Readonly<Record<PictureVariant, VariantMedia>>;
 }
 
@@ -142,7 +144,7 @@ export function filterGraph(s: MediaSettings): string {
   return parts.join(';');
 }
 
-function encoderArgs(s: MediaSettings): string[] {
+export function encoderArgs(s: MediaSettings): string[] {
   const gop = String(Math.round(s.fps * s.keyframeSeconds));
   if (s.codec === 'hevc') {
     return [
@@ -277,7 +279,7 @@ async function loadLibrary(options: PrepareMediaOptions): Promise<MediaLibrary> 
     const sceneDir = path.join(dir, sceneName(photo));
     const loaded = await Promise.all(PICTURE_VARIANTS.map((v) => loadVariant(sceneDir, v, settings, frameCount)));
     const variants = Object.fromEntries(loaded.map((m) => [m.variant, m])) as Record<PictureVariant, VariantMedia>;
-    scenes.push({ name: sceneName(photo), variants });
+    scenes.push({ name: sceneName(photo), photo, variants });
   }
   return { dir, settings, frameCount, scenes, generatedMs };
 }

@@ -17,9 +17,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import { DigestAuthority, type Credentials } from './digest.js';
+import { escapeXml } from '../probe/xml.js';
+import { RECORDING_TOKEN, type RollingRecorder } from './recorder.js';
 
 export const ONVIF_DEVICE_PATH = '/onvif/device_service';
 export const ONVIF_MEDIA_PATH = '/onvif/media_service';
+export const ONVIF_SEARCH_PATH = '/onvif/search_service';
+export const ONVIF_REPLAY_PATH = '/onvif/replay_service';
+export const ONVIF_RECORDING_PATH = '/onvif/recording_service';
 export const SNAPSHOT_PATH = '/snapshot.jpg';
 /** WS-Security `Created` further than this from the camera clock is refused. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -49,6 +54,9 @@ export interface OnvifCameraContext {
   readonly video: { width: number; height: number; fps: number; govLength: number };
   /** A second media profile at a lower resolution, as most cameras have. */
   readonly subStream?: { width: number; height: number; url(): string } | undefined;
+  /** The camera's recorder (Profile G: search and replay services), or undefined for none. */
+  readonly recorder?: RollingRecorder | undefined;
+  replayUrl(): string;
 }
 
 const NS = {
@@ -57,7 +65,12 @@ const NS = {
   tds: 'http://www.onvif.org/ver10/device/wsdl',
   trt: 'http://www.onvif.org/ver10/media/wsdl',
   ter: 'http://www.onvif.org/ver10/error',
+  trc: 'http://www.onvif.org/ver10/recording/wsdl',
+  tse: 'http://www.onvif.org/ver10/search/wsdl',
+  trp: 'http://www.onvif.org/ver10/replay/wsdl',
 };
+/** The one search a client may hold open: the answer is ready at once, so the token needs no state. */
+const SEARCH_TOKEN = 'Search_1';
 
 function envelope(body: string): string {
   const xmlns = Object.entries(NS)
@@ -66,9 +79,7 @@ function envelope(body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope ${xmlns}><env:Body>${body}</env:Body></env:Envelope>`;
 }
 
-export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
-}
+export { escapeXml };
 
 function unescapeXml(text: string): string {
   return text.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) => {
@@ -191,7 +202,8 @@ export class OnvifService {
       this.snapshot(req, res);
       return;
     }
-    if ((path === ONVIF_DEVICE_PATH || path === ONVIF_MEDIA_PATH) && req.method === 'POST') {
+    const recordingPaths = this.ctx.recorder ? [ONVIF_SEARCH_PATH, ONVIF_REPLAY_PATH, ONVIF_RECORDING_PATH] : [];
+    if ((path === ONVIF_DEVICE_PATH || path === ONVIF_MEDIA_PATH || recordingPaths.includes(path ?? '')) && req.method === 'POST') {
       this.readBody(req, res, (body) => this.soap(req, res, body));
       return;
     }
@@ -308,6 +320,13 @@ export class OnvifService {
           `<tt:Media><tt:XAddr>${base}${ONVIF_MEDIA_PATH}</tt:XAddr>` +
           '<tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast><tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP></tt:StreamingCapabilities>' +
           '</tt:Media>' +
+          (ctx.recorder
+            ? '<tt:Extension>' +
+              `<tt:Recording><tt:XAddr>${base}${ONVIF_RECORDING_PATH}</tt:XAddr><tt:ReceiverSource>false</tt:ReceiverSource><tt:MediaProfileSource>true</tt:MediaProfileSource><tt:DynamicRecordings>false</tt:DynamicRecordings><tt:DynamicTracks>false</tt:DynamicTracks><tt:MaxStringLength>64</tt:MaxStringLength></tt:Recording>` +
+              `<tt:Search><tt:XAddr>${base}${ONVIF_SEARCH_PATH}</tt:XAddr><tt:MetadataSearch>false</tt:MetadataSearch></tt:Search>` +
+              `<tt:Replay><tt:XAddr>${base}${ONVIF_REPLAY_PATH}</tt:XAddr></tt:Replay>` +
+              '</tt:Extension>'
+            : '') +
           '</tds:Capabilities></tds:GetCapabilitiesResponse>'
         );
       case 'GetServices': {
@@ -320,6 +339,11 @@ export class OnvifService {
           '<tds:GetServicesResponse>' +
           service(NS.tds, ONVIF_DEVICE_PATH, '<tds:Capabilities><tds:Network IPFilter="false" ZeroConfiguration="false" IPVersion6="false" DynDNS="false"/><tds:Security UsernameToken="true" HttpDigest="true"/><tds:System DiscoveryResolve="false" DiscoveryBye="false" RemoteDiscovery="false" SystemBackup="false" SystemLogging="false" FirmwareUpgrade="false"/></tds:Capabilities>') +
           service(NS.trt, ONVIF_MEDIA_PATH, `<trt:Capabilities SnapshotUri="true" Rotation="false"><trt:ProfileCapabilities MaximumNumberOfProfiles="${ctx.subStream ? 2 : 1}"/><trt:StreamingCapabilities RTPMulticast="false" RTP_TCP="true" RTP_RTSP_TCP="true"/></trt:Capabilities>`) +
+          (ctx.recorder
+            ? service(NS.trc, ONVIF_RECORDING_PATH, '<trc:Capabilities DynamicRecordings="false" DynamicTracks="false" MaxRecordings="1"/>') +
+              service(NS.tse, ONVIF_SEARCH_PATH, '<tse:Capabilities MetadataSearch="false"/>') +
+              service(NS.trp, ONVIF_REPLAY_PATH, '<trp:Capabilities ReversePlayback="false" RTP_RTSP_TCP="true"/>')
+            : '') +
           '</tds:GetServicesResponse>'
         );
       }
@@ -352,6 +376,36 @@ export class OnvifService {
         return `<trt:GetStreamUriResponse>${mediaUri(ctx.subStream && new RegExp(`ProfileToken>\\s*${SUB_PROFILE_TOKEN}\\s*<`).test(body) ? ctx.subStream.url() : ctx.rtspUrl())}</trt:GetStreamUriResponse>`;
       case 'GetSnapshotUri':
         return `<trt:GetSnapshotUriResponse>${mediaUri(ctx.snapshotUrl())}</trt:GetSnapshotUriResponse>`;
+      default:
+        return ctx.recorder ? this.recordingOperation(ctx.recorder, action, body) : undefined;
+    }
+  }
+
+  /** Profile G: the search service (one recording, the last hour) and the replay service. */
+  private recordingOperation(recorder: RollingRecorder, action: string, body: string): string | undefined {
+    const held = recorder.window(this.cameraNow().getTime());
+    const at = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    switch (action) {
+      case 'GetRecordingSummary':
+        return `<tse:GetRecordingSummaryResponse><tse:Summary><tt:DataFrom>${at(held.from)}</tt:DataFrom><tt:DataUntil>${at(held.until)}</tt:DataUntil><tt:NumberRecordings>1</tt:NumberRecordings></tse:Summary></tse:GetRecordingSummaryResponse>`;
+      case 'FindRecordings':
+        return `<tse:FindRecordingsResponse><tse:SearchToken>${SEARCH_TOKEN}</tse:SearchToken></tse:FindRecordingsResponse>`;
+      case 'GetRecordingSearchResults':
+        if (!new RegExp(`SearchToken>\\s*${SEARCH_TOKEN}\\s*<`).test(body)) return undefined;
+        return (
+          '<tse:GetRecordingSearchResultsResponse><tse:ResultList><tt:SearchState>Completed</tt:SearchState>' +
+          `<tt:RecordingInformation><tt:RecordingToken>${RECORDING_TOKEN}</tt:RecordingToken>` +
+          `<tt:Source><tt:SourceId>${escapeXml(this.ctx.id)}</tt:SourceId><tt:Name>${escapeXml(this.ctx.device.model)}</tt:Name><tt:Location/><tt:Description/><tt:Address>${escapeXml(this.ctx.replayUrl())}</tt:Address></tt:Source>` +
+          `<tt:EarliestRecording>${at(held.from)}</tt:EarliestRecording><tt:LatestRecording>${at(held.until)}</tt:LatestRecording><tt:Content>continuous</tt:Content>` +
+          `<tt:Track><tt:TrackToken>VIDEO001</tt:TrackToken><tt:TrackType>Video</tt:TrackType><tt:Description/><tt:DataFrom>${at(held.from)}</tt:DataFrom><tt:DataTo>${at(held.until)}</tt:DataTo></tt:Track>` +
+          '<tt:RecordingStatus>Recording</tt:RecordingStatus></tt:RecordingInformation>' +
+          '</tse:ResultList></tse:GetRecordingSearchResultsResponse>'
+        );
+      case 'EndSearch':
+        return `<tse:EndSearchResponse><tse:Endpoint>${at(held.until)}</tse:Endpoint></tse:EndSearchResponse>`;
+      case 'GetReplayUri':
+        if (!new RegExp(`RecordingToken>\\s*${RECORDING_TOKEN}\\s*<`).test(body)) return undefined;
+        return `<trp:GetReplayUriResponse><trp:Uri>${escapeXml(this.ctx.replayUrl())}</trp:Uri></trp:GetReplayUriResponse>`;
       default:
         return undefined;
     }

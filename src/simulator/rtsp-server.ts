@@ -11,13 +11,17 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type net from 'node:net';
 import { DigestAuthority, type Credentials } from './digest.js';
+import { rtspClock } from '../probe/rtsp-relay.js';
 import { frameInterleaved, RTP_CLOCK_RATE, RTP_PAYLOAD_TYPE } from './h264.js';
 import type { VariantMedia } from './media.js';
 import type { PacedSession, Pacer } from './pacer.js';
+import { MAX_REPLAY_S, parseClockRange, RECORDING_TOKEN, ReplayPlayback, type RollingRecorder } from './recorder.js';
 
 export const RTSP_STREAM_PATH = '/stream1';
 /** The substream, when the fleet has one (FleetOptions.subStream). */
 export const RTSP_SUB_STREAM_PATH = '/stream2';
+/** The camera's recording (Profile G replay; GetReplayUri answers this path). */
+export const RTSP_REPLAY_PATH = `/replay/${RECORDING_TOKEN}`;
 export type StreamRole = 'main' | 'sub';
 const TRACK = 'track1';
 const MAX_REQUEST_HEAD = 16 * 1024;
@@ -37,6 +41,10 @@ export interface RtspCameraContext {
   isHung(): boolean;
   /** false: the SDP leaves out sprop-parameter-sets (SPS/PPS only in-band) */
   readonly sdpParameterSets: boolean;
+  /** the camera's recording (Profile G), or undefined for a camera without one */
+  readonly recorder?: RollingRecorder | undefined;
+  /** the camera's clock, ms: its recording is kept in its own time */
+  cameraNow(): number;
 }
 
 interface RtspRequest {
@@ -54,9 +62,11 @@ const REASONS: Record<number, string> = {
   405: 'Method Not Allowed',
   454: 'Session Not Found',
   455: 'Method Not Valid in This State',
+  457: 'Invalid Range',
   459: 'Aggregate Operation Not Allowed',
   461: 'Unsupported Transport',
   501: 'Not Implemented',
+  551: 'Option not supported',
 };
 
 const PUBLIC_METHODS = 'OPTIONS, DESCRIBE, SETUP, PLAY, PAUSE, TEARDOWN, GET_PARAMETER, SET_PARAMETER';
@@ -99,18 +109,23 @@ export class RtspServer {
   }
 
   /** Base URL the camera advertises (no credentials). */
-  baseUrl(stream: StreamRole): string {
-    return `rtsp://${this.ctx.host}:${this.ctx.rtspPort()}${stream === 'sub' ? RTSP_SUB_STREAM_PATH : RTSP_STREAM_PATH}`;
+  baseUrl(stream: StreamRole | 'replay'): string {
+    const path = { main: RTSP_STREAM_PATH, sub: RTSP_SUB_STREAM_PATH, replay: RTSP_REPLAY_PATH }[stream];
+    return `rtsp://${this.ctx.host}:${this.ctx.rtspPort()}${path}`;
   }
 
-  /** Which stream a request URL names, or undefined for none of this camera's. */
-  streamOf(path: string | undefined, withTrack: boolean): StreamRole | undefined {
-    const roles: Array<[StreamRole, string]> = [['main', RTSP_STREAM_PATH], ...(this.ctx.hasSubStream ? ([['sub', RTSP_SUB_STREAM_PATH]] as Array<[StreamRole, string]>) : [])];
+  /** Which stream a request URL names, or undefined for none of this camera's. The replay has the main stream's media. */
+  streamOf(path: string | undefined, withTrack: boolean): StreamRole | 'replay' | undefined {
+    const roles: ReadonlyArray<readonly [StreamRole | 'replay', string]> = [
+      ['main', RTSP_STREAM_PATH],
+      ...(this.ctx.hasSubStream ? ([['sub', RTSP_SUB_STREAM_PATH]] as const) : []),
+      ...(this.ctx.recorder ? ([['replay', RTSP_REPLAY_PATH]] as const) : []),
+    ];
     for (const [role, base] of roles) if (path !== undefined && (path === base || path === `${base}/` || (withTrack && path.startsWith(`${base}/`)))) return role;
     return undefined;
   }
 
-  sdp(media: VariantMedia): string {
+  sdp(media: VariantMedia, replay = false): string {
     const fps = this.pacer.fps;
     const b64 = (nal: Buffer | undefined) => nal?.toString('base64') ?? '';
     const [vps, sps, pps] = media.parameterSets;
@@ -132,7 +147,7 @@ export class RtspServer {
       'c=IN IP4 0.0.0.0',
       't=0 0',
       'a=tool:camwatch-sim',
-      'a=range:npt=now-',
+      replay ? 'a=range:clock=' : 'a=range:npt=now-',
       'a=control:*',
       `m=video 0 RTP/AVP ${RTP_PAYLOAD_TYPE}`,
       ...video,
@@ -156,9 +171,13 @@ class RtspConnection implements PacedSession {
   private buffer: Buffer = Buffer.alloc(0);
   private sessionId: string | undefined;
   private channel = 0;
+  private rtcpChannel = 1;
   private setupUrl = '';
   /** The stream SETUP chose: the session plays that one. */
   private stream: StreamRole = 'main';
+  /** SETUP named the recording: PLAY replays the range it asks for. */
+  private replaying = false;
+  private replay: ReplayPlayback | undefined;
   playing = false;
   private closed = false;
   // RTP state
@@ -191,6 +210,7 @@ class RtspConnection implements PacedSession {
   private stopPlaying(): void {
     if (this.playing) this.server.pacer.remove(this);
     this.playing = false;
+    this.replay = undefined;
   }
 
   private onData(chunk: Buffer): void {
@@ -256,6 +276,13 @@ class RtspConnection implements PacedSession {
       this.reply(req, 401, { 'WWW-Authenticate': this.server.auth.challenge() });
       return;
     }
+    // ONVIF replay asks for its extensions with Require; any other option is refused, as RFC 2326 says.
+    const required = (req.headers.get('require') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    const unsupported = required.filter((option) => option !== 'onvif-replay' || !ctx.recorder);
+    if (unsupported.length > 0) {
+      this.reply(req, 551, { Unsupported: unsupported.join(', ') });
+      return;
+    }
     const path = pathOf(req.url);
     const onStream = this.server.streamOf(path, true);
     const sessionGiven = req.headers.get('session')?.split(';')[0]?.trim();
@@ -270,7 +297,8 @@ class RtspConnection implements PacedSession {
           this.reply(req, 404);
           return;
         }
-        this.reply(req, 200, { 'Content-Type': 'application/sdp', 'Content-Base': `${this.server.baseUrl(described)}/` }, this.server.sdp(ctx.variant(described)));
+        const media = ctx.variant(described === 'replay' ? 'main' : described);
+        this.reply(req, 200, { 'Content-Type': 'application/sdp', 'Content-Base': `${this.server.baseUrl(described)}/` }, this.server.sdp(media, described === 'replay'));
         return;
       }
       case 'SETUP': {
@@ -291,9 +319,11 @@ class RtspConnection implements PacedSession {
         const interleaved = /interleaved=(\d+)(?:-(\d+))?/i.exec(tcp);
         this.channel = interleaved ? Number(interleaved[1]) : 0;
         const rtcp = interleaved?.[2] !== undefined ? Number(interleaved[2]) : this.channel + 1;
+        this.rtcpChannel = rtcp;
         this.sessionId ??= randomBytes(8).toString('hex').toUpperCase();
         this.setupUrl = req.url;
-        this.stream = onStream;
+        this.replaying = onStream === 'replay';
+        this.stream = onStream === 'replay' ? 'main' : onStream;
         const ssrc = this.ssrc.toString(16).toUpperCase().padStart(8, '0');
         this.reply(req, 200, { Transport: `RTP/AVP/TCP;unicast;interleaved=${this.channel}-${rtcp};ssrc=${ssrc};mode="PLAY"`, ...this.sessionHeader() });
         return;
@@ -301,6 +331,10 @@ class RtspConnection implements PacedSession {
       case 'PLAY': {
         if (!this.sessionId || !sessionGiven) {
           this.reply(req, 454);
+          return;
+        }
+        if (this.replaying) {
+          this.playReplay(req);
           return;
         }
         if (!this.playing) {
@@ -342,12 +376,55 @@ class RtspConnection implements PacedSession {
     }
   }
 
+  /**
+   * PLAY of the recording: `Range: clock=…` within the hour the camera holds (457 otherwise), at
+   * most MAX_REPLAY_S long. The frames are rendered for that range and sent at their own pace;
+   * at its end an RTCP BYE tells the client the stream is over.
+   */
+  private playReplay(req: RtspRequest): void {
+    const recorder = this.server.ctx.recorder;
+    const range = parseClockRange(req.headers.get('range'));
+    const held = recorder?.window(this.server.ctx.cameraNow());
+    if (!recorder || !range || !held || range.from < held.from || range.from >= held.until) {
+      this.reply(req, 457, this.sessionHeader());
+      return;
+    }
+    if (this.playing) {
+      this.reply(req, 455, this.sessionHeader());
+      return;
+    }
+    const to = Math.min(range.to ?? held.until, held.until, range.from + MAX_REPLAY_S * 1000);
+    this.reply(req, 200, { Range: `clock=${rtspClock(range.from)}-${rtspClock(to)}`, 'RTP-Info': `url=${this.setupUrl};seq=${this.seq};rtptime=${this.timestamp(0)}`, ...this.sessionHeader() });
+    this.replay = new ReplayPlayback(recorder, range.from, (to - range.from) / 1000, {
+      send: (accessUnit, index) => {
+        const { data, nextSeq } = frameInterleaved(accessUnit, this.channel, this.seq, this.timestamp(index), this.ssrc);
+        this.seq = nextSeq;
+        this.socket.write(data);
+      },
+      canSend: () => this.socket.writableLength <= MAX_BUFFERED_BYTES,
+      end: () => {
+        if (this.closed) return;
+        // RTCP BYE (RFC 3550 6.6) with the reason "end": ffmpeg ignores RTCP shorter than 12 bytes.
+        const bye = Buffer.from([0x24, this.rtcpChannel, 0, 12, 0x81, 203, 0, 2, 0, 0, 0, 0, 3, ...Buffer.from('end')]);
+        bye.writeUInt32BE(this.ssrc >>> 0, 8);
+        this.socket.write(bye);
+      },
+    });
+    this.playing = true;
+    this.server.pacer.add(this);
+  }
+
   private timestamp(frame: number): number {
     return (this.tsBase + frame * Math.round(RTP_CLOCK_RATE / this.server.pacer.fps)) >>> 0;
   }
 
   pump(frame: number): void {
     if (!this.playing || this.closed) return;
+    if (this.replay) {
+      this.replay.pump(frame);
+      if (this.replay.finished) this.stopPlaying();
+      return;
+    }
     if (this.server.ctx.isHung()) {
       // A hung camera sends nothing; should it come back, a decoder needs a keyframe first.
       this.nextFrame = frame + 1;

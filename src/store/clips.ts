@@ -19,7 +19,16 @@ export interface ClipRow {
   bytes: number | null;
   sha256: string | null;
   error: string | null;
+  /** the past range asked for (ms), or null when the clip was asked to be recorded now */
+  range_from: number | null;
+  range_to: number | null;
+  /** how the clip was obtained: from the camera's own recording (Profile G replay) or live, now */
+  method: ClipMethod | null;
+  /** the recording replayed, or why replay was not possible */
+  method_note: string | null;
 }
+
+export type ClipMethod = 'replay' | 'live';
 
 export interface ClipRequest {
   cameraId: string;
@@ -41,6 +50,15 @@ export function insertClip(db: Database, request: ClipRequest): number {
       request.at,
     ).lastInsertRowid,
   );
+}
+
+/** A clip of a past time range (the request names it; the clip's method says how it was obtained). */
+export function setClipRange(db: Database, id: number, range: { from: number; to: number }): void {
+  statement(db, 'UPDATE evidence_clips SET range_from = ?, range_to = ? WHERE id = ?').run(range.from, range.to, id);
+}
+
+export function setClipMethod(db: Database, id: number, method: ClipMethod, note: string | null): void {
+  statement(db, 'UPDATE evidence_clips SET method = ?, method_note = ? WHERE id = ?').run(method, note, id);
 }
 
 export function markClipStarted(db: Database, id: number, at: number): void {

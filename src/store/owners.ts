@@ -84,3 +84,13 @@ export function withdrawRegistration(db: Database, id: number, now: number): boo
   const result = statement(db, "UPDATE camera_registrations SET status = 'withdrawn', withdrawn_at = ?, password_sealed = NULL WHERE id = ? AND status IN ('pending', 'approved')").run(now, id);
   return result.changes === 1;
 }
+
+/** The approved registration of a camera in the inventory, while its consent stands. */
+export function approvedRegistrationOfCamera(db: Database, cameraId: string): RegistrationRow | undefined {
+  return statement(db, "SELECT * FROM camera_registrations WHERE camera_id = ? AND status = 'approved'").get(cameraId) as RegistrationRow | undefined;
+}
+
+/** The camera password, sealed, given after registration; false when rejected or withdrawn. */
+export function setRegistrationPassword(db: Database, id: number, sealed: string): boolean {
+  return statement(db, "UPDATE camera_registrations SET password_sealed = ? WHERE id = ? AND status IN ('pending', 'approved')").run(sealed, id).changes === 1;
+}

@@ -1,7 +1,8 @@
 /**
  * Evidence clips in a real browser: the commune police chief asks for 3 s of its camera with a
  * reason, sees the clip recorded, and opens its chain-of-custody sheet, in Vietnamese, with the
- * clip's SHA-256 and every step. A contractor has no such page. Screenshots in test-artifacts/browser/.
+ * clip's SHA-256 and every step; then asks for a past range and gets it from the camera's own
+ * recording (ONVIF Profile G). A contractor has no such page. Screenshots in test-artifacts/browser/.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -58,6 +59,27 @@ describe('evidence clips in a real browser', () => {
     expect(await sheet.textContent('body')).toContain('Xác minh vụ trộm xe máy tại chợ A');
     await sheet.screenshot({ path: path.join(ARTIFACTS, 'clips-2-sheet.png'), fullPage: true });
     await sheet.close();
+  }, 90_000);
+
+  it('asks for a past range, in the browser’s own time zone, and gets the camera’s recording of it', async () => {
+    // Vietnam time in the browser; the server's clock (injected) is 02:00 UTC, so 08:50 there is 10 minutes before.
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, timezoneId: 'Asia/Ho_Chi_Minh' });
+    const vn = await context.newPage();
+    await logIn(vn, fx.url, 'chief-a', USER_PASSWORD);
+    await vn.click('a[href="#/clips"]');
+    const form = vn.locator('[data-testid=clip-form]');
+    await form.locator('select[name=camera]').selectOption('a1');
+    await form.locator('input[name=from]').fill('2026-03-02T08:50:00');
+    await form.locator('input[name=duration]').fill('4');
+    await form.locator('textarea[name=reason]').fill('Xác minh va chạm trước cổng chợ A');
+    await form.locator('[data-testid=clip-submit]').click();
+    const row = vn.locator('[data-testid=clip-row]').first();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('ready');
+    expect(await row.locator('[data-testid=clip-method]').textContent()).toBe('Từ bản ghi của camera');
+    const clip = getClip(fx.db, Number(await row.getAttribute('data-clip')));
+    expect(clip).toMatchObject({ method: 'replay', range_from: Date.parse('2026-03-02T01:50:00Z'), range_to: Date.parse('2026-03-02T01:50:04Z') });
+    await vn.screenshot({ path: path.join(ARTIFACTS, 'clips-3-past-range.png'), fullPage: true });
+    await context.close();
   }, 90_000);
 
   it('shows a contractor no evidence page', async () => {

@@ -15,6 +15,7 @@ import { addUser } from '../../src/server/auth.js';
 import { buildServer, type Server } from '../../src/server/app.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 import { openStore } from '../../src/store/db.js';
+import type { OwnerKeys } from '../../src/inventory/registrations.js';
 import { USER_PASSWORD, USERS } from './fixture.js';
 
 export { USER_PASSWORD, USERS };
@@ -46,6 +47,9 @@ cameras:
 
 export interface ClipServer {
   server: Server;
+  fleet: CameraFleet;
+  /** what the server logged */
+  logLines: string[];
   url: string;
   db: ReturnType<typeof openStore>['db'];
   evidenceDir: string;
@@ -54,8 +58,8 @@ export interface ClipServer {
   stop(): Promise<void>;
 }
 
-/** `diskBudgetMb`: the space clips may take (evidence_clips.disk_budget_mb). */
-export async function startClipServer(diskBudgetMb = 50): Promise<ClipServer> {
+/** `diskBudgetMb`: the space clips may take (evidence_clips.disk_budget_mb); `ownerKeys`: how owners' camera passwords are sealed. */
+export async function startClipServer(diskBudgetMb = 50, ownerKeys?: OwnerKeys): Promise<ClipServer> {
   const fleet: CameraFleet = await startFleet({ count: 1, password: CAMERA_PASSWORD });
   const camera = fleet.cameras[0]!;
   const config = parseConfig(yaml(camera.rtspUrl, camera.httpPort, diskBudgetMb), 'clips.yaml', { CLIP_PW: CAMERA_PASSWORD });
@@ -63,13 +67,16 @@ export async function startClipServer(diskBudgetMb = 50): Promise<ClipServer> {
   syncInventory(db, config, 0);
   for (const user of USERS) await addUser(db, { ...user, password: USER_PASSWORD }, 0);
   const evidenceDir = mkdtempSync(path.join(tmpdir(), 'camwatch-clips-'));
-  const log = createLogger({ level: 'warn', destination: { write: () => undefined } as never });
+  const logLines: string[] = [];
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } as never });
   let clock = Date.parse('2026-03-02T02:00:00Z');
-  const build = () => buildServer({ db, config, evidenceDir, log: log as unknown as FastifyBaseLogger, now: () => (clock += 1000), ffmpeg: locateFfmpeg().ffmpeg });
+  const build = () => buildServer({ db, config, evidenceDir, log: log as unknown as FastifyBaseLogger, now: () => (clock += 1000), ffmpeg: locateFfmpeg().ffmpeg, ownerKeys });
   const server = await build();
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
   return {
     server,
+    fleet,
+    logLines,
     url,
     db,
     evidenceDir,

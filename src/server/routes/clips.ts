@@ -8,22 +8,44 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import { RecorderBusyError, sha256Of, type ClipRecorder } from '../../live/recorder.js';
+import { sha256Of, type ClipRecorder } from '../../live/recorder.js';
 import { ChromiumMissingError } from '../../reports/chromium.js';
 import { clipAction, custodySheetHtml, type ClipStep } from '../../reports/custody.js';
 import { PrinterBusyError, toPdf } from '../../reports/pdf.js';
 import { LOCALES, type Locale } from '../../i18n/index.js';
 import { clipTrail, writeAudit } from '../../store/audit.js';
 import { readHealth } from '../../store/camera-health.js';
-import { clipBytes, failInterruptedClips, getClip, insertClip, listClips, markClipFailed, markClipReady, markClipStarted, type ClipRow } from '../../store/clips.js';
+import { clipBytes, failInterruptedClips, getClip, insertClip, listClips, markClipFailed, markClipReady, markClipStarted, setClipMethod, setClipRange, type ClipRow } from '../../store/clips.js';
 import { findCamera, findUnit } from '../../store/inventory.js';
 import { imageDecision } from '../scope.js';
 import type { SessionUser } from '../auth.js';
 import { currentUser, errors, forbidden, idPattern, int, notFound, nullable, numericIdParams, scopeOf, str, time, type App, type ServerDeps } from '../context.js';
-import { cameraStreamSource } from './live.js';
+import { cameraAccess, cameraStreamSource } from './live.js';
+import { findReplay } from '../../probe/replay.js';
+import type { OnvifTarget } from '../../probe/onvif.js';
 import { insideEvidence } from './inventory.js';
 
 const POLICE = ['admin', 'commune_chief'] as const;
+/** The whole Profile G search (clock, capabilities, FindRecordings, results, GetReplayUri). */
+const PROFILE_G_DEADLINE_MS = 15_000;
+const LIVE_NOW = 'recorded live, now';
+
+/**
+ * A past range asked for: undefined for "record now" (duration_s), the range, or what is wrong
+ * with the request. The range ends no later than now and lasts between MIN_CLIP_S and the limit.
+ */
+export function pastRange(body: { duration_s?: number; from?: string; to?: string }, maxS: number, now: number): { from: number; to: number } | undefined | string {
+  const asked = body.from !== undefined || body.to !== undefined;
+  if (asked === (body.duration_s !== undefined)) return 'Give either duration_s (record now) or from and to (a past range)';
+  if (!asked) return undefined;
+  const from = Math.floor(Date.parse(body.from ?? '') / 1000) * 1000;
+  const to = Math.floor(Date.parse(body.to ?? '') / 1000) * 1000;
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return 'from and to must both be ISO 8601 times';
+  if (to > now) return 'The range must end no later than now';
+  const seconds = (to - from) / 1000;
+  if (seconds < MIN_CLIP_S || seconds > maxS) return `The range must last between ${MIN_CLIP_S} and ${maxS} seconds`;
+  return { from, to };
+}
 export const MIN_CLIP_S = 3;
 const REASON = { minLength: 5, maxLength: 500 } as const;
 /** Not a camera id (ids start with a letter or digit): image retention and camera folders never meet it. */
@@ -35,6 +57,7 @@ const clipSchema = {
     id: int, camera_id: str, camera_name: str, requested_by: str, role: str, reason: str, duration_s: int,
     requested_at: time, started_at: nullable(time), ended_at: nullable(time), status: str,
     bytes: nullable(int), sha256: nullable(str), error: nullable(str),
+    range_from: nullable(time), range_to: nullable(time), method: nullable(str), method_note: nullable(str),
   },
 } as const;
 
@@ -66,21 +89,26 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
     return clip && scopeOf(request, db).seesCamera(clip.camera_id) ? clip : undefined;
   };
 
-  app.post<{ Body: { camera_id: string; duration_s: number; reason: string } }>(
+  app.post<{ Body: { camera_id: string; duration_s?: number; from?: string; to?: string; reason: string } }>(
     '/api/clips',
     {
       config: { roles: POLICE },
       schema: {
         tags: ['evidence'],
-        summary: 'Record a camera now, without transcoding, as an evidence clip (police roles; reason required; audited). Answers at once; the clip is recorded in the background.',
+        summary:
+          'An evidence clip (police roles; reason required; audited). With duration_s: the camera recorded now, without transcoding. With from and to (a past range): ' +
+          'fetched from the camera or NVR through ONVIF Profile G replay; failing that (no replay service, no recording of the range), recorded now for as long, and the clip says why. ' +
+          'Answers at once; the clip is obtained in the background.',
         body: {
           type: 'object',
           properties: {
             camera_id: { type: 'string', pattern: idPattern, maxLength: 100 },
             duration_s: { type: 'integer', minimum: MIN_CLIP_S, maximum: limits.max_duration_s },
+            from: { type: 'string', format: 'date-time', description: 'start of a past range (ISO 8601)' },
+            to: { type: 'string', format: 'date-time', description: 'end of the range; no later than now' },
             reason: { type: 'string', ...REASON },
           },
-          required: ['camera_id', 'duration_s', 'reason'],
+          required: ['camera_id', 'reason'],
           additionalProperties: false,
         },
         response: { 202: clipSchema, 503: errors[404], 507: errors[404], ...errors },
@@ -88,9 +116,12 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
     },
     async (request, reply) => {
       const user = currentUser(request);
-      const { camera_id: cameraId, duration_s: durationS } = request.body;
+      const { camera_id: cameraId } = request.body;
       const reason = request.body.reason.trim();
       if (reason.length < REASON.minLength) return reply.code(400).send({ error: 'reason_required', message: 'Say why the clip is needed' });
+      const range = pastRange(request.body, limits.max_duration_s, deps.now());
+      if (typeof range === 'string') return reply.code(400).send({ error: 'bad_range', message: range });
+      const durationS = range ? Math.round((range.to - range.from) / 1000) : (request.body.duration_s as number);
       const camera = scopeOf(request, db).seesCamera(cameraId) ? findCamera(db, cameraId) : undefined;
       if (!camera || camera.retired_at !== null) return notFound(reply);
       const decision = imageDecision(user.role, camera);
@@ -100,36 +131,38 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
       }
       if (readHealth(db, cameraId)?.state === 'auth_failed') return reply.code(503).send({ error: 'auth_failed', message: "The camera refuses camwatch's password" });
       if (clipBytes(db) >= limits.disk_budget_mb * 1024 * 1024) return reply.code(507).send({ error: 'disk_budget', message: 'The clips kept fill the disk budget; an administrator must free space first' });
-      const source = await cameraStreamSource(deps, cameraId);
-      if (!source) return reply.code(503).send({ error: 'no_stream', message: 'The camera gives no stream address now' });
+      const access = cameraAccess(deps, cameraId);
+      // A past range may come from the recording alone; "record now" needs the live stream's address first.
+      const source = range ? undefined : await cameraStreamSource(deps, cameraId);
+      if (!access || (!range && !source)) return reply.code(503).send({ error: 'no_stream', message: 'The camera gives no stream address now' });
       if (recorder.active >= limits.max_concurrent) return reply.code(503).header('retry-after', '30').send({ error: 'recorder_busy', message: `At most ${limits.max_concurrent} recordings at once; try again later` });
 
       const id = insertClip(db, { cameraId, user, reason, durationS, at: deps.now() });
-      audit(user, { id, camera_id: cameraId }, 'requested', reason, request.ip);
+      if (range) setClipRange(db, id, range);
+      const clip = { id, camera_id: cameraId };
+      audit(user, clip, 'requested', range ? `${reason} (${new Date(range.from).toISOString()} – ${new Date(range.to).toISOString()})` : reason, request.ip);
       const file = path.join(CLIPS_FOLDER, `${id}-${cameraId}.mp4`);
-      const started = () => {
-        markClipStarted(db, id, deps.now());
-        audit(user, { id, camera_id: cameraId }, 'started');
+      const obtain = async () => {
+        const { how, note, replay } = range ? await replayOrLive(access.onvif, range) : { how: LIVE_NOW, note: null, replay: undefined };
+        setClipMethod(db, id, replay ? 'replay' : 'live', note);
+        const stream = replay ? { cameraId, rtspUrl: replay.uri, username: access.onvif.username, password: access.onvif.password } : (source ?? (await cameraStreamSource(deps, cameraId)));
+        if (!stream) throw new Error('the camera gives no stream address now');
+        const started = () => {
+          markClipStarted(db, id, deps.now());
+          audit(user, clip, 'started', how);
+        };
+        return recorder.record(stream, durationS, path.join(deps.evidenceDir, file), started, replay?.cameraRange);
       };
-      let recording;
-      try {
-        recording = recorder.record(source, durationS, path.join(deps.evidenceDir, file), started);
-      } catch (error) {
-        // Claimed by another request since the check above: failed, and said so.
-        const message = error instanceof RecorderBusyError ? error.message : String(error);
-        markClipFailed(db, id, message, deps.now());
-        audit(user, { id, camera_id: cameraId }, 'failed', message);
-        return reply.code(503).send({ error: 'recorder_busy', message });
-      }
-      const settled = recording.then(
-        (clip) => {
-          markClipReady(db, id, { file, bytes: clip.bytes, sha256: clip.sha256, at: deps.now() });
-          audit(user, { id, camera_id: cameraId }, 'recorded', `SHA-256 ${clip.sha256}`);
+      const settled = obtain().then(
+        (recorded) => {
+          markClipReady(db, id, { file, bytes: recorded.bytes, sha256: recorded.sha256, at: deps.now() });
+          audit(user, clip, 'recorded', `SHA-256 ${recorded.sha256}`);
         },
         (error: unknown) => {
+          // RecorderBusyError included: claimed by another request since the check above.
           const message = error instanceof Error ? error.message : String(error);
           markClipFailed(db, id, message, deps.now());
-          audit(user, { id, camera_id: cameraId }, 'failed', message);
+          audit(user, clip, 'failed', message);
           request.log.warn({ clip: id, camera: cameraId, err: message }, 'evidence clip failed');
         },
       );
@@ -138,6 +171,18 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
       return reply.code(202).send(clipJson(getClip(db, id) as ClipRow));
     },
   );
+
+  /** The camera's own recording of the range when it has one (Profile G); otherwise the live stream now, and why. */
+  async function replayOrLive(onvif: OnvifTarget, range: { from: number; to: number }) {
+    const found = await findReplay(onvif, range, PROFILE_G_DEADLINE_MS, deps.now);
+    if (found.found) {
+      const drift = found.clockDriftS ? ` (camera clock ${found.clockDriftS > 0 ? '+' : ''}${found.clockDriftS} s)` : '';
+      return { how: `ONVIF Profile G replay of recording ${found.recordingToken}${drift}`, note: found.recordingToken, replay: found };
+    }
+    // "<reason>: <detail>": the reason is a code the custody sheet words in the reader's language.
+    const note = `${found.reason}: ${found.detail}`;
+    return { how: `${LIVE_NOW}, no replay: ${note}`, note, replay: undefined };
+  }
 
   app.get(
     '/api/clips',

@@ -12,7 +12,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LiveLimitError, TranscodeBudgetError, type LiveSource, type LiveStreams } from '../../live/streams.js';
 import { ProbeFailure } from '../../probe/outcome.js';
-import { queryDevice } from '../../probe/onvif.js';
+import { queryDevice, type OnvifTarget } from '../../probe/onvif.js';
+import { registeredCameraAccess } from '../../inventory/registrations.js';
 import { UnsupportedStream } from '../../probe/rtsp-client.js';
 import { imageDecision } from '../scope.js';
 import { writeAudit } from '../../store/audit.js';
@@ -23,15 +24,24 @@ import { cameraIdParams, currentUser, errors, forbidden, notFound, scopeOf, type
 /** A picture viewer refreshes every few seconds: one audit row per user and camera in this window. */
 const PICTURE_AUDIT_WINDOW_MS = 10 * 60_000;
 
-/** The configured stream URL, or the one the camera announces over ONVIF now; with the credentials for the relay. */
-export async function cameraStreamSource({ config }: Pick<ServerDeps, 'config'>, cameraId: string): Promise<LiveSource | undefined> {
+/**
+ * How camwatch reaches a camera: a configured one, or an approved registered one whose consent
+ * stands (its password opened with the owners' key). Undefined for any other.
+ */
+export function cameraAccess({ config, db, ownerKeys }: Pick<ServerDeps, 'config' | 'db' | 'ownerKeys'>, cameraId: string): { onvif: OnvifTarget; rtspUrl?: string | undefined } | undefined {
   const camera = config.raw.cameras.find((c) => c.id === cameraId);
-  if (!camera) return undefined;
-  const password = config.secrets.get(camera.id) ?? '';
-  const rtspUrl =
-    camera.rtsp_url ??
-    (await queryDevice({ host: camera.onvif.host, port: camera.onvif.port, username: camera.onvif.user, password }, config.raw.probe.deadlines.onvif_ms).catch(() => undefined))?.streamUri;
-  return rtspUrl ? { cameraId, rtspUrl, username: camera.onvif.user, password } : undefined;
+  if (camera) return { onvif: { host: camera.onvif.host, port: camera.onvif.port, username: camera.onvif.user, password: config.secrets.get(camera.id) ?? '' }, rtspUrl: camera.rtsp_url };
+  const registered = registeredCameraAccess(db, ownerKeys.current(), cameraId);
+  return registered && { onvif: registered };
+}
+
+/** The configured stream URL, or the one the camera announces over ONVIF now; with the credentials for the relay. */
+export async function cameraStreamSource(deps: Pick<ServerDeps, 'config' | 'db' | 'ownerKeys'>, cameraId: string): Promise<LiveSource | undefined> {
+  const access = cameraAccess(deps, cameraId);
+  if (!access) return undefined;
+  const { onvif } = access;
+  const rtspUrl = access.rtspUrl ?? (await queryDevice(onvif, deps.config.raw.probe.deadlines.onvif_ms).catch(() => undefined))?.streamUri;
+  return rtspUrl ? { cameraId, rtspUrl, username: onvif.username, password: onvif.password } : undefined;
 }
 
 export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {

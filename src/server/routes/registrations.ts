@@ -15,7 +15,7 @@ import {
   approveRegistration,
   consentText,
   CURRENT_CONSENT,
-  ownerKey,
+  giveCameraPassword,
   registrationByToken,
   rejectRegistration,
   submitRegistration,
@@ -67,6 +67,12 @@ const vi = {
   withdrawn_text: 'Lúc {time}: hệ thống đã ngừng lấy hình ảnh của camera này.',
   bad_link: 'Đường dẫn không đúng hoặc đã hết hiệu lực.',
   owner_picture: 'Hình ảnh mới nhất của camera',
+  password_later: 'Mật khẩu camera (được mã hóa khi lưu; không bao giờ hiển thị lại)',
+  password_later_given: 'camwatch đã có mật khẩu camera. Nếu bạn đã đổi mật khẩu, hãy nhập mật khẩu mới.',
+  password_later_button: 'Lưu mật khẩu camera',
+  password_saved_title: 'Đã lưu mật khẩu camera',
+  password_saved_text: 'Mật khẩu đã được mã hóa và lưu. Hệ thống dùng nó từ lần kiểm tra tới.',
+  password_unavailable: 'Hệ thống chưa được cấu hình để lưu mật khẩu: cán bộ Công an xã, phường sẽ liên hệ để nhận trực tiếp.',
 };
 
 export const registrationMessages: Catalogue<typeof vi> = {
@@ -108,6 +114,12 @@ export const registrationMessages: Catalogue<typeof vi> = {
     withdrawn_text: 'At {time}: the system has stopped fetching this camera’s images.',
     bad_link: 'This link is wrong or no longer valid.',
     owner_picture: 'The camera’s latest picture',
+    password_later: 'Camera password (stored encrypted; never shown again)',
+    password_later_given: 'camwatch already has the camera password. If you have changed it, enter the new one.',
+    password_later_button: 'Save the camera password',
+    password_saved_title: 'Camera password saved',
+    password_saved_text: 'The password was encrypted and stored. The system uses it from the next check.',
+    password_unavailable: 'The system is not set up to store passwords: an officer of the commune police will contact you to receive it in person.',
   },
 };
 
@@ -136,6 +148,9 @@ const OWNER_TYPES = ['household', 'business', 'school'] as const;
 /** A number as people type it in Vietnam (comma) or elsewhere (point). */
 const coordinate = (limit: number) => z.string().trim().max(20).transform((v) => Number(v.replace(',', '.'))).pipe(z.number().min(-limit).max(limit));
 const text = (max: number, min = 1) => z.string().trim().min(min).max(max);
+
+/** A camera password given later: what the form's own field accepts, and not empty. */
+const cameraPassword = z.string().min(1).max(128);
 
 const formSchema = z.object({
   lang: z.enum(['vi', 'en']).default('vi'),
@@ -224,7 +239,7 @@ const registrationSchema = {
 export function registrationRoutes(app: App, deps: ServerDeps) {
   const { db } = deps;
   const limiter = new SubmissionLimiter();
-  const key = ownerKey();
+  const keys = deps.ownerKeys;
 
   // The public form posts application/x-www-form-urlencoded (no script): parsed here only.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
@@ -234,7 +249,7 @@ export function registrationRoutes(app: App, deps: ServerDeps) {
   app.get<{ Querystring: { lang: Locale } }>(
     '/register',
     { config: { public: true }, schema: { tags: ['public'], summary: 'The owner registration form (HTML, no login, no script)', security: [], produces: ['text/html'], querystring: langQuery, response: htmlOut } },
-    async (request, reply) => sendPage(reply, 200, formPage(deps, request.query.lang, {}, [], key !== undefined)),
+    async (request, reply) => sendPage(reply, 200, formPage(deps, request.query.lang, {}, [], keys.canSeal)),
   );
 
   app.post<{ Body: Record<string, string> }>(
@@ -264,11 +279,11 @@ export function registrationRoutes(app: App, deps: ServerDeps) {
       } else if (parsed.data.consent_version !== CURRENT_CONSENT) {
         problems.push(t('error_version'));
       }
-      if (problems.length || !parsed.success) return sendPage(reply, 400, formPage(deps, locale, kept, [...new Set(problems)], key !== undefined));
+      if (problems.length || !parsed.success) return sendPage(reply, 400, formPage(deps, locale, kept, [...new Set(problems)], keys.canSeal));
       const form = parsed.data;
       const { id, token } = submitRegistration(
         db,
-        key,
+        form.password && keys.canSeal ? keys.ensure() : keys.current(),
         {
           unitId: form.unit, ownerType: form.owner_type, cameraName: form.camera_name, location: form.location, lat: form.lat, lon: form.lon,
           ownerName: form.owner_name, ownerPhone: form.owner_phone, onvifHost: form.onvif_host, onvifPort: form.onvif_port, onvifUser: form.onvif_user,
@@ -296,8 +311,34 @@ export function registrationRoutes(app: App, deps: ServerDeps) {
       // The owner sees its own camera's latest picture here, like the police do on the dashboard.
       const picture = registration.status === 'approved' ? `<p><img id="owner-picture" src="/register/owner/${html(request.params.token)}/latest.jpg" alt="${html(t('owner_picture'))}" style="max-width:100%"></p>` : '';
       const body = `<h1>${html(t('withdraw_title'))}</h1><p>${html(t('withdraw_text', { camera: registration.camera_name, id: registration.id }))}</p>${picture}
-<form method="post" action="/register/withdraw"><input type="hidden" name="token" value="${html(request.params.token)}"><input type="hidden" name="lang" value="${locale}"><button type="submit">${html(t('withdraw_button'))}</button></form>`;
+<form method="post" action="/register/withdraw"><input type="hidden" name="token" value="${html(request.params.token)}"><input type="hidden" name="lang" value="${locale}"><button type="submit">${html(t('withdraw_button'))}</button></form>
+${passwordForm(registration, request.params.token, locale)}`;
       return sendPage(reply, 200, page(locale, t('withdraw_title'), `/register/withdraw/${request.params.token}`, body));
+    },
+  );
+
+  /** The owner gives (or changes) the camera password later, on its own page: sealed, never shown again. */
+  const passwordForm = (registration: RegistrationRow, token: string, locale: Locale) => {
+    const t = translator(registrationMessages, locale);
+    if (!keys.canSeal) return `<p class="muted">${html(t('password_unavailable'))}</p>`;
+    return `${registration.password_sealed ? `<p>${html(t('password_later_given'))}</p>` : ''}<form method="post" action="/register/owner/password"><input type="hidden" name="token" value="${html(token)}"><input type="hidden" name="lang" value="${locale}">
+<p><label>${html(t('password_later'))}<br><input type="password" name="password" maxlength="128" required autocomplete="new-password"></label></p><button type="submit">${html(t('password_later_button'))}</button></form>`;
+  };
+
+  app.post<{ Body: Record<string, string> }>(
+    '/register/owner/password',
+    { config: { public: true }, bodyLimit: FORM_BODY_LIMIT, schema: { tags: ['public'], summary: 'The owner gives the camera password later (form post with the secret token); sealed, audited, never shown again', security: [], consumes: ['application/x-www-form-urlencoded'], produces: ['text/html'], response: { ...htmlOut, 503: { type: 'string' } } } },
+    async (request, reply) => {
+      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, string>;
+      const locale: Locale = body.lang === 'en' ? 'en' : 'vi';
+      const t = translator(registrationMessages, locale);
+      const registration = registrationByToken(db, String(body.token ?? ''));
+      if (!registration || (registration.status !== 'pending' && registration.status !== 'approved')) return sendPage(reply, 404, page(locale, t('bad_link'), '/register', `<h1>${html(t('bad_link'))}</h1>`));
+      const password = cameraPassword.safeParse(body.password);
+      if (!password.success) return sendPage(reply, 400, page(locale, t('title'), '/register', `<p role="alert">${html(t('error_field', { field: t('password') }))}</p>`));
+      if (!keys.canSeal) return sendPage(reply, 503, page(locale, t('title'), '/register', `<p role="alert">${html(t('password_unavailable'))}</p>`));
+      giveCameraPassword(db, keys, registration, password.data, { id: null, name: registration.owner_name.slice(0, 64), role: 'anonymous' }, request.ip, deps.now());
+      return sendPage(reply, 200, page(locale, t('password_saved_title'), '/register', `<h1>${html(t('password_saved_title'))}</h1><p>${html(t('password_saved_text'))}</p>`));
     },
   );
 
@@ -377,4 +418,29 @@ export function registrationRoutes(app: App, deps: ServerDeps) {
     );
   decide('approve');
   decide('reject');
+
+  app.put<{ Params: { id: number }; Body: { password: string } }>(
+    '/api/registrations/:id/password',
+    {
+      config: POLICE,
+      schema: {
+        tags: ['registrations'],
+        summary: 'Give the camera password the owner handed over in person (pending or approved registration): sealed at once, never answered back, audited',
+        params: numericIdParams,
+        body: { type: 'object', properties: { password: { type: 'string', minLength: 1, maxLength: 128 } }, required: ['password'], additionalProperties: false },
+        response: { 204: { type: 'null' }, 409: { type: 'object', properties: { error: str, message: str } }, 503: { type: 'object', properties: { error: str, message: str } }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const registration = findRegistration(db, request.params.id);
+      if (!registration) return notFound(reply);
+      if (!visible(request, registration)) return reply.code(403).send({ error: 'forbidden', message: 'This registration belongs to another commune' });
+      if (!keys.canSeal) return reply.code(503).send({ error: 'no_key', message: 'No key to seal camera passwords: set CAMWATCH_OWNER_KEY' });
+      const user = currentUser(request);
+      if (!giveCameraPassword(db, keys, registration, request.body.password, user, request.ip, deps.now())) {
+        return reply.code(409).send({ error: 'closed', message: 'This registration was rejected or withdrawn: its camera is not connected to' });
+      }
+      return reply.code(204).send();
+    },
+  );
 }
