@@ -77,11 +77,6 @@ export interface FrameMetrics extends ColourStats {
   greyscale: boolean;
   /** Median per-cell mean absolute luma difference to the previous frame; null when not comparable. */
   change: number | null;
-  /**
-   * Median per-cell change of the cell's mean luma: what a live scene changes (motion, light,
-   * exposure), which the quantisation noise of a still picture encoded again averages out.
-   */
-  changeBroad: number | null;
   /** Fraction of (non-black) cells that could be compared with the previous frame. */
   changeCoverage: number | null;
   /** Cosine similarity 0..1 of the view signature to the reference; null without a reference. */
@@ -550,11 +545,10 @@ function alignView(f: OrientationField, ref: ViewSignature): { zero: number | nu
  * smooth background (the test scene "cockatoo") has only 10–25 of them, and a live picture moves
  * them well past the frozen threshold (clean cases: 2.5 and more).
  */
-function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): PictureChange & { coverage: number } {
+function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): { change: number | null; coverage: number } {
   const cw = Math.floor(w / CELL_GRID.cols);
   const ch = Math.floor(h / CELL_GRID.rows);
   const diffs: number[] = [];
-  const broad: number[] = [];
   for (let cy = 0; cy < CELL_GRID.rows; cy++) {
     for (let cx = 0; cx < CELL_GRID.cols; cx++) {
       let d = 0;
@@ -582,29 +576,21 @@ function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): Pictur
       const featureless = sa / n - ma * ma < 4 && sb / n - mb * mb < 4;
       if ((ma < 10 && mb < 10) || (ma > 245 && mb > 245) || featureless) continue;
       diffs.push(d / n);
-      broad.push(Math.abs(ma - mb));
     }
   }
   const total = CELL_GRID.cols * CELL_GRID.rows;
   const coverage = diffs.length / total;
-  if (diffs.length < total * 0.05) return { change: null, broad: null, coverage };
+  if (diffs.length < total * 0.05) return { change: null, coverage };
   diffs.sort((x, y) => x - y);
-  broad.sort((x, y) => x - y);
-  return { change: percentile(diffs, 0.5), broad: percentile(broad, 0.5), coverage };
-}
-
-/** How two frames differ: fine detail (`change`) and cell brightness (`broad`), median grey levels per cell. */
-export interface PictureChange {
-  change: number | null;
-  broad: number | null;
+  return { change: percentile(diffs, 0.5), coverage };
 }
 
 /**
  * How much the picture changed between two frames (median per-cell grey-level difference); null
  * when they cannot be compared (other sizes) or too little of the view shows anything.
  */
-export function pictureChange(frame: Frame, other: Frame, luma: Uint8Array = lumaOf(frame)): PictureChange & { coverage: number | null } {
-  if (other.width !== frame.width || other.height !== frame.height) return { change: null, broad: null, coverage: null };
+export function pictureChange(frame: Frame, other: Frame, luma: Uint8Array = lumaOf(frame)): { change: number | null; coverage: number | null } {
+  if (other.width !== frame.width || other.height !== frame.height) return { change: null, coverage: null };
   return frameChange(luma, lumaOf(other), frame.width, frame.height);
 }
 
@@ -650,7 +636,7 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   const field = orientationField(thumb.data, thumb.width, thumb.height);
   const signature = viewSignature(field);
 
-  const { change, broad: changeBroad, coverage: changeCoverage } = previous ? pictureChange(frame, previous, y) : { change: null, broad: null, coverage: null };
+  const { change, coverage: changeCoverage } = previous ? pictureChange(frame, previous, y) : { change: null, coverage: null };
 
   let viewSimilarity: number | null = null;
   let viewAligned: number | null = null;
@@ -693,7 +679,6 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     highlightB: colour.highlightB,
     greyscale: colour.saturation < GREYSCALE_SATURATION,
     change,
-    changeBroad,
     changeCoverage,
     viewSimilarity,
     viewAligned,

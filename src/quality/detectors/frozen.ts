@@ -8,26 +8,14 @@
  * frozen while the stream is live is a stale, cached snapshot: the camera works, its image checks
  * do not, and the repair is another one.
  */
-import type { PictureChange } from '../metrics.js';
 import type { Detector, Finding } from './types.js';
 
 /**
- * Two frames are the same picture when their fine detail differs by less than `change` (median
- * grey levels per cell; a still picture re-encoded by the camera differs by ~0.2 on most tuning
- * scenes, a live but quiet scene by 0.8 and more), or when no cell's brightness moved by `broad`
- * while the fine detail moved by less than `broadMaxChange`.
- *
- * The second rule is for a still picture encoded again, whose quantisation noise grows with the
- * scene's fine texture (0.78 on the tree, 1.24 on the night city: above `change`): that noise is
- * fine-grained and averages out over a cell, so the cells' mean brightness stays put (0.01-0.12),
- * whereas every clean tuning pair moved it by 0.31 and more (light, exposure, people, leaves).
- * An on-screen clock still ticking is one cell in 160 and leaves both medians alone. The cap, a
- * little above the largest re-encoded still picture of the tuning scenes (1.24), keeps a live scene
- * where nothing moves but the sensor noise is fresh (sd 4.6 at 1280 px: 1.85) from being called
- * frozen; a live scene quieter than that and without any change of light is not told apart.
- * Chosen on the tuning scenes (2026-12-04).
+ * Median change per cell (grey levels) below which two frames count as the same picture. A still
+ * picture re-encoded by the camera still differs by ~0.2 (measured on the tuning scenes); a live
+ * but quiet scene by 0.7 and more.
  */
-export const FROZEN = { change: 0.5, broad: 0.2, broadMaxChange: 1.5 } as const;
+export const FROZEN = { change: 0.5 } as const;
 
 /**
  * Within one check, a frozen snapshot is called stale only when the stream frame taken between
@@ -40,9 +28,8 @@ export const FROZEN = { change: 0.5, broad: 0.2, broadMaxChange: 1.5 } as const;
 export const STALE = { change: 16 } as const;
 
 /** true frozen, false live, undefined when the change is unknown */
-export function frozenBy(c: PictureChange | undefined): boolean | undefined {
-  if (c === undefined || c.change === null) return undefined;
-  return c.change < FROZEN.change || (c.broad !== null && c.broad < FROZEN.broad && c.change < FROZEN.broadMaxChange);
+export function frozenBy(change: number | null | undefined): boolean | undefined {
+  return change === null || change === undefined ? undefined : change < FROZEN.change;
 }
 
 export const frozen: Detector = {
@@ -51,14 +38,14 @@ export const frozen: Detector = {
     const { m, found, say, context } = input;
     if (found.has('covered')) return say.notCheckable('frozen', 'view_obstructed');
     const live = context.liveness;
-    const own = frozenBy({ change: m.change, broad: m.changeBroad });
+    const own = frozenBy(m.change);
     const stream = live?.source === 'rtsp' ? own : live?.otherFrozen;
     const snapshot = live?.source === 'rtsp' ? (live.pair ? frozenBy(live.pair.change) : live.otherFrozen) : own;
     const vsStream = live?.pair?.vsStream ?? null;
     if (snapshot === true && (stream === false || (stream === undefined && vsStream !== null && vsStream >= STALE.change))) {
-      return say.fault('snapshot_stale', 'warning', 'snapshot_stale', {}, vsStream ?? live?.pair?.change.change ?? m.change ?? 0);
+      return say.fault('snapshot_stale', 'warning', 'snapshot_stale', {}, vsStream ?? live?.pair?.change ?? m.change ?? 0);
     }
-    if (stream === true || snapshot === true) return say.fault('frozen', 'critical', 'frozen', {}, (own ? m.change : live?.pair?.change.change) ?? 0);
+    if (stream === true || snapshot === true) return say.fault('frozen', 'critical', 'frozen', {}, (own ? m.change : live?.pair?.change) ?? 0);
     if (own === undefined && snapshot === undefined) return say.notCheckable('frozen', m.changeCoverage === null ? 'no_previous' : 'too_dark');
     return undefined;
   },
