@@ -439,8 +439,11 @@ function orientationField(t: Float32Array, w: number, h: number): OrientationFie
   return { w, h, sat };
 }
 
-/** Search ranges of `alignView`, in thumbnail pixels and degrees. */
-const ALIGN = { maxDx: 20, maxDy: 12, step: 2, rotations: [-8, -6, -4, -3, -2, -1, 0, 1, 2, 3, 4, 6, 8] } as const;
+/**
+ * Search ranges of `alignView`, in thumbnail pixels and degrees. Turns up to 12 degrees: at 8 the
+ * tuning scene "lab" turned by 10 degrees was found at the edge of the range, not at its angle.
+ */
+const ALIGN = { maxDx: 20, maxDy: 12, step: 2, rotations: [-12, -10, -8, -6, -4, -3, -2, -1, 0, 1, 2, 3, 4, 6, 8, 10, 12] } as const;
 
 /**
  * Similarity of the reference with the current frame seen through a transform: each reference

@@ -88,6 +88,16 @@ describe('moved camera', () => {
     expect(diagnose(turned, b, { night: false, tags: [], hasIr: true, locale: 'en' }).find((f) => f.kind === 'moved')?.state).toBe('fault');
   });
 
+  it('finds a turn of 10 degrees at its own angle, past the 8 degrees the search used to stop at', async () => {
+    const b = await learn(STEADY);
+    const centre = await sharp(wide).rotate(10, { background: '#303030' }).png().toBuffer();
+    const { width, height } = await sharp(centre).metadata();
+    const turned = await sharp(centre).extract({ left: Math.round((width! - W) / 2), top: Math.round((height! - H) / 2), width: W, height: H }).jpeg({ quality: 85 }).toBuffer();
+    const m = measure(await decodeForAnalysis(turned), undefined, referenceFor(b, false));
+    expect(Math.abs(m.viewOffset!.rotation)).toBeGreaterThanOrEqual(10);
+    expect(diagnose(m, b, { night: false, tags: [], hasIr: true, locale: 'en' }).find((f) => f.kind === 'moved')).toMatchObject({ state: 'fault', severity: 'critical' });
+  });
+
   it('is not claimed where the clean frames themselves wander: said to be not checkable', async () => {
     const b = await learn(WANDERING);
     const f = await movedFinding(b, await view(78, 0));
