@@ -87,7 +87,7 @@ export class ImageAssessor {
     const pair = snapshots && (await Promise.all(snapshots.map((s) => decodeForAnalysis(s))).catch(() => undefined));
     if (snapshots && pair) {
       const [first, second] = pair as [Frame, Frame];
-      liveness.pair = { change: pictureChange(second, first).change, vsStream: pictureChange(frame, second).change };
+      liveness.pair = { change: pictureChange(second, first), vsStream: pictureChange(frame, second).change };
       this.previous.set(key('snapshot'), snapshots[1]);
       this.remember(key('snapshot'), frozenBy(liveness.pair.change));
     }
@@ -95,7 +95,7 @@ export class ImageAssessor {
     const baseline = this.baseline(camera.id);
     // One pass over the frame: the reference is chosen once day or night is known.
     const metrics = measure(frame, previous, (probe) => referenceFor(baseline, isNight(probe, placeOf(camera, at))));
-    this.remember(key(source), frozenBy(metrics.change));
+    this.remember(key(source), frozenBy({ change: metrics.change, elsewhere: metrics.changeElsewhere }));
     const night = isNight(metrics, placeOf(camera, at));
     const findings = diagnose(metrics, baseline, { ...this.contextOf(camera, night), liveness });
 

@@ -11,6 +11,7 @@
 
 import { reblurLoss, strongEdges } from './sharpness.js';
 import { structureOf } from './structure.js';
+import { changeElsewhere } from './still.js';
 
 export const ANALYSIS_WIDTH = 640;
 /** Thumbnail factor for the coarse analyses. */
@@ -81,6 +82,8 @@ export interface FrameMetrics extends ColourStats {
   greyscale: boolean;
   /** Median per-cell mean absolute luma difference to the previous frame; null when not comparable. */
   change: number | null;
+  /** Largest per-cell change outside one small spot that changed (an on-screen clock): see still.ts. */
+  changeElsewhere: number | null;
   /** Fraction of (non-black) cells that could be compared with the previous frame. */
   changeCoverage: number | null;
   /** Cosine similarity 0..1 of the view signature to the reference; null without a reference. */
@@ -440,8 +443,11 @@ function orientationField(t: Float32Array, w: number, h: number): OrientationFie
   return { w, h, sat };
 }
 
-/** Search ranges of `alignView`, in thumbnail pixels and degrees. */
-const ALIGN = { maxDx: 20, maxDy: 12, step: 2, rotations: [-8, -6, -4, -3, -2, -1, 0, 1, 2, 3, 4, 6, 8] } as const;
+/**
+ * Search ranges of `alignView`, in thumbnail pixels and degrees. Turns up to 12 degrees: at 8 the
+ * tuning scene "lab" turned by 10 degrees was found at the edge of the range, not at its angle.
+ */
+const ALIGN = { maxDx: 20, maxDy: 12, step: 2, rotations: [-12, -10, -8, -6, -4, -3, -2, -1, 0, 1, 2, 3, 4, 6, 8, 10, 12] } as const;
 
 /**
  * Similarity of the reference with the current frame seen through a transform: each reference
@@ -549,10 +555,11 @@ function alignView(f: OrientationField, ref: ViewSignature): { zero: number | nu
  * smooth background (the test scene "cockatoo") has only 10–25 of them, and a live picture moves
  * them well past the frozen threshold (clean cases: 2.5 and more).
  */
-function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): { change: number | null; coverage: number } {
+function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): PictureChange & { coverage: number } {
   const cw = Math.floor(w / CELL_GRID.cols);
   const ch = Math.floor(h / CELL_GRID.rows);
   const diffs: number[] = [];
+  const grid = new Float32Array(CELL_GRID.cols * CELL_GRID.rows).fill(NaN);
   for (let cy = 0; cy < CELL_GRID.rows; cy++) {
     for (let cx = 0; cx < CELL_GRID.cols; cx++) {
       let d = 0;
@@ -580,21 +587,28 @@ function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): { chan
       const featureless = sa / n - ma * ma < 4 && sb / n - mb * mb < 4;
       if ((ma < 10 && mb < 10) || (ma > 245 && mb > 245) || featureless) continue;
       diffs.push(d / n);
+      grid[cy * CELL_GRID.cols + cx] = d / n;
     }
   }
   const total = CELL_GRID.cols * CELL_GRID.rows;
   const coverage = diffs.length / total;
-  if (diffs.length < total * 0.05) return { change: null, coverage };
+  if (diffs.length < total * 0.05) return { change: null, elsewhere: null, coverage };
   diffs.sort((x, y) => x - y);
-  return { change: percentile(diffs, 0.5), coverage };
+  return { change: percentile(diffs, 0.5), elsewhere: changeElsewhere(grid, CELL_GRID.cols), coverage };
+}
+
+/** How two frames differ: median change per cell, and the largest one outside a clock-sized spot (grey levels). */
+export interface PictureChange {
+  change: number | null;
+  elsewhere: number | null;
 }
 
 /**
  * How much the picture changed between two frames (median per-cell grey-level difference); null
  * when they cannot be compared (other sizes) or too little of the view shows anything.
  */
-export function pictureChange(frame: Frame, other: Frame, luma: Uint8Array = lumaOf(frame)): { change: number | null; coverage: number | null } {
-  if (other.width !== frame.width || other.height !== frame.height) return { change: null, coverage: null };
+export function pictureChange(frame: Frame, other: Frame, luma: Uint8Array = lumaOf(frame)): PictureChange & { coverage: number | null } {
+  if (other.width !== frame.width || other.height !== frame.height) return { change: null, elsewhere: null, coverage: null };
   return frameChange(luma, lumaOf(other), frame.width, frame.height);
 }
 
@@ -640,7 +654,7 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   const field = orientationField(thumb.data, thumb.width, thumb.height);
   const signature = viewSignature(field);
 
-  const { change, coverage: changeCoverage } = previous ? pictureChange(frame, previous, y) : { change: null, coverage: null };
+  const { change, elsewhere: changeElsewhere, coverage: changeCoverage } = previous ? pictureChange(frame, previous, y) : { change: null, elsewhere: null, coverage: null };
 
   let viewSimilarity: number | null = null;
   let viewAligned: number | null = null;
@@ -685,6 +699,7 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     highlightB: colour.highlightB,
     greyscale: colour.saturation < GREYSCALE_SATURATION,
     change,
+    changeElsewhere,
     changeCoverage,
     viewSimilarity,
     viewAligned,

@@ -31,6 +31,19 @@ async function view(dx: number, dy: number, smear = 0): Promise<Buffer> {
   return (smear ? img.convolve({ width: smear, height: 3, kernel }) : img).jpeg({ quality: 85 }).toBuffer();
 }
 
+/** The usual view with `count` people (plain upright blocks) standing at random places. */
+async function busy(dx: number, dy: number, count: number, seed: number): Promise<Buffer> {
+  let s = seed;
+  const random = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const people = [];
+  for (let i = 0; i < count; i++) {
+    const background = { r: Math.floor(random() * 255), g: Math.floor(random() * 255), b: Math.floor(random() * 255) };
+    people.push({ input: await sharp({ create: { width: 60, height: 160, channels: 3, background } }).png().toBuffer(), left: Math.floor(random() * (W - 60)), top: Math.floor(random() * (H - 160)) });
+  }
+  const image = await sharp(wide).extract({ left: MARGIN + dx, top: MARGIN + dy, width: W, height: H }).png().toBuffer();
+  return sharp(image).composite(people).jpeg({ quality: 85 }).toBuffer();
+}
+
 /** Six days of clean frames, aimed at the given offsets. */
 async function learn(aims: Array<[number, number]>): Promise<Baseline> {
   let b: Baseline | undefined;
@@ -59,6 +72,30 @@ describe('moved camera', () => {
     const b = await learn(STEADY);
     expect(await movedFinding(b, await view(0, 0))).toBeUndefined();
     expect((await movedFinding(b, await view(78, 0)))?.state).toBe('fault');
+  });
+
+  it('is not claimed from a crowd that lowers the similarity while the best offset explains little of it', async () => {
+    let b: Baseline | undefined;
+    for (let day = 0; day < 6; day++) b = updateBaseline(b, measure(await decodeForAnalysis(await busy(0, 0, 6, 100 + day)), undefined, referenceFor(b, false)), new Date(START + day * DAY), { night: false });
+    const crowd = measure(await decodeForAnalysis(await busy(0, 0, 40, 7)), undefined, referenceFor(b!, false));
+    // The crowd costs about 0.09 of similarity; aligning at a 2-degree turn wins back about 0.01.
+    expect(crowd.viewSimilarity!).toBeLessThan(0.93);
+    expect(Math.abs(crowd.viewOffset!.rotation)).toBeGreaterThanOrEqual(2);
+    expect(crowd.viewAligned! - crowd.viewSimilarity!).toBeLessThan(0.02);
+    expect(diagnose(crowd, b, { night: false, tags: [], hasIr: true, locale: 'en' }).find((f) => f.kind === 'moved')).toBeUndefined();
+    // The same crowd with the camera turned by 3% of the frame: the offset wins most of the loss back.
+    const turned = measure(await decodeForAnalysis(await busy(36, 12, 24, 7)), undefined, referenceFor(b!, false));
+    expect(diagnose(turned, b, { night: false, tags: [], hasIr: true, locale: 'en' }).find((f) => f.kind === 'moved')?.state).toBe('fault');
+  });
+
+  it('finds a turn of 10 degrees at its own angle, past the 8 degrees the search used to stop at', async () => {
+    const b = await learn(STEADY);
+    const centre = await sharp(wide).rotate(10, { background: '#303030' }).png().toBuffer();
+    const { width, height } = await sharp(centre).metadata();
+    const turned = await sharp(centre).extract({ left: Math.round((width! - W) / 2), top: Math.round((height! - H) / 2), width: W, height: H }).jpeg({ quality: 85 }).toBuffer();
+    const m = measure(await decodeForAnalysis(turned), undefined, referenceFor(b, false));
+    expect(Math.abs(m.viewOffset!.rotation)).toBeGreaterThanOrEqual(10);
+    expect(diagnose(m, b, { night: false, tags: [], hasIr: true, locale: 'en' }).find((f) => f.kind === 'moved')).toMatchObject({ state: 'fault', severity: 'critical' });
   });
 
   it('is not claimed where the clean frames themselves wander: said to be not checkable', async () => {

@@ -8,14 +8,26 @@
  * frozen while the stream is live is a stale, cached snapshot: the camera works, its image checks
  * do not, and the repair is another one.
  */
+import type { PictureChange } from '../metrics.js';
 import type { Detector, Finding } from './types.js';
 
 /**
- * Median change per cell (grey levels) below which two frames count as the same picture. A still
- * picture re-encoded by the camera still differs by ~0.2 (measured on the tuning scenes); a live
- * but quiet scene by 0.7 and more.
+ * Two frames are the same picture when the median cell changed by less than `change` (grey
+ * levels; a still picture re-encoded by the camera differs by ~0.2 on most tuning scenes, a live
+ * but quiet scene by 0.8 and more); or when the median cell changed by less than `stillMax` and no
+ * cell changed by more than `stillCell` outside one spot of at most four cells (an on-screen clock,
+ * still.ts).
+ *
+ * The second rule is for a still picture encoded again whose quantisation noise grows with the
+ * scene's fine texture (medians 0.78 on the tree, 1.24 on the night city: above `change`): every
+ * cell of those changed by 1.56 at most, while every clean tuning pair had, besides its most
+ * changed spot, a cell that changed by 2.9 and more (people, leaves, a ball, light). `stillMax`, a
+ * little above the largest re-encoded still picture of the tuning scenes, keeps a live scene where
+ * nothing moves but the sensor noise is fresh from being called frozen as long as that noise is
+ * strong enough; a quieter live scene where nothing moves, or only one small thing, is not told
+ * apart. Chosen on the tuning scenes (2026-12-04).
  */
-export const FROZEN = { change: 0.5 } as const;
+export const FROZEN = { change: 0.5, stillMax: 1.5, stillCell: 2 } as const;
 
 /**
  * Within one check, a frozen snapshot is called stale only when the stream frame taken between
@@ -28,8 +40,9 @@ export const FROZEN = { change: 0.5 } as const;
 export const STALE = { change: 16 } as const;
 
 /** true frozen, false live, undefined when the change is unknown */
-export function frozenBy(change: number | null | undefined): boolean | undefined {
-  return change === null || change === undefined ? undefined : change < FROZEN.change;
+export function frozenBy(c: PictureChange | undefined): boolean | undefined {
+  if (c === undefined || c.change === null) return undefined;
+  return c.change < FROZEN.change || (c.change < FROZEN.stillMax && c.elsewhere !== null && c.elsewhere < FROZEN.stillCell);
 }
 
 export const frozen: Detector = {
@@ -38,14 +51,14 @@ export const frozen: Detector = {
     const { m, found, say, context } = input;
     if (found.has('covered')) return say.notCheckable('frozen', 'view_obstructed');
     const live = context.liveness;
-    const own = frozenBy(m.change);
+    const own = frozenBy({ change: m.change, elsewhere: m.changeElsewhere });
     const stream = live?.source === 'rtsp' ? own : live?.otherFrozen;
     const snapshot = live?.source === 'rtsp' ? (live.pair ? frozenBy(live.pair.change) : live.otherFrozen) : own;
     const vsStream = live?.pair?.vsStream ?? null;
     if (snapshot === true && (stream === false || (stream === undefined && vsStream !== null && vsStream >= STALE.change))) {
-      return say.fault('snapshot_stale', 'warning', 'snapshot_stale', {}, vsStream ?? live?.pair?.change ?? m.change ?? 0);
+      return say.fault('snapshot_stale', 'warning', 'snapshot_stale', {}, vsStream ?? live?.pair?.change.change ?? m.change ?? 0);
     }
-    if (stream === true || snapshot === true) return say.fault('frozen', 'critical', 'frozen', {}, (own ? m.change : live?.pair?.change) ?? 0);
+    if (stream === true || snapshot === true) return say.fault('frozen', 'critical', 'frozen', {}, (own ? m.change : live?.pair?.change.change) ?? 0);
     if (own === undefined && snapshot === undefined) return say.notCheckable('frozen', m.changeCoverage === null ? 'no_previous' : 'too_dark');
     return undefined;
   },

@@ -5,7 +5,7 @@
  */
 import { formatNumber, translator, type Locale } from '../../i18n/index.js';
 import type { BaselineStats, LearnedKey } from '../baseline.js';
-import type { FrameMetrics } from '../metrics.js';
+import type { FrameMetrics, PictureChange } from '../metrics.js';
 import { qualityMessages, type QualityMessageKey } from '../messages.js';
 
 export type FaultKind = 'blurred' | 'dark' | 'overexposed' | 'covered' | 'frozen' | 'snapshot_stale' | 'moved' | 'noisy' | 'colour_cast';
@@ -45,7 +45,7 @@ export interface Liveness {
   /** the other source's latest verdict: true frozen, false live, undefined unknown */
   otherFrozen?: boolean | undefined;
   /** a full check: the change between its two snapshots, and between the stream frame and the second one */
-  pair?: { change: number | null; vsStream: number | null } | undefined;
+  pair?: { change: PictureChange; vsStream: number | null } | undefined;
 }
 
 export interface DetectorInput {
