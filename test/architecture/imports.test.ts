@@ -15,6 +15,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['log', 'config'],
   // probing a camera needs nothing of ours; the stored check row is its result
   ['probe'],
+  // the job queue between servers and workers carries checks and their results, nothing stored
+  ['queue'],
   ['store'],
   ['inventory'],
   ['quality'],

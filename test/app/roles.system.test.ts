@@ -1,0 +1,178 @@
+/**
+ * The roles as processes, as an installation runs them: the built `camwatch server` twice and
+ * `camwatch worker` three times on one config, against simulated cameras and a NATS JetStream
+ * server of the test's own (Debian's nats-server, hence a system test). Mid-run one worker and
+ * the leading server are killed with SIGKILL at the same moment. Then:
+ * - the other server takes the lead, and every camera is checked again within one interval;
+ * - no check ran twice: consecutive checks of a camera are at least an interval apart (jitter is
+ *   off), so no interval-long slot holds two;
+ * - the offline camera's incident was announced once, by one leader.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
+
+const CLI = path.resolve('dist/src/cli.js');
+const PASSWORD = 'roles-test-Pass1';
+const INTERVAL_S = 8;
+const CAMERAS = 6;
+
+interface Role {
+  name: string;
+  child: ChildProcess;
+  log: string;
+  exited: Promise<number | string | null>;
+}
+
+let dir: string;
+let fleet: CameraFleet;
+let nats: ChildProcess;
+let webhook: Server;
+const deliveries: { id: string; kind: string; incident: number }[] = [];
+const roles: Role[] = [];
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function start(name: string, args: string[]): Role {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CAM_PW: PASSWORD, CAMWATCH_LANG: 'en' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const role: Role = { name, child, log: '', exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code))) };
+  child.stdout!.on('data', (d: Buffer) => (role.log += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (role.log += d.toString()));
+  roles.push(role);
+  return role;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, predicate: () => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${roles.map((r) => `--- ${r.name}\n${r.log.slice(-3000)}`).join('\n')}`);
+    await sleep(50);
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-roles-'));
+  const natsPort = await freePort();
+  nats = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', path.join(dir, 'nats')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let natsLog = '';
+  nats.stderr!.on('data', (d: Buffer) => (natsLog += d.toString()));
+  await until('nats-server', () => natsLog.includes('Server is ready'), 10_000);
+
+  webhook = createServer((request, response) => {
+    let body = '';
+    request.on('data', (d: Buffer) => (body += d.toString()));
+    request.on('end', () => {
+      const alert = JSON.parse(body) as { id: string; kind: string; incident_id: number };
+      deliveries.push({ id: alert.id, kind: alert.kind, incident: alert.incident_id });
+      response.writeHead(200).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+  const webhookPort = (webhook.address() as net.AddressInfo).port;
+
+  fleet = await startFleet({ count: CAMERAS, password: PASSWORD });
+  await fleet.cameras[CAMERAS - 1]!.setFault('offline');
+  const cameras = fleet.cameras.map((camera, i) => `  - { id: cam-${i}, name: Camera ${i}, unit: xa-${i % 2}, onvif: { host: 127.0.0.1, port: ${camera.httpPort}, password_env: CAM_PW } }`);
+  writeFileSync(path.join(dir, 'camwatch.yaml'), [
+    'version: 1',
+    'locale: en',
+    'database: { path: ./camwatch.db }',
+    'evidence_dir: ./evidence',
+    'log: { level: info }',
+    'server: { host: 127.0.0.1, port: 0 }',
+    `probe: { image_interval_s: ${INTERVAL_S}, stream_interval_s: 600, device_info_interval_s: 600, jitter_ratio: 0, concurrency: 8, min_resolution: { width: 640, height: 360 }, deadlines: { tcp_ms: 1000, onvif_ms: 2000, rtsp_ms: 4000, snapshot_ms: 2000 } }`,
+    `queue: { url: "nats://127.0.0.1:${natsPort}", lease_s: 2, leader_ttl_s: 2 }`,
+    'health: { open_after_failures: 2, close_after_successes: 2 }',
+    'units:',
+    '  - id: tinh',
+    '    name: tỉnh Gia Lai',
+    '    kind: province',
+    '    children:',
+    ...[0, 1].map((i) => `      - { id: xa-${i}, name: xã ${i}, kind: commune, contacts: [{ name: Trưởng CA ${i}, role: police_chief, phone: "091200000${i}" }] }`),
+    'cameras:',
+    ...cameras,
+    'alerts:',
+    '  poll_interval_s: 0.2',
+    '  channels:',
+    `    webhook: { url: "http://127.0.0.1:${webhookPort}/hook" }`,
+  ].join('\n'));
+}, 60_000);
+
+afterAll(async () => {
+  for (const role of roles) role.child.kill('SIGTERM');
+  await Promise.all(roles.map((role) => Promise.race([role.exited, sleep(10_000).then(() => role.child.kill('SIGKILL'))])));
+  nats?.kill('SIGTERM');
+  webhook?.close();
+  await fleet?.stop();
+});
+
+const checksRun = (log: string) => log.split('\n').filter((line) => line.includes('"msg":"check"')).length;
+
+describe('camwatch server ×2 and camwatch worker ×3, one worker and the leader killed', () => {
+  it('keeps every camera checked each interval, runs no check twice and sends no alert twice', async () => {
+    const config = path.join(dir, 'camwatch.yaml');
+    const servers = [start('server-a', ['server', '-c', config])];
+    await until('the first server to lead', () => servers[0]!.log.includes('scheduling through the queue'), 20_000);
+    servers.push(start('server-b', ['server', '-c', config]));
+    const workers = [0, 1, 2].map((i) => start(`worker-${i}`, ['worker', '-c', config]));
+    await until('the servers and workers to start', () => [...servers, ...workers].every((r) => r.log.includes('camwatch started') || r.log.includes('camwatch worker started')), 20_000);
+
+    // Two intervals in, every worker has checks behind it; then the leader and a busy worker die together.
+    await sleep(2 * INTERVAL_S * 1000);
+    expect(workers.filter((w) => checksRun(w.log) > 0).length).toBeGreaterThanOrEqual(2);
+    const leader = servers.find((s) => s.log.includes('elected leader'))!;
+    const follower = servers.find((s) => s !== leader)!;
+    const victim = workers.reduce((busiest, w) => (checksRun(w.log) > checksRun(busiest.log) ? w : busiest));
+    const killedAt = Date.now();
+    leader.child.kill('SIGKILL');
+    victim.child.kill('SIGKILL');
+    expect(await leader.exited).toBe('SIGKILL');
+    expect(await victim.exited).toBe('SIGKILL');
+
+    await until('the other server to lead', () => follower.log.includes('scheduling through the queue'), 15_000);
+    await sleep(2 * INTERVAL_S * 1000);
+    follower.child.kill('SIGTERM');
+    expect(await follower.exited).toBe(0);
+
+    const db = new Database(path.join(dir, 'camwatch.db'), { readonly: true });
+    const rows = db.prepare('SELECT camera_id, started_at FROM checks ORDER BY camera_id, started_at').all() as { camera_id: string; started_at: number }[];
+    const alerts = db.prepare("SELECT request_id, kind, incident_id FROM alerts WHERE status <> 'cancelled'").all() as { request_id: string; kind: string; incident_id: number }[];
+    db.close();
+    const byCamera = new Map<string, number[]>();
+    for (const row of rows) byCamera.set(row.camera_id, [...(byCamera.get(row.camera_id) ?? []), row.started_at]);
+    expect([...byCamera.keys()].sort()).toEqual(fleet.cameras.map((_, i) => `cam-${i}`));
+
+    const intervalMs = INTERVAL_S * 1000;
+    for (const [camera, starts] of byCamera) {
+      // Checked within one interval of the kill (the start of a check lags its due time by a tick).
+      expect(starts.some((at) => at > killedAt && at <= killedAt + intervalMs + 1500), `${camera}: ${starts.map((at) => at - killedAt).join(', ')} ms from the kill`).toBe(true);
+      // None twice: a slot of one interval never holds two checks of a camera.
+      const perSlot = new Map<number, number>();
+      for (const at of starts) perSlot.set(Math.floor((at - starts[0]!) / intervalMs), (perSlot.get(Math.floor((at - starts[0]!) / intervalMs)) ?? 0) + 1);
+      expect(Math.max(...perSlot.values()), `${camera}: ${starts.map((at) => at - killedAt).join(', ')} ms from the kill`).toBe(1);
+      const gaps = starts.slice(1).map((at, i) => at - starts[i]!);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(intervalMs - 1000);
+    }
+
+    // The offline camera's incident opened once, and its alert reached the webhook once.
+    const opened = alerts.filter((a) => a.kind === 'opened');
+    expect(opened.length).toBe(1);
+    expect(deliveries.filter((d) => d.kind === 'opened').map((d) => d.id)).toEqual([opened[0]!.request_id]);
+    expect(new Set(deliveries.map((d) => d.id)).size).toBe(deliveries.length);
+    expect(follower.log).not.toMatch(/"level":50/);
+  }, 90_000);
+});
