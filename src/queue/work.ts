@@ -37,6 +37,7 @@ export async function serveChecks(queue: Queue, options: { worker: string; concu
     }
     const controller = new AbortController();
     running.add(controller);
+    log.debug({ camera: job.cameraId, kind: job.kind, job: job.id, delivery: message.info.deliveryCount }, 'check taken');
     const heartbeat = setInterval(() => message.working(), leaseMs / 3);
     try {
       const result = await options.check(job, controller.signal);
