@@ -44,7 +44,7 @@ export async function startWorker(config: Config, ffmpeg: FfmpegBinaries, log: L
         return undefined;
       }
       const result = await checkCamera(target, job.kind, { ...settings, signal }, job.device);
-      log.info({ camera: job.cameraId, kind: job.kind, status: result.status, ms: result.durationMs, error: result.failure?.kind }, 'check');
+      log.info({ camera: job.cameraId, job: job.id, kind: job.kind, status: result.status, ms: result.durationMs, error: result.failure?.kind }, 'check');
       return result;
     },
   });

@@ -64,7 +64,9 @@ export async function openQueue(settings: QueueConfig, env: NodeJS.ProcessEnv, w
   await ensureStream(jsm, names.checksStream, `${settings.name}.check.>`);
   await ensureStream(jsm, names.resultsStream, names.resultSubject);
   await ensureConsumer(jsm, names.checksStream, { durable_name: names.probeConsumer, ack_policy: AckPolicy.Explicit, ack_wait: nanos(settings.lease_s * 1000), max_deliver: MAX_DELIVERIES, deliver_policy: DeliverPolicy.All });
-  await ensureConsumer(jsm, names.resultsStream, { durable_name: names.ingestConsumer, ack_policy: AckPolicy.Explicit, ack_wait: nanos(60_000), max_ack_pending: 1, deliver_policy: DeliverPolicy.All });
+  // A result held by a leader that died comes back as its successor is elected (a live leader that
+  // takes longer gets it again and finds it stored already).
+  await ensureConsumer(jsm, names.resultsStream, { durable_name: names.ingestConsumer, ack_policy: AckPolicy.Explicit, ack_wait: nanos(settings.leader_ttl_s * 1000), max_ack_pending: 1, deliver_policy: DeliverPolicy.All });
   return { nc, js: jetstream(nc), jsm, names, settings, close: () => nc.drain() };
 }
 

@@ -9,7 +9,7 @@
  * - the offline camera's incident was announced once, by one leader.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 
 const CLI = path.resolve('dist/src/cli.js');
+const ARTIFACTS = path.resolve('test-artifacts/roles');
 const PASSWORD = 'roles-test-Pass1';
 const INTERVAL_S = 8;
 const CAMERAS = 6;
@@ -116,6 +117,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // Each process's log, to read when the test fails.
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const role of roles) writeFileSync(path.join(ARTIFACTS, `${role.name}.log`), role.log);
   for (const role of roles) role.child.kill('SIGTERM');
   await Promise.all(roles.map((role) => Promise.race([role.exited, sleep(10_000).then(() => role.child.kill('SIGKILL'))])));
   nats?.kill('SIGTERM');
@@ -154,23 +158,32 @@ describe('camwatch server ×2 and camwatch worker ×3, one worker and the leader
     expect(await follower.exited).toBe(0);
 
     const db = new Database(path.join(dir, 'camwatch.db'), { readonly: true });
-    const rows = db.prepare('SELECT camera_id, started_at FROM checks ORDER BY camera_id, started_at').all() as { camera_id: string; started_at: number }[];
+    // A row stands for repeat_count checks in a row that were all fine (the first at started_at, the last at last_at).
+    const stored = new Map((db.prepare('SELECT camera_id, SUM(repeat_count) AS n FROM checks GROUP BY camera_id').all() as { camera_id: string; n: number }[]).map((r) => [r.camera_id, r.n]));
     const alerts = db.prepare("SELECT request_id, kind, incident_id FROM alerts WHERE status <> 'cancelled'").all() as { request_id: string; kind: string; incident_id: number }[];
     db.close();
-    const byCamera = new Map<string, number[]>();
-    for (const row of rows) byCamera.set(row.camera_id, [...(byCamera.get(row.camera_id) ?? []), row.started_at]);
-    expect([...byCamera.keys()].sort()).toEqual(fleet.cameras.map((_, i) => `cam-${i}`));
 
+    // What the workers did, from their logs: each check taken (a job, handed out again when its worker died) and each finished.
+    const events = workers.flatMap((w) => w.log.split('\n').filter((line) => line.startsWith('{')).map((line) => ({ worker: w, ...(JSON.parse(line) as { time: string; msg: string; camera?: string; job?: string }) })));
+    const taken = events.filter((e) => e.msg === 'check taken');
+    const finished = events.filter((e) => e.msg === 'check');
+    // No check ran to its end twice, and every one that did was stored once.
+    expect(new Set(finished.map((e) => e.job)).size).toBe(finished.length);
     const intervalMs = INTERVAL_S * 1000;
-    for (const [camera, starts] of byCamera) {
-      // Checked within one interval of the kill (the start of a check lags its due time by a tick).
-      expect(starts.some((at) => at > killedAt && at <= killedAt + intervalMs + 1500), `${camera}: ${starts.map((at) => at - killedAt).join(', ')} ms from the kill`).toBe(true);
-      // None twice: a slot of one interval never holds two checks of a camera.
-      const perSlot = new Map<number, number>();
-      for (const at of starts) perSlot.set(Math.floor((at - starts[0]!) / intervalMs), (perSlot.get(Math.floor((at - starts[0]!) / intervalMs)) ?? 0) + 1);
-      expect(Math.max(...perSlot.values()), `${camera}: ${starts.map((at) => at - killedAt).join(', ')} ms from the kill`).toBe(1);
-      const gaps = starts.slice(1).map((at, i) => at - starts[i]!);
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(intervalMs - 1000);
+    for (const [i] of fleet.cameras.entries()) {
+      const camera = `cam-${i}`;
+      expect(stored.get(camera), camera).toBe(finished.filter((e) => e.camera === camera).length);
+      // When each of its checks first went to a worker.
+      const firstTaken = new Map<string, number>();
+      for (const e of taken.filter((t) => t.camera === camera)) if (!firstTaken.has(e.job!)) firstTaken.set(e.job!, Date.parse(e.time));
+      const starts = [...firstTaken.values()].sort((a, b) => a - b);
+      const fromKill = `${camera}: ${starts.map((at) => at - killedAt).join(', ')} ms from the kill`;
+      // Checked within one interval of the kill (a check starts up to a tick after it is due).
+      expect(starts.some((at) => at > killedAt && at <= killedAt + intervalMs + 1500), fromKill).toBe(true);
+      // None twice: no interval-long slot holds two checks of a camera.
+      const slots = starts.map((at) => Math.floor((at - starts[0]!) / intervalMs));
+      expect(new Set(slots).size, fromKill).toBe(slots.length);
+      expect(Math.min(...starts.slice(1).map((at, k) => at - starts[k]!)), fromKill).toBeGreaterThanOrEqual(intervalMs - 1000);
     }
 
     // The check the killed worker held went to another worker when its lease ran out.
