@@ -44,6 +44,8 @@ export async function startWorker(config: Config, ffmpeg: FfmpegBinaries, log: L
         return undefined;
       }
       const result = await checkCamera(target, job.kind, { ...settings, signal }, job.device);
+      // Cut short by our own shutdown: it says nothing of the camera, and the queue gives the check to another worker.
+      if (signal.aborted) return undefined;
       log.info({ camera: job.cameraId, job: job.id, kind: job.kind, status: result.status, ms: result.durationMs, error: result.failure?.kind }, 'check');
       return result;
     },

@@ -15,7 +15,10 @@ export interface ProbeWork {
   stop(): Promise<void>;
 }
 
-/** `check` answers undefined for a camera this worker cannot check (not in its config, no password): another worker may. */
+/**
+ * `check` answers undefined for a check it did not complete: a camera this worker cannot check
+ * (not in its config, no password here), or one cut short by the signal (our shutdown).
+ */
 export async function serveChecks(queue: Queue, options: { worker: string; concurrency: number; log: Logger; check: (job: CheckJob, signal: AbortSignal) => Promise<CheckResult | undefined> }): Promise<ProbeWork> {
   const { log } = options;
   const consumer = await probeConsumer(queue);
@@ -41,8 +44,8 @@ export async function serveChecks(queue: Queue, options: { worker: string; concu
     const heartbeat = setInterval(() => message.working(), leaseMs / 3);
     try {
       const result = await options.check(job, controller.signal);
-      if (stopped) message.nak();
-      else if (!result) message.nak(leaseMs);
+      // Not checked (cut short by our shutdown, or a camera this worker cannot check): another worker takes it.
+      if (!result) message.nak(stopped ? 0 : leaseMs);
       else {
         await queue.js.publish(queue.names.resultSubject, encodeReport({ jobId: job.id, worker: options.worker, result }), { msgID: job.id });
         await message.ackAck();
@@ -59,7 +62,9 @@ export async function serveChecks(queue: Queue, options: { worker: string; concu
   const loops = Array.from({ length: options.concurrency }, async () => {
     while (!stopped && !queue.nc.isClosed()) {
       const message = await nextMessage(queue, consumer);
-      if (message) await handle(message);
+      // Arrived as we stop: left to another worker at once.
+      if (message && stopped) message.nak();
+      else if (message) await handle(message);
     }
   });
   return {
