@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import { checkCamera, type CameraTarget } from '../probe/check.js';
 import { killAllRunning, type FfmpegBinaries } from '../probe/ffmpeg.js';
 import { activeCameras, cameraTarget, probeSettings } from '../inventory/targets.js';
-import { openPassword, ownerKey } from '../inventory/registrations.js';
+import { openPassword, ownerKey } from '../inventory/sealed-password.js';
 import { openQueue } from '../queue/connection.js';
 import { serveChecks } from '../queue/work.js';
 import type { CheckJob } from '../queue/wire.js';

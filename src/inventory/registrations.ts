@@ -3,7 +3,7 @@
  * texts, sealing the camera password, and the steps of a registration — submitted, approved or
  * rejected by the commune police, withdrawn by the owner. Every step is in the audit log.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../store/db.js';
 import { writeAudit } from '../store/audit.js';
 import { addRegisteredCamera, retireRegisteredCamera } from '../store/inventory.js';
@@ -21,6 +21,7 @@ import type { Catalogue, Locale } from '../i18n/index.js';
 import type { CameraTarget } from '../probe/check.js';
 import type { UnitNode } from '../config/load.js';
 import type { FleetCamera } from './fleet.js';
+import { openPassword, sealPassword } from './sealed-password.js';
 
 /**
  * The consent texts, one key per version, never edited once shown: a new wording is a new key,
@@ -47,35 +48,6 @@ export function consentText(version: ConsentVersion, locale: Locale): string {
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-// --- the camera password -------------------------------------------------------------------------
-
-/** The environment variable holding the key that seals owners' camera passwords: 32 bytes, hex or base64. */
-export const OWNER_KEY_ENV = 'CAMWATCH_OWNER_KEY';
-
-/** The sealing key, or undefined when none is set (then the form asks for no password). */
-export function ownerKey(env: NodeJS.ProcessEnv = process.env): Buffer | undefined {
-  const raw = env[OWNER_KEY_ENV]?.trim();
-  if (!raw) return undefined;
-  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
-  if (key.length !== 32) throw new Error(`${OWNER_KEY_ENV} must be 32 bytes, written as 64 hex digits or base64`);
-  return key;
-}
-
-/** AES-256-GCM: "iv.tag.ciphertext", base64url each. */
-export function sealPassword(key: Buffer, password: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const sealed = Buffer.concat([cipher.update(password, 'utf8'), cipher.final()]);
-  return [iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64url')).join('.');
-}
-
-export function openPassword(key: Buffer, sealed: string): string {
-  const [iv, tag, data] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
-  const decipher = createDecipheriv('aes-256-gcm', key, iv as Buffer);
-  decipher.setAuthTag(tag as Buffer);
-  return Buffer.concat([decipher.update(data as Buffer), decipher.final()]).toString('utf8');
-}
 
 // --- the steps ---------------------------------------------------------------------------------
 

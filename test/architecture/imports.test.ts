@@ -106,6 +106,22 @@ describe('the import graph of src', () => {
   });
 });
 
+describe('camwatch worker', () => {
+  /** Every src module a module reaches through its imports, itself included. */
+  function reach(start: string, edges: readonly Edge[]): Set<string> {
+    const seen = new Set<string>([start]);
+    for (const file of seen) for (const { from, to } of edges) if (from === file) seen.add(to.replace(/\.js$/, '.ts'));
+    return seen;
+  }
+
+  it('needs no database: nothing it imports reaches src/store', () => {
+    const edges = importEdges();
+    expect([...reach('app/worker.ts', edges)].filter((file) => folderOf(file) === 'store')).toEqual([]);
+    // and the walk does find a store where there is one
+    expect([...reach('app/daemon.ts', edges)].filter((file) => folderOf(file) === 'store').length).toBeGreaterThan(3);
+  });
+});
+
 /** The module that alone may read or write each table. */
 const OWNERS: Readonly<Record<string, string>> = {
   incidents: 'store/incidents.ts',

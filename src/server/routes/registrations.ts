@@ -15,12 +15,12 @@ import {
   approveRegistration,
   consentText,
   CURRENT_CONSENT,
-  ownerKey,
   registrationByToken,
   rejectRegistration,
   submitRegistration,
   withdrawConsent,
 } from '../../inventory/registrations.js';
+import { ownerKey } from '../../inventory/sealed-password.js';
 import { findRegistration, listRegistrations, type RegistrationRow } from '../../store/owners.js';
 import { escapeMarkup as html } from '../../reports/document.js';
 import { currentUser, errors, int, notFound, nullable, num, numericIdParams, scopeOf, str, time, type App, type ServerDeps } from '../context.js';

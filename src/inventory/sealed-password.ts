@@ -1,0 +1,33 @@
+/**
+ * The password an owner typed when registering a camera is kept sealed (AES-256-GCM) under a key
+ * given to camwatch in the environment; it is opened only to check the camera. Apart from the
+ * registrations, so a probe worker (which has no database) can open a password sent to it sealed.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/** The environment variable holding the key that seals owners' camera passwords: 32 bytes, hex or base64. */
+export const OWNER_KEY_ENV = 'CAMWATCH_OWNER_KEY';
+
+/** The sealing key, or undefined when none is set (then the form asks for no password). */
+export function ownerKey(env: NodeJS.ProcessEnv = process.env): Buffer | undefined {
+  const raw = env[OWNER_KEY_ENV]?.trim();
+  if (!raw) return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new Error(`${OWNER_KEY_ENV} must be 32 bytes, written as 64 hex digits or base64`);
+  return key;
+}
+
+/** AES-256-GCM: "iv.tag.ciphertext", base64url each. */
+export function sealPassword(key: Buffer, password: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const sealed = Buffer.concat([cipher.update(password, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64url')).join('.');
+}
+
+export function openPassword(key: Buffer, sealed: string): string {
+  const [iv, tag, data] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
+  const decipher = createDecipheriv('aes-256-gcm', key, iv as Buffer);
+  decipher.setAuthTag(tag as Buffer);
+  return Buffer.concat([decipher.update(data as Buffer), decipher.final()]).toString('utf8');
+}
