@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config/load.js';
 import { DEFAULT_CONFIG, openApp, openStoreContext, databasePath, type AppContext, type StoreContext } from './app/context.js';
 import { startDaemon } from './app/daemon.js';
 import { startWorker } from './app/worker.js';
-import { openQueue } from './queue/connection.js';
+import { openQueue, type Queue } from './queue/connection.js';
 import os from 'node:os';
 import { runCheckCommand } from './app/check-command.js';
 import { cliMessages } from './app/messages.js';
@@ -122,6 +122,16 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
+/** The queue of `server` and `worker`, connected under this process's name; an unreachable one is told plainly. */
+async function connectQueue(config: Config, role: 'server' | 'worker'): Promise<{ queue: Queue; name: string }> {
+  const name = `${role}-${os.hostname()}-${process.pid}`;
+  try {
+    return { queue: await openQueue(config.raw.queue, process.env, name), name };
+  } catch (error) {
+    throw new Error(translator(cliMessages, locale())('queueUnreachable', { url: config.raw.queue.url, reason: error instanceof Error ? error.message : String(error) }));
+  }
+}
+
 /** Runs until SIGINT/SIGTERM, then stops cleanly and exits 0. */
 function untilSignal(running: { stop(): Promise<void> }): void {
   const shutdown = () => void running.stop().then(() => process.exit(0));
@@ -150,8 +160,7 @@ program
     try {
       const app = openForCameras(options.config);
       const log = createLogger({ level: app.config.raw.log.level });
-      const name = `server-${os.hostname()}-${process.pid}`;
-      const queue = await openQueue(app.config.raw.queue, process.env, name);
+      const { queue, name } = await connectQueue(app.config, 'server');
       const onLostLeadership = (why: string) => {
         // Another server leads now: this one must not ingest beside it. Its service manager restarts it as a follower.
         log.error({ why }, 'lost the leadership: exiting');
@@ -171,7 +180,8 @@ program
     try {
       const config = load(options.config);
       const ffmpeg = locateFfmpeg({ ffmpegPath: config.raw.ffmpeg.ffmpeg_path, ffprobePath: config.raw.ffmpeg.ffprobe_path });
-      untilSignal(await startWorker(config, ffmpeg, createLogger({ level: config.raw.log.level })));
+      const { queue, name } = await connectQueue(config, 'worker');
+      untilSignal(await startWorker(config, ffmpeg, createLogger({ level: config.raw.log.level }), queue, name));
     } catch (error) {
       fail(error);
     }

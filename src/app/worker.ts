@@ -5,14 +5,13 @@
  * camera's password_env in the config, as for `run`), or, for a camera registered by its owner,
  * from the job, sealed with the owner key that this worker holds as CAMWATCH_OWNER_KEY.
  */
-import os from 'node:os';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../log.js';
 import { checkCamera, type CameraTarget } from '../probe/check.js';
 import { killAllRunning, type FfmpegBinaries } from '../probe/ffmpeg.js';
 import { activeCameras, cameraTarget, probeSettings } from '../inventory/targets.js';
 import { openPassword, ownerKey } from '../inventory/sealed-password.js';
-import { openQueue } from '../queue/connection.js';
+import type { Queue } from '../queue/connection.js';
 import { serveChecks } from '../queue/work.js';
 import type { CheckJob } from '../queue/wire.js';
 
@@ -21,8 +20,8 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(config: Config, ffmpeg: FfmpegBinaries, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningWorker> {
-  const name = `worker-${os.hostname()}-${process.pid}`;
+/** `name` is this worker's in the queue and in the log (the queue was opened under it). */
+export async function startWorker(config: Config, ffmpeg: FfmpegBinaries, log: Logger, queue: Queue, name: string, env: NodeJS.ProcessEnv = process.env): Promise<RunningWorker> {
   const settings = probeSettings(config, ffmpeg.ffmpeg);
   const cameras = new Map(activeCameras(config).filter((camera) => config.secrets.has(camera.id)).map((camera) => [camera.id, cameraTarget(config, camera)]));
   const key = ownerKey(env);
@@ -32,7 +31,6 @@ export async function startWorker(config: Config, ffmpeg: FfmpegBinaries, log: L
     const { passwordSealed, ...address } = job.registered;
     return { id: job.cameraId, ...address, password: openPassword(key, passwordSealed) };
   };
-  const queue = await openQueue(config.raw.queue, env, name);
   const work = await serveChecks(queue, {
     worker: name,
     concurrency: config.raw.probe.concurrency,
