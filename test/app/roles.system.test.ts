@@ -11,12 +11,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
+import { startNatsServer } from '../nats-server.js';
 
 const CLI = path.resolve('dist/src/cli.js');
 const ARTIFACTS = path.resolve('test-artifacts/roles');
@@ -35,18 +36,10 @@ interface Role {
 
 let dir: string;
 let fleet: CameraFleet;
-let nats: ChildProcess;
+let nats: { url: string; stop(): void };
 let webhook: Server;
 const deliveries: { id: string; kind: string; incident: number }[] = [];
 const roles: Role[] = [];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function start(name: string, args: string[]): Role {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CAM_PW: PASSWORD, CAMWATCH_LANG: 'en' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -69,11 +62,7 @@ async function until(what: string, predicate: () => boolean, timeoutMs: number) 
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-roles-'));
-  const natsPort = await freePort();
-  nats = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', path.join(dir, 'nats')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let natsLog = '';
-  nats.stderr!.on('data', (d: Buffer) => (natsLog += d.toString()));
-  await until('nats-server', () => natsLog.includes('Server is ready'), 10_000);
+  nats = await startNatsServer(dir);
 
   webhook = createServer((request, response) => {
     let body = '';
@@ -90,6 +79,7 @@ beforeAll(async () => {
   fleet = await startFleet({ count: CAMERAS, password: PASSWORD });
   await fleet.camera('sim-006').setFault('offline');
   await fleet.camera('sim-005').setFault('hang');
+  // The simulated cameras share one address: its per-host limit would queue their checks behind each other.
   const cameras = fleet.cameras.map((camera, i) => `  - { id: cam-${i}, name: Camera ${i}, unit: xa-${i % 2}, onvif: { host: 127.0.0.1, port: ${camera.httpPort}, password_env: CAM_PW } }`);
   writeFileSync(path.join(dir, 'camwatch.yaml'), [
     'version: 1',
@@ -98,8 +88,8 @@ beforeAll(async () => {
     'evidence_dir: ./evidence',
     'log: { level: debug }',
     'server: { host: 127.0.0.1, port: 0 }',
-    `probe: { image_interval_s: ${INTERVAL_S}, stream_interval_s: 600, device_info_interval_s: 600, jitter_ratio: 0, concurrency: 8, min_resolution: { width: 640, height: 360 }, deadlines: { tcp_ms: 1000, onvif_ms: 2000, rtsp_ms: 4000, snapshot_ms: 2000 } }`,
-    `queue: { url: "nats://127.0.0.1:${natsPort}", lease_s: 2, leader_ttl_s: 2 }`,
+    `probe: { image_interval_s: ${INTERVAL_S}, stream_interval_s: 600, device_info_interval_s: 600, jitter_ratio: 0, concurrency: 8, per_host_concurrency: 8, min_resolution: { width: 640, height: 360 }, deadlines: { tcp_ms: 1000, onvif_ms: 2000, rtsp_ms: 4000, snapshot_ms: 2000 } }`,
+    `queue: { url: "${nats.url}", lease_s: 2, leader_ttl_s: 2 }`,
     'health: { open_after_failures: 2, close_after_successes: 2 }',
     'units:',
     '  - id: tinh',
@@ -122,7 +112,7 @@ afterAll(async () => {
   for (const role of roles) writeFileSync(path.join(ARTIFACTS, `${role.name}.log`), role.log);
   for (const role of roles) role.child.kill('SIGTERM');
   await Promise.all(roles.map((role) => Promise.race([role.exited, sleep(10_000).then(() => role.child.kill('SIGKILL'))])));
-  nats?.kill('SIGTERM');
+  nats?.stop();
   webhook?.close();
   await fleet?.stop();
 });
