@@ -63,7 +63,7 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     });
   }
   const server = app.config.raw.server?.enabled === false ? undefined : await startServer(app, log);
-  log.info({ role: role.kind, cameras: activeCameras(app.config).length, db: app.dbPath, ffmpeg: app.ffmpeg.ffmpeg, url: server?.url }, 'camwatch started');
+  log.info({ role: role.kind, cameras: activeCameras(app.config).length, db: app.dbPath, ffmpeg: app.ffmpeg.ffmpeg, streamClient: app.config.raw.probe.stream_client, url: server?.url }, 'camwatch started');
   return {
     server,
     async stop() {
