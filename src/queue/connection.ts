@@ -16,6 +16,8 @@ import type { QueueConfig } from '../config/schema.js';
 
 /** A result is deduplicated on its job id within this window; a lease must be well under it. */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
+/** checks older than this are dropped by the stream itself (far past any check's expiresAt) */
+const CHECK_MAX_AGE_MS = 3600_000;
 /** after this many leases without an answer a check is dropped; the scheduler reschedules it */
 export const MAX_DELIVERIES = 3;
 
@@ -61,8 +63,10 @@ export async function openQueue(settings: QueueConfig, env: NodeJS.ProcessEnv, w
   const nc = await connect({ servers: settings.url, name: who, user: settings.user, pass: password, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
   const jsm = await jetstreamManager(nc);
   const names = queueNames(settings.name);
-  await ensureStream(jsm, names.checksStream, `${settings.name}.check.>`);
-  await ensureStream(jsm, names.resultsStream, names.resultSubject);
+  // A check nobody took is long expired after an hour (its leader gave up on it): the stream lets it go.
+  await ensureStream(jsm, names.checksStream, `${settings.name}.check.>`, CHECK_MAX_AGE_MS);
+  // A result is kept until a leader has stored it, however long no leader runs.
+  await ensureStream(jsm, names.resultsStream, names.resultSubject, 0);
   await ensureConsumer(jsm, names.checksStream, { durable_name: names.probeConsumer, ack_policy: AckPolicy.Explicit, ack_wait: nanos(settings.lease_s * 1000), max_deliver: MAX_DELIVERIES, deliver_policy: DeliverPolicy.All });
   // A result held by a leader that died comes back as its successor is elected (a live leader that
   // takes longer gets it again and finds it stored already).
@@ -70,8 +74,8 @@ export async function openQueue(settings: QueueConfig, env: NodeJS.ProcessEnv, w
   return { nc, js: jetstream(nc), jsm, names, settings, close: () => nc.drain() };
 }
 
-async function ensureStream(jsm: JetStreamManager, name: string, subject: string) {
-  const wanted = { name, subjects: [subject], retention: RetentionPolicy.Workqueue, duplicate_window: nanos(DUPLICATE_WINDOW_MS) };
+async function ensureStream(jsm: JetStreamManager, name: string, subject: string, maxAgeMs: number) {
+  const wanted = { name, subjects: [subject], retention: RetentionPolicy.Workqueue, duplicate_window: nanos(DUPLICATE_WINDOW_MS), max_age: nanos(maxAgeMs) };
   await jsm.streams.info(name).then(
     () => jsm.streams.update(name, wanted),
     () => jsm.streams.add(wanted),
