@@ -6,7 +6,8 @@
  * - the other server takes the lead, and every camera is checked again within one interval;
  * - no check ran twice: consecutive checks of a camera are at least an interval apart (jitter is
  *   off), so no interval-long slot holds two;
- * - the offline camera's incident was announced once, by one leader.
+ * - uptime is as if nothing had died: no hole in the known time, each check counted once;
+ * - each incident (the offline and the hung camera) was announced once, by one leader.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -156,18 +157,23 @@ describe('camwatch server ×2 and camwatch worker ×3, one worker and the leader
     // A row stands for repeat_count checks in a row that were all fine (the first at started_at, the last at last_at).
     const stored = new Map((db.prepare('SELECT camera_id, SUM(repeat_count) AS n FROM checks GROUP BY camera_id').all() as { camera_id: string; n: number }[]).map((r) => [r.camera_id, r.n]));
     const alerts = db.prepare("SELECT request_id, kind, incident_id FROM alerts WHERE status <> 'cancelled'").all() as { request_id: string; kind: string; incident_id: number }[];
+    const spans = new Map((db.prepare('SELECT camera_id, MAX(COALESCE(last_at, started_at)) - MIN(started_at) AS ms FROM checks GROUP BY camera_id').all() as { camera_id: string; ms: number }[]).map((r) => [r.camera_id, r.ms]));
+    const uptime = db.prepare('SELECT camera_id, SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(checks) AS checks FROM uptime_hourly GROUP BY camera_id ORDER BY camera_id').all() as { camera_id: string; known: number; up: number; checks: number }[];
     db.close();
 
     // What the workers did, from their logs: each check taken (a job, handed out again when its worker died) and each finished.
     const events = workers.flatMap((w) => w.log.split('\n').filter((line) => line.startsWith('{')).map((line) => ({ worker: w, ...(JSON.parse(line) as { time: string; msg: string; camera?: string; job?: string }) })));
     const taken = events.filter((e) => e.msg === 'check taken');
     const finished = events.filter((e) => e.msg === 'check');
-    // No check ran to its end twice, and every one that did was stored once.
-    expect(new Set(finished.map((e) => e.job)).size).toBe(finished.length);
+    // No check ran to its end twice, except one the killed worker finished but could not acknowledge
+    // (the queue hands it out again; its result is stored once, below).
+    const survivorsFinished = finished.filter((e) => e.worker !== victim);
+    expect(new Set(survivorsFinished.map((e) => e.job)).size).toBe(survivorsFinished.length);
+    const jobsFinished = (camera: string) => new Set(finished.filter((e) => e.camera === camera).map((e) => e.job)).size;
     const intervalMs = INTERVAL_S * 1000;
     for (const [i] of fleet.cameras.entries()) {
       const camera = `cam-${i}`;
-      expect(stored.get(camera), camera).toBe(finished.filter((e) => e.camera === camera).length);
+      expect(stored.get(camera), camera).toBe(jobsFinished(camera));
       // When each of its checks first went to a worker.
       const firstTaken = new Map<string, number>();
       for (const e of taken.filter((t) => t.camera === camera)) if (!firstTaken.has(e.job!)) firstTaken.set(e.job!, Date.parse(e.time));
@@ -180,6 +186,15 @@ describe('camwatch server ×2 and camwatch worker ×3, one worker and the leader
       const slots = starts.map((at) => Math.floor((at - starts[0]!) / intervalMs));
       expect(new Set(slots).size, fromKill).toBe(slots.length);
       expect(Math.min(...starts.slice(1).map((at, k) => at - starts[k]!)), fromKill).toBeGreaterThanOrEqual(intervalMs - 1000);
+    }
+
+    // Uptime as if nothing had died: known from the first check to the last without a hole, the
+    // healthy cameras up all along and the dead ones never, each check counted once.
+    expect(uptime.map((u) => u.camera_id)).toEqual(fleet.cameras.map((_, i) => `cam-${i}`));
+    for (const u of uptime) {
+      expect(u.known, u.camera_id).toBe(spans.get(u.camera_id));
+      expect(u.up, u.camera_id).toBe([HUNG, 'cam-5'].includes(u.camera_id) ? 0 : u.known);
+      expect(u.checks, u.camera_id).toBe(jobsFinished(u.camera_id));
     }
 
     // The check the killed worker held went to another worker when its lease ran out.
