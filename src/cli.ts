@@ -3,6 +3,9 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config/load.js';
 import { DEFAULT_CONFIG, openApp, openStoreContext, databasePath, type AppContext, type StoreContext } from './app/context.js';
 import { startDaemon } from './app/daemon.js';
+import { startWorker } from './app/worker.js';
+import { openQueue, type Queue } from './queue/connection.js';
+import os from 'node:os';
 import { runCheckCommand } from './app/check-command.js';
 import { cliMessages } from './app/messages.js';
 import { createLogger } from './log.js';
@@ -34,6 +37,9 @@ import { DISCOVERY_TIMEOUT_S } from './probe/discovery.js';
 // The database, its WAL, evidence frames, backups and exported reports hold personal data
 // (Decree 356/2025): everything camwatch creates is for its own user only (0600 files, 0700 folders).
 process.umask(0o077);
+
+/** `camwatch server` that lost the leadership (EX_TEMPFAIL): run it again and it follows. */
+const LOST_LEADERSHIP_EXIT = 75;
 
 // An empty CAMWATCH_LANG (a blank line in a unit file) means "not set", not an invalid language.
 if (process.env.CAMWATCH_LANG === '') delete process.env.CAMWATCH_LANG;
@@ -116,18 +122,66 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
+/** The queue of `server` and `worker`, connected under this process's name; an unreachable one is told plainly. */
+async function connectQueue(config: Config, role: 'server' | 'worker'): Promise<{ queue: Queue; name: string }> {
+  const name = `${role}-${os.hostname()}-${process.pid}`;
+  try {
+    return { queue: await openQueue(config.raw.queue, process.env, name), name };
+  } catch (error) {
+    throw new Error(translator(cliMessages, locale())('queueUnreachable', { url: config.raw.queue.url, reason: error instanceof Error ? error.message : String(error) }));
+  }
+}
+
+/** Runs until SIGINT/SIGTERM, then stops cleanly and exits 0. */
+function untilSignal(running: { stop(): Promise<void> }): void {
+  const shutdown = () => void running.stop().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
 program
   .command('run')
-  .description('run the monitoring daemon until stopped (SIGINT/SIGTERM)')
+  .description('run the monitoring daemon until stopped (SIGINT/SIGTERM): checks, storage, alerts and the dashboard in one process')
+  .addOption(configOption())
+  .action(async (options: { config: string }) => {
+    try {
+      const app = openForCameras(options.config);
+      untilSignal(await startDaemon(app, createLogger({ level: app.config.raw.log.level })));
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+program
+  .command('server')
+  .description('the centre: API, dashboard, alerts and the schedule, its checks run by workers through the queue (queue: in the config); several may run, one leads')
   .addOption(configOption())
   .action(async (options: { config: string }) => {
     try {
       const app = openForCameras(options.config);
       const log = createLogger({ level: app.config.raw.log.level });
-      const daemon = await startDaemon(app, log);
-      const shutdown = () => void daemon.stop().then(() => process.exit(0));
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      const { queue, name } = await connectQueue(app.config, 'server');
+      const onLostLeadership = (why: string) => {
+        // Another server leads now: this one must not ingest beside it. Its service manager restarts it as a follower.
+        log.error({ why }, 'lost the leadership: exiting');
+        process.exit(LOST_LEADERSHIP_EXIT);
+      };
+      untilSignal(await startDaemon(app, log, {}, { kind: 'server', queue, name, onLostLeadership }));
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+program
+  .command('worker')
+  .description('check cameras for the servers: takes checks from the queue (queue: in the config), sends results back; needs no database')
+  .addOption(configOption())
+  .action(async (options: { config: string }) => {
+    try {
+      const config = load(options.config);
+      const ffmpeg = locateFfmpeg({ ffmpegPath: config.raw.ffmpeg.ffmpeg_path, ffprobePath: config.raw.ffmpeg.ffprobe_path });
+      const { queue, name } = await connectQueue(config, 'worker');
+      untilSignal(await startWorker(config, ffmpeg, createLogger({ level: config.raw.log.level }), queue, name));
     } catch (error) {
       fail(error);
     }

@@ -8,7 +8,7 @@ import { channelSchemas } from '../alerts/channels/index.js';
 import { openStore, type Database } from '../store/db.js';
 import { locateFfmpeg, type FfmpegBinaries } from '../probe/ffmpeg.js';
 import { syncInventory, type SyncReport } from '../inventory/sync.js';
-import { OWNER_KEY_FILE, ownerKeys, type OwnerKeys } from '../inventory/registrations.js';
+import { OWNER_KEY_FILE, ownerKeys, type OwnerKeys } from '../inventory/sealed-password.js';
 
 export const DEFAULT_CONFIG = process.env.CAMWATCH_CONFIG ?? 'config/camwatch.yaml';
 

@@ -1,10 +1,10 @@
-/** `camwatch run`: the scheduler, the probe and the store wired together until a signal stops it. */
+/** `camwatch run` and `camwatch server`: the scheduler, the probe (here or on workers) and the store wired together until a signal stops it. */
 import { appOwnerKeys, type AppContext } from './context.js';
 import type { Logger } from '../log.js';
 import { checkCamera, type CheckResult } from '../probe/check.js';
 import { killAllRunning } from '../probe/ffmpeg.js';
 import { activeCameras, cameraTarget, probeSettings } from '../inventory/targets.js';
-import { Scheduler } from '../scheduler/scheduler.js';
+import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.js';
 import type { HealthEvent, ImageVerdict } from '../health/engine.js';
 import { healthEngine, ResultPipeline } from '../health/ingest.js';
 import { prune } from '../health/retention.js';
@@ -15,13 +15,18 @@ import { startServer, type RunningServer } from './server.js';
 import cron from 'node-cron';
 import { startCheckpointer } from '../store/checkpointer.js';
 import { registeredFleetCameras, registeredTargets } from '../inventory/registrations.js';
+import { sealPassword } from '../inventory/sealed-password.js';
+import { inFlight, MAX_DELIVERIES, type Queue } from '../queue/connection.js';
+import { campaign, type Election } from '../queue/leader.js';
+import { Dispatcher, ingestResults } from '../queue/dispatch.js';
+import { kvGet, kvSet } from '../store/kv.js';
+import { readHealth } from '../store/camera-health.js';
 import { fleetFromConfig, setRegisteredCameras } from '../inventory/fleet.js';
 
 /** How often the schedule picks up cameras approved or withdrawn on the dashboard (they are in the database, not the config). */
 const REGISTRATIONS_EVERY_MS = 5_000;
 
 export interface Daemon {
-  scheduler: Scheduler;
   /** the HTTP API and dashboard, unless server.enabled is false */
   server?: RunningServer | undefined;
   stop(): Promise<void>;
@@ -33,7 +38,58 @@ export interface DaemonHooks {
   onHealthEvent?: (event: HealthEvent) => void;
 }
 
-export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {}): Promise<Daemon> {
+/**
+ * `all` (`camwatch run`): checks run in this process. `server` (`camwatch server`): the checks go
+ * to workers through the queue, and only the elected leader schedules, ingests, sends alerts and
+ * prunes; every server answers HTTP.
+ */
+export type Role = { kind: 'all' } | { kind: 'server'; queue: Queue; name: string; onLostLeadership: (why: string) => void };
+
+export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {}, role: Role = { kind: 'all' }): Promise<Daemon> {
+  let duties: LeaderDuties | undefined;
+  let election: Election | undefined;
+  if (role.kind === 'all') {
+    const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
+    duties = startLeaderDuties(app, log, hooks);
+    duties.schedule({ run: (target, kind, cached, signal) => checkCamera(target, kind, { ...settings, signal }, cached), onResult: duties.ingest });
+  } else {
+    election = await campaign(role.queue, role.name, {
+      elected: () => {
+        log.info({ server: role.name }, 'elected leader: scheduling checks and ingesting results');
+        duties = startLeaderDuties(app, log, hooks);
+        void leadThroughQueue(app, log, duties, role.queue).catch((error: unknown) => role.onLostLeadership(error instanceof Error ? error.message : String(error)));
+      },
+      lost: role.onLostLeadership,
+    });
+  }
+  const server = app.config.raw.server?.enabled === false ? undefined : await startServer(app, log);
+  log.info({ role: role.kind, cameras: activeCameras(app.config).length, db: app.dbPath, ffmpeg: app.ffmpeg.ffmpeg, streamClient: app.config.raw.probe.stream_client, url: server?.url }, 'camwatch started');
+  return {
+    server,
+    async stop() {
+      await server?.close();
+      // Duties first: the next leader must not start while this one still ingests.
+      await duties?.stop();
+      await election?.stop();
+      killAllRunning();
+      if (role.kind === 'server') await role.queue.close();
+      app.db.close();
+      log.info('camwatch stopped');
+    },
+  };
+}
+
+/** What only one process may do at a time: schedule, ingest, send alerts, prune, checkpoint. */
+interface LeaderDuties {
+  /** stores a check result: the same path for a check run here and one a worker ran */
+  ingest(result: CheckResult): Promise<void>;
+  schedule(how: Pick<SchedulerOptions, 'run' | 'onResult' | 'lastCheckedAt'>): void;
+  /** stopped first when the duties stop (the reading of the workers' results) */
+  alsoStop(stop: () => Promise<void>): void;
+  stop(): Promise<void>;
+}
+
+function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks): LeaderDuties {
   const { probe, retention } = app.config.raw;
   const alerts = startAlerts(app, log);
   // The fleet and the schedule follow the cameras approved and withdrawn on the dashboard while running.
@@ -45,64 +101,113 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
   }, fleet);
   // An in-memory database (tests) has no WAL to copy back.
   const checkpointer = app.dbPath === ':memory:' ? undefined : startCheckpointer(app.db, app.dbPath, { onError: (message) => log.error({ message }, 'WAL checkpoint worker failed: checkpoints run in the commits again') });
-  const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
   const pipeline = new ResultPipeline(app, log, engine, observeCheck);
-  const targets = activeCameras(app.config).map((camera) => cameraTarget(app.config, camera));
   // Cameras the in-process RTSP client hands to ffmpeg, told once per camera and reason (each check also stores it).
   const fallbacksTold = new Set<string>();
-  const scheduler = new Scheduler(targets, {
-    intervals: { imageMs: probe.image_interval_s * 1000, streamMs: probe.stream_interval_s * 1000, deviceMs: probe.device_info_interval_s * 1000 },
-    jitterRatio: probe.jitter_ratio,
-    concurrency: probe.concurrency,
-    perHostConcurrency: probe.per_host_concurrency,
-    authBackoffMs: probe.auth_backoff_s * 1000,
-    refusedBefore: engine.refusedPasswords(),
-    run: (target, kind, cached, signal) => checkCamera(target, kind, { ...settings, signal }, cached),
-    onResult: async (result) => {
-      if (result.streamFallback && !fallbacksTold.has(`${result.cameraId}\n${result.streamFallback}`)) {
-        fallbacksTold.add(`${result.cameraId}\n${result.streamFallback}`);
-        log.info({ camera: result.cameraId, reason: result.streamFallback }, 'stream check: the in-process RTSP client cannot read this camera, ffmpeg opens it');
-      }
-      const stored = await pipeline.process(result);
-      hooks.onCheck?.(result, stored.checkId, stored.image);
-    },
-    onStart: observeScheduleLag,
-    onLagReport: (report) => {
-      saveLagReport(app.db, report);
-      if (report.late) log.warn(lateChecksLog(report, probe), 'checks are starting late: raise the limit named, or lengthen the intervals (camwatch doctor computes what the schedule needs)');
-    },
-    log,
-  });
-  // Read at every turn: the server makes the key file when a password is first given.
-  const keys = appOwnerKeys(app.dbPath);
-  const followRegistrations = () => {
-    setRegisteredCameras(fleet, registeredFleetCameras(app.db, app.config.units));
-    scheduler.setDynamicTargets(registeredTargets(app.db, keys.current(), probe.min_resolution));
+  const ingest = async (result: CheckResult) => {
+    if (result.streamFallback && !fallbacksTold.has(`${result.cameraId}\n${result.streamFallback}`)) {
+      fallbacksTold.add(`${result.cameraId}\n${result.streamFallback}`);
+      log.info({ camera: result.cameraId, reason: result.streamFallback }, 'stream check: the in-process RTSP client cannot read this camera, ffmpeg opens it');
+    }
+    const stored = await pipeline.process(result);
+    hooks.onCheck?.(result, stored.checkId, stored.image);
   };
-  followRegistrations();
-  const following = setInterval(followRegistrations, REGISTRATIONS_EVERY_MS);
-  scheduler.start();
   const pruning = cron.schedule('17 * * * *', async () => {
     const report = await prune(app.db, app.evidenceDir, retention);
     log.info(report, 'retention');
   }, { noOverlap: true, name: 'camwatch-retention' });
-  const server = app.config.raw.server?.enabled === false ? undefined : await startServer(app, log);
-  log.info({ cameras: targets.length, db: app.dbPath, ffmpeg: app.ffmpeg.ffmpeg, streamClient: settings.streamClient, url: server?.url }, 'camwatch started');
+  let scheduler: Scheduler | undefined;
+  let following: NodeJS.Timeout | undefined;
+  const before: (() => Promise<void>)[] = [];
   return {
-    scheduler,
-    server,
+    ingest,
+    alsoStop: (stop) => void before.push(stop),
+    schedule(how) {
+      const targets = activeCameras(app.config).map((camera) => cameraTarget(app.config, camera));
+      const current = new Scheduler(targets, {
+        intervals: { imageMs: probe.image_interval_s * 1000, streamMs: probe.stream_interval_s * 1000, deviceMs: probe.device_info_interval_s * 1000 },
+        jitterRatio: probe.jitter_ratio,
+        concurrency: probe.concurrency,
+        perHostConcurrency: probe.per_host_concurrency,
+        authBackoffMs: probe.auth_backoff_s * 1000,
+        refusedBefore: engine.refusedPasswords(),
+        ...how,
+        onStart: observeScheduleLag,
+        onLagReport: (report) => {
+          saveLagReport(app.db, report);
+          if (report.late) log.warn(lateChecksLog(report, probe), 'checks are starting late: raise the limit named, or lengthen the intervals (camwatch doctor computes what the schedule needs)');
+        },
+        log,
+      });
+      // Read at every turn: the server makes the key file when a password is first given.
+      const keys = appOwnerKeys(app.dbPath);
+      const followRegistrations = () => {
+        setRegisteredCameras(fleet, registeredFleetCameras(app.db, app.config.units));
+        current.setDynamicTargets(registeredTargets(app.db, keys.current(), probe.min_resolution));
+      };
+      followRegistrations();
+      following = setInterval(followRegistrations, REGISTRATIONS_EVERY_MS);
+      current.start();
+      scheduler = current;
+    },
     async stop() {
-      await server?.close();
+      for (const stop of before) await stop();
       clearInterval(following);
       await pruning.stop();
-      await scheduler.stop();
+      await scheduler?.stop();
       await alerts.stop();
-      killAllRunning();
       await checkpointer?.stop();
-      app.db.close();
-      log.info('camwatch stopped');
     },
   };
+}
+
+/** The stream sequence of the last result ingested, kept with the data it wrote. */
+const INGESTED_KEY = 'queue_results_ingested';
+
+/**
+ * A new leader first ingests what the workers finished for the previous one, and waits until no
+ * check is out (a killed worker's check goes to another worker when its lease ends): only then
+ * is each camera's last check known, and its next one falls an interval after it.
+ */
+async function leadThroughQueue(app: AppContext, log: Logger, duties: LeaderDuties, queue: Queue): Promise<void> {
+  const { probe } = app.config.raw;
+  const deadlines = probe.deadlines;
+  const dispatcher = new Dispatcher(queue, deadlines.tcp_ms + deadlines.onvif_ms * 2 + deadlines.rtsp_ms + deadlines.snapshot_ms * 2);
+  let ingested = Number(kvGet(app.db, INGESTED_KEY) ?? 0);
+  const ingestion = await ingestResults(queue, log, async (report, sequence) => {
+    // Stored by a leader that died before acknowledging it.
+    if (sequence <= ingested) return;
+    await duties.ingest(report.result);
+    kvSet(app.db, INGESTED_KEY, String(sequence));
+    ingested = sequence;
+    dispatcher.settle(report);
+  });
+  duties.alsoStop(() => ingestion.stop());
+  const waitUntil = Date.now() + MAX_DELIVERIES * (queue.settings.lease_s * 1000 + dispatcher.checkDeadlineMs);
+  for (let out = await inFlight(queue); out.checks + out.results > 0 && Date.now() < waitUntil; out = await inFlight(queue)) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const lastCheckedAt = new Map(activeCameras(app.config).flatMap((camera) => {
+    const at = readHealth(app.db, camera.id)?.last_check_at;
+    return at === null || at === undefined ? [] : [[camera.id, at] as const];
+  }));
+  const configured = new Map(activeCameras(app.config).map((camera) => [camera.id, camera]));
+  // Sealed with the centre's key (CAMWATCH_OWNER_KEY, or the key file beside the database): workers
+  // open it with the same key given to them as CAMWATCH_OWNER_KEY.
+  const keys = appOwnerKeys(app.dbPath);
+  duties.schedule({
+    lastCheckedAt,
+    // Stored as results arrive (above), whichever leader's check they answer.
+    onResult: () => {},
+    run: (target, kind, device, signal) => {
+      const camera = configured.get(target.id);
+      // A registered camera is in no worker's config: its password travels sealed with the owner key.
+      const key = keys.current();
+      const registered = camera || !key ? undefined : { host: target.host, onvifPort: target.onvifPort, username: target.username, passwordSealed: sealPassword(key, target.password), minResolution: target.minResolution };
+      return dispatcher.dispatch({ cameraId: target.id, kind, device, registered }, camera?.unit ?? 'registered', signal);
+    },
+  });
+  log.info({ cameras: configured.size, resumed: lastCheckedAt.size }, 'leader: scheduling through the queue');
 }
 
 /** The log line's fields for a window with late checks: where, how late, and which setting held them. */

@@ -266,6 +266,26 @@ const retention = z
   .strict();
 
 // --- alerts (issue 6): channels, escalation, outbox -------------------------------------------
+/**
+ * The job queue between `camwatch server` and `camwatch worker` (NATS JetStream). Workers connect
+ * out to it, so a worker behind NAT or 4G needs nothing opened towards it. `run` does not use it.
+ */
+const queue = z
+  .object({
+    url: z.string().regex(/^(nats|tls):\/\/[^\s@/]+$/, 'must be nats://host:port or tls://host:port, without a user or password').default('nats://127.0.0.1:4222'),
+    /** the NATS user of this process; its password comes from password_env, never the config */
+    user: z.string().min(1).optional(),
+    password_env: envName.optional(),
+    /** names the streams and the leader bucket, so installations can share one NATS */
+    name: z.string().regex(/^[a-z0-9_-]+$/, 'must be lower-case letters, digits, "_" or "-"').default('camwatch'),
+    /** a check's lease: a worker that stops answering for this long loses it to another worker */
+    lease_s: seconds.default(30),
+    /** a leader that stops renewing for this long is replaced by another server */
+    leader_ttl_s: seconds.default(15),
+  })
+  .strict()
+  .refine((q) => (q.user === undefined) === (q.password_env === undefined), 'give both user and password_env, or neither');
+
 export const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
 export const templateValue: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.array(templateValue), z.record(z.string(), templateValue)]));
 
@@ -435,6 +455,7 @@ export function configSchemaFor(channels?: ChannelSchemas) {
       cameras: z.array(camera).default([]),
       alerts: alertsSchema(contact, channelName, sections).optional(),
       server: server.optional(),
+      queue: queue.default(queue.parse({})),
       /** the dashboard's map: background tiles and commune boundaries (src/config/map.ts) */
       map: mapSchema.default({}),
     })
@@ -449,4 +470,5 @@ export type HealthConfig = RawConfig['health'];
 export type RetentionConfig = RawConfig['retention'];
 export type AlertsConfig = NonNullable<RawConfig['alerts']>;
 export type ServerConfig = z.infer<typeof server>;
+export type QueueConfig = RawConfig['queue'];
 export const serverSchema = server;

@@ -80,6 +80,8 @@ function contactRows(config: Config): ContactRow[] {
 }
 
 export function syncInventory(db: Database, config: Config, now = Date.now()): SyncReport {
+  // IMMEDIATE: a second server starting beside a leader that writes must wait for the write lock
+  // (busy_timeout); a deferred transaction that read first would fail at once with "database is locked".
   return db.transaction(() => {
     const report = {
       units: syncTable(db, 'units', unitRows(config), now),
@@ -88,5 +90,5 @@ export function syncInventory(db: Database, config: Config, now = Date.now()): S
     };
     replaceContacts(db, contactRows(config));
     return report;
-  })();
+  }).immediate();
 }

@@ -38,6 +38,12 @@ export interface SchedulerOptions {
    * password again at once (cameras lock an account after a few tries).
    */
   refusedBefore?: ReadonlyMap<string, { refusals: number; lastAt: number }> | undefined;
+  /**
+   * When each camera was last checked, for a server taking over as leader: its next check falls
+   * one interval after that one, as under the previous leader, rather than at once (which would
+   * check it twice in one interval).
+   */
+  lastCheckedAt?: ReadonlyMap<string, number> | undefined;
   /** each check as it starts, with how long after its due time (ms) */
   onStart?: ((start: { cameraId: string; host: string; kind: CheckKind; lagMs: number }) => void) | undefined;
   /** every LAG_WINDOW_MS: how many checks started late, where and held by which limit */
@@ -81,8 +87,10 @@ export class Scheduler {
 
   private add(target: CameraTarget, now: number) {
     // A full check first, spread over the first half minute so a restart does not probe
-    // everything at once; jitter on the following intervals spreads them further.
-    const first = now + this.random() * Math.min(this.options.intervals.imageMs, 30_000);
+    // everything at once; jitter on the following intervals spreads them further. A camera the
+    // previous leader checked keeps its rhythm (already late: at once).
+    const last = this.options.lastCheckedAt?.get(target.id);
+    const first = last === undefined ? now + this.random() * Math.min(this.options.intervals.imageMs, 30_000) : Math.max(now, this.next(last, this.options.intervals.imageMs));
     const refused = this.options.refusedBefore?.get(target.id);
     const authFailures = refused?.refusals ?? 0;
     const backoffUntil = refused ? refused.lastAt + this.backoffMs(authFailures) : 0;
@@ -178,7 +186,8 @@ export class Scheduler {
           });
         },
         (error: unknown) => {
-          // A probe bug must not stop the schedule; the camera is retried at its next interval.
+          if (controller.signal.aborted && this.stopped) return;
+          // A probe bug (or, with workers, a check no worker answered) must not stop the schedule; the camera is retried at its next interval.
           this.options.log?.error({ camera: state.target.id, err: error }, 'check crashed');
           this.record(state, kind, undefined, this.now());
         },

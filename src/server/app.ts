@@ -3,7 +3,7 @@
  * itself), JSON schemas on every route (validation, response filtering and the OpenAPI
  * document), and a last filter that removes camera passwords from anything that leaves.
  */
-import { ownerKeys } from '../inventory/registrations.js';
+import { ownerKeys } from '../inventory/sealed-password.js';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { redactSecrets } from '../redact.js';

@@ -5,7 +5,7 @@ import type { Config } from '../config/load.js';
 import type { ServerConfig } from '../config/schema.js';
 import { serverSchema } from '../config/schema.js';
 import type { SessionUser } from './auth.js';
-import type { OwnerKeys } from '../inventory/registrations.js';
+import type { OwnerKeys } from '../inventory/sealed-password.js';
 import type { Role } from '../store/users.js';
 import type { HealthEvent } from '../health/engine.js';
 import { scopeFor, type Scope } from './scope.js';

@@ -14,7 +14,7 @@ import { startDaemon, type Daemon } from '../../src/app/daemon.js';
 import { createLogger } from '../../src/log.js';
 import { addUser } from '../../src/server/auth.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
-import { OWNER_KEY_ENV } from '../../src/inventory/registrations.js';
+import { OWNER_KEY_ENV } from '../../src/inventory/sealed-password.js';
 import { CURRENT_CONSENT } from '../../src/inventory/registrations.js';
 import { getIncident, openCameraIncident } from '../../src/store/incidents.js';
 

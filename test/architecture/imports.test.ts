@@ -15,6 +15,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['log', 'config'],
   // probing a camera needs nothing of ours; the stored check row is its result
   ['probe'],
+  // the job queue between servers and workers carries checks and their results, nothing stored
+  ['queue'],
   ['store'],
   ['inventory'],
   ['quality'],
@@ -101,6 +103,22 @@ describe('the import graph of src', () => {
         { from: 'app/daemon.ts', to: 'log.js' },
       ]),
     ).toEqual(['server/routes/incidents.ts → app/ack-command.js', 'live/streams.ts → simulator/index.js', 'health/engine.ts → somewhere/new.js']);
+  });
+});
+
+describe('camwatch worker', () => {
+  /** Every src module a module reaches through its imports, itself included. */
+  function reach(start: string, edges: readonly Edge[]): Set<string> {
+    const seen = new Set<string>([start]);
+    for (const file of seen) for (const { from, to } of edges) if (from === file) seen.add(to.replace(/\.js$/, '.ts'));
+    return seen;
+  }
+
+  it('needs no database: nothing it imports reaches src/store', () => {
+    const edges = importEdges();
+    expect([...reach('app/worker.ts', edges)].filter((file) => folderOf(file) === 'store')).toEqual([]);
+    // and the walk does find a store where there is one
+    expect([...reach('app/daemon.ts', edges)].filter((file) => folderOf(file) === 'store').length).toBeGreaterThan(3);
   });
 });
 

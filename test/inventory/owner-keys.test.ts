@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openPassword, ownerKeys, OWNER_KEY_ENV, sealPassword } from '../../src/inventory/registrations.js';
+import { openPassword, ownerKeys, OWNER_KEY_ENV, sealPassword } from '../../src/inventory/sealed-password.js';
 
 const keyFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'camwatch-keys-')), 'owner.key');
 

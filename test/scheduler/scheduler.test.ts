@@ -65,6 +65,23 @@ describe('scheduler', () => {
     expect(kindsAt(301_000)).toEqual(['stream']);
   });
 
+  it('taking over from another leader, keeps each camera an interval after its last check, and checks one overdue at once', async () => {
+    const probe = controllableProbe();
+    clock = 100_000;
+    // c1 was checked 20 s ago (due in 40 s); c2 70 s ago (overdue); c3 never (spread as at a start: random() = 0.5 → 15 s).
+    const scheduler = new Scheduler([target('c1'), target('c2'), target('c3')], options(probe.run, { random: () => 0.5, lastCheckedAt: new Map([['c1', 80_000], ['c2', 30_000]]) }));
+    const startedAt = (now: number) => {
+      clock = now;
+      const before = probe.calls.length;
+      scheduler.tick(now);
+      return probe.calls.slice(before).map((c) => c.id);
+    };
+    expect(startedAt(100_000)).toEqual(['c2']);
+    expect(startedAt(115_000)).toEqual(['c3']);
+    expect(startedAt(139_999)).toEqual([]);
+    expect(startedAt(140_000)).toEqual(['c1']);
+  });
+
   it('never runs two checks of one camera at once and respects global and per-host limits', async () => {
     const probe = controllableProbe();
     const cams = [target('a1', 'nvr-1'), target('a2', 'nvr-1'), target('a3', 'nvr-1'), target('b1', 'h-b'), target('c1', 'h-c')];

@@ -15,7 +15,7 @@ import { addUser } from '../../src/server/auth.js';
 import { buildServer, type Server } from '../../src/server/app.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 import { openStore } from '../../src/store/db.js';
-import type { OwnerKeys } from '../../src/inventory/registrations.js';
+import type { OwnerKeys } from '../../src/inventory/sealed-password.js';
 import { USER_PASSWORD, USERS } from './fixture.js';
 
 export { USER_PASSWORD, USERS };

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPassword, ownerKey, ownerKeys, OWNER_KEY_ENV } from '../../src/inventory/registrations.js';
+import { openPassword, ownerKey, ownerKeys, OWNER_KEY_ENV } from '../../src/inventory/sealed-password.js';
 import { listAudit } from '../../src/store/audit.js';
 import { findRegistration } from '../../src/store/owners.js';
 import { CAMERA_PASSWORD, startClipServer, USER_PASSWORD, USERS, type ClipServer } from './clips-fixture.js';
