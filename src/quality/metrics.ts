@@ -100,14 +100,27 @@ export interface FrameMetrics extends ColourStats {
   signature: ViewSignature;
 }
 
-/** Rec.601 luma of a frame as one byte per pixel. */
-export function lumaOf(frame: Frame): Uint8Array {
+/**
+ * Rec.601 luma of a frame as one byte per pixel. With `hist`, also counts each luma level into it
+ * in the same pass (the frame is read once for both).
+ */
+export function lumaOf(frame: Frame, hist?: Uint32Array): Uint8Array {
   const { width, height, channels, data } = frame;
   const n = width * height;
-  if (channels === 1) return new Uint8Array(data.buffer, data.byteOffset, n);
+  if (channels === 1) {
+    const y = new Uint8Array(data.buffer, data.byteOffset, n);
+    if (hist) for (let i = 0; i < n; i++) hist[y[i]!]!++;
+    return y;
+  }
   const y = new Uint8Array(n);
-  for (let i = 0, j = 0; i < n; i++, j += 3) {
-    y[i] = (77 * data[j]! + 150 * data[j + 1]! + 29 * data[j + 2]! + 128) >> 8;
+  if (hist) {
+    for (let i = 0, j = 0; i < n; i++, j += 3) {
+      const v = (77 * data[j]! + 150 * data[j + 1]! + 29 * data[j + 2]! + 128) >> 8;
+      y[i] = v;
+      hist[v]!++;
+    }
+  } else {
+    for (let i = 0, j = 0; i < n; i++, j += 3) y[i] = (77 * data[j]! + 150 * data[j + 1]! + 29 * data[j + 2]! + 128) >> 8;
   }
   return y;
 }
@@ -186,7 +199,7 @@ export function quantile(values: Float32Array | Float64Array, q: number): number
 }
 
 /** Immerkær noise estimate per cell; returns the low quantile of cell sigmas (flat cells). */
-function estimateNoise(y: Uint8Array, w: number, h: number): number | null {
+export function estimateNoise(y: Uint8Array, w: number, h: number): number | null {
   const cw = Math.floor(w / CELL_GRID.cols);
   const ch = Math.floor(h / CELL_GRID.rows);
   if (cw < 4 || ch < 4) return null;
@@ -205,15 +218,18 @@ function estimateNoise(y: Uint8Array, w: number, h: number): number | null {
         const r0 = (yy - 1) * w;
         const r1 = yy * w;
         const r2 = (yy + 1) * w;
+        // The kernel is separable: (1 -2 1) across of the column sums (1 -2 1) down, each read once.
+        let left = y[r0 + x0 - 1]! - 2 * y[r1 + x0 - 1]! + y[r2 + x0 - 1]!;
+        let centre = y[r0 + x0]! - 2 * y[r1 + x0]! + y[r2 + x0]!;
         for (let xx = x0; xx < x1; xx++) {
-          const v =
-            y[r0 + xx - 1]! - 2 * y[r0 + xx]! + y[r0 + xx + 1]! -
-            2 * y[r1 + xx - 1]! + 4 * y[r1 + xx]! - 2 * y[r1 + xx + 1]! +
-            y[r2 + xx - 1]! - 2 * y[r2 + xx]! + y[r2 + xx + 1]!;
-          acc += v < 0 ? -v : v;
+          const right = y[r0 + xx + 1]! - 2 * y[r1 + xx + 1]! + y[r2 + xx + 1]!;
+          const v = left - 2 * centre + right;
+          acc += Math.abs(v);
           mean += y[r1 + xx]!;
-          n++;
+          left = centre;
+          centre = right;
         }
+        n += x1 - x0;
       }
       if (n === 0) continue;
       mean /= n;
@@ -334,7 +350,6 @@ function viewSignature(f: OrientationField): ViewSignature {
   const { cols, rows, bins } = SIGNATURE_GRID;
   const { w, h, sat } = f;
   const W = w + 1;
-  const plane = W * (h + 1);
   // First pixel of each cell along each axis, and the end.
   const edges = (n: number, cells: number) => {
     const e: number[] = [];
@@ -355,10 +370,13 @@ function viewSignature(f: OrientationField): ViewSignature {
       const y0 = ys[cy]!;
       const y1 = ys[cy + 1]!;
       let norm = 0;
+      const p11 = (y1 * W + x1) * bins;
+      const p01 = (y0 * W + x1) * bins;
+      const p10 = (y1 * W + x0) * bins;
+      const p00 = (y0 * W + x0) * bins;
       for (let b = 0; b < bins; b++) {
-        const p = b * plane;
         // Summed-area differences can round to a hair below zero: keep -0 out of the JSON.
-        const v = Math.max(0, sat[p + y1 * W + x1]! - sat[p + y0 * W + x1]! - sat[p + y1 * W + x0]! + sat[p + y0 * W + x0]!);
+        const v = Math.max(0, sat[p11 + b]! - sat[p01 + b]! - sat[p10 + b]! + sat[p00 + b]!);
         hist[b] = v;
         norm += v * v;
       }
@@ -406,15 +424,18 @@ export function signatureSimilarity(a: ViewSignature, b: ViewSignature): number 
 interface OrientationField {
   w: number;
   h: number;
-  /** bins planes of (w + 1) x (h + 1) summed-area tables. */
+  /**
+   * (w + 1) x (h + 1) summed-area tables, one per orientation bin, interleaved: the bins of one
+   * corner sit side by side, sat[(y * (w + 1) + x) * bins + b], so a rectangle's histogram reads
+   * four runs of adjacent values (the alignment search reads thousands of rectangles per frame).
+   */
   sat: Float64Array;
 }
 
 function orientationField(t: Float32Array, w: number, h: number): OrientationField {
   const bins = SIGNATURE_GRID.bins;
   const W = w + 1;
-  const plane = W * (h + 1);
-  const sat = new Float64Array(bins * plane);
+  const sat = new Float64Array(bins * W * (h + 1));
   const row = new Float64Array(bins);
   for (let y = 1; y < h - 1; y++) {
     row.fill(0);
@@ -434,12 +455,12 @@ function orientationField(t: Float32Array, w: number, h: number): OrientationFie
           row[(b0 + 1) % bins]! += v * frac;
         }
       }
-      const o = (y + 1) * W + x + 1;
-      for (let b = 0; b < bins; b++) sat[b * plane + o] = sat[b * plane + o - W]! + row[b]!;
+      const o = ((y + 1) * W + x + 1) * bins;
+      for (let b = 0; b < bins; b++) sat[o + b] = sat[o - W * bins + b]! + row[b]!;
     }
   }
   // Rows 0 and h-1 carry no gradients: propagate the sums down.
-  for (let y = h - 1; y < h; y++) for (let x = 0; x <= w; x++) for (let b = 0; b < bins; b++) sat[b * plane + (y + 1) * W + x] = sat[b * plane + y * W + x]!;
+  sat.copyWithin(h * W * bins, (h - 1) * W * bins, h * W * bins);
   return { w, h, sat };
 }
 
@@ -459,7 +480,6 @@ function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm:
   const { cols, rows, bins } = SIGNATURE_GRID;
   const { w, h, sat } = f;
   const W = w + 1;
-  const plane = W * (h + 1);
   const cw = w / cols;
   const ch = h / rows;
   const c = Math.cos(rot);
@@ -493,10 +513,11 @@ function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm:
       // Cells that left the frame cannot be compared.
       if (x1 <= x0 || y1 <= y0 || area < 0.6 * cw * ch) continue;
       const gain = (cw * ch) / area;
-      for (let b = 0; b < bins; b++) {
-        const p = b * plane;
-        hist[b] = (sat[p + y1 * W + x1]! - sat[p + y0 * W + x1]! - sat[p + y1 * W + x0]! + sat[p + y0 * W + x0]!) * gain;
-      }
+      const p11 = (y1 * W + x1) * bins;
+      const p01 = (y0 * W + x1) * bins;
+      const p10 = (y1 * W + x0) * bins;
+      const p00 = (y0 * W + x0) * bins;
+      for (let b = 0; b < bins; b++) hist[b] = (sat[p11 + b]! - sat[p01 + b]! - sat[p10 + b]! + sat[p00 + b]!) * gain;
       let dot = 0;
       let na = 0;
       for (let b = 0; b < bins; b++) {
@@ -572,7 +593,7 @@ function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): Pictur
         for (let x = cx * cw, i = y * w + x; x < (cx + 1) * cw; x++, i++) {
           const va = a[i]!;
           const vb = b[i]!;
-          d += va > vb ? va - vb : vb - va;
+          d += Math.abs(va - vb);
           ma += va;
           mb += vb;
           sa += va * va;
@@ -618,17 +639,15 @@ export function pictureChange(frame: Frame, other: Frame, luma: Uint8Array = lum
  */
 export function measure(frame: Frame, previous?: Frame, reference?: Frame | ViewSignature | ((single: Pick<FrameMetrics, 'saturation' | 'lumaP50'>) => ViewSignature | undefined)): FrameMetrics {
   const { width: w, height: h } = frame;
-  const y = lumaOf(frame);
   const n = w * h;
-
   const hist = new Uint32Array(256);
+  const y = lumaOf(frame, hist);
+  // Sums of whole numbers, exact either way: read off the 256 levels instead of every pixel.
   let sum = 0;
   let sum2 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = y[i]!;
-    hist[v]!++;
-    sum += v;
-    sum2 += v * v;
+  for (let v = 1; v < 256; v++) {
+    sum += v * hist[v]!;
+    sum2 += v * v * hist[v]!;
   }
   const mean = sum / n;
   const contrast = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
