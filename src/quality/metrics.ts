@@ -172,10 +172,13 @@ function percentile(sorted: ArrayLike<number>, q: number): number {
  * on a copy). Sorting a thumbnail's 14,400 values costs ~2.5 ms in V8; this ~0.2 ms.
  */
 export function quantile(values: Float32Array | Float64Array, q: number): number {
-  const n = values.length;
-  if (n === 0) return NaN;
+  return values.length === 0 ? NaN : selectQuantile(values.slice(), q);
+}
+
+/** `quantile` without the copy: reorders `a`, which must not be empty. */
+function selectQuantile(a: Float32Array | Float64Array, q: number): number {
+  const n = a.length;
   const k = Math.min(n - 1, Math.max(0, Math.round(q * (n - 1))));
-  const a = values.slice();
   let lo = 0;
   let hi = n - 1;
   while (lo < hi) {
@@ -471,12 +474,27 @@ function orientationField(t: Float32Array, w: number, h: number): OrientationFie
 const ALIGN = { maxDx: 20, maxDy: 12, step: 2, rotations: [-12, -10, -8, -6, -4, -3, -2, -1, 0, 1, 2, 3, 4, 6, 8, 10, 12] } as const;
 
 /**
+ * The reference signature as the alignment search reads it a few hundred times per frame: typed
+ * values, each cell's squared norm and norm worked out once, and scratch space reused by every try.
+ */
+interface AlignReference {
+  values: Float64Array;
+  norm2: Float64Array;
+  norm: Float64Array;
+  hist: Float64Array;
+  lower: Int32Array;
+  upper: Int32Array;
+  /** per-cell cosines of one try */
+  cos: Float64Array;
+}
+
+/**
  * Similarity of the reference with the current frame seen through a transform: each reference
  * cell is compared with the current frame's histogram over the cell rotated by `rot` (radians)
  * about the centre and shifted by (dx, dy) thumbnail pixels, its orientations turned back by
  * `rot`. Same per-cell cosine and median as `signatureSimilarity`.
  */
-function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm: Float64Array, dx: number, dy: number, rot: number, cos: Float64Array): number | null {
+function transformedSimilarity(f: OrientationField, ref: AlignReference, dx: number, dy: number, rot: number): number | null {
   const { cols, rows, bins } = SIGNATURE_GRID;
   const { w, h, sat } = f;
   const W = w + 1;
@@ -487,10 +505,8 @@ function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm:
   const shift = rot / (Math.PI / bins);
   const k0 = Math.floor(shift);
   const fr = shift - k0;
-  const hist = new Float64Array(bins);
+  const { values, norm2, norm, hist, lower, upper, cos } = ref;
   // Orientation b of the reference appears between bins b + k0 and b + k0 + 1 of the rotated frame.
-  const lower = new Int32Array(bins);
-  const upper = new Int32Array(bins);
   for (let b = 0; b < bins; b++) {
     lower[b] = (((b + k0) % bins) + bins) % bins;
     upper[b] = (((b + k0 + 1) % bins) + bins) % bins;
@@ -499,8 +515,7 @@ function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm:
   for (let cy = 0; cy < rows; cy++) {
     for (let cx = 0; cx < cols; cx++) {
       const base = (cy * cols + cx) * bins;
-      const nb = refNorm[cy * cols + cx]!;
-      if (nb < 0.09) continue;
+      if (norm2[cy * cols + cx]! < 0.09) continue;
       const rx = (cx + 0.5) * cw - w / 2;
       const ry = (cy + 0.5) * ch - h / 2;
       const mx = c * rx - s * ry + w / 2 + dx;
@@ -522,18 +537,18 @@ function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm:
       let na = 0;
       for (let b = 0; b < bins; b++) {
         const v = (1 - fr) * hist[lower[b]!]! + fr * hist[upper[b]!]!;
-        dot += v * ref[base + b]!;
+        dot += v * values[base + b]!;
         na += v * v;
       }
       // Same normalisation as the signature: weak cells stay weak.
-      const norm = Math.sqrt(na);
-      const scale = 1 / Math.max(norm, 8);
+      const length = Math.sqrt(na);
+      const scale = 1 / Math.max(length, 8);
       if (na * scale * scale < 0.09) continue;
-      cos[n++] = dot / (norm * Math.sqrt(nb));
+      cos[n++] = dot / (length * norm[cy * cols + cx]!);
     }
   }
   if (n < 6) return null;
-  return quantile(cos.subarray(0, n), 0.5);
+  return selectQuantile(cos.subarray(0, n), 0.5);
 }
 
 /**
@@ -545,14 +560,22 @@ function alignView(f: OrientationField, ref: ViewSignature): { zero: number | nu
   const { bins } = SIGNATURE_GRID;
   if (ref.length !== SIGNATURE_GRID.cols * SIGNATURE_GRID.rows * bins) return { zero: null, best: null, offset: null };
   const cells = SIGNATURE_GRID.cols * SIGNATURE_GRID.rows;
-  const buf = new Float64Array(cells);
-  const refNorm = new Float64Array(cells);
-  for (let c = 0; c < cells; c++) for (let b = 0; b < bins; b++) refNorm[c] = refNorm[c]! + ref[c * bins + b]! ** 2;
-  const zero = transformedSimilarity(f, ref, refNorm, 0, 0, 0, buf);
+  const norm2 = new Float64Array(cells);
+  for (let c = 0; c < cells; c++) for (let b = 0; b < bins; b++) norm2[c] = norm2[c]! + ref[c * bins + b]! ** 2;
+  const prepared: AlignReference = {
+    values: Float64Array.from(ref),
+    norm2,
+    norm: norm2.map(Math.sqrt),
+    hist: new Float64Array(bins),
+    lower: new Int32Array(bins),
+    upper: new Int32Array(bins),
+    cos: new Float64Array(cells),
+  };
+  const zero = transformedSimilarity(f, prepared, 0, 0, 0);
   if (zero === null) return { zero, best: null, offset: null };
   let best = { sim: zero, dx: 0, dy: 0, rot: 0 };
   const tryAt = (dx: number, dy: number, rotDeg: number) => {
-    const v = transformedSimilarity(f, ref, refNorm, dx, dy, (rotDeg * Math.PI) / 180, buf);
+    const v = transformedSimilarity(f, prepared, dx, dy, (rotDeg * Math.PI) / 180);
     if (v !== null && v > best.sim) best = { sim: v, dx, dy, rot: rotDeg };
   };
   for (let dy = -ALIGN.maxDy; dy <= ALIGN.maxDy; dy += ALIGN.step) for (let dx = -ALIGN.maxDx; dx <= ALIGN.maxDx; dx += ALIGN.step) if (dx || dy) tryAt(dx, dy, 0);
