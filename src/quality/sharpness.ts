@@ -53,7 +53,8 @@ export function reblurLoss(y: Uint8Array, w: number, h: number): number {
 
 /**
  * max(d, 0) of a small integer without a branch: on a textured picture the sign is a coin toss,
- * and mispredicted branches cost the re-blur loss more than its arithmetic (2.7 -> 1.2 ms).
+ * and mispredicted branches cost the re-blur loss more than its arithmetic (2.7 -> 1.4 ms per
+ * 640x360 frame, with both directions read in one pass).
  */
 function positivePart(d: number): number {
   return d & ~(d >> 31);
