@@ -100,14 +100,27 @@ export interface FrameMetrics extends ColourStats {
   signature: ViewSignature;
 }
 
-/** Rec.601 luma of a frame as one byte per pixel. */
-export function lumaOf(frame: Frame): Uint8Array {
+/**
+ * Rec.601 luma of a frame as one byte per pixel. With `hist`, also counts each luma level into it
+ * in the same pass (the frame is read once for both).
+ */
+export function lumaOf(frame: Frame, hist?: Uint32Array): Uint8Array {
   const { width, height, channels, data } = frame;
   const n = width * height;
-  if (channels === 1) return new Uint8Array(data.buffer, data.byteOffset, n);
+  if (channels === 1) {
+    const y = new Uint8Array(data.buffer, data.byteOffset, n);
+    if (hist) for (let i = 0; i < n; i++) hist[y[i]!]!++;
+    return y;
+  }
   const y = new Uint8Array(n);
-  for (let i = 0, j = 0; i < n; i++, j += 3) {
-    y[i] = (77 * data[j]! + 150 * data[j + 1]! + 29 * data[j + 2]! + 128) >> 8;
+  if (hist) {
+    for (let i = 0, j = 0; i < n; i++, j += 3) {
+      const v = (77 * data[j]! + 150 * data[j + 1]! + 29 * data[j + 2]! + 128) >> 8;
+      y[i] = v;
+      hist[v]!++;
+    }
+  } else {
+    for (let i = 0, j = 0; i < n; i++, j += 3) y[i] = (77 * data[j]! + 150 * data[j + 1]! + 29 * data[j + 2]! + 128) >> 8;
   }
   return y;
 }
@@ -159,10 +172,13 @@ function percentile(sorted: ArrayLike<number>, q: number): number {
  * on a copy). Sorting a thumbnail's 14,400 values costs ~2.5 ms in V8; this ~0.2 ms.
  */
 export function quantile(values: Float32Array | Float64Array, q: number): number {
-  const n = values.length;
-  if (n === 0) return NaN;
+  return values.length === 0 ? NaN : selectQuantile(values.slice(), q);
+}
+
+/** `quantile` without the copy: reorders `a`, which must not be empty. */
+function selectQuantile(a: Float32Array | Float64Array, q: number): number {
+  const n = a.length;
   const k = Math.min(n - 1, Math.max(0, Math.round(q * (n - 1))));
-  const a = values.slice();
   let lo = 0;
   let hi = n - 1;
   while (lo < hi) {
@@ -186,7 +202,7 @@ export function quantile(values: Float32Array | Float64Array, q: number): number
 }
 
 /** Immerkær noise estimate per cell; returns the low quantile of cell sigmas (flat cells). */
-function estimateNoise(y: Uint8Array, w: number, h: number): number | null {
+export function estimateNoise(y: Uint8Array, w: number, h: number): number | null {
   const cw = Math.floor(w / CELL_GRID.cols);
   const ch = Math.floor(h / CELL_GRID.rows);
   if (cw < 4 || ch < 4) return null;
@@ -205,15 +221,18 @@ function estimateNoise(y: Uint8Array, w: number, h: number): number | null {
         const r0 = (yy - 1) * w;
         const r1 = yy * w;
         const r2 = (yy + 1) * w;
+        // The kernel is separable: (1 -2 1) across of the column sums (1 -2 1) down, each read once.
+        let left = y[r0 + x0 - 1]! - 2 * y[r1 + x0 - 1]! + y[r2 + x0 - 1]!;
+        let centre = y[r0 + x0]! - 2 * y[r1 + x0]! + y[r2 + x0]!;
         for (let xx = x0; xx < x1; xx++) {
-          const v =
-            y[r0 + xx - 1]! - 2 * y[r0 + xx]! + y[r0 + xx + 1]! -
-            2 * y[r1 + xx - 1]! + 4 * y[r1 + xx]! - 2 * y[r1 + xx + 1]! +
-            y[r2 + xx - 1]! - 2 * y[r2 + xx]! + y[r2 + xx + 1]!;
-          acc += v < 0 ? -v : v;
+          const right = y[r0 + xx + 1]! - 2 * y[r1 + xx + 1]! + y[r2 + xx + 1]!;
+          const v = left - 2 * centre + right;
+          acc += Math.abs(v);
           mean += y[r1 + xx]!;
-          n++;
+          left = centre;
+          centre = right;
         }
+        n += x1 - x0;
       }
       if (n === 0) continue;
       mean /= n;
@@ -334,7 +353,6 @@ function viewSignature(f: OrientationField): ViewSignature {
   const { cols, rows, bins } = SIGNATURE_GRID;
   const { w, h, sat } = f;
   const W = w + 1;
-  const plane = W * (h + 1);
   // First pixel of each cell along each axis, and the end.
   const edges = (n: number, cells: number) => {
     const e: number[] = [];
@@ -355,10 +373,13 @@ function viewSignature(f: OrientationField): ViewSignature {
       const y0 = ys[cy]!;
       const y1 = ys[cy + 1]!;
       let norm = 0;
+      const p11 = (y1 * W + x1) * bins;
+      const p01 = (y0 * W + x1) * bins;
+      const p10 = (y1 * W + x0) * bins;
+      const p00 = (y0 * W + x0) * bins;
       for (let b = 0; b < bins; b++) {
-        const p = b * plane;
         // Summed-area differences can round to a hair below zero: keep -0 out of the JSON.
-        const v = Math.max(0, sat[p + y1 * W + x1]! - sat[p + y0 * W + x1]! - sat[p + y1 * W + x0]! + sat[p + y0 * W + x0]!);
+        const v = Math.max(0, sat[p11 + b]! - sat[p01 + b]! - sat[p10 + b]! + sat[p00 + b]!);
         hist[b] = v;
         norm += v * v;
       }
@@ -406,15 +427,18 @@ export function signatureSimilarity(a: ViewSignature, b: ViewSignature): number 
 interface OrientationField {
   w: number;
   h: number;
-  /** bins planes of (w + 1) x (h + 1) summed-area tables. */
+  /**
+   * (w + 1) x (h + 1) summed-area tables, one per orientation bin, interleaved: the bins of one
+   * corner sit side by side, sat[(y * (w + 1) + x) * bins + b], so a rectangle's histogram reads
+   * four runs of adjacent values (the alignment search reads thousands of rectangles per frame).
+   */
   sat: Float64Array;
 }
 
 function orientationField(t: Float32Array, w: number, h: number): OrientationField {
   const bins = SIGNATURE_GRID.bins;
   const W = w + 1;
-  const plane = W * (h + 1);
-  const sat = new Float64Array(bins * plane);
+  const sat = new Float64Array(bins * W * (h + 1));
   const row = new Float64Array(bins);
   for (let y = 1; y < h - 1; y++) {
     row.fill(0);
@@ -434,12 +458,12 @@ function orientationField(t: Float32Array, w: number, h: number): OrientationFie
           row[(b0 + 1) % bins]! += v * frac;
         }
       }
-      const o = (y + 1) * W + x + 1;
-      for (let b = 0; b < bins; b++) sat[b * plane + o] = sat[b * plane + o - W]! + row[b]!;
+      const o = ((y + 1) * W + x + 1) * bins;
+      for (let b = 0; b < bins; b++) sat[o + b] = sat[o - W * bins + b]! + row[b]!;
     }
   }
   // Rows 0 and h-1 carry no gradients: propagate the sums down.
-  for (let y = h - 1; y < h; y++) for (let x = 0; x <= w; x++) for (let b = 0; b < bins; b++) sat[b * plane + (y + 1) * W + x] = sat[b * plane + y * W + x]!;
+  sat.copyWithin(h * W * bins, (h - 1) * W * bins, h * W * bins);
   return { w, h, sat };
 }
 
@@ -450,16 +474,30 @@ function orientationField(t: Float32Array, w: number, h: number): OrientationFie
 const ALIGN = { maxDx: 20, maxDy: 12, step: 2, rotations: [-12, -10, -8, -6, -4, -3, -2, -1, 0, 1, 2, 3, 4, 6, 8, 10, 12] } as const;
 
 /**
+ * The reference signature as the alignment search reads it a few hundred times per frame: typed
+ * values, each cell's squared norm and norm worked out once, and scratch space reused by every try.
+ */
+interface AlignReference {
+  values: Float64Array;
+  norm2: Float64Array;
+  norm: Float64Array;
+  hist: Float64Array;
+  lower: Int32Array;
+  upper: Int32Array;
+  /** per-cell cosines of one try */
+  cos: Float64Array;
+}
+
+/**
  * Similarity of the reference with the current frame seen through a transform: each reference
  * cell is compared with the current frame's histogram over the cell rotated by `rot` (radians)
  * about the centre and shifted by (dx, dy) thumbnail pixels, its orientations turned back by
  * `rot`. Same per-cell cosine and median as `signatureSimilarity`.
  */
-function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm: Float64Array, dx: number, dy: number, rot: number, cos: Float64Array): number | null {
+function transformedSimilarity(f: OrientationField, ref: AlignReference, dx: number, dy: number, rot: number): number | null {
   const { cols, rows, bins } = SIGNATURE_GRID;
   const { w, h, sat } = f;
   const W = w + 1;
-  const plane = W * (h + 1);
   const cw = w / cols;
   const ch = h / rows;
   const c = Math.cos(rot);
@@ -467,10 +505,8 @@ function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm:
   const shift = rot / (Math.PI / bins);
   const k0 = Math.floor(shift);
   const fr = shift - k0;
-  const hist = new Float64Array(bins);
+  const { values, norm2, norm, hist, lower, upper, cos } = ref;
   // Orientation b of the reference appears between bins b + k0 and b + k0 + 1 of the rotated frame.
-  const lower = new Int32Array(bins);
-  const upper = new Int32Array(bins);
   for (let b = 0; b < bins; b++) {
     lower[b] = (((b + k0) % bins) + bins) % bins;
     upper[b] = (((b + k0 + 1) % bins) + bins) % bins;
@@ -479,8 +515,7 @@ function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm:
   for (let cy = 0; cy < rows; cy++) {
     for (let cx = 0; cx < cols; cx++) {
       const base = (cy * cols + cx) * bins;
-      const nb = refNorm[cy * cols + cx]!;
-      if (nb < 0.09) continue;
+      if (norm2[cy * cols + cx]! < 0.09) continue;
       const rx = (cx + 0.5) * cw - w / 2;
       const ry = (cy + 0.5) * ch - h / 2;
       const mx = c * rx - s * ry + w / 2 + dx;
@@ -493,26 +528,27 @@ function transformedSimilarity(f: OrientationField, ref: ViewSignature, refNorm:
       // Cells that left the frame cannot be compared.
       if (x1 <= x0 || y1 <= y0 || area < 0.6 * cw * ch) continue;
       const gain = (cw * ch) / area;
-      for (let b = 0; b < bins; b++) {
-        const p = b * plane;
-        hist[b] = (sat[p + y1 * W + x1]! - sat[p + y0 * W + x1]! - sat[p + y1 * W + x0]! + sat[p + y0 * W + x0]!) * gain;
-      }
+      const p11 = (y1 * W + x1) * bins;
+      const p01 = (y0 * W + x1) * bins;
+      const p10 = (y1 * W + x0) * bins;
+      const p00 = (y0 * W + x0) * bins;
+      for (let b = 0; b < bins; b++) hist[b] = (sat[p11 + b]! - sat[p01 + b]! - sat[p10 + b]! + sat[p00 + b]!) * gain;
       let dot = 0;
       let na = 0;
       for (let b = 0; b < bins; b++) {
         const v = (1 - fr) * hist[lower[b]!]! + fr * hist[upper[b]!]!;
-        dot += v * ref[base + b]!;
+        dot += v * values[base + b]!;
         na += v * v;
       }
       // Same normalisation as the signature: weak cells stay weak.
-      const norm = Math.sqrt(na);
-      const scale = 1 / Math.max(norm, 8);
+      const length = Math.sqrt(na);
+      const scale = 1 / Math.max(length, 8);
       if (na * scale * scale < 0.09) continue;
-      cos[n++] = dot / (norm * Math.sqrt(nb));
+      cos[n++] = dot / (length * norm[cy * cols + cx]!);
     }
   }
   if (n < 6) return null;
-  return quantile(cos.subarray(0, n), 0.5);
+  return selectQuantile(cos.subarray(0, n), 0.5);
 }
 
 /**
@@ -524,14 +560,22 @@ function alignView(f: OrientationField, ref: ViewSignature): { zero: number | nu
   const { bins } = SIGNATURE_GRID;
   if (ref.length !== SIGNATURE_GRID.cols * SIGNATURE_GRID.rows * bins) return { zero: null, best: null, offset: null };
   const cells = SIGNATURE_GRID.cols * SIGNATURE_GRID.rows;
-  const buf = new Float64Array(cells);
-  const refNorm = new Float64Array(cells);
-  for (let c = 0; c < cells; c++) for (let b = 0; b < bins; b++) refNorm[c] = refNorm[c]! + ref[c * bins + b]! ** 2;
-  const zero = transformedSimilarity(f, ref, refNorm, 0, 0, 0, buf);
+  const norm2 = new Float64Array(cells);
+  for (let c = 0; c < cells; c++) for (let b = 0; b < bins; b++) norm2[c] = norm2[c]! + ref[c * bins + b]! ** 2;
+  const prepared: AlignReference = {
+    values: Float64Array.from(ref),
+    norm2,
+    norm: norm2.map(Math.sqrt),
+    hist: new Float64Array(bins),
+    lower: new Int32Array(bins),
+    upper: new Int32Array(bins),
+    cos: new Float64Array(cells),
+  };
+  const zero = transformedSimilarity(f, prepared, 0, 0, 0);
   if (zero === null) return { zero, best: null, offset: null };
   let best = { sim: zero, dx: 0, dy: 0, rot: 0 };
   const tryAt = (dx: number, dy: number, rotDeg: number) => {
-    const v = transformedSimilarity(f, ref, refNorm, dx, dy, (rotDeg * Math.PI) / 180, buf);
+    const v = transformedSimilarity(f, prepared, dx, dy, (rotDeg * Math.PI) / 180);
     if (v !== null && v > best.sim) best = { sim: v, dx, dy, rot: rotDeg };
   };
   for (let dy = -ALIGN.maxDy; dy <= ALIGN.maxDy; dy += ALIGN.step) for (let dx = -ALIGN.maxDx; dx <= ALIGN.maxDx; dx += ALIGN.step) if (dx || dy) tryAt(dx, dy, 0);
@@ -572,7 +616,7 @@ function frameChange(a: Uint8Array, b: Uint8Array, w: number, h: number): Pictur
         for (let x = cx * cw, i = y * w + x; x < (cx + 1) * cw; x++, i++) {
           const va = a[i]!;
           const vb = b[i]!;
-          d += va > vb ? va - vb : vb - va;
+          d += Math.abs(va - vb);
           ma += va;
           mb += vb;
           sa += va * va;
@@ -618,17 +662,15 @@ export function pictureChange(frame: Frame, other: Frame, luma: Uint8Array = lum
  */
 export function measure(frame: Frame, previous?: Frame, reference?: Frame | ViewSignature | ((single: Pick<FrameMetrics, 'saturation' | 'lumaP50'>) => ViewSignature | undefined)): FrameMetrics {
   const { width: w, height: h } = frame;
-  const y = lumaOf(frame);
   const n = w * h;
-
   const hist = new Uint32Array(256);
+  const y = lumaOf(frame, hist);
+  // Sums of whole numbers, exact either way: read off the 256 levels instead of every pixel.
   let sum = 0;
   let sum2 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = y[i]!;
-    hist[v]!++;
-    sum += v;
-    sum2 += v * v;
+  for (let v = 1; v < 256; v++) {
+    sum += v * hist[v]!;
+    sum2 += v * v * hist[v]!;
   }
   const mean = sum / n;
   const contrast = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
