@@ -30,7 +30,7 @@ export interface Daemon {
 export interface DaemonHooks {
   onCheck?: (result: CheckResult, checkId: number, image: ImageVerdict | undefined) => void;
   /** runs inside the transaction that changed the incident (after the alert outbox has written) */
-  onHealthEvent?: (event: HealthEvent) => void;
+  onHealthEvent?: (event: HealthEvent) => void | Promise<void>;
 }
 
 export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {}): Promise<Daemon> {
@@ -38,10 +38,10 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
   const alerts = startAlerts(app, log);
   // The fleet and the schedule follow the cameras approved and withdrawn on the dashboard while running.
   const fleet = fleetFromConfig(app.config);
-  const engine = healthEngine(app, (event) => {
+  const engine = healthEngine(app, async (event) => {
     log.info({ event: event.type, incident: event.incident.id, kind: event.incident.kind, camera: event.incident.camera_id, unit: event.incident.unit_id }, 'incident');
-    alerts.onHealthEvent(event);
-    hooks.onHealthEvent?.(event);
+    await alerts.onHealthEvent(event);
+    await hooks.onHealthEvent?.(event);
   }, fleet);
   // An in-memory database (tests) has no WAL to copy back.
   const checkpointer = app.dbPath === ':memory:' ? undefined : startCheckpointer(app.db, app.dbPath, { onError: (message) => log.error({ message }, 'WAL checkpoint worker failed: checkpoints run in the commits again') });
@@ -56,7 +56,7 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     concurrency: probe.concurrency,
     perHostConcurrency: probe.per_host_concurrency,
     authBackoffMs: probe.auth_backoff_s * 1000,
-    refusedBefore: engine.refusedPasswords(),
+    refusedBefore: await engine.refusedPasswords(),
     run: (target, kind, cached, signal) => checkCamera(target, kind, { ...settings, signal }, cached),
     onResult: async (result) => {
       if (result.streamFallback && !fallbacksTold.has(`${result.cameraId}\n${result.streamFallback}`)) {
@@ -67,18 +67,18 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
       hooks.onCheck?.(result, stored.checkId, stored.image);
     },
     onStart: observeScheduleLag,
-    onLagReport: (report) => {
-      saveLagReport(app.db, report);
+    onLagReport: async (report) => {
+      await saveLagReport(app.db, report);
       if (report.late) log.warn(lateChecksLog(report, probe), 'checks are starting late: raise the limit named, or lengthen the intervals (camwatch doctor computes what the schedule needs)');
     },
     log,
   });
   const key = ownerKey();
-  const followRegistrations = () => {
-    setRegisteredCameras(fleet, registeredFleetCameras(app.db, app.config.units));
-    scheduler.setDynamicTargets(registeredTargets(app.db, key, probe.min_resolution));
+  const followRegistrations = async () => {
+    setRegisteredCameras(fleet, await registeredFleetCameras(app.db, app.config.units));
+    scheduler.setDynamicTargets(await registeredTargets(app.db, key, probe.min_resolution));
   };
-  followRegistrations();
+  await followRegistrations();
   const following = setInterval(followRegistrations, REGISTRATIONS_EVERY_MS);
   scheduler.start();
   const pruning = cron.schedule('17 * * * *', async () => {
@@ -98,7 +98,7 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
       await alerts.stop();
       killAllRunning();
       await checkpointer?.stop();
-      app.db.close();
+      await app.db.close();
       log.info('camwatch stopped');
     },
   };

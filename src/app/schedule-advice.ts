@@ -9,14 +9,14 @@ import { activeCameras } from '../inventory/targets.js';
 import { ASSUMED_DURATIONS, scheduleCapacity } from '../scheduler/capacity.js';
 import { scheduleMessages } from '../scheduler/messages.js';
 import { typicalDurations } from '../store/checks.js';
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 
 const DAY_MS = 86_400_000;
 
-export function scheduleAdvice(config: Config, db: Database | undefined, locale: Locale, now = Date.now()): { lines: string[]; ok: boolean } {
+export async function scheduleAdvice(config: Config, db: Engine | undefined, locale: Locale, now = Date.now()): Promise<{ lines: string[]; ok: boolean }> {
   const t = translator(scheduleMessages, locale);
   const { probe } = config.raw;
-  const measured = db ? typicalDurations(db, now - DAY_MS) : { durations: {}, checks: 0 };
+  const measured = db ? await typicalDurations(db, now - DAY_MS) : { durations: {}, checks: 0 };
   const durations = { ...ASSUMED_DURATIONS, ...measured.durations };
   const cameras = activeCameras(config);
   const verdict = scheduleCapacity({

@@ -48,7 +48,7 @@ describe('evidence clips in a real browser', () => {
     expect(await row.locator('[data-testid=clip-status]').textContent()).toBe('Đã ghi xong');
     await page.screenshot({ path: path.join(ARTIFACTS, 'clips-1-recorded.png'), fullPage: true });
 
-    const clip = getClip(fx.db, Number(await row.getAttribute('data-clip')));
+    const clip = await getClip(fx.db, Number(await row.getAttribute('data-clip')));
     const [sheet] = await Promise.all([page.context().waitForEvent('page'), row.locator('[data-testid=clip-sheet]').click()]);
     await sheet.waitForSelector('[data-testid=custody-title]');
     expect(await sheet.locator('[data-testid=custody-title]').textContent()).toBe('BIÊN BẢN TRÍCH XUẤT DỮ LIỆU HÌNH ẢNH');
