@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, type Config } from './config/load.js';
+import { ConfigError, loadConfig, resolveFromConfig, type Config } from './config/load.js';
 import { DEFAULT_CONFIG, openApp, openStoreContext, databasePath, storeLocation, type AppContext, type StoreContext } from './app/context.js';
 import { startDaemon } from './app/daemon.js';
 import { runCheckCommand } from './app/check-command.js';
@@ -10,6 +10,8 @@ import { translator, DEFAULT_LOCALE, LOCALES, type Locale } from './i18n/index.j
 import { CHECK_KINDS, type CheckKind } from './probe/check.js';
 import { ffmpegVersion, locateFfmpeg } from './probe/ffmpeg.js';
 import { openStoreAt } from './store/db.js';
+import { copyStore } from './store/copy.js';
+import { postgresUrlProblem } from './config/schema.js';
 import { readMigrations, schemaVersion, migrate } from './store/migrate.js';
 import { NewerSchemaError } from './store/migrate.js';
 import { backup } from './health/retention.js';
@@ -154,11 +156,41 @@ program
     }
   });
 
+/** `migrate --to postgres`: the installation's SQLite rows into an empty PostgreSQL database. */
+async function moveToPostgres(options: { url?: string; config: string }) {
+  const url = options.url ?? '';
+  try {
+    const t = translator(cliMessages, locale());
+    const problem = postgresUrlProblem(url);
+    if (problem) {
+      console.error(t('migrateBadUrl', { problem }));
+      process.exitCode = 2;
+      return;
+    }
+    const config = load(options.config);
+    const { db: from } = await openStoreAt({ engine: 'sqlite', path: resolveFromConfig(config, config.raw.database.path) });
+    const { db: to } = await openStoreAt({ engine: 'postgres', url });
+    try {
+      const { rows } = await copyStore(from, to);
+      const total = Object.values(rows).reduce((sum, n) => sum + n, 0);
+      console.log(t('migrateDone', { rows: String(total), from: resolveFromConfig(config, config.raw.database.path), config: options.config, url }));
+    } finally {
+      await from.close();
+      await to.close();
+    }
+  } catch (error) {
+    fail(error);
+  }
+}
+
 program
   .command('migrate')
-  .description('apply pending database migrations (also done at every start)')
+  .description('apply pending database migrations (also done at every start); with --to postgres, copy this installation\'s SQLite database into an empty PostgreSQL one')
+  .addOption(new Option('--to <engine>', 'move the data to another engine').choices(['postgres']))
+  .option('--url <url>', 'with --to postgres: postgres://user@host:5432/database, without the password (give it in PGPASSWORD)')
   .addOption(configOption())
-  .action(async (options: { config: string }) => {
+  .action(async (options: { config: string; to?: 'postgres'; url?: string }) => {
+    if (options.to) return moveToPostgres(options);
     try {
       const config = load(options.config);
       const { db } = await openStoreAt(storeLocation(config), { migrate: false });

@@ -84,6 +84,7 @@ CREATE TABLE checks (
   evidence_path TEXT,
   PRIMARY KEY (id, started_at)
 ) PARTITION BY RANGE (started_at);
+ALTER SEQUENCE checks_id_seq OWNED BY checks.id;
 CREATE TABLE checks_default PARTITION OF checks DEFAULT;
 CREATE INDEX checks_camera_time ON checks(camera_id, started_at);
 CREATE INDEX checks_time ON checks(started_at);

@@ -406,7 +406,7 @@ export function channelSectionsSchema(channels: ChannelSchemas): z.ZodType<Recor
  * any section pass, and the alerts layer checks its sections when it starts.
  */
 /** A postgres:// URL without its password (that comes from PGPASSWORD or ~/.pgpass): the config file is no place for a secret. */
-function postgresUrlProblem(value: string): string | undefined {
+export function postgresUrlProblem(value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);

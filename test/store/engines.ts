@@ -72,24 +72,30 @@ export function testServerUrl(): Promise<string> {
   return server;
 }
 
-/** A migrated PostgreSQL store in a schema of its own; close() drops the schema. */
-export async function openPostgresStore(options: { migrate?: boolean; now?: number } = {}): Promise<PostgresEngine> {
+/** A fresh schema of the test server: the URL that works in it, and how to drop it. */
+export async function createTestSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
   const schema = `camwatch_test_${process.pid}_${Date.now().toString(36)}_${schemas++}`;
   const serverUrl = await testServerUrl();
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await admin(`CREATE SCHEMA ${schema}`);
   const url = new URL(serverUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const db = PostgresEngine.connect(url.toString(), { max: 4 });
+  return { url: url.toString(), drop: () => admin(`DROP SCHEMA ${schema} CASCADE`) };
+}
+
+/** A migrated PostgreSQL store in a schema of its own; close() drops the schema. */
+export async function openPostgresStore(options: { migrate?: boolean; now?: number } = {}): Promise<PostgresEngine> {
+  const { url, drop } = await createTestSchema();
+  const db = PostgresEngine.connect(url, { max: 4 });
   const close = db.close.bind(db);
   db.close = async () => {
     await close();
-    const dropper = new pg.Client({ connectionString: serverUrl });
-    await dropper.connect();
-    await dropper.query(`DROP SCHEMA ${schema} CASCADE`);
-    await dropper.end();
+    await drop();
   };
   if (options.migrate !== false) {
     await migrate(db);
