@@ -49,7 +49,7 @@ describe('evidence clips in a real browser', () => {
     expect(await row.locator('[data-testid=clip-status]').textContent()).toBe('Đã ghi xong');
     await page.screenshot({ path: path.join(ARTIFACTS, 'clips-1-recorded.png'), fullPage: true });
 
-    const clip = getClip(fx.db, Number(await row.getAttribute('data-clip')));
+    const clip = await getClip(fx.db, Number(await row.getAttribute('data-clip')));
     const [sheet] = await Promise.all([page.context().waitForEvent('page'), row.locator('[data-testid=clip-sheet]').click()]);
     await sheet.waitForSelector('[data-testid=custody-title]');
     expect(await sheet.locator('[data-testid=custody-title]').textContent()).toBe('BIÊN BẢN TRÍCH XUẤT DỮ LIỆU HÌNH ẢNH');
@@ -76,7 +76,7 @@ describe('evidence clips in a real browser', () => {
     const row = vn.locator('[data-testid=clip-row]').first();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('ready');
     expect(await row.locator('[data-testid=clip-method]').textContent()).toBe('Từ bản ghi của camera');
-    const clip = getClip(fx.db, Number(await row.getAttribute('data-clip')));
+    const clip = await getClip(fx.db, Number(await row.getAttribute('data-clip')));
     expect(clip).toMatchObject({ method: 'replay', range_from: Date.parse('2026-03-02T01:50:00Z'), range_to: Date.parse('2026-03-02T01:50:04Z') });
     await vn.screenshot({ path: path.join(ARTIFACTS, 'clips-3-past-range.png'), fullPage: true });
     await context.close();
