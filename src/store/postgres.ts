@@ -62,17 +62,28 @@ export function numbered(sql: string): Statement {
 }
 
 interface Transaction {
+  engine: PostgresEngine;
   client: pg.PoolClient;
   depth: number;
   open: boolean;
+  /** the transaction (of another engine) this one was opened in */
+  outer: Transaction | undefined;
 }
+
+/** One AsyncLocalStorage for every engine (see sqlite.ts): each transaction names its engine. */
+const scope = new AsyncLocalStorage<Transaction>();
 
 export class PostgresEngine implements Engine {
   readonly dialect = 'postgres';
   private readonly statements = new Map<string, Statement>();
-  private readonly scope = new AsyncLocalStorage<Transaction>();
 
   constructor(readonly pool: pg.Pool) {}
+
+  /** The open transaction of this engine that the caller runs in, if any. */
+  private current(): Transaction | undefined {
+    for (let tx = scope.getStore(); tx; tx = tx.outer) if (tx.open && tx.engine === this) return tx;
+    return undefined;
+  }
 
   static connect(url: string, options: { max?: number } = {}): PostgresEngine {
     return new PostgresEngine(new pg.Pool({ connectionString: url, max: options.max ?? 10, types }));
@@ -86,8 +97,8 @@ export class PostgresEngine implements Engine {
     }
     const named = statement.names && params.length === 1 && typeof params[0] === 'object' && params[0] !== null ? (params[0] as Record<string, unknown>) : undefined;
     const values = named ? statement.names!.map((name) => named[name]) : params;
-    const tx = this.scope.getStore();
-    return (tx?.open ? tx.client : this.pool).query(statement.text, values);
+    const tx = this.current();
+    return (tx ? tx.client : this.pool).query(statement.text, values);
   }
 
   async get<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
@@ -108,18 +119,18 @@ export class PostgresEngine implements Engine {
   }
 
   async exec(sql: string): Promise<void> {
-    const tx = this.scope.getStore();
-    await (tx?.open ? tx.client : this.pool).query(sql);
+    const tx = this.current();
+    await (tx ? tx.client : this.pool).query(sql);
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    const outer = this.scope.getStore();
-    if (outer?.open) return this.savepoint(outer, fn);
+    const outer = this.current();
+    if (outer) return this.savepoint(outer, fn);
     const client = await this.pool.connect();
-    const tx: Transaction = { client, depth: 0, open: true };
+    const tx: Transaction = { engine: this, client, depth: 0, open: true, outer: scope.getStore() };
     try {
       await client.query('BEGIN');
-      const result = await this.scope.run(tx, fn);
+      const result = await scope.run(tx, fn);
       await client.query('COMMIT');
       return result;
     } catch (error) {

@@ -12,12 +12,26 @@ import type { Engine, RunResult, TransactionOptions } from './engine.js';
 
 interface Transaction {
   depth: number;
+  /** the transaction (of another engine) this one was opened in */
+  outer: Transaction | undefined;
 }
+
+/** Whether the caller runs inside `tx`, directly or inside a transaction opened within it. */
+function within(tx: Transaction): boolean {
+  for (let t = scope.getStore(); t; t = t.outer) if (t === tx) return true;
+  return false;
+}
+
+/**
+ * One AsyncLocalStorage for every SQLite engine, not one each: Node keeps each storage that ever
+ * ran in a global list that every new promise walks, so a storage per opened database would make
+ * each promise slower for every database opened before (and keep them all alive).
+ */
+const scope = new AsyncLocalStorage<Transaction>();
 
 export class SqliteEngine implements Engine {
   readonly dialect = 'sqlite';
   private readonly statements = new Map<string, Statement>();
-  private readonly scope = new AsyncLocalStorage<Transaction>();
   /** the transaction that holds the connection, if any */
   private holder: Transaction | undefined;
   private readonly waiting: (() => void)[] = [];
@@ -36,7 +50,7 @@ export class SqliteEngine implements Engine {
 
   /** Undefined when the caller may go now (the common case, kept free of promises). */
   private turn(): Promise<void> | undefined {
-    if (!this.holder || this.scope.getStore() === this.holder) return undefined;
+    if (!this.holder || within(this.holder)) return undefined;
     return new Promise<void>((resolve) => this.waiting.push(resolve)).then(async () => await this.turn());
   }
 
@@ -66,14 +80,13 @@ export class SqliteEngine implements Engine {
   }
 
   async transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const outer = this.scope.getStore();
-    if (outer && outer === this.holder) return this.savepoint(outer, fn);
+    if (this.holder && within(this.holder)) return this.savepoint(this.holder, fn);
     while (this.holder) await this.turn();
-    const tx: Transaction = { depth: 0 };
+    const tx: Transaction = { depth: 0, outer: scope.getStore() };
     this.holder = tx;
     try {
       this.raw.exec(options.immediate ? 'BEGIN IMMEDIATE' : 'BEGIN');
-      const result = await this.scope.run(tx, fn);
+      const result = await scope.run(tx, fn);
       this.raw.exec('COMMIT');
       return result;
     } catch (error) {

@@ -189,7 +189,7 @@ export async function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecor
     { config: { roles: POLICE }, schema: { tags: ['evidence'], summary: 'Evidence clips of the cameras in scope, newest first', response: { 200: { type: 'array', items: clipSchema }, ...errors } } },
     async (request) => {
       const scope = await scopeOf(request, db);
-      return (await listClips(db)).filter((clip) => scope.seesCamera(clip.camera_id)).map(clipJson);
+      return Promise.all((await listClips(db)).filter((clip) => scope.seesCamera(clip.camera_id)).map(clipJson));
     },
   );
 
