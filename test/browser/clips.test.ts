@@ -72,8 +72,11 @@ describe('evidence clips in a real browser', () => {
     await form.locator('input[name=from]').fill('2026-03-02T08:50:00');
     await form.locator('input[name=duration]').fill('4');
     await form.locator('textarea[name=reason]').fill('Xác minh va chạm trước cổng chợ A');
+    // The row of this clip, by the id the server answered: until the list is drawn again, the first row is the previous clip.
+    const posted = vn.waitForResponse((response) => response.url().endsWith('/api/clips') && response.request().method() === 'POST');
     await form.locator('[data-testid=clip-submit]').click();
-    const row = vn.locator('[data-testid=clip-row]').first();
+    const { id } = (await (await posted).json()) as { id: number };
+    const row = vn.locator(`[data-testid=clip-row][data-clip="${id}"]`);
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('ready');
     expect(await row.locator('[data-testid=clip-method]').textContent()).toBe('Từ bản ghi của camera');
     const clip = await getClip(fx.db, Number(await row.getAttribute('data-clip')));
