@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { SqliteEngine } from '../src/store/sqlite.js';
 import { failedCheckCounts } from '../src/store/checks.js';
 import { PASSWORD, percentile, startSimulator } from './probe.js';
 
@@ -240,7 +241,7 @@ function simulatorCpuS(pid: number | undefined): number {
   return stat.ownS + stat.reapedChildrenS;
 }
 
-function summary(samples: readonly Sample[], cores: number, cameras: number, dbFile: string, startedAtMs: number): void {
+async function summary(samples: readonly Sample[], cores: number, cameras: number, dbFile: string, startedAtMs: number): Promise<void> {
   const first = samples[0]!;
   const last = samples.at(-1)!;
   // The first five minutes fill caches and the decoder pool; the steady part is what a fleet lives with.
@@ -256,9 +257,9 @@ function summary(samples: readonly Sample[], cores: number, cameras: number, dbF
   const need = cameras / IMAGE_INTERVAL_S + cameras / STREAM_INTERVAL_S;
   const rate = (last.counters.checks - steady.counters.checks) / (last.atS - steady.atS);
   const onTime = onTimeShare({ started: 0, startedOnTime: 0 }, last.counters);
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  const failures = failedCheckCounts(db, startedAtMs);
-  db.close();
+  const db = new SqliteEngine(new Database(dbFile, { readonly: true, fileMustExist: true }));
+  const failures = await failedCheckCounts(db, startedAtMs);
+  await db.close();
   const falseFailures = failures.reduce((n, f) => n + f.n, 0);
   // Single samples swing with the checks in flight: compare the medians of the steady part's first and last thirds.
   const steadySamples = samples.slice(samples.indexOf(steady));
@@ -345,7 +346,7 @@ export async function run(args: string[]): Promise<void> {
       samples.push(sample);
     }
     await stopAll();
-    summary(samples, cores, cameras, path.join(dir, 'camwatch.db'), startedAtMs);
+    await summary(samples, cores, cameras, path.join(dir, 'camwatch.db'), startedAtMs);
   } finally {
     process.off('SIGINT', interrupted);
     await stopAll();

@@ -206,8 +206,8 @@ async function runAtSize(args: string[], size: string): Promise<void> {
     }
 
     // The daemon also analyses every frame it takes.
-    const { db } = openStore(':memory:');
-    db.pragma('foreign_keys = OFF'); // baselines of cameras this bench does not register
+    const { db } = await openStore(':memory:');
+    db.raw.pragma('foreign_keys = OFF'); // baselines of cameras this bench does not register
     const assessor = new ImageAssessor(db, 'vi');
     const frame = (await checkCamera(target(0), 'image', settings, devices[0])).frame as Buffer;
     results.push(await measure(`image analysis of one ${size} snapshot (decode + metrics + findings)`, checks, 1, async (i) => Boolean(await assessor.assess({ id: `c${i % 10}`, tags: [] }, frame, Date.now()))));

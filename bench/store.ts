@@ -70,9 +70,9 @@ interface WritePhase {
 }
 
 /** A fresh database with the district's inventory, and the health engine that writes to it. */
-function openDistrict(file: string, config: ReturnType<typeof parseConfig>) {
-  const { db } = openStore(file);
-  syncInventory(db, config, 0);
+async function openDistrict(file: string, config: ReturnType<typeof parseConfig>) {
+  const { db } = await openStore(file);
+  await syncInventory(db, config, 0);
   // The write path alone: alerts are measured apart, so events go nowhere.
   const engine = new HealthEngine(db, fleetFromConfig(config), { health: config.raw.health, timeZone: TZ, holdMs: 3 * 60_000, onEvent: () => {} });
   return { db, engine };
@@ -100,7 +100,7 @@ async function writeChecks(engine: HealthEngine, cameraIds: string[], start: num
         ...(failed ? { failure: { kind: 'unreachable' as const, stage: 'reach' as const, detail: 'ECONNREFUSED' } } : {}),
       };
       const w0 = performance.now();
-      engine.record(result, failed ? undefined : blurred(i) ? { ok: false, kinds: ['blurred'], detail: 'Ảnh mờ' } : { ok: true, kinds: [] });
+      await engine.record(result, failed ? undefined : blurred(i) ? { ok: false, kinds: ['blurred'], detail: 'Ảnh mờ' } : { ok: true, kinds: [] });
       durations.push(performance.now() - w0);
       writes++;
       // The daemon stores each check as it completes: yield between writes as it does.
@@ -132,22 +132,22 @@ export async function run(args: string[]): Promise<void> {
   console.log('|---|---|---|---|---|---|---|');
   for (let round = 0; round < 2; round++) {
     for (const mode of ['in the commit (SQLite default)', 'worker thread (daemon)'] as const) {
-      const { db, engine } = openDistrict(path.join(dir, `compare-${round}-${mode.length}.db`), config);
-      const checkpointer = mode.startsWith('worker') ? startCheckpointer(db, db.name) : undefined;
+      const { db, engine } = await openDistrict(path.join(dir, `compare-${round}-${mode.length}.db`), config);
+      const checkpointer = mode.startsWith('worker') ? startCheckpointer(db, db.raw.name) : undefined;
       const w = await writeChecks(engine, cameraIds, start, 120);
       await checkpointer?.stop();
-      db.close();
+      await db.close();
       console.log(`| ${mode} | ${Math.round(w.writes / w.seconds).toLocaleString('en')} | ${quantileOf(w.durations, 0.99).toFixed(2)} ms | ${w.durations.at(-1)?.toFixed(1)} ms | ${w.loopP99Ms.toFixed(1)} ms | ${w.loopMaxMs.toFixed(1)} ms | ${w.gcMaxMs.toFixed(1)} ms |`);
     }
   }
 
-  const { db, engine } = openDistrict(file, config);
+  const { db, engine } = await openDistrict(file, config);
   const checkpointer = startCheckpointer(db, file);
   console.log(`\nstore benchmark: ${cameraIds.length} cameras, one check a minute, ${days} simulated day(s) through the real write path, checkpoints in a worker as the daemon does; DB ${file}`);
   const w = await writeChecks(engine, cameraIds, start, days * 1440);
-  await checkpointer.stop();
+  await checkpointer?.stop();
   const { writes, seconds, durations } = w;
-  const rawRows = (db.prepare('SELECT COUNT(*) AS n FROM checks').get() as { n: number }).n;
+  const rawRows = (await db.get('SELECT COUNT(*) AS n FROM checks') as { n: number }).n;
   console.log(`\nwrite path: ${writes.toLocaleString('en')} checks in ${seconds.toFixed(1)} s = ${Math.round(writes / seconds).toLocaleString('en')} checks/s ` +
     `(${(writes / seconds / (cameraIds.length / 60)).toFixed(0)}× what 1,000 cameras at one check a minute need)`);
   console.log(`single write: p50 ${quantileOf(durations, 0.5).toFixed(3)} ms, p99 ${quantileOf(durations, 0.99).toFixed(3)} ms, longest ${durations.at(-1)?.toFixed(1)} ms`);
@@ -157,41 +157,38 @@ export async function run(args: string[]): Promise<void> {
   // Steady state: 30 days raw + 90 days hourly + 365 days daily, copied from the measured day.
   const t1 = performance.now();
   const firstDay = localDay(start, TZ);
-  db.transaction(() => {
+  await db.transaction(async () => {
     for (let d = days; d < 30; d += days) {
-      db.prepare(
-        `INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, error_kind, failed_stage, detail, observation, evidence_path, image_ok, findings, repeat_count, last_at, duration_max_ms)
+      await db.run(`INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, error_kind, failed_stage, detail, observation, evidence_path, image_ok, findings, repeat_count, last_at, duration_max_ms)
          SELECT camera_id, kind, started_at + @shift, duration_ms, status, error_kind, failed_stage, detail, observation, evidence_path, image_ok, findings, repeat_count, last_at + @shift, duration_max_ms
-         FROM checks WHERE started_at < @until`,
-      ).run({ shift: d * DAY_MS, until: start + days * DAY_MS });
+         FROM checks WHERE started_at < @until`, { shift: d * DAY_MS, until: start + days * DAY_MS });
     }
     for (let d = days; d < 90; d += days) {
-      db.prepare(
-        `INSERT OR IGNORE INTO uptime_hourly SELECT camera_id, hour_start + @shift, known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures FROM uptime_hourly WHERE hour_start < @until`,
-      ).run({ shift: d * DAY_MS, until: start + days * DAY_MS });
+      await db.run(`INSERT OR IGNORE INTO uptime_hourly SELECT camera_id, hour_start + @shift, known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures FROM uptime_hourly WHERE hour_start < @until`, { shift: d * DAY_MS, until: start + days * DAY_MS });
     }
-    const template = db.prepare('SELECT * FROM uptime_daily WHERE day = ?').all(firstDay) as Record<string, unknown>[];
-    const insert = db.prepare('INSERT OR IGNORE INTO uptime_daily VALUES (@camera_id, @day, @known_ms, @up_ms, @image_ok_ms, @maintenance_ms, @checks, @failures)');
-    for (let d = days; d < 365; d++) for (const row of template) insert.run({ ...row, day: addDays(firstDay, d) });
-  })();
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  const counts = db.prepare(`SELECT (SELECT COUNT(*) FROM checks) AS checks, (SELECT COUNT(*) FROM uptime_hourly) AS hourly, (SELECT COUNT(*) FROM uptime_daily) AS daily`).get() as Record<string, number>;
+    const template = await db.all('SELECT * FROM uptime_daily WHERE day = ?', firstDay) as Record<string, unknown>[];
+    for (let d = days; d < 365; d++) {
+      for (const row of template) await db.run('INSERT OR IGNORE INTO uptime_daily VALUES (@camera_id, @day, @known_ms, @up_ms, @image_ok_ms, @maintenance_ms, @checks, @failures)', { ...row, day: addDays(firstDay, d) });
+    }
+  });
+  db.raw.pragma('wal_checkpoint(TRUNCATE)');
+  const counts = await db.get(`SELECT (SELECT COUNT(*) FROM checks) AS checks, (SELECT COUNT(*) FROM uptime_hourly) AS hourly, (SELECT COUNT(*) FROM uptime_daily) AS daily`) as Record<string, number>;
   console.log(`\nsteady state built in ${((performance.now() - t1) / 1000).toFixed(1)} s: ${counts.checks?.toLocaleString('en')} raw check rows (30 days), ` +
     `${counts.hourly?.toLocaleString('en')} hourly rows (90 days), ${counts.daily?.toLocaleString('en')} daily rows (365 days)`);
   console.log(`database on disk: ${mb(fileSize(file))} (target ≤ 1 GB)`);
 
   const lastDay = addDays(firstDay, 364);
-  const time = (groupBy: 'unit' | 'camera') => {
+  const time = async (groupBy: 'unit' | 'camera') => {
     const runs: number[] = [];
     let lines = 0;
     for (let i = 0; i < 5; i++) {
       const r0 = performance.now();
-      lines = uptimeReport(db, { fromDay: firstDay, toDay: lastDay }, groupBy).length;
+      lines = (await uptimeReport(db, { fromDay: firstDay, toDay: lastDay }, groupBy)).length;
       runs.push(performance.now() - r0);
     }
     runs.sort((a, b) => a - b);
     return `${runs[2]?.toFixed(0)} ms median of 5 (${lines} lines)`;
   };
-  console.log(`year-long uptime report over all cameras: by unit ${time('unit')}, by camera ${time('camera')} (target ≤ 200 ms)`);
-  db.close();
+  console.log(`year-long uptime report over all cameras: by unit ${await time('unit')}, by camera ${await time('camera')} (target ≤ 200 ms)`);
+  await db.close();
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, type Config } from './config/load.js';
-import { DEFAULT_CONFIG, openApp, openStoreContext, databasePath, type AppContext, type StoreContext } from './app/context.js';
+import { ConfigError, loadConfig, resolveFromConfig, type Config } from './config/load.js';
+import { DEFAULT_CONFIG, openApp, openStoreContext, databasePath, storeLocation, type AppContext, type StoreContext } from './app/context.js';
 import { startDaemon } from './app/daemon.js';
 import { startWorker } from './app/worker.js';
 import { openQueue, type Queue } from './queue/connection.js';
@@ -12,7 +12,9 @@ import { createLogger } from './log.js';
 import { translator, DEFAULT_LOCALE, LOCALES, type Locale } from './i18n/index.js';
 import { CHECK_KINDS, type CheckKind } from './probe/check.js';
 import { ffmpegVersion, locateFfmpeg } from './probe/ffmpeg.js';
-import { openStore } from './store/db.js';
+import { openStoreAt } from './store/db.js';
+import { copyStore } from './store/copy.js';
+import { postgresUrlProblem } from './config/schema.js';
 import { readMigrations, schemaVersion, migrate } from './store/migrate.js';
 import { NewerSchemaError } from './store/migrate.js';
 import { backup } from './health/retention.js';
@@ -25,7 +27,7 @@ import { CSV_DECIMALS, CSV_PRESETS, CSV_SEPARATORS, reportSettingsWarnings } fro
 import { readPassword, runUserAdd, runUserDisable, runUserList, runUserPasswd, ROLE_NAMES, type CommandResult } from './app/user-command.js';
 import { GROUP_BY } from './health/uptime-query.js';
 import { OWNER_TYPES } from './config/schema.js';
-import type { Database } from './store/db.js';
+import type { Engine } from './store/db.js';
 import { ImageAssessor } from './quality/assess.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -71,13 +73,13 @@ function load(file: string): Config {
   configLocale = config.raw.locale;
   return config;
 }
-function openForCameras(file: string): AppContext {
-  const app = openApp(file);
+async function openForCameras(file: string): Promise<AppContext> {
+  const app = await openApp(file);
   configLocale = app.config.raw.locale;
   return app;
 }
-function open(file: string): StoreContext {
-  const app = openStoreContext(file);
+async function open(file: string): Promise<StoreContext> {
+  const app = await openStoreContext(file);
   configLocale = app.config.raw.locale;
   return app;
 }
@@ -88,9 +90,9 @@ function open(file: string): StoreContext {
  */
 async function onStore(configFile: string, run: (app: StoreContext) => Promise<CommandResult & { stdout?: string }> | (CommandResult & { stdout?: string })): Promise<void> {
   try {
-    const app = open(configFile);
+    const app = await open(configFile);
     const result = await run(app);
-    app.db.close();
+    await app.db.close();
     print(result);
   } catch (error) {
     fail(error);
@@ -145,7 +147,7 @@ program
   .addOption(configOption())
   .action(async (options: { config: string }) => {
     try {
-      const app = openForCameras(options.config);
+      const app = await openForCameras(options.config);
       untilSignal(await startDaemon(app, createLogger({ level: app.config.raw.log.level })));
     } catch (error) {
       fail(error);
@@ -158,7 +160,7 @@ program
   .addOption(configOption())
   .action(async (options: { config: string }) => {
     try {
-      const app = openForCameras(options.config);
+      const app = await openForCameras(options.config);
       const log = createLogger({ level: app.config.raw.log.level });
       const { queue, name } = await connectQueue(app.config, 'server');
       const onLostLeadership = (why: string) => {
@@ -196,9 +198,9 @@ program
   .option('--json', 'print the result as JSON')
   .action(async (cameraId: string, options: { config: string; kind: CheckKind; json?: boolean }) => {
     try {
-      const app = openForCameras(options.config);
+      const app = await openForCameras(options.config);
       const outcome = await runCheckCommand(app, cameraId, options.kind, locale());
-      app.db.close();
+      await app.db.close();
       if (options.json && outcome.json) console.log(outcome.json);
       else if (options.json) console.error(outcome.lines.join('\n'));
       else console.log(outcome.lines.join('\n'));
@@ -208,18 +210,48 @@ program
     }
   });
 
+/** `migrate --to postgres`: the installation's SQLite rows into an empty PostgreSQL database. */
+async function moveToPostgres(options: { url?: string; config: string }) {
+  const url = options.url ?? '';
+  try {
+    const t = translator(cliMessages, locale());
+    const problem = postgresUrlProblem(url);
+    if (problem) {
+      console.error(t('migrateBadUrl', { problem }));
+      process.exitCode = 2;
+      return;
+    }
+    const config = load(options.config);
+    const { db: from } = await openStoreAt({ engine: 'sqlite', path: resolveFromConfig(config, config.raw.database.path) });
+    const { db: to } = await openStoreAt({ engine: 'postgres', url });
+    try {
+      const { rows } = await copyStore(from, to);
+      const total = Object.values(rows).reduce((sum, n) => sum + n, 0);
+      console.log(t('migrateDone', { rows: String(total), from: resolveFromConfig(config, config.raw.database.path), config: options.config, url }));
+    } finally {
+      await from.close();
+      await to.close();
+    }
+  } catch (error) {
+    fail(error);
+  }
+}
+
 program
   .command('migrate')
-  .description('apply pending database migrations (also done at every start)')
+  .description('apply pending database migrations (also done at every start); with --to postgres, copy this installation\'s SQLite database into an empty PostgreSQL one')
+  .addOption(new Option('--to <engine>', 'move the data to another engine').choices(['postgres']))
+  .option('--url <url>', 'with --to postgres: postgres://user@host:5432/database, without the password (give it in PGPASSWORD)')
   .addOption(configOption())
-  .action((options: { config: string }) => {
+  .action(async (options: { config: string; to?: 'postgres'; url?: string }) => {
+    if (options.to) return moveToPostgres(options);
     try {
       const config = load(options.config);
-      const { db } = openStore(databasePath(config), { migrate: false });
-      const applied = migrate(db);
+      const { db } = await openStoreAt(storeLocation(config), { migrate: false });
+      const applied = await migrate(db);
       const t = translator(cliMessages, locale());
-      console.log(applied.length ? t('migrated', { count: applied.length, version: schemaVersion(db) }) : t('upToDate', { version: schemaVersion(db) }));
-      db.close();
+      console.log(applied.length ? t('migrated', { count: applied.length, version: await schemaVersion(db) }) : t('upToDate', { version: await schemaVersion(db) }));
+      await db.close();
     } catch (error) {
       fail(error);
     }
@@ -264,24 +296,24 @@ program
       console.log(`ffmpeg: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (config) {
-      const { db } = openStore(databasePath(config), { migrate: false });
+      const { db } = await openStoreAt(storeLocation(config), { migrate: false });
       const latest = readMigrations().at(-1)?.version ?? 0;
-      const version = schemaVersion(db);
+      const version = await schemaVersion(db);
       console.log(t('doctorDb', { path: databasePath(config), version, latest }));
       if (version > latest) healthy = false;
       // Before the first run there are no checks to time: the advice then assumes durations.
-      const schedule = scheduleAdvice(config, version > 0 && version <= latest ? db : undefined, locale());
+      const schedule = await scheduleAdvice(config, version > 0 && version <= latest ? db : undefined, locale());
       for (const line of schedule.lines) console.log(line);
       if (!schedule.ok) healthy = false;
-      db.close();
+      await db.close();
     }
     process.exitCode = healthy ? 0 : 1;
   });
 
 for (const [name, description, act] of [
-  ['ack', 'acknowledge an incident: reminders and escalation stop, tracking goes on', (app: StoreContext, id: string, by: string) => runAckCommand(app.db, id, by, locale())],
+  ['ack', 'acknowledge an incident: reminders and escalation stop, tracking goes on', async (app: StoreContext, id: string, by: string) => await runAckCommand(app.db, id, by, locale())],
   // A hand-closed incident is announced to everyone who was told of it (the daemon sends it).
-  ['resolve', 'close an incident by hand (it also closes by itself when the camera recovers)', (app: StoreContext, id: string, by: string) => runResolveCommand(app.db, id, by, locale(), Date.now(), queueAlerts(app))],
+  ['resolve', 'close an incident by hand (it also closes by itself when the camera recovers)', async (app: StoreContext, id: string, by: string) => await runResolveCommand(app.db, id, by, locale(), Date.now(), queueAlerts(app))],
 ] as const) {
   program
     .command(name)
@@ -317,7 +349,7 @@ program
 
 const user = program.command('user').description('people who may use the web dashboard and the HTTP API (password from CAMWATCH_PASSWORD or stdin, never the command line)');
 const userAction =
-  <A extends unknown[]>(run: (db: Database, language: Locale, ...args: A) => Promise<CommandResult> | CommandResult) =>
+  <A extends unknown[]>(run: (db: Engine, language: Locale, ...args: A) => Promise<CommandResult> | CommandResult) =>
   // commander passes the declared arguments, then the options, then the command itself.
   (...args: unknown[]) =>
     onStore((args.at(-2) as { config: string }).config, (app) => run(app.db, locale(), ...(args.slice(0, -1) as A)));
@@ -331,8 +363,8 @@ user
   .addOption(configOption())
   .action(userAction(async (db, language, name: string, o: { role: string; unit?: string; contractor?: string }) => runUserAdd(db, { name, role: o.role, unit: o.unit, contractor: o.contractor }, await readPassword(), language)));
 user.command('passwd').description('set a new password').argument('<name>').addOption(configOption()).action(userAction(async (db, language, name: string) => runUserPasswd(db, name, await readPassword(), language)));
-user.command('disable').description('disable a user and end their sessions').argument('<name>').addOption(configOption()).action(userAction((db, language, name: string) => runUserDisable(db, name, language)));
-user.command('list').description('list users').addOption(configOption()).action(userAction((db, language) => runUserList(db, language)));
+user.command('disable').description('disable a user and end their sessions').argument('<name>').addOption(configOption()).action(userAction(async (db, language, name: string) => await runUserDisable(db, name, language)));
+user.command('list').description('list users').addOption(configOption()).action(userAction(async (db, language) => await runUserList(db, language)));
 
 program
   .command('reference')
@@ -341,7 +373,7 @@ program
   .addOption(configOption())
   .action(async (cameraId: string, options: { config: string }) => {
     try {
-      const app = open(options.config);
+      const app = await open(options.config);
       const t = translator(cliMessages, locale());
       const camera = app.config.raw.cameras.find((c) => c.id === cameraId);
       const frame = camera ? await readFile(path.join(app.evidenceDir, cameraId, 'latest.jpg')).catch(() => undefined) : undefined;
@@ -352,7 +384,7 @@ program
         const { night } = await new ImageAssessor(app.db, app.config.raw.locale).pinReference(camera, frame, Date.now());
         console.log(t(night ? 'referenceSetNight' : 'referenceSetDay', { id: cameraId }));
       }
-      app.db.close();
+      await app.db.close();
     } catch (error) {
       fail(error);
     }
@@ -397,9 +429,9 @@ program
   .action(async (file: string, options: { config: string }) => {
     try {
       const config = load(options.config);
-      const { db } = openStore(databasePath(config));
+      const { db } = await openStoreAt(storeLocation(config));
       await backup(db, file);
-      db.close();
+      await db.close();
       console.log(translator(cliMessages, locale())('backupDone', { file }));
     } catch (error) {
       fail(error);
@@ -416,14 +448,14 @@ program
   .requiredOption('--to <time>', 'end, ISO 8601')
   .option('--reason <text>', 'why (shown in reports)', '')
   .option('--by <name>', 'who planned it')
-  .action((options: { config: string; camera?: string; unit?: string; from: string; to: string; reason: string; by?: string }) => {
+  .action(async (options: { config: string; camera?: string; unit?: string; from: string; to: string; reason: string; by?: string }) => {
     try {
-      const app = open(options.config);
+      const app = await open(options.config);
       const startsAt = Date.parse(options.from);
       const endsAt = Date.parse(options.to);
       if (Number.isNaN(startsAt) || Number.isNaN(endsAt)) throw new Error(translator(cliMessages, locale())('badTime'));
-      const id = addMaintenance(app.db, { cameraId: options.camera, unitId: options.unit, startsAt, endsAt, reason: options.reason, createdBy: options.by });
-      app.db.close();
+      const id = await addMaintenance(app.db, { cameraId: options.camera, unitId: options.unit, startsAt, endsAt, reason: options.reason, createdBy: options.by });
+      await app.db.close();
       console.log(translator(cliMessages, locale())('maintenanceAdded', { id }));
     } catch (error) {
       fail(error);

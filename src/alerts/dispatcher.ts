@@ -6,7 +6,7 @@
  * `maxAttempts` (or an answer that retrying cannot change) the row is dead-lettered.
  * The clock is injected: tests move time, not wait for it.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import type { Logger } from '../log.js';
 import { redactUrlCredentials } from '../redact.js';
 import { claimAlert, dueAlerts, markSent, markUnsent, requeueInterrupted, type AlertRow } from '../store/alerts.js';
@@ -24,7 +24,7 @@ export interface DispatcherOptions {
   batch?: number;
   log?: Logger;
   /** runs before each tick: writes reminders, escalations, digests that fell due */
-  plan?: (now: number) => void;
+  plan?: (now: number) => Promise<unknown>;
 }
 
 export interface TickReport {
@@ -43,7 +43,7 @@ export class Dispatcher {
   private readonly abort = new AbortController();
 
   constructor(
-    private readonly db: Database,
+    private readonly db: Engine,
     private readonly options: DispatcherOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -69,14 +69,14 @@ export class Dispatcher {
     const report: TickReport = { sent: 0, failed: 0, dead: 0, recovered: 0 };
     if (this.options.plan) {
       try {
-        this.options.plan(now);
+        await this.options.plan(now);
       } catch (error) {
         this.options.log?.error({ err: error }, 'alert planning failed');
       }
     }
     // A crash (or kill -9) between "sending" and the answer: try again, same request id.
-    report.recovered = requeueInterrupted(this.db, now - (this.options.sendingTimeoutMs ?? 120_000), now);
-    const due = dueAlerts(this.db, now, this.options.batch ?? 200);
+    report.recovered = await requeueInterrupted(this.db, now - (this.options.sendingTimeoutMs ?? 120_000), now);
+    const due = await dueAlerts(this.db, now, this.options.batch ?? 200);
     const byChannel = new Map<string, AlertRow[]>();
     for (const row of due) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
     await Promise.all([...byChannel].map(([channel, rows]) => this.drain(channel, rows, report)));
@@ -89,29 +89,29 @@ export class Dispatcher {
     for (const row of rows) {
       if (this.stopped) return;
       if (!channel) {
-        this.finish(row, new ChannelError('config', `channel "${name}" is not configured any more`, true), report);
+        await this.finish(row, new ChannelError('config', `channel "${name}" is not configured any more`, true), report);
         continue;
       }
-      if (!claimAlert(this.db, row.id, this.now())) continue;
+      if (!await claimAlert(this.db, row.id, this.now())) continue;
       row.attempts++;
       const deadline = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.sendDeadlineMs ?? 20_000)]);
       try {
         const result = await channel.send({ id: row.id, requestId: row.request_id, channel: name, payload: JSON.parse(row.payload) as AlertPayload }, deadline);
-        markSent(this.db, row.id, this.now());
+        await markSent(this.db, row.id, this.now());
         report.sent++;
         this.options.log?.info({ alert: row.id, incident: row.incident_id, channel: name, kind: row.kind, recipient: row.recipient, provider_id: result.providerId }, 'alert sent');
       } catch (error) {
         const failure = error instanceof ChannelError ? error : new ChannelError('transport', (error as Error).message ?? String(error));
-        this.finish(row, failure, report);
+        await this.finish(row, failure, report);
         if (failure.kind === 'transport' || failure.kind === 'auth') return;
       }
     }
   }
 
-  private finish(row: AlertRow, error: ChannelError, report: TickReport) {
+  private async finish(row: AlertRow, error: ChannelError, report: TickReport) {
     const dead = error.permanent || row.attempts >= (this.options.maxAttempts ?? 20);
     const message = redactUrlCredentials(`${error.kind}: ${error.message}`).slice(0, 500);
-    markUnsent(this.db, row.id, dead ? 'dead' : 'failed', message, dead ? this.now() : this.now() + this.backoffMs(Math.max(1, row.attempts)));
+    await markUnsent(this.db, row.id, dead ? 'dead' : 'failed', message, dead ? this.now() : this.now() + this.backoffMs(Math.max(1, row.attempts)));
     if (dead) report.dead++;
     else report.failed++;
     const line = { alert: row.id, incident: row.incident_id, channel: row.channel, kind: row.kind, attempts: row.attempts, error: message };

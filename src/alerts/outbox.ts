@@ -5,7 +5,7 @@
  * the same alert decided twice (a replayed event, a planner run after a restart) is one row.
  */
 import { createHash } from 'node:crypto';
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import type { HealthEvent } from '../health/engine.js';
 import { incidentsOpenOrResolvedSince, openUngroupedIncidents, type Incident } from '../store/incidents.js';
 import { cancelUnsent, hasOpenedAlerts, hasUnsent, insertAlert, toldAbout } from '../store/alerts.js';
@@ -45,8 +45,8 @@ interface NewAlert {
 }
 
 /** Inserts the alert unless its dedupe key exists; true when a row was added. */
-export function enqueueAlert(db: Database, alert: NewAlert): boolean {
-  return insertAlert(db, { ...alert, requestId: requestIdFor(alert.dedupeKey), payload: JSON.stringify(alert.payload) });
+export async function enqueueAlert(db: Engine, alert: NewAlert): Promise<boolean> {
+  return await insertAlert(db, { ...alert, requestId: requestIdFor(alert.dedupeKey), payload: JSON.stringify(alert.payload) });
 }
 
 /** A channel no longer in the list is let through: the dispatcher dead-letters its rows with the reason. */
@@ -64,15 +64,15 @@ function broadcastTargets(settings: OutboxSettings): { channel: string; recipien
 }
 
 /** Routes one incident alert and writes a row per recipient and channel. Returns rows added. */
-export function enqueueIncidentAlerts(
-  db: Database,
+export async function enqueueIncidentAlerts(
+  db: Engine,
   directory: Directory,
   settings: OutboxSettings,
   incident: Incident,
   kind: 'opened' | 'reminder' | 'escalation',
   at: number,
   options: { reason?: EscalationReason; round?: number } = {},
-): number {
+): Promise<number> {
   const { recipients, broadcast } = route({ incident, kind, reason: options.reason, directory, configured: settings.configured, channels: settings.channels });
   const tag = kind === 'escalation' ? `escalation.${options.reason ?? 'unacknowledged'}` : kind === 'reminder' ? `reminder.${options.round ?? 1}` : kind;
   const base = { incident, kind, reason: options.reason, directory, timeZone: settings.timeZone, publicUrl: settings.alerts.public_url, escalateAfterMinutes: settings.alerts.escalate_after_minutes, at };
@@ -84,7 +84,7 @@ export function enqueueIncidentAlerts(
       if (!hasTemplate(settings, channel, kind)) continue;
       const to = { name: recipient.person.name, role: recipient.person.role, reason: recipient.reason, phone: recipient.person.phone, email: recipient.person.email };
       added += Number(
-        enqueueAlert(db, { dedupeKey: `${tag}:${incident.id}:${recipient.person.key}:${channel}`, incidentId: incident.id, recipient: recipient.person.key, channel, kind, payload: { kind, incidentId: incident.id, to, rendered }, at }),
+        await enqueueAlert(db, { dedupeKey: `${tag}:${incident.id}:${recipient.person.key}:${channel}`, incidentId: incident.id, recipient: recipient.person.key, channel, kind, payload: { kind, incidentId: incident.id, to, rendered }, at }),
       );
     }
   }
@@ -94,7 +94,7 @@ export function enqueueIncidentAlerts(
     for (const target of broadcastTargets(settings)) {
       const to = { name: target.recipient, role: 'broadcast', reason: 'broadcast' as const, chatId: target.chatId };
       added += Number(
-        enqueueAlert(db, { dedupeKey: `${tag}:${incident.id}:${target.recipient}:${target.channel}`, incidentId: incident.id, recipient: target.recipient, channel: target.channel, kind, payload: { kind, incidentId: incident.id, to, rendered, recipients: told }, at }),
+        await enqueueAlert(db, { dedupeKey: `${tag}:${incident.id}:${target.recipient}:${target.channel}`, incidentId: incident.id, recipient: target.recipient, channel: target.channel, kind, payload: { kind, incidentId: incident.id, to, rendered, recipients: told }, at }),
       );
     }
   }
@@ -102,8 +102,8 @@ export function enqueueIncidentAlerts(
 }
 
 /** One recovery notice to everyone (and every channel) that was told the incident opened or escalated. */
-export function enqueueRecovery(db: Database, directory: Directory, settings: OutboxSettings, incident: Incident, at: number): number {
-  const told = toldAbout(db, incident.id);
+export async function enqueueRecovery(db: Engine, directory: Directory, settings: OutboxSettings, incident: Incident, at: number): Promise<number> {
+  const told = await toldAbout(db, incident.id);
   const seen = new Set<string>();
   let added = 0;
   for (const row of told) {
@@ -116,7 +116,7 @@ export function enqueueRecovery(db: Database, directory: Directory, settings: Ou
       recipientReason: before.to.reason, locale: before.rendered.locale,
     });
     added += Number(
-      enqueueAlert(db, { dedupeKey: `recovery:${incident.id}:${pair}`, incidentId: incident.id, recipient: row.recipient, channel: row.channel, kind: 'recovery', payload: { ...before, kind: 'recovery', rendered }, at }),
+      await enqueueAlert(db, { dedupeKey: `recovery:${incident.id}:${pair}`, incidentId: incident.id, recipient: row.recipient, channel: row.channel, kind: 'recovery', payload: { ...before, kind: 'recovery', rendered }, at }),
     );
   }
   return added;
@@ -126,26 +126,26 @@ export function enqueueRecovery(db: Database, directory: Directory, settings: Ou
  * The function to give the health engine as `onEvent`. It runs inside the engine's transaction:
  * the alert rows commit with the incident change or not at all.
  */
-export function createOutboxWriter(db: Database, directory: Directory, settings: OutboxSettings): (event: HealthEvent) => void {
+export function createOutboxWriter(db: Engine, directory: Directory, settings: OutboxSettings): (event: HealthEvent) => void | Promise<void> {
   const now = settings.now ?? Date.now;
-  return (event) => {
+  return async (event) => {
     const at = now();
     switch (event.type) {
       case 'opened':
-        enqueueIncidentAlerts(db, directory, settings, event.incident, 'opened', at);
+        await enqueueIncidentAlerts(db, directory, settings, event.incident, 'opened', at);
         break;
       case 'resolved':
-        cancelUnsent(db, event.incident.id, ['reminder'], 'superseded', at);
-        enqueueRecovery(db, directory, settings, event.incident, at);
+        await cancelUnsent(db, event.incident.id, ['reminder'], 'superseded', at);
+        await enqueueRecovery(db, directory, settings, event.incident, at);
         break;
       case 'superseded':
         // Not a recovery: the incident that replaced it announces what is wrong now. What is
         // still unsent about the old one would only confuse.
-        cancelUnsent(db, event.incident.id, ['opened', 'reminder', 'escalation'], 'superseded', at);
+        await cancelUnsent(db, event.incident.id, ['opened', 'reminder', 'escalation'], 'superseded', at);
         break;
       case 'grouped':
         // The camera is now part of a shared outage: the group's one alert replaces its own if still unsent.
-        cancelUnsent(db, event.incident.id, ['opened', 'reminder'], 'superseded', at);
+        await cancelUnsent(db, event.incident.id, ['opened', 'reminder'], 'superseded', at);
         break;
     }
   };
@@ -155,30 +155,30 @@ export function createOutboxWriter(db: Database, directory: Directory, settings:
  * Reminders, escalations and digests due at `now`. Idempotent (dedupe keys), so it may run at
  * every dispatcher tick and again after a restart.
  */
-export function planFollowUps(db: Database, directory: Directory, settings: OutboxSettings, now: number): number {
+export async function planFollowUps(db: Engine, directory: Directory, settings: OutboxSettings, now: number): Promise<number> {
   const { alerts } = settings;
-  return db.transaction(() => {
+  return await db.transaction(async () => {
     let added = 0;
-    for (const incident of openUngroupedIncidents(db)) {
-      if (!hasOpenedAlerts(db, incident.id)) continue;
+    for (const incident of await openUngroupedIncidents(db)) {
+      if (!await hasOpenedAlerts(db, incident.id)) continue;
       const age = now - incident.opened_at;
       if (incident.acknowledged_at === null) {
         const reminderMs = alerts.reminder_minutes * 60_000;
-        if (reminderMs > 0 && age >= reminderMs && !hasUnsent(db, incident.id)) {
-          added += enqueueIncidentAlerts(db, directory, settings, incident, 'reminder', now, { round: Math.floor(age / reminderMs) });
+        if (reminderMs > 0 && age >= reminderMs && !await hasUnsent(db, incident.id)) {
+          added += await enqueueIncidentAlerts(db, directory, settings, incident, 'reminder', now, { round: Math.floor(age / reminderMs) });
         }
         if (incident.scope !== 'server' && age >= alerts.escalate_after_minutes * 60_000) {
-          added += enqueueIncidentAlerts(db, directory, settings, incident, 'escalation', now, { reason: 'unacknowledged' });
+          added += await enqueueIncidentAlerts(db, directory, settings, incident, 'escalation', now, { reason: 'unacknowledged' });
         }
       }
       const contractor = incident.contractor_id ? directory.contractors.get(incident.contractor_id) : undefined;
       if (incident.scope === 'camera' && contractor && isHardwareFault(incident.kind) && age >= contractor.repairHours * 3_600_000) {
-        added += enqueueIncidentAlerts(db, directory, settings, incident, 'escalation', now, { reason: 'repair_breach' });
+        added += await enqueueIncidentAlerts(db, directory, settings, incident, 'escalation', now, { reason: 'repair_breach' });
       }
     }
-    added += planDigests(db, directory, settings, now);
+    added += await planDigests(db, directory, settings, now);
     return added;
-  })();
+  });
 }
 
 const DIGEST_DAY = 'alerts.digest_day';
@@ -188,13 +188,13 @@ interface DigestScope {
   units: Set<string> | undefined; // undefined: the whole fleet
 }
 
-function renderDigest(db: Database, directory: Directory, settings: OutboxSettings, scope: DigestScope, day: string, locale: Locale, now: number): RenderedAlert {
+async function renderDigest(db: Engine, directory: Directory, settings: OutboxSettings, scope: DigestScope, day: string, locale: Locale, now: number): Promise<RenderedAlert> {
   const inScope = (incident: Incident) => {
     if (!scope.units) return true;
     const unit = incident.camera_id ? directory.cameras.get(incident.camera_id)?.unitId : incident.unit_id;
     return unit !== undefined && unit !== null && scope.units.has(unit);
   };
-  const rows = incidentsOpenOrResolvedSince(db, now - 86_400_000, scope.units ? 'server' : '').filter(inScope);
+  const rows = (await incidentsOpenOrResolvedSince(db, now - 86_400_000, scope.units ? 'server' : '')).filter(inScope);
   const open = rows.filter((i) => i.resolved_at === null);
   const resolved = rows.filter((i) => i.resolved_at !== null);
   const image = open.filter((i) => i.kind.startsWith('image:'));
@@ -213,21 +213,21 @@ function renderDigest(db: Database, directory: Directory, settings: OutboxSettin
 }
 
 /** Once a day at `digest_hour` (local time): each police chief gets the communes they answer for, administrators and broadcast channels the whole fleet. */
-export function planDigests(db: Database, directory: Directory, settings: OutboxSettings, now: number): number {
+export async function planDigests(db: Engine, directory: Directory, settings: OutboxSettings, now: number): Promise<number> {
   const { alerts } = settings;
   if (alerts.digest_hour === undefined) return 0;
   const { day, hour } = localDay(now, settings.timeZone);
-  if (hour < alerts.digest_hour || kvGet(db, DIGEST_DAY) === day) return 0;
+  if (hour < alerts.digest_hour || await kvGet(db, DIGEST_DAY) === day) return 0;
   const wanted = digestChannels(alerts, settings.channels);
   const configured = new Set([...settings.configured].filter((c) => wanted.has(c)));
   let added = 0;
-  const send = (person: Person, scope: DigestScope) => {
+  const send = async (person: Person, scope: DigestScope) => {
     const locale = person.locale ?? settings.locale;
-    const rendered = renderDigest(db, directory, settings, scope, day, locale, now);
+    const rendered = await renderDigest(db, directory, settings, scope, day, locale, now);
     for (const channel of personalChannels(person, configured, settings.channels)) {
       if (!hasTemplate(settings, channel, 'digest')) continue;
       const to = { name: person.name, role: person.role, reason: 'chief' as const, phone: person.phone, email: person.email };
-      added += Number(enqueueAlert(db, { dedupeKey: `digest:${day}:${person.key}:${channel}`, incidentId: null, recipient: person.key, channel, kind: 'digest', payload: { kind: 'digest', incidentId: null, to, rendered }, at: now }));
+      added += Number(await enqueueAlert(db, { dedupeKey: `digest:${day}:${person.key}:${channel}`, incidentId: null, recipient: person.key, channel, kind: 'digest', payload: { kind: 'digest', incidentId: null, to, rendered }, at: now }));
     }
   };
   const covered = new Map<string, Set<string>>();
@@ -240,17 +240,17 @@ export function planDigests(db: Database, directory: Directory, settings: Outbox
   }
   for (const [unitId, units] of covered) {
     const chief = chiefOf(directory, unitId);
-    for (const person of chief?.chiefs ?? []) send(person, { title: unitPath(directory, unitId), units });
+    for (const person of chief?.chiefs ?? []) await send(person, { title: unitPath(directory, unitId), units });
   }
   const fleetTitle = t(settings.locale, 'digest_fleet');
-  for (const person of directory.administrators) send({ ...person, key: `${person.key}` }, { title: fleetTitle, units: undefined });
-  const fleet = renderDigest(db, directory, settings, { title: fleetTitle, units: undefined }, day, settings.locale, now);
+  for (const person of directory.administrators) await send({ ...person, key: `${person.key}` }, { title: fleetTitle, units: undefined });
+  const fleet = await renderDigest(db, directory, settings, { title: fleetTitle, units: undefined }, day, settings.locale, now);
   for (const target of broadcastTargets(settings)) {
     if (!configured.has(target.channel)) continue;
     const to = { name: target.recipient, role: 'broadcast', reason: 'broadcast' as const, chatId: target.chatId };
-    added += Number(enqueueAlert(db, { dedupeKey: `digest:${day}:${target.recipient}:${target.channel}`, incidentId: null, recipient: target.recipient, channel: target.channel, kind: 'digest', payload: { kind: 'digest', incidentId: null, to, rendered: fleet }, at: now }));
+    added += Number(await enqueueAlert(db, { dedupeKey: `digest:${day}:${target.recipient}:${target.channel}`, incidentId: null, recipient: target.recipient, channel: target.channel, kind: 'digest', payload: { kind: 'digest', incidentId: null, to, rendered: fleet }, at: now }));
   }
-  kvSet(db, DIGEST_DAY, day, now);
+  await kvSet(db, DIGEST_DAY, day, now);
   return added;
 }
 
@@ -266,7 +266,7 @@ export interface SecurityAlarm {
  * personal channels that can carry it (not those whose messages must follow a registered
  * template). Returns the number of messages queued.
  */
-export function enqueueSecurityAlarm(db: Database, directory: Directory, settings: OutboxSettings, alarm: SecurityAlarm, now: number): number {
+export async function enqueueSecurityAlarm(db: Engine, directory: Directory, settings: OutboxSettings, alarm: SecurityAlarm, now: number): Promise<number> {
   const hour = Math.floor(now / 3_600_000);
   const configured = new Set([...settings.configured].filter((channel) => hasTemplate(settings, channel, 'security')));
   const rendered = { locale: settings.locale, subject: alarm.subject, text: alarm.text, short: `camwatch: ${alarm.subject}`, fields: {} };
@@ -275,7 +275,7 @@ export function enqueueSecurityAlarm(db: Database, directory: Directory, setting
     for (const channel of personalChannels(person, configured, settings.channels)) {
       const to = { name: person.name, role: person.role, reason: 'admin' as const, phone: person.phone, email: person.email };
       added += Number(
-        enqueueAlert(db, { dedupeKey: `security:${alarm.key}:${hour}:${person.key}:${channel}`, incidentId: null, recipient: person.key, channel, kind: 'security', payload: { kind: 'security', incidentId: null, to, rendered }, at: now }),
+        await enqueueAlert(db, { dedupeKey: `security:${alarm.key}:${hour}:${person.key}:${channel}`, incidentId: null, recipient: person.key, channel, kind: 'security', payload: { kind: 'security', incidentId: null, to, rendered }, at: now }),
       );
     }
   }

@@ -2,7 +2,7 @@
  * `camwatch ack <incident> --by NAME` and `camwatch resolve <incident> --by NAME`: reads the
  * arguments, runs the transition (src/health/manual.ts) and says what happened.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { acknowledgeByHand, describeManual, resolveByHand, type ManualOutcome } from '../health/manual.js';
 import type { HealthEvent } from '../health/engine.js';
 import { translator, type Catalogue, type Locale } from '../i18n/index.js';
@@ -26,21 +26,21 @@ export interface CommandResult {
   lines: string[];
 }
 
-function run(rawId: string | number, by: string, locale: Locale, transition: (id: number, by: string) => ManualOutcome | undefined): CommandResult {
+async function run(rawId: string | number, by: string, locale: Locale, transition: (id: number, by: string) => Promise<ManualOutcome | undefined>): Promise<CommandResult> {
   const t = translator(ackMessages, locale);
   const id = typeof rawId === 'number' ? rawId : Number(String(rawId).replace(/^#/, ''));
   if (!Number.isInteger(id) || id <= 0) return { ok: false, exitCode: 2, lines: [t('badId', { id: String(rawId) })] };
   if (!by.trim()) return { ok: false, exitCode: 2, lines: [t('noBy')] };
-  const outcome = transition(id, by.trim());
+  const outcome = await transition(id, by.trim());
   if (!outcome) return { ok: false, exitCode: 1, lines: [t('notFound', { id })] };
   return { ok: true, exitCode: 0, lines: [describeManual(outcome, locale)] };
 }
 
-export function runAckCommand(db: Database, rawId: string | number, by: string, locale: Locale = 'vi', now = Date.now()): CommandResult {
-  return run(rawId, by, locale, (id, name) => acknowledgeByHand(db, id, name, now));
+export async function runAckCommand(db: Engine, rawId: string | number, by: string, locale: Locale = 'vi', now = Date.now()): Promise<CommandResult> {
+  return run(rawId, by, locale, async (id, name) => await acknowledgeByHand(db, id, name, now));
 }
 
 /** `notify`: the alert outbox's writer (src/app/alerts.ts `queueAlerts`), so the closing is announced. */
-export function runResolveCommand(db: Database, rawId: string | number, by: string, locale: Locale = 'vi', now = Date.now(), notify?: (event: HealthEvent) => void): CommandResult {
-  return run(rawId, by, locale, (id, name) => resolveByHand(db, id, name, now, notify));
+export async function runResolveCommand(db: Engine, rawId: string | number, by: string, locale: Locale = 'vi', now = Date.now(), notify?: (event: HealthEvent) => void | Promise<void>): Promise<CommandResult> {
+  return run(rawId, by, locale, async (id, name) => await resolveByHand(db, id, name, now, notify));
 }

@@ -16,7 +16,7 @@ import { CHANNELS, buildChannels, configuredChannels, missingAlertSecrets, withC
 
 export interface AlertsHandle {
   /** give to startDaemon as hooks.onHealthEvent; runs inside the incident's transaction */
-  onHealthEvent(event: HealthEvent): void;
+  onHealthEvent(event: HealthEvent): Promise<void>;
   stop(): Promise<void>;
   dispatcher?: Dispatcher | undefined;
 }
@@ -48,7 +48,7 @@ function outboxOf(app: Pick<StoreContext, 'config' | 'db'>, now: () => number) {
  * dispatcher delivers them. Without it such incidents would never be announced, reminded or
  * escalated. Undefined when alerts are off.
  */
-export function queueAlerts(app: Pick<StoreContext, 'config' | 'db'>, now: () => number = Date.now): ((event: HealthEvent) => void) | undefined {
+export function queueAlerts(app: Pick<StoreContext, 'config' | 'db'>, now: () => number = Date.now): ((event: HealthEvent) => void | Promise<void>) | undefined {
   return outboxOf(app, now)?.writer;
 }
 
@@ -69,12 +69,12 @@ export const securityMessages = {
  * For the HTTP server: password guessing is sent to the administrators through the outbox (the
  * dispatcher delivers it), in the config's language. Undefined when alerts are off.
  */
-export function passwordGuessingAlarm(app: Pick<StoreContext, 'config' | 'db'>, now: () => number = Date.now): ((userName: string, addresses: number) => void) | undefined {
+export function passwordGuessingAlarm(app: Pick<StoreContext, 'config' | 'db'>, now: () => number = Date.now): ((userName: string, addresses: number) => void | Promise<void>) | undefined {
   const outbox = outboxOf(app, now);
   if (!outbox) return undefined;
   const t = translator(securityMessages, app.config.raw.locale);
-  return (user, addresses) => {
-    enqueueSecurityAlarm(app.db, outbox.directory, outbox.settings, { key: `login:${user}`, subject: t('guessingSubject', { user }), text: t('guessingText', { user, addresses }) }, now());
+  return async (user, addresses) => {
+    await enqueueSecurityAlarm(app.db, outbox.directory, outbox.settings, { key: `login:${user}`, subject: t('guessingSubject', { user }), text: t('guessingText', { user, addresses }) }, now());
   };
 }
 
@@ -82,7 +82,7 @@ export function startAlerts(app: AppContext, log: Logger, options: StartAlertsOp
   const config = alertsConfigOf(app);
   if (!config) {
     log.info('alerts are not configured (no alerts: section, or enabled: false); incidents are recorded but nobody is told');
-    return { onHealthEvent() {}, async stop() {} };
+    return { async onHealthEvent() {}, async stop() {} };
   }
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
@@ -103,13 +103,13 @@ export function startAlerts(app: AppContext, log: Logger, options: StartAlertsOp
     sendingTimeoutMs: config.sending_timeout_s * 1000,
     sendDeadlineMs: config.send_deadline_s * 1000,
     log: log.child({ module: 'alerts' }),
-    plan: (at) => planFollowUps(app.db, directory, settings, at),
+    plan: async (at) => await planFollowUps(app.db, directory, settings, at),
   });
   if (options.autoStart !== false) dispatcher.start(config.poll_interval_s * 1000);
   log.info({ channels: [...configured] }, 'alerts started');
   return {
-    onHealthEvent(event) {
-      writer(event);
+    async onHealthEvent(event) {
+      await writer(event);
       dispatcher.kick();
     },
     stop: () => dispatcher.stop(),

@@ -143,15 +143,15 @@ export interface CheckOutcome {
  * The camera to check: a configured one, or a camera registered by its owner, approved and with
  * its consent standing (its password opened with the owners' key); undefined for any other.
  */
-function checkTarget(app: AppContext, cameraId: string): { target: CameraTarget; name: string } | undefined {
+async function checkTarget(app: AppContext, cameraId: string): Promise<{ target: CameraTarget; name: string } | undefined> {
   const camera = app.config.raw.cameras.find((c) => c.id === cameraId);
   if (camera) return { target: cameraTarget(app.config, camera), name: camera.name };
-  const registered = registeredTargets(app.db, appOwnerKeys(app.dbPath).current(), app.config.raw.probe.min_resolution).find((target) => target.id === cameraId);
-  return registered && { target: registered, name: findCamera(app.db, cameraId)?.name ?? cameraId };
+  const registered = (await registeredTargets(app.db, appOwnerKeys(app).current(), app.config.raw.probe.min_resolution)).find((target) => target.id === cameraId);
+  return registered && { target: registered, name: (await findCamera(app.db, cameraId))?.name ?? cameraId };
 }
 
 export async function runCheckCommand(app: AppContext, cameraId: string, kind: CheckKind, locale: Locale): Promise<CheckOutcome> {
-  const found = checkTarget(app, cameraId);
+  const found = await checkTarget(app, cameraId);
   if (!found) {
     const t = translator(cliMessages, locale);
     return { lines: [t('unknownCamera', { id: cameraId, ids: app.config.raw.cameras.map((c) => c.id).join(', ') })], exitCode: 1 };
@@ -162,7 +162,7 @@ export async function runCheckCommand(app: AppContext, cameraId: string, kind: C
   const localised = locale === app.config.raw.locale ? app : { ...app, config: { ...app.config, raw: { ...app.config.raw, locale } } };
   // Registered cameras open incidents like configured ones, as in the daemon.
   const fleet = fleetFromConfig(app.config);
-  setRegisteredCameras(fleet, registeredFleetCameras(app.db, app.config.units));
+  setRegisteredCameras(fleet, await registeredFleetCameras(app.db, app.config.units));
   const stored = await new ResultPipeline(localised, createLogger({ level: 'silent' }), healthEngine(app, queueAlerts(app) ?? NOBODY_TO_TELL, fleet)).process(result);
   return {
     result,

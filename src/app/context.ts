@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { loadConfig, resolveFromConfig, type Config } from '../config/load.js';
 import { channelSchemas } from '../alerts/channels/index.js';
-import { openStore, type Database } from '../store/db.js';
+import { openStoreAt, type Engine, type StoreLocation } from '../store/db.js';
 import { locateFfmpeg, type FfmpegBinaries } from '../probe/ffmpeg.js';
 import { syncInventory, type SyncReport } from '../inventory/sync.js';
 import { OWNER_KEY_FILE, ownerKeys, type OwnerKeys } from '../inventory/sealed-password.js';
@@ -15,7 +15,7 @@ export const DEFAULT_CONFIG = process.env.CAMWATCH_CONFIG ?? 'config/camwatch.ya
 /** What a command that never talks to a camera needs: the config, the store, the evidence folder. */
 export interface StoreContext {
   config: Config;
-  db: Database;
+  db: Engine;
   dbPath: string;
   sync: SyncReport;
   evidenceDir: string;
@@ -26,33 +26,44 @@ export interface AppContext extends StoreContext {
   ffmpeg: FfmpegBinaries;
 }
 
-/** The sealing key of owners' camera passwords: CAMWATCH_OWNER_KEY, or the key file beside the database. */
-export function appOwnerKeys(dbPath: string | undefined): OwnerKeys {
+/**
+ * The sealing key of owners' camera passwords: CAMWATCH_OWNER_KEY, or the key file beside the
+ * SQLite database; with PostgreSQL there is no file beside the database, so it sits beside the config.
+ */
+export function appOwnerKeys(app: Pick<StoreContext, 'config'> & { dbPath?: string | undefined }): OwnerKeys {
+  const { config, dbPath } = app;
+  if (config.raw.database.engine === 'postgres') return ownerKeys(process.env, resolveFromConfig(config, OWNER_KEY_FILE));
   return ownerKeys(process.env, dbPath && dbPath !== ':memory:' ? path.join(path.dirname(dbPath), OWNER_KEY_FILE) : undefined);
 }
 
+/** The SQLite file, or the PostgreSQL URL (the config refuses one with a password in it). */
 export function databasePath(config: Config): string {
-  return resolveFromConfig(config, config.raw.database.path);
+  const { database } = config.raw;
+  return database.engine === 'postgres' ? (database.url as string) : resolveFromConfig(config, database.path);
 }
 
-function openWith(config: Config): StoreContext {
+export function storeLocation(config: Config): StoreLocation {
+  return config.raw.database.engine === 'postgres' ? { engine: 'postgres', url: databasePath(config) } : { engine: 'sqlite', path: databasePath(config) };
+}
+
+async function openWith(config: Config): Promise<StoreContext> {
   const dbPath = databasePath(config);
-  const { db } = openStore(dbPath);
-  const sync = syncInventory(db, config);
+  const { db } = await openStoreAt(storeLocation(config));
+  const sync = await syncInventory(db, config);
   return { config, db, dbPath, sync, evidenceDir: resolveFromConfig(config, config.raw.evidence_dir) };
 }
 
 /** For `run`, `check` and the demo: a missing password or ffmpeg stops here, before the store is touched. */
-export function openApp(configFile: string): AppContext {
+export async function openApp(configFile: string): Promise<AppContext> {
   const config = loadConfig(path.resolve(configFile), process.env, { channels: channelSchemas() });
   const ffmpeg = locateFfmpeg({ ffmpegPath: config.raw.ffmpeg.ffmpeg_path, ffprobePath: config.raw.ffmpeg.ffprobe_path });
-  return { ...openWith(config), ffmpeg };
+  return { ...await openWith(config), ffmpeg };
 }
 
 /**
  * For commands that never talk to a camera (ack, resolve, user, report, backup, maintenance,
  * reference, false-alarm): an official printing a report needs neither camera passwords nor ffmpeg.
  */
-export function openStoreContext(configFile: string): StoreContext {
-  return openWith(loadConfig(path.resolve(configFile), process.env, { requireSecrets: false, channels: channelSchemas() }));
+export async function openStoreContext(configFile: string): Promise<StoreContext> {
+  return await openWith(loadConfig(path.resolve(configFile), process.env, { requireSecrets: false, channels: channelSchemas() }));
 }

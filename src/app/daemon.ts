@@ -35,7 +35,7 @@ export interface Daemon {
 export interface DaemonHooks {
   onCheck?: (result: CheckResult, checkId: number, image: ImageVerdict | undefined) => void;
   /** runs inside the transaction that changed the incident (after the alert outbox has written) */
-  onHealthEvent?: (event: HealthEvent) => void;
+  onHealthEvent?: (event: HealthEvent) => void | Promise<void>;
 }
 
 /**
@@ -51,7 +51,7 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
   if (role.kind === 'all') {
     const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
     duties = startLeaderDuties(app, log, hooks);
-    duties.schedule({ run: (target, kind, cached, signal) => checkCamera(target, kind, { ...settings, signal }, cached), onResult: duties.ingest });
+    await duties.schedule({ run: (target, kind, cached, signal) => checkCamera(target, kind, { ...settings, signal }, cached), onResult: (result) => (duties as LeaderDuties).ingest(result) });
   } else {
     election = await campaign(role.queue, role.name, {
       elected: () => {
@@ -73,7 +73,7 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
       await election?.stop();
       killAllRunning();
       if (role.kind === 'server') await role.queue.close();
-      app.db.close();
+      await app.db.close();
       log.info('camwatch stopped');
     },
   };
@@ -81,9 +81,9 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
 
 /** What only one process may do at a time: schedule, ingest, send alerts, prune, checkpoint. */
 interface LeaderDuties {
-  /** stores a check result: the same path for a check run here and one a worker ran */
-  ingest(result: CheckResult): Promise<void>;
-  schedule(how: Pick<SchedulerOptions, 'run' | 'onResult' | 'lastCheckedAt'>): void;
+  /** stores a check result: the same path for a check run here and one a worker ran; `alsoStore` writes in the same transaction */
+  ingest(result: CheckResult, alsoStore?: () => Promise<void>): Promise<void>;
+  schedule(how: Pick<SchedulerOptions, 'run' | 'onResult' | 'lastCheckedAt'>): Promise<void>;
   /** stopped first when the duties stop (the reading of the workers' results) */
   alsoStop(stop: () => Promise<void>): void;
   stop(): Promise<void>;
@@ -94,22 +94,22 @@ function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks): Le
   const alerts = startAlerts(app, log);
   // The fleet and the schedule follow the cameras approved and withdrawn on the dashboard while running.
   const fleet = fleetFromConfig(app.config);
-  const engine = healthEngine(app, (event) => {
+  const engine = healthEngine(app, async (event) => {
     log.info({ event: event.type, incident: event.incident.id, kind: event.incident.kind, camera: event.incident.camera_id, unit: event.incident.unit_id }, 'incident');
-    alerts.onHealthEvent(event);
-    hooks.onHealthEvent?.(event);
+    await alerts.onHealthEvent(event);
+    await hooks.onHealthEvent?.(event);
   }, fleet);
   // An in-memory database (tests) has no WAL to copy back.
   const checkpointer = app.dbPath === ':memory:' ? undefined : startCheckpointer(app.db, app.dbPath, { onError: (message) => log.error({ message }, 'WAL checkpoint worker failed: checkpoints run in the commits again') });
   const pipeline = new ResultPipeline(app, log, engine, observeCheck);
   // Cameras the in-process RTSP client hands to ffmpeg, told once per camera and reason (each check also stores it).
   const fallbacksTold = new Set<string>();
-  const ingest = async (result: CheckResult) => {
+  const ingest = async (result: CheckResult, alsoStore?: () => Promise<void>) => {
     if (result.streamFallback && !fallbacksTold.has(`${result.cameraId}\n${result.streamFallback}`)) {
       fallbacksTold.add(`${result.cameraId}\n${result.streamFallback}`);
       log.info({ camera: result.cameraId, reason: result.streamFallback }, 'stream check: the in-process RTSP client cannot read this camera, ffmpeg opens it');
     }
-    const stored = await pipeline.process(result);
+    const stored = await pipeline.process(result, alsoStore);
     hooks.onCheck?.(result, stored.checkId, stored.image);
   };
   const pruning = cron.schedule('17 * * * *', async () => {
@@ -122,7 +122,7 @@ function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks): Le
   return {
     ingest,
     alsoStop: (stop) => void before.push(stop),
-    schedule(how) {
+    async schedule(how) {
       const targets = activeCameras(app.config).map((camera) => cameraTarget(app.config, camera));
       const current = new Scheduler(targets, {
         intervals: { imageMs: probe.image_interval_s * 1000, streamMs: probe.stream_interval_s * 1000, deviceMs: probe.device_info_interval_s * 1000 },
@@ -130,23 +130,23 @@ function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks): Le
         concurrency: probe.concurrency,
         perHostConcurrency: probe.per_host_concurrency,
         authBackoffMs: probe.auth_backoff_s * 1000,
-        refusedBefore: engine.refusedPasswords(),
+        refusedBefore: await engine.refusedPasswords(),
         ...how,
         onStart: observeScheduleLag,
         onLagReport: (report) => {
-          saveLagReport(app.db, report);
           if (report.late) log.warn(lateChecksLog(report, probe), 'checks are starting late: raise the limit named, or lengthen the intervals (camwatch doctor computes what the schedule needs)');
+          saveLagReport(app.db, report).catch((error: unknown) => log.error({ err: error }, 'could not store the schedule lag report'));
         },
         log,
       });
       // Read at every turn: the server makes the key file when a password is first given.
-      const keys = appOwnerKeys(app.dbPath);
-      const followRegistrations = () => {
-        setRegisteredCameras(fleet, registeredFleetCameras(app.db, app.config.units));
-        current.setDynamicTargets(registeredTargets(app.db, keys.current(), probe.min_resolution));
+      const keys = appOwnerKeys(app);
+      const followRegistrations = async () => {
+        setRegisteredCameras(fleet, await registeredFleetCameras(app.db, app.config.units));
+        current.setDynamicTargets(await registeredTargets(app.db, keys.current(), probe.min_resolution));
       };
-      followRegistrations();
-      following = setInterval(followRegistrations, REGISTRATIONS_EVERY_MS);
+      await followRegistrations();
+      following = setInterval(() => void followRegistrations().catch((error: unknown) => log.error({ err: error }, 'could not read the registered cameras')), REGISTRATIONS_EVERY_MS);
       current.start();
       scheduler = current;
     },
@@ -173,12 +173,12 @@ async function leadThroughQueue(app: AppContext, log: Logger, duties: LeaderDuti
   const { probe } = app.config.raw;
   const deadlines = probe.deadlines;
   const dispatcher = new Dispatcher(queue, deadlines.tcp_ms + deadlines.onvif_ms * 2 + deadlines.rtsp_ms + deadlines.snapshot_ms * 2);
-  let ingested = Number(kvGet(app.db, INGESTED_KEY) ?? 0);
+  let ingested = Number((await kvGet(app.db, INGESTED_KEY)) ?? 0);
   const ingestion = await ingestResults(queue, log, async (report, sequence) => {
     // Stored by a leader that died before acknowledging it.
     if (sequence <= ingested) return;
-    await duties.ingest(report.result);
-    kvSet(app.db, INGESTED_KEY, String(sequence));
+    // The sequence is committed with the check it stored: a leader dying between the two can neither store it twice nor skip it.
+    await duties.ingest(report.result, () => kvSet(app.db, INGESTED_KEY, String(sequence)));
     ingested = sequence;
     dispatcher.settle(report);
   });
@@ -187,15 +187,15 @@ async function leadThroughQueue(app: AppContext, log: Logger, duties: LeaderDuti
   for (let out = await inFlight(queue); out.checks + out.results > 0 && Date.now() < waitUntil; out = await inFlight(queue)) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const lastCheckedAt = new Map(activeCameras(app.config).flatMap((camera) => {
-    const at = readHealth(app.db, camera.id)?.last_check_at;
+  const lastCheckedAt = new Map((await Promise.all(activeCameras(app.config).map(async (camera) => {
+    const at = (await readHealth(app.db, camera.id))?.last_check_at;
     return at === null || at === undefined ? [] : [[camera.id, at] as const];
-  }));
+  }))).flat());
   const configured = new Map(activeCameras(app.config).map((camera) => [camera.id, camera]));
   // Sealed with the centre's key (CAMWATCH_OWNER_KEY, or the key file beside the database): workers
   // open it with the same key given to them as CAMWATCH_OWNER_KEY.
-  const keys = appOwnerKeys(app.dbPath);
-  duties.schedule({
+  const keys = appOwnerKeys(app);
+  await duties.schedule({
     lastCheckedAt,
     // Stored as results arrive (above), whichever leader's check they answer.
     onResult: () => {},

@@ -11,7 +11,7 @@ import { createLogger } from '../log.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { startFleet, type SimulatedFault } from '../simulator/index.js';
 import { addUser, listUsers, setPassword } from '../server/auth.js';
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 
 /** Which demo cameras misbehave, so a first-time user sees every kind of answer. */
 export const DEMO_FAULTS = {
@@ -24,9 +24,9 @@ export const DEMO_FAULTS = {
 const DEMO_USER = 'demo';
 
 /** A fresh password for the demo's admin user at every start, printed for the person trying it. */
-async function ensureDemoUser(db: Database): Promise<string> {
+async function ensureDemoUser(db: Engine): Promise<string> {
   const password = randomBytes(9).toString('base64url');
-  const exists = listUsers(db).some((u) => u.name === DEMO_USER);
+  const exists = (await listUsers(db)).some((u) => u.name === DEMO_USER);
   if (exists) await setPassword(db, DEMO_USER, password);
   else await addUser(db, { name: DEMO_USER, role: 'admin', password });
   return password;
@@ -36,7 +36,7 @@ async function ensureDemoUser(db: Database): Promise<string> {
 export async function runDemo(configFile: string, preferred?: Locale): Promise<void> {
   const password = randomBytes(9).toString('base64url');
   process.env.CAMWATCH_DEMO_PASSWORD = password;
-  const app = openApp(configFile);
+  const app = await openApp(configFile);
   const locale = preferred ?? app.config.raw.locale;
   const t = translator(cliMessages, locale);
   const ports = app.config.raw.cameras.map((camera) => camera.onvif.port);

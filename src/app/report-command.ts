@@ -71,8 +71,8 @@ export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, o
   if (!EXPORT_FORMATS.includes(format)) return bad(t('reportUnknownFormat', { value: String(options.format), choices: EXPORT_FORMATS.join(', ') }));
   if (options.groupBy && !GROUP_BY.includes(options.groupBy as GroupBy)) return bad(t('reportBadGroupBy', { choices: GROUP_BY.join(', ') }));
   if (options.ownerType && !(OWNER_TYPES as readonly string[]).includes(options.ownerType)) return bad(t('reportBadOwnerType', { choices: OWNER_TYPES.join(', ') }));
-  if (options.unit && !findUnit(db, options.unit)) return bad(t('reportNoUnit', { value: options.unit }));
-  if (options.contractor && !findContractor(db, options.contractor)) return bad(t('reportNoContractor', { value: options.contractor }));
+  if (options.unit && !await findUnit(db, options.unit)) return bad(t('reportNoUnit', { value: options.unit }));
+  if (options.contractor && !await findContractor(db, options.contractor)) return bad(t('reportNoContractor', { value: options.contractor }));
   let csv: CsvOptions;
   try {
     csv = csvOptions({ preset: options.csv, separator: options.separator, decimal: options.decimal });
@@ -87,7 +87,7 @@ export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, o
     if (error instanceof PeriodError) return bad(translator(periodMessages, locale)(error.key, error.params));
     throw error;
   }
-  const report = buildReport(db, {
+  const report = await buildReport(db, {
     kind: options.kind as ReportKind,
     period,
     groupBy: options.groupBy as GroupBy | undefined,
@@ -101,7 +101,7 @@ export async function runReportCommand(app: Pick<AppContext, 'config' | 'db'>, o
   });
   let file;
   try {
-    file = await exportReport(report, format, documentOptions(db, config.raw), { csv });
+    file = await exportReport(report, format, await documentOptions(db, config.raw), { csv });
   } catch (error) {
     // PDF needs a Chromium: say which to install rather than print a stack
     if (error instanceof ChromiumMissingError) return { ok: false, exitCode: 1, lines: [error.message] };

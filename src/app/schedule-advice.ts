@@ -10,18 +10,18 @@ import { activeCameras } from '../inventory/targets.js';
 import { ASSUMED_DURATIONS, scheduleCapacity } from '../scheduler/capacity.js';
 import { scheduleMessages } from '../scheduler/messages.js';
 import { typicalDurations } from '../store/checks.js';
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { approvedRegistrations } from '../store/owners.js';
 
 const DAY_MS = 86_400_000;
 
-export function scheduleAdvice(config: Config, db: Database | undefined, locale: Locale, now = Date.now()): { lines: string[]; ok: boolean } {
+export async function scheduleAdvice(config: Config, db: Engine | undefined, locale: Locale, now = Date.now()): Promise<{ lines: string[]; ok: boolean }> {
   const t = translator(scheduleMessages, locale);
   const { probe } = config.raw;
-  const measured = db ? typicalDurations(db, now - DAY_MS) : { durations: {}, checks: 0 };
+  const measured = db ? await typicalDurations(db, now - DAY_MS) : { durations: {}, checks: 0 };
   const durations = { ...ASSUMED_DURATIONS, ...measured.durations };
   // The daemon checks the approved cameras of owners too: they take their share of the schedule.
-  const hosts = [...activeCameras(config).map((camera) => camera.onvif.host), ...(db ? approvedRegistrations(db).map((registration) => registration.onvif_host) : [])];
+  const hosts = [...activeCameras(config).map((camera) => camera.onvif.host), ...(db ? (await approvedRegistrations(db)).map((registration) => registration.onvif_host) : [])];
   const verdict = scheduleCapacity({
     hosts,
     intervals: { imageMs: probe.image_interval_s * 1000, streamMs: probe.stream_interval_s * 1000, deviceMs: probe.device_info_interval_s * 1000 },

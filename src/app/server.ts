@@ -27,7 +27,7 @@ export async function startServer(app: Pick<AppContext, 'config' | 'db' | 'evide
     log: log.child({ component: 'http' }) as FastifyBaseLogger,
     onPasswordGuessing: passwordGuessingAlarm(app),
     notify: queueAlerts(app),
-    ownerKeys: appOwnerKeys(app.dbPath),
+    ownerKeys: appOwnerKeys(app),
   });
   const address = await server.listen({ host: settings.host, port: settings.port });
   log.info({ url: address, public_url: settings.public_url }, 'HTTP API listening');

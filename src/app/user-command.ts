@@ -11,7 +11,7 @@
  *   user.command('disable').argument('<name>') … runUserDisable(app.db, name)
  *   user.command('list') … runUserList(app.db)
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { addUser, disableUser, listUsers, setPassword, UserError } from '../server/auth.js';
 import { roleName, userErrorMessages } from '../server/messages.js';
 import { ROLE_ALIASES, ROLES, roleOf } from '../store/users.js';
@@ -92,7 +92,7 @@ function failure(error: unknown, locale: Locale): CommandResult {
 }
 
 export async function runUserAdd(
-  db: Database,
+  db: Engine,
   options: { name: string; role: string; unit?: string | undefined; contractor?: string | undefined },
   password: string,
   locale: Locale = 'vi',
@@ -109,7 +109,7 @@ export async function runUserAdd(
   }
 }
 
-export async function runUserPasswd(db: Database, name: string, password: string, locale: Locale = 'vi'): Promise<CommandResult> {
+export async function runUserPasswd(db: Engine, name: string, password: string, locale: Locale = 'vi'): Promise<CommandResult> {
   try {
     await setPassword(db, name, password);
     return { ok: true, exitCode: 0, lines: [translator(userMessages, locale)('passwordChanged', { name })] };
@@ -118,18 +118,18 @@ export async function runUserPasswd(db: Database, name: string, password: string
   }
 }
 
-export function runUserDisable(db: Database, name: string, locale: Locale = 'vi'): CommandResult {
+export async function runUserDisable(db: Engine, name: string, locale: Locale = 'vi'): Promise<CommandResult> {
   try {
-    disableUser(db, name);
+    await disableUser(db, name);
     return { ok: true, exitCode: 0, lines: [translator(userMessages, locale)('disabled', { name })] };
   } catch (error) {
     return failure(error, locale);
   }
 }
 
-export function runUserList(db: Database, locale: Locale = 'vi'): CommandResult {
+export async function runUserList(db: Engine, locale: Locale = 'vi'): Promise<CommandResult> {
   const t = translator(userMessages, locale);
-  const users = listUsers(db);
+  const users = await listUsers(db);
   return {
     ok: true,
     exitCode: 0,

@@ -425,6 +425,36 @@ export function channelSectionsSchema(channels: ChannelSchemas): z.ZodType<Recor
  * against them; without (a caller that never sends alerts, such as most tests), any name and
  * any section pass, and the alerts layer checks its sections when it starts.
  */
+/** A postgres:// URL without its password (that comes from PGPASSWORD or ~/.pgpass): the config file is no place for a secret. */
+export function postgresUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL such as postgres://camwatch@db.example.vn:5432/camwatch';
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return `must start with postgres:// (not ${url.protocol}//), e.g. postgres://camwatch@db.example.vn:5432/camwatch`;
+  if (url.password) return 'must not hold a password: remove it from the URL and give it in the PGPASSWORD environment variable (or ~/.pgpass)';
+  if (url.pathname.length <= 1) return 'must name the database after the host, e.g. postgres://camwatch@db.example.vn:5432/camwatch';
+  return undefined;
+}
+
+/** Where the store lives: a SQLite file (the default), or a PostgreSQL database for a province. */
+const databaseSchema = z
+  .object({
+    engine: z.enum(['sqlite', 'postgres']).default('sqlite'),
+    path: z.string().min(1).default('data/camwatch.db'),
+    url: z.string().optional(),
+  })
+  .strict()
+  .superRefine((db, ctx) => {
+    if (db.engine !== 'postgres') return;
+    if (db.url === undefined) return void ctx.addIssue({ code: 'custom', path: ['url'], message: 'is required with engine: postgres, e.g. url: postgres://camwatch@db.example.vn:5432/camwatch' });
+    const problem = postgresUrlProblem(db.url);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
+  })
+  .default({ engine: 'sqlite', path: 'data/camwatch.db' });
+
 export function configSchemaFor(channels?: ChannelSchemas) {
   const channelName: z.ZodType<string, unknown> = channels ? z.enum(Object.keys(channels)) : z.string();
   const sections = channels ? channelSectionsSchema(channels) : z.record(z.string(), z.unknown());
@@ -437,7 +467,7 @@ export function configSchemaFor(channels?: ChannelSchemas) {
         .string()
         .default('Asia/Ho_Chi_Minh')
         .refine(wholeHourZone, 'must be an IANA time zone with a whole-hour offset from UTC, e.g. Asia/Ho_Chi_Minh'),
-      database: z.object({ path: z.string().min(1).default('data/camwatch.db') }).strict().default({ path: 'data/camwatch.db' }),
+      database: databaseSchema,
       evidence_dir: z.string().default('data/evidence'),
       ffmpeg: z
         .object({ ffmpeg_path: z.string().optional(), ffprobe_path: z.string().optional() })

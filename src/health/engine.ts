@@ -4,7 +4,7 @@
  * with its hysteresis, the incident changes, and (through `onEvent`, inside the same
  * transaction) whatever must be written about them — so a crash never loses an incident.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import {
   camerasFailingOffline,
   camerasWithBadImage,
@@ -57,7 +57,7 @@ export interface EngineOptions {
   /** how long a check's result holds for uptime before time becomes unknown */
   holdMs: number;
   /** runs inside the transaction of the change it reports (the alert outbox writes here) */
-  onEvent: (event: HealthEvent) => void;
+  onEvent: (event: HealthEvent) => void | Promise<void>;
 }
 
 function observe(result: CheckResult, image: ImageVerdict | undefined): Observation {
@@ -83,7 +83,7 @@ export class HealthEngine {
   private readonly uptime: UptimeWriter;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: Engine,
     private readonly fleet: Fleet,
     private readonly options: EngineOptions,
   ) {
@@ -94,39 +94,39 @@ export class HealthEngine {
    * Cameras whose password is being refused now: refusals in a row and when the last one was,
    * so that the scheduler's back-off survives a restart.
    */
-  refusedPasswords(): Map<string, { refusals: number; lastAt: number }> {
-    return new Map(refusedPasswordRows(this.db).map((r) => [r.camera_id, { refusals: r.fail_streak, lastAt: r.last_check_at }]));
+  async refusedPasswords(): Promise<Map<string, { refusals: number; lastAt: number }>> {
+    return new Map((await refusedPasswordRows(this.db)).map((r) => [r.camera_id, { refusals: r.fail_streak, lastAt: r.last_check_at }]));
   }
 
-  record(result: CheckResult, image?: ImageVerdict, evidencePath?: string): { checkId: number; state: CameraState } {
-    return this.db.transaction(() => this.recordInTransaction(result, image, evidencePath))();
+  async record(result: CheckResult, image?: ImageVerdict, evidencePath?: string): Promise<{ checkId: number; state: CameraState }> {
+    return await this.db.transaction(async () => this.recordInTransaction(result, image, evidencePath));
   }
 
-  private emit(event: HealthEvent) {
-    this.options.onEvent(event);
+  private async emit(event: HealthEvent) {
+    await this.options.onEvent(event);
   }
 
-  private recordInTransaction(result: CheckResult, image: ImageVerdict | undefined, evidencePath: string | undefined) {
+  private async recordInTransaction(result: CheckResult, image: ImageVerdict | undefined, evidencePath: string | undefined) {
     const { db } = this;
     const camera = this.fleet.cameras.get(result.cameraId);
     const at = result.startedAt;
-    const h: HealthRow = readHealth(db, result.cameraId) ?? {
+    const h: HealthRow = await readHealth(db, result.cameraId) ?? {
       camera_id: result.cameraId, state: 'unknown', since: at, last_check_id: null, last_check_at: null, last_observed: null,
       last_up: null, last_image_ok: null, fail_streak: 0, fail_kind: null, up_streak: 0, good_streak: 0, image_bad_since: null, image_kind: null,
       stream_fail_streak: 0,
     };
-    const checkId = storeCheck(db, result, { evidencePath, imageOk: image?.ok, findings: image?.kinds, previousId: h.last_check_id });
+    const checkId = await storeCheck(db, result, { evidencePath, imageOk: image?.ok, findings: image?.kinds, previousId: h.last_check_id });
     const lineage = camera?.lineage ?? [];
-    const windows = windowsOverlapping(db, Math.min(h.last_check_at ?? at, at), at + 1).filter((w) => covers(w, result.cameraId, lineage));
+    const windows = (await windowsOverlapping(db, Math.min(h.last_check_at ?? at, at), at + 1)).filter((w) => covers(w, result.cameraId, lineage));
 
     // The previous check's state holds from its start until now, capped.
     if (h.last_check_at !== null && at > h.last_check_at) {
-      this.uptime.addSegment(
+      await this.uptime.addSegment(
         { cameraId: result.cameraId, from: h.last_check_at, to: Math.min(at, h.last_check_at + this.options.holdMs), up: h.last_up === 1, imageOk: h.last_image_ok !== 0 },
         windows,
       );
     }
-    this.uptime.countCheck(result.cameraId, at, Boolean(result.failure));
+    await this.uptime.countCheck(result.cameraId, at, Boolean(result.failure));
 
     // The stream's own streak: a good snapshot says nothing about the stream (issue: a dead
     // stream hidden by a live snapshot). A failure before the RTSP stages is the camera's, not the stream's.
@@ -155,17 +155,17 @@ export class HealthEngine {
     }
 
     const inMaintenance = windows.some((w) => w.starts_at <= at && at < w.ends_at);
-    let incident = openCameraIncident(db, result.cameraId);
-    if (incident) touchIncident(db, incident.id, checkId, evidencePath);
-    incident = this.maybeResolve(incident, h, at);
+    let incident = await openCameraIncident(db, result.cameraId);
+    if (incident) await touchIncident(db, incident.id, checkId, evidencePath);
+    incident = await this.maybeResolve(incident, h, at);
     const wanted = this.wantedIncident(h, at);
     if (wanted && incident && incident.kind !== wanted && (isFailure(wanted) || (wanted === 'stream_down' && incident.kind.startsWith('image:')))) {
       // A harder fault replaces a softer one (an unclear image, then the camera goes dark entirely).
-      this.resolve(incident, at, 'camwatch:superseded', 'superseded');
+      await this.resolve(incident, at, 'camwatch:superseded', 'superseded');
       incident = undefined;
     }
     if (wanted && !incident && !inMaintenance && camera) {
-      incident = this.open(camera, wanted, at, checkId, evidencePath, result, image);
+      incident = await this.open(camera, wanted, at, checkId, evidencePath, result, image);
     }
 
     const state = stateOf(incident) ?? (observed === 'online' || observed === 'degraded' ? 'online' : h.state);
@@ -176,7 +176,7 @@ export class HealthEngine {
     h.last_observed = observed;
     h.last_up = result.failure ? 0 : 1;
     h.last_image_ok = image?.ok === undefined || image.ok === null ? h.last_image_ok : image.ok ? 1 : 0;
-    saveHealth(db, h);
+    await saveHealth(db, h);
     return { checkId, state };
   }
 
@@ -192,41 +192,41 @@ export class HealthEngine {
     return undefined;
   }
 
-  private maybeResolve(incident: Incident | undefined, h: HealthRow, at: number): Incident | undefined {
+  private async maybeResolve(incident: Incident | undefined, h: HealthRow, at: number): Promise<Incident | undefined> {
     if (!incident) return undefined;
     const needed = this.options.health.close_after_successes;
     const recovered = incident.kind === 'stream_down' ? h.stream_fail_streak === 0 : isFailure(incident.kind) ? h.up_streak >= needed : h.good_streak >= needed;
     if (!recovered) return incident;
-    this.resolve(incident, at, 'camwatch');
+    await this.resolve(incident, at, 'camwatch');
     return undefined;
   }
 
-  private resolve(incident: Incident, at: number, by: string, type: 'resolved' | 'superseded' = 'resolved') {
-    if (!resolveIncident(this.db, incident.id, at, by)) return;
-    this.emit({ type, incident: getIncident(this.db, incident.id) as Incident });
+  private async resolve(incident: Incident, at: number, by: string, type: 'resolved' | 'superseded' = 'resolved') {
+    if (!await resolveIncident(this.db, incident.id, at, by)) return;
+    await this.emit({ type, incident: await getIncident(this.db, incident.id) as Incident });
     // The group closes with its last member, and the same way: a group whose last camera went
     // from an unclear picture to offline has not recovered either.
-    if (incident.group_id !== null && openMembers(this.db, incident.group_id) === 0) {
-      const group = getIncident(this.db, incident.group_id);
-      if (group && resolveIncident(this.db, group.id, at, by)) this.emit({ type, incident: getIncident(this.db, group.id) as Incident });
+    if (incident.group_id !== null && await openMembers(this.db, incident.group_id) === 0) {
+      const group = await getIncident(this.db, incident.group_id);
+      if (group && await resolveIncident(this.db, group.id, at, by)) await this.emit({ type, incident: await getIncident(this.db, group.id) as Incident });
     }
   }
 
-  private open(camera: FleetCamera, kind: string, at: number, checkId: number, evidencePath: string | undefined, result: CheckResult, image: ImageVerdict | undefined) {
+  private async open(camera: FleetCamera, kind: string, at: number, checkId: number, evidencePath: string | undefined, result: CheckResult, image: ImageVerdict | undefined) {
     const detail = result.failure?.detail ?? image?.detail;
-    const group = kind === 'offline' || AREA_IMAGE_KINDS.has(kind) ? this.groupFor(camera, at, kind) : undefined;
-    const incident = openIncident(this.db, {
+    const group = kind === 'offline' || AREA_IMAGE_KINDS.has(kind) ? await this.groupFor(camera, at, kind) : undefined;
+    const incident = await openIncident(this.db, {
       scope: 'camera', cameraId: camera.id, unitId: camera.unitId, groupId: group?.id, kind, detail,
       openedAt: at, checkId, evidencePath, contractorId: camera.contractorId,
     });
-    this.emit({ type: 'opened', incident });
-    if (group) this.adoptOpenIncidents(group, kind);
+    await this.emit({ type: 'opened', incident });
+    if (group) await this.adoptOpenIncidents(group, kind);
     return incident;
   }
 
   /** How many of `cameras` show the same fault as `kind` right now (the current camera included). */
-  private failingLike(cameras: FleetCamera[], current: string, kind: string): number {
-    const ids = new Set(kind === 'offline' ? camerasFailingOffline(this.db) : camerasWithBadImage(this.db, kind.slice('image:'.length)));
+  private async failingLike(cameras: FleetCamera[], current: string, kind: string): Promise<number> {
+    const ids = new Set(kind === 'offline' ? await camerasFailingOffline(this.db) : await camerasWithBadImage(this.db, kind.slice('image:'.length)));
     ids.add(current);
     return cameras.filter((camera) => ids.has(camera.id)).length;
   }
@@ -236,44 +236,44 @@ export class HealthEngine {
    * for offline cameras, rain, fog or a street-lighting outage for unclear or dark pictures. One
    * grouped incident instead of many. When nearly all go offline, suspect our own uplink first.
    */
-  private groupFor(camera: FleetCamera, at: number, kind: string): Incident | undefined {
+  private async groupFor(camera: FleetCamera, at: number, kind: string): Promise<Incident | undefined> {
     const { group, server } = this.options.health;
     if (kind === 'offline') {
       const all = [...this.fleet.cameras.values()];
-      const failingAll = this.failingLike(all, camera.id, kind);
+      const failingAll = await this.failingLike(all, camera.id, kind);
       if (failingAll >= server.min_cameras && failingAll / all.length >= server.min_fraction) {
-        return this.ensureGroup('server', null, 'server_network', `${failingAll}/${all.length}`, at);
+        return await this.ensureGroup('server', null, 'server_network', `${failingAll}/${all.length}`, at);
       }
     }
     const groupKind = kind === 'offline' ? 'power_or_network' : `area_${kind.replace(':', '_')}`;
     // Closest unit first; the root (province) is too wide to call one cause.
     for (const unitId of [...camera.lineage].reverse().slice(0, Math.max(1, camera.lineage.length - 1))) {
       const members = camerasUnder(this.fleet, unitId);
-      const failing = this.failingLike(members, camera.id, kind);
+      const failing = await this.failingLike(members, camera.id, kind);
       if (failing >= group.min_cameras && failing / members.length >= group.min_fraction) {
-        return this.ensureGroup('unit', unitId, groupKind, `${failing}/${members.length}`, at);
+        return await this.ensureGroup('unit', unitId, groupKind, `${failing}/${members.length}`, at);
       }
     }
     return undefined;
   }
 
-  private ensureGroup(scope: 'unit' | 'server', unitId: string | null, kind: string, counts: string, at: number): Incident {
-    const existing = openGroupIncident(this.db, scope, unitId, kind);
+  private async ensureGroup(scope: 'unit' | 'server', unitId: string | null, kind: string, counts: string, at: number): Promise<Incident> {
+    const existing = await openGroupIncident(this.db, scope, unitId, kind);
     if (existing) {
-      setIncidentDetail(this.db, existing.id, counts);
+      await setIncidentDetail(this.db, existing.id, counts);
       return existing;
     }
-    const incident = openIncident(this.db, { scope, unitId: unitId ?? undefined, kind, detail: counts, openedAt: at });
-    this.emit({ type: 'opened', incident });
+    const incident = await openIncident(this.db, { scope, unitId: unitId ?? undefined, kind, detail: counts, openedAt: at });
+    await this.emit({ type: 'opened', incident });
     return incident;
   }
 
-  private adoptOpenIncidents(group: Incident, kind: string) {
-    for (const row of ungroupedCameraIncidents(this.db, kind)) {
+  private async adoptOpenIncidents(group: Incident, kind: string) {
+    for (const row of await ungroupedCameraIncidents(this.db, kind)) {
       const member = this.fleet.cameras.get(row.camera_id);
       if (!member || (group.scope === 'unit' && !member.lineage.includes(group.unit_id ?? ''))) continue;
-      attachToGroup(this.db, row.id, group.id);
-      this.emit({ type: 'grouped', incident: getIncident(this.db, row.id) as Incident, group });
+      await attachToGroup(this.db, row.id, group.id);
+      await this.emit({ type: 'grouped', incident: await getIncident(this.db, row.id) as Incident, group });
     }
   }
 }

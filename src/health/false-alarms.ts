@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/load.js';
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { writeAudit } from '../store/audit.js';
 import { translator, type Catalogue, type Locale } from '../i18n/index.js';
 import { ImageAssessor } from '../quality/assess.js';
@@ -57,7 +57,7 @@ export interface FalseAlarmResult {
 }
 
 export async function changeFalseAlarm(
-  app: { db: Database; config: Config; evidenceDir: string },
+  app: { db: Engine; config: Config; evidenceDir: string },
   request: FalseAlarmRequest,
   locale: Locale = 'vi',
   now = Date.now(),
@@ -75,11 +75,11 @@ export async function changeFalseAlarm(
   const actor = request.actor ?? { id: null, name: by, role: 'cli' as const };
 
   if (request.clear) {
-    const count = app.db.transaction(() => {
-      const n = clearFalseAlarms(app.db, cameraId, kind, by, now);
-      if (n > 0) writeAudit(app.db, actor, { action: 'false_alarm_cleared', cameraId, detail: kind, ip: request.ip }, now);
+    const count = await app.db.transaction(async () => {
+      const n = await clearFalseAlarms(app.db, cameraId, kind, by, now);
+      if (n > 0) await writeAudit(app.db, actor, { action: 'false_alarm_cleared', cameraId, detail: kind, ip: request.ip }, now);
       return n;
-    })();
+    });
     return count > 0 ? { ok: true, exitCode: 0, lines: [t('cleared', { count, what, id: cameraId, by })] } : fail(1, t('nothingToClear', { what, id: cameraId }));
   }
 
@@ -92,10 +92,10 @@ export async function changeFalseAlarm(
   if (!finding || finding.value === undefined) return fail(1, t('notShown', { what, id: cameraId }));
   const value = finding.value;
   const reason = request.reason?.trim() ?? '';
-  const mark = app.db.transaction(() => {
-    const made = markFalseAlarm(app.db, { cameraId, kind, value, by, reason, at: now });
-    writeAudit(app.db, actor, { action: 'false_alarm', cameraId, detail: `${kind} ${value}${reason ? `: ${reason}` : ''}`, ip: request.ip }, now);
+  const mark = await app.db.transaction(async () => {
+    const made = await markFalseAlarm(app.db, { cameraId, kind, value, by, reason, at: now });
+    await writeAudit(app.db, actor, { action: 'false_alarm', cameraId, detail: `${kind} ${value}${reason ? `: ${reason}` : ''}`, ip: request.ip }, now);
     return made;
-  })();
+  });
   return { ok: true, exitCode: 0, lines: [t('marked', { what, id: cameraId, by })], mark };
 }

@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import type { CheckResult } from '../probe/check.js';
 import type { CameraConfig } from '../config/schema.js';
 import type { Config } from '../config/load.js';
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { HealthEngine, type HealthEvent, type ImageVerdict } from './engine.js';
 import type { CameraState } from '../store/camera-health.js';
 import { fleetFromConfig, type Fleet } from '../inventory/fleet.js';
@@ -18,13 +18,13 @@ import { ImageAssessor, type Assessment } from '../quality/assess.js';
 
 /** What ingestion needs of the running installation. */
 export interface IngestContext {
-  db: Database;
+  db: Engine;
   config: Config;
   evidenceDir: string;
 }
 
 /** `fleet` is the daemon's own when cameras join and leave it while running (owners' registrations). */
-export function healthEngine(app: IngestContext, onEvent: (event: HealthEvent) => void, fleet: Fleet = fleetFromConfig(app.config)): HealthEngine {
+export function healthEngine(app: IngestContext, onEvent: (event: HealthEvent) => void | Promise<void>, fleet: Fleet = fleetFromConfig(app.config)): HealthEngine {
   const { probe, health, timezone } = app.config.raw;
   return new HealthEngine(app.db, fleet, {
     health,
@@ -81,7 +81,8 @@ export class ResultPipeline {
     this.cameras = new Map(app.config.raw.cameras.map((camera) => [camera.id, camera]));
   }
 
-  async process(result: CheckResult): Promise<StoredResult> {
+  /** `alsoStore` writes in the transaction that stores the check (the queue's sequence of the result). */
+  async process(result: CheckResult, alsoStore?: () => Promise<void>): Promise<StoredResult> {
     const { log, app } = this;
     const camera = this.cameras.get(result.cameraId);
     let image: ImageVerdict | undefined;
@@ -100,7 +101,14 @@ export class ResultPipeline {
       image = assessment ? { ok: assessment.ok, kinds: assessment.kinds, detail: assessment.detail } : { ok: null, kinds: [] };
       if (assessment?.ok === false) evidence = await keepEvidence(app.evidenceDir, result).catch(() => undefined);
     }
-    const { checkId, state } = this.engine.record(result, image, evidence);
+    const record = () => this.engine.record(result, image, evidence);
+    const { checkId, state } = alsoStore
+      ? await app.db.transaction(async () => {
+        const recorded = await record();
+        await alsoStore();
+        return recorded;
+      })
+      : await record();
     this.observe(result);
     const line = { camera: result.cameraId, kind: result.kind, status: result.status, state, ms: result.durationMs, error: result.failure?.kind, image: image?.kinds };
     if (result.status === 'ok' && image?.ok !== false) log.info(line, 'check');

@@ -2,7 +2,7 @@
  * Planned outages (contractor work, power cuts announced in advance), per camera or per unit
  * subtree. Inside a window no incident opens and the time counts neither as up nor as down.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { insertWindow, windowsOverlapping, type MaintenanceWindow, type NewWindow } from '../store/maintenance.js';
 
 /**
@@ -21,7 +21,7 @@ export class MaintenanceError extends Error {
   override readonly name = 'MaintenanceError';
 }
 
-export function addMaintenance(db: Database, window: NewWindow, now = Date.now(), byContractor = false): number {
+export async function addMaintenance(db: Engine, window: NewWindow, now = Date.now(), byContractor = false): Promise<number> {
   if (!window.cameraId === !window.unitId) throw new MaintenanceError('a maintenance window covers either one camera or one unit');
   if (window.endsAt <= window.startsAt) throw new MaintenanceError('a maintenance window must end after it starts');
   if (window.startsAt < now - MAINTENANCE_LIMITS.graceMs) throw new MaintenanceError('a maintenance window cannot start in the past: downtime already counted stays counted');
@@ -29,14 +29,14 @@ export function addMaintenance(db: Database, window: NewWindow, now = Date.now()
   if (window.endsAt - window.startsAt > MAINTENANCE_LIMITS.maxMs) throw new MaintenanceError('a maintenance window lasts at most 7 days');
   if (byContractor && window.cameraId) {
     const month = 30 * 86_400_000;
-    const planned = windowsOverlapping(db, window.startsAt - month, window.endsAt + month)
+    const planned = (await windowsOverlapping(db, window.startsAt - month, window.endsAt + month))
       .filter((w) => w.camera_id === window.cameraId)
       .reduce((sum, w) => sum + (w.ends_at - w.starts_at), 0);
     if (planned + window.endsAt - window.startsAt > MAINTENANCE_LIMITS.contractorPer30DaysMs) {
       throw new MaintenanceError('a contractor plans at most 7 days of maintenance per camera in 30 days; agree longer work with the commune police');
     }
   }
-  return insertWindow(db, window, now);
+  return await insertWindow(db, window, now);
 }
 
 /** Does the window apply to a camera in the given unit lineage (root → camera's unit)? */

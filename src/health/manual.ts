@@ -3,7 +3,7 @@
  * escalation stop, tracking goes on until the camera recovers) or close it by hand (the camera
  * was replaced, retired, …). Each is one transaction; the callers only say who and format.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { acknowledgeIncident, getIncident, memberIds, openMembers, resolveIncident, type Incident } from '../store/incidents.js';
 import { cancelUnsent } from '../store/alerts.js';
@@ -32,42 +32,42 @@ export interface ManualOutcome {
 }
 
 /** Acknowledge; pending reminders and escalations of the incident (and of a group's members) are cancelled. */
-export function acknowledgeByHand(db: Database, id: number, by: string, at: number): ManualOutcome | undefined {
-  if (!getIncident(db, id)) return undefined;
-  const changed = db.transaction(() => {
-    const done = acknowledgeIncident(db, id, at, by);
+export async function acknowledgeByHand(db: Engine, id: number, by: string, at: number): Promise<ManualOutcome | undefined> {
+  if (!await getIncident(db, id)) return undefined;
+  const changed = await db.transaction(async () => {
+    const done = await acknowledgeIncident(db, id, at, by);
     if (done) {
-      for (const member of memberIds(db, id, 'unacknowledged')) acknowledgeIncident(db, member, at, by);
-      for (const told of [id, ...memberIds(db, id, 'all')]) cancelUnsent(db, told, FOLLOW_UPS, 'acknowledged');
+      for (const member of await memberIds(db, id, 'unacknowledged')) await acknowledgeIncident(db, member, at, by);
+      for (const told of [id, ...await memberIds(db, id, 'all')]) await cancelUnsent(db, told, FOLLOW_UPS, 'acknowledged');
     }
     return done;
-  })();
-  return { action: 'acknowledge', changed, incident: getIncident(db, id) as Incident };
+  });
+  return { action: 'acknowledge', changed, incident: await getIncident(db, id) as Incident };
 }
 
 /**
  * Close by hand. Unsent reminders and escalations are cancelled, and `notify` (the alert outbox's
  * writer) tells everyone who was told of each closed incident that it was closed, and by whom.
  */
-export function resolveByHand(db: Database, id: number, by: string, at: number, notify?: (event: HealthEvent) => void): ManualOutcome | undefined {
-  const incident = getIncident(db, id);
+export async function resolveByHand(db: Engine, id: number, by: string, at: number, notify?: (event: HealthEvent) => void | Promise<void>): Promise<ManualOutcome | undefined> {
+  const incident = await getIncident(db, id);
   if (!incident) return undefined;
-  const changed = db.transaction(() => {
-    if (!resolveIncident(db, id, at, by)) return false;
+  const changed = await db.transaction(async () => {
+    if (!await resolveIncident(db, id, at, by)) return false;
     // Closing a group closes its members; closing the last open member closes its group.
     const closed = [id];
     if (incident.scope !== 'camera') {
-      for (const member of memberIds(db, id, 'open')) if (resolveIncident(db, member, at, by)) closed.push(member);
-    } else if (incident.group_id !== null && openMembers(db, incident.group_id) === 0 && resolveIncident(db, incident.group_id, at, by)) {
+      for (const member of await memberIds(db, id, 'open')) if (await resolveIncident(db, member, at, by)) closed.push(member);
+    } else if (incident.group_id !== null && await openMembers(db, incident.group_id) === 0 && await resolveIncident(db, incident.group_id, at, by)) {
       closed.push(incident.group_id);
     }
     for (const closedId of closed) {
-      cancelUnsent(db, closedId, FOLLOW_UPS, 'resolved by hand');
-      notify?.({ type: 'resolved', incident: getIncident(db, closedId) as Incident });
+      await cancelUnsent(db, closedId, FOLLOW_UPS, 'resolved by hand');
+      await notify?.({ type: 'resolved', incident: await getIncident(db, closedId) as Incident });
     }
     return true;
-  })();
-  return { action: 'resolve', changed, incident: getIncident(db, id) as Incident };
+  });
+  return { action: 'resolve', changed, incident: await getIncident(db, id) as Incident };
 }
 
 /** One line for the person who asked, in the CLI and the API alike. */

@@ -5,7 +5,9 @@
  */
 import { readdir, stat, unlink, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
+import { SqliteEngine } from '../store/sqlite.js';
+import { ensurePartitions } from '../store/partitions.js';
 import type { RetentionConfig } from '../config/schema.js';
 import { DAY_MS } from './calendar.js';
 import { forgetIncidentEvidence } from '../store/incidents.js';
@@ -52,9 +54,11 @@ async function evidenceDays(root: string): Promise<{ dir: string; files: { file:
   return days;
 }
 
-export async function prune(db: Database, evidenceDir: string, retention: RetentionConfig, now = Date.now()): Promise<PruneReport> {
-  const checks = deleteChecksBefore(db, now - retention.raw_checks_days * DAY_MS);
-  const hourly = deleteHourlyBefore(db, now - retention.hourly_days * DAY_MS);
+export async function prune(db: Engine, evidenceDir: string, retention: RetentionConfig, now = Date.now()): Promise<PruneReport> {
+  // The daily pass also makes the coming months' partitions (PostgreSQL), long before they fill.
+  await ensurePartitions(db, now);
+  const checks = await deleteChecksBefore(db, now - retention.raw_checks_days * DAY_MS);
+  const hourly = await deleteHourlyBefore(db, now - retention.hourly_days * DAY_MS);
 
   const days = await evidenceDays(evidenceDir);
   const files = days.flatMap((day) => day.files).sort((a, b) => a.mtimeMs - b.mtimeMs);
@@ -66,8 +70,8 @@ export async function prune(db: Database, evidenceDir: string, retention: Retent
     const tooOld = f.mtimeMs < now - retention.evidence_days * DAY_MS;
     if (!tooOld && total <= quota) break;
     await unlink(f.file).catch(() => {});
-    forgetCheckEvidence(db, f.file);
-    forgetIncidentEvidence(db, f.file);
+    await forgetCheckEvidence(db, f.file);
+    await forgetIncidentEvidence(db, f.file);
     total -= f.size;
     evidenceFiles++;
     evidenceBytes += f.size;
@@ -77,7 +81,8 @@ export async function prune(db: Database, evidenceDir: string, retention: Retent
   return { checks, hourly, evidenceFiles, evidenceBytes };
 }
 
-/** SQLite's online backup: consistent while the daemon keeps writing. */
-export async function backup(db: Database, destination: string): Promise<void> {
-  await db.backup(destination);
+/** SQLite's online backup: consistent while the daemon keeps writing. PostgreSQL has pg_dump for that. */
+export async function backup(db: Engine, destination: string): Promise<void> {
+  if (!(db instanceof SqliteEngine)) throw new Error('camwatch backup copies a SQLite database; back up PostgreSQL with pg_dump');
+  await db.raw.backup(destination);
 }

@@ -2,7 +2,7 @@
  * Contractor SLA: for each camera incident with a contractor, the time to acknowledge and to
  * repair against the contract's hours. An incident still open past its deadline is a breach too.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { contractIncidents } from '../store/incidents.js';
 
 export interface SlaLine {
@@ -28,8 +28,8 @@ export function isContractorKind(incidentKind: string): boolean {
   return CONTRACTOR_KINDS.some((kind) => incidentKind === kind || (kind.endsWith(':') && incidentKind.startsWith(kind)));
 }
 
-export function slaReport(db: Database, from: number, to: number, now = Date.now(), contractorId?: string): SlaLine[] {
-  const rows = contractIncidents(db, from, to, contractorId).filter((r) => isContractorKind(r.kind));
+export async function slaReport(db: Engine, from: number, to: number, now = Date.now(), contractorId?: string): Promise<SlaLine[]> {
+  const rows = (await contractIncidents(db, from, to, contractorId)).filter((r) => isContractorKind(r.kind));
   return rows.map((r) => {
     const ackElapsed = (r.acknowledged_at ?? now) - r.opened_at;
     const repairElapsed = (r.resolved_at ?? now) - r.opened_at;

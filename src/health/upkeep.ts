@@ -5,7 +5,7 @@
  * src/quality/detectors/degrading.ts) and no visit has come since. Planned downtime is another
  * thing: src/health/maintenance.ts.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { Inventory } from '../inventory/inventory.js';
 import { lastTaskVisits } from '../store/maintenance-visits.js';
 import { lastFindingAt } from '../store/checks.js';
@@ -45,10 +45,11 @@ export function parseTasks(text: string | null): string[] {
 }
 
 /** Every active camera that has a contractor, with its upkeep as of `now`. */
-export function upkeep(db: Database, now: number, inventory = Inventory.load(db)): UpkeepLine[] {
-  const done = lastTaskVisits(db);
-  const degrading = lastFindingAt(db, 'degrading', now - DEGRADING_RECENT_MS);
-  const incidents = openCameraIncidentIds(db);
+export async function upkeep(db: Engine, now: number, given?: Inventory): Promise<UpkeepLine[]> {
+  const inventory = given ?? (await Inventory.load(db));
+  const done = await lastTaskVisits(db);
+  const degrading = await lastFindingAt(db, 'degrading', now - DEGRADING_RECENT_MS);
+  const incidents = await openCameraIncidentIds(db);
   const lines: UpkeepLine[] = [];
   for (const camera of inventory.cameras.values()) {
     const contractor = camera.contractor_id ? inventory.contractors.get(camera.contractor_id) : undefined;

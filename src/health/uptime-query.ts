@@ -1,5 +1,5 @@
 /** Reads uptime for a period from the daily rollups and aggregates it by camera, unit, contractor or owner type. */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { uptimeByCamera } from '../store/uptime.js';
 import type { CameraRow } from '../store/inventory.js';
 import { Inventory } from '../inventory/inventory.js';
@@ -34,8 +34,8 @@ export interface UptimeLine {
   imageOk: number | null;
 }
 
-export function uptimeReport(db: Database, filter: UptimeFilter, groupBy: GroupBy): UptimeLine[] {
-  const inventory = Inventory.load(db);
+export async function uptimeReport(db: Engine, filter: UptimeFilter, groupBy: GroupBy): Promise<UptimeLine[]> {
+  const inventory = await Inventory.load(db);
   const cameras = [...inventory.cameras.values()]
     .filter((c) => c.retired_at === null)
     .filter((c) => !filter.cameraIds || filter.cameraIds.has(c.id))
@@ -43,7 +43,7 @@ export function uptimeReport(db: Database, filter: UptimeFilter, groupBy: GroupB
     .filter((c) => !filter.contractorId || c.contractor_id === filter.contractorId)
     .filter((c) => !filter.ownerType || c.owner_type === filter.ownerType);
 
-  const totals = new Map(uptimeByCamera(db, filter.fromDay, filter.toDay).map((row) => [row.camera_id, row]));
+  const totals = new Map((await uptimeByCamera(db, filter.fromDay, filter.toDay)).map((row) => [row.camera_id, row]));
 
   // "By unit" means by the units one level below the filter's unit (the communes of a province).
   const groupKey = (camera: CameraRow): [string, string] => {

@@ -5,7 +5,7 @@
  * too. Two figures: availability (stream reachable) and image-OK (reachable and no image finding).
  * Segments are written into hourly and daily rollups as they close, so reports never read raw checks.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { HOUR_MS, hourStart, localDay } from './calendar.js';
 import { overlapMs } from './maintenance.js';
 import type { MaintenanceWindow } from '../store/maintenance.js';
@@ -49,7 +49,7 @@ export class UptimeWriter {
   private readonly days = new Map<number, string>();
 
   constructor(
-    private readonly db: Database,
+    private readonly db: Engine,
     private readonly timeZone: string,
   ) {}
 
@@ -63,13 +63,13 @@ export class UptimeWriter {
     return day;
   }
 
-  addSegment(segment: Segment, windows: readonly MaintenanceWindow[]): void {
-    for (const [hour, b] of measureSegment(segment, windows)) addUptime(this.db, segment.cameraId, hour, this.dayOf(hour), b);
+  async addSegment(segment: Segment, windows: readonly MaintenanceWindow[]): Promise<void> {
+    for (const [hour, b] of measureSegment(segment, windows)) await addUptime(this.db, segment.cameraId, hour, this.dayOf(hour), b);
   }
 
-  countCheck(cameraId: string, at: number, failed: boolean): void {
+  async countCheck(cameraId: string, at: number, failed: boolean): Promise<void> {
     const hour = hourStart(at);
-    countUptimeCheck(this.db, cameraId, hour, this.dayOf(hour), failed);
+    await countUptimeCheck(this.db, cameraId, hour, this.dayOf(hour), failed);
   }
 }
 

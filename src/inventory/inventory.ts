@@ -3,7 +3,7 @@
  * because history (incidents, uptime) still points at them. Scoping, reports and the HTTP views
  * ask it for a unit's subtree or lineage instead of each walking the tree on its own.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { cameras, contractors, units, type CameraRow, type ContractorRow, type UnitRow } from '../store/inventory.js';
 
 export class Inventory {
@@ -19,8 +19,8 @@ export class Inventory {
     for (const unit of unitRows) if (unit.parent_id !== null) this.children.set(unit.parent_id, [...(this.children.get(unit.parent_id) ?? []), unit.id]);
   }
 
-  static load(db: Database): Inventory {
-    return new Inventory(units(db), cameras(db), contractors(db));
+  static async load(db: Engine): Promise<Inventory> {
+    return new Inventory(await units(db), await cameras(db), await contractors(db));
   }
 
   /** The unit and every unit below it; empty when there is no such unit. */

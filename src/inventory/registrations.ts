@@ -4,7 +4,7 @@
  * rejected by the commune police, withdrawn by the owner. Every step is in the audit log.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { writeAudit } from '../store/audit.js';
 import { addRegisteredCamera, retireRegisteredCamera } from '../store/inventory.js';
 import {
@@ -73,7 +73,7 @@ export interface Submission {
 const ANONYMOUS = (name: string) => ({ id: null, name: name.slice(0, 64), role: 'anonymous' as const });
 
 /** Stores a registration with the current consent; returns its id and the withdrawal token (shown once, stored hashed). */
-export function submitRegistration(db: Database, key: Buffer | undefined, submission: Submission, now: number): { id: number; token: string } {
+export async function submitRegistration(db: Engine, key: Buffer | undefined, submission: Submission, now: number): Promise<{ id: number; token: string }> {
   const token = randomBytes(24).toString('base64url');
   const row: NewRegistration = {
     unit_id: submission.unitId,
@@ -95,11 +95,11 @@ export function submitRegistration(db: Database, key: Buffer | undefined, submis
     withdraw_token_hash: sha256(token),
     created_at: now,
   };
-  const id = db.transaction(() => {
-    const inserted = insertRegistration(db, row);
-    writeAudit(db, ANONYMOUS(submission.ownerName), { action: 'registration.submitted', detail: `registration ${inserted}, consent ${CURRENT_CONSENT}`, ip: submission.ip }, now);
+  const id = await db.transaction(async () => {
+    const inserted = await insertRegistration(db, row);
+    await writeAudit(db, ANONYMOUS(submission.ownerName), { action: 'registration.submitted', detail: `registration ${inserted}, consent ${CURRENT_CONSENT}`, ip: submission.ip }, now);
     return inserted;
-  })();
+  });
   return { id, token };
 }
 
@@ -112,12 +112,12 @@ export const registeredCameraId = (registrationId: number) => `owner-${registrat
 type Decider = { id: number; name: string; role: 'admin' | 'commune_chief' };
 
 /** Approve: the camera joins the inventory and is checked like any other. False when no longer pending. */
-export function approveRegistration(db: Database, id: number, by: Decider, ip: string, now: number): boolean {
-  return db.transaction(() => {
-    const registration = findRegistration(db, id);
+export async function approveRegistration(db: Engine, id: number, by: Decider, ip: string, now: number): Promise<boolean> {
+  return await db.transaction(async () => {
+    const registration = await findRegistration(db, id);
     if (registration?.status !== 'pending') return false;
     const cameraId = registeredCameraId(id);
-    addRegisteredCamera(
+    await addRegisteredCamera(
       db,
       {
         id: cameraId,
@@ -134,22 +134,22 @@ export function approveRegistration(db: Database, id: number, by: Decider, ip: s
       },
       now,
     );
-    decideRegistration(db, id, { status: 'approved', by: by.name, note: null, cameraId }, now);
-    writeAudit(db, by, { action: 'registration.approved', cameraId, detail: `registration ${id}`, ip }, now);
+    await decideRegistration(db, id, { status: 'approved', by: by.name, note: null, cameraId }, now);
+    await writeAudit(db, by, { action: 'registration.approved', cameraId, detail: `registration ${id}`, ip }, now);
     return true;
-  })();
+  });
 }
 
-export function rejectRegistration(db: Database, id: number, by: Decider, note: string | null, ip: string, now: number): boolean {
-  return db.transaction(() => {
-    if (!decideRegistration(db, id, { status: 'rejected', by: by.name, note, cameraId: null }, now)) return false;
-    writeAudit(db, by, { action: 'registration.rejected', detail: `registration ${id}${note ? `: ${note}` : ''}`, ip }, now);
+export async function rejectRegistration(db: Engine, id: number, by: Decider, note: string | null, ip: string, now: number): Promise<boolean> {
+  return await db.transaction(async () => {
+    if (!await decideRegistration(db, id, { status: 'rejected', by: by.name, note, cameraId: null }, now)) return false;
+    await writeAudit(db, by, { action: 'registration.rejected', detail: `registration ${id}${note ? `: ${note}` : ''}`, ip }, now);
     return true;
-  })();
+  });
 }
 
-export function registrationByToken(db: Database, token: string): RegistrationRow | undefined {
-  return /^[A-Za-z0-9_-]{20,100}$/.test(token) ? registrationByTokenHash(db, sha256(token)) : undefined;
+export async function registrationByToken(db: Engine, token: string): Promise<RegistrationRow | undefined> {
+  return /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await registrationByTokenHash(db, sha256(token)) : undefined;
 }
 
 /**
@@ -157,13 +157,13 @@ export function registrationByToken(db: Database, token: string): RegistrationRo
  * marked withdrawn, so the scheduler drops it — no check of any kind reaches it any more, not even
  * reachability — and no role may open its images.
  */
-export function withdrawConsent(db: Database, registration: RegistrationRow, ip: string, now: number): boolean {
-  return db.transaction(() => {
-    if (!withdrawRegistration(db, registration.id, now)) return false;
-    if (registration.camera_id) retireRegisteredCamera(db, registration.camera_id, ownerJson(registration, false), now);
-    writeAudit(db, ANONYMOUS(registration.owner_name), { action: 'registration.consent_withdrawn', cameraId: registration.camera_id ?? undefined, detail: `registration ${registration.id}`, ip }, now);
+export async function withdrawConsent(db: Engine, registration: RegistrationRow, ip: string, now: number): Promise<boolean> {
+  return await db.transaction(async () => {
+    if (!await withdrawRegistration(db, registration.id, now)) return false;
+    if (registration.camera_id) await retireRegisteredCamera(db, registration.camera_id, ownerJson(registration, false), now);
+    await writeAudit(db, ANONYMOUS(registration.owner_name), { action: 'registration.consent_withdrawn', cameraId: registration.camera_id ?? undefined, detail: `registration ${registration.id}`, ip }, now);
     return true;
-  })();
+  });
 }
 
 /**
@@ -171,18 +171,18 @@ export function withdrawConsent(db: Database, registration: RegistrationRow, ip:
  * police: sealed at once, never kept or written in clear. False when the registration is rejected
  * or withdrawn (nothing connects to that camera any more).
  */
-export function giveCameraPassword(db: Database, keys: OwnerKeys, registration: RegistrationRow, password: string, by: Parameters<typeof writeAudit>[1], ip: string, now: number): boolean {
+export async function giveCameraPassword(db: Engine, keys: OwnerKeys, registration: RegistrationRow, password: string, by: Parameters<typeof writeAudit>[1], ip: string, now: number): Promise<boolean> {
   const sealed = sealPassword(keys.ensure(), password);
-  return db.transaction(() => {
-    if (!setRegistrationPassword(db, registration.id, sealed)) return false;
-    writeAudit(db, by, { action: 'registration.password_given', cameraId: registration.camera_id ?? undefined, detail: `registration ${registration.id}`, ip }, now);
+  return await db.transaction(async () => {
+    if (!await setRegistrationPassword(db, registration.id, sealed)) return false;
+    await writeAudit(db, by, { action: 'registration.password_given', cameraId: registration.camera_id ?? undefined, detail: `registration ${registration.id}`, ip }, now);
     return true;
-  })();
+  });
 }
 
 /** How camwatch reaches an approved registered camera whose consent stands, or undefined. */
-export function registeredCameraAccess(db: Database, key: Buffer | undefined, cameraId: string): { host: string; port: number; username: string; password: string } | undefined {
-  const registration = approvedRegistrationOfCamera(db, cameraId);
+export async function registeredCameraAccess(db: Engine, key: Buffer | undefined, cameraId: string): Promise<{ host: string; port: number; username: string; password: string } | undefined> {
+  const registration = await approvedRegistrationOfCamera(db, cameraId);
   if (!registration) return undefined;
   return { host: registration.onvif_host, port: registration.onvif_port, username: registration.onvif_user, password: passwordOf(registration, key) };
 }
@@ -190,8 +190,8 @@ export function registeredCameraAccess(db: Database, key: Buffer | undefined, ca
 const passwordOf = (registration: RegistrationRow, key: Buffer | undefined) => (key && registration.password_sealed ? openPassword(key, registration.password_sealed) : '');
 
 /** The cameras of approved registrations whose consent stands, as the scheduler checks them. */
-export function registeredTargets(db: Database, key: Buffer | undefined, minResolution: { width: number; height: number }): CameraTarget[] {
-  return approvedRegistrations(db).map((registration) => ({
+export async function registeredTargets(db: Engine, key: Buffer | undefined, minResolution: { width: number; height: number }): Promise<CameraTarget[]> {
+  return (await approvedRegistrations(db)).map((registration) => ({
     id: registration.camera_id as string,
     host: registration.onvif_host,
     onvifPort: registration.onvif_port,
@@ -202,8 +202,8 @@ export function registeredTargets(db: Database, key: Buffer | undefined, minReso
 }
 
 /** The same cameras as the health engine knows them, so their faults open incidents like any other's. */
-export function registeredFleetCameras(db: Database, units: ReadonlyMap<string, UnitNode>): FleetCamera[] {
-  return approvedRegistrations(db).map((registration) => ({
+export async function registeredFleetCameras(db: Engine, units: ReadonlyMap<string, UnitNode>): Promise<FleetCamera[]> {
+  return (await approvedRegistrations(db)).map((registration) => ({
     id: registration.camera_id as string,
     name: registration.camera_name,
     unitId: registration.unit_id,

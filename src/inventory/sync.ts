@@ -3,7 +3,7 @@
  * changes nothing. Units, contractors and cameras that leave the config are retired, not
  * deleted, so their checks and incidents keep their keys; coming back un-retires them.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { replaceContacts, syncTable, type ContactRow, type InventoryRow, type SyncCounts } from '../store/inventory.js';
 import type { Config } from '../config/load.js';
 
@@ -79,16 +79,16 @@ function contactRows(config: Config): ContactRow[] {
   );
 }
 
-export function syncInventory(db: Database, config: Config, now = Date.now()): SyncReport {
-  // IMMEDIATE: a second server starting beside a leader that writes must wait for the write lock
-  // (busy_timeout); a deferred transaction that read first would fail at once with "database is locked".
-  return db.transaction(() => {
+export async function syncInventory(db: Engine, config: Config, now = Date.now()): Promise<SyncReport> {
+  // Immediate: a second server starting beside a leader that writes must wait for SQLite's write
+  // lock (busy_timeout); a deferred transaction that read first would fail at once with "database is locked".
+  return await db.transaction(async () => {
     const report = {
-      units: syncTable(db, 'units', unitRows(config), now),
-      contractors: syncTable(db, 'contractors', contractorRows(config), now),
-      cameras: syncTable(db, 'cameras', cameraRows(config), now),
+      units: await syncTable(db, 'units', unitRows(config), now),
+      contractors: await syncTable(db, 'contractors', contractorRows(config), now),
+      cameras: await syncTable(db, 'cameras', cameraRows(config), now),
     };
-    replaceContacts(db, contactRows(config));
+    await replaceContacts(db, contactRows(config));
     return report;
-  }).immediate();
+  }, { immediate: true });
 }

@@ -4,7 +4,7 @@
  * engine. Baselines live in memory and are written to the DB only when they learn (at most one
  * sample per camera every two hours, so learning covers the whole day, not its first minutes).
  */
-import { statement, type Database } from '../store/db.js';
+import type { Engine } from '../store/engine.js';
 import type { Locale } from '../i18n/index.js';
 import { tolerancesOf } from './false-alarms.js';
 import {
@@ -55,14 +55,14 @@ export class ImageAssessor {
   private readonly frozenLately = new Map<string, boolean>();
 
   constructor(
-    private readonly db: Database,
+    private readonly db: Engine,
     private readonly locale: Locale,
   ) {}
 
-  private baseline(cameraId: string): Baseline | undefined {
+  private async baseline(cameraId: string): Promise<Baseline | undefined> {
     // `camwatch reference` writes from another process: a row newer than the cached copy wins.
     const since = this.baselines.has(cameraId) ? (this.loadedAt.get(cameraId) ?? Number.MIN_SAFE_INTEGER) : Number.MIN_SAFE_INTEGER;
-    const row = statement(this.db, 'SELECT baseline, updated_at FROM quality_baselines WHERE camera_id = ? AND updated_at > ?').get(cameraId, since) as
+    const row = await this.db.get('SELECT baseline, updated_at FROM quality_baselines WHERE camera_id = ? AND updated_at > ?', cameraId, since) as
       | { baseline: string; updated_at: number }
       | undefined;
     if (row) {
@@ -92,17 +92,17 @@ export class ImageAssessor {
       this.remember(key('snapshot'), frozenBy(liveness.pair.change));
     }
 
-    const baseline = this.baseline(camera.id);
+    const baseline = await this.baseline(camera.id);
     // One pass over the frame: the reference is chosen once day or night is known.
     const metrics = measure(frame, previous, (probe) => referenceFor(baseline, isNight(probe, placeOf(camera, at))));
     this.remember(key(source), frozenBy({ change: metrics.change, elsewhere: metrics.changeElsewhere }));
     const night = isNight(metrics, placeOf(camera, at));
-    const findings = diagnose(metrics, baseline, { ...this.contextOf(camera, night), liveness });
+    const findings = diagnose(metrics, baseline, { ...(await this.contextOf(camera, night)), liveness });
 
     // Worst fault first: it names the incident; advice (lighting) follows the faults.
     const faults = findings.filter((f) => f.state === 'fault').sort((a, b) => SEVERITY[b.severity ?? 'warning'] - SEVERITY[a.severity ?? 'warning']);
     const young = baselineState(baseline, night).samples < LEARN_FAST_SAMPLES;
-    if (faults.length === 0 && at - (this.lastLearned.get(camera.id) ?? 0) >= (young ? LEARN_FAST_MS : LEARN_EVERY_MS)) this.learn(camera.id, baseline, metrics, at, night);
+    if (faults.length === 0 && at - (this.lastLearned.get(camera.id) ?? 0) >= (young ? LEARN_FAST_MS : LEARN_EVERY_MS)) await this.learn(camera.id, baseline, metrics, at, night);
 
     const judged = findings.filter((f) => f.state === 'fault' || f.state === 'advice');
     return {
@@ -116,8 +116,8 @@ export class ImageAssessor {
     };
   }
 
-  private contextOf(camera: CameraContext, night: boolean): DiagnoseContext {
-    return { night, tags: [...camera.tags], hasIr: camera.tags.includes('ir'), locale: this.locale, tolerances: tolerancesOf(this.db, camera.id) };
+  private async contextOf(camera: CameraContext, night: boolean): Promise<DiagnoseContext> {
+    return { night, tags: [...camera.tags], hasIr: camera.tags.includes('ir'), locale: this.locale, tolerances: await tolerancesOf(this.db, camera.id) };
   }
 
   /**
@@ -125,9 +125,9 @@ export class ImageAssessor {
    * taking it as the previous frame: for an operator marking a finding as a false alarm.
    */
   async judgeStill(camera: CameraContext, jpeg: Buffer, at: number): Promise<Finding[]> {
-    const baseline = this.baseline(camera.id);
+    const baseline = await this.baseline(camera.id);
     const metrics = measure(await decodeForAnalysis(jpeg), undefined, (probe) => referenceFor(baseline, isNight(probe, placeOf(camera, at))));
-    return diagnose(metrics, baseline, this.contextOf(camera, isNight(metrics, placeOf(camera, at))));
+    return diagnose(metrics, baseline, await this.contextOf(camera, isNight(metrics, placeOf(camera, at))));
   }
 
   private remember(key: string, frozen: boolean | undefined) {
@@ -144,19 +144,19 @@ export class ImageAssessor {
     const metrics = measure(frame);
     const night = isNight(metrics, placeOf(camera, at));
     // The pinned frame also seeds the metric baseline: an admin vouched for this picture.
-    const seeded = updateBaseline(this.baseline(camera.id), metrics, new Date(at), { night });
-    this.save(camera.id, setReferenceView(seeded, metrics.signature, new Date(at), { night }), at);
+    const seeded = updateBaseline(await this.baseline(camera.id), metrics, new Date(at), { night });
+    await this.save(camera.id, setReferenceView(seeded, metrics.signature, new Date(at), { night }), at);
     return { night };
   }
 
-  private learn(cameraId: string, baseline: Baseline | undefined, metrics: FrameMetrics, at: number, night: boolean) {
-    this.save(cameraId, updateBaseline(baseline, metrics, new Date(at), { night }), at);
+  private async learn(cameraId: string, baseline: Baseline | undefined, metrics: FrameMetrics, at: number, night: boolean) {
+    await this.save(cameraId, updateBaseline(baseline, metrics, new Date(at), { night }), at);
     this.lastLearned.set(cameraId, at);
   }
 
-  private save(cameraId: string, baseline: Baseline, at: number) {
+  private async save(cameraId: string, baseline: Baseline, at: number) {
     this.baselines.set(cameraId, baseline);
     this.loadedAt.set(cameraId, at);
-    statement(this.db, 'INSERT INTO quality_baselines (camera_id, baseline, updated_at) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO UPDATE SET baseline = excluded.baseline, updated_at = excluded.updated_at').run(cameraId, JSON.stringify(baseline), at);
+    await this.db.run('INSERT INTO quality_baselines (camera_id, baseline, updated_at) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO UPDATE SET baseline = excluded.baseline, updated_at = excluded.updated_at', cameraId, JSON.stringify(baseline), at);
   }
 }

@@ -5,7 +5,7 @@
  * a real worsening is still found. Marks are kept with who, when, why and the value, and can be
  * withdrawn; withdrawing restores the normal thresholds. This module owns quality_false_alarms.
  */
-import { statement, type Database } from '../store/db.js';
+import type { Engine } from '../store/engine.js';
 import type { FaultKind, Finding } from './detectors/index.js';
 
 /**
@@ -52,8 +52,8 @@ export interface FalseAlarmMark {
 }
 
 /** The active tolerances of one camera: the most lenient mark of each kind. */
-export function tolerancesOf(db: Database, cameraId: string): Tolerances {
-  const rows = statement(db, 'SELECT kind, value FROM quality_false_alarms WHERE camera_id = ? AND cleared_at IS NULL').all(cameraId) as { kind: TolerableKind; value: number }[];
+export async function tolerancesOf(db: Engine, cameraId: string): Promise<Tolerances> {
+  const rows = await db.all('SELECT kind, value FROM quality_false_alarms WHERE camera_id = ? AND cleared_at IS NULL', cameraId) as { kind: TolerableKind; value: number }[];
   const out = new Map<FaultKind, number>();
   for (const { kind, value } of rows) {
     const held = out.get(kind);
@@ -62,19 +62,17 @@ export function tolerancesOf(db: Database, cameraId: string): Tolerances {
   return out;
 }
 
-export function markFalseAlarm(db: Database, mark: { cameraId: string; kind: TolerableKind; value: number; by: string; reason: string; at: number }): FalseAlarmMark {
-  const info = statement(db, 'INSERT INTO quality_false_alarms (camera_id, kind, value, marked_at, marked_by, reason) VALUES (?, ?, ?, ?, ?, ?)').run(
-    mark.cameraId, mark.kind, mark.value, mark.at, mark.by, mark.reason,
-  );
-  return statement(db, 'SELECT * FROM quality_false_alarms WHERE id = ?').get(info.lastInsertRowid) as FalseAlarmMark;
+export async function markFalseAlarm(db: Engine, mark: { cameraId: string; kind: TolerableKind; value: number; by: string; reason: string; at: number }): Promise<FalseAlarmMark> {
+  const id = await db.insert('INSERT INTO quality_false_alarms (camera_id, kind, value, marked_at, marked_by, reason) VALUES (?, ?, ?, ?, ?, ?)', mark.cameraId, mark.kind, mark.value, mark.at, mark.by, mark.reason,);
+  return await db.get('SELECT * FROM quality_false_alarms WHERE id = ?', id) as FalseAlarmMark;
 }
 
 /** Withdraw the camera's active marks of one kind; returns how many were withdrawn. */
-export function clearFalseAlarms(db: Database, cameraId: string, kind: TolerableKind, by: string, at: number): number {
-  return statement(db, 'UPDATE quality_false_alarms SET cleared_at = ?, cleared_by = ? WHERE camera_id = ? AND kind = ? AND cleared_at IS NULL').run(at, by, cameraId, kind).changes;
+export async function clearFalseAlarms(db: Engine, cameraId: string, kind: TolerableKind, by: string, at: number): Promise<number> {
+  return (await db.run('UPDATE quality_false_alarms SET cleared_at = ?, cleared_by = ? WHERE camera_id = ? AND kind = ? AND cleared_at IS NULL', at, by, cameraId, kind)).changes;
 }
 
 /** Every mark of a camera, active and withdrawn, newest first. */
-export function listFalseAlarms(db: Database, cameraId: string): FalseAlarmMark[] {
-  return statement(db, 'SELECT * FROM quality_false_alarms WHERE camera_id = ? ORDER BY marked_at DESC, id DESC').all(cameraId) as FalseAlarmMark[];
+export async function listFalseAlarms(db: Engine, cameraId: string): Promise<FalseAlarmMark[]> {
+  return await db.all('SELECT * FROM quality_false_alarms WHERE camera_id = ? ORDER BY marked_at DESC, id DESC', cameraId) as FalseAlarmMark[];
 }

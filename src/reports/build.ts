@@ -3,7 +3,7 @@
  * notes; the exporters (CSV, XLSX, A4 HTML, JSON) only format it. Values stay raw here:
  * fractions for percentages, epoch ms for times, so every format renders them its own way.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { combineLines, uptimeReport, type GroupBy, type UptimeLine } from '../health/uptime-query.js';
 import { UPTIME_RULE } from '../health/uptime.js';
 import { isContractorKind, slaReport } from '../health/sla.js';
@@ -153,12 +153,17 @@ class Context {
   readonly cameras: CameraRow[];
   private readonly subtree: Set<string> | undefined;
 
-  constructor(
-    readonly db: Database,
+  static async load(db: Engine, options: ReportOptions): Promise<Context> {
+    return new Context(db, options, await Inventory.load(db));
+  }
+
+  private constructor(
+    readonly db: Engine,
     readonly options: ReportOptions,
+    inventory: Inventory,
   ) {
     this.t = translator(reportMessages, options.locale ?? 'vi');
-    this.inventory = Inventory.load(db);
+    this.inventory = inventory;
     this.subtree = options.unitId ? this.inventory.subtree(options.unitId) : undefined;
     this.cameras = [...this.inventory.cameras.values()].filter((c) => this.matches(c));
   }
@@ -241,14 +246,14 @@ const MAX_BARS = 40;
 const MAX_DAY_COLUMNS = 62;
 
 /** Availability of the cameras in scope over the period, day by day (month by month for a long period). */
-function uptimeSeries(ctx: Context, period: Period): { monthly: boolean; points: Chart['points'] } {
+async function uptimeSeries(ctx: Context, period: Period): Promise<{ monthly: boolean; points: Chart['points'] }> {
   const ids = new Set(ctx.cameras.filter((c) => c.retired_at === null).map((c) => c.id));
   const days: string[] = [];
   for (let day = period.fromDay; day <= period.toDay; day = addDays(day, 1)) days.push(day);
   const monthly = days.length > MAX_DAY_COLUMNS;
   const keyOf = (day: string) => (monthly ? day.slice(0, 7) : day);
   const sums = new Map(days.map((day) => [keyOf(day), { known: 0, up: 0 }]));
-  for (const row of uptimeByCameraDay(ctx.db, period.fromDay, period.toDay)) {
+  for (const row of await uptimeByCameraDay(ctx.db, period.fromDay, period.toDay)) {
     const sum = ids.has(row.camera_id) ? sums.get(keyOf(row.day)) : undefined;
     if (!sum) continue;
     sum.known += row.known;
@@ -261,18 +266,18 @@ function uptimeSeries(ctx: Context, period: Period): { monthly: boolean; points:
   return { monthly, points };
 }
 
-function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
+async function uptime(ctx: Context, timeZone: string, now: number): Promise<ReportBody> {
   const { options, t } = ctx;
   const groupBy = options.groupBy ?? 'unit';
-  const query = (period: Period): UptimeLine[] =>
-    uptimeReport(
+  const query = async (period: Period): Promise<UptimeLine[]> =>
+    await uptimeReport(
       ctx.db,
       { fromDay: period.fromDay, toDay: period.toDay, unitId: options.unitId, contractorId: options.contractorId, ownerType: options.ownerType, cameraIds: ctx.cameraIdSet },
       groupBy,
     );
-  const lines = query(options.period);
+  const lines = await query(options.period);
   const previous = periodBefore(options.period, timeZone);
-  const before = new Map((previous ? query(previous) : []).map((line) => [line.key, line]));
+  const before = new Map((previous ? await query(previous) : []).map((line) => [line.key, line]));
   const change = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined ? null : Math.round((printedPercent(a) - printedPercent(b)) * 10) / 10);
   // the figures of a line, or of the whole (the total row)
   const figures = (line: UptimeLine, previousLine: UptimeLine | undefined) => ({
@@ -302,7 +307,7 @@ function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
   const locale = options.locale ?? 'vi';
   // cameras with a fault still open now, whatever the period: what is broken and not yet repaired
   const visible = ctx.cameraIdSet;
-  const broken = new Set(openIncidentsByAge(ctx.db).flatMap((i) => (i.camera_id && visible.has(i.camera_id) && i.opened_at <= now ? [i.camera_id] : []))).size;
+  const broken = new Set((await openIncidentsByAge(ctx.db)).flatMap((i) => (i.camera_id && visible.has(i.camera_id) && i.opened_at <= now ? [i.camera_id] : []))).size;
   return {
     title: t(`title_uptime_${groupBy}`),
     // Rows keep their machine key (JSON); what is printed is a code people use: a camera's id,
@@ -326,7 +331,7 @@ function uptime(ctx: Context, timeZone: string, now: number): ReportBody {
     totals: { name: t('total'), ...figures(total, totalBefore) },
     charts: [
       ...(rows.length > 1 && rows.length <= MAX_BARS ? [{ kind: 'bars' as const, title: t('chart_lines', { title: t(`title_uptime_${groupBy}`) }), points: rows.map((row) => ({ label: row.name, value: row.availability })) }] : []),
-      ...[uptimeSeries(ctx, options.period)].filter((series) => series.points.length > 1).map((series) => ({ kind: 'columns' as const, title: t(series.monthly ? 'chart_months' : 'chart_days'), points: series.points })),
+      ...[await uptimeSeries(ctx, options.period)].filter((series) => series.points.length > 1).map((series) => ({ kind: 'columns' as const, title: t(series.monthly ? 'chart_months' : 'chart_days'), points: series.points })),
     ],
     summary: [
       // a paragraph ready for the body of a báo cáo
@@ -375,9 +380,9 @@ function incidentCells(ctx: Context, i: Incident) {
 const INCIDENT_COLUMNS = ['incident', 'camera_id', 'camera', 'unit', 'kind', 'opened_at'] as const;
 const INCIDENT_TYPES: Record<(typeof INCIDENT_COLUMNS)[number], ColumnType> = { incident: 'integer', camera_id: 'text', camera: 'text', unit: 'text', kind: 'text', opened_at: 'datetime' };
 
-function incidents(ctx: Context, now: number): ReportBody {
+async function incidents(ctx: Context, now: number): Promise<ReportBody> {
   const { t, options } = ctx;
-  const list = inScope(ctx, openIncidentsByAge(ctx.db));
+  const list = inScope(ctx, await openIncidentsByAge(ctx.db));
   const rows = list.map((i) => ({ ...incidentCells(ctx, i), hours_open: (now - i.opened_at) / HOUR, detail: i.detail ?? '' }));
   return {
     title: t('title_incidents'),
@@ -395,11 +400,11 @@ function incidents(ctx: Context, now: number): ReportBody {
 }
 
 /** Every incident of the period: opened in it, closed in it, or open across it; with how long each lasted. */
-function history(ctx: Context, now: number): ReportBody {
+async function history(ctx: Context, now: number): Promise<ReportBody> {
   const { t, options } = ctx;
   const locale = options.locale ?? 'vi';
   const { from, to } = options.period;
-  const list = inScope(ctx, incidentsDuring(ctx.db, from, to));
+  const list = inScope(ctx, await incidentsDuring(ctx.db, from, to));
   const rows = list.map((i) => ({
     ...incidentCells(ctx, i),
     resolved_at: i.resolved_at,
@@ -434,11 +439,11 @@ function history(ctx: Context, now: number): ReportBody {
  * than the contract allows — with the contractor, the contract's reference, the deadline and the
  * hours past it, longest first.
  */
-function overdue(ctx: Context, now: number): ReportBody {
+async function overdue(ctx: Context, now: number): Promise<ReportBody> {
   const { t, options } = ctx;
   const locale = options.locale ?? 'vi';
   const visible = ctx.cameraIdSet;
-  const rows = openIncidentsByAge(ctx.db)
+  const rows = (await openIncidentsByAge(ctx.db))
     .flatMap((i) => {
       const contractor = i.contractor_id ? ctx.inventory.contractors.get(i.contractor_id) : undefined;
       if (!i.camera_id || !visible.has(i.camera_id) || !contractor || !isContractorKind(i.kind)) return [];
@@ -490,11 +495,11 @@ function parseFindings(text: string | null): string[] {
   }
 }
 
-function images(ctx: Context): ReportBody {
+async function images(ctx: Context): Promise<ReportBody> {
   const { t, options } = ctx;
   const { from, to } = options.period;
-  const bad = badImageChecks(ctx.db, from, to);
-  const open = openImageIncidents(ctx.db);
+  const bad = await badImageChecks(ctx.db, from, to);
+  const open = await openImageIncidents(ctx.db);
   const byCamera = new Map<string, { count: number; kinds: Map<string, number>; last: number | null }>();
   const entry = (id: string) => {
     let found = byCamera.get(id);
@@ -553,12 +558,13 @@ function localHour(at: number, timeZone: string): number {
 const COORDINATE_DECIMALS = 5;
 
 /** Black spots: cameras tagged black_spot whose night frames were dark or drew a lighting recommendation. */
-function lighting(ctx: Context, timeZone: string): ReportBody {
+async function lighting(ctx: Context, timeZone: string): Promise<ReportBody> {
   const { t, options } = ctx;
   const spots = ctx.cameras.filter((c) => parseFindings(c.tags).includes('black_spot') && c.retired_at === null);
-  const rows = spots
-    .map((camera) => {
-      const hits = darkChecks(ctx.db, camera.id, options.period.from, options.period.to).filter((check) => {
+  const rows = (
+    await Promise.all(
+      spots.map(async (camera) => {
+      const hits = (await darkChecks(ctx.db, camera.id, options.period.from, options.period.to)).filter((check) => {
         const kinds = parseFindings(check.findings);
         const hour = localHour(check.started_at, timeZone);
         return kinds.includes('lighting_recommendation') || (kinds.includes('dark') && (hour >= 18 || hour < 6));
@@ -577,7 +583,9 @@ function lighting(ctx: Context, timeZone: string): ReportBody {
         last_at: hits.at(-1)?.started_at ?? null,
         recommendation: t('recommend_lighting'),
       };
-    })
+      }),
+    )
+  )
     .filter((row) => row.dark_checks > 0)
     .sort((a, b) => b.dark_nights - a.dark_nights || b.dark_checks - a.dark_checks);
   return {
@@ -599,10 +607,10 @@ function lighting(ctx: Context, timeZone: string): ReportBody {
   };
 }
 
-function sla(ctx: Context, now: number): ReportBody {
+async function sla(ctx: Context, now: number): Promise<ReportBody> {
   const { t, options } = ctx;
   const visible = ctx.cameraIdSet;
-  const lines = slaReport(ctx.db, options.period.from, options.period.to, now, options.contractorId).filter((l) => visible.has(l.cameraId));
+  const lines = (await slaReport(ctx.db, options.period.from, options.period.to, now, options.contractorId)).filter((l) => visible.has(l.cameraId));
   const by = new Map<string, typeof lines>();
   for (const line of lines) by.set(line.contractorId, [...(by.get(line.contractorId) ?? []), line]);
   const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
@@ -699,12 +707,12 @@ function coverage(ctx: Context): ReportBody {
  * Routine maintenance per contractor: its schedule, the visits made in the period, and the cameras
  * due or overdue now (a task past its interval, or a degrading picture: src/health/upkeep.ts).
  */
-function maintenance(ctx: Context, now: number): ReportBody {
+async function maintenance(ctx: Context, now: number): Promise<ReportBody> {
   const { t, options } = ctx;
   const locale = options.locale ?? 'vi';
   const visible = ctx.cameraIdSet;
-  const visits = findVisits(ctx.db, { from: options.period.from, to: options.period.to }).filter((v) => visible.has(v.camera_id));
-  const lines = upkeep(ctx.db, now, ctx.inventory).filter((l) => visible.has(l.cameraId));
+  const visits = (await findVisits(ctx.db, { from: options.period.from, to: options.period.to })).filter((v) => visible.has(v.camera_id));
+  const lines = (await upkeep(ctx.db, now, ctx.inventory)).filter((l) => visible.has(l.cameraId));
   const taskNames = (tasks: readonly string[]) => tasks.map((task) => t(`task_${task}` as Parameters<Translate>[0])).join(', ');
   const contractorIds = [...new Set([...lines.filter((l) => l.everyDays !== null).map((l) => l.contractorId), ...visits.flatMap((v) => (v.contractor_id ? [v.contractor_id] : []))])];
   const rows = contractorIds
@@ -751,25 +759,25 @@ function maintenance(ctx: Context, now: number): ReportBody {
 }
 
 /** What each kind builds: a record over every kind, so the compiler refuses a kind without its builder. */
-const BUILDERS: Record<ReportKind, (ctx: Context, at: { now: number; timeZone: string }) => ReportBody> = {
-  uptime: (ctx, { now, timeZone }) => uptime(ctx, timeZone, now),
-  incidents: (ctx, { now }) => incidents(ctx, now),
-  history: (ctx, { now }) => history(ctx, now),
-  overdue: (ctx, { now }) => overdue(ctx, now),
-  images: (ctx) => images(ctx),
-  lighting: (ctx, { timeZone }) => lighting(ctx, timeZone),
-  sla: (ctx, { now }) => sla(ctx, now),
+const BUILDERS: Record<ReportKind, (ctx: Context, at: { now: number; timeZone: string }) => ReportBody | Promise<ReportBody>> = {
+  uptime: async (ctx, { now, timeZone }) => await uptime(ctx, timeZone, now),
+  incidents: async (ctx, { now }) => await incidents(ctx, now),
+  history: async (ctx, { now }) => await history(ctx, now),
+  overdue: async (ctx, { now }) => await overdue(ctx, now),
+  images: async (ctx) => await images(ctx),
+  lighting: async (ctx, { timeZone }) => await lighting(ctx, timeZone),
+  sla: async (ctx, { now }) => await sla(ctx, now),
   coverage: (ctx) => coverage(ctx),
-  maintenance: (ctx, { now }) => maintenance(ctx, now),
+  maintenance: async (ctx, { now }) => await maintenance(ctx, now),
 };
 
-export function buildReport(db: Database, options: ReportOptions): Report {
+export async function buildReport(db: Engine, options: ReportOptions): Promise<Report> {
   const locale = options.locale ?? 'vi';
   const timeZone = options.timeZone ?? 'Asia/Ho_Chi_Minh';
   const now = options.now ?? Date.now();
-  const ctx = new Context(db, options);
+  const ctx = await Context.load(db, options);
   const { t } = ctx;
-  const body = BUILDERS[options.kind](ctx, { now, timeZone });
+  const body = await BUILDERS[options.kind](ctx, { now, timeZone });
   const filters = [
     ...(options.unitId ? [t('filter_unit', { value: ctx.unitName(options.unitId) })] : []),
     ...(options.contractorId ? [t('filter_contractor', { value: ctx.contractorName(options.contractorId) })] : []),

@@ -1,5 +1,5 @@
 /** Reports: queries (build.ts), periods (period.ts), exporters (export.ts) and the printed document (document.ts, pdf.ts). */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { units } from '../store/inventory.js';
 import type { RawConfig, ReportSettings } from '../config/schema.js';
 import { translator, type Locale } from '../i18n/index.js';
@@ -12,8 +12,8 @@ export * from './export.js';
 export { PLACEHOLDER, orientationFor, CONTENT_WIDTH_MM, type Orientation, type Signer } from './document.js';
 
 /** Issuer, signer, recipients and place of printed reports: the config's `server.report`; the place else from the root unit's name ("tỉnh Gia Lai" → "Gia Lai"). */
-export function documentOptions(db: Database, raw: Pick<RawConfig, 'server'>): DocumentOptions {
-  const root = units(db).find((unit) => unit.parent_id === null && unit.retired_at === null);
+export async function documentOptions(db: Engine, raw: Pick<RawConfig, 'server'>): Promise<DocumentOptions> {
+  const root = (await units(db)).find((unit) => unit.parent_id === null && unit.retired_at === null);
   const report = raw.server?.report;
   const signer = report?.signer;
   return {

@@ -4,7 +4,7 @@
  * slots get one check every 17 minutes instead of one a minute); the windows this keeps are what
  * the log, /metrics and the dashboard say about it.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { kvGet, kvSet } from '../store/kv.js';
 
 /** Length of one reporting window. */
@@ -89,12 +89,12 @@ export function limitingSetting(h: HostLag): WaitReason | undefined {
 const KV_KEY = 'schedule_lag';
 
 /** The last closed window, for the dashboard and the API (the daemon and the server may be apart). */
-export function saveLagReport(db: Database, report: LagReport): void {
-  kvSet(db, KV_KEY, JSON.stringify(report), report.to);
+export async function saveLagReport(db: Engine, report: LagReport): Promise<void> {
+  await kvSet(db, KV_KEY, JSON.stringify(report), report.to);
 }
 
-export function lastLagReport(db: Database): LagReport | undefined {
-  const raw = kvGet(db, KV_KEY);
+export async function lastLagReport(db: Engine): Promise<LagReport | undefined> {
+  const raw = await kvGet(db, KV_KEY);
   if (!raw) return undefined;
   try {
     const parsed = JSON.parse(raw) as LagReport;

@@ -95,10 +95,10 @@ export async function buildServer(options: ServerOptions) {
     windowMs: settings.login_rate_limit.window_s * 1000,
     lockoutMs: settings.login_rate_limit.lockout_s * 1000,
     // Many addresses failing on one name: guessing. In the audit log and the log, and sent to the administrators.
-    onAlarm: (userName, addresses) => {
+    onAlarm: async (userName, addresses) => {
       options.log.error({ user: userName, addresses }, 'password guessing: one user name failing from many addresses');
-      writeAudit(db, { id: null, name: userName, role: 'anonymous' }, { action: 'alarm.password_guessing', detail: `${addresses} addresses in 15 minutes` }, now());
-      options.onPasswordGuessing?.(userName, addresses);
+      await writeAudit(db, { id: null, name: userName, role: 'anonymous' }, { action: 'alarm.password_guessing', detail: `${addresses} addresses in 15 minutes` }, now());
+      await options.onPasswordGuessing?.(userName, addresses);
     },
   });
 
@@ -155,7 +155,7 @@ export async function buildServer(options: ServerOptions) {
     if (crossSiteWrite(request, publicOrigin)) return reply.code(403).send({ error: 'forbidden', message: 'Cross-site request refused: send it from the dashboard, or with an Authorization: Bearer token' });
     if (request.routeOptions.config.public) return;
     const token = tokenOf(request);
-    const user = token ? sessionUser(db, token, now()) : undefined;
+    const user = token ? await sessionUser(db, token, now()) : undefined;
     if (!user) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Log in first' });
     request.user = user;
     const roles = request.routeOptions.config.roles;
@@ -169,10 +169,10 @@ export async function buildServer(options: ServerOptions) {
     const params = request.params as { id?: string | number } | undefined;
     const route = request.routeOptions.url ?? '';
     if (params?.id === undefined) return;
-    if (route.startsWith('/api/cameras/:id') && findCamera(db, String(params.id))) {
-      writeAudit(db, request.user, { action: 'denied.out_of_scope', cameraId: String(params.id), detail: `${request.method} ${route}`, ip: request.ip }, now());
-    } else if (route.startsWith('/api/incidents/:id') && getIncident(db, Number(params.id))) {
-      writeAudit(db, request.user, { action: 'denied.out_of_scope', incidentId: Number(params.id), detail: `${request.method} ${route}`, ip: request.ip }, now());
+    if (route.startsWith('/api/cameras/:id') && await findCamera(db, String(params.id))) {
+      await writeAudit(db, request.user, { action: 'denied.out_of_scope', cameraId: String(params.id), detail: `${request.method} ${route}`, ip: request.ip }, now());
+    } else if (route.startsWith('/api/incidents/:id') && await getIncident(db, Number(params.id))) {
+      await writeAudit(db, request.user, { action: 'denied.out_of_scope', incidentId: Number(params.id), detail: `${request.method} ${route}`, ip: request.ip }, now());
     }
   });
 
@@ -191,7 +191,7 @@ export async function buildServer(options: ServerOptions) {
     { config: { public: true }, schema: { tags: ['operations'], summary: 'Liveness: the process answers and the database is readable', security: [], response: { 200: { type: 'object', properties: { status: str, db: bool } }, 503: { type: 'object', properties: { status: str, db: bool } } } } },
     async (_request, reply) => {
       try {
-        db.prepare('SELECT 1').get();
+        await db.get('SELECT 1');
         return { status: 'ok', db: true };
       } catch {
         return reply.code(503).send({ status: 'error', db: false });
@@ -214,26 +214,26 @@ export async function buildServer(options: ServerOptions) {
     async (request, reply) => {
       const { username, password } = request.body;
       const keys = LoginLimiter.keys(username, request.ip);
-      const wait = limiter.attempt(keys, now());
+      const wait = await limiter.attempt(keys, now());
       const stranger = { id: null, name: username.slice(0, 64), role: 'anonymous' as const };
       if (wait > 0) {
-        writeAudit(db, stranger, { action: 'user.login_refused', ip: request.ip }, now());
+        await writeAudit(db, stranger, { action: 'user.login_refused', ip: request.ip }, now());
         request.log.warn({ ip: request.ip, user: username }, 'login refused: too many failures');
         return reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).send({ error: 'too_many_attempts', message: 'Too many failed logins; try again later' });
       }
-      const user = await authenticate(db, username, password).catch((error: unknown) => {
-        limiter.fail(keys, now());
+      const user = await authenticate(db, username, password).catch(async (error: unknown) => {
+        await limiter.fail(keys, now());
         throw error;
       });
       if (!user) {
-        limiter.fail(keys, now());
-        writeAudit(db, stranger, { action: 'user.login_failed', ip: request.ip }, now());
+        await limiter.fail(keys, now());
+        await writeAudit(db, stranger, { action: 'user.login_failed', ip: request.ip }, now());
         request.log.warn({ ip: request.ip, user: username }, 'login failed');
         return reply.code(401).send({ error: 'unauthorized', message: 'Wrong user name or password' });
       }
-      limiter.succeed(keys);
-      const session = createSession(db, user, settings.session_ttl_hours * 3_600_000, request.ip, now());
-      writeAudit(db, user, { action: 'user.login', ip: request.ip }, now());
+      await limiter.succeed(keys);
+      const session = await createSession(db, user, settings.session_ttl_hours * 3_600_000, request.ip, now());
+      await writeAudit(db, user, { action: 'user.login', ip: request.ip }, now());
       // Secure when people use https: by the configured address, or as a trusted proxy says.
       const secure = secureCookie || request.protocol === 'https';
       const cookie = [`${SESSION_COOKIE}=${session.token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${Math.floor(settings.session_ttl_hours * 3600)}`, ...(secure ? ['Secure'] : [])];
@@ -245,7 +245,7 @@ export async function buildServer(options: ServerOptions) {
   // --- authenticated --------------------------------------------------------------------------
   app.post('/api/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: { type: 'null' }, ...errors } } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const token = tokenOf(request);
-    if (token) endSession(db, token);
+    if (token) await endSession(db, token);
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
     return reply.code(204).send();
   });

@@ -3,7 +3,7 @@
  * (node:crypto, no native module); session tokens are random and only their SHA-256 is stored.
  */
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { translator, type Params } from '../i18n/index.js';
 import { userErrorMessages, type UserErrorReason } from './messages.js';
 import { findContractor, findUnit } from '../store/inventory.js';
@@ -95,31 +95,31 @@ export function checkPasswordStrength(password: string, name: string): void {
 }
 
 /** The unit or contractor a role is scoped to, checked against the inventory; null where the role has none. */
-function roleScope(db: Database, role: Role, unitId: string | null | undefined, contractorId: string | null | undefined): { unitId: string | null; contractorId: string | null } {
+async function roleScope(db: Engine, role: Role, unitId: string | null | undefined, contractorId: string | null | undefined): Promise<{ unitId: string | null; contractorId: string | null }> {
   if (!(ROLES as readonly string[]).includes(role)) throw new UserError('bad_role', 'bad_role', { roles: ROLES.join(', ') });
   if (role === 'commune_chief') {
     if (!unitId) throw new UserError('no_unit', 'no_unit');
-    if (findUnit(db, unitId)?.retired_at !== null) throw new UserError('no_unit', 'unknown_unit', { id: unitId });
+    if ((await findUnit(db, unitId))?.retired_at !== null) throw new UserError('no_unit', 'unknown_unit', { id: unitId });
   }
   if (role === 'contractor') {
     if (!contractorId) throw new UserError('no_contractor', 'no_contractor');
-    if (findContractor(db, contractorId)?.retired_at !== null) throw new UserError('no_contractor', 'unknown_contractor', { id: contractorId });
+    if ((await findContractor(db, contractorId))?.retired_at !== null) throw new UserError('no_contractor', 'unknown_contractor', { id: contractorId });
   }
   return { unitId: role === 'commune_chief' ? (unitId ?? null) : null, contractorId: role === 'contractor' ? (contractorId ?? null) : null };
 }
 
-export async function addUser(db: Database, user: NewUser, now = Date.now()): Promise<SessionUser> {
+export async function addUser(db: Engine, user: NewUser, now = Date.now()): Promise<SessionUser> {
   if (!/^[a-z0-9][a-z0-9._@-]{1,63}$/i.test(user.name)) throw new UserError('bad_name', 'bad_name');
-  const { unitId, contractorId } = roleScope(db, user.role, user.unitId, user.contractorId);
-  if (userByName(db, user.name)) throw new UserError('exists', 'exists', { name: user.name });
+  const { unitId, contractorId } = await roleScope(db, user.role, user.unitId, user.contractorId);
+  if (await userByName(db, user.name)) throw new UserError('exists', 'exists', { name: user.name });
   checkPasswordStrength(user.password, user.name);
   const hash = await hashPassword(user.password);
-  const id = insertUser(db, { name: user.name, role: user.role, unitId, contractorId, passwordHash: hash }, now);
+  const id = await insertUser(db, { name: user.name, role: user.role, unitId, contractorId, passwordHash: hash }, now);
   return { id, name: user.name, role: user.role, unitId, contractorId };
 }
 
-function existingUser(db: Database, name: string): UserRow {
-  const row = userByName(db, name);
+async function existingUser(db: Engine, name: string): Promise<UserRow> {
+  const row = await userByName(db, name);
   if (!row) throw new UserError('not_found', 'not_found', { name });
   return row;
 }
@@ -128,37 +128,37 @@ function existingUser(db: Database, name: string): UserRow {
  * Nobody could manage users (over HTTP) any more once the last administrator who can log in is
  * disabled, deleted or demoted: that change is refused.
  */
-function keepAnAdmin(db: Database, row: UserRow): void {
-  if (row.role === 'admin' && row.disabled_at === null && countActiveAdmins(db) <= 1) throw new UserError('last_admin', 'last_admin', { name: row.name });
+async function keepAnAdmin(db: Engine, row: UserRow): Promise<void> {
+  if (row.role === 'admin' && row.disabled_at === null && await countActiveAdmins(db) <= 1) throw new UserError('last_admin', 'last_admin', { name: row.name });
 }
 
 /** A new role and its scope. Sessions stay: each request reads the user's role afresh. */
-export function changeRole(db: Database, name: string, change: { role: Role; unitId?: string | null | undefined; contractorId?: string | null | undefined }, now = Date.now()): SessionUser {
-  const row = existingUser(db, name);
-  const scope = roleScope(db, change.role, change.unitId, change.contractorId);
-  if (change.role !== 'admin') keepAnAdmin(db, row);
-  updateUserRole(db, row.id, { role: change.role, ...scope }, now);
+export async function changeRole(db: Engine, name: string, change: { role: Role; unitId?: string | null | undefined; contractorId?: string | null | undefined }, now = Date.now()): Promise<SessionUser> {
+  const row = await existingUser(db, name);
+  const scope = await roleScope(db, change.role, change.unitId, change.contractorId);
+  if (change.role !== 'admin') await keepAnAdmin(db, row);
+  await updateUserRole(db, row.id, { role: change.role, ...scope }, now);
   return { id: row.id, name: row.name, role: change.role, ...scope };
 }
 
-export async function setPassword(db: Database, name: string, password: string, now = Date.now()): Promise<void> {
-  const row = existingUser(db, name);
+export async function setPassword(db: Engine, name: string, password: string, now = Date.now()): Promise<void> {
+  const row = await existingUser(db, name);
   checkPasswordStrength(password, name);
-  replacePasswordHash(db, row.id, await hashPassword(password), now);
+  await replacePasswordHash(db, row.id, await hashPassword(password), now);
 }
 
 /** Disabling keeps the row (the audit log names it) and ends every session. */
-export function disableUser(db: Database, name: string, now = Date.now()): void {
-  const row = existingUser(db, name);
-  keepAnAdmin(db, row);
-  disableUserRow(db, row.id, now);
+export async function disableUser(db: Engine, name: string, now = Date.now()): Promise<void> {
+  const row = await existingUser(db, name);
+  await keepAnAdmin(db, row);
+  await disableUserRow(db, row.id, now);
 }
 
 /** Deleting ends every session and frees the name; the audit log keeps the name the user acted under. */
-export function deleteUser(db: Database, name: string): void {
-  const row = existingUser(db, name);
-  keepAnAdmin(db, row);
-  deleteUserRow(db, row.id);
+export async function deleteUser(db: Engine, name: string): Promise<void> {
+  const row = await existingUser(db, name);
+  await keepAnAdmin(db, row);
+  await deleteUserRow(db, row.id);
 }
 
 export interface UserListing extends SessionUser {
@@ -166,13 +166,13 @@ export interface UserListing extends SessionUser {
   disabled: boolean;
 }
 
-export function listUsers(db: Database): UserListing[] {
-  return listUserRows(db).map((row) => ({ ...toUser(row), createdAt: row.created_at, disabled: row.disabled_at !== null }));
+export async function listUsers(db: Engine): Promise<UserListing[]> {
+  return (await listUserRows(db)).map((row) => ({ ...toUser(row), createdAt: row.created_at, disabled: row.disabled_at !== null }));
 }
 
 /** Checks a name and password; undefined for a wrong one, an unknown or a disabled user (same time taken). */
-export async function authenticate(db: Database, name: string, password: string): Promise<SessionUser | undefined> {
-  const row = userByName(db, name);
+export async function authenticate(db: Engine, name: string, password: string): Promise<SessionUser | undefined> {
+  const row = await userByName(db, name);
   const ok = await verifyPassword(password, row?.password_hash ?? (await dummy()));
   if (!row || !ok || row.disabled_at !== null) return undefined;
   return toUser(row);
@@ -182,21 +182,21 @@ export async function authenticate(db: Database, name: string, password: string)
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function createSession(db: Database, user: SessionUser, ttlMs: number, ip: string | undefined, now = Date.now()): { token: string; expiresAt: number } {
+export async function createSession(db: Engine, user: SessionUser, ttlMs: number, ip: string | undefined, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = now + ttlMs;
-  insertSession(db, { tokenHash: tokenHash(token), userId: user.id, expiresAt, ip: ip ?? null }, now);
+  await insertSession(db, { tokenHash: tokenHash(token), userId: user.id, expiresAt, ip: ip ?? null }, now);
   return { token, expiresAt };
 }
 
-export function sessionUser(db: Database, token: string, now = Date.now()): SessionUser | undefined {
+export async function sessionUser(db: Engine, token: string, now = Date.now()): Promise<SessionUser | undefined> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
-  const row = sessionUserRow(db, tokenHash(token), now);
+  const row = await sessionUserRow(db, tokenHash(token), now);
   return row ? toUser(row) : undefined;
 }
 
-export function endSession(db: Database, token: string): void {
-  deleteSession(db, tokenHash(token));
+export async function endSession(db: Engine, token: string): Promise<void> {
+  await deleteSession(db, tokenHash(token));
 }
 
 // --- login limiting ---------------------------------------------------------------------------
@@ -232,16 +232,20 @@ export class LoginLimiter {
   private readonly alarmedAt = new Map<string, number>();
 
   constructor(
-    private readonly db: Database,
-    private readonly options: LimiterOptions & { onAlarm?: (userName: string, addresses: number) => void },
+    private readonly db: Engine,
+    private readonly options: LimiterOptions & { onAlarm?: (userName: string, addresses: number) => void | Promise<void> },
   ) {}
 
   static keys(userName: string, ip: string): string[] {
     return [`pair:${userName.toLowerCase()}|${ip}`, `ip:${ip}`];
   }
 
-  private row(key: string): LimitRow | undefined {
-    return limitRow(this.db, key);
+  private async row(key: string): Promise<LimitRow | undefined> {
+    return await limitRow(this.db, key);
+  }
+
+  private rows(keys: readonly string[]): Promise<(LimitRow | undefined)[]> {
+    return Promise.all(keys.map((key) => this.row(key)));
   }
 
   private recent(row: LimitRow | undefined, now: number): number[] {
@@ -249,8 +253,8 @@ export class LoginLimiter {
   }
 
   /** Milliseconds until every locked key has unlocked; 0 when none of the keys is locked. */
-  retryAfterMs(keys: readonly string[], now = Date.now()): number {
-    return lockedFor(keys.map((key) => this.row(key)), now);
+  async retryAfterMs(keys: readonly string[], now = Date.now()): Promise<number> {
+    return lockedFor(await this.rows(keys), now);
   }
 
   /**
@@ -258,8 +262,9 @@ export class LoginLimiter {
    * cannot all be checked before the first failure is counted. Returns 0 when reserved; else the
    * milliseconds to wait, and nothing is reserved. Every reserved attempt ends in fail or succeed.
    */
-  attempt(keys: readonly string[], now = Date.now()): number {
-    const rows = keys.map((key) => this.row(key));
+  async attempt(keys: readonly string[], now = Date.now()): Promise<number> {
+    // The rows are read first; the check and the reservation below run without a pause between them.
+    const rows = await this.rows(keys);
     const locked = lockedFor(rows, now);
     if (locked > 0) return locked;
     if (keys.some((key, i) => this.recent(rows[i], now).length + (this.pending.get(key) ?? 0) >= this.options.maxFailures)) return IN_FLIGHT_RETRY_MS;
@@ -275,11 +280,11 @@ export class LoginLimiter {
     }
   }
 
-  fail(keys: readonly string[], now = Date.now()): void {
+  async fail(keys: readonly string[], now = Date.now()): Promise<void> {
     this.release(keys);
-    this.db.transaction(() => {
+    await this.db.transaction(async () => {
       for (const key of keys) {
-        const row = this.row(key);
+        const row = await this.row(key);
         const recent = [...this.recent(row, now), now];
         let locks = row?.locks ?? 0;
         let lockedUntil = row?.locked_until ?? 0;
@@ -288,29 +293,29 @@ export class LoginLimiter {
           locks++;
           recent.length = 0;
         }
-        saveLimit(this.db, { key, failures: JSON.stringify(recent), locked_until: lockedUntil, locks, updated_at: now });
+        await saveLimit(this.db, { key, failures: JSON.stringify(recent), locked_until: lockedUntil, locks, updated_at: now });
       }
       // Old rows go: nothing failed there for a day and no lock is running.
-      deleteStaleLimits(this.db, now - 86_400_000, now);
-    })();
-    this.watchForGuessing(keys, now);
+      await deleteStaleLimits(this.db, now - 86_400_000, now);
+    });
+    await this.watchForGuessing(keys, now);
   }
 
-  succeed(keys: readonly string[]): void {
+  async succeed(keys: readonly string[]): Promise<void> {
     this.release(keys);
     // The right password from this address ends its (user, address) record; the address's own stays.
-    deleteLimit(this.db, keys[0] as string);
+    await deleteLimit(this.db, keys[0] as string);
   }
 
   /** Failures for one user name from many addresses at once: someone is guessing it. */
-  private watchForGuessing(keys: readonly string[], now: number) {
+  private async watchForGuessing(keys: readonly string[], now: number) {
     const pair = keys[0]?.match(/^pair:(.*)\|[^|]*$/);
     if (!pair || !this.options.onAlarm) return;
     const userName = pair[1]!;
     const prefix = `pair:${userName}|`;
-    const addresses = limitKeysSince(this.db, prefix, now - ALARM.windowMs).length;
+    const addresses = (await limitKeysSince(this.db, prefix, now - ALARM.windowMs)).length;
     if (addresses < ALARM.addresses || now - (this.alarmedAt.get(userName) ?? 0) < ALARM.repeatMs) return;
     this.alarmedAt.set(userName, now);
-    this.options.onAlarm(userName, addresses);
+    await this.options.onAlarm(userName, addresses);
   }
 }

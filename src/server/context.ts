@@ -1,6 +1,6 @@
 /** Shared pieces of the HTTP server: options, request decorations, small reply helpers and schemas. */
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import type { Config } from '../config/load.js';
 import type { ServerConfig } from '../config/schema.js';
 import { serverSchema } from '../config/schema.js';
@@ -24,7 +24,7 @@ declare module 'fastify' {
 }
 
 export interface ServerOptions {
-  db: Database;
+  db: Engine;
   config: Config;
   evidenceDir: string;
   log: FastifyBaseLogger;
@@ -33,16 +33,16 @@ export interface ServerOptions {
   /** ffmpeg for the live view; without it there is no live route */
   ffmpeg?: string | undefined;
   /** one user name failing to log in from many addresses: tell the administrators (src/app/alerts.ts) */
-  onPasswordGuessing?: ((userName: string, addresses: number) => void) | undefined;
+  onPasswordGuessing?: ((userName: string, addresses: number) => void | Promise<void>) | undefined;
   /** incidents changed by hand (resolve): their messages go to the alert outbox (src/app/alerts.ts) */
-  notify?: ((event: HealthEvent) => void) | undefined;
+  notify?: ((event: HealthEvent) => void | Promise<void>) | undefined;
   /** default: CAMWATCH_OWNER_KEY only (src/app/context.ts adds the key file beside the database) */
   ownerKeys?: OwnerKeys | undefined;
 }
 
 export interface ServerDeps {
-  notify?: ((event: HealthEvent) => void) | undefined;
-  db: Database;
+  notify?: ((event: HealthEvent) => void | Promise<void>) | undefined;
+  db: Engine;
   config: Config;
   settings: ServerConfig;
   evidenceDir: string;
@@ -71,8 +71,8 @@ export function currentUser(request: FastifyRequest): SessionUser {
   return request.user;
 }
 
-export function scopeOf(request: FastifyRequest, db: Database): Scope {
-  request.scopeCache ??= scopeFor(db, currentUser(request));
+export async function scopeOf(request: FastifyRequest, db: Engine): Promise<Scope> {
+  request.scopeCache ??= await scopeFor(db, currentUser(request));
   return request.scopeCache;
 }
 

@@ -4,7 +4,7 @@
  * incidents, alert queue depth) are read from the database at each scrape.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { openIncidentCounts } from '../store/incidents.js';
 import { CAMERA_STATES, stateCounts } from '../store/camera-health.js';
 import { deadLetterCount, unsentCounts } from '../store/alerts.js';
@@ -68,21 +68,22 @@ export function observeProbeLatency(kind: string, stage: string, seconds: number
   probeDuration.observe({ kind, stage }, seconds);
 }
 
-function tableExists(db: Database, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+async function tableExists(db: Engine, name: string): Promise<boolean> {
+  const catalogue = db.dialect === 'postgres' ? 'SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?' : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?";
+  return (await db.get(catalogue, name)) !== undefined;
 }
 
 /** The database-backed gauges of one server; `metrics()` gives the text for /metrics. */
-export function databaseMetrics(db: Database) {
+export function databaseMetrics(db: Engine) {
   const registry = new Registry();
   new Gauge({
     name: 'camwatch_cameras',
     help: 'Active cameras by health state',
     labelNames: ['state'] as const,
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      const rows = stateCounts(db);
+      const rows = await stateCounts(db);
       for (const state of CAMERA_STATES) this.set({ state }, 0);
       for (const row of rows) this.set({ state: row.state }, row.n);
     },
@@ -92,10 +93,10 @@ export function databaseMetrics(db: Database) {
     help: 'Open incidents by scope',
     labelNames: ['scope'] as const,
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
       for (const scope of ['camera', 'unit', 'server']) this.set({ scope }, 0);
-      for (const row of openIncidentCounts(db)) this.set({ scope: row.scope }, row.n);
+      for (const row of await openIncidentCounts(db)) this.set({ scope: row.scope }, row.n);
     },
   });
   new Gauge({
@@ -103,21 +104,21 @@ export function databaseMetrics(db: Database) {
     help: 'Alerts waiting in the outbox (pending, sending or failed and to be retried)',
     labelNames: ['status'] as const,
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      if (!tableExists(db, 'alerts')) return;
+      if (!await tableExists(db, 'alerts')) return;
       for (const status of ['pending', 'sending', 'failed']) this.set({ status }, 0);
-      for (const row of unsentCounts(db)) this.set({ status: row.status }, row.n);
+      for (const row of await unsentCounts(db)) this.set({ status: row.status }, row.n);
     },
   });
   new Gauge({
     name: 'camwatch_alert_dead_letters',
     help: 'Alerts given up after max_attempts (never delivered): someone must act on them',
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      if (!tableExists(db, 'alerts')) return;
-      this.set(deadLetterCount(db));
+      if (!await tableExists(db, 'alerts')) return;
+      this.set(await deadLetterCount(db));
     },
   });
   return {

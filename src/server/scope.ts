@@ -7,7 +7,7 @@
  * see them, viewers (officials, not police) neither; admins (the police who run camwatch) and
  * commune chiefs (commune police) do, unless the owner did not consent or shares with nobody.
  */
-import type { Database } from '../store/db.js';
+import type { Engine } from '../store/db.js';
 import { Inventory } from '../inventory/inventory.js';
 import type { SessionUser } from './auth.js';
 import type { Role } from '../store/users.js';
@@ -24,17 +24,17 @@ export interface Scope {
   seesUnit(id: string): boolean;
 }
 
-export function scopeFor(db: Database, user: SessionUser): Scope {
+export async function scopeFor(db: Engine, user: SessionUser): Promise<Scope> {
   let cameraIds: Set<string> | undefined;
   let unitIds: Set<string> | undefined;
   let rootUnit: string | undefined;
   if (user.role === 'commune_chief') {
-    const inventory = Inventory.load(db);
+    const inventory = await Inventory.load(db);
     unitIds = inventory.subtree(user.unitId ?? '');
     rootUnit = user.unitId ?? undefined;
     cameraIds = new Set(inventory.camerasUnder(user.unitId ?? '').map((c) => c.id));
   } else if (user.role === 'contractor') {
-    const rows = [...Inventory.load(db).cameras.values()].filter((c) => c.contractor_id === (user.contractorId ?? ''));
+    const rows = [...(await Inventory.load(db)).cameras.values()].filter((c) => c.contractor_id === (user.contractorId ?? ''));
     cameraIds = new Set(rows.map((c) => c.id));
     unitIds = new Set(rows.map((c) => c.unit_id));
   }

@@ -1,5 +1,5 @@
 /** The access log of personal data: every view or export of a camera image, who, what, when. */
-import type { Database } from './db.js';
+import type { Engine } from './engine.js';
 import type { Role } from './users.js';
 
 export interface AuditEntry {
@@ -30,9 +30,8 @@ export interface AuditEvent {
  * `user` is a dashboard user, the CLI (id null, the name given with --by, role "cli"), or someone
  * not logged in (id null, the user name they tried, role "anonymous").
  */
-export function writeAudit(db: Database, user: { id: number | null; name: string; role: Role | 'cli' | 'anonymous' }, event: AuditEvent, now = Date.now()): void {
-  db.prepare('INSERT INTO audit_log (at, user_id, user_name, role, action, camera_id, incident_id, clip_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    now,
+export async function writeAudit(db: Engine, user: { id: number | null; name: string; role: Role | 'cli' | 'anonymous' }, event: AuditEvent, now = Date.now()): Promise<void> {
+  await db.run('INSERT INTO audit_log (at, user_id, user_name, role, action, camera_id, incident_id, clip_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', now,
     user.id,
     user.name,
     user.role,
@@ -41,8 +40,7 @@ export function writeAudit(db: Database, user: { id: number | null; name: string
     event.incidentId ?? null,
     event.clipId ?? null,
     event.detail ?? null,
-    event.ip ?? null,
-  );
+    event.ip ?? null,);
 }
 
 export interface AuditQuery {
@@ -54,16 +52,12 @@ export interface AuditQuery {
   limit?: number | undefined;
 }
 
-export function listAudit(db: Database, q: AuditQuery = {}): AuditEntry[] {
-  return db
-    .prepare(
-      `SELECT * FROM audit_log WHERE at >= ? AND at < ? AND (? IS NULL OR camera_id = ?) AND (? IS NULL OR user_name = ?) AND (? IS NULL OR action = ?)
-       ORDER BY at DESC, id DESC LIMIT ?`,
-    )
-    .all(q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.cameraId ?? null, q.cameraId ?? null, q.user ?? null, q.user ?? null, q.action ?? null, q.action ?? null, q.limit ?? 500) as AuditEntry[];
+export async function listAudit(db: Engine, q: AuditQuery = {}): Promise<AuditEntry[]> {
+  return await db.all(`SELECT * FROM audit_log WHERE at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR camera_id = ?) AND (CAST(? AS TEXT) IS NULL OR user_name = ?) AND (CAST(? AS TEXT) IS NULL OR action = ?)
+       ORDER BY at DESC, id DESC LIMIT ?`, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.cameraId ?? null, q.cameraId ?? null, q.user ?? null, q.user ?? null, q.action ?? null, q.action ?? null, q.limit ?? 500) as AuditEntry[];
 }
 
 /** The chain of custody of an evidence clip: each step, oldest first. */
-export function clipTrail(db: Database, clipId: number): AuditEntry[] {
-  return db.prepare('SELECT * FROM audit_log WHERE clip_id = ? ORDER BY at, id').all(clipId) as AuditEntry[];
+export async function clipTrail(db: Engine, clipId: number): Promise<AuditEntry[]> {
+  return await db.all('SELECT * FROM audit_log WHERE clip_id = ? ORDER BY at, id', clipId) as AuditEntry[];
 }

@@ -3,7 +3,7 @@
  * writes it. The health engine decides the state; here are rows and the camera listings that show it.
  */
 import { z } from 'zod';
-import { statement, type Database } from './db.js';
+import type { Engine } from './engine.js';
 import type { CameraRow } from './inventory.js';
 
 export const CAMERA_STATES = ['online', 'degraded', 'offline', 'auth_failed', 'unknown'] as const;
@@ -29,57 +29,51 @@ const healthRow = z.object({
 });
 export type HealthRow = z.infer<typeof healthRow>;
 
-export function readHealth(db: Database, cameraId: string): HealthRow | undefined {
-  const row = statement(db, 'SELECT * FROM camera_health WHERE camera_id = ?').get(cameraId);
+export async function readHealth(db: Engine, cameraId: string): Promise<HealthRow | undefined> {
+  const row = await db.get('SELECT * FROM camera_health WHERE camera_id = ?', cameraId);
   return row ? healthRow.parse(row) : undefined;
 }
 
-export function saveHealth(db: Database, h: HealthRow): void {
-  statement(
-    db,
-    `INSERT INTO camera_health (camera_id, state, since, last_check_id, last_check_at, last_observed, last_up, last_image_ok,
+export async function saveHealth(db: Engine, h: HealthRow): Promise<void> {
+  await db.run(`INSERT INTO camera_health (camera_id, state, since, last_check_id, last_check_at, last_observed, last_up, last_image_ok,
            fail_streak, fail_kind, up_streak, good_streak, image_bad_since, image_kind, stream_fail_streak)
          VALUES (@camera_id, @state, @since, @last_check_id, @last_check_at, @last_observed, @last_up, @last_image_ok,
            @fail_streak, @fail_kind, @up_streak, @good_streak, @image_bad_since, @image_kind, @stream_fail_streak)
          ON CONFLICT (camera_id) DO UPDATE SET state = @state, since = @since, last_check_id = @last_check_id,
            last_check_at = @last_check_at, last_observed = @last_observed, last_up = @last_up, last_image_ok = @last_image_ok,
            fail_streak = @fail_streak, fail_kind = @fail_kind, up_streak = @up_streak, good_streak = @good_streak,
-           image_bad_since = @image_bad_since, image_kind = @image_kind, stream_fail_streak = @stream_fail_streak`,
-  ).run(h);
+           image_bad_since = @image_bad_since, image_kind = @image_kind, stream_fail_streak = @stream_fail_streak`, h);
 }
 
 /** Cameras whose password is refused now, with refusals in a row and the last one's time. */
-export function refusedPasswordRows(db: Database): { camera_id: string; fail_streak: number; last_check_at: number }[] {
-  return statement(db, "SELECT camera_id, fail_streak, last_check_at FROM camera_health WHERE fail_kind = 'auth_failed' AND last_check_at IS NOT NULL").all() as {
+export async function refusedPasswordRows(db: Engine): Promise<{ camera_id: string; fail_streak: number; last_check_at: number }[]> {
+  return await db.all("SELECT camera_id, fail_streak, last_check_at FROM camera_health WHERE fail_kind = 'auth_failed' AND last_check_at IS NOT NULL") as {
     camera_id: string;
     fail_streak: number;
     last_check_at: number;
   }[];
 }
 
-export function camerasFailingOffline(db: Database): string[] {
-  return (statement(db, "SELECT camera_id FROM camera_health WHERE fail_kind = 'offline' AND fail_streak >= 1").all() as { camera_id: string }[]).map((row) => row.camera_id);
+export async function camerasFailingOffline(db: Engine): Promise<string[]> {
+  return (await db.all("SELECT camera_id FROM camera_health WHERE fail_kind = 'offline' AND fail_streak >= 1") as { camera_id: string }[]).map((row) => row.camera_id);
 }
 
 /** Cameras whose picture shows `imageKind` now (before it has lasted long enough for an incident too). */
-export function camerasWithBadImage(db: Database, imageKind: string): string[] {
-  return (statement(db, 'SELECT camera_id FROM camera_health WHERE image_bad_since IS NOT NULL AND image_kind = ?').all(imageKind) as { camera_id: string }[]).map((row) => row.camera_id);
+export async function camerasWithBadImage(db: Engine, imageKind: string): Promise<string[]> {
+  return (await db.all('SELECT camera_id FROM camera_health WHERE image_bad_since IS NOT NULL AND image_kind = ?', imageKind) as { camera_id: string }[]).map((row) => row.camera_id);
 }
 
 // --- cameras with their state ----------------------------------------------------------------------
 
 /** Active, enabled cameras by state; a camera never checked is "unknown". */
-export function stateCounts(db: Database): { state: string; n: number }[] {
-  return statement(
-    db,
-    `SELECT COALESCE(h.state, 'unknown') AS state, COUNT(*) AS n FROM cameras c LEFT JOIN camera_health h ON h.camera_id = c.id
-     WHERE c.retired_at IS NULL AND c.enabled = 1 GROUP BY 1`,
-  ).all() as { state: string; n: number }[];
+export async function stateCounts(db: Engine): Promise<{ state: string; n: number }[]> {
+  return await db.all(`SELECT COALESCE(h.state, 'unknown') AS state, COUNT(*) AS n FROM cameras c LEFT JOIN camera_health h ON h.camera_id = c.id
+     WHERE c.retired_at IS NULL AND c.enabled = 1 GROUP BY 1`) as { state: string; n: number }[];
 }
 
 /** Each active camera's unit and state. */
-export function activeCameraStates(db: Database): { id: string; unit_id: string; state: string }[] {
-  return statement(db, "SELECT c.id, c.unit_id, COALESCE(h.state, 'unknown') AS state FROM cameras c LEFT JOIN camera_health h ON h.camera_id = c.id WHERE c.retired_at IS NULL").all() as {
+export async function activeCameraStates(db: Engine): Promise<{ id: string; unit_id: string; state: string }[]> {
+  return await db.all("SELECT c.id, c.unit_id, COALESCE(h.state, 'unknown') AS state FROM cameras c LEFT JOIN camera_health h ON h.camera_id = c.id WHERE c.retired_at IS NULL") as {
     id: string;
     unit_id: string;
     state: string;
@@ -104,10 +98,10 @@ const CAMERA_SELECT = `SELECT c.id, c.name, c.unit_id, c.location, c.lat, c.lon,
   FROM cameras c JOIN units u ON u.id = c.unit_id LEFT JOIN camera_health h ON h.camera_id = c.id`;
 
 /** Every camera, retired ones too, by id, with its unit's name and its state. */
-export function cameraListings(db: Database): CameraListing[] {
-  return statement(db, `${CAMERA_SELECT} ORDER BY c.id`).all() as CameraListing[];
+export async function cameraListings(db: Engine): Promise<CameraListing[]> {
+  return await db.all(`${CAMERA_SELECT} ORDER BY c.id`) as CameraListing[];
 }
 
-export function cameraListing(db: Database, id: string): CameraListing | undefined {
-  return statement(db, `${CAMERA_SELECT} WHERE c.id = ?`).get(id) as CameraListing | undefined;
+export async function cameraListing(db: Engine, id: string): Promise<CameraListing | undefined> {
+  return await db.get(`${CAMERA_SELECT} WHERE c.id = ?`, id) as CameraListing | undefined;
 }

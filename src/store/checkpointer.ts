@@ -8,7 +8,8 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Database } from './db.js';
+import type { Engine } from './engine.js';
+import { SqliteEngine } from './sqlite.js';
 
 /** SQLite's default: what the writer goes back to if the worker is gone. */
 const AUTO_CHECKPOINT_PAGES = 1000;
@@ -47,7 +48,10 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(db: Database, file: string, options: { everyMs?: number; onCheckpoint?: (r: CheckpointResult) => void; onError?: (message: string) => void } = {}): Checkpointer {
+/** Undefined for an engine without a WAL file of ours to copy back (PostgreSQL checkpoints itself). */
+export function startCheckpointer(engine: Engine, file: string, options: { everyMs?: number; onCheckpoint?: (r: CheckpointResult) => void; onError?: (message: string) => void } = {}): Checkpointer | undefined {
+  if (!(engine instanceof SqliteEngine)) return undefined;
+  const db = engine.raw;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   db.pragma('wal_autocheckpoint = 0');
   const worker = new Worker(WORKER, { eval: true, workerData: { driver, file, everyMs: options.everyMs ?? 5000 } });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Database, Statement } from 'better-sqlite3';
-import { statement } from './db.js';
+import type { Engine } from './engine.js';
 import type { CheckResult } from '../probe/check.js';
 
 /** A stored check as read back; checked at run time because the DB is a boundary. */
@@ -52,49 +51,29 @@ function observation(result: CheckResult): string {
   });
 }
 
-interface Statements {
-  insert: Statement;
-  previous: Statement;
-  extend: Statement;
-}
-const cache = new WeakMap<Database, Statements>();
-
-function statements(db: Database): Statements {
-  let found = cache.get(db);
-  if (!found) {
-    found = {
-      insert: db.prepare(
-        `INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, error_kind, failed_stage, detail, observation, evidence_path, image_ok, findings, last_at, duration_max_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      previous: db.prepare('SELECT kind, started_at, status, evidence_path, image_ok, findings FROM checks WHERE id = ?'),
-      extend: db.prepare(
-        `UPDATE checks SET repeat_count = repeat_count + 1, last_at = ?, duration_max_ms = MAX(duration_max_ms, ?),
-           duration_ms = (duration_ms * repeat_count + ?) / (repeat_count + 1) WHERE id = ?`,
-      ),
-    };
-    cache.set(db, found);
-  }
-  return found;
-}
+const INSERT = `INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, error_kind, failed_stage, detail, observation, evidence_path, image_ok, findings, last_at, duration_max_ms)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const PREVIOUS = 'SELECT kind, started_at, status, evidence_path, image_ok, findings FROM checks WHERE id = ?';
+const EXTEND = `UPDATE checks SET repeat_count = repeat_count + 1, last_at = ?, duration_max_ms = CASE WHEN duration_max_ms >= ? THEN duration_max_ms ELSE ? END,
+  duration_ms = (duration_ms * repeat_count + ?) / (repeat_count + 1) WHERE id = ?`;
 
 const isPlain = (result: CheckResult, options: StoreOptions) =>
   result.status === 'ok' && !options.evidencePath && options.imageOk !== false && !options.findings?.length;
 
 /** Stores a check. A plain healthy check extends the camera's run row of the same kind and hour. */
-export function storeCheck(db: Database, result: CheckResult, options: StoreOptions = {}): number {
-  const s = statements(db);
+export async function storeCheck(db: Engine, result: CheckResult, options: StoreOptions = {}): Promise<number> {
   if (options.previousId && isPlain(result, options)) {
-    const prev = s.previous.get(options.previousId) as
+    const prev = (await db.get(PREVIOUS, options.previousId)) as
       | { kind: string; started_at: number; status: string; evidence_path: string | null; image_ok: number | null; findings: string | null }
       | undefined;
     const sameHour = prev && Math.floor(prev.started_at / HOUR_MS) === Math.floor(result.startedAt / HOUR_MS);
     if (prev && sameHour && prev.kind === result.kind && prev.status === 'ok' && !prev.evidence_path && prev.image_ok !== 0 && (!prev.findings || prev.findings === '[]')) {
-      s.extend.run(result.startedAt, result.durationMs, result.durationMs, options.previousId);
+      await db.run(EXTEND, result.startedAt, result.durationMs, result.durationMs, result.durationMs, options.previousId);
       return options.previousId;
     }
   }
-  const info = s.insert.run(
+  return db.insert(
+    INSERT,
     result.cameraId,
     result.kind,
     result.startedAt,
@@ -110,11 +89,10 @@ export function storeCheck(db: Database, result: CheckResult, options: StoreOpti
     result.startedAt,
     result.durationMs,
   );
-  return Number(info.lastInsertRowid);
 }
 
-export function recentChecks(db: Database, cameraId: string, limit = 20): CheckRow[] {
-  const rows = db.prepare('SELECT * FROM checks WHERE camera_id = ? ORDER BY started_at DESC, id DESC LIMIT ?').all(cameraId, limit);
+export async function recentChecks(db: Engine, cameraId: string, limit = 20): Promise<CheckRow[]> {
+  const rows = await db.all('SELECT * FROM checks WHERE camera_id = ? ORDER BY started_at DESC, id DESC LIMIT ?', cameraId, limit);
   return rows.map((row) => checkRow.parse(row));
 }
 
@@ -122,8 +100,8 @@ export function recentChecks(db: Database, cameraId: string, limit = 20): CheckR
  * Median duration (ms) of the checks started since `since`, by kind, and how many were counted
  * (the last 20,000 at most). A full check is a stream check plus a device query.
  */
-export function typicalDurations(db: Database, since: number): { durations: Partial<Record<'image' | 'stream' | 'device', number>>; checks: number } {
-  const rows = db.prepare('SELECT kind, duration_ms FROM checks WHERE started_at >= ? ORDER BY started_at DESC LIMIT 20000').all(since) as Array<{ kind: string; duration_ms: number }>;
+export async function typicalDurations(db: Engine, since: number): Promise<{ durations: Partial<Record<'image' | 'stream' | 'device', number>>; checks: number }> {
+  const rows = await db.all('SELECT kind, duration_ms FROM checks WHERE started_at >= ? ORDER BY started_at DESC LIMIT 20000', since) as Array<{ kind: string; duration_ms: number }>;
   const byKind = new Map<'image' | 'stream' | 'device', number[]>();
   for (const row of rows) {
     const kind = row.kind === 'full' ? 'stream' : row.kind;
@@ -138,15 +116,14 @@ export function typicalDurations(db: Database, since: number): { durations: Part
 }
 
 /** A camera's checks started in [from, to), newest first, optionally of one status. */
-export function findChecks(db: Database, cameraId: string, q: { from?: number | undefined; to?: number | undefined; status?: string | undefined; limit: number }): CheckRow[] {
-  return statement(db, 'SELECT * FROM checks WHERE camera_id = ? AND started_at >= ? AND started_at < ? AND (? IS NULL OR status = ?) ORDER BY started_at DESC, id DESC LIMIT ?')
-    .all(cameraId, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.status ?? null, q.status ?? null, q.limit)
+export async function findChecks(db: Engine, cameraId: string, q: { from?: number | undefined; to?: number | undefined; status?: string | undefined; limit: number }): Promise<CheckRow[]> {
+  return (await db.all('SELECT * FROM checks WHERE camera_id = ? AND started_at >= ? AND started_at < ? AND (CAST(? AS TEXT) IS NULL OR status = ?) ORDER BY started_at DESC, id DESC LIMIT ?', cameraId, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.status ?? null, q.status ?? null, q.limit))
     .map((row) => checkRow.parse(row));
 }
 
 /** Failed checks started since `since`, counted by camera, kind and failure kind, most first. */
-export function failedCheckCounts(db: Database, since: number): { camera_id: string; kind: string; error_kind: string | null; n: number }[] {
-  return statement(db, "SELECT camera_id, kind, error_kind, SUM(repeat_count) AS n FROM checks WHERE status = 'fail' AND started_at >= ? GROUP BY camera_id, kind, error_kind ORDER BY n DESC").all(since) as {
+export async function failedCheckCounts(db: Engine, since: number): Promise<{ camera_id: string; kind: string; error_kind: string | null; n: number }[]> {
+  return await db.all("SELECT camera_id, kind, error_kind, SUM(repeat_count) AS n FROM checks WHERE status = 'fail' AND started_at >= ? GROUP BY camera_id, kind, error_kind ORDER BY n DESC", since) as {
     camera_id: string;
     kind: string;
     error_kind: string | null;
@@ -155,8 +132,8 @@ export function failedCheckCounts(db: Database, since: number): { camera_id: str
 }
 
 /** Checks whose frame analysis found a fault, started in [from, to), oldest first. */
-export function badImageChecks(db: Database, from: number, to: number): { camera_id: string; started_at: number; findings: string | null }[] {
-  return statement(db, 'SELECT camera_id, started_at, findings FROM checks WHERE image_ok = 0 AND started_at >= ? AND started_at < ? ORDER BY started_at').all(from, to) as {
+export async function badImageChecks(db: Engine, from: number, to: number): Promise<{ camera_id: string; started_at: number; findings: string | null }[]> {
+  return await db.all('SELECT camera_id, started_at, findings FROM checks WHERE image_ok = 0 AND started_at >= ? AND started_at < ? ORDER BY started_at', from, to) as {
     camera_id: string;
     started_at: number;
     findings: string | null;
@@ -164,17 +141,14 @@ export function badImageChecks(db: Database, from: number, to: number): { camera
 }
 
 /** A camera's checks in [from, to) that found the picture dark or asked for lighting, oldest first. */
-export function darkChecks(db: Database, cameraId: string, from: number, to: number): { started_at: number; findings: string | null }[] {
-  return statement(
-    db,
-    `SELECT started_at, findings FROM checks WHERE camera_id = ? AND started_at >= ? AND started_at < ?
-       AND (findings LIKE '%"dark"%' OR findings LIKE '%"lighting_recommendation"%') ORDER BY started_at`,
-  ).all(cameraId, from, to) as { started_at: number; findings: string | null }[];
+export async function darkChecks(db: Engine, cameraId: string, from: number, to: number): Promise<{ started_at: number; findings: string | null }[]> {
+  return await db.all(`SELECT started_at, findings FROM checks WHERE camera_id = ? AND started_at >= ? AND started_at < ?
+       AND (findings LIKE '%"dark"%' OR findings LIKE '%"lighting_recommendation"%') ORDER BY started_at`, cameraId, from, to) as { started_at: number; findings: string | null }[];
 }
 
 /** For each camera, the last check started since `since` whose findings include `kind` (e.g. "degrading"). */
-export function lastFindingAt(db: Database, kind: string, since: number): Map<string, number> {
-  const rows = statement(db, 'SELECT camera_id, MAX(started_at) AS at FROM checks WHERE started_at >= ? AND findings LIKE ? GROUP BY camera_id').all(since, `%${JSON.stringify(kind)}%`) as {
+export async function lastFindingAt(db: Engine, kind: string, since: number): Promise<Map<string, number>> {
+  const rows = await db.all('SELECT camera_id, MAX(started_at) AS at FROM checks WHERE started_at >= ? AND findings LIKE ? GROUP BY camera_id', since, `%${JSON.stringify(kind)}%`) as {
     camera_id: string;
     at: number;
   }[];
@@ -182,11 +156,11 @@ export function lastFindingAt(db: Database, kind: string, since: number): Map<st
 }
 
 /** Retention: checks started before `before` go. Returns how many. */
-export function deleteChecksBefore(db: Database, before: number): number {
-  return statement(db, 'DELETE FROM checks WHERE started_at < ?').run(before).changes;
+export async function deleteChecksBefore(db: Engine, before: number): Promise<number> {
+  return (await db.run('DELETE FROM checks WHERE started_at < ?', before)).changes;
 }
 
 /** Retention deleted this evidence file: no check may point at it any more. */
-export function forgetCheckEvidence(db: Database, file: string): void {
-  statement(db, 'UPDATE checks SET evidence_path = NULL WHERE evidence_path = ?').run(file);
+export async function forgetCheckEvidence(db: Engine, file: string): Promise<void> {
+  await db.run('UPDATE checks SET evidence_path = NULL WHERE evidence_path = ?', file);
 }

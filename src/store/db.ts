@@ -1,46 +1,51 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
 import { migrate, type Migration } from './migrate.js';
+import { SqliteEngine } from './sqlite.js';
+import { PostgresEngine } from './postgres.js';
+import { ensurePartitions } from './partitions.js';
+import type { Engine } from './engine.js';
 
-export type { Database };
+export type { Engine } from './engine.js';
 
-export interface OpenedStore {
-  db: Database;
+export type StoreLocation = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string };
+
+export interface OpenedStore<E = SqliteEngine> {
+  db: E;
   applied: Migration[];
 }
 
-/** Opens (creating if needed) the database in WAL mode and brings its schema up to date. */
-export function openStore(file: string, options: { migrate?: boolean } = {}): OpenedStore {
+/** Opens (creating if needed) the SQLite database in WAL mode and brings its schema up to date. */
+export async function openStore(file: string, options: { migrate?: boolean } = {}): Promise<OpenedStore> {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-  const db = new BetterSqlite3(file);
+  const raw = new BetterSqlite3(file);
+  const db = new SqliteEngine(raw);
   try {
-    db.pragma('journal_mode = WAL');
+    raw.pragma('journal_mode = WAL');
     // NORMAL is durable across process crashes in WAL mode; only an OS crash may lose the last commits.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    const applied = options.migrate === false ? [] : migrate(db);
+    raw.pragma('synchronous = NORMAL');
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('busy_timeout = 5000');
+    const applied = options.migrate === false ? [] : await migrate(db);
     return { db, applied };
   } catch (error) {
-    db.close();
+    raw.close();
     throw error;
   }
 }
 
-const statements = new WeakMap<Database, Map<string, Statement>>();
-
-/** A prepared statement, compiled once per connection: the per-check write path runs ~10 of them. */
-export function statement(db: Database, sql: string): Statement {
-  let cache = statements.get(db);
-  if (!cache) {
-    cache = new Map();
-    statements.set(db, cache);
+/** Opens the store the config names, SQLite or PostgreSQL, migrated and (PostgreSQL) with this month's partitions and the next. */
+export async function openStoreAt(location: StoreLocation, options: { migrate?: boolean; now?: number } = {}): Promise<OpenedStore<Engine>> {
+  if (location.engine === 'sqlite') return openStore(location.path, options);
+  const db = PostgresEngine.connect(location.url);
+  try {
+    if (options.migrate === false) return { db, applied: [] };
+    const applied = await migrate(db);
+    await ensurePartitions(db, options.now ?? Date.now());
+    return { db, applied };
+  } catch (error) {
+    await db.close();
+    throw error;
   }
-  let found = cache.get(sql);
-  if (!found) {
-    found = db.prepare(sql);
-    cache.set(sql, found);
-  }
-  return found;
 }

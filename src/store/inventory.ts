@@ -3,7 +3,7 @@
  * writes them. The config is their source: sync mirrors it here, and everything else only reads.
  * Rows are retired, never deleted, so the history that points at them keeps its keys.
  */
-import { statement, type Database } from './db.js';
+import type { Engine } from './engine.js';
 import { resolveCameraIncidents } from './incidents.js';
 
 export interface UnitRow {
@@ -52,30 +52,30 @@ const CONTRACTOR_COLUMNS = 'id, name, contract_ref, acknowledge_hours, repair_ho
 const CAMERA_COLUMNS = 'id, name, unit_id, location, lat, lon, owner_type, owner, contractor_id, tags, enabled, retired_at';
 
 /** Every unit, retired ones too, by id. */
-export function units(db: Database): UnitRow[] {
-  return statement(db, `SELECT ${UNIT_COLUMNS} FROM units ORDER BY id`).all() as UnitRow[];
+export async function units(db: Engine): Promise<UnitRow[]> {
+  return await db.all(`SELECT ${UNIT_COLUMNS} FROM units ORDER BY id`) as UnitRow[];
 }
 
-export function findUnit(db: Database, id: string): UnitRow | undefined {
-  return statement(db, `SELECT ${UNIT_COLUMNS} FROM units WHERE id = ?`).get(id) as UnitRow | undefined;
+export async function findUnit(db: Engine, id: string): Promise<UnitRow | undefined> {
+  return await db.get(`SELECT ${UNIT_COLUMNS} FROM units WHERE id = ?`, id) as UnitRow | undefined;
 }
 
 /** Every contractor, retired ones too, by id. */
-export function contractors(db: Database): ContractorRow[] {
-  return statement(db, `SELECT ${CONTRACTOR_COLUMNS} FROM contractors ORDER BY id`).all() as ContractorRow[];
+export async function contractors(db: Engine): Promise<ContractorRow[]> {
+  return await db.all(`SELECT ${CONTRACTOR_COLUMNS} FROM contractors ORDER BY id`) as ContractorRow[];
 }
 
-export function findContractor(db: Database, id: string): ContractorRow | undefined {
-  return statement(db, `SELECT ${CONTRACTOR_COLUMNS} FROM contractors WHERE id = ?`).get(id) as ContractorRow | undefined;
+export async function findContractor(db: Engine, id: string): Promise<ContractorRow | undefined> {
+  return await db.get(`SELECT ${CONTRACTOR_COLUMNS} FROM contractors WHERE id = ?`, id) as ContractorRow | undefined;
 }
 
 /** Every camera, retired and disabled ones too, by id. */
-export function cameras(db: Database): CameraRow[] {
-  return statement(db, `SELECT ${CAMERA_COLUMNS} FROM cameras ORDER BY id`).all() as CameraRow[];
+export async function cameras(db: Engine): Promise<CameraRow[]> {
+  return await db.all(`SELECT ${CAMERA_COLUMNS} FROM cameras ORDER BY id`) as CameraRow[];
 }
 
-export function findCamera(db: Database, id: string): CameraRow | undefined {
-  return statement(db, `SELECT ${CAMERA_COLUMNS} FROM cameras WHERE id = ?`).get(id) as CameraRow | undefined;
+export async function findCamera(db: Engine, id: string): Promise<CameraRow | undefined> {
+  return await db.get(`SELECT ${CAMERA_COLUMNS} FROM cameras WHERE id = ?`, id) as CameraRow | undefined;
 }
 
 // --- sync from the config ---------------------------------------------------------------------------
@@ -93,38 +93,34 @@ export type InventoryRow = Record<string, string | number | null>;
  * Makes a table hold exactly `rows` (by id): new rows are added, changed or retired ones updated
  * (which un-retires them), and rows missing from `rows` retired. Every row has the same columns.
  */
-export function syncTable(db: Database, table: 'units' | 'contractors' | 'cameras', rows: readonly InventoryRow[], now: number): SyncCounts {
+export async function syncTable(db: Engine, table: 'units' | 'contractors' | 'cameras', rows: readonly InventoryRow[], now: number): Promise<SyncCounts> {
   const counts: SyncCounts = { added: 0, updated: 0, retired: 0, unchanged: 0 };
   // Cameras registered by their owners live in the database only: the config neither knows nor retires them.
   const mine = table === 'cameras' ? " WHERE origin = 'config'" : '';
-  const existing = new Map((db.prepare(`SELECT * FROM ${table}${mine}`).all() as InventoryRow[]).map((row) => [row.id as string, row]));
+  const existing = new Map((await db.all(`SELECT * FROM ${table}${mine}`) as InventoryRow[]).map((row) => [row.id as string, row]));
   const columns = Object.keys(rows[0] ?? {});
-  const insert = columns.length
-    ? db.prepare(`INSERT INTO ${table} (${columns.join(', ')}, created_at, updated_at) VALUES (${columns.map((c) => '@' + c).join(', ')}, @now, @now)`)
-    : undefined;
-  const update = columns.length
-    ? db.prepare(`UPDATE ${table} SET ${columns.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @now, retired_at = NULL WHERE id = @id`)
-    : undefined;
+  const insert = `INSERT INTO ${table} (${columns.join(', ')}, created_at, updated_at) VALUES (${columns.map(() => '?').join(', ')}, ?, ?)`;
+  const update = `UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')}, updated_at = ?, retired_at = NULL WHERE id = ?`;
 
   for (const row of rows) {
     const before = existing.get(row.id as string);
     existing.delete(row.id as string);
+    const values = columns.map((c) => row[c]);
     if (!before) {
-      insert?.run({ ...row, now });
+      await db.run(insert, ...values, now, now);
       counts.added++;
     } else if (before.retired_at !== null || columns.some((c) => before[c] !== row[c])) {
-      update?.run({ ...row, now });
+      await db.run(update, ...values, now, row.id);
       counts.updated++;
     } else {
       counts.unchanged++;
     }
   }
-  const retire = db.prepare(`UPDATE ${table} SET retired_at = ? WHERE id = ?`);
   for (const [id, row] of existing) {
     if (row.retired_at === null) {
-      retire.run(now, id);
+      await db.run(`UPDATE ${table} SET retired_at = ? WHERE id = ?`, now, id);
       // A camera that leaves the inventory leaves its open incidents too, or reminders never stop.
-      if (table === 'cameras') resolveCameraIncidents(db, id, now, 'camwatch:retired');
+      if (table === 'cameras') await resolveCameraIncidents(db, id, now, 'camwatch:retired');
       counts.retired++;
     }
   }
@@ -149,21 +145,22 @@ export interface RegisteredCamera {
 }
 
 /** An approved registration joins the inventory, tagged private; sync from the config leaves it alone. */
-export function addRegisteredCamera(db: Database, camera: RegisteredCamera, now: number): void {
-  statement(
-    db,
+export async function addRegisteredCamera(db: Engine, camera: RegisteredCamera, now: number): Promise<void> {
+  const c = camera;
+  await db.run(
     `INSERT INTO cameras (id, name, unit_id, location, lat, lon, owner_type, owner, onvif_host, onvif_port, onvif_user, tags, enabled, origin, created_at, updated_at)
-     VALUES (@id, @name, @unit_id, @location, @lat, @lon, @owner_type, @owner, @onvif_host, @onvif_port, @onvif_user, '["private"]', 1, 'registration', @now, @now)`,
-  ).run({ ...camera, now });
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '["private"]', 1, 'registration', ?, ?)`,
+    c.id, c.name, c.unit_id, c.location, c.lat, c.lon, c.owner_type, c.owner, c.onvif_host, c.onvif_port, c.onvif_user, now, now,
+  );
 }
 
 /**
  * The owner withdrew consent: the camera is retired (no check fetches its picture any more, it
  * leaves the lists) and its owner record says so, which also closes its images to every role.
  */
-export function retireRegisteredCamera(db: Database, id: string, owner: string, now: number): void {
-  statement(db, "UPDATE cameras SET enabled = 0, retired_at = ?, owner = ?, updated_at = ? WHERE id = ? AND origin = 'registration'").run(now, owner, now, id);
-  resolveCameraIncidents(db, id, now, 'camwatch:consent_withdrawn');
+export async function retireRegisteredCamera(db: Engine, id: string, owner: string, now: number): Promise<void> {
+  await db.run("UPDATE cameras SET enabled = 0, retired_at = ?, owner = ?, updated_at = ? WHERE id = ? AND origin = 'registration'", now, owner, now, id);
+  await resolveCameraIncidents(db, id, now, 'camwatch:consent_withdrawn');
 }
 
 export interface ContactRow {
@@ -180,11 +177,12 @@ export interface ContactRow {
 }
 
 /** Contacts have no identity of their own, so each sync replaces them all. */
-export function replaceContacts(db: Database, rows: readonly ContactRow[]): void {
-  db.prepare('DELETE FROM contacts').run();
-  const insert = db.prepare(
-    `INSERT INTO contacts (unit_id, contractor_id, role, name, phone, email, zalo_user_id, channels, locale)
-     VALUES (@unit_id, @contractor_id, @role, @name, @phone, @email, @zalo_user_id, @channels, @locale)`,
-  );
-  for (const row of rows) insert.run(row);
+export async function replaceContacts(db: Engine, rows: readonly ContactRow[]): Promise<void> {
+  await db.run('DELETE FROM contacts');
+  for (const r of rows) {
+    await db.run(
+      `INSERT INTO contacts (unit_id, contractor_id, role, name, phone, email, zalo_user_id, channels, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      r.unit_id, r.contractor_id, r.role, r.name, r.phone, r.email, r.zalo_user_id, r.channels, r.locale,
+    );
+  }
 }

@@ -1,5 +1,5 @@
 /** The login_limits table (failed logins per key), and the only module that reads or writes it; the limiter is src/server/auth.ts. */
-import { statement, type Database } from './db.js';
+import type { Engine } from './engine.js';
 
 export interface LimitRow {
   key: string;
@@ -10,28 +10,25 @@ export interface LimitRow {
   updated_at: number;
 }
 
-export function limitRow(db: Database, key: string): LimitRow | undefined {
-  return statement(db, 'SELECT * FROM login_limits WHERE key = ?').get(key) as LimitRow | undefined;
+export async function limitRow(db: Engine, key: string): Promise<LimitRow | undefined> {
+  return await db.get('SELECT * FROM login_limits WHERE key = ?', key) as LimitRow | undefined;
 }
 
-export function saveLimit(db: Database, row: LimitRow): void {
-  statement(
-    db,
-    `INSERT INTO login_limits (key, failures, locked_until, locks, updated_at) VALUES (@key, @failures, @locked_until, @locks, @updated_at)
-     ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, locks = excluded.locks, updated_at = excluded.updated_at`,
-  ).run(row);
+export async function saveLimit(db: Engine, row: LimitRow): Promise<void> {
+  await db.run(`INSERT INTO login_limits (key, failures, locked_until, locks, updated_at) VALUES (@key, @failures, @locked_until, @locks, @updated_at)
+     ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, locks = excluded.locks, updated_at = excluded.updated_at`, row);
 }
 
 /** Rows nothing failed at since `before` and with no lock running at `now`. */
-export function deleteStaleLimits(db: Database, before: number, now: number): void {
-  statement(db, 'DELETE FROM login_limits WHERE updated_at < ? AND locked_until < ?').run(before, now);
+export async function deleteStaleLimits(db: Engine, before: number, now: number): Promise<void> {
+  await db.run('DELETE FROM login_limits WHERE updated_at < ? AND locked_until < ?', before, now);
 }
 
-export function deleteLimit(db: Database, key: string): void {
-  statement(db, 'DELETE FROM login_limits WHERE key = ?').run(key);
+export async function deleteLimit(db: Engine, key: string): Promise<void> {
+  await db.run('DELETE FROM login_limits WHERE key = ?', key);
 }
 
 /** Keys starting with `prefix` that failed since `since`. */
-export function limitKeysSince(db: Database, prefix: string, since: number): string[] {
-  return (statement(db, 'SELECT key FROM login_limits WHERE substr(key, 1, ?) = ? AND updated_at > ?').all(prefix.length, prefix, since) as { key: string }[]).map((row) => row.key);
+export async function limitKeysSince(db: Engine, prefix: string, since: number): Promise<string[]> {
+  return (await db.all('SELECT key FROM login_limits WHERE substr(key, 1, ?) = ? AND updated_at > ?', prefix.length, prefix, since) as { key: string }[]).map((row) => row.key);
 }

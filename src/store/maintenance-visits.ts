@@ -3,7 +3,7 @@
  * them. What is due when is decided in src/health/upkeep.ts; the photo files are the server's.
  */
 import { z } from 'zod';
-import { statement, type Database } from './db.js';
+import type { Engine } from './engine.js';
 
 const visitRow = z.object({
   id: z.number(),
@@ -41,17 +41,14 @@ export interface NewVisit {
   user: { id: number | null; name: string };
 }
 
-export function insertVisit(db: Database, visit: NewVisit, now: number): VisitRow {
-  const info = statement(
-    db,
-    `INSERT INTO maintenance_visits (camera_id, contractor_id, visited_at, tasks, technician, note, incident_id, user_id, user_name, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(visit.cameraId, visit.contractorId, visit.visitedAt, JSON.stringify(visit.tasks), visit.technician, visit.note, visit.incidentId, visit.user.id, visit.user.name, now);
-  return getVisit(db, Number(info.lastInsertRowid)) as VisitRow;
+export async function insertVisit(db: Engine, visit: NewVisit, now: number): Promise<VisitRow> {
+  const id = await db.insert(`INSERT INTO maintenance_visits (camera_id, contractor_id, visited_at, tasks, technician, note, incident_id, user_id, user_name, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, visit.cameraId, visit.contractorId, visit.visitedAt, JSON.stringify(visit.tasks), visit.technician, visit.note, visit.incidentId, visit.user.id, visit.user.name, now);
+  return await getVisit(db, id) as VisitRow;
 }
 
-export function getVisit(db: Database, id: number): VisitRow | undefined {
-  const row = statement(db, 'SELECT * FROM maintenance_visits WHERE id = ?').get(id);
+export async function getVisit(db: Engine, id: number): Promise<VisitRow | undefined> {
+  const row = await db.get('SELECT * FROM maintenance_visits WHERE id = ?', id);
   return row ? visitRow.parse(row) : undefined;
 }
 
@@ -63,20 +60,18 @@ export interface VisitFilter {
 }
 
 /** Visits made in [from, to), newest first. */
-export function findVisits(db: Database, f: VisitFilter): VisitRow[] {
-  return statement(
-    db,
-    `SELECT * FROM maintenance_visits WHERE visited_at >= ? AND visited_at < ? AND (? IS NULL OR camera_id = ?) AND (? IS NULL OR incident_id = ?)
-     ORDER BY visited_at DESC, id DESC`,
-  )
-    .all(f.from ?? 0, f.to ?? Number.MAX_SAFE_INTEGER, f.cameraId ?? null, f.cameraId ?? null, f.incidentId ?? null, f.incidentId ?? null)
+export async function findVisits(db: Engine, f: VisitFilter): Promise<VisitRow[]> {
+  return (await db.all(`SELECT * FROM maintenance_visits WHERE visited_at >= ? AND visited_at < ? AND (CAST(? AS TEXT) IS NULL OR camera_id = ?) AND (CAST(? AS BIGINT) IS NULL OR incident_id = ?)
+     ORDER BY visited_at DESC, id DESC`, f.from ?? 0, f.to ?? Number.MAX_SAFE_INTEGER, f.cameraId ?? null, f.cameraId ?? null, f.incidentId ?? null, f.incidentId ?? null))
     .map((row) => visitRow.parse(row));
 }
 
 /** For each camera and task, when it was last done (epoch ms). */
-export function lastTaskVisits(db: Database): Map<string, Map<string, number>> {
+export async function lastTaskVisits(db: Engine): Promise<Map<string, Map<string, number>>> {
   const out = new Map<string, Map<string, number>>();
-  const rows = statement(db, 'SELECT camera_id, task.value AS task, MAX(visited_at) AS at FROM maintenance_visits, json_each(maintenance_visits.tasks) AS task GROUP BY camera_id, task.value').all() as {
+  // The tasks are a JSON array in a text column; each engine has its own way to unnest one.
+  const tasks = db.dialect === 'postgres' ? 'jsonb_array_elements_text(CAST(maintenance_visits.tasks AS jsonb)) AS task(value)' : 'json_each(maintenance_visits.tasks) AS task';
+  const rows = await db.all(`SELECT camera_id, task.value AS task, MAX(visited_at) AS at FROM maintenance_visits, ${tasks} GROUP BY camera_id, task.value`) as {
     camera_id: string;
     task: string;
     at: number;
@@ -85,20 +80,19 @@ export function lastTaskVisits(db: Database): Map<string, Map<string, number>> {
   return out;
 }
 
-export function insertPhoto(db: Database, photo: { visitId: number; sha256: string; contentType: string; bytes: number }, now: number): PhotoRow {
-  const info = statement(db, 'INSERT INTO maintenance_photos (visit_id, sha256, content_type, bytes, created_at) VALUES (?, ?, ?, ?, ?)').run(photo.visitId, photo.sha256, photo.contentType, photo.bytes, now);
-  return getPhoto(db, Number(info.lastInsertRowid)) as PhotoRow;
+export async function insertPhoto(db: Engine, photo: { visitId: number; sha256: string; contentType: string; bytes: number }, now: number): Promise<PhotoRow> {
+  const id = await db.insert('INSERT INTO maintenance_photos (visit_id, sha256, content_type, bytes, created_at) VALUES (?, ?, ?, ?, ?)', photo.visitId, photo.sha256, photo.contentType, photo.bytes, now);
+  return await getPhoto(db, id) as PhotoRow;
 }
 
-export function getPhoto(db: Database, id: number): PhotoRow | undefined {
-  const row = statement(db, 'SELECT * FROM maintenance_photos WHERE id = ?').get(id);
+export async function getPhoto(db: Engine, id: number): Promise<PhotoRow | undefined> {
+  const row = await db.get('SELECT * FROM maintenance_photos WHERE id = ?', id);
   return row ? photoRow.parse(row) : undefined;
 }
 
 /** The photos of these visits, oldest first. */
-export function photosOf(db: Database, visitIds: readonly number[]): PhotoRow[] {
+export async function photosOf(db: Engine, visitIds: readonly number[]): Promise<PhotoRow[]> {
   if (!visitIds.length) return [];
-  return statement(db, 'SELECT * FROM maintenance_photos WHERE visit_id IN (SELECT value FROM json_each(?)) ORDER BY id')
-    .all(JSON.stringify(visitIds))
+  return (await db.all(`SELECT * FROM maintenance_photos WHERE visit_id IN (${visitIds.map(() => '?').join(', ')}) ORDER BY id`, ...visitIds))
     .map((row) => photoRow.parse(row));
 }

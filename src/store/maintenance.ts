@@ -1,6 +1,6 @@
 /** The maintenance_windows table, and the only module that reads or writes it (the rules are in src/health/maintenance.ts). */
 import { z } from 'zod';
-import { statement, type Database } from './db.js';
+import type { Engine } from './engine.js';
 
 const maintenanceRow = z.object({
   id: z.number(),
@@ -23,20 +23,17 @@ export interface NewWindow {
   createdBy?: string | undefined;
 }
 
-export function insertWindow(db: Database, window: NewWindow, now: number): number {
-  const info = statement(db, 'INSERT INTO maintenance_windows (camera_id, unit_id, starts_at, ends_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(window.cameraId ?? null, window.unitId ?? null, window.startsAt, window.endsAt, window.reason ?? '', window.createdBy ?? null, now);
-  return Number(info.lastInsertRowid);
+export async function insertWindow(db: Engine, window: NewWindow, now: number): Promise<number> {
+  return db.insert('INSERT INTO maintenance_windows (camera_id, unit_id, starts_at, ends_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', window.cameraId ?? null, window.unitId ?? null, window.startsAt, window.endsAt, window.reason ?? '', window.createdBy ?? null, now);
 }
 
 /** Windows overlapping [from, to), by start. */
-export function windowsOverlapping(db: Database, from: number, to: number): MaintenanceWindow[] {
-  return statement(db, 'SELECT * FROM maintenance_windows WHERE ends_at > ? AND starts_at < ? ORDER BY starts_at')
-    .all(from, to)
+export async function windowsOverlapping(db: Engine, from: number, to: number): Promise<MaintenanceWindow[]> {
+  return (await db.all('SELECT * FROM maintenance_windows WHERE ends_at > ? AND starts_at < ? ORDER BY starts_at', from, to))
     .map((row) => maintenanceRow.parse(row));
 }
 
-export function getWindow(db: Database, id: number): MaintenanceWindow | undefined {
-  const row = statement(db, 'SELECT * FROM maintenance_windows WHERE id = ?').get(id);
+export async function getWindow(db: Engine, id: number): Promise<MaintenanceWindow | undefined> {
+  const row = await db.get('SELECT * FROM maintenance_windows WHERE id = ?', id);
   return row ? maintenanceRow.parse(row) : undefined;
 }

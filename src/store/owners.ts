@@ -3,7 +3,7 @@
  * only module that reads or writes it. A registration keeps the consent exactly as given: its
  * time, the version of the text and the SHA-256 of the words shown (Law 91/2025/QH15).
  */
-import { statement, type Database } from './db.js';
+import type { Engine } from './engine.js';
 
 export type RegistrationStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
 
@@ -38,59 +38,53 @@ export interface RegistrationRow {
 
 export type NewRegistration = Omit<RegistrationRow, 'id' | 'status' | 'decided_at' | 'decided_by' | 'decision_note' | 'camera_id' | 'withdrawn_at'>;
 
-export function insertRegistration(db: Database, row: NewRegistration): number {
-  const result = statement(
-    db,
-    `INSERT INTO camera_registrations (unit_id, owner_type, camera_name, location, lat, lon, owner_name, owner_phone, onvif_host, onvif_port, onvif_user,
+export async function insertRegistration(db: Engine, row: NewRegistration): Promise<number> {
+  return db.insert(`INSERT INTO camera_registrations (unit_id, owner_type, camera_name, location, lat, lon, owner_name, owner_phone, onvif_host, onvif_port, onvif_user,
        password_sealed, consent_version, consent_locale, consent_sha256, consent_at, withdraw_token_hash, created_at)
      VALUES (@unit_id, @owner_type, @camera_name, @location, @lat, @lon, @owner_name, @owner_phone, @onvif_host, @onvif_port, @onvif_user,
-       @password_sealed, @consent_version, @consent_locale, @consent_sha256, @consent_at, @withdraw_token_hash, @created_at)`,
-  ).run(row);
-  return Number(result.lastInsertRowid);
+       @password_sealed, @consent_version, @consent_locale, @consent_sha256, @consent_at, @withdraw_token_hash, @created_at)`, row);
 }
 
-export function findRegistration(db: Database, id: number): RegistrationRow | undefined {
-  return statement(db, 'SELECT * FROM camera_registrations WHERE id = ?').get(id) as RegistrationRow | undefined;
+export async function findRegistration(db: Engine, id: number): Promise<RegistrationRow | undefined> {
+  return await db.get('SELECT * FROM camera_registrations WHERE id = ?', id) as RegistrationRow | undefined;
 }
 
-export function registrationByTokenHash(db: Database, tokenHash: string): RegistrationRow | undefined {
-  return statement(db, 'SELECT * FROM camera_registrations WHERE withdraw_token_hash = ?').get(tokenHash) as RegistrationRow | undefined;
+export async function registrationByTokenHash(db: Engine, tokenHash: string): Promise<RegistrationRow | undefined> {
+  return await db.get('SELECT * FROM camera_registrations WHERE withdraw_token_hash = ?', tokenHash) as RegistrationRow | undefined;
 }
 
 /** Every registration, newest first. */
-export function listRegistrations(db: Database): RegistrationRow[] {
-  return statement(db, 'SELECT * FROM camera_registrations ORDER BY created_at DESC, id DESC').all() as RegistrationRow[];
+export async function listRegistrations(db: Engine): Promise<RegistrationRow[]> {
+  return await db.all('SELECT * FROM camera_registrations ORDER BY created_at DESC, id DESC') as RegistrationRow[];
 }
 
 /** Approved registrations whose consent stands: the cameras the scheduler checks. */
-export function approvedRegistrations(db: Database): RegistrationRow[] {
-  return statement(db, "SELECT * FROM camera_registrations WHERE status = 'approved' AND camera_id IS NOT NULL ORDER BY id").all() as RegistrationRow[];
+export async function approvedRegistrations(db: Engine): Promise<RegistrationRow[]> {
+  return await db.all("SELECT * FROM camera_registrations WHERE status = 'approved' AND camera_id IS NOT NULL ORDER BY id") as RegistrationRow[];
 }
 
 /** Decides a pending registration; false when it was no longer pending (decided meanwhile or withdrawn). */
-export function decideRegistration(db: Database, id: number, decision: { status: 'approved' | 'rejected'; by: string; note: string | null; cameraId: string | null }, now: number): boolean {
-  const result = statement(
-    db,
-    // A rejected camera is never checked: its password is not kept.
+export async function decideRegistration(db: Engine, id: number, decision: { status: 'approved' | 'rejected'; by: string; note: string | null; cameraId: string | null }, now: number): Promise<boolean> {
+  const result = await db.run(// A rejected camera is never checked: its password is not kept.
     `UPDATE camera_registrations SET status = ?, decided_at = ?, decided_by = ?, decision_note = ?, camera_id = ?,
-       password_sealed = CASE WHEN ? = 'rejected' THEN NULL ELSE password_sealed END WHERE id = ? AND status = 'pending'`,
-  ).run(decision.status, now, decision.by, decision.note, decision.cameraId, decision.status, id);
+       password_sealed = CASE WHEN ? = 'rejected' THEN NULL ELSE password_sealed END WHERE id = ? AND status = 'pending'`, decision.status, now, decision.by, decision.note, decision.cameraId, decision.status, id);
   return result.changes === 1;
 }
 
 /** Records the owner's withdrawal (and forgets the camera password); false when it was already withdrawn or rejected. */
-export function withdrawRegistration(db: Database, id: number, now: number): boolean {
+export async function withdrawRegistration(db: Engine, id: number, now: number): Promise<boolean> {
   // Nothing connects to the camera any more: its password is not kept either.
-  const result = statement(db, "UPDATE camera_registrations SET status = 'withdrawn', withdrawn_at = ?, password_sealed = NULL WHERE id = ? AND status IN ('pending', 'approved')").run(now, id);
+  const result = await db.run("UPDATE camera_registrations SET status = 'withdrawn', withdrawn_at = ?, password_sealed = NULL WHERE id = ? AND status IN ('pending', 'approved')", now, id);
   return result.changes === 1;
 }
 
 /** The approved registration of a camera in the inventory, while its consent stands. */
-export function approvedRegistrationOfCamera(db: Database, cameraId: string): RegistrationRow | undefined {
-  return statement(db, "SELECT * FROM camera_registrations WHERE camera_id = ? AND status = 'approved'").get(cameraId) as RegistrationRow | undefined;
+export async function approvedRegistrationOfCamera(db: Engine, cameraId: string): Promise<RegistrationRow | undefined> {
+  return await db.get("SELECT * FROM camera_registrations WHERE camera_id = ? AND status = 'approved'", cameraId) as RegistrationRow | undefined;
 }
 
 /** The camera password, sealed, given after registration; false when rejected or withdrawn. */
-export function setRegistrationPassword(db: Database, id: number, sealed: string): boolean {
-  return statement(db, "UPDATE camera_registrations SET password_sealed = ? WHERE id = ? AND status IN ('pending', 'approved')").run(sealed, id).changes === 1;
+export async function setRegistrationPassword(db: Engine, id: number, sealed: string): Promise<boolean> {
+  const result = await db.run("UPDATE camera_registrations SET password_sealed = ? WHERE id = ? AND status IN ('pending', 'approved')", sealed, id);
+  return result.changes === 1;
 }

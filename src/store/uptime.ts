@@ -3,7 +3,7 @@
  * time is measured is src/health/uptime.ts; reports read the daily sums.
  */
 import { z } from 'zod';
-import { statement, type Database } from './db.js';
+import type { Engine } from './engine.js';
 
 export interface UptimeTime {
   known: number;
@@ -14,25 +14,26 @@ export interface UptimeTime {
 
 /** Each statement runs on both rollups: the hour (UTC start) and the local day. */
 const ROLLUPS = [
-  ['uptime_hourly', 'hour_start'],
-  ['uptime_daily', 'day'],
-].map(([table, key]) => ({
+  ['uptime_hourly', 'hour_start', 'camera_id, hour_start'],
+  ['uptime_daily', 'day', 'day, camera_id'],
+].map(([table, key, primaryKey]) => ({
   byDay: key === 'day',
+  // PostgreSQL wants the conflict's key named, and the old value qualified by its table.
   add: `INSERT INTO ${table} (camera_id, ${key}, known_ms, up_ms, image_ok_ms, maintenance_ms) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT DO UPDATE SET known_ms = known_ms + excluded.known_ms, up_ms = up_ms + excluded.up_ms,
-          image_ok_ms = image_ok_ms + excluded.image_ok_ms, maintenance_ms = maintenance_ms + excluded.maintenance_ms`,
+        ON CONFLICT (${primaryKey}) DO UPDATE SET known_ms = ${table}.known_ms + excluded.known_ms, up_ms = ${table}.up_ms + excluded.up_ms,
+          image_ok_ms = ${table}.image_ok_ms + excluded.image_ok_ms, maintenance_ms = ${table}.maintenance_ms + excluded.maintenance_ms`,
   count: `INSERT INTO ${table} (camera_id, ${key}, checks, failures) VALUES (?, ?, 1, ?)
-          ON CONFLICT DO UPDATE SET checks = checks + 1, failures = failures + excluded.failures`,
+          ON CONFLICT (${primaryKey}) DO UPDATE SET checks = ${table}.checks + 1, failures = ${table}.failures + excluded.failures`,
 }));
 
 /** Adds measured time to a camera's hour and day. */
-export function addUptime(db: Database, cameraId: string, hour: number, day: string, t: UptimeTime): void {
-  for (const r of ROLLUPS) statement(db, r.add).run(cameraId, r.byDay ? day : hour, t.known, t.up, t.imageOk, t.maintenance);
+export async function addUptime(db: Engine, cameraId: string, hour: number, day: string, t: UptimeTime): Promise<void> {
+  for (const r of ROLLUPS) await db.run(r.add, cameraId, r.byDay ? day : hour, t.known, t.up, t.imageOk, t.maintenance);
 }
 
 /** Counts one check (and whether it failed) in a camera's hour and day. */
-export function countUptimeCheck(db: Database, cameraId: string, hour: number, day: string, failed: boolean): void {
-  for (const r of ROLLUPS) statement(db, r.count).run(cameraId, r.byDay ? day : hour, failed ? 1 : 0);
+export async function countUptimeCheck(db: Engine, cameraId: string, hour: number, day: string, failed: boolean): Promise<void> {
+  for (const r of ROLLUPS) await db.run(r.count, cameraId, r.byDay ? day : hour, failed ? 1 : 0);
 }
 
 const uptimeSums = z.object({
@@ -47,14 +48,10 @@ const uptimeSums = z.object({
 export type UptimeSums = z.infer<typeof uptimeSums>;
 
 /** Each camera's sums over the local days [fromDay, toDay]. */
-export function uptimeByCamera(db: Database, fromDay: string, toDay: string): UptimeSums[] {
-  return statement(
-    db,
-    `SELECT camera_id, SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(image_ok_ms) AS image_ok, SUM(maintenance_ms) AS maintenance,
+export async function uptimeByCamera(db: Engine, fromDay: string, toDay: string): Promise<UptimeSums[]> {
+  return (await db.all(`SELECT camera_id, SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(image_ok_ms) AS image_ok, SUM(maintenance_ms) AS maintenance,
             SUM(checks) AS checks, SUM(failures) AS failures
-     FROM uptime_daily WHERE day >= ? AND day <= ? GROUP BY camera_id`,
-  )
-    .all(fromDay, toDay)
+     FROM uptime_daily WHERE day >= ? AND day <= ? GROUP BY camera_id`, fromDay, toDay))
     .map((row) => uptimeSums.parse(row));
 }
 
@@ -62,13 +59,12 @@ const uptimeDay = z.object({ camera_id: z.string(), day: z.string(), known: z.nu
 export type UptimeDay = z.infer<typeof uptimeDay>;
 
 /** Each camera's known and up time, day by day, over the local days [fromDay, toDay]. */
-export function uptimeByCameraDay(db: Database, fromDay: string, toDay: string): UptimeDay[] {
-  return statement(db, 'SELECT camera_id, day, known_ms AS known, up_ms AS up FROM uptime_daily WHERE day >= ? AND day <= ? ORDER BY day')
-    .all(fromDay, toDay)
+export async function uptimeByCameraDay(db: Engine, fromDay: string, toDay: string): Promise<UptimeDay[]> {
+  return (await db.all('SELECT camera_id, day, known_ms AS known, up_ms AS up FROM uptime_daily WHERE day >= ? AND day <= ? ORDER BY day', fromDay, toDay))
     .map((row) => uptimeDay.parse(row));
 }
 
 /** Retention: hourly rows older than `before` go (the daily ones stay). Returns how many. */
-export function deleteHourlyBefore(db: Database, before: number): number {
-  return statement(db, 'DELETE FROM uptime_hourly WHERE hour_start < ?').run(before).changes;
+export async function deleteHourlyBefore(db: Engine, before: number): Promise<number> {
+  return (await db.run('DELETE FROM uptime_hourly WHERE hour_start < ?', before)).changes;
 }

@@ -3,7 +3,7 @@
  * tokens and the rules for who may be added live in src/server/auth.ts; here are only rows.
  */
 import { z } from 'zod';
-import { statement, type Database } from './db.js';
+import type { Engine } from './engine.js';
 
 export const ROLES = ['admin', 'viewer', 'commune_chief', 'contractor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -32,87 +32,82 @@ const userRow = z.object({
 });
 export type UserRow = z.infer<typeof userRow>;
 
-export function userByName(db: Database, name: string): UserRow | undefined {
-  const row = statement(db, 'SELECT * FROM users WHERE name = ?').get(name);
+export async function userByName(db: Engine, name: string): Promise<UserRow | undefined> {
+  const row = await db.get('SELECT * FROM users WHERE name = ?', name);
   return row ? userRow.parse(row) : undefined;
 }
 
-export function listUserRows(db: Database): UserRow[] {
-  return statement(db, 'SELECT * FROM users ORDER BY name').all().map((row) => userRow.parse(row));
+export async function listUserRows(db: Engine): Promise<UserRow[]> {
+  return (await db.all('SELECT * FROM users ORDER BY name')).map((row) => userRow.parse(row));
 }
 
-export function insertUser(db: Database, user: { name: string; role: Role; unitId: string | null; contractorId: string | null; passwordHash: string }, now: number): number {
-  const info = statement(db, 'INSERT INTO users (name, role, unit_id, contractor_id, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    user.name,
+export async function insertUser(db: Engine, user: { name: string; role: Role; unitId: string | null; contractorId: string | null; passwordHash: string }, now: number): Promise<number> {
+  return db.insert('INSERT INTO users (name, role, unit_id, contractor_id, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', user.name,
     user.role,
     user.unitId,
     user.contractorId,
     user.passwordHash,
     now,
-    now,
-  );
-  return Number(info.lastInsertRowid);
+    now,);
 }
 
 /** A new password ends every session of the user. */
-export function replacePasswordHash(db: Database, userId: number, passwordHash: string, now: number): void {
-  db.transaction(() => {
-    statement(db, 'UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?').run(passwordHash, now, userId);
-    endSessionsOf(db, userId);
-  })();
+export async function replacePasswordHash(db: Engine, userId: number, passwordHash: string, now: number): Promise<void> {
+  await db.transaction(async () => {
+    await db.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?', passwordHash, now, userId);
+    await endSessionsOf(db, userId);
+  });
 }
 
 /** Marks the user disabled and ends every session of it. */
-export function disableUserRow(db: Database, userId: number, now: number): void {
-  db.transaction(() => {
-    statement(db, 'UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?').run(now, now, userId);
-    endSessionsOf(db, userId);
-  })();
+export async function disableUserRow(db: Engine, userId: number, now: number): Promise<void> {
+  await db.transaction(async () => {
+    await db.run('UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?', now, now, userId);
+    await endSessionsOf(db, userId);
+  });
 }
 
 /** Role and scope together: the table's CHECKs tie a commune chief to a unit and a contractor user to a contractor. */
-export function updateUserRole(db: Database, userId: number, change: { role: Role; unitId: string | null; contractorId: string | null }, now: number): void {
-  statement(db, 'UPDATE users SET role = ?, unit_id = ?, contractor_id = ?, updated_at = ? WHERE id = ?').run(change.role, change.unitId, change.contractorId, now, userId);
+export async function updateUserRole(db: Engine, userId: number, change: { role: Role; unitId: string | null; contractorId: string | null }, now: number): Promise<void> {
+  await db.run('UPDATE users SET role = ?, unit_id = ?, contractor_id = ?, updated_at = ? WHERE id = ?', change.role, change.unitId, change.contractorId, now, userId);
 }
 
 /** The row goes with its sessions; the audit log keeps the name it acted under. */
-export function deleteUserRow(db: Database, userId: number): void {
-  db.transaction(() => {
-    endSessionsOf(db, userId);
-    statement(db, 'DELETE FROM users WHERE id = ?').run(userId);
-  })();
+export async function deleteUserRow(db: Engine, userId: number): Promise<void> {
+  await db.transaction(async () => {
+    await endSessionsOf(db, userId);
+    await db.run('DELETE FROM users WHERE id = ?', userId);
+  });
 }
 
 /** Administrators who can still log in. */
-export function countActiveAdmins(db: Database): number {
-  return (statement(db, "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL").get() as { n: number }).n;
+export async function countActiveAdmins(db: Engine): Promise<number> {
+  return (await db.get("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL") as { n: number }).n;
 }
 
 // --- sessions ------------------------------------------------------------------------------------
 
 /** Stores a session by its token's hash; expired sessions go at the same time. */
-export function insertSession(db: Database, session: { tokenHash: string; userId: number; expiresAt: number; ip: string | null }, now: number): void {
-  statement(db, 'INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip) VALUES (?, ?, ?, ?, ?, ?)').run(
-    session.tokenHash,
+export async function insertSession(db: Engine, session: { tokenHash: string; userId: number; expiresAt: number; ip: string | null }, now: number): Promise<void> {
+  await db.run('INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip) VALUES (?, ?, ?, ?, ?, ?)', session.tokenHash,
     session.userId,
     now,
     session.expiresAt,
     now,
-    session.ip,
-  );
-  statement(db, 'DELETE FROM sessions WHERE expires_at < ?').run(now);
+    session.ip,);
+  await db.run('DELETE FROM sessions WHERE expires_at < ?', now);
 }
 
 /** The enabled user of an unexpired session. */
-export function sessionUserRow(db: Database, tokenHash: string, now: number): UserRow | undefined {
-  const row = statement(db, 'SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL').get(tokenHash, now);
+export async function sessionUserRow(db: Engine, tokenHash: string, now: number): Promise<UserRow | undefined> {
+  const row = await db.get('SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL', tokenHash, now);
   return row ? userRow.parse(row) : undefined;
 }
 
-export function deleteSession(db: Database, tokenHash: string): void {
-  statement(db, 'DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+export async function deleteSession(db: Engine, tokenHash: string): Promise<void> {
+  await db.run('DELETE FROM sessions WHERE token_hash = ?', tokenHash);
 }
 
-function endSessionsOf(db: Database, userId: number): void {
-  statement(db, 'DELETE FROM sessions WHERE user_id = ?').run(userId);
+async function endSessionsOf(db: Engine, userId: number): Promise<void> {
+  await db.run('DELETE FROM sessions WHERE user_id = ?', userId);
 }

@@ -218,10 +218,10 @@ ${extraAlerts}`;
 
 export const ENV = { PW: 'pw', ZALO_SECRET: 'app-secret', ZALO_REFRESH: 'R0', ESMS_API_KEY: 'key', ESMS_SECRET_KEY: 'secret', HOOK_SECRET: 'hook', TG_TOKEN: '42:abc' };
 
-export function setupAlerts(yaml: string, start = T0, file = ':memory:') {
+export async function setupAlerts(yaml: string, start = T0, file = ':memory:') {
   const config = parseConfig(yaml, '/tmp/alerts-test/camwatch.yaml', ENV, { channels: channelSchemas() });
-  const { db } = openStore(file);
-  syncInventory(db, config, 0);
+  const { db } = await openStore(file);
+  await syncInventory(db, config, 0);
   const clock = { now: start };
   const now = () => clock.now;
   const app = { config, db, dbPath: file, ffmpeg: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', source: 'test' }, sync: {}, evidenceDir: '/tmp' } as unknown as AppContext;
@@ -233,9 +233,9 @@ export function setupAlerts(yaml: string, start = T0, file = ':memory:') {
     holdMs: 3 * MINUTE,
     onEvent: (event) => alerts.onHealthEvent(event),
   });
-  const check = (cameraId: string, at: number, failure?: FailureKind, image?: ImageVerdict, evidence?: string) => {
+  const check = async (cameraId: string, at: number, failure?: FailureKind, image?: ImageVerdict, evidence?: string) => {
     clock.now = Math.max(clock.now, at);
-    return engine.record(
+    return await engine.record(
       {
         cameraId, kind: 'image', startedAt: at, durationMs: 100, status: failure ? 'fail' : 'ok', warnings: [], stages: {},
         ...(failure ? { failure: { kind: failure, stage: 'reach' as const, detail: `${failure} detail` } } : {}),

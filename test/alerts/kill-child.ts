@@ -15,8 +15,8 @@ import type { AppContext } from '../../src/app/context.js';
 
 const config = loadConfig(process.env.KILL_CONFIG as string);
 const file = process.env.KILL_DB as string;
-const { db } = openStore(file);
-syncInventory(db, config);
+const { db } = await openStore(file);
+await syncInventory(db, config);
 const app = { config, db, dbPath: file, evidenceDir: '/tmp' } as unknown as AppContext;
 const log = createLogger({ level: 'silent' });
 const alerts = startAlerts(app, log);
@@ -30,7 +30,7 @@ if (process.env.KILL_MODE === 'run') {
     const failing = round % 5 < 3;
     for (const cameraId of cameras) {
       at = Math.max(at + 1, Date.now());
-      engine.record({ cameraId, kind: 'image', startedAt: at, durationMs: 5, status: failing ? 'fail' : 'ok', warnings: [], stages: {}, ...(failing ? { failure: { kind: 'unreachable' as const, stage: 'reach' as const, detail: 'x' } } : {}) });
+      await engine.record({ cameraId, kind: 'image', startedAt: at, durationMs: 5, status: failing ? 'fail' : 'ok', warnings: [], stages: {}, ...(failing ? { failure: { kind: 'unreachable' as const, stage: 'reach' as const, detail: 'x' } } : {}) });
       await yieldNow();
     }
     process.stdout.write(`round ${round}\n`);
@@ -38,11 +38,11 @@ if (process.env.KILL_MODE === 'run') {
 } else {
   for (;;) {
     await alerts.dispatcher!.tick();
-    const left = db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE status IN ('pending', 'sending', 'failed')").get() as { n: number };
+    const left = await db.get("SELECT COUNT(*) AS n FROM alerts WHERE status IN ('pending', 'sending', 'failed')") as { n: number };
     if (left.n === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await alerts.stop();
-  db.close();
+  await db.close();
   process.stdout.write('drained\n');
 }

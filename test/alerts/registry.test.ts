@@ -94,13 +94,13 @@ describe('a channel added to the list', () => {
     expect(missingAlertSecrets(alerts, {}, WITH_PAGER)).toEqual(['PAGER_TOKEN']);
     expect(missingAlertSecrets(alerts, { PAGER_TOKEN: 't0k' }, WITH_PAGER)).toEqual([]);
 
-    const { db } = openStore(':memory:');
+    const { db } = await openStore(':memory:');
     const env = { PAGER_TOKEN: 't0k' };
     const now = () => 1_000_000;
     const configured = configuredChannels(alerts, WITH_PAGER);
     expect([...configured]).toEqual(['pager']);
     const settings = { alerts, locale: 'vi' as const, timeZone: 'Asia/Ho_Chi_Minh', configured, channels: WITH_PAGER, now };
-    const queued = enqueueSecurityAlarm(db, directoryFromConfig(config), settings, { key: 'login:x', subject: 'Cảnh báo', text: 'Có người dò mật khẩu' }, now());
+    const queued = await enqueueSecurityAlarm(db, directoryFromConfig(config), settings, { key: 'login:x', subject: 'Cảnh báo', text: 'Có người dò mật khẩu' }, now());
     expect(queued).toBe(1);
 
     const dispatcher = new Dispatcher(db, { channels: buildChannels(alerts, { db, env, now }, WITH_PAGER), now });
@@ -108,7 +108,7 @@ describe('a channel added to the list', () => {
     expect(report.sent).toBe(1);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ token: 't0k', alert: { channel: 'pager', payload: { kind: 'security', to: { phone: '0912000009' } } } });
-    expect(listAlerts(db).map((row) => [row.channel, row.status])).toEqual([['pager', 'sent']]);
-    db.close();
+    expect((await listAlerts(db)).map((row) => [row.channel, row.status])).toEqual([['pager', 'sent']]);
+    await db.close();
   });
 });

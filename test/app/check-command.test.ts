@@ -43,14 +43,14 @@ describe('camwatch check', () => {
       '    email: { host: 127.0.0.1, port: 2525, from: camwatch@example.vn, require_tls: false }',
     ].join('\n'));
     process.env.CHECK_TEST_PW = 'a-wrong-password';
-    const app = openApp(file);
+    const app = await openApp(file);
     try {
       const outcome = await runCheckCommand(app, 'c1', 'full', 'vi');
       expect(outcome.result?.failure?.kind).toBe('auth_failed');
-      const queued = app.db.prepare("SELECT a.kind, a.channel, i.kind AS incident FROM alerts a JOIN incidents i ON i.id = a.incident_id").all();
+      const queued = await app.db.all("SELECT a.kind, a.channel, i.kind AS incident FROM alerts a JOIN incidents i ON i.id = a.incident_id");
       expect(queued).toEqual([expect.objectContaining({ kind: 'opened', channel: 'email', incident: 'auth_failed' })]);
     } finally {
-      app.db.close();
+      await app.db.close();
     }
   }, 60_000);
 });

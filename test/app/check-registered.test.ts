@@ -46,10 +46,10 @@ beforeAll(async () => {
   configFile = path.join(dir, 'camwatch.yaml');
   const yaml = `version: 1\ndatabase: { path: ${dbPath} }\nevidence_dir: ${path.join(dir, 'evidence')}\nunits:\n  - { id: xa-a, name: xã A, kind: commune, code: "21001" }\ncameras: []\n`;
   writeFileSync(configFile, yaml);
-  const { db } = openStore(dbPath);
-  syncInventory(db, parseConfig(yaml, configFile, {}), 0);
+  const { db } = await openStore(dbPath);
+  await syncInventory(db, parseConfig(yaml, configFile, {}), 0);
   const camera = fleet.cameras[0]!;
-  const { id, token } = submitRegistration(
+  const { id, token } = await submitRegistration(
     db,
     undefined,
     {
@@ -60,9 +60,9 @@ beforeAll(async () => {
   );
   // Given later, on the owner's page: sealed with the key file beside the database.
   const keys = ownerKeys({}, path.join(dir, OWNER_KEY_FILE));
-  expect(giveCameraPassword(db, keys, findRegistration(db, id)!, CAMERA_PASSWORD, { id: null, name: 'Trường tiểu học A', role: 'anonymous' }, '127.0.0.1', Date.now())).toBe(true);
-  approveRegistration(db, id, { id: 1, name: 'admin', role: 'admin' }, '127.0.0.1', Date.now());
-  db.close();
+  expect(await giveCameraPassword(db, keys, (await findRegistration(db, id))!, CAMERA_PASSWORD, { id: null, name: 'Trường tiểu học A', role: 'anonymous' }, '127.0.0.1', Date.now())).toBe(true);
+  await approveRegistration(db, id, { id: 1, name: 'admin', role: 'admin' }, '127.0.0.1', Date.now());
+  await db.close();
   tokens.push(token);
 }, 120_000);
 
@@ -81,9 +81,9 @@ describe('camwatch check of a registered camera', () => {
   }, 60_000);
 
   it('knows it no more once the owner withdraws consent', async () => {
-    const { db } = openStore(dbPath);
-    withdrawConsent(db, registrationByToken(db, tokens[0]!)!, '127.0.0.1', Date.now());
-    db.close();
+    const { db } = await openStore(dbPath);
+    await withdrawConsent(db, (await registrationByToken(db, tokens[0]!))!, '127.0.0.1', Date.now());
+    await db.close();
     const refused = await camwatch(['check', 'owner-1', '-c', configFile]);
     expect(refused.code).toBe(1);
     expect(refused.stdout + refused.stderr).toContain('owner-1');

@@ -42,7 +42,7 @@ beforeAll(async () => {
     'units:',
     '  - { id: gia-lai, name: tỉnh Gia Lai, kind: province, code: "52", children: [ { id: tuy-phuoc, name: xã Tuy Phước, kind: commune, code: "21952" } ] }',
   ].join('\n'));
-  app = openApp(configFile);
+  app = await openApp(configFile);
   await addUser(app.db, { name: 'chief', role: 'commune_chief', unitId: 'tuy-phuoc', password: CHIEF_PASSWORD });
   daemon = await startDaemon(app, createLogger({ level: 'silent' }), {
     onCheck: (result) => checks.push({ cameraId: result.cameraId, at: Date.now(), frame: result.frame !== undefined, failure: result.failure?.kind }),
@@ -83,8 +83,8 @@ describe('a registered camera in the running daemon', () => {
 
     // Its faults open incidents like any camera's, in its commune.
     await sim.setFault('offline');
-    await expect.poll(() => openCameraIncident(app.db, 'owner-1')?.kind, { timeout: 30_000, interval: 250 }).toBe('offline');
-    const incident = openCameraIncident(app.db, 'owner-1')!;
+    await expect.poll(async () => (await openCameraIncident(app.db, 'owner-1'))?.kind, { timeout: 30_000, interval: 250 }).toBe('offline');
+    const incident = (await openCameraIncident(app.db, 'owner-1'))!;
     expect(incident.unit_id).toBe('tuy-phuoc');
 
     const token = link.split('/').pop()!;
@@ -95,6 +95,6 @@ describe('a registered camera in the running daemon', () => {
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     expect(checks.filter((c) => c.cameraId === 'owner-1' && c.at > after)).toEqual([]);
     // and its incident closed with it: nobody is reminded of a camera that left
-    expect(getIncident(app.db, incident.id)).toMatchObject({ resolved_by: 'camwatch:consent_withdrawn' });
+    expect(await getIncident(app.db, incident.id)).toMatchObject({ resolved_by: 'camwatch:consent_withdrawn' });
   }, 90_000);
 });

@@ -15,22 +15,22 @@ cameras:
 `;
 
 describe('schedule advice', () => {
-  it('counts the approved cameras of owners beside the configured ones, and not a withdrawn one', () => {
+  it('counts the approved cameras of owners beside the configured ones, and not a withdrawn one', async () => {
     const config = parseConfig(YAML, 'advice.yaml', { PW: 'x' });
-    const { db } = openStore(':memory:');
-    syncInventory(db, config, 0);
-    const count = () => Number(/(\d+) cameras/.exec(scheduleAdvice(config, db, 'en').lines[0] ?? '')?.[1]);
-    expect(count()).toBe(1);
-    const { id } = submitRegistration(
+    const { db } = await openStore(':memory:');
+    await syncInventory(db, config, 0);
+    const count = async () => Number(/(\d+) cameras/.exec((await scheduleAdvice(config, db, 'en')).lines[0] ?? '')?.[1]);
+    expect(await count()).toBe(1);
+    const { id } = await submitRegistration(
       db,
       undefined,
       { unitId: 'xa-a', ownerType: 'household', cameraName: 'Nhà bà Lan', location: '', lat: 13.8, lon: 109.1, ownerName: 'Lan', ownerPhone: '0905', onvifHost: '10.0.0.9', onvifPort: 80, onvifUser: 'admin', password: undefined, locale: 'vi', ip: '127.0.0.1' },
       0,
     );
-    expect(count()).toBe(1); // pending: not checked yet
-    approveRegistration(db, id, { id: 1, name: 'admin', role: 'admin' }, '127.0.0.1', 0);
-    expect(count()).toBe(2);
-    withdrawConsent(db, findRegistration(db, id)!, '127.0.0.1', 0);
-    expect(count()).toBe(1);
+    expect(await count()).toBe(1); // pending: not checked yet
+    await approveRegistration(db, id, { id: 1, name: 'admin', role: 'admin' }, '127.0.0.1', 0);
+    expect(await count()).toBe(2);
+    await withdrawConsent(db, (await findRegistration(db, id))!, '127.0.0.1', 0);
+    expect(await count()).toBe(1);
   });
 });

@@ -49,7 +49,7 @@ describe('evidence clips in a real browser', () => {
     expect(await row.locator('[data-testid=clip-status]').textContent()).toBe('Đã ghi xong');
     await page.screenshot({ path: path.join(ARTIFACTS, 'clips-1-recorded.png'), fullPage: true });
 
-    const clip = getClip(fx.db, Number(await row.getAttribute('data-clip')));
+    const clip = await getClip(fx.db, Number(await row.getAttribute('data-clip')));
     const [sheet] = await Promise.all([page.context().waitForEvent('page'), row.locator('[data-testid=clip-sheet]').click()]);
     await sheet.waitForSelector('[data-testid=custody-title]');
     expect(await sheet.locator('[data-testid=custody-title]').textContent()).toBe('BIÊN BẢN TRÍCH XUẤT DỮ LIỆU HÌNH ẢNH');
@@ -72,11 +72,14 @@ describe('evidence clips in a real browser', () => {
     await form.locator('input[name=from]').fill('2026-03-02T08:50:00');
     await form.locator('input[name=duration]').fill('4');
     await form.locator('textarea[name=reason]').fill('Xác minh va chạm trước cổng chợ A');
+    // The row of this clip, by the id the server answered: until the list is drawn again, the first row is the previous clip.
+    const posted = vn.waitForResponse((response) => response.url().endsWith('/api/clips') && response.request().method() === 'POST');
     await form.locator('[data-testid=clip-submit]').click();
-    const row = vn.locator('[data-testid=clip-row]').first();
+    const { id } = (await (await posted).json()) as { id: number };
+    const row = vn.locator(`[data-testid=clip-row][data-clip="${id}"]`);
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('ready');
     expect(await row.locator('[data-testid=clip-method]').textContent()).toBe('Từ bản ghi của camera');
-    const clip = getClip(fx.db, Number(await row.getAttribute('data-clip')));
+    const clip = await getClip(fx.db, Number(await row.getAttribute('data-clip')));
     expect(clip).toMatchObject({ method: 'replay', range_from: Date.parse('2026-03-02T01:50:00Z'), range_to: Date.parse('2026-03-02T01:50:04Z') });
     await vn.screenshot({ path: path.join(ARTIFACTS, 'clips-3-past-range.png'), fullPage: true });
     await context.close();

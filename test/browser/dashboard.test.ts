@@ -61,7 +61,7 @@ beforeAll(async () => {
     camera(2, 'tuy-phuoc', 13.817, 109.189),
   ].join('\n'));
   process.env.BROWSER_CAM_PW = PASSWORD;
-  app = openApp(configFile);
+  app = await openApp(configFile);
   await addUser(app.db, { name: 'admin', role: 'admin', password: ADMIN_PASSWORD });
   daemon = await startDaemon(app, createLogger({ level: 'silent' }));
   url = daemon.server?.url as string;
@@ -97,13 +97,13 @@ describe('dashboard in a real browser', () => {
 
   it('warns an admin when checks start late, naming the address and the setting to raise', async () => {
     const late = { from: Date.now() - 600_000, to: Date.now(), started: 40, late: 30, maxLagMs: 250_000 };
-    saveLagReport(app.db, { ...late, hosts: [{ host: '127.0.0.1', started: 40, late: 30, maxLagMs: 250_000, waits: { concurrency: 0, per_host_concurrency: 300 } }] });
+    await saveLagReport(app.db, { ...late, hosts: [{ host: '127.0.0.1', started: 40, late: 30, maxLagMs: 250_000, waits: { concurrency: 0, per_host_concurrency: 300 } }] });
     await page.reload();
     const warning = page.locator('[data-testid="schedule-late"]');
     await expect.poll(() => warning.textContent(), { timeout: 10_000 }).toContain('30/40 lần kiểm tra');
     expect(await warning.textContent()).toContain('Địa chỉ 127.0.0.1: 30 lần trễ — tăng probe.per_host_concurrency (hiện 2)');
     await shot('1b-schedule-late');
-    saveLagReport(app.db, { ...late, late: 0, hosts: [] });
+    await saveLagReport(app.db, { ...late, late: 0, hosts: [] });
     await page.reload();
     await page.waitForSelector('[data-testid="count-total"]');
     expect(await warning.count()).toBe(0);
@@ -185,8 +185,8 @@ describe('dashboard in a real browser', () => {
     // Incidents written straight into the store: whether a simulated picture counts as dark
     // depends on the hour at the cameras' place, and this test is about the words only.
     const at = Date.now();
-    const dark = openIncident(app.db, { scope: 'camera', cameraId: 'cam-3', unitId: 'tuy-phuoc', kind: 'image:dark', detail: 'Ảnh quá tối', openedAt: at });
-    const area = openIncident(app.db, { scope: 'unit', unitId: 'tuy-phuoc', kind: 'area_image_blurred', detail: '2/3', openedAt: at });
+    const dark = await openIncident(app.db, { scope: 'camera', cameraId: 'cam-3', unitId: 'tuy-phuoc', kind: 'image:dark', detail: 'Ảnh quá tối', openedAt: at });
+    const area = await openIncident(app.db, { scope: 'unit', unitId: 'tuy-phuoc', kind: 'area_image_blurred', detail: '2/3', openedAt: at });
     const open = async (id: number, lang: 'vi' | 'en') => {
       await page.evaluate((l) => localStorage.setItem('camwatch.lang', l), lang);
       await page.goto(`${url}/#/incident/${id}`);
@@ -210,11 +210,11 @@ describe('dashboard in a real browser', () => {
     await camera.setFault('blurred');
     try {
       // Wait until the daemon has judged a blurred picture: it is then the camera's latest frame.
-      const lastFindings = () => (app.db.prepare("SELECT findings FROM checks WHERE camera_id = 'cam-3' ORDER BY id DESC LIMIT 1").get() as { findings: string | null } | undefined)?.findings ?? '';
+      const lastFindings = async () => (await app.db.get("SELECT findings FROM checks WHERE camera_id = 'cam-3' ORDER BY id DESC LIMIT 1") as { findings: string | null } | undefined)?.findings ?? '';
       await expect.poll(lastFindings, { timeout: 60_000, interval: 1000 }).toContain('blurred');
       // One open incident per camera: the one the previous test wrote is closed first.
-      for (const { id } of app.db.prepare("SELECT id FROM incidents WHERE camera_id = 'cam-3' AND resolved_at IS NULL").all() as { id: number }[]) resolveIncident(app.db, id, Date.now(), 'test');
-      const incident = openIncident(app.db, { scope: 'camera', cameraId: 'cam-3', unitId: 'tuy-phuoc', kind: 'image:blurred', detail: 'Ảnh mờ', openedAt: Date.now() });
+      for (const { id } of await app.db.all("SELECT id FROM incidents WHERE camera_id = 'cam-3' AND resolved_at IS NULL") as { id: number }[]) await resolveIncident(app.db, id, Date.now(), 'test');
+      const incident = await openIncident(app.db, { scope: 'camera', cameraId: 'cam-3', unitId: 'tuy-phuoc', kind: 'image:blurred', detail: 'Ảnh mờ', openedAt: Date.now() });
       await page.evaluate(() => localStorage.setItem('camwatch.lang', 'vi'));
       await page.goto(`${url}/#/incident/${incident.id}`);
       await page.reload();
@@ -225,7 +225,7 @@ describe('dashboard in a real browser', () => {
       await button.click();
       await expect.poll(() => page.locator('[data-testid=notice]').textContent(), { timeout: 10_000 }).toContain('Đã ghi nhận báo động nhầm "mờ" cho camera cam-3');
       await shot('7-false-alarm');
-      const mark = app.db.prepare("SELECT marked_by, reason FROM quality_false_alarms WHERE camera_id = 'cam-3' AND cleared_at IS NULL").get();
+      const mark = await app.db.get("SELECT marked_by, reason FROM quality_false_alarms WHERE camera_id = 'cam-3' AND cleared_at IS NULL");
       expect(mark).toEqual({ marked_by: 'admin', reason: 'ống kính chống rung, ảnh luôn hơi mờ' });
     } finally {
       await camera.setFault('none');

@@ -52,8 +52,8 @@ beforeAll(async () => {
     camera('avc-1', avcFleet.cameras[0]?.httpPort),
   ].join('\n');
   const config = parseConfig(yaml, 'live.yaml', { LIVE_CAM_PW: CAMERA_PASSWORD });
-  const { db } = openStore(':memory:');
-  syncInventory(db, config, 0);
+  const { db } = await openStore(':memory:');
+  await syncInventory(db, config, 0);
   await addUser(db, { name: 'admin', role: 'admin', password: ADMIN_PASSWORD }, 0);
   const log = createLogger({ level: 'silent' });
   server = await buildServer({ db, config, evidenceDir: os.tmpdir(), log: log as unknown as FastifyBaseLogger, ffmpeg: locateFfmpeg().ffmpeg });

@@ -79,10 +79,10 @@ describe('the map in a real browser', () => {
 
     // the page follows the cameras without redrawing the map (zoom and position stay)
     await page.evaluate(() => Object.assign(document.querySelector('[data-testid="map"]') as object, { kept: true }));
-    withTiles.fx.db.prepare("UPDATE camera_health SET state = 'offline' WHERE camera_id = 'cam-ok'").run();
+    await withTiles.fx.db.run("UPDATE camera_health SET state = 'offline' WHERE camera_id = 'cam-ok'");
     await expect.poll(async () => (await markers(page))['cam-ok'], { timeout: 15_000 }).toEqual({ state: 'offline', fill: COLOURS.offline });
     expect(await page.evaluate(() => (document.querySelector('[data-testid="map"]') as unknown as { kept?: boolean }).kept)).toBe(true);
-    withTiles.fx.db.prepare("UPDATE camera_health SET state = 'online' WHERE camera_id = 'cam-ok'").run();
+    await withTiles.fx.db.run("UPDATE camera_health SET state = 'online' WHERE camera_id = 'cam-ok'");
   }, 60_000);
 
   it("shows a commune chief its own commune's cameras and outline only", async () => {

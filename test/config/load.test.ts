@@ -111,3 +111,22 @@ describe('config', () => {
     expect(issues[0]?.message).toMatch(/required/);
   });
 });
+
+describe('the database section', () => {
+  const withDatabase = (database: string) => minimal.replace('database: { path: ./test.db }', `database: ${database}`);
+  it('defaults to the SQLite file, and takes a PostgreSQL URL without its password', () => {
+    expect(parseConfig(minimal, 'ok.yaml', env).raw.database).toEqual({ engine: 'sqlite', path: './test.db' });
+    const pg = parseConfig(withDatabase('{ engine: postgres, url: "postgres://camwatch@db.gialai.vn:5432/camwatch" }'), 'ok.yaml', env);
+    expect(pg.raw.database.url).toBe('postgres://camwatch@db.gialai.vn:5432/camwatch');
+  });
+
+  it('names the field and the fix for a bad URL, and never repeats a password written into one', () => {
+    const bad = (database: string) => issuesOf(withDatabase(database)).map((i) => `${i.path}: ${i.message}`);
+    expect(bad('{ engine: postgres }')).toEqual([expect.stringMatching(/^database\.url: is required with engine: postgres, e\.g\. url: postgres:\/\//)]);
+    expect(bad('{ engine: postgres, url: "mysql://db/camwatch" }')).toEqual([expect.stringMatching(/^database\.url: must start with postgres:\/\/ \(not mysql:\/\/\)/)]);
+    expect(bad('{ engine: postgres, url: "postgres://db.gialai.vn" }')).toEqual([expect.stringMatching(/^database\.url: must name the database/)]);
+    const withPassword = bad('{ engine: postgres, url: "postgres://camwatch:Hunter2-secret@db/camwatch" }');
+    expect(withPassword).toEqual([expect.stringMatching(/^database\.url: must not hold a password: .*PGPASSWORD/)]);
+    expect(withPassword.join('\n')).not.toContain('Hunter2-secret');
+  });
+});

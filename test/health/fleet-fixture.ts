@@ -34,19 +34,21 @@ ${cameras.map(([id, unit]) => `  - { id: ${id}, name: Camera ${id}, unit: ${unit
 
 export const MINUTE = 60_000;
 
-export function setup(overrides: string = '') {
+export async function setup(overrides: string = '') {
   const config = parseConfig(FLEET_YAML + overrides, 'fleet.yaml', { PW: 'pw' });
-  const { db } = openStore(':memory:');
-  syncInventory(db, config, 0);
+  const { db } = await openStore(':memory:');
+  await syncInventory(db, config, 0);
   const events: HealthEvent[] = [];
   const engine = new HealthEngine(db, fleetFromConfig(config), {
     health: config.raw.health,
     timeZone: 'Asia/Ho_Chi_Minh',
     holdMs: 3 * MINUTE,
-    onEvent: (event) => events.push(event),
+    onEvent: (event) => {
+      events.push(event);
+    },
   });
-  const check = (cameraId: string, at: number, failure?: FailureKind, image?: ImageVerdict) =>
-    engine.record(
+  const check = async (cameraId: string, at: number, failure?: FailureKind, image?: ImageVerdict) =>
+    await engine.record(
       {
         cameraId, kind: 'image', startedAt: at, durationMs: 100, status: failure ? 'fail' : 'ok', warnings: [], stages: {},
         ...(failure ? { failure: { kind: failure, stage: 'reach' as const, detail: `${failure} detail` } } : {}),

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { syncInventory } from '../../src/inventory/sync.js';
 import { fleetFromConfig } from '../../src/inventory/fleet.js';
-import { openStore, type Database } from '../../src/store/db.js';
+import { openStore, type Engine } from '../../src/store/db.js';
 import { HealthEngine, type ImageVerdict } from '../../src/health/engine.js';
 import { acknowledgeByHand, resolveByHand } from '../../src/health/manual.js';
 import { addMaintenance } from '../../src/health/maintenance.js';
@@ -99,8 +99,8 @@ function checkOf(cameraId: string, outcome: Outcome, at: number): { result: Chec
 }
 
 /** One camwatch process: engine, outbox writer and dispatcher over the same file. */
-function start(file: string, clock: () => number, delivered: number[]) {
-  const { db } = openStore(file);
+async function start(file: string, clock: () => number, delivered: number[]) {
+  const { db } = await openStore(file);
   const directory = directoryFromConfig(config);
   const settings: OutboxSettings = { alerts: config.raw.alerts!, locale: 'vi', timeZone: config.raw.timezone, configured: new Set(['email']), now: clock };
   const writer = createOutboxWriter(db, directory, settings);
@@ -112,16 +112,16 @@ function start(file: string, clock: () => number, delivered: number[]) {
       return {};
     },
   };
-  const dispatcher = new Dispatcher(db, { channels: new Map([['email', email]]), now: clock, plan: (at) => planFollowUps(db, directory, settings, at) });
+  const dispatcher = new Dispatcher(db, { channels: new Map([['email', email]]), now: clock, plan: async (at) => await planFollowUps(db, directory, settings, at) });
   return { db, engine, writer, dispatcher };
 }
 
 /** A migrated store holding the inventory; each history starts from a copy (migrating costs ~30 ms). */
-function template(dir: string): string {
+async function template(dir: string): Promise<string> {
   const file = path.join(dir, 'template.db');
-  const { db } = openStore(file);
-  syncInventory(db, config, T0);
-  db.close();
+  const { db } = await openStore(file);
+  await syncInventory(db, config, T0);
+  await db.close();
   return file;
 }
 
@@ -134,9 +134,9 @@ async function play(seed: number, dir: string, empty: string) {
   const clock = () => now;
   const delivered: number[] = [];
   const history: string[] = [];
-  let app = start(file, clock, delivered);
-  const openIncident = (db: Database) => {
-    const open = listIncidents(db, { open: true });
+  let app = await start(file, clock, delivered);
+  const openIncident = async (db: Engine) => {
+    const open = await listIncidents(db, { open: true });
     return open.length > 0 ? random.pick(open) : undefined;
   };
   for (let step = 0; step < STEPS; step++) {
@@ -147,25 +147,25 @@ async function play(seed: number, dir: string, empty: string) {
       const outcome = random.pick(OUTCOMES);
       history.push(`${camera} ${outcome}`);
       const { result, image } = checkOf(camera, outcome, now);
-      app.engine.record(result, image);
+      await app.engine.record(result, image);
     } else if (roll < 76) {
-      const incident = openIncident(app.db);
+      const incident = await openIncident(app.db);
       history.push(`ack #${incident?.id ?? '-'}`);
-      if (incident) acknowledgeByHand(app.db, incident.id, 'Nguyễn Văn A', now);
+      if (incident) await acknowledgeByHand(app.db, incident.id, 'Nguyễn Văn A', now);
     } else if (roll < 82) {
-      const incident = openIncident(app.db);
+      const incident = await openIncident(app.db);
       history.push(`resolve #${incident?.id ?? '-'}`);
-      if (incident) resolveByHand(app.db, incident.id, 'Nguyễn Văn A', now, app.writer);
+      if (incident) await resolveByHand(app.db, incident.id, 'Nguyễn Văn A', now, app.writer);
     } else if (roll < 85) {
       const camera = random.int(3) > 0 ? random.pick(CAMERAS) : undefined;
       const minutes = 10 + random.int(50);
       history.push(`maintenance ${camera ?? 'commune-a'} ${minutes} min`);
-      addMaintenance(app.db, { cameraId: camera, unitId: camera ? undefined : 'commune-a', startsAt: now, endsAt: now + minutes * MINUTE, createdBy: 'test' }, now);
+      await addMaintenance(app.db, { cameraId: camera, unitId: camera ? undefined : 'commune-a', startsAt: now, endsAt: now + minutes * MINUTE, createdBy: 'test' }, now);
     } else if (roll < 88) {
       history.push('restart');
       await app.dispatcher.stop();
-      app.db.close();
-      app = start(file, clock, delivered);
+      await app.db.close();
+      app = await start(file, clock, delivered);
     } else if (roll < 97) {
       history.push('dispatch');
       await app.dispatcher.tick();
@@ -175,12 +175,12 @@ async function play(seed: number, dir: string, empty: string) {
     }
   }
   await app.dispatcher.tick();
-  const alerts = listAlerts(app.db);
-  const incidents = listIncidents(app.db);
+  const alerts = await listAlerts(app.db);
+  const incidents = await listIncidents(app.db);
   const zone = config.raw.timezone;
-  const uptime = uptimeReport(app.db, { fromDay: localDay(T0, zone), toDay: localDay(now, zone) }, 'camera');
+  const uptime = await uptimeReport(app.db, { fromDay: localDay(T0, zone), toDay: localDay(now, zone) }, 'camera');
   await app.dispatcher.stop();
-  app.db.close();
+  await app.db.close();
   return { delivered, alerts, incidents, history, uptime, covered: now - T0 };
 }
 
@@ -229,9 +229,9 @@ function brokenRules(delivered: readonly number[], alerts: readonly AlertRow[], 
   return broken;
 }
 
-describe('the incident lifecycle over random histories', () => {
+describe('the incident lifecycle over random histories', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-property-'));
-  const empty = template(dir);
+  const empty = await template(dir);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it(`keeps the message rules in ${RUNS} histories of ${STEPS} steps`, async () => {

@@ -62,13 +62,13 @@ describe('Inventory', () => {
     expect(loop.lineage('a')).toEqual(['b', 'a']);
   });
 
-  it('loads the stored tree, keeping retired cameras for their history', () => {
+  it('loads the stored tree, keeping retired cameras for their history', async () => {
     const env = { CAM1_PASSWORD: 'x', CAM2_PASSWORD: 'y' };
     const minimal = readFileSync('test/fixtures/config/minimal.yaml', 'utf8');
-    const { db } = openStore(':memory:');
-    syncInventory(db, parseConfig(minimal, 'minimal.yaml', env), 1000);
-    syncInventory(db, parseConfig(minimal.slice(0, minimal.indexOf('  - id: cam-2')), 'minimal.yaml', env), 2000);
-    const stored = Inventory.load(db);
+    const { db } = await openStore(':memory:');
+    await syncInventory(db, parseConfig(minimal, 'minimal.yaml', env), 1000);
+    await syncInventory(db, parseConfig(minimal.slice(0, minimal.indexOf('  - id: cam-2')), 'minimal.yaml', env), 2000);
+    const stored = await Inventory.load(db);
     expect([...stored.subtree('gia-lai')].sort()).toEqual(['gia-lai', 'tuy-phuoc', 'tuy-phuoc-dong']);
     expect(stored.lineage('tuy-phuoc-dong')).toEqual(['gia-lai', 'tuy-phuoc-dong']);
     expect(stored.camerasUnder('tuy-phuoc-dong').map((c) => [c.id, c.retired_at])).toEqual([['cam-2', 2000]]);

@@ -6,10 +6,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import { decodeForAnalysis, diagnose, measure, type FaultKind, type Finding } from '../../src/quality/index.js';
 import { ImageAssessor } from '../../src/quality/assess.js';
-import { migrate } from '../../src/store/migrate.js';
+import { openStore } from '../../src/store/db.js';
 
 const photo = () => readFile(path.resolve('test/fixtures/photos/chelsea.jpg'));
 
@@ -74,16 +73,15 @@ describe('false alarms', () => {
 });
 
 /** The real schema, in memory; the cameras these tests invent are not in an inventory. */
-function baselineStore() {
-  const db = new Database(':memory:');
-  migrate(db);
-  db.pragma('foreign_keys = OFF');
+async function baselineStore() {
+  const { db } = await openStore(':memory:');
+  db.raw.pragma('foreign_keys = OFF');
   return db;
 }
 
 describe('frozen, per frame source', () => {
   it('a stream frame in between does not hide a frozen snapshot', async () => {
-    const db = baselineStore();
+    const db = await baselineStore();
     const assessor = new ImageAssessor(db, 'en');
     const camera = { id: 'cam', tags: [] };
     const still = await frame((i) => i);
@@ -95,14 +93,14 @@ describe('frozen, per frame source', () => {
   });
 
   it("a full check's two snapshots name a frozen picture within the one check", async () => {
-    const assessor = new ImageAssessor(baselineStore(), 'en');
+    const assessor = new ImageAssessor(await baselineStore(), 'en');
     const camera = { id: 'cam', tags: [] };
     const still = await frame((i) => i);
     const frozen = await assessor.assess(camera, still, 0, 'rtsp', [still, still]);
     expect(frozen.kinds).toContain('frozen');
     expect(frozen.ok).toBe(false);
     // A live camera: the snapshots differ as the scene moves on.
-    const live = new ImageAssessor(baselineStore(), 'en');
+    const live = new ImageAssessor(await baselineStore(), 'en');
     const lighter = await frame((i) => i.modulate({ brightness: 1.15 }));
     const moving = await live.assess(camera, await frame((i) => i.modulate({ brightness: 1.07 })), 0, 'rtsp', [still, lighter]);
     expect(moving.kinds).not.toContain('frozen');
@@ -114,11 +112,11 @@ describe('frozen, per frame source', () => {
     const still = await frame((i) => i);
     const elsewhere = await frame((i) => i.flop());
     // Within one full check: the stream frame shows another moment than both snapshots.
-    const oneCheck = await new ImageAssessor(baselineStore(), 'en').assess(camera, elsewhere, 0, 'rtsp', [still, still]);
+    const oneCheck = await new ImageAssessor(await baselineStore(), 'en').assess(camera, elsewhere, 0, 'rtsp', [still, still]);
     expect(oneCheck.kinds).toContain('snapshot_stale');
     expect(oneCheck.kinds).not.toContain('frozen');
     // In the daemon: stream checks see a live stream, image checks the same snapshot again.
-    const daemon = new ImageAssessor(baselineStore(), 'en');
+    const daemon = new ImageAssessor(await baselineStore(), 'en');
     await daemon.assess(camera, still, 0, 'rtsp');
     await daemon.assess(camera, still, 20_000, 'snapshot');
     await daemon.assess(camera, await frame((i) => i.modulate({ brightness: 1.15 })), 60_000, 'rtsp');
@@ -129,7 +127,7 @@ describe('frozen, per frame source', () => {
   });
 
   it('a reference pinned by another process reaches the running assessor at its next check', async () => {
-    const db = baselineStore();
+    const db = await baselineStore();
     const daemon = new ImageAssessor(db, 'en');
     const camera = { id: 'cam', tags: [] };
     const view = await frame((i) => i);

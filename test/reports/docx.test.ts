@@ -11,11 +11,11 @@ import { reportConfig, reportStore, SIGNED_REPORT } from './fixture.js';
 import { unzip } from './unzip.js';
 
 const config = reportConfig(SIGNED_REPORT);
-const db = reportStore(config);
+const db = await reportStore(config);
 const period = officialPeriod('2026-01', TZ);
 
 async function docx(report: Report, raw = config.raw) {
-  const file = await exportReport(report, 'docx', documentOptions(db, raw));
+  const file = await exportReport(report, 'docx', await documentOptions(db, raw));
   expect(file).toMatchObject({ extension: 'docx', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' });
   const parts = unzip(file.body as Buffer);
   const text = (name: string) => parts.get(name)?.toString('utf8') ?? '';
@@ -32,14 +32,14 @@ function paragraphs(document: string): { text: string; keepNext: boolean }[] {
 
 describe('the Word export', () => {
   it('is a Word package with the document, its styles and its header', async () => {
-    const { parts, types } = await docx(buildReport(db, { kind: 'incidents', period, now: NOW }));
+    const { parts, types } = await docx(await buildReport(db, { kind: 'incidents', period, now: NOW }));
     expect([...parts.keys()].sort()).toEqual(['[Content_Types].xml', '_rels/.rels', 'word/_rels/document.xml.rels', 'word/document.xml', 'word/header1.xml', 'word/styles.xml']);
     expect(types).toContain('wordprocessingml.document.main+xml');
   });
 
   it('sets A4 in the orientation of the A4 document, Decree 30 margins, Times New Roman 13 and page numbers from page 2', async () => {
     for (const kind of ['images', 'incidents'] as const) {
-      const report = buildReport(db, { kind, period, now: NOW });
+      const report = await buildReport(db, { kind, period, now: NOW });
       const { document, styles, header } = await docx(report);
       // 210 × 297 mm in twentieths of a point
       expect(document).toContain(orientationFor(report) === 'portrait' ? '<w:pgSz w:w="11906" w:h="16838"/>' : '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>');
@@ -49,11 +49,11 @@ describe('the Word export', () => {
       expect(styles).toContain('<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"');
       expect(styles).toContain('<w:sz w:val="26"/>');
     }
-    expect(orientationFor(buildReport(db, { kind: 'images', period, now: NOW }))).toBe('portrait');
+    expect(orientationFor(await buildReport(db, { kind: 'images', period, now: NOW }))).toBe('portrait');
   });
 
   it('writes the heading, the table and the signature block, the last rows kept with the signature', async () => {
-    const report = buildReport(db, { kind: 'uptime', period, groupBy: 'camera', now: NOW });
+    const report = await buildReport(db, { kind: 'uptime', period, groupBy: 'camera', now: NOW });
     const { document } = await docx(report);
     const texts = paragraphs(document).map((p) => p.text);
     for (const line of ['CÔNG AN TỈNH GIA LAI', 'CÔNG AN XÃ TUY PHƯỚC ĐÔNG', 'Số:       /BC-CAX', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Gia Lai, ngày 05 tháng 01 năm 2026', 'BÁO CÁO', report.title, report.periodLabel, report.summary[0], 'Nơi nhận:', '- Công an tỉnh Gia Lai (để báo cáo);', '- Lưu: VT.', 'KT. TRƯỞNG CÔNG AN XÃ', 'PHÓ TRƯỞNG CÔNG AN XÃ', 'Trần Thị Bình', 'Tổng cộng', '50,0%', '2.880'])
@@ -69,7 +69,7 @@ describe('the Word export', () => {
   });
 
   it('carries the charts of the A4 document as pictures, each under its caption', async () => {
-    const report = buildReport(db, { kind: 'uptime', period, now: NOW });
+    const report = await buildReport(db, { kind: 'uptime', period, now: NOW });
     const { parts, document } = await docx(report);
     expect(report.charts).toHaveLength(2);
     const texts = paragraphs(document).map((p) => p.text);
@@ -91,7 +91,7 @@ describe('the Word export', () => {
 
   it('leaves dotted lines to fill in where the config names no issuer or signer', async () => {
     const bare = reportConfig('');
-    const { document } = await docx(buildReport(db, { kind: 'incidents', period, now: NOW }), bare.raw);
+    const { document } = await docx(await buildReport(db, { kind: 'incidents', period, now: NOW }), bare.raw);
     const texts = paragraphs(document).map((p) => p.text);
     expect(texts.filter((text) => text === PLACEHOLDER)).toHaveLength(3); // issuer, signer's title, name
     expect(texts).toContain('Số:       /BC-……');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config/load.js';
 import { syncInventory } from '../../src/inventory/sync.js';
-import { openStore, type Database } from '../../src/store/db.js';
+import { openStore, type Engine } from '../../src/store/db.js';
 import { buildReport, type Period, type Report } from '../../src/reports/index.js';
 import { CAMERA_PASSWORDS, NOW, seed, YAML } from '../server/fixture.js';
 
@@ -33,16 +33,16 @@ export function reportConfig(section: string): Config {
   return parseConfig(yamlWithReport(section), 'test.yaml', CAMERA_PASSWORDS);
 }
 
-export function reportStore(config: Config): Database {
-  const { db } = openStore(':memory:');
-  syncInventory(db, config, 0);
-  seed(db, mkdtempSync(path.join(tmpdir(), 'camwatch-reports-')));
+export async function reportStore(config: Config): Promise<Engine> {
+  const { db } = await openStore(':memory:');
+  await syncInventory(db, config, 0);
+  await seed(db, mkdtempSync(path.join(tmpdir(), 'camwatch-reports-')));
   return db;
 }
 
 /** A report of `count` cameras, built on a real one (same columns, summary and rule). */
-export function longReport(db: Database, period: Period, count: number): Report {
-  const base = buildReport(db, { kind: 'uptime', period, groupBy: 'camera', now: NOW });
+export async function longReport(db: Engine, period: Period, count: number): Promise<Report> {
+  const base = await buildReport(db, { kind: 'uptime', period, groupBy: 'camera', now: NOW });
   const rows = Array.from({ length: count }, (_, i) => ({ key: `cam-${String(i + 1).padStart(3, '0')}`, name: `Camera ngã ba số ${i + 1}`, cameras: 1, availability: 0.9, image_ok: 0.85, known_hours: 48, down_hours: 4.8, maintenance_hours: 0, checks: 2880, failures: 288 }));
   return { ...base, rows };
 }

@@ -15,17 +15,17 @@ let fx: MaintenanceFixture;
 const DAY = 24 * HOUR;
 const january = calendarMonth('2026-01', TZ);
 
-const visit = (cameraId: string, visitedAt: number, tasks: string[]) =>
-  insertVisit(fx.db, { cameraId, contractorId: 'ct', visitedAt, tasks, technician: 'Trần Văn Bình', note: '', incidentId: null, user: { id: null, name: 'contractor-1' } }, visitedAt);
+const visit = async (cameraId: string, visitedAt: number, tasks: string[]) =>
+  await insertVisit(fx.db, { cameraId, contractorId: 'ct', visitedAt, tasks, technician: 'Trần Văn Bình', note: '', incidentId: null, user: { id: null, name: 'contractor-1' } }, visitedAt);
 
 beforeAll(async () => {
   fx = await makeMaintenanceFixture();
-  visit('a1', DAY0 - 40 * DAY, ['clean', 'inspect']); // December: outside the period
-  visit('a1', DAY0 + HOUR, ['clean', 'inspect']);
-  visit('a2', DAY0 + 2 * HOUR, ['clean', 'inspect']);
-  visit('a2', DAY0 + 3 * HOUR, ['inspect']);
+  await visit('a1', DAY0 - 40 * DAY, ['clean', 'inspect']); // December: outside the period
+  await visit('a1', DAY0 + HOUR, ['clean', 'inspect']);
+  await visit('a2', DAY0 + 2 * HOUR, ['clean', 'inspect']);
+  await visit('a2', DAY0 + 3 * HOUR, ['inspect']);
   // a2's picture has been sliding since the visit: due early
-  fx.db.prepare(`INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, image_ok, findings) VALUES ('a2', 'image', ?, 500, 'ok', 1, '["degrading"]')`).run(NOW - HOUR);
+  await fx.db.run(`INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, image_ok, findings) VALUES ('a2', 'image', ?, 500, 'ok', 1, '["degrading"]')`, NOW - HOUR);
 });
 
 afterAll(async () => {
@@ -34,8 +34,8 @@ afterAll(async () => {
 
 describe('the maintenance report', () => {
   let report: Report;
-  beforeAll(() => {
-    report = buildReport(fx.db, { kind: 'maintenance', period: january, now: NOW });
+  beforeAll(async () => {
+    report = await buildReport(fx.db, { kind: 'maintenance', period: january, now: NOW });
   });
 
   it('is offered in the report menu in both languages', () => {
@@ -54,15 +54,15 @@ describe('the maintenance report', () => {
     expect(report.totals).toMatchObject({ visits: 3, overdue_cameras: 1, due_early: 1 });
   });
 
-  it('keeps to the filters and the user’s scope, and says so when no visit was made', () => {
-    const other = buildReport(fx.db, { kind: 'maintenance', period: calendarMonth('2026-02', TZ), now: NOW, cameraIds: new Set(['a1', 'b1']), locale: 'en' });
+  it('keeps to the filters and the user’s scope, and says so when no visit was made', async () => {
+    const other = await buildReport(fx.db, { kind: 'maintenance', period: calendarMonth('2026-02', TZ), now: NOW, cameraIds: new Set(['a1', 'b1']), locale: 'en' });
     expect(other.rows).toEqual([expect.objectContaining({ cameras: 1, visits: 0, overdue_cameras: 0, due_early: 0, overdue_list: '' })]);
     expect(other.summary).toEqual(['No maintenance visit in the period; 0 cameras due or overdue as the report was made.']);
-    expect(buildReport(fx.db, { kind: 'maintenance', period: january, now: NOW, contractorId: 'ct2' }).rows).toEqual([]);
+    expect((await buildReport(fx.db, { kind: 'maintenance', period: january, now: NOW, contractorId: 'ct2' })).rows).toEqual([]);
   });
 
   it('exports to CSV, Excel and Word', async () => {
-    const doc = documentOptions(fx.db, fx.config.raw);
+    const doc = await documentOptions(fx.db, fx.config.raw);
     const csv = String((await exportReport(report, 'csv', doc)).body);
     expect(csv).toContain('Số lượt bảo trì trong kỳ');
     expect(csv).toContain('Nhà ông Tư; Cầu thôn A1');

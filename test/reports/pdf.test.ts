@@ -13,8 +13,8 @@ import { longReport, reportConfig, reportStore, SIGNED_REPORT } from './fixture.
 import { compact, pagesWith, pdfPageRuns, pdfPageTexts, rowText } from './pdf-text.js';
 
 const config = reportConfig(SIGNED_REPORT);
-const db = reportStore(config);
-const doc = documentOptions(db, config.raw);
+const db = await reportStore(config);
+const doc = await documentOptions(db, config.raw);
 const SIGNER = 'Trần Thị Bình';
 const period = officialPeriod('2026-01', TZ);
 
@@ -35,7 +35,7 @@ function mediaBox(pdf: Buffer): { width: number; height: number } {
 
 describe('the PDF export', () => {
   it.each(REPORT_KINDS)('prints the %s report on A4, with the issuer, the number and the signature on the page of the last row', async (kind) => {
-    const report = buildReport(db, { kind, period, now: NOW });
+    const report = await buildReport(db, { kind, period, now: NOW });
     const file = await exportReport(report, 'pdf', doc);
     const pdf = file.body as Buffer;
     expect(file.contentType).toBe('application/pdf');
@@ -66,7 +66,7 @@ describe('the printed page', () => {
     const lengths = Array.from({ length: 10 }, (_, i) => 8 + i * 6);
     const alone: number[] = [];
     for (const count of lengths) {
-      const report = longReport(db, period, count);
+      const report = await longReport(db, period, count);
       const html = toHtml(report, doc);
       const pages = pdfPageTexts(await renderPdf(browser, html));
       expect(pagesWith(pages, SIGNER), `${count} rows`).toEqual([pages.length - 1]);
@@ -79,7 +79,7 @@ describe('the printed page', () => {
   }, 180_000);
 
   it('numbers the pages from the second one, at the top', async () => {
-    const pdf = await renderPdf(browser, toHtml(longReport(db, period, 120), doc));
+    const pdf = await renderPdf(browser, toHtml(await longReport(db, period, 120), doc));
     const runs = pdfPageRuns(pdf);
     expect(runs.length).toBeGreaterThanOrEqual(3);
     // the page number is the first thing painted on a page (its top margin box)
@@ -90,7 +90,7 @@ describe('the printed page', () => {
   it('fits every table within the width of its page, portrait where the columns allow it', async () => {
     const orientations = new Set<string>();
     for (const kind of REPORT_KINDS) {
-      const report = buildReport(db, { kind, period, now: NOW });
+      const report = await buildReport(db, { kind, period, now: NOW });
       const orientation = orientationFor(report);
       orientations.add(orientation);
       const page = await browser.newPage({ viewport: { width: Math.floor((CONTENT_WIDTH_MM[orientation] * 96) / 25.4), height: 1000 } });

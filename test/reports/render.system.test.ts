@@ -23,8 +23,8 @@ const ARTIFACTS = path.resolve('test-artifacts/reports');
 const SIGNER = 'Trần Thị Bình';
 
 const config = reportConfig(SIGNED_REPORT);
-const db = reportStore(config);
-const doc = documentOptions(db, config.raw);
+const db = await reportStore(config);
+const doc = await documentOptions(db, config.raw);
 const period = officialPeriod('2026-01', TZ);
 
 /** Each page's text as poppler reads it. */
@@ -58,9 +58,9 @@ describe('printed reports rendered to pictures', () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const work = mkdtempSync(path.join(os.tmpdir(), 'camwatch-render-'));
 
-  const cases = [...REPORT_KINDS.map((kind) => [kind, () => buildReport(db, { kind, period, now: NOW })] as const), ['uptime-60-cameras', () => longReport(db, period, 60)] as const];
+  const cases = [...REPORT_KINDS.map((kind) => [kind, async () => await buildReport(db, { kind, period, now: NOW })] as const), ['uptime-60-cameras', async () => await longReport(db, period, 60)] as const];
   it.each(cases)('%s: the PDF and the DOCX render to A4 pages with the signature on the page of the last row', async (kind, build) => {
-    const report = build();
+    const report = await build();
     const pdf = path.join(work, `${kind}.pdf`);
     writeFileSync(pdf, (await exportReport(report, 'pdf', doc)).body as Buffer);
     const docx = path.join(work, `${kind}.docx`);

@@ -14,12 +14,12 @@ import { runUserAdd, runUserList } from '../../src/app/user-command.js';
 import { CAMERA_PASSWORDS, DAY0, NOW, seed, TZ, YAML } from '../server/fixture.js';
 
 const config = parseConfig(YAML, 'test.yaml', CAMERA_PASSWORDS);
-const { db } = openStore(':memory:');
+const { db } = await openStore(':memory:');
 const jan = calendarMonth('2026-01', TZ);
 
-beforeAll(() => {
-  syncInventory(db, config, 0);
-  seed(db, mkdtempSync(path.join(tmpdir(), 'camwatch-reports-')));
+beforeAll(async () => {
+  await syncInventory(db, config, 0);
+  await seed(db, mkdtempSync(path.join(tmpdir(), 'camwatch-reports-')));
 });
 
 describe('periods', () => {
@@ -35,7 +35,7 @@ describe('periods', () => {
     expect(() => resolvePeriod({ from: '2026-02-01', to: '2026-01-01' }, TZ)).toThrow(/before/);
   });
 
-  it('has official quarters, six months and years, all from a 15th to a 14th', () => {
+  it('has official quarters, six months and years, all from a 15th to a 14th', async () => {
     expect(resolvePeriod({ quarter: '2026-Q1' }, TZ)).toMatchObject({ kind: 'quarter', fromDay: '2025-12-15', toDay: '2026-03-14' });
     expect(resolvePeriod({ quarter: '2026-Q3' }, TZ)).toMatchObject({ fromDay: '2026-06-15', toDay: '2026-09-14' });
     expect(resolvePeriod({ half: '2026-H1' }, TZ)).toMatchObject({ kind: 'half', fromDay: '2025-12-15', toDay: '2026-06-14' });
@@ -45,10 +45,10 @@ describe('periods', () => {
     expect(() => resolvePeriod({ half: '2026-H3' }, TZ)).toThrow(/YYYY-H1/);
     expect(() => resolvePeriod({ year: '26' }, TZ)).toThrow(/YYYY/);
     expect(() => resolvePeriod({ year: '2026', month: '2026-01' }, TZ)).toThrow(/not several/);
-    const label = (input: Parameters<typeof resolvePeriod>[0]) => buildReport(db, { kind: 'coverage', period: resolvePeriod(input, TZ), now: NOW }).periodLabel;
-    expect(label({ quarter: '2026-Q1' })).toBe('Kỳ báo cáo quý 1/2026: từ ngày 15/12/2025 đến ngày 14/03/2026');
-    expect(label({ half: '2026-H2' })).toBe('Kỳ báo cáo 6 tháng cuối năm 2026: từ ngày 15/06/2026 đến ngày 14/12/2026');
-    expect(label({ year: '2026' })).toBe('Kỳ báo cáo năm 2026: từ ngày 15/12/2025 đến ngày 14/12/2026');
+    const label = async (input: Parameters<typeof resolvePeriod>[0]) => (await buildReport(db, { kind: 'coverage', period: resolvePeriod(input, TZ), now: NOW })).periodLabel;
+    expect(await label({ quarter: '2026-Q1' })).toBe('Kỳ báo cáo quý 1/2026: từ ngày 15/12/2025 đến ngày 14/03/2026');
+    expect(await label({ half: '2026-H2' })).toBe('Kỳ báo cáo 6 tháng cuối năm 2026: từ ngày 15/06/2026 đến ngày 14/12/2026');
+    expect(await label({ year: '2026' })).toBe('Kỳ báo cáo năm 2026: từ ngày 15/12/2025 đến ngày 14/12/2026');
   });
 
   it('knows the period before each one', () => {
@@ -74,47 +74,47 @@ describe('periods', () => {
 });
 
 describe('report contents', () => {
-  it('gives uptime by unit, camera and contractor', () => {
-    const byUnit = buildReport(db, { kind: 'uptime', period: jan, now: NOW });
+  it('gives uptime by unit, camera and contractor', async () => {
+    const byUnit = await buildReport(db, { kind: 'uptime', period: jan, now: NOW });
     expect(byUnit.rows.map((r) => r.key).sort()).toEqual(['commune-a', 'commune-b']);
     const b = byUnit.rows.find((r) => r.key === 'commune-b');
     expect(b).toMatchObject({ name: 'xã B', cameras: 2 });
     expect(b?.availability).toBeCloseTo(72 / 96, 6);
-    const byContractor = buildReport(db, { kind: 'uptime', period: jan, groupBy: 'contractor', now: NOW });
+    const byContractor = await buildReport(db, { kind: 'uptime', period: jan, groupBy: 'contractor', now: NOW });
     expect(byContractor.rows.map((r) => r.name).sort()).toEqual(['Công ty Hai', 'Công ty Viễn thông Một']);
-    const households = buildReport(db, { kind: 'uptime', period: jan, groupBy: 'camera', ownerType: 'household', now: NOW });
+    const households = await buildReport(db, { kind: 'uptime', period: jan, groupBy: 'camera', ownerType: 'household', now: NOW });
     expect(households.rows.map((r) => r.key)).toEqual(['h1']);
     expect(byUnit.notes[0]).toContain('tối đa 3 phút');
   });
 
-  it('lists open incidents, unclear images, lighting black spots, SLA and coverage', () => {
-    const open = buildReport(db, { kind: 'incidents', period: jan, now: NOW });
+  it('lists open incidents, unclear images, lighting black spots, SLA and coverage', async () => {
+    const open = await buildReport(db, { kind: 'incidents', period: jan, now: NOW });
     expect(open.rows).toHaveLength(4);
     // The uptime rule is printed under the uptime report only.
     expect(open.notes).toEqual([]);
     expect(open.rows.map((r) => r.kind)).toContain('Hình ảnh: mờ');
     expect(open.rows.map((r) => r.kind)).toContain('Mất điện hoặc mạng (nhiều camera)');
 
-    const images = buildReport(db, { kind: 'images', period: jan, now: NOW });
+    const images = await buildReport(db, { kind: 'images', period: jan, now: NOW });
     expect(images.rows.find((r) => r.camera_id === 'a1')).toMatchObject({ bad_checks: 2, findings: 'mờ', open_incident: 'Hình ảnh: mờ' });
     expect(images.rows.find((r) => r.camera_id === 'a2')).toMatchObject({ bad_checks: 4, findings: 'quá tối', open_incident: '' });
 
-    const lighting = buildReport(db, { kind: 'lighting', period: jan, now: NOW });
+    const lighting = await buildReport(db, { kind: 'lighting', period: jan, now: NOW });
     // three dark checks over two nights (20:00 and 23:00 on the 3rd, 02:00 on the 4th are one night; 21:00 on the 4th another)
     expect(lighting.rows).toEqual([expect.objectContaining({ camera_id: 'a2', dark_checks: 4, dark_nights: 2, location: 'Cầu tràn' })]);
 
-    const sla = buildReport(db, { kind: 'sla', period: calendarMonth('2026-01', TZ), now: NOW });
+    const sla = await buildReport(db, { kind: 'sla', period: calendarMonth('2026-01', TZ), now: NOW });
     const ct2 = sla.rows.find((r) => r.key === 'ct2');
     // b2 repaired in 50 h against 24 h; b1 open 9 h of its 24, not acknowledged within 2 h: b1 has no outcome yet
     expect(ct2).toMatchObject({ incidents: 2, repair_late: 1, still_open: 1, open_overdue: 0, ack_late: 1, repair_on_time: 0 });
     const later = resolvePeriod({ from: '2026-01-03', to: '2026-01-05' }, TZ);
     // b1 alone, still open within its limit: not "100% on time", no figure at all
-    expect(buildReport(db, { kind: 'sla', period: later, now: NOW }).rows.find((r) => r.key === 'ct2')).toMatchObject({ incidents: 1, repair_late: 0, open_overdue: 0, ack_late: 1, repair_on_time: null });
+    expect((await buildReport(db, { kind: 'sla', period: later, now: NOW })).rows.find((r) => r.key === 'ct2')).toMatchObject({ incidents: 1, repair_late: 0, open_overdue: 0, ack_late: 1, repair_on_time: null });
     // 20 hours later b1 is 29 hours open against 24: overdue, and 0% on time
-    expect(buildReport(db, { kind: 'sla', period: later, now: NOW + 20 * 3_600_000 }).rows.find((r) => r.key === 'ct2')).toMatchObject({ open_overdue: 1, repair_on_time: 0 });
-    expect(toHtml(buildReport(db, { kind: 'sla', period: later, now: NOW }), documentOptions(db, config.raw))).not.toContain('100,0%');
+    expect((await buildReport(db, { kind: 'sla', period: later, now: NOW + 20 * 3_600_000 })).rows.find((r) => r.key === 'ct2')).toMatchObject({ open_overdue: 1, repair_on_time: 0 });
+    expect(toHtml(await buildReport(db, { kind: 'sla', period: later, now: NOW }), await documentOptions(db, config.raw))).not.toContain('100,0%');
 
-    const coverage = buildReport(db, { kind: 'coverage', period: jan, now: NOW });
+    const coverage = await buildReport(db, { kind: 'coverage', period: jan, now: NOW });
     const a = coverage.rows.find((r) => r.code === '21001');
     expect(a).toMatchObject({ cameras: 3, public_cameras: 2 });
     expect(a?.per_1000).toBeCloseTo(3 / 12, 6);
@@ -124,21 +124,21 @@ describe('report contents', () => {
 });
 
 describe('exports', () => {
-  const report = () => buildReport(db, { kind: 'uptime', period: officialPeriod('2026-01', TZ), groupBy: 'camera', now: NOW });
+  const report = async () => await buildReport(db, { kind: 'uptime', period: officialPeriod('2026-01', TZ), groupBy: 'camera', now: NOW });
 
-  it('writes CSV in UTF-8 with a BOM, ISO times and machine numbers', () => {
-    const csv = toCsv(report());
+  it('writes CSV in UTF-8 with a BOM, ISO times and machine numbers', async () => {
+    const csv = toCsv(await report());
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = csv.toString('utf8').slice(1);
     expect(text.split('\r\n')[0]).toBe('Mã camera,Camera,Số camera,Tỷ lệ hoạt động (%),Tỷ lệ hoạt động kỳ trước (%),Tăng/giảm (điểm),Tỷ lệ ảnh đạt (%),Thời gian có số liệu (giờ),Thời gian không hoạt động (giờ),Thời gian bảo trì (giờ),Số lần kiểm tra,Số lần lỗi');
     expect(text).toContain('b1,UBND xã B,1,50,,,50,48,24,0,2880,1440');
-    const incidents = toCsv(buildReport(db, { kind: 'incidents', period: jan, now: NOW })).toString('utf8');
+    const incidents = toCsv(await buildReport(db, { kind: 'incidents', period: jan, now: NOW })).toString('utf8');
     expect(incidents).toContain('2026-01-05T02:00:00+07:00');
   });
 
   it('writes XLSX that a real reader reads back with Vietnamese headers and values', async () => {
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await toXlsx(report())) as unknown as ArrayBuffer);
+    await book.xlsx.load((await toXlsx(await report())) as unknown as ArrayBuffer);
     const sheet = book.getWorksheet('Số liệu');
     expect(sheet).toBeDefined();
     const headers = (sheet!.getRow(1).values as unknown[]).slice(1);
@@ -153,14 +153,14 @@ describe('exports', () => {
     expect(String(info?.getCell(2, 1).value)).toBe('Kỳ báo cáo tháng 1/2026: từ ngày 15/12/2025 đến ngày 14/01/2026');
 
     const times = new ExcelJS.Workbook();
-    await times.xlsx.load((await toXlsx(buildReport(db, { kind: 'incidents', period: jan, now: NOW }))) as unknown as ArrayBuffer);
+    await times.xlsx.load((await toXlsx(await buildReport(db, { kind: 'incidents', period: jan, now: NOW }))) as unknown as ArrayBuffer);
     const opened = times.worksheets[0]!.getRow(2).getCell(6).value as Date;
     // local wall time in the cell: 01:00 on 5 January in Vietnam
     expect(opened.toISOString()).toBe('2026-01-05T01:00:00.000Z');
   });
 
-  it('prints an A4 official document with the motto, the date line, Vietnamese numbers and the uptime rule', () => {
-    const html = toHtml(report(), documentOptions(db, config.raw));
+  it('prints an A4 official document with the motto, the date line, Vietnamese numbers and the uptime rule', async () => {
+    const html = toHtml(await report(), await documentOptions(db, config.raw));
     expect(html).toContain('font-family: "Times New Roman"');
     expect(html).toContain('size: A4');
     expect(html).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
@@ -177,101 +177,101 @@ describe('exports', () => {
     expect(html).not.toContain('BỘ PHẬN GIÁM SÁT CAMERA');
   });
 
-  it('derives the place from the root unit when the config names none', () => {
-    expect(documentOptions(db, {}).place).toBe('Gia Lai');
+  it('derives the place from the root unit when the config names none', async () => {
+    expect((await documentOptions(db, {})).place).toBe('Gia Lai');
   });
 });
 
 describe('what officials read', () => {
-  it('prints names and official codes, never the config\'s keys', () => {
-    const html = (groupBy: 'unit' | 'contractor' | 'owner_type') => toHtml(buildReport(db, { kind: 'uptime', period: jan, groupBy, now: NOW }), documentOptions(db, config.raw));
-    const byUnit = buildReport(db, { kind: 'uptime', period: jan, now: NOW });
+  it('prints names and official codes, never the config\'s keys', async () => {
+    const html = async (groupBy: 'unit' | 'contractor' | 'owner_type') => toHtml(await buildReport(db, { kind: 'uptime', period: jan, groupBy, now: NOW }), await documentOptions(db, config.raw));
+    const byUnit = await buildReport(db, { kind: 'uptime', period: jan, now: NOW });
     expect(byUnit.columns.map((c) => c.key).slice(0, 3)).toEqual(['rank', 'code', 'name']);
     expect(byUnit.rows.find((r) => r.key === 'commune-a')).toMatchObject({ code: '21001', name: 'xã A' });
-    expect(html('unit')).not.toMatch(/>commune-[ab]</);
-    expect(html('contractor')).toContain('>Công ty Hai<');
-    expect(html('contractor')).not.toMatch(/>ct2?</);
-    expect(html('owner_type')).toContain('>Trường học<');
-    expect(html('owner_type')).not.toMatch(/>(school|public|household)</);
-    const sla = buildReport(db, { kind: 'sla', period: jan, now: NOW });
+    expect(await html('unit')).not.toMatch(/>commune-[ab]</);
+    expect(await html('contractor')).toContain('>Công ty Hai<');
+    expect(await html('contractor')).not.toMatch(/>ct2?</);
+    expect(await html('owner_type')).toContain('>Trường học<');
+    expect(await html('owner_type')).not.toMatch(/>(school|public|household)</);
+    const sla = await buildReport(db, { kind: 'sla', period: jan, now: NOW });
     expect(sla.columns.map((c) => c.key)).not.toContain('key');
   });
 
-  it('compares each line with the period before and writes the paragraph for the body of a báo cáo', () => {
-    const store = reportStore(config);
+  it('compares each line with the period before and writes the paragraph for the body of a báo cáo', async () => {
+    const store = await reportStore(config);
     // 2 January: every camera up all day but b1, down all day
-    const daily = store.prepare('INSERT INTO uptime_daily (camera_id, day, known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures) VALUES (?, ?, ?, ?, ?, 0, 1440, 0)');
-    for (const id of ['a1', 'a2', 'h1', 'b1', 'b2']) daily.run(id, '2026-01-02', 86_400_000, id === 'b1' ? 0 : 86_400_000, id === 'b1' ? 0 : 86_400_000);
+    const daily = 'INSERT INTO uptime_daily (camera_id, day, known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures) VALUES (?, ?, ?, ?, ?, 0, 1440, 0)';
+    for (const id of ['a1', 'a2', 'h1', 'b1', 'b2']) await store.run(daily, id, '2026-01-02', 86_400_000, id === 'b1' ? 0 : 86_400_000, id === 'b1' ? 0 : 86_400_000);
     const days = resolvePeriod({ from: '2026-01-03', to: '2026-01-04' }, TZ);
-    const all = buildReport(store, { kind: 'uptime', period: days, groupBy: 'camera', now: NOW });
+    const all = await buildReport(store, { kind: 'uptime', period: days, groupBy: 'camera', now: NOW });
     expect(all.summary[0]).toBe('Trong kỳ, toàn tỉnh có 5 camera, tỷ lệ hoạt động 82,4%, tăng 2,4 điểm so với kỳ trước; tỷ lệ ảnh đạt 79,4%; 3 camera hư hỏng chưa khắc phục.');
     expect(all.rows.find((r) => r.key === 'b1')).toMatchObject({ availability: 0.5, previous_availability: 0, availability_change: 50 });
     expect(all.rows.find((r) => r.key === 'b2')).toMatchObject({ availability: 1, previous_availability: 1, availability_change: 0 });
-    const communeB = buildReport(store, { kind: 'uptime', period: days, unitId: 'commune-b', now: NOW });
+    const communeB = await buildReport(store, { kind: 'uptime', period: days, unitId: 'commune-b', now: NOW });
     expect(communeB.summary[0]).toBe('Trong kỳ, toàn xã có 2 camera, tỷ lệ hoạt động 75,0%, tăng 25,0 điểm so với kỳ trước; tỷ lệ ảnh đạt 75,0%; 1 camera hư hỏng chưa khắc phục.');
-    const school = buildReport(store, { kind: 'uptime', period: days, ownerType: 'school', now: NOW, locale: 'en' });
+    const school = await buildReport(store, { kind: 'uptime', period: days, ownerType: 'school', now: NOW, locale: 'en' });
     expect(school.summary[0]).toBe('In the period, the whole province had 1 cameras, availability 100.0%, unchanged from the previous period; image OK 100.0%; no broken camera left unrepaired.');
     // with nothing known before: no figure to compare with, never a made-up change
     const first = resolvePeriod({ from: '2026-01-02', to: '2026-01-02' }, TZ);
-    expect(buildReport(store, { kind: 'uptime', period: first, groupBy: 'camera', now: NOW }).rows.find((r) => r.key === 'b1')).toMatchObject({ availability: 0, previous_availability: null, availability_change: null });
-    expect(buildReport(store, { kind: 'uptime', period: first, unitId: 'commune-b', now: NOW }).summary[0]).toContain('tỷ lệ hoạt động 50,0%, kỳ trước chưa có số liệu để so sánh;');
+    expect((await buildReport(store, { kind: 'uptime', period: first, groupBy: 'camera', now: NOW })).rows.find((r) => r.key === 'b1')).toMatchObject({ availability: 0, previous_availability: null, availability_change: null });
+    expect((await buildReport(store, { kind: 'uptime', period: first, unitId: 'commune-b', now: NOW })).summary[0]).toContain('tỷ lệ hoạt động 50,0%, kỳ trước chưa có số liệu để so sánh;');
     // 1 January all up: the 2nd is a drop
-    for (const id of ['b1', 'b2']) daily.run(id, '2026-01-01', 86_400_000, 86_400_000, 86_400_000);
-    expect(buildReport(store, { kind: 'uptime', period: first, unitId: 'commune-b', now: NOW }).summary[0]).toContain('tỷ lệ hoạt động 50,0%, giảm 50,0 điểm so với kỳ trước;');
+    for (const id of ['b1', 'b2']) await store.run(daily, id, '2026-01-01', 86_400_000, 86_400_000, 86_400_000);
+    expect((await buildReport(store, { kind: 'uptime', period: first, unitId: 'commune-b', now: NOW })).summary[0]).toContain('tỷ lệ hoạt động 50,0%, giảm 50,0 điểm so với kỳ trước;');
   });
 
-  it('lists the incidents of the period, opened, resolved or open across it, with how long each lasted', () => {
-    const month = buildReport(db, { kind: 'history', period: jan, now: NOW });
+  it('lists the incidents of the period, opened, resolved or open across it, with how long each lasted', async () => {
+    const month = await buildReport(db, { kind: 'history', period: jan, now: NOW });
     expect(month.rows).toHaveLength(5);
     expect(month.summary[0]).toBe('Trong kỳ có 5 sự cố: 5 sự cố phát sinh trong kỳ, 1 sự cố đã khắc phục, 4 sự cố chưa khắc phục đến cuối kỳ.');
     // b2 went offline on 2 January and was repaired 50 hours later, on the 4th
     expect(month.rows.find((r) => r.camera_id === 'b2')).toMatchObject({ kind: 'Mất kết nối', duration_hours: 50, status: 'Đã khắc phục', contractor: 'Công ty Hai' });
     expect(month.rows.find((r) => r.camera_id === 'b1')).toMatchObject({ duration_hours: 9, status: 'Chưa khắc phục', resolved_at: null });
     // the 4th: only b2, open when the day began and repaired during it
-    const fourth = buildReport(db, { kind: 'history', period: resolvePeriod({ from: '2026-01-04', to: '2026-01-04' }, TZ), now: NOW });
+    const fourth = await buildReport(db, { kind: 'history', period: resolvePeriod({ from: '2026-01-04', to: '2026-01-04' }, TZ), now: NOW });
     expect(fourth.rows.map((r) => r.camera_id)).toEqual(['b2']);
     expect(fourth.summary[0]).toBe('Trong kỳ có 1 sự cố: không có sự cố nào phát sinh trong kỳ, 1 sự cố đã khắc phục, không còn sự cố nào chưa khắc phục đến cuối kỳ.');
     // the 5th: b2 was closed before it began
-    expect(buildReport(db, { kind: 'history', period: resolvePeriod({ from: '2026-01-05', to: '2026-01-05' }, TZ), now: NOW }).rows.map((r) => r.camera_id)).not.toContain('b2');
+    expect((await buildReport(db, { kind: 'history', period: resolvePeriod({ from: '2026-01-05', to: '2026-01-05' }, TZ), now: NOW })).rows.map((r) => r.camera_id)).not.toContain('b2');
     // a household-only report holds no unit-wide incident
-    expect(buildReport(db, { kind: 'history', period: jan, ownerType: 'household', now: NOW }).rows.map((r) => r.camera_id)).toEqual(['h1']);
+    expect((await buildReport(db, { kind: 'history', period: jan, ownerType: 'household', now: NOW })).rows.map((r) => r.camera_id)).toEqual(['h1']);
   });
 
-  it('says "Không có … nào" where there is nothing, never "0 camera …"', () => {
+  it('says "Không có … nào" where there is nothing, never "0 camera …"', async () => {
     const school = { period: jan, ownerType: 'school', now: NOW } as const;
-    expect(buildReport(db, { kind: 'images', ...school }).summary[0]).toBe('Không có camera nào có hình ảnh không rõ trong kỳ.');
-    expect(buildReport(db, { kind: 'lighting', ...school }).summary[0]).toBe('Không có điểm đen nào cần bổ sung chiếu sáng.');
-    expect(buildReport(db, { kind: 'incidents', ...school }).summary[0]).toBe('Không có sự cố nào chưa khắc phục.');
-    expect(buildReport(db, { kind: 'uptime', ...school }).summary[0]).toContain('; không có camera nào hư hỏng chưa khắc phục.');
-    expect(buildReport(db, { kind: 'sla', period: resolvePeriod({ from: '2026-01-20', to: '2026-01-21' }, TZ), now: NOW }).summary[0]).toBe('Không có sự cố nào thuộc trách nhiệm nhà thầu trong kỳ.');
+    expect((await buildReport(db, { kind: 'images', ...school })).summary[0]).toBe('Không có camera nào có hình ảnh không rõ trong kỳ.');
+    expect((await buildReport(db, { kind: 'lighting', ...school })).summary[0]).toBe('Không có điểm đen nào cần bổ sung chiếu sáng.');
+    expect((await buildReport(db, { kind: 'incidents', ...school })).summary[0]).toBe('Không có sự cố nào chưa khắc phục.');
+    expect((await buildReport(db, { kind: 'uptime', ...school })).summary[0]).toContain('; không có camera nào hư hỏng chưa khắc phục.');
+    expect((await buildReport(db, { kind: 'sla', period: resolvePeriod({ from: '2026-01-20', to: '2026-01-21' }, TZ), now: NOW })).summary[0]).toBe('Không có sự cố nào thuộc trách nhiệm nhà thầu trong kỳ.');
   });
 
-  it('lists the repairs overdue now: contractor, contract, deadline and hours past it, longest first', () => {
+  it('lists the repairs overdue now: contractor, contract, deadline and hours past it, longest first', async () => {
     // at NOW every fault is within its contract's repair time
-    const now = buildReport(db, { kind: 'overdue', period: jan, now: NOW });
+    const now = await buildReport(db, { kind: 'overdue', period: jan, now: NOW });
     expect(now.rows).toEqual([]);
     expect(now.summary[0]).toBe('Không có camera nào hư hỏng quá thời hạn sửa chữa theo hợp đồng.');
     // 20 hours later b1 (Công ty Hai, 24 h) is 29 hours broken: 5 past its deadline, 1:00 on 6 January
-    const later = buildReport(db, { kind: 'overdue', period: jan, now: NOW + 20 * 3_600_000 });
+    const later = await buildReport(db, { kind: 'overdue', period: jan, now: NOW + 20 * 3_600_000 });
     expect(later.rows).toEqual([expect.objectContaining({ camera_id: 'b1', camera: 'UBND xã B', unit: 'xã B', kind: 'Mất kết nối', contractor: 'Công ty Hai', contract_ref: 'HĐ số 12/2025/HĐ-UBND', deadline: DAY0 + 25 * 3_600_000, hours_overdue: 5 })]);
     expect(later.summary[0]).toBe('1 camera hư hỏng quá thời hạn sửa chữa theo hợp đồng, chưa được khắc phục.');
-    const html = toHtml(later, documentOptions(db, config.raw));
+    const html = toHtml(later, await documentOptions(db, config.raw));
     expect(html).toContain('<td class="time">06/01/2026 01:00</td><td class="num">5,0</td>');
     // two days on, a1 and h1 (48 h) are late too; the longest overdue first; a commune chief sees only his own
-    const days = buildReport(db, { kind: 'overdue', period: jan, now: NOW + 50 * 3_600_000 });
+    const days = await buildReport(db, { kind: 'overdue', period: jan, now: NOW + 50 * 3_600_000 });
     expect(days.rows.map((r) => [r.camera_id, r.hours_overdue])).toEqual([['b1', 35], ['a1', 10], ['h1', 8]]);
-    expect(buildReport(db, { kind: 'overdue', period: jan, unitId: 'commune-a', now: NOW + 50 * 3_600_000 }).rows.map((r) => r.camera_id)).toEqual(['a1', 'h1']);
+    expect((await buildReport(db, { kind: 'overdue', period: jan, unitId: 'commune-a', now: NOW + 50 * 3_600_000 })).rows.map((r) => r.camera_id)).toEqual(['a1', 'h1']);
   });
 
   it('ranks the communes, best first, and closes the table with a total row', async () => {
-    const store = reportStore(config);
-    const report = buildReport(store, { kind: 'uptime', period: jan, now: NOW });
+    const store = await reportStore(config);
+    const report = await buildReport(store, { kind: 'uptime', period: jan, now: NOW });
     expect(report.columns.map((c) => c.key).slice(0, 3)).toEqual(['rank', 'code', 'name']);
     // xã A: (19+24+5)·2 h up of (20+24+10)·2 h known = 88,9%; xã B: 75,0%
     expect(report.rows.map((r) => [r.rank, r.name])).toEqual([[1, 'xã A'], [2, 'xã B']]);
     expect(report.totals).toMatchObject({ name: 'Tổng cộng', cameras: 5, checks: 12_240 });
     expect(report.totals?.availability).toBeCloseTo(168 / 204, 6);
-    const html = toHtml(report, documentOptions(store, config.raw));
+    const html = toHtml(report, await documentOptions(store, config.raw));
     expect(html).toMatch(/<tr class="total"><td><\/td><td class="num"><\/td><td><\/td><td>Tổng cộng<\/td><td class="num">5<\/td><td class="num">82,4%<\/td>/);
     // the total row is printed with the last rows, in the block kept with the signature
     expect(html.indexOf('<tr class="total">')).toBeGreaterThan(html.indexOf('<div class="closing">'));
@@ -286,8 +286,8 @@ describe('what officials read', () => {
     expect(sheet.getRow(5).getCell(5).numFmt).toBe('0.0%');
   });
 
-  it('charts uptime by line and over the period, day by day or month by month for a long one', () => {
-    const report = buildReport(db, { kind: 'uptime', period: jan, now: NOW });
+  it('charts uptime by line and over the period, day by day or month by month for a long one', async () => {
+    const report = await buildReport(db, { kind: 'uptime', period: jan, now: NOW });
     const [bars, days] = report.charts ?? [];
     expect(bars).toMatchObject({ kind: 'bars', title: 'Biểu đồ: Tỷ lệ hoạt động camera theo đơn vị', points: [{ label: 'xã A' }, { label: 'xã B', value: 0.75 }] });
     expect(days?.title).toBe('Biểu đồ: tỷ lệ hoạt động theo ngày');
@@ -295,28 +295,28 @@ describe('what officials read', () => {
     // known only on the 3rd and 4th: the other days are no data, not 0%
     expect(days?.points.filter((p) => p.value !== null).map((p) => p.label)).toEqual(['03/01', '04/01']);
     expect(days?.points[2]?.value).toBeCloseTo(84 / 102, 6);
-    const year = buildReport(db, { kind: 'uptime', period: resolvePeriod({ year: '2026' }, TZ), now: NOW }).charts?.[1];
+    const year = (await buildReport(db, { kind: 'uptime', period: resolvePeriod({ year: '2026' }, TZ), now: NOW })).charts?.[1];
     expect(year?.title).toBe('Biểu đồ: tỷ lệ hoạt động theo tháng');
     expect(year?.points.map((p) => p.label).slice(0, 2)).toEqual(['12/2025', '01/2026']);
     expect(year?.points).toHaveLength(13);
-    const html = toHtml(report, documentOptions(db, config.raw));
+    const html = toHtml(report, await documentOptions(db, config.raw));
     expect(html).toContain('<figure class="chart"><figcaption>Biểu đồ: Tỷ lệ hoạt động camera theo đơn vị</figcaption><svg');
     expect(html).toContain('>88,9%</text>');
     // one camera's bars would say nothing the table does not
-    expect(buildReport(db, { kind: 'uptime', period: jan, ownerType: 'school', now: NOW }).charts?.map((c) => c.kind)).toEqual(['columns']);
+    expect((await buildReport(db, { kind: 'uptime', period: jan, ownerType: 'school', now: NOW })).charts?.map((c) => c.kind)).toEqual(['columns']);
   });
 
-  it('gives coordinates to 5 decimals (2 decimals are about 1 km off)', () => {
-    const lighting = buildReport(db, { kind: 'lighting', period: jan, now: NOW });
-    const html = toHtml(lighting, documentOptions(db, config.raw));
+  it('gives coordinates to 5 decimals (2 decimals are about 1 km off)', async () => {
+    const lighting = await buildReport(db, { kind: 'lighting', period: jan, now: NOW });
+    const html = toHtml(lighting, await documentOptions(db, config.raw));
     expect(html).toContain('<td class="num">13,90000</td>');
     expect(html).toContain('<td class="num">109,10000</td>');
     expect(toCsv(lighting, csvOptions({ preset: 'vi' })).toString('utf8')).toContain(';Cầu tràn;13,9;109,1;');
   });
 
-  it('prints the issuer, its abbreviation, the signer and the recipients from the config', () => {
+  it('prints the issuer, its abbreviation, the signer and the recipients from the config', async () => {
     const signed = reportConfig(SIGNED_REPORT);
-    const html = toHtml(buildReport(db, { kind: 'incidents', period: jan, now: NOW }), documentOptions(db, signed.raw));
+    const html = toHtml(await buildReport(db, { kind: 'incidents', period: jan, now: NOW }), await documentOptions(db, signed.raw));
     expect(html).toContain('<div class="parent">CÔNG AN TỈNH GIA LAI</div><div class="issuer"><span class="rule">CÔNG AN XÃ TUY PHƯỚC ĐÔNG</span>');
     expect(html).toContain('Số: <span class="blank"></span>/BC-CAX');
     expect(html).toContain('<div class="signer"><div>KT. TRƯỞNG CÔNG AN XÃ</div><div>PHÓ TRƯỞNG CÔNG AN XÃ</div></div><div class="sign-space"></div><div class="signer-name">Trần Thị Bình</div>');
@@ -324,9 +324,9 @@ describe('what officials read', () => {
     expect(html).not.toContain(PLACEHOLDER);
   });
 
-  it('prints a dotted line where the config names no issuer, and doctor says what to add', () => {
+  it('prints a dotted line where the config names no issuer, and doctor says what to add', async () => {
     const bare = reportConfig('');
-    const html = toHtml(buildReport(db, { kind: 'incidents', period: jan, now: NOW }), documentOptions(db, bare.raw));
+    const html = toHtml(await buildReport(db, { kind: 'incidents', period: jan, now: NOW }), await documentOptions(db, bare.raw));
     expect(html).toContain(`<div class="issuer placeholder"><span class="rule">${PLACEHOLDER}</span>`);
     expect(html).not.toContain('BỘ PHẬN GIÁM SÁT CAMERA');
     const warnings = reportSettingsWarnings(bare.raw.server?.report, 'vi');
@@ -336,33 +336,33 @@ describe('what officials read', () => {
     expect(reportSettingsWarnings(reportConfig(SIGNED_REPORT).raw.server?.report, 'en')).toEqual([]);
   });
 
-  it('prints portrait when the columns fit across the page, landscape when they do not', () => {
-    expect(orientationFor(buildReport(db, { kind: 'sla', period: jan, now: NOW }))).toBe('landscape');
-    expect(orientationFor(buildReport(db, { kind: 'images', period: jan, now: NOW }))).toBe('portrait');
+  it('prints portrait when the columns fit across the page, landscape when they do not', async () => {
+    expect(orientationFor(await buildReport(db, { kind: 'sla', period: jan, now: NOW }))).toBe('landscape');
+    expect(orientationFor(await buildReport(db, { kind: 'images', period: jan, now: NOW }))).toBe('portrait');
     // widths follow the data: a long camera name makes the same report too wide for portrait
-    const narrow = buildReport(db, { kind: 'images', period: jan, now: NOW });
+    const narrow = await buildReport(db, { kind: 'images', period: jan, now: NOW });
     const wide = { ...narrow, rows: narrow.rows.map((row) => ({ ...row, findings: 'mờ, quá tối, cháy sáng, bị che khuất, nhiễu, ám màu, lệch hướng', open_incident: 'Hình ảnh: bị che khuất một phần' })) };
     expect(orientationFor(wide)).toBe('landscape');
   });
 });
 
 describe('CSV for a Vietnamese Excel', () => {
-  const uptime = () => buildReport(db, { kind: 'uptime', period: officialPeriod('2026-01', TZ), groupBy: 'camera', now: NOW });
+  const uptime = async () => await buildReport(db, { kind: 'uptime', period: officialPeriod('2026-01', TZ), groupBy: 'camera', now: NOW });
 
-  it('writes ";", decimal commas and dd/mm/yyyy with the "vi" preset', () => {
-    const text = toCsv(uptime(), csvOptions({ preset: 'vi' })).toString('utf8').slice(1);
+  it('writes ";", decimal commas and dd/mm/yyyy with the "vi" preset', async () => {
+    const text = toCsv(await uptime(), csvOptions({ preset: 'vi' })).toString('utf8').slice(1);
     expect(text.split('\r\n')[0]).toBe('Mã camera;Camera;Số camera;Tỷ lệ hoạt động (%);Tỷ lệ hoạt động kỳ trước (%);Tăng/giảm (điểm);Tỷ lệ ảnh đạt (%);Thời gian có số liệu (giờ);Thời gian không hoạt động (giờ);Thời gian bảo trì (giờ);Số lần kiểm tra;Số lần lỗi');
     expect(text).toContain('a1;Ngã ba chợ A;1;95;;;90;40;2;0;2400;4');
     expect(text).toContain('a2;Cầu thôn A1;1;100;;;91,7;');
-    const incidents = toCsv(buildReport(db, { kind: 'incidents', period: jan, now: NOW }), CSV_PRESETS.vi).toString('utf8');
+    const incidents = toCsv(await buildReport(db, { kind: 'incidents', period: jan, now: NOW }), CSV_PRESETS.vi).toString('utf8');
     expect(incidents).toContain(';05/01/2026 02:00;');
     expect(incidents).not.toContain('2026-01-05T');
   });
 
-  it('takes a separator and a decimal mark over the preset, but never the same character for both', () => {
-    const tab = toCsv(uptime(), csvOptions({ preset: 'vi', separator: 'tab' })).toString('utf8');
+  it('takes a separator and a decimal mark over the preset, but never the same character for both', async () => {
+    const tab = toCsv(await uptime(), csvOptions({ preset: 'vi', separator: 'tab' })).toString('utf8');
     expect(tab).toContain('a2\tCầu thôn A1\t1\t100\t\t\t91,7\t');
-    expect(toCsv(uptime(), csvOptions({ decimal: 'comma', separator: 'semicolon' })).toString('utf8')).toContain(';91,7;');
+    expect(toCsv(await uptime(), csvOptions({ decimal: 'comma', separator: 'semicolon' })).toString('utf8')).toContain(';91,7;');
     expect(() => csvOptions({ preset: 'vi', separator: 'comma' })).toThrow(/must differ/);
     expect(() => csvOptions({ preset: 'excel' })).toThrow(/iso, vi/);
     expect(() => csvOptions({ decimal: 'dot' })).toThrow(/point, comma/);
@@ -371,7 +371,7 @@ describe('CSV for a Vietnamese Excel', () => {
 
 describe('XLSX ready to print', () => {
   it('sets up A4, one page wide, the header row on every page, widths from the data and one font', async () => {
-    const report = buildReport(db, { kind: 'incidents', period: jan, now: NOW });
+    const report = await buildReport(db, { kind: 'incidents', period: jan, now: NOW });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await toXlsx(report)) as unknown as ArrayBuffer);
     const sheet = book.getWorksheet('Số liệu')!;
@@ -424,7 +424,7 @@ describe('commands', () => {
     expect((await runUserAdd(db, { name: 'chief-x', role: 'commune_chief', unit: 'commune-a' }, 'short')).lines[0]).toContain('10');
     expect((await runUserAdd(db, { name: 'chief-x', role: 'commune_chief', unit: 'commune-a' }, 'Long-enough-pass-1')).ok).toBe(true);
     expect((await runUserAdd(db, { name: 'chief-x', role: 'admin' }, 'Long-enough-pass-1')).lines[0]).toContain('đã có');
-    const listing = runUserList(db).lines.join('\n');
+    const listing = (await runUserList(db)).lines.join('\n');
     expect(listing).toContain('chief-x\tTrưởng Công an xã (commune_chief)\tcommune-a');
     expect(listing).not.toContain('scrypt');
   });

@@ -15,14 +15,14 @@ afterAll(async () => {
   await fx.server.close();
 });
 
-const audit = (action: string) => fx.db.prepare('SELECT user_name, role, camera_id, incident_id, ip FROM audit_log WHERE action = ? ORDER BY id').all(action);
+const audit = async (action: string) => await fx.db.all('SELECT user_name, role, camera_id, incident_id, ip FROM audit_log WHERE action = ? ORDER BY id', action);
 
 describe('audit of attempts', () => {
   it('failed and refused logins are written with the name tried and the address', async () => {
     for (let i = 0; i < 6; i++) await fx.server.inject({ method: 'POST', url: '/api/login', payload: { username: 'viewer', password: `wrong-${i}` }, remoteAddress: '192.0.2.9' });
-    expect(audit('user.login_failed')).toHaveLength(5);
-    expect(audit('user.login_failed')[0]).toEqual({ user_name: 'viewer', role: 'anonymous', camera_id: null, incident_id: null, ip: '192.0.2.9' });
-    expect(audit('user.login_refused')).toHaveLength(1);
+    expect(await audit('user.login_failed')).toHaveLength(5);
+    expect((await audit('user.login_failed'))[0]).toEqual({ user_name: 'viewer', role: 'anonymous', camera_id: null, incident_id: null, ip: '192.0.2.9' });
+    expect(await audit('user.login_refused')).toHaveLength(1);
   });
 
   it("another commune's camera and incident answer 404 and are written down; a camera that does not exist is not", async () => {
@@ -31,7 +31,7 @@ describe('audit of attempts', () => {
     expect((await get('/api/cameras/a1')).statusCode).toBe(404);
     expect((await get(`/api/incidents/${fx.incidents.a1Image}`)).statusCode).toBe(404);
     expect((await get('/api/cameras/no-such-camera')).statusCode).toBe(404);
-    expect(audit('denied.out_of_scope')).toEqual([
+    expect(await audit('denied.out_of_scope')).toEqual([
       expect.objectContaining({ user_name: 'chief-b', camera_id: 'a1', incident_id: null }),
       expect.objectContaining({ user_name: 'chief-b', camera_id: null, incident_id: fx.incidents.a1Image }),
     ]);

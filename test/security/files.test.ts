@@ -15,7 +15,7 @@ const retention = { raw_checks_days: 30, hourly_days: 90, evidence_days: 30, evi
 
 describe('retention', () => {
   it('leaves alone every old file and empty folder under evidence_dir that camwatch did not write', async () => {
-    const { db } = openStore(':memory:');
+    const { db } = await openStore(':memory:');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-evidence-'));
     const now = Date.now();
     const old = (file: string) => {
@@ -38,7 +38,7 @@ describe('retention', () => {
     expect(existsSync(ours)).toBe(false);
     for (const file of foreign) expect(existsSync(file), file).toBe(true);
     expect(existsSync(path.join(dir, 'kept-empty-folder'))).toBe(true);
-    db.close();
+    await db.close();
   });
 });
 

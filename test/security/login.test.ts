@@ -45,25 +45,25 @@ describe('lockouts without a victim', () => {
     expect((await login(fx, USER_PASSWORD, {}, '198.51.100.2')).statusCode).toBe(200);
   });
 
-  it('each further lock doubles, and locks survive a restart (the state is in the database)', () => {
-    const { db } = openStore(':memory:');
+  it('each further lock doubles, and locks survive a restart (the state is in the database)', async () => {
+    const { db } = await openStore(':memory:');
     const options = { maxFailures: 5, windowMs: 30_000, lockoutMs: 300_000 };
     const keys = LoginLimiter.keys('admin', '192.0.2.7');
     const limiter = new LoginLimiter(db, options);
-    for (let i = 0; i < 5; i++) limiter.fail(keys, 1_000 + i);
-    expect(limiter.retryAfterMs(keys, 2_000)).toBe(300_000 + 1_004 - 2_000);
+    for (let i = 0; i < 5; i++) await limiter.fail(keys, 1_000 + i);
+    expect(await limiter.retryAfterMs(keys, 2_000)).toBe(300_000 + 1_004 - 2_000);
     const later = 1_004 + 300_001;
-    for (let i = 0; i < 5; i++) limiter.fail(keys, later + i);
-    expect(limiter.retryAfterMs(keys, later + 4)).toBe(600_000);
+    for (let i = 0; i < 5; i++) await limiter.fail(keys, later + i);
+    expect(await limiter.retryAfterMs(keys, later + 4)).toBe(600_000);
     const afterRestart = new LoginLimiter(db, options);
-    expect(afterRestart.attempt(keys, later + 10)).toBeGreaterThan(0);
-    db.close();
+    expect(await afterRestart.attempt(keys, later + 10)).toBeGreaterThan(0);
+    await db.close();
   });
 
   it('one user name failing from many addresses raises an alarm for the admins, once', async () => {
     fx = await makeFixture();
     for (const ip of ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']) await login(fx, 'not-it', {}, ip);
-    const alarms = fx.db.prepare("SELECT user_name, detail FROM audit_log WHERE action = 'alarm.password_guessing'").all();
+    const alarms = await fx.db.all("SELECT user_name, detail FROM audit_log WHERE action = 'alarm.password_guessing'");
     expect(alarms).toEqual([{ user_name: 'admin', detail: '3 addresses in 15 minutes' }]);
   });
 });
@@ -85,7 +85,7 @@ describe('reverse proxy headers', () => {
     const direct = await login(fx, USER_PASSWORD, { 'x-forwarded-for': '198.51.100.8', 'x-forwarded-proto': 'https' }, '192.0.2.50');
     expect(direct.statusCode).toBe(200);
     expect(String(direct.headers['set-cookie'])).not.toMatch(/; Secure/);
-    const ips = (fx.db.prepare("SELECT ip FROM audit_log WHERE action = 'user.login' ORDER BY id").all() as { ip: string }[]).map((r) => r.ip);
+    const ips = (await fx.db.all("SELECT ip FROM audit_log WHERE action = 'user.login' ORDER BY id") as { ip: string }[]).map((r) => r.ip);
     expect(ips).toEqual(['198.51.100.7', '192.0.2.50']);
   });
 

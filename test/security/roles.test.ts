@@ -24,7 +24,7 @@ const ack = (id: number, as: string) =>
 
 describe('contractor acknowledgements', () => {
   it('a refused password on its own camera is not the contractor to acknowledge; the commune chief is', async () => {
-    const refused = openIncident(fx.db, { scope: 'camera', cameraId: 'a2', unitId: 'area-a1', kind: 'auth_failed', detail: 'auth', openedAt: Date.now(), contractorId: 'ct' });
+    const refused = await openIncident(fx.db, { scope: 'camera', cameraId: 'a2', unitId: 'area-a1', kind: 'auth_failed', detail: 'auth', openedAt: Date.now(), contractorId: 'ct' });
     const denied = await ack(refused.id, 'contractor-1');
     expect(denied.statusCode).toBe(403);
     expect(denied.json<{ error: string; message: string }>()).toMatchObject({ error: 'not_contract_repair', message: expect.stringMatching(/maintenance contract/) });

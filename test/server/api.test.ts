@@ -274,7 +274,7 @@ describe('operations', () => {
     expect(res.body).toContain('camwatch_alert_queue_depth{status="pending"} 0');
     expect(res.body).toContain('camwatch_alert_dead_letters 0');
     // A dead letter (given up after max_attempts) is counted where an operator looks.
-    fx.db.prepare("INSERT INTO alerts (dedupe_key, request_id, incident_id, recipient, channel, kind, payload, status, attempts, next_attempt_at, created_at) VALUES ('d1', 'r1', NULL, 'chief', 'sms', 'opened', '{}', 'dead', 8, 0, 0)").run();
+    await fx.db.run("INSERT INTO alerts (dedupe_key, request_id, incident_id, recipient, channel, kind, payload, status, attempts, next_attempt_at, created_at) VALUES ('d1', 'r1', NULL, 'chief', 'sms', 'opened', '{}', 'dead', 8, 0, 0)");
     expect((await get('/metrics', 'admin')).body).toContain('camwatch_alert_dead_letters 1');
     expect(res.body).toContain('camwatch_probe_duration_seconds');
     expect((await get('/metrics', 'chief-a')).statusCode).toBe(403);
@@ -300,7 +300,7 @@ describe('credentials', () => {
     const b1 = (await get('/api/cameras/b1/checks', 'admin')).json<{ detail: string }[]>();
     expect(b1[0]?.detail).toBe('connect ECONNREFUSED rtsp://admin:***@10.0.1.1:554/ch1');
     expect((await get('/api/cameras/b1', 'admin')).body).not.toContain('Secret');
-    const hashes = (fx.db.prepare('SELECT password_hash FROM users').all() as { password_hash: string }[]).map((r) => r.password_hash);
+    const hashes = (await fx.db.all('SELECT password_hash FROM users') as { password_hash: string }[]).map((r) => r.password_hash);
     const needles = [...Object.values(CAMERA_PASSWORDS), USER_PASSWORD, ...hashes, ...hashes.map((h) => h.split('$').at(-1) as string)];
     expect(answers.length).toBeGreaterThan(50);
     expect(fx.logLines.length).toBeGreaterThan(20);
@@ -383,7 +383,7 @@ describe('contractor and incidents', () => {
 describe('schedule', () => {
   it('tells admins how many checks started late, where, and the limit that held them; nobody else', async () => {
     expect((await get('/api/schedule', 'admin')).json()).toMatchObject({ from: null, started: 0, late: 0, hosts: [], settings: { concurrency: 16, per_host_concurrency: 2 } });
-    saveLagReport(fx.db, {
+    await saveLagReport(fx.db, {
       from: 0,
       to: 600_000,
       started: 40,

@@ -51,7 +51,7 @@ export interface ClipServer {
   /** what the server logged */
   logLines: string[];
   url: string;
-  db: ReturnType<typeof openStore>['db'];
+  db: Awaited<ReturnType<typeof openStore>>['db'];
   evidenceDir: string;
   /** a new server on the same database, as camwatch starting again (not listening) */
   restart(): Promise<Server>;
@@ -63,8 +63,8 @@ export async function startClipServer(diskBudgetMb = 50, ownerKeys?: OwnerKeys):
   const fleet: CameraFleet = await startFleet({ count: 1, password: CAMERA_PASSWORD });
   const camera = fleet.cameras[0]!;
   const config = parseConfig(yaml(camera.rtspUrl, camera.httpPort, diskBudgetMb), 'clips.yaml', { CLIP_PW: CAMERA_PASSWORD });
-  const { db } = openStore(':memory:');
-  syncInventory(db, config, 0);
+  const { db } = await openStore(':memory:');
+  await syncInventory(db, config, 0);
   for (const user of USERS) await addUser(db, { ...user, password: USER_PASSWORD }, 0);
   const evidenceDir = mkdtempSync(path.join(tmpdir(), 'camwatch-clips-'));
   const logLines: string[] = [];

@@ -111,7 +111,7 @@ describe('evidence clips', () => {
     const sheet = await call('GET', `/api/clips/${clipId}/sheet`, 'chief-a');
     expect(sheet.status).toBe(200);
     const html = await sheet.text();
-    const trail = clipTrail(db, clipId);
+    const trail = await clipTrail(db, clipId);
     expect(trail.map((entry) => entry.action)).toEqual(['clip.requested', 'clip.started', 'clip.recorded', 'clip.downloaded', 'clip.exported']);
     expect(trail.at(-1)?.detail).toBe('HTML');
     expect(trail.every((entry) => entry.user_name === 'chief-a' && entry.camera_id === 'a1')).toBe(true);
@@ -141,7 +141,7 @@ describe('evidence clips', () => {
     const res = await call('GET', `/api/clips/${clipId}/file`, 'chief-a');
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toBe('tampered');
-    expect(clipTrail(db, clipId).at(-1)?.action).toBe('clip.tampered');
+    expect((await clipTrail(db, clipId)).at(-1)?.action).toBe('clip.tampered');
   });
 
   it('records a clip that cannot be recorded as failed, with the failure in the audit log', async () => {
@@ -151,7 +151,7 @@ describe('evidence clips', () => {
     const clip = await settled(id);
     expect(clip.status).toBe('failed');
     expect(clip.error).toMatch(/recording failed/);
-    expect(clipTrail(db, id).map((entry) => entry.action)).toEqual(['clip.requested', 'clip.started', 'clip.failed']);
+    expect((await clipTrail(db, id)).map((entry) => entry.action)).toEqual(['clip.requested', 'clip.started', 'clip.failed']);
     expect((await call('GET', `/api/clips/${id}/file`, 'admin')).status).toBe(409);
   });
 });
@@ -184,21 +184,21 @@ describe('evidence clips when camwatch stops', () => {
     const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}`, 'content-type': 'application/json' };
     const res = await fetch(`${own.url}/api/clips`, { method: 'POST', headers, body: JSON.stringify({ camera_id: 'a1', duration_s: 20, reason: 'Dừng giữa chừng' }) });
     const { id } = (await res.json()) as Clip;
-    await expect.poll(() => clipTrail(own.db, id).map((entry) => entry.action), { timeout: 10_000 }).toContain('clip.started');
+    await expect.poll(async () => (await clipTrail(own.db, id)).map((entry) => entry.action), { timeout: 10_000 }).toContain('clip.started');
     await own.stop();
-    expect(getClip(own.db, id)?.status).toBe('failed');
-    expect(clipTrail(own.db, id).map((entry) => entry.action)).toEqual(['clip.requested', 'clip.started', 'clip.failed']);
+    expect((await getClip(own.db, id))?.status).toBe('failed');
+    expect((await clipTrail(own.db, id)).map((entry) => entry.action)).toEqual(['clip.requested', 'clip.started', 'clip.failed']);
   }, 30_000);
 
   it('on start, writes down as failed a clip a crash left recording', async () => {
     const own = await startClipServer();
     await own.stop();
     // A crash: the row says "recording" and nothing will ever finish it.
-    const id = insertClip(own.db, { cameraId: 'a1', user: { id: null, name: 'chief-a', role: 'commune_chief' }, reason: 'Trước khi mất điện', durationS: 10, at: 0 });
+    const id = await insertClip(own.db, { cameraId: 'a1', user: { id: null, name: 'chief-a', role: 'commune_chief' }, reason: 'Trước khi mất điện', durationS: 10, at: 0 });
     const again = await own.restart();
     await again.close();
-    expect(getClip(own.db, id)?.status).toBe('failed');
-    const last = clipTrail(own.db, id).at(-1);
+    expect((await getClip(own.db, id))?.status).toBe('failed');
+    const last = (await clipTrail(own.db, id)).at(-1);
     expect([last?.action, last?.user_name]).toEqual(['clip.failed', 'camwatch']);
   }, 30_000);
 });

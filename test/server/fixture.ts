@@ -61,7 +61,7 @@ cameras:
 `;
 
 export interface Fixture {
-  db: ReturnType<typeof openStore>['db'];
+  db: Awaited<ReturnType<typeof openStore>>['db'];
   evidenceDir: string;
   logLines: string[];
   incidents: { a1Image: number; b1Offline: number; h1Offline: number; groupB: number };
@@ -80,48 +80,48 @@ export const USERS: { name: string; role: Role; unitId?: string; contractorId?: 
 /** A tiny valid JPEG header is enough: the server sends bytes, it does not decode them. */
 export const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
 
-export function seed(db: Fixture['db'], evidenceDir: string) {
-  const check = db.prepare(
+export async function seed(db: Fixture['db'], evidenceDir: string) {
+  const check = (...values: unknown[]) => db.run(
     `INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, error_kind, failed_stage, detail, observation, evidence_path, image_ok, findings, last_at)
-     VALUES (?, 'image', ?, 800, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, 'image', ?, 800, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ...values,
   );
-  const health = db.prepare('INSERT INTO camera_health (camera_id, state, since, last_check_at, last_image_ok) VALUES (?, ?, ?, ?, ?)');
-  const daily = db.prepare('INSERT INTO uptime_daily (camera_id, day, known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures) VALUES (?, ?, ?, ?, ?, 0, ?, ?)');
-  const incident = db.prepare(
-    `INSERT INTO incidents (scope, camera_id, unit_id, group_id, kind, detail, opened_at, evidence_path, contractor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  const health = (...values: unknown[]) => db.run('INSERT INTO camera_health (camera_id, state, since, last_check_at, last_image_ok) VALUES (?, ?, ?, ?, ?)', ...values);
+  const daily = (...values: unknown[]) => db.run('INSERT INTO uptime_daily (camera_id, day, known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures) VALUES (?, ?, ?, ?, ?, 0, ?, ?)', ...values);
+  const incident = (...values: unknown[]) => db.insert(
+    `INSERT INTO incidents (scope, camera_id, unit_id, group_id, kind, detail, opened_at, evidence_path, contractor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ...values,
   );
   const obs = JSON.stringify({ stages: { reach: 12, onvif: 140, rtsp: 600 }, device: { manufacturer: 'Hikvision', model: 'DS-2CD1043', firmware: 'V5.7' } });
   // checks: a leaked URL with a password in a failure detail — the API must still not show it
-  check.run('b1', DAY0 + 1 * HOUR, 'fail', 'unreachable', 'reach', `connect ECONNREFUSED rtsp://admin:${CAMERA_PASSWORDS.PW_B}@10.0.1.1:554/ch1`, '{}', null, null, null, null);
-  check.run('a1', DAY0 + 2 * HOUR, 'ok', null, null, null, obs, path.join(evidenceDir, 'a1', '2026-01-04', '190000-image.jpg'), 0, JSON.stringify(['blurred']), DAY0 + 2 * HOUR);
-  check.run('a1', DAY0 + 3 * HOUR, 'ok', null, null, null, obs, null, 0, JSON.stringify(['blurred']), DAY0 + 3 * HOUR);
+  await check('b1', DAY0 + 1 * HOUR, 'fail', 'unreachable', 'reach', `connect ECONNREFUSED rtsp://admin:${CAMERA_PASSWORDS.PW_B}@10.0.1.1:554/ch1`, '{}', null, null, null, null);
+  await check('a1', DAY0 + 2 * HOUR, 'ok', null, null, null, obs, path.join(evidenceDir, 'a1', '2026-01-04', '190000-image.jpg'), 0, JSON.stringify(['blurred']), DAY0 + 2 * HOUR);
+  await check('a1', DAY0 + 3 * HOUR, 'ok', null, null, null, obs, null, 0, JSON.stringify(['blurred']), DAY0 + 3 * HOUR);
   // a2, a black spot: dark at 20:00 and 23:00 local on the 3rd, and at 02:00 on the 4th (same night)
   for (const at of [DAY0 - 2 * 24 * HOUR + 20 * HOUR, DAY0 - 2 * 24 * HOUR + 23 * HOUR, DAY0 - 24 * HOUR + 2 * HOUR, DAY0 - 24 * HOUR + 21 * HOUR])
-    check.run('a2', at, 'ok', null, null, null, obs, null, 0, JSON.stringify(['dark', 'lighting_recommendation']), at);
-  check.run('h1', DAY0 + 4 * HOUR, 'fail', 'unreachable', 'reach', 'timeout', '{}', null, null, null, null);
+    await check('a2', at, 'ok', null, null, null, obs, null, 0, JSON.stringify(['dark', 'lighting_recommendation']), at);
+  await check('h1', DAY0 + 4 * HOUR, 'fail', 'unreachable', 'reach', 'timeout', '{}', null, null, null, null);
 
-  health.run('a1', 'degraded', DAY0 + 2 * HOUR, DAY0 + 3 * HOUR, 0);
-  health.run('a2', 'online', DAY0, DAY0 + 3 * HOUR, 1);
-  health.run('h1', 'offline', DAY0 + 4 * HOUR, DAY0 + 4 * HOUR, null);
-  health.run('b1', 'offline', DAY0 + 1 * HOUR, DAY0 + 1 * HOUR, null);
-  health.run('b2', 'online', DAY0, DAY0 + 1 * HOUR, 1);
+  await health('a1', 'degraded', DAY0 + 2 * HOUR, DAY0 + 3 * HOUR, 0);
+  await health('a2', 'online', DAY0, DAY0 + 3 * HOUR, 1);
+  await health('h1', 'offline', DAY0 + 4 * HOUR, DAY0 + 4 * HOUR, null);
+  await health('b1', 'offline', DAY0 + 1 * HOUR, DAY0 + 1 * HOUR, null);
+  await health('b2', 'online', DAY0, DAY0 + 1 * HOUR, 1);
 
   for (const day of ['2026-01-03', '2026-01-04']) {
-    daily.run('a1', day, 20 * HOUR, 19 * HOUR, 18 * HOUR, 1200, 2);
-    daily.run('a2', day, 24 * HOUR, 24 * HOUR, 22 * HOUR, 1440, 0);
-    daily.run('h1', day, 10 * HOUR, 5 * HOUR, 5 * HOUR, 600, 300);
-    daily.run('b1', day, 24 * HOUR, 12 * HOUR, 12 * HOUR, 1440, 720);
-    daily.run('b2', day, 24 * HOUR, 24 * HOUR, 24 * HOUR, 1440, 0);
+    await daily('a1', day, 20 * HOUR, 19 * HOUR, 18 * HOUR, 1200, 2);
+    await daily('a2', day, 24 * HOUR, 24 * HOUR, 22 * HOUR, 1440, 0);
+    await daily('h1', day, 10 * HOUR, 5 * HOUR, 5 * HOUR, 600, 300);
+    await daily('b1', day, 24 * HOUR, 12 * HOUR, 12 * HOUR, 1440, 720);
+    await daily('b2', day, 24 * HOUR, 24 * HOUR, 24 * HOUR, 1440, 0);
   }
 
   const evidence = path.join(evidenceDir, 'a1', '2026-01-04', '190000-image.jpg');
-  const groupB = Number(incident.run('unit', null, 'commune-b', null, 'power_or_network', '2/2', DAY0 + HOUR, null, null).lastInsertRowid);
-  const b1Offline = Number(incident.run('camera', 'b1', null, groupB, 'offline', 'unreachable', DAY0 + HOUR, null, 'ct2').lastInsertRowid);
-  const a1Image = Number(incident.run('camera', 'a1', null, null, 'image:blurred', 'Ảnh mờ', DAY0 + 2 * HOUR, evidence, 'ct').lastInsertRowid);
-  const h1Offline = Number(incident.run('camera', 'h1', null, null, 'offline', 'timeout', DAY0 + 4 * HOUR, null, 'ct').lastInsertRowid);
+  const groupB = await incident('unit', null, 'commune-b', null, 'power_or_network', '2/2', DAY0 + HOUR, null, null);
+  const b1Offline = await incident('camera', 'b1', null, groupB, 'offline', 'unreachable', DAY0 + HOUR, null, 'ct2');
+  const a1Image = await incident('camera', 'a1', null, null, 'image:blurred', 'Ảnh mờ', DAY0 + 2 * HOUR, evidence, 'ct');
+  const h1Offline = await incident('camera', 'h1', null, null, 'offline', 'timeout', DAY0 + 4 * HOUR, null, 'ct');
   // a resolved one, for SLA: repaired in 50 h (limit 48)
-  incident.run('camera', 'b2', null, null, 'offline', 'x', DAY0 - 3 * 24 * HOUR, null, 'ct2');
-  db.prepare('UPDATE incidents SET acknowledged_at = opened_at + ?, resolved_at = opened_at + ? WHERE camera_id = ? AND kind = ?').run(HOUR, 50 * HOUR, 'b2', 'offline');
+  await incident('camera', 'b2', null, null, 'offline', 'x', DAY0 - 3 * 24 * HOUR, null, 'ct2');
+  await db.run('UPDATE incidents SET acknowledged_at = opened_at + ?, resolved_at = opened_at + ? WHERE camera_id = ? AND kind = ?', HOUR, 50 * HOUR, 'b2', 'offline');
 
   for (const id of ['a1', 'a2', 'h1', 'b1', 'b2']) {
     mkdirSync(path.join(evidenceDir, id), { recursive: true });
@@ -136,10 +136,10 @@ export function seed(db: Fixture['db'], evidenceDir: string) {
 export async function makeFixture(options: { withUsers?: boolean; server?: string; now?: () => number } = {}): Promise<Fixture> {
   const yaml = options.server ? YAML.replace(/^server:\n(?: {2}.*\n)+/m, `server: ${options.server}\n`) : YAML;
   const config = parseConfig(yaml, 'test.yaml', CAMERA_PASSWORDS);
-  const { db } = openStore(':memory:');
-  syncInventory(db, config, 0);
+  const { db } = await openStore(':memory:');
+  await syncInventory(db, config, 0);
   const evidenceDir = mkdtempSync(path.join(tmpdir(), 'camwatch-server-'));
-  const incidents = seed(db, evidenceDir);
+  const incidents = await seed(db, evidenceDir);
   if (options.withUsers !== false) {
     for (const user of USERS) await addUser(db, { ...user, password: USER_PASSWORD }, 0);
   }

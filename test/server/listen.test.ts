@@ -12,8 +12,8 @@ import { CAMERA_PASSWORDS, YAML } from './fixture.js';
 describe('startServer', () => {
   it('listens on the configured address, answers /healthz and refuses the rest without login', async () => {
     const config = parseConfig(YAML.replace('server:\n', 'server:\n  port: 0\n'), 'test.yaml', CAMERA_PASSWORDS);
-    const { db } = openStore(':memory:');
-    syncInventory(db, config, 0);
+    const { db } = await openStore(':memory:');
+    await syncInventory(db, config, 0);
     const lines: string[] = [];
     const log = createLogger({ destination: { write: (line: string) => void lines.push(line) } as never });
     const server = await startServer({ config, db, evidenceDir: mkdtempSync(path.join(tmpdir(), 'camwatch-listen-')) }, log);

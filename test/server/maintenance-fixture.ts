@@ -26,10 +26,10 @@ export interface MaintenanceFixture extends Fixture {
 export async function makeMaintenanceFixture(): Promise<MaintenanceFixture> {
   if (SCHEDULED_YAML === YAML) throw new Error('the fixture YAML changed: the maintenance schedule was not added');
   const config = parseConfig(SCHEDULED_YAML, 'test.yaml', CAMERA_PASSWORDS);
-  const { db } = openStore(':memory:');
-  syncInventory(db, config, 0);
+  const { db } = await openStore(':memory:');
+  await syncInventory(db, config, 0);
   const evidenceDir = mkdtempSync(path.join(tmpdir(), 'camwatch-maintenance-'));
-  const incidents = seed(db, evidenceDir);
+  const incidents = await seed(db, evidenceDir);
   for (const user of USERS) await addUser(db, { ...user, password: USER_PASSWORD }, 0);
   const logLines: string[] = [];
   const log = createLogger({ level: 'warn', destination: { write: (line: string) => void logLines.push(line) } as never });

@@ -70,8 +70,8 @@ afterAll(async () => {
 
 describe('the maintenance schedule', () => {
   it('comes from the contract in the config and lists the cameras never visited as overdue, in scope', async () => {
-    expect(findContractor(fx.db, 'ct')).toMatchObject({ maintenance_every_days: 90, maintenance_tasks: '["clean","inspect"]' });
-    expect(findContractor(fx.db, 'ct2')).toMatchObject({ maintenance_every_days: null });
+    expect(await findContractor(fx.db, 'ct')).toMatchObject({ maintenance_every_days: 90, maintenance_tasks: '["clean","inspect"]' });
+    expect(await findContractor(fx.db, 'ct2')).toMatchObject({ maintenance_every_days: null });
     const mine = await overdue('contractor-1');
     expect(mine.map((l) => l.camera_id).sort()).toEqual(['a1', 'a2', 'h1']);
     expect(mine.find((l) => l.camera_id === 'a1')).toMatchObject({ status: 'overdue', reason: 'never', late_tasks: ['clean', 'inspect'], open_incident: { id: fx.incidents.a1Image, kind: 'image:blurred' } });
@@ -178,11 +178,11 @@ describe('a contractor logs a visit', () => {
 
 describe('a slowly degrading picture', () => {
   it('makes a visited camera due before its schedule; a later visit and then the interval decide again', async () => {
-    const check = fx.db.prepare(`INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, image_ok, findings) VALUES (?, 'image', ?, 500, 'ok', 1, ?)`);
+    const check = (...values: unknown[]) => fx.db.run(`INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, image_ok, findings) VALUES (?, 'image', ?, 500, 'ok', 1, ?)`, ...values);
     // a degrading finding from before the visit asked for the cleaning that was done
-    check.run('a1', NOW - HOUR, JSON.stringify(['degrading']));
+    await check('a1', NOW - HOUR, JSON.stringify(['degrading']));
     expect((await overdue('contractor-1')).map((l) => l.camera_id)).not.toContain('a1');
-    check.run('a1', NOW + 2 * DAY, JSON.stringify(['degrading']));
+    await check('a1', NOW + 2 * DAY, JSON.stringify(['degrading']));
     await at(NOW + 3 * DAY);
     expect((await overdue('contractor-1')).find((l) => l.camera_id === 'a1')).toMatchObject({ status: 'due', reason: 'degrading', late_tasks: [] });
     expect((await call('POST', '/api/maintenance/visits', { as: 'contractor-1', body: { camera_id: 'a1', tasks: ['clean'] } })).status).toBe(201);

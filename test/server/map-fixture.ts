@@ -219,16 +219,14 @@ export async function mapFixture(tiles: MapTiles) {
     '  boundaries: { file: communes.geojson, property: ma_xa }',
   ].join('\n');
   const config = parseConfig(yaml, path.join(dir, 'camwatch.yaml'), { PW: 'Camera-Password-1' });
-  const { db } = openStore(':memory:');
-  syncInventory(db, config, 0);
-  const health = db.prepare('INSERT INTO camera_health (camera_id, state, since, last_check_at) VALUES (?, ?, ?, ?)');
-  for (const c of MAP_CAMERAS) if (c.health) health.run(c.id, c.health, MAP_NOW - HOUR, MAP_NOW - 60_000);
-  insertWindow(db, { cameraId: 'cam-m', startsAt: MAP_NOW - HOUR, endsAt: MAP_NOW + HOUR, reason: 'thay nguồn' }, MAP_NOW - 2 * HOUR);
+  const { db } = await openStore(':memory:');
+  await syncInventory(db, config, 0);
+  for (const c of MAP_CAMERAS) {
+    if (c.health) await db.run('INSERT INTO camera_health (camera_id, state, since, last_check_at) VALUES (?, ?, ?, ?)', c.id, c.health, MAP_NOW - HOUR, MAP_NOW - 60_000);
+  }
+  await insertWindow(db, { cameraId: 'cam-m', startsAt: MAP_NOW - HOUR, endsAt: MAP_NOW + HOUR, reason: 'thay nguồn' }, MAP_NOW - 2 * HOUR);
   // cam-ok, a black spot, too dark at 21:00 two nights ago
-  db.prepare("INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, image_ok, findings, observation) VALUES ('cam-ok', 'image', ?, 500, 'ok', 0, ?, '{}')").run(
-    MAP_NOW - 10 * HOUR - 2 * 24 * HOUR + 21 * HOUR,
-    JSON.stringify(['dark', 'lighting_recommendation']),
-  );
+  await db.run("INSERT INTO checks (camera_id, kind, started_at, duration_ms, status, image_ok, findings, observation) VALUES ('cam-ok', 'image', ?, 500, 'ok', 0, ?, '{}')", MAP_NOW - 10 * HOUR - 2 * 24 * HOUR + 21 * HOUR, JSON.stringify(['dark', 'lighting_recommendation']));
   for (const user of MAP_USERS) await addUser(db, { ...user, password: MAP_PASSWORD }, 0);
   const log = createLogger({ level: 'silent' }) as unknown as FastifyBaseLogger;
   const server = await buildServer({ db, config, evidenceDir: path.join(dir, 'evidence'), log, now: () => MAP_NOW });

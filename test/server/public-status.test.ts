@@ -19,7 +19,7 @@ const get = async (path: string, headers: Record<string, string> = {}) => {
 
 beforeAll(async () => {
   fx = await makeFixture();
-  fx.db.prepare('UPDATE cameras SET lat = ?, lon = ?, location = ? WHERE id = ?').run(H1_PLACE.lat, H1_PLACE.lon, H1_PLACE.location, 'h1');
+  await fx.db.run('UPDATE cameras SET lat = ?, lon = ?, location = ? WHERE id = ?', H1_PLACE.lat, H1_PLACE.lon, H1_PLACE.location, 'h1');
   base = await fx.server.listen({ host: '127.0.0.1', port: 0 });
 });
 
@@ -73,13 +73,13 @@ describe('a commune’s public page', () => {
   });
 
   it('names no camera that the config tags private', async () => {
-    fx.db.prepare('UPDATE cameras SET tags = ? WHERE id = ?').run(JSON.stringify(['black_spot', 'private']), 'a2');
+    await fx.db.run('UPDATE cameras SET tags = ? WHERE id = ?', JSON.stringify(['black_spot', 'private']), 'a2');
     try {
       const words = text((await get('/public/commune-a')).body);
       expect(words).not.toContain('Cầu thôn A1');
       expect(words).toContain('chia sẻ hình ảnh: 2 (đang hoạt động: 1)');
     } finally {
-      fx.db.prepare('UPDATE cameras SET tags = ? WHERE id = ?').run(JSON.stringify(['black_spot']), 'a2');
+      await fx.db.run('UPDATE cameras SET tags = ? WHERE id = ?', JSON.stringify(['black_spot']), 'a2');
     }
   });
 });
@@ -134,14 +134,14 @@ describe('caching', () => {
 
   it('changes its ETag when a camera’s state changes', async () => {
     const before = (await get('/public/commune-a')).headers.get('etag') as string;
-    fx.db.prepare('UPDATE camera_health SET state = ? WHERE camera_id = ?').run('offline', 'a2');
+    await fx.db.run('UPDATE camera_health SET state = ? WHERE camera_id = ?', 'offline', 'a2');
     try {
       const after = await get('/public/commune-a', { 'if-none-match': before });
       expect(after.status).toBe(200);
       expect(text(after.body)).toContain('1/3 Camera đang hoạt động');
       expect(after.headers.get('etag')).not.toBe(before);
     } finally {
-      fx.db.prepare('UPDATE camera_health SET state = ? WHERE camera_id = ?').run('online', 'a2');
+      await fx.db.run('UPDATE camera_health SET state = ? WHERE camera_id = ?', 'online', 'a2');
     }
   });
 

@@ -65,7 +65,7 @@ afterAll(async () => {
 
 describe('the camera password, given after registration', () => {
   it('is given by the owner on its own page: sealed with a key file made for it (0600), never shown again', async () => {
-    expect(findRegistration(fx.db, registrationId)?.password_sealed).toBeNull();
+    expect((await findRegistration(fx.db, registrationId))?.password_sealed).toBeNull();
     expect(existsSync(keyFile)).toBe(false);
     const page = await (await fetch(`${fx.url}/register/withdraw/${ownerToken}`)).text();
     expect(page).toContain('action="/register/owner/password"');
@@ -75,10 +75,10 @@ describe('the camera password, given after registration', () => {
     expect(answer).toContain('Đã lưu mật khẩu camera');
     expect(answer).not.toContain(CAMERA_PASSWORD);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-    const sealed = findRegistration(fx.db, registrationId)?.password_sealed as string;
+    const sealed = (await findRegistration(fx.db, registrationId))?.password_sealed as string;
     expect(sealed).not.toContain(CAMERA_PASSWORD);
     expect(openPassword(ownerKey({ [OWNER_KEY_ENV]: readFileSync(keyFile, 'utf8') }) as Buffer, sealed)).toBe(CAMERA_PASSWORD);
-    const given = listAudit(fx.db).find((entry) => entry.action === 'registration.password_given');
+    const given = (await listAudit(fx.db)).find((entry) => entry.action === 'registration.password_given');
     expect(given).toMatchObject({ user_name: 'Nguyễn Văn Hoa', detail: `registration ${registrationId}` });
     // A wrong link is refused, and says nothing of the registration.
     expect((await form('/register/owner/password', { token: 'x'.repeat(32), lang: 'vi', password: 'whatever1' })).status).toBe(404);
@@ -88,11 +88,11 @@ describe('the camera password, given after registration', () => {
     expect((await call('PUT', `/api/registrations/${registrationId}/password`, 'chief-b', { password: 'Another-Pass-1' })).status).toBe(403);
     expect((await call('PUT', `/api/registrations/${registrationId}/password`, 'viewer', { password: 'Another-Pass-1' })).status).toBe(403);
     expect((await call('PUT', `/api/registrations/${registrationId}/password`, 'chief-a', { password: '' })).status).toBe(400);
-    const before = findRegistration(fx.db, registrationId)?.password_sealed;
+    const before = (await findRegistration(fx.db, registrationId))?.password_sealed;
     expect((await call('PUT', `/api/registrations/${registrationId}/password`, 'chief-a', { password: CAMERA_PASSWORD })).status).toBe(204);
-    const after = findRegistration(fx.db, registrationId)?.password_sealed as string;
+    const after = (await findRegistration(fx.db, registrationId))?.password_sealed as string;
     expect(after).not.toBe(before); // sealed anew, with a fresh IV
-    expect(listAudit(fx.db).filter((entry) => entry.action === 'registration.password_given').map((entry) => entry.user_name)).toContain('chief-a');
+    expect((await listAudit(fx.db)).filter((entry) => entry.action === 'registration.password_given').map((entry) => entry.user_name)).toContain('chief-a');
     const listed = await (await call('GET', '/api/registrations', 'chief-a')).text();
     expect(listed).toContain('"password_given":true');
     expect(listed).not.toContain(CAMERA_PASSWORD);

@@ -94,7 +94,7 @@ describe('the public registration form', () => {
     const res = await register({ ...FORM, lang: 'en' });
     expect(res.status).toBe(200);
     expect(res.link).toMatch(/\/register\/withdraw\/[A-Za-z0-9_-]{20,}\?lang=en$/);
-    const row = fx.db.prepare('SELECT * FROM camera_registrations WHERE id = ?').get(res.id) as Record<string, unknown>;
+    const row = await fx.db.get('SELECT * FROM camera_registrations WHERE id = ?', res.id) as Record<string, unknown>;
     expect(row).toMatchObject({ status: 'pending', unit_id: 'commune-a', consent_version: CURRENT_CONSENT, consent_locale: 'en', lat: 13.8231, lon: 109.1352, owner_phone: '0905123456', onvif_port: 8000 });
     expect(row.consent_sha256).toBe(createHash('sha256').update(consentTexts.en[CURRENT_CONSENT]).digest('hex'));
     expect(typeof row.consent_at).toBe('number');
@@ -103,7 +103,7 @@ describe('the public registration form', () => {
     // the token is given once and stored hashed only
     const token = res.link!.split('/').pop()!.split('?')[0]!;
     expect(JSON.stringify(row)).not.toContain(token);
-    expect(listAudit(fx.db, { action: 'registration.submitted' }).some((e) => e.detail?.includes(`registration ${res.id}`))).toBe(true);
+    expect((await listAudit(fx.db, { action: 'registration.submitted' })).some((e) => e.detail?.includes(`registration ${res.id}`))).toBe(true);
   });
 
   it('refuses missing consent, a wrong phone, an oversized field, an unknown commune and an outdated consent version, keeping what was typed but the password', async () => {
@@ -115,13 +115,13 @@ describe('the public registration form', () => {
       [{ unit: 'province' }, 'Xã, phường nơi đặt camera: chưa đúng'],
       [{ consent_version: '2020-01' }, 'Nội dung đồng ý vừa được cập nhật'],
     ] as const) {
-      const before = (fx.db.prepare('SELECT COUNT(*) AS n FROM camera_registrations').get() as { n: number }).n;
+      const before = (await fx.db.get('SELECT COUNT(*) AS n FROM camera_registrations') as { n: number }).n;
       const res = await register({ ...FORM, ...change });
       expect(res.status, JSON.stringify(change)).toBe(400);
       expect(res.body).toContain(words);
       expect(res.body).toContain('value="Trần Thị Lan"');
       expect(res.body).not.toContain(CAMERA_PASSWORD);
-      expect((fx.db.prepare('SELECT COUNT(*) AS n FROM camera_registrations').get() as { n: number }).n).toBe(before);
+      expect((await fx.db.get('SELECT COUNT(*) AS n FROM camera_registrations') as { n: number }).n).toBe(before);
     }
   });
 
@@ -156,7 +156,7 @@ describe('approval by the commune police', () => {
   it('refuses another commune’s chief with 403 and lets the right chief approve: the camera joins the inventory, private, and survives a config sync', async () => {
     const { id } = await register();
     expect((await api(`/api/registrations/${id}/approve`, 'chief-b', 'POST', {})).status).toBe(403);
-    expect(fx.db.prepare('SELECT status FROM camera_registrations WHERE id = ?').get(id)).toEqual({ status: 'pending' });
+    expect(await fx.db.get('SELECT status FROM camera_registrations WHERE id = ?', id)).toEqual({ status: 'pending' });
     const approved = await api(`/api/registrations/${id}/approve`, 'chief-a', 'POST', {});
     expect(approved.status).toBe(200);
     expect(approved.json).toMatchObject({ status: 'approved', decided_by: 'chief-a', camera_id: `owner-${id}` });
@@ -164,14 +164,14 @@ describe('approval by the commune police', () => {
 
     const camera = await api(`/api/cameras/owner-${id}`, 'chief-a');
     expect(camera.status).toBe(200);
-    const row = fx.db.prepare('SELECT owner_type, tags, origin, onvif_host, retired_at FROM cameras WHERE id = ?').get(`owner-${id}`);
+    const row = await fx.db.get('SELECT owner_type, tags, origin, onvif_host, retired_at FROM cameras WHERE id = ?', `owner-${id}`);
     expect(row).toEqual({ owner_type: 'household', tags: '["private"]', origin: 'registration', onvif_host: '192.168.1.64', retired_at: null });
-    syncInventory(fx.db, fx.config);
-    expect(fx.db.prepare('SELECT retired_at FROM cameras WHERE id = ?').get(`owner-${id}`)).toEqual({ retired_at: null });
+    await syncInventory(fx.db, fx.config);
+    expect(await fx.db.get('SELECT retired_at FROM cameras WHERE id = ?', `owner-${id}`)).toEqual({ retired_at: null });
     // the scheduler gets it with the password the owner typed
-    const target = registeredTargets(fx.db, ownerKey(), { width: 640, height: 360 }).find((t) => t.id === `owner-${id}`);
+    const target = (await registeredTargets(fx.db, ownerKey(), { width: 640, height: 360 })).find((t) => t.id === `owner-${id}`);
     expect(target).toMatchObject({ host: '192.168.1.64', onvifPort: 8000, username: 'admin', password: CAMERA_PASSWORD });
-    expect(listAudit(fx.db, { action: 'registration.approved', cameraId: `owner-${id}` })).toHaveLength(1);
+    expect(await listAudit(fx.db, { action: 'registration.approved', cameraId: `owner-${id}` })).toHaveLength(1);
     // the public page never names it
     const publicPage = await (await fetch(`${base}/public/commune-a`)).text();
     expect(publicPage).not.toContain('Cổng nhà bà Lan');
@@ -181,9 +181,9 @@ describe('approval by the commune police', () => {
     const { id } = await register();
     const rejected = await api(`/api/registrations/${id}/reject`, 'chief-a', 'POST', { note: 'Camera quay vào nhà hàng xóm' });
     expect(rejected.json).toMatchObject({ status: 'rejected', decision_note: 'Camera quay vào nhà hàng xóm' });
-    expect(fx.db.prepare('SELECT COUNT(*) AS n FROM cameras WHERE id = ?').get(`owner-${id}`)).toEqual({ n: 0 });
-    expect(fx.db.prepare('SELECT password_sealed FROM camera_registrations WHERE id = ?').get(id)).toEqual({ password_sealed: null });
-    expect(listAudit(fx.db, { action: 'registration.rejected' }).some((e) => e.detail?.startsWith(`registration ${id}`))).toBe(true);
+    expect(await fx.db.get('SELECT COUNT(*) AS n FROM cameras WHERE id = ?', `owner-${id}`)).toEqual({ n: 0 });
+    expect(await fx.db.get('SELECT password_sealed FROM camera_registrations WHERE id = ?', id)).toEqual({ password_sealed: null });
+    expect((await listAudit(fx.db, { action: 'registration.rejected' })).some((e) => e.detail?.startsWith(`registration ${id}`))).toBe(true);
   });
 
   it('is for police roles only', async () => {
@@ -206,8 +206,8 @@ describe('withdrawal by the owner', () => {
       },
       onResult: () => undefined,
     });
-    const follow = () => scheduler.setDynamicTargets(registeredTargets(fx.db, ownerKey(), { width: 640, height: 360 }), 0);
-    follow();
+    const follow = async () => scheduler.setDynamicTargets(await registeredTargets(fx.db, ownerKey(), { width: 640, height: 360 }), 0);
+    await follow();
     scheduler.tick(1);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(started).toContain(cameraId);
@@ -222,7 +222,7 @@ describe('withdrawal by the owner', () => {
     const picture = await fetch(`${base}/register/owner/${token}/latest.jpg`);
     expect(picture.status).toBe(200);
     expect(Buffer.from(await picture.arrayBuffer())).toEqual(JPEG);
-    expect(listAudit(fx.db, { action: 'image.view', cameraId }).map((e) => [e.role, e.detail])).toEqual([['anonymous', 'owner']]);
+    expect((await listAudit(fx.db, { action: 'image.view', cameraId })).map((e) => [e.role, e.detail])).toEqual([['anonymous', 'owner']]);
     expect((await fetch(`${base}/register/owner/${'y'.repeat(32)}/latest.jpg`)).status).toBe(404);
     // police roles see it too; an official (viewer) does not
     const image = (user: string) => loginAs(fx, [user]).then((t) => fetch(`${base}/api/cameras/${cameraId}/image`, { headers: { authorization: `Bearer ${t.get(user)}` } }));
@@ -231,10 +231,10 @@ describe('withdrawal by the owner', () => {
     const res = await post('/register/withdraw', { token, lang: 'vi' });
     expect(res.status).toBe(200);
     expect(res.body).toContain('Đã rút lại sự đồng ý');
-    expect(fx.db.prepare('SELECT status, withdrawn_at IS NOT NULL AS recorded, password_sealed FROM camera_registrations WHERE id = ?').get(id)).toEqual({ status: 'withdrawn', recorded: 1, password_sealed: null });
-    expect(listAudit(fx.db, { action: 'registration.consent_withdrawn', cameraId })).toHaveLength(1);
+    expect(await fx.db.get('SELECT status, withdrawn_at IS NOT NULL AS recorded, password_sealed FROM camera_registrations WHERE id = ?', id)).toEqual({ status: 'withdrawn', recorded: 1, password_sealed: null });
+    expect(await listAudit(fx.db, { action: 'registration.consent_withdrawn', cameraId })).toHaveLength(1);
 
-    follow();
+    await follow();
     started.length = 0;
     for (const at of [10_000, 20_000, 100_000]) scheduler.tick(at);
     await new Promise((resolve) => setTimeout(resolve, 10));

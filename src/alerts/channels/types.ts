@@ -1,6 +1,6 @@
 /** What every channel adapter implements, what each channel file declares of itself, and the typed error a channel throws. */
 import type { z } from 'zod';
-import type { Database } from '../../store/db.js';
+import type { Engine } from '../../store/db.js';
 import type { Person } from '../directory.js';
 import type { RenderedAlert } from '../messages.js';
 import type { AlertKind, RecipientReason } from '../router.js';
@@ -60,7 +60,7 @@ export interface Channel {
 }
 
 export interface ChannelDeps {
-  db: Database;
+  db: Engine;
   /** read at send time, not at start: a secret set after a warning starts working without a restart */
   env: NodeJS.ProcessEnv;
   now: () => number;

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { envName, httpUrl } from '../../config/schema.js';
-import type { Database } from '../../store/db.js';
+import type { Engine } from '../../store/db.js';
 import { kvGet, kvSet } from '../../store/kv.js';
 import { ChannelError, describeAnswer, formatPhone, httpRequest, secretFromEnv, type Channel, type ChannelDefinition, type OutboundAlert, type SendResult } from './types.js';
 
@@ -60,26 +60,26 @@ export class ZaloChannel implements Channel {
 
   constructor(
     private readonly config: ZaloChannelConfig,
-    private readonly db: Database,
+    private readonly db: Engine,
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** The refresh token to use: the stored (rotated) one, unless the admin put a new seed in the environment. */
-  private currentRefreshToken(): string {
+  private async currentRefreshToken(): Promise<string> {
     const seed = secretFromEnv(this.env, this.config.refresh_token_env, 'Zalo refresh token');
     const seedHash = createHash('sha256').update(seed).digest('hex');
-    const stored = kvGet(this.db, KEY_REFRESH);
-    if (stored && kvGet(this.db, KEY_SEED) === seedHash) return stored;
-    this.db.transaction(() => {
-      kvSet(this.db, KEY_SEED, seedHash, this.now());
-      kvSet(this.db, KEY_REFRESH, seed, this.now());
-    })();
+    const stored = await kvGet(this.db, KEY_REFRESH);
+    if (stored && await kvGet(this.db, KEY_SEED) === seedHash) return stored;
+    await this.db.transaction(async () => {
+      await kvSet(this.db, KEY_SEED, seedHash, this.now());
+      await kvSet(this.db, KEY_REFRESH, seed, this.now());
+    });
     return seed;
   }
 
   private async refresh(signal: AbortSignal): Promise<string> {
-    const refreshToken = this.currentRefreshToken();
+    const refreshToken = await this.currentRefreshToken();
     const answer = await httpRequest(
       this.config.oauth_url,
       {
@@ -96,18 +96,18 @@ export class ZaloChannel implements Channel {
     }
     const expiresAt = this.now() + Number(body.expires_in ?? 3600) * 1000;
     const { access_token: accessToken, refresh_token: newRefresh } = body;
-    this.db.transaction(() => {
-      kvSet(this.db, KEY_REFRESH, newRefresh, this.now());
-      kvSet(this.db, KEY_ACCESS, accessToken, this.now());
-      kvSet(this.db, KEY_EXPIRES, String(expiresAt), this.now());
-    })();
+    await this.db.transaction(async () => {
+      await kvSet(this.db, KEY_REFRESH, newRefresh, this.now());
+      await kvSet(this.db, KEY_ACCESS, accessToken, this.now());
+      await kvSet(this.db, KEY_EXPIRES, String(expiresAt), this.now());
+    });
     return accessToken;
   }
 
   /** A valid access token; one refresh at a time however many sends wait for it. */
   async accessToken(signal: AbortSignal, force = false): Promise<string> {
-    const token = kvGet(this.db, KEY_ACCESS);
-    const expires = Number(kvGet(this.db, KEY_EXPIRES) ?? 0);
+    const token = await kvGet(this.db, KEY_ACCESS);
+    const expires = Number(await kvGet(this.db, KEY_EXPIRES) ?? 0);
     if (!force && token && expires - 60_000 > this.now()) return token;
     this.refreshing ??= this.refresh(signal).finally(() => {
       this.refreshing = undefined;

@@ -61,14 +61,14 @@ const clipSchema = {
   },
 } as const;
 
-export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
+export async function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
   const { db, settings } = deps;
   const limits = settings.evidence_clips;
 
-  const clipJson = (clip: ClipRow) => ({ ...clip, camera_name: findCamera(db, clip.camera_id)?.name ?? clip.camera_id });
+  const clipJson = async (clip: ClipRow) => ({ ...clip, camera_name: (await findCamera(db, clip.camera_id))?.name ?? clip.camera_id });
 
-  const audit = (user: { id: number | null; name: string; role: SessionUser['role'] | 'cli' }, clip: ClipRow | { id: number; camera_id: string }, step: ClipStep, detail?: string, ip?: string) =>
-    writeAudit(db, user, { action: clipAction(step), cameraId: clip.camera_id, clipId: clip.id, detail, ip }, deps.now());
+  const audit = async (user: { id: number | null; name: string; role: SessionUser['role'] | 'cli' }, clip: ClipRow | { id: number; camera_id: string }, step: ClipStep, detail?: string, ip?: string) =>
+    await writeAudit(db, user, { action: clipAction(step), cameraId: clip.camera_id, clipId: clip.id, detail, ip }, deps.now());
 
   // At shutdown, recordings under way are stopped and written down as failed before the database closes.
   const unsettled = new Set<Promise<void>>();
@@ -78,15 +78,15 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
   });
 
   // Recordings cut off by the last stop are failed now: a request is never left "recording" for ever.
-  for (const id of failInterruptedClips(db, deps.now())) {
-    const clip = getClip(db, id);
-    if (clip) audit({ id: null, name: 'camwatch', role: 'cli' }, clip, 'failed', clip.error ?? undefined);
+  for (const id of await failInterruptedClips(db, deps.now())) {
+    const clip = await getClip(db, id);
+    if (clip) await audit({ id: null, name: 'camwatch', role: 'cli' }, clip, 'failed', clip.error ?? undefined);
   }
 
   /** The clip if the user may see it: police roles, the camera in scope. Otherwise undefined (404). */
-  const visibleClip = (request: FastifyRequest<{ Params: { id: number } }>) => {
-    const clip = getClip(db, request.params.id);
-    return clip && scopeOf(request, db).seesCamera(clip.camera_id) ? clip : undefined;
+  const visibleClip = async (request: FastifyRequest<{ Params: { id: number } }>) => {
+    const clip = await getClip(db, request.params.id);
+    return clip && (await scopeOf(request, db)).seesCamera(clip.camera_id) ? clip : undefined;
   };
 
   app.post<{ Body: { camera_id: string; duration_s?: number; from?: string; to?: string; reason: string } }>(
@@ -122,53 +122,53 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
       const range = pastRange(request.body, limits.max_duration_s, deps.now());
       if (typeof range === 'string') return reply.code(400).send({ error: 'bad_range', message: range });
       const durationS = range ? Math.round((range.to - range.from) / 1000) : (request.body.duration_s as number);
-      const camera = scopeOf(request, db).seesCamera(cameraId) ? findCamera(db, cameraId) : undefined;
+      const camera = (await scopeOf(request, db)).seesCamera(cameraId) ? await findCamera(db, cameraId) : undefined;
       if (!camera || camera.retired_at !== null) return notFound(reply);
       const decision = imageDecision(user.role, camera);
       if (!decision.allowed) {
-        writeAudit(db, user, { action: 'clip.denied', cameraId, detail: decision.reason, ip: request.ip }, deps.now());
+        await writeAudit(db, user, { action: 'clip.denied', cameraId, detail: decision.reason, ip: request.ip }, deps.now());
         return forbidden(reply, 'Images of this camera are private: your role may not record them', 'private_images');
       }
-      if (readHealth(db, cameraId)?.state === 'auth_failed') return reply.code(503).send({ error: 'auth_failed', message: "The camera refuses camwatch's password" });
-      if (clipBytes(db) >= limits.disk_budget_mb * 1024 * 1024) return reply.code(507).send({ error: 'disk_budget', message: 'The clips kept fill the disk budget; an administrator must free space first' });
-      const access = cameraAccess(deps, cameraId);
+      if ((await readHealth(db, cameraId))?.state === 'auth_failed') return reply.code(503).send({ error: 'auth_failed', message: "The camera refuses camwatch's password" });
+      if (await clipBytes(db) >= limits.disk_budget_mb * 1024 * 1024) return reply.code(507).send({ error: 'disk_budget', message: 'The clips kept fill the disk budget; an administrator must free space first' });
+      const access = await cameraAccess(deps, cameraId);
       // A past range may come from the recording alone; "record now" needs the live stream's address first.
       const source = range ? undefined : await cameraStreamSource(deps, cameraId);
       if (!access || (!range && !source)) return reply.code(503).send({ error: 'no_stream', message: 'The camera gives no stream address now' });
       if (recorder.active >= limits.max_concurrent) return reply.code(503).header('retry-after', '30').send({ error: 'recorder_busy', message: `At most ${limits.max_concurrent} recordings at once; try again later` });
 
-      const id = insertClip(db, { cameraId, user, reason, durationS, at: deps.now() });
-      if (range) setClipRange(db, id, range);
+      const id = await insertClip(db, { cameraId, user, reason, durationS, at: deps.now() });
+      if (range) await setClipRange(db, id, range);
       const clip = { id, camera_id: cameraId };
-      audit(user, clip, 'requested', range ? `${reason} (${new Date(range.from).toISOString()} – ${new Date(range.to).toISOString()})` : reason, request.ip);
+      await audit(user, clip, 'requested', range ? `${reason} (${new Date(range.from).toISOString()} – ${new Date(range.to).toISOString()})` : reason, request.ip);
       const file = path.join(CLIPS_FOLDER, `${id}-${cameraId}.mp4`);
       const obtain = async () => {
         const { how, note, replay } = range ? await replayOrLive(access.onvif, range) : { how: LIVE_NOW, note: null, replay: undefined };
-        setClipMethod(db, id, replay ? 'replay' : 'live', note);
+        await setClipMethod(db, id, replay ? 'replay' : 'live', note);
         const stream = replay ? { cameraId, rtspUrl: replay.uri, username: access.onvif.username, password: access.onvif.password } : (source ?? (await cameraStreamSource(deps, cameraId)));
         if (!stream) throw new Error('the camera gives no stream address now');
-        const started = () => {
-          markClipStarted(db, id, deps.now());
-          audit(user, clip, 'started', how);
+        const started = async () => {
+          await markClipStarted(db, id, deps.now());
+          await audit(user, clip, 'started', how);
         };
         return recorder.record(stream, durationS, path.join(deps.evidenceDir, file), started, replay?.cameraRange);
       };
       const settled = obtain().then(
-        (recorded) => {
-          markClipReady(db, id, { file, bytes: recorded.bytes, sha256: recorded.sha256, at: deps.now() });
-          audit(user, clip, 'recorded', `SHA-256 ${recorded.sha256}`);
+        async (recorded) => {
+          await markClipReady(db, id, { file, bytes: recorded.bytes, sha256: recorded.sha256, at: deps.now() });
+          await audit(user, clip, 'recorded', `SHA-256 ${recorded.sha256}`);
         },
-        (error: unknown) => {
+        async (error: unknown) => {
           // RecorderBusyError included: claimed by another request since the check above.
           const message = error instanceof Error ? error.message : String(error);
-          markClipFailed(db, id, message, deps.now());
-          audit(user, clip, 'failed', message);
+          await markClipFailed(db, id, message, deps.now());
+          await audit(user, clip, 'failed', message);
           request.log.warn({ clip: id, camera: cameraId, err: message }, 'evidence clip failed');
         },
       );
       unsettled.add(settled);
       void settled.finally(() => unsettled.delete(settled));
-      return reply.code(202).send(clipJson(getClip(db, id) as ClipRow));
+      return reply.code(202).send(await clipJson(await getClip(db, id) as ClipRow));
     },
   );
 
@@ -188,8 +188,8 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
     '/api/clips',
     { config: { roles: POLICE }, schema: { tags: ['evidence'], summary: 'Evidence clips of the cameras in scope, newest first', response: { 200: { type: 'array', items: clipSchema }, ...errors } } },
     async (request) => {
-      const scope = scopeOf(request, db);
-      return listClips(db).filter((clip) => scope.seesCamera(clip.camera_id)).map(clipJson);
+      const scope = await scopeOf(request, db);
+      return Promise.all((await listClips(db)).filter((clip) => scope.seesCamera(clip.camera_id)).map(clipJson));
     },
   );
 
@@ -197,8 +197,8 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
     '/api/clips/:id',
     { config: { roles: POLICE }, schema: { tags: ['evidence'], summary: 'One evidence clip', params: numericIdParams, response: { 200: clipSchema, ...errors } } },
     async (request, reply) => {
-      const clip = visibleClip(request);
-      return clip ? clipJson(clip) : notFound(reply);
+      const clip = await visibleClip(request);
+      return clip ? await clipJson(clip) : notFound(reply);
     },
   );
 
@@ -216,16 +216,16 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
     },
     async (request, reply) => {
       const user = currentUser(request);
-      const clip = visibleClip(request);
+      const clip = await visibleClip(request);
       if (!clip) return notFound(reply);
       if (clip.status !== 'ready' || !clip.file || !clip.sha256) return reply.code(409).send({ error: 'not_ready', message: `The clip is ${clip.status}` });
       const file = insideEvidence(deps.evidenceDir, clip.file);
       const actual = file ? await sha256Of(file).catch(() => undefined) : undefined;
       if (actual !== clip.sha256) {
-        audit(user, clip, 'tampered', actual ? `SHA-256 ${actual}` : 'file missing', request.ip);
+        await audit(user, clip, 'tampered', actual ? `SHA-256 ${actual}` : 'file missing', request.ip);
         return reply.code(409).send({ error: 'tampered', message: 'The file no longer matches the SHA-256 recorded with it: it is not handed out' });
       }
-      audit(user, clip, 'downloaded', undefined, request.ip);
+      await audit(user, clip, 'downloaded', undefined, request.ip);
       return reply
         .header('cache-control', 'no-store, private')
         .header('content-disposition', `attachment; filename="camwatch-clip-${clip.id}-${clip.camera_id}.mp4"`)
@@ -250,16 +250,16 @@ export function clipRoutes(app: App, deps: ServerDeps, recorder: ClipRecorder) {
     },
     async (request, reply) => {
       const user = currentUser(request);
-      const clip = visibleClip(request);
+      const clip = await visibleClip(request);
       if (!clip) return notFound(reply);
       // Written first, so the sheet lists its own issue.
-      audit(user, clip, 'exported', request.query.format.toUpperCase(), request.ip);
-      const camera = findCamera(db, clip.camera_id);
-      const unit = camera ? findUnit(db, camera.unit_id) : undefined;
+      await audit(user, clip, 'exported', request.query.format.toUpperCase(), request.ip);
+      const camera = await findCamera(db, clip.camera_id);
+      const unit = camera ? await findUnit(db, camera.unit_id) : undefined;
       const html = custodySheetHtml({
         clip,
         camera: { id: clip.camera_id, name: camera?.name ?? clip.camera_id, place: [camera?.location, unit?.name].filter(Boolean).join(', ') },
-        trail: clipTrail(db, clip.id),
+        trail: await clipTrail(db, clip.id),
         issuer: settings.report.issuer,
         locale: request.query.lang,
         timeZone: deps.timeZone,

@@ -102,7 +102,7 @@ export function discoveryRoutes(app: App, deps: ServerDeps) {
       const timeoutS = request.body?.timeout_s ?? DISCOVERY_TIMEOUT_S.default;
       const run: Run = { startedAt: now, finishedAt: null, timeoutS, result: null, error: null };
       last = run;
-      writeAudit(deps.db, currentUser(request), { action: 'discovery.run', detail: `${timeoutS} s`, ip: request.ip }, now);
+      await writeAudit(deps.db, currentUser(request), { action: 'discovery.run', detail: `${timeoutS} s`, ip: request.ip }, now);
       discover({ timeoutMs: timeoutS * 1000 })
         .then((result) => {
           run.result = discoveryJson(compareWithInventory(deps.config, result));

@@ -19,7 +19,7 @@ const answerSchema = { type: 'object', properties: { message: str, mark: nullabl
 
 export function falseAlarmRoutes(app: App, deps: ServerDeps) {
   const { db } = deps;
-  const inScope = (request: Parameters<typeof scopeOf>[0], id: string) => scopeOf(request, db).seesCamera(id) && deps.config.raw.cameras.some((c) => c.id === id);
+  const inScope = async (request: Parameters<typeof scopeOf>[0], id: string) => (await scopeOf(request, db)).seesCamera(id) && deps.config.raw.cameras.some((c) => c.id === id);
 
   app.get<{ Params: { id: string } }>(
     '/api/cameras/:id/false-alarms',
@@ -32,8 +32,8 @@ export function falseAlarmRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      if (!inScope(request, request.params.id)) return notFound(reply);
-      return listFalseAlarms(db, request.params.id).map((mark) => ({ ...mark, active: mark.cleared_at === null }));
+      if (!await inScope(request, request.params.id)) return notFound(reply);
+      return (await listFalseAlarms(db, request.params.id)).map((mark) => ({ ...mark, active: mark.cleared_at === null }));
     },
   );
 
@@ -58,7 +58,7 @@ export function falseAlarmRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      if (!inScope(request, request.params.id)) return notFound(reply);
+      if (!await inScope(request, request.params.id)) return notFound(reply);
       const user = currentUser(request);
       const result = await changeFalseAlarm(
         deps,
@@ -84,7 +84,7 @@ export function falseAlarmRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      if (!inScope(request, request.params.id)) return notFound(reply);
+      if (!await inScope(request, request.params.id)) return notFound(reply);
       const user = currentUser(request);
       const result = await changeFalseAlarm(deps, { cameraId: request.params.id, kind: request.params.kind, by: user.name, clear: true, actor: user, ip: request.ip }, deps.config.raw.locale, deps.now());
       const message = result.lines.join('\n');

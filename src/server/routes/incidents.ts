@@ -50,9 +50,9 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
   const { db } = deps;
 
   /** The incident if it exists and is in the user's scope; undefined (→ 404) otherwise. */
-  const visibleIncident = (request: Parameters<typeof scopeOf>[0], id: number) => {
-    const incident = getIncident(db, id);
-    return incident && seesIncident(scopeOf(request, db), incident) ? incident : undefined;
+  const visibleIncident = async (request: Parameters<typeof scopeOf>[0], id: number) => {
+    const incident = await getIncident(db, id);
+    return incident && seesIncident(await scopeOf(request, db), incident) ? incident : undefined;
   };
 
   app.get<{ Querystring: IncidentQuery }>(
@@ -74,12 +74,12 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request, db);
+      const scope = await scopeOf(request, db);
       const q = request.query;
       if ((q.unit && !scope.seesUnit(q.unit)) || (q.camera && !scope.seesCamera(q.camera))) return notFound(reply);
-      const inventory = Inventory.load(db);
+      const inventory = await Inventory.load(db);
       const subtree = q.unit ? inventory.subtree(q.unit) : undefined;
-      const rows = findIncidents(db, { open: q.open, cameraId: q.camera, contractorId: q.contractor, kind: q.kind, scope: q.scope, from: q.from, to: q.to })
+      const rows = (await findIncidents(db, { open: q.open, cameraId: q.camera, contractorId: q.contractor, kind: q.kind, scope: q.scope, from: q.from, to: q.to }))
         .filter((i) => seesIncident(scope, i))
         .filter((i) => !subtree || subtree.has(i.unit_id ?? inventory.cameras.get(i.camera_id ?? '')?.unit_id ?? ''));
       return rows.slice(0, q.limit).map((row) => incidentJson(row, currentUser(request)));
@@ -90,7 +90,7 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
     '/api/incidents/:id',
     { schema: { tags: ['incidents'], summary: 'One incident', params: numericIdParams, response: { 200: incidentSchema, ...errors } } },
     async (request, reply) => {
-      const incident = visibleIncident(request, request.params.id);
+      const incident = await visibleIncident(request, request.params.id);
       return incident ? incidentJson(incident, currentUser(request)) : notFound(reply);
     },
   );
@@ -108,18 +108,18 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      const incident = visibleIncident(request, request.params.id);
+      const incident = await visibleIncident(request, request.params.id);
       if (!incident?.camera_id) return notFound(reply);
-      const camera = findCamera(db, incident.camera_id);
+      const camera = await findCamera(db, incident.camera_id);
       if (!camera) return notFound(reply);
       return sendCameraImage(deps, request, reply, camera, incident.evidence_path ?? undefined, { action: 'evidence', incidentId: incident.id, download: request.query.download });
     },
   );
 
   for (const [action, run] of [
-    ['acknowledge', (id: number, by: string) => acknowledgeByHand(db, id, by, deps.now())],
+    ['acknowledge', async (id: number, by: string) => await acknowledgeByHand(db, id, by, deps.now())],
     // A hand-closed incident is announced to everyone who was told of it.
-    ['resolve', (id: number, by: string) => resolveByHand(db, id, by, deps.now(), deps.notify)],
+    ['resolve', async (id: number, by: string) => await resolveByHand(db, id, by, deps.now(), deps.notify)],
   ] as const) {
     app.post<{ Params: { id: number } }>(
       `/api/incidents/:id/${action}`,
@@ -134,12 +134,12 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
         },
       },
       async (request, reply) => {
-        const incident = visibleIncident(request, request.params.id);
+        const incident = await visibleIncident(request, request.params.id);
         if (!incident) return notFound(reply);
         if (currentUser(request).role === 'contractor' && !repairedByContractor(incident)) {
           return forbidden(reply, 'This fault is not repaired under the maintenance contract (a refused password, an area outage): the commune police acknowledge it.', 'not_contract_repair');
         }
-        const outcome = run(incident.id, currentUser(request).name);
+        const outcome = await run(incident.id, currentUser(request).name);
         if (!outcome) return notFound(reply);
         request.log.info({ incident: incident.id, action, user: currentUser(request).name }, 'incident ' + action);
         return { changed: outcome.changed, message: describeManual(outcome, deps.config.raw.locale), incident: incidentJson(outcome.incident, currentUser(request)) };
@@ -162,10 +162,10 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request) => {
-      const scope = scopeOf(request, db);
+      const scope = await scopeOf(request, db);
       const q = request.query;
       const from = q.from ?? deps.now() - 30 * 86_400_000;
-      return windowsOverlapping(db, from, q.to ?? Number.MAX_SAFE_INTEGER)
+      return (await windowsOverlapping(db, from, q.to ?? Number.MAX_SAFE_INTEGER))
         .reverse()
         .filter((w) => (w.camera_id ? scope.seesCamera(w.camera_id) : scope.user.role !== 'contractor' && scope.seesUnit(w.unit_id ?? '')))
         .filter((w) => (!q.camera || w.camera_id === q.camera) && (!q.unit || w.unit_id === q.unit));
@@ -192,21 +192,21 @@ export function incidentRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request, db);
+      const scope = await scopeOf(request, db);
       const b = request.body;
       if (!b.camera_id === !b.unit_id) return badRequest(reply, 'give either camera_id or unit_id');
-      if (b.camera_id && (!scope.seesCamera(b.camera_id) || !findCamera(db, b.camera_id))) return notFound(reply);
-      if (b.unit_id && (scope.user.role === 'contractor' || !scope.seesUnit(b.unit_id) || !findUnit(db, b.unit_id))) return notFound(reply);
+      if (b.camera_id && (!scope.seesCamera(b.camera_id) || !await findCamera(db, b.camera_id))) return notFound(reply);
+      if (b.unit_id && (scope.user.role === 'contractor' || !scope.seesUnit(b.unit_id) || !await findUnit(db, b.unit_id))) return notFound(reply);
       const startsAt = Date.parse(b.starts_at);
       const endsAt = Date.parse(b.ends_at);
       let id: number;
       try {
-        id = addMaintenance(db, { cameraId: b.camera_id, unitId: b.unit_id, startsAt, endsAt, reason: b.reason, createdBy: currentUser(request).name }, deps.now(), scope.user.role === 'contractor');
+        id = await addMaintenance(db, { cameraId: b.camera_id, unitId: b.unit_id, startsAt, endsAt, reason: b.reason, createdBy: currentUser(request).name }, deps.now(), scope.user.role === 'contractor');
       } catch (error) {
         if (error instanceof MaintenanceError) return badRequest(reply, error.message);
         throw error;
       }
-      return reply.code(201).send(getWindow(db, id));
+      return reply.code(201).send(await getWindow(db, id));
     },
   );
 }

@@ -93,13 +93,13 @@ export async function sendCameraImage(
   const user = currentUser(request);
   const decision = imageDecision(user.role, camera);
   if (!decision.allowed) {
-    writeAudit(deps.db, user, { action: `${what.action}.denied`, cameraId: camera.id, incidentId: what.incidentId, detail: decision.reason, ip: request.ip }, deps.now());
+    await writeAudit(deps.db, user, { action: `${what.action}.denied`, cameraId: camera.id, incidentId: what.incidentId, detail: decision.reason, ip: request.ip }, deps.now());
     return forbidden(reply, 'Images of this camera are private: your role may not view them', 'private_images');
   }
   const safe = file ? insideEvidence(deps.evidenceDir, file) : undefined;
   const bytes = safe ? await readFile(safe).catch(() => undefined) : undefined;
   if (!bytes) return reply.code(404).send({ error: 'no_image', message: 'No image is kept for this camera' });
-  writeAudit(deps.db, user, { action: `${what.action}.${what.download ? 'export' : 'view'}`, cameraId: camera.id, incidentId: what.incidentId, ip: request.ip }, deps.now());
+  await writeAudit(deps.db, user, { action: `${what.action}.${what.download ? 'export' : 'view'}`, cameraId: camera.id, incidentId: what.incidentId, ip: request.ip }, deps.now());
   reply.header('cache-control', 'no-store, private');
   if (what.download) reply.header('content-disposition', `attachment; filename="${camera.id}-${what.action}.jpg"`);
   return reply.type('image/jpeg').send(bytes);
@@ -107,7 +107,7 @@ export async function sendCameraImage(
 
 export function inventoryRoutes(app: App, deps: ServerDeps) {
   const { db } = deps;
-  const cameraRow = (id: string) => cameraListing(db, id);
+  const cameraRow = async (id: string) => await cameraListing(db, id);
 
   app.get<{ Querystring: { all?: boolean } }>(
     '/api/units',
@@ -131,9 +131,9 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request) => {
-      const scope = scopeOf(request, db);
-      const cams = activeCameraStates(db);
-      const inventory = Inventory.load(db);
+      const scope = await scopeOf(request, db);
+      const cams = await activeCameraStates(db);
+      const inventory = await Inventory.load(db);
       return [...inventory.units.values()]
         .filter((u) => u.retired_at === null && scope.seesUnit(u.id))
         .map(({ retired_at: _retired, ...u }) => {
@@ -164,12 +164,12 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request, db);
+      const scope = await scopeOf(request, db);
       const q = request.query;
       if (q.unit && !scope.seesUnit(q.unit)) return notFound(reply);
-      const subtree = q.unit ? Inventory.load(db).subtree(q.unit) : undefined;
-      const rows = cameraListings(db);
-      const openIncidents = openCameraIncidentIds(db);
+      const subtree = q.unit ? (await Inventory.load(db)).subtree(q.unit) : undefined;
+      const rows = await cameraListings(db);
+      const openIncidents = await openCameraIncidentIds(db);
       return rows
         .filter((r) => scope.seesCamera(r.id))
         .filter((r) => q.include_retired || r.retired_at === null)
@@ -203,16 +203,16 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request, db);
-      const row = scope.seesCamera(request.params.id) ? cameraRow(request.params.id) : undefined;
+      const scope = await scopeOf(request, db);
+      const row = scope.seesCamera(request.params.id) ? await cameraRow(request.params.id) : undefined;
       if (!row) return notFound(reply);
-      const [last] = recentChecks(db, row.id, 1);
+      const [last] = await recentChecks(db, row.id, 1);
       const today = localDay(deps.now(), deps.timeZone);
-      const [line] = uptimeReport(db, { fromDay: addDays(today, -6), toDay: today, cameraIds: new Set([row.id]) }, 'camera');
+      const [line] = await uptimeReport(db, { fromDay: addDays(today, -6), toDay: today, cameraIds: new Set([row.id]) }, 'camera');
       const latest = insideEvidence(deps.evidenceDir, path.join(row.id, 'latest.jpg'));
       const available = latest ? await access(latest).then(() => true, () => false) : false;
       return {
-        ...cameraJson(row, scope.user.role, openCameraIncidentIds(db).get(row.id)),
+        ...cameraJson(row, scope.user.role, (await openCameraIncidentIds(db)).get(row.id)),
         last_check: last ? checkJson(last, currentUser(request)) : null,
         uptime_7d: { availability: line?.availability ?? null, image_ok: line?.imageOk ?? null, known_ms: line?.knownMs ?? 0, checks: line?.checks ?? 0, failures: line?.failures ?? 0 },
         image_available: available,
@@ -236,10 +236,10 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request, db);
-      if (!scope.seesCamera(request.params.id) || !cameraRow(request.params.id)) return notFound(reply);
+      const scope = await scopeOf(request, db);
+      if (!scope.seesCamera(request.params.id) || !await cameraRow(request.params.id)) return notFound(reply);
       const q = request.query;
-      return findChecks(db, request.params.id, q).map((row) => checkJson(row, currentUser(request)));
+      return (await findChecks(db, request.params.id, q)).map((row) => checkJson(row, currentUser(request)));
     },
   );
 
@@ -256,8 +256,8 @@ export function inventoryRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request, db);
-      const row = scope.seesCamera(request.params.id) ? cameraRow(request.params.id) : undefined;
+      const scope = await scopeOf(request, db);
+      const row = scope.seesCamera(request.params.id) ? await cameraRow(request.params.id) : undefined;
       if (!row) return notFound(reply);
       return sendCameraImage(deps, request, reply, row, path.join(row.id, 'latest.jpg'), { action: 'image', download: request.query.download });
     },

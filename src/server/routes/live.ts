@@ -28,16 +28,16 @@ const PICTURE_AUDIT_WINDOW_MS = 10 * 60_000;
  * How camwatch reaches a camera: a configured one, or an approved registered one whose consent
  * stands (its password opened with the owners' key). Undefined for any other.
  */
-export function cameraAccess({ config, db, ownerKeys }: Pick<ServerDeps, 'config' | 'db' | 'ownerKeys'>, cameraId: string): { onvif: OnvifTarget; rtspUrl?: string | undefined } | undefined {
+export async function cameraAccess({ config, db, ownerKeys }: Pick<ServerDeps, 'config' | 'db' | 'ownerKeys'>, cameraId: string): Promise<{ onvif: OnvifTarget; rtspUrl?: string | undefined } | undefined> {
   const camera = config.raw.cameras.find((c) => c.id === cameraId);
   if (camera) return { onvif: { host: camera.onvif.host, port: camera.onvif.port, username: camera.onvif.user, password: config.secrets.get(camera.id) ?? '' }, rtspUrl: camera.rtsp_url };
-  const registered = registeredCameraAccess(db, ownerKeys.current(), cameraId);
+  const registered = await registeredCameraAccess(db, ownerKeys.current(), cameraId);
   return registered && { onvif: registered };
 }
 
 /** The configured stream URL, or the one the camera announces over ONVIF now; with the credentials for the relay. */
 export async function cameraStreamSource(deps: Pick<ServerDeps, 'config' | 'db' | 'ownerKeys'>, cameraId: string): Promise<LiveSource | undefined> {
-  const access = cameraAccess(deps, cameraId);
+  const access = await cameraAccess(deps, cameraId);
   if (!access) return undefined;
   const { onvif } = access;
   const rtspUrl = access.rtspUrl ?? (await queryDevice(onvif, deps.config.raw.probe.deadlines.onvif_ms).catch(() => undefined))?.streamUri;
@@ -57,14 +57,14 @@ export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
   async function sourceFor(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<LiveSource | undefined> {
     const user = currentUser(request);
     const id = request.params.id;
-    const row = scopeOf(request, db).seesCamera(id) ? findCamera(db, id) : undefined;
+    const row = (await scopeOf(request, db)).seesCamera(id) ? await findCamera(db, id) : undefined;
     if (!row || row.retired_at !== null) return void notFound(reply);
     const decision = imageDecision(user.role, row);
     if (!decision.allowed) {
-      writeAudit(db, user, { action: 'live.denied', cameraId: id, detail: decision.reason, ip: request.ip }, deps.now());
+      await writeAudit(db, user, { action: 'live.denied', cameraId: id, detail: decision.reason, ip: request.ip }, deps.now());
       return void forbidden(reply, 'Images of this camera are private: your role may not view them', 'private_images');
     }
-    if (readHealth(db, id)?.state === 'auth_failed') return void unavailable(reply, 'The camera refuses camwatch\'s password; fix the password before watching live');
+    if ((await readHealth(db, id))?.state === 'auth_failed') return void unavailable(reply, 'The camera refuses camwatch\'s password; fix the password before watching live');
     const source = await cameraStreamSource(deps, id);
     if (!source) return void unavailable(reply, 'The camera gives no stream address now');
     return source;
@@ -114,7 +114,7 @@ export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
       if (!source) return reply;
       try {
         const viewer = await live.watch(source, { playsHevc: request.query.hevc });
-        writeAudit(db, currentUser(request), { action: 'live.view', cameraId: source.cameraId, detail: viewer.mode, ip: request.ip }, deps.now());
+        await writeAudit(db, currentUser(request), { action: 'live.view', cameraId: source.cameraId, detail: viewer.mode, ip: request.ip }, deps.now());
         // When the viewer goes away, leave the stream: the last viewer's departure stops ffmpeg.
         request.raw.once('close', () => viewer.stream.destroy());
         return reply.header('cache-control', 'no-store, private').type('video/mp4').send(viewer.stream);
@@ -148,7 +148,7 @@ export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
       for (const [seen, at] of pictureAudited) if (now - at >= PICTURE_AUDIT_WINDOW_MS) pictureAudited.delete(seen);
       if (!pictureAudited.has(key)) {
         pictureAudited.set(key, now);
-        writeAudit(db, user, { action: 'live.picture', cameraId: source.cameraId, ip: request.ip }, deps.now());
+        await writeAudit(db, user, { action: 'live.picture', cameraId: source.cameraId, ip: request.ip }, deps.now());
       }
       return reply.header('cache-control', 'no-store, private').type('image/jpeg').send(jpeg);
     },

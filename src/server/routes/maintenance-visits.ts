@@ -60,9 +60,9 @@ export function maintenanceVisitRoutes(app: App, deps: ServerDeps) {
   // Photos come as the raw file (the phone's File as the request body): no multipart to parse.
   app.addContentTypeParser(['image/jpeg', 'image/png', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: PHOTO_MAX_BYTES }, (_request, body, done) => done(null, body));
 
-  const visitJson = (visits: VisitRow[]) => {
-    const photos = photosOf(db, visits.map((v) => v.id));
-    const inventory = Inventory.load(db);
+  const visitJson = async (visits: VisitRow[]) => {
+    const photos = await photosOf(db, visits.map((v) => v.id));
+    const inventory = await Inventory.load(db);
     return visits.map((v) => ({
       ...v,
       camera_name: inventory.cameras.get(v.camera_id)?.name ?? v.camera_id,
@@ -71,23 +71,23 @@ export function maintenanceVisitRoutes(app: App, deps: ServerDeps) {
     }));
   };
 
-  const upkeepJson = (lines: UpkeepLine[]) => {
-    const inventory = Inventory.load(db);
-    return lines.map((l) => {
+  const upkeepJson = async (lines: UpkeepLine[]) => {
+    const inventory = await Inventory.load(db);
+    return Promise.all(lines.map(async (l) => {
       const camera = inventory.cameras.get(l.cameraId);
-      const incident = l.openIncidentId === null ? undefined : getIncident(db, l.openIncidentId);
+      const incident = l.openIncidentId === null ? undefined : await getIncident(db, l.openIncidentId);
       return {
         camera_id: l.cameraId, camera_name: camera?.name ?? l.cameraId, unit_id: camera?.unit_id ?? '', unit_name: inventory.unitName(camera?.unit_id ?? ''),
         contractor_id: l.contractorId, contractor_name: inventory.contractorName(l.contractorId), every_days: l.everyDays, tasks: l.tasks, status: l.status, reason: l.reason,
         late_tasks: l.lateTasks, last_visit_at: l.lastVisitAt, due_at: l.dueAt, degrading_at: l.degradingAt, open_incident: incident ? { id: incident.id, kind: incident.kind } : null,
       };
-    });
+    }));
   };
 
   /** The visit if it exists and its camera is in the user's scope. */
-  const visibleVisit = (request: FastifyRequest, id: number) => {
-    const visit = getVisit(db, id);
-    return visit && scopeOf(request, db).seesCamera(visit.camera_id) ? visit : undefined;
+  const visibleVisit = async (request: FastifyRequest, id: number) => {
+    const visit = await getVisit(db, id);
+    return visit && (await scopeOf(request, db)).seesCamera(visit.camera_id) ? visit : undefined;
   };
 
   for (const [route, which, summary] of [
@@ -95,8 +95,8 @@ export function maintenanceVisitRoutes(app: App, deps: ServerDeps) {
     ['/api/maintenance/overdue', needsVisit, 'Cameras due a maintenance visit: a scheduled task past its interval or never done, or a picture slowly degrading since the last visit'],
   ] as const) {
     app.get(route, { schema: { tags: ['maintenance'], summary, response: { 200: { type: 'array', items: upkeepSchema }, ...errors } } }, async (request) => {
-      const scope = scopeOf(request, db);
-      const lines = upkeep(db, deps.now()).filter((l) => scope.seesCamera(l.cameraId) && which(l));
+      const scope = await scopeOf(request, db);
+      const lines = (await upkeep(db, deps.now())).filter((l) => scope.seesCamera(l.cameraId) && which(l));
       // The longest overdue first: never done, then by due date; due-early (degrading) after.
       return upkeepJson(lines.sort((a, b) => (a.dueAt ?? -Infinity) - (b.dueAt ?? -Infinity) || a.cameraId.localeCompare(b.cameraId)));
     });
@@ -117,9 +117,9 @@ export function maintenanceVisitRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request) => {
-      const scope = scopeOf(request, db);
+      const scope = await scopeOf(request, db);
       const q = request.query;
-      const visits = findVisits(db, { cameraId: q.camera, incidentId: q.incident, from: q.from, to: q.to }).filter((v) => scope.seesCamera(v.camera_id));
+      const visits = (await findVisits(db, { cameraId: q.camera, incidentId: q.incident, from: q.from, to: q.to })).filter((v) => scope.seesCamera(v.camera_id));
       return visitJson(visits.slice(0, q.limit));
     },
   );
@@ -150,18 +150,18 @@ export function maintenanceVisitRoutes(app: App, deps: ServerDeps) {
     async (request, reply) => {
       const user = currentUser(request);
       const b = request.body;
-      const camera = findCamera(db, b.camera_id);
-      if (!camera || camera.retired_at !== null || !scopeOf(request, db).seesCamera(camera.id)) return notFound(reply);
+      const camera = await findCamera(db, b.camera_id);
+      if (!camera || camera.retired_at !== null || !(await scopeOf(request, db)).seesCamera(camera.id)) return notFound(reply);
       const now = deps.now();
       const visitedAt = b.visited_at === undefined ? now : Date.parse(b.visited_at);
       if (visitedAt > now + FUTURE_SLACK_MS) return reply.code(400).send({ error: 'visit_in_future', message: 'A visit is logged once it is done: visited_at is in the future' });
       if (b.incident_id) {
-        const incident = getIncident(db, b.incident_id);
+        const incident = await getIncident(db, b.incident_id);
         if (!incident || incident.camera_id !== camera.id || incident.resolved_at !== null) {
           return reply.code(400).send({ error: 'incident_not_open', message: "incident_id must be this camera's open incident" });
         }
       }
-      const visit = insertVisit(
+      const visit = await insertVisit(
         db,
         {
           cameraId: camera.id, contractorId: camera.contractor_id, visitedAt, tasks: b.tasks, technician: b.technician?.trim() || user.name, note: b.note ?? '',
@@ -169,8 +169,8 @@ export function maintenanceVisitRoutes(app: App, deps: ServerDeps) {
         },
         now,
       );
-      writeAudit(db, user, { action: 'maintenance.visit', cameraId: camera.id, incidentId: visit.incident_id ?? undefined, detail: `visit ${visit.id}: ${b.tasks.join(', ')}`, ip: request.ip }, now);
-      return reply.code(201).send(visitJson([visit])[0]);
+      await writeAudit(db, user, { action: 'maintenance.visit', cameraId: camera.id, incidentId: visit.incident_id ?? undefined, detail: `visit ${visit.id}: ${b.tasks.join(', ')}`, ip: request.ip }, now);
+      return reply.code(201).send((await visitJson([visit]))[0]);
     },
   );
 
@@ -188,18 +188,18 @@ export function maintenanceVisitRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      const visit = visibleVisit(request, request.params.id);
+      const visit = await visibleVisit(request, request.params.id);
       if (!visit) return notFound(reply);
       const body = request.body;
       const type = Buffer.isBuffer(body) ? photoType(body) : undefined;
       if (!Buffer.isBuffer(body) || !type) return reply.code(415).send({ error: 'bad_photo', message: 'A photo is a JPEG or PNG file' });
-      if (photosOf(db, [visit.id]).length >= PHOTOS_PER_VISIT) return reply.code(409).send({ error: 'too_many_photos', message: `At most ${PHOTOS_PER_VISIT} photos per visit` });
+      if ((await photosOf(db, [visit.id])).length >= PHOTOS_PER_VISIT) return reply.code(409).send({ error: 'too_many_photos', message: `At most ${PHOTOS_PER_VISIT} photos per visit` });
       const sha256 = createHash('sha256').update(body).digest('hex');
       await mkdir(folder, { recursive: true });
       // Named by content: the same photo twice is one file.
       await writeFile(photoFile(deps.evidenceDir, { sha256, content_type: type }), body, { mode: 0o640 });
-      const photo = insertPhoto(db, { visitId: visit.id, sha256, contentType: type, bytes: body.length }, deps.now());
-      writeAudit(db, currentUser(request), { action: 'maintenance.photo', cameraId: visit.camera_id, detail: `visit ${visit.id}: sha256 ${sha256}`, ip: request.ip }, deps.now());
+      const photo = await insertPhoto(db, { visitId: visit.id, sha256, contentType: type, bytes: body.length }, deps.now());
+      await writeAudit(db, currentUser(request), { action: 'maintenance.photo', cameraId: visit.camera_id, detail: `visit ${visit.id}: sha256 ${sha256}`, ip: request.ip }, deps.now());
       return reply.code(201).send(photo);
     },
   );
@@ -216,16 +216,16 @@ export function maintenanceVisitRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      const photo = getPhoto(db, request.params.id);
-      const visit = photo && visibleVisit(request, photo.visit_id);
-      const camera = visit && findCamera(db, visit.camera_id);
+      const photo = await getPhoto(db, request.params.id);
+      const visit = photo && await visibleVisit(request, photo.visit_id);
+      const camera = visit && await findCamera(db, visit.camera_id);
       if (!photo || !camera) return notFound(reply);
       const user = currentUser(request);
       if (user.role === 'viewer' && camera.owner_type !== 'public') return forbidden(reply, 'Photos of a private camera are personal data: your role may not view them', 'private_images');
       const bytes = await readFile(photoFile(deps.evidenceDir, photo)).catch(() => undefined);
       // A file that no longer matches its hash is not served as what was logged.
       if (!bytes || createHash('sha256').update(bytes).digest('hex') !== photo.sha256) return notFound(reply);
-      writeAudit(db, user, { action: 'maintenance.photo_view', cameraId: camera.id, detail: `photo ${photo.id}`, ip: request.ip }, deps.now());
+      await writeAudit(db, user, { action: 'maintenance.photo_view', cameraId: camera.id, detail: `photo ${photo.id}`, ip: request.ip }, deps.now());
       reply.header('cache-control', 'no-store, private');
       return reply.type(photo.content_type).send(bytes);
     },

@@ -65,11 +65,11 @@ export function mapRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request) => {
-      const scope = scopeOf(request, db);
+      const scope = await scopeOf(request, db);
       const now = deps.now();
-      const inventory = Inventory.load(db);
+      const inventory = await Inventory.load(db);
       const maintenance = new Set(
-        windowsOverlapping(db, now, now + 1).flatMap((w) => (w.camera_id ? [w.camera_id] : w.unit_id ? inventory.camerasUnder(w.unit_id).map((c) => c.id) : [])),
+        (await windowsOverlapping(db, now, now + 1)).flatMap((w) => (w.camera_id ? [w.camera_id] : w.unit_id ? inventory.camerasUnder(w.unit_id).map((c) => c.id) : [])),
       );
       return {
         tiles: !tiles
@@ -112,7 +112,7 @@ export function mapRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request) => {
-      const scope = scopeOf(request, db);
+      const scope = await scopeOf(request, db);
       const visible = boundaries.filter(({ unitId }) => (unitId === undefined ? scope.unitIds === undefined : scope.seesUnit(unitId)));
       return {
         type: 'FeatureCollection',

@@ -123,16 +123,16 @@ interface CommuneStatus {
 }
 
 /** What the public may know of one commune this month, up to `now`. */
-function communeStatus(deps: ServerDeps, inventory: Inventory, unit: UnitRow): CommuneStatus {
+async function communeStatus(deps: ServerDeps, inventory: Inventory, unit: UnitRow): Promise<CommuneStatus> {
   const now = deps.now();
   const month = calendarMonth(localDay(now, deps.timeZone).slice(0, 7), deps.timeZone);
-  const states = new Map(activeCameraStates(deps.db).map((row) => [row.id, row.state]));
+  const states = new Map((await activeCameraStates(deps.db)).map((row) => [row.id, row.state]));
   const cameras = inventory.camerasUnder(unit.id).filter((camera) => camera.retired_at === null && camera.enabled === 1);
   const stateOf = (camera: CameraRow) => states.get(camera.id) ?? 'unknown';
   const open = cameras.filter((camera) => !isPrivate(camera));
   const closed = cameras.filter(isPrivate);
   const byId = new Map(cameras.map((camera) => [camera.id, camera]));
-  const uptime = combineLines(uptimeReport(deps.db, { fromDay: month.fromDay, toDay: localDay(now, deps.timeZone), unitId: unit.id, cameraIds: new Set(byId.keys()) }, 'unit'));
+  const uptime = combineLines(await uptimeReport(deps.db, { fromDay: month.fromDay, toDay: localDay(now, deps.timeZone), unitId: unit.id, cameraIds: new Set(byId.keys()) }, 'unit'));
   return {
     unit,
     month: month.month as string,
@@ -144,7 +144,7 @@ function communeStatus(deps: ServerDeps, inventory: Inventory, unit: UnitRow): C
     privateTotal: closed.length,
     privateWorking: closed.filter((camera) => working(stateOf(camera))).length,
     availability: uptime.availability,
-    repairs: cameraIncidentsResolvedDuring(deps.db, month.from, now).flatMap((incident) => {
+    repairs: (await cameraIncidentsResolvedDuring(deps.db, month.from, now)).flatMap((incident) => {
       const camera = byId.get(incident.camera_id ?? '');
       if (!camera) return [];
       const shown = !isPrivate(camera);
@@ -249,9 +249,8 @@ export function publicStatusRoutes(app: App, deps: ServerDeps) {
     '/public',
     { config: { public: true }, schema: { tags: ['public'], summary: 'Public status of every commune (HTML, no login, cacheable)', security: [], produces: ['text/html'], querystring: langQuery, response: htmlResponse } },
     async (request, reply) => {
-      const inventory = Inventory.load(deps.db);
-      const statuses = communes(inventory)
-        .map((unit) => communeStatus(deps, inventory, unit))
+      const inventory = await Inventory.load(deps.db);
+      const statuses = (await Promise.all(communes(inventory).map((unit) => communeStatus(deps, inventory, unit))))
         .sort((a, b) => a.unit.name.localeCompare(b.unit.name, 'vi'));
       return sendCacheable(request.headers['if-none-match'], reply, 200, indexPage(statuses, request.query.lang, deps));
     },
@@ -272,14 +271,14 @@ export function publicStatusRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      const inventory = Inventory.load(deps.db);
+      const inventory = await Inventory.load(deps.db);
       const unit = communes(inventory).find((u) => u.id === request.params.unitId);
       const locale = request.query.lang;
       if (!unit) {
         const t = translator(publicStatusMessages, locale);
         return sendCacheable(undefined, reply, 404, page(locale, t('not_found'), '/public', `<h1>${html(t('not_found'))}</h1><p><a href="${inLanguage('/public', locale)}">${html(t('back'))}</a></p>`));
       }
-      return sendCacheable(request.headers['if-none-match'], reply, 200, communePage(communeStatus(deps, inventory, unit), locale, deps));
+      return sendCacheable(request.headers['if-none-match'], reply, 200, communePage(await communeStatus(deps, inventory, unit), locale, deps));
     },
   );
 }

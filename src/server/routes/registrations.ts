@@ -180,9 +180,9 @@ const FIELD_LABELS: Partial<Record<keyof FormValues, Key>> = {
 
 const COMMUNE_KINDS = new Set(['commune', 'ward', 'special_zone']);
 
-function formPage(deps: ServerDeps, locale: Locale, values: FormValues, problems: readonly string[], passwordAccepted: boolean): string {
+async function formPage(deps: ServerDeps, locale: Locale, values: FormValues, problems: readonly string[], passwordAccepted: boolean): Promise<string> {
   const t = translator(registrationMessages, locale);
-  const communes = [...Inventory.load(deps.db).units.values()].filter((u) => u.retired_at === null && COMMUNE_KINDS.has(u.kind)).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  const communes = [...(await Inventory.load(deps.db)).units.values()].filter((u) => u.retired_at === null && COMMUNE_KINDS.has(u.kind)).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   const value = (name: keyof FormValues) => html(values[name] ?? '');
   const input = (name: keyof FormValues, label: Key, attributes = '') => `<p><label>${html(t(label))}<br><input name="${name}" value="${value(name)}" ${attributes}></label></p>`;
   const options = (name: keyof FormValues, choices: readonly [string, string][]) =>
@@ -249,7 +249,7 @@ export function registrationRoutes(app: App, deps: ServerDeps) {
   app.get<{ Querystring: { lang: Locale } }>(
     '/register',
     { config: { public: true }, schema: { tags: ['public'], summary: 'The owner registration form (HTML, no login, no script)', security: [], produces: ['text/html'], querystring: langQuery, response: htmlOut } },
-    async (request, reply) => sendPage(reply, 200, formPage(deps, request.query.lang, {}, [], keys.canSeal)),
+    async (request, reply) => sendPage(reply, 200, await formPage(deps, request.query.lang, {}, [], keys.canSeal)),
   );
 
   app.post<{ Body: Record<string, string> }>(
@@ -265,7 +265,7 @@ export function registrationRoutes(app: App, deps: ServerDeps) {
       }
       // A field left empty is a field not given: its default (port 80, user admin) applies.
       const parsed = formSchema.safeParse(Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '')));
-      const inventory = Inventory.load(db);
+      const inventory = await Inventory.load(db);
       const unit = parsed.success ? inventory.units.get(parsed.data.unit) : undefined;
       const problems: string[] = [];
       if (!parsed.success) {
@@ -279,9 +279,9 @@ export function registrationRoutes(app: App, deps: ServerDeps) {
       } else if (parsed.data.consent_version !== CURRENT_CONSENT) {
         problems.push(t('error_version'));
       }
-      if (problems.length || !parsed.success) return sendPage(reply, 400, formPage(deps, locale, kept, [...new Set(problems)], keys.canSeal));
+      if (problems.length || !parsed.success) return sendPage(reply, 400, await formPage(deps, locale, kept, [...new Set(problems)], keys.canSeal));
       const form = parsed.data;
-      const { id, token } = submitRegistration(
+      const { id, token } = await submitRegistration(
         db,
         form.password && keys.canSeal ? keys.ensure() : keys.current(),
         {
@@ -305,7 +305,7 @@ export function registrationRoutes(app: App, deps: ServerDeps) {
     async (request, reply) => {
       const locale = request.query.lang;
       const t = translator(registrationMessages, locale);
-      const registration = registrationByToken(db, request.params.token);
+      const registration = await registrationByToken(db, request.params.token);
       if (!registration) return sendPage(reply, 404, page(locale, t('bad_link'), '/register', `<h1>${html(t('bad_link'))}</h1>`));
       if (registration.status === 'withdrawn') return sendPage(reply, 200, withdrawnPage(registration, locale));
       // The owner sees its own camera's latest picture here, like the police do on the dashboard.
@@ -332,12 +332,12 @@ ${passwordForm(registration, request.params.token, locale)}`;
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, string>;
       const locale: Locale = body.lang === 'en' ? 'en' : 'vi';
       const t = translator(registrationMessages, locale);
-      const registration = registrationByToken(db, String(body.token ?? ''));
+      const registration = await registrationByToken(db, String(body.token ?? ''));
       if (!registration || (registration.status !== 'pending' && registration.status !== 'approved')) return sendPage(reply, 404, page(locale, t('bad_link'), '/register', `<h1>${html(t('bad_link'))}</h1>`));
       const password = cameraPassword.safeParse(body.password);
       if (!password.success) return sendPage(reply, 400, page(locale, t('title'), '/register', `<p role="alert">${html(t('error_field', { field: t('password') }))}</p>`));
       if (!keys.canSeal) return sendPage(reply, 503, page(locale, t('title'), '/register', `<p role="alert">${html(t('password_unavailable'))}</p>`));
-      giveCameraPassword(db, keys, registration, password.data, { id: null, name: registration.owner_name.slice(0, 64), role: 'anonymous' }, request.ip, deps.now());
+      await giveCameraPassword(db, keys, registration, password.data, { id: null, name: registration.owner_name.slice(0, 64), role: 'anonymous' }, request.ip, deps.now());
       return sendPage(reply, 200, page(locale, t('password_saved_title'), '/register', `<h1>${html(t('password_saved_title'))}</h1><p>${html(t('password_saved_text'))}</p>`));
     },
   );
@@ -346,11 +346,11 @@ ${passwordForm(registration, request.params.token, locale)}`;
     '/register/owner/:token/latest.jpg',
     { config: { public: true }, schema: { tags: ['public'], summary: 'The owner’s own camera picture (secret link; only while approved and consent stands)', security: [], params: tokenParams, produces: ['image/jpeg'] } },
     async (request, reply) => {
-      const registration = registrationByToken(db, request.params.token);
+      const registration = await registrationByToken(db, request.params.token);
       const file = registration?.status === 'approved' && registration.camera_id ? insideEvidence(deps.evidenceDir, path.join(registration.camera_id, 'latest.jpg')) : undefined;
       const bytes = file ? await readFile(file).catch(() => undefined) : undefined;
       if (!registration || !bytes) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
-      writeAudit(db, { id: null, name: registration.owner_name.slice(0, 64), role: 'anonymous' }, { action: 'image.view', cameraId: registration.camera_id ?? undefined, detail: 'owner', ip: request.ip }, deps.now());
+      await writeAudit(db, { id: null, name: registration.owner_name.slice(0, 64), role: 'anonymous' }, { action: 'image.view', cameraId: registration.camera_id ?? undefined, detail: 'owner', ip: request.ip }, deps.now());
       return reply.header('cache-control', 'no-store, private').type('image/jpeg').send(bytes);
     },
   );
@@ -367,10 +367,10 @@ ${passwordForm(registration, request.params.token, locale)}`;
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, string>;
       const locale: Locale = body.lang === 'en' ? 'en' : 'vi';
       const t = translator(registrationMessages, locale);
-      const registration = registrationByToken(db, String(body.token ?? ''));
+      const registration = await registrationByToken(db, String(body.token ?? ''));
       if (!registration || registration.status === 'rejected') return sendPage(reply, 404, page(locale, t('bad_link'), '/register', `<h1>${html(t('bad_link'))}</h1>`));
-      withdrawConsent(db, registration, request.ip, deps.now());
-      return sendPage(reply, 200, withdrawnPage(findRegistration(db, registration.id) as RegistrationRow, locale));
+      await withdrawConsent(db, registration, request.ip, deps.now());
+      return sendPage(reply, 200, withdrawnPage(await findRegistration(db, registration.id) as RegistrationRow, locale));
     },
   );
 
@@ -378,15 +378,17 @@ ${passwordForm(registration, request.params.token, locale)}`;
 
   const POLICE = { roles: ['admin', 'commune_chief'] } as const;
   /** A registration outside the user's communes answers 403: the chief of another commune may not decide it. */
-  const visible = (request: FastifyRequest, registration: RegistrationRow) => scopeOf(request, db).seesUnit(registration.unit_id);
+  const visible = async (request: FastifyRequest, registration: RegistrationRow) => (await scopeOf(request, db)).seesUnit(registration.unit_id);
   const asJson = (inventory: Inventory, r: RegistrationRow) => ({ ...r, unit_name: inventory.unitName(r.unit_id), password_given: r.password_sealed !== null });
 
   app.get(
     '/api/registrations',
     { config: POLICE, schema: { tags: ['registrations'], summary: 'Cameras registered by their owners in your communes, newest first', response: { 200: { type: 'array', items: registrationSchema }, ...errors } } },
     async (request) => {
-      const inventory = Inventory.load(db);
-      return listRegistrations(db).filter((r) => visible(request, r)).map((r) => asJson(inventory, r));
+      const inventory = await Inventory.load(db);
+      const rows = await listRegistrations(db);
+      const shown = await Promise.all(rows.map((r) => visible(request, r)));
+      return rows.filter((_, i) => shown[i]).map((r) => asJson(inventory, r));
     },
   );
 
@@ -404,16 +406,16 @@ ${passwordForm(registration, request.params.token, locale)}`;
         },
       },
       async (request, reply) => {
-        const registration = findRegistration(db, request.params.id);
+        const registration = await findRegistration(db, request.params.id);
         if (!registration) return notFound(reply);
-        if (!visible(request, registration)) return reply.code(403).send({ error: 'forbidden', message: 'This registration belongs to another commune' });
+        if (!await visible(request, registration)) return reply.code(403).send({ error: 'forbidden', message: 'This registration belongs to another commune' });
         const user = currentUser(request);
         const by = { id: user.id, name: user.name, role: user.role as 'admin' | 'commune_chief' };
         const done = decision === 'approve'
-          ? approveRegistration(db, registration.id, by, request.ip, deps.now())
-          : rejectRegistration(db, registration.id, by, request.body?.note ?? null, request.ip, deps.now());
+          ? await approveRegistration(db, registration.id, by, request.ip, deps.now())
+          : await rejectRegistration(db, registration.id, by, request.body?.note ?? null, request.ip, deps.now());
         if (!done) return reply.code(409).send({ error: 'not_pending', message: 'This registration is no longer waiting for a decision' });
-        return asJson(Inventory.load(db), findRegistration(db, registration.id) as RegistrationRow);
+        return asJson(await Inventory.load(db), await findRegistration(db, registration.id) as RegistrationRow);
       },
     );
   decide('approve');
@@ -432,12 +434,12 @@ ${passwordForm(registration, request.params.token, locale)}`;
       },
     },
     async (request, reply) => {
-      const registration = findRegistration(db, request.params.id);
+      const registration = await findRegistration(db, request.params.id);
       if (!registration) return notFound(reply);
-      if (!visible(request, registration)) return reply.code(403).send({ error: 'forbidden', message: 'This registration belongs to another commune' });
+      if (!await visible(request, registration)) return reply.code(403).send({ error: 'forbidden', message: 'This registration belongs to another commune' });
       if (!keys.canSeal) return reply.code(503).send({ error: 'no_key', message: 'No key to seal camera passwords: set CAMWATCH_OWNER_KEY' });
       const user = currentUser(request);
-      if (!giveCameraPassword(db, keys, registration, request.body.password, user, request.ip, deps.now())) {
+      if (!await giveCameraPassword(db, keys, registration, request.body.password, user, request.ip, deps.now())) {
         return reply.code(409).send({ error: 'closed', message: 'This registration was rejected or withdrawn: its camera is not connected to' });
       }
       return reply.code(204).send();

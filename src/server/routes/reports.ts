@@ -104,7 +104,7 @@ export function reportRoutes(app: App, deps: ServerDeps) {
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request, db);
+      const scope = await scopeOf(request, db);
       const q = request.query;
       if (q.unit && !scope.seesUnit(q.unit)) return notFound(reply);
       if (q.contractor && scope.user.role === 'contractor' && q.contractor !== scope.user.contractorId) return notFound(reply);
@@ -118,7 +118,7 @@ export function reportRoutes(app: App, deps: ServerDeps) {
         throw error;
       }
       const locale = q.lang ?? deps.config.raw.locale;
-      const report = buildReport(db, {
+      const report = await buildReport(db, {
         kind: request.params.kind,
         period,
         groupBy: q.group_by,
@@ -137,7 +137,7 @@ export function reportRoutes(app: App, deps: ServerDeps) {
       if (q.format === 'json') return report;
       let file;
       try {
-        file = await exportReport(report, q.format, documentOptions(db, deps.config.raw), { csv });
+        file = await exportReport(report, q.format, await documentOptions(db, deps.config.raw), { csv });
       } catch (error) {
         // PDF: the printer is busy or there is none; the other formats still work
         if (error instanceof PrinterBusyError) return reply.code(503).header('retry-after', '60').send({ error: 'busy', message: error.message });

@@ -30,7 +30,7 @@ export function scheduleRoutes(app: App, deps: ServerDeps) {
       },
     },
     async () => {
-      const report = lastLagReport(deps.db);
+      const report = await lastLagReport(deps.db);
       const { concurrency, per_host_concurrency } = deps.config.raw.probe;
       return {
         from: report?.from ?? null,

@@ -38,14 +38,14 @@ export function userRoutes(app: App, deps: ServerDeps) {
       return reply.code(STATUS[error.kind]).send({ error: error.reason, message: error.message, params: error.params });
     }
     const { status, body, detail } = answer(result);
-    writeAudit(db, currentUser(request), { action, detail, ip: request.ip }, deps.now());
+    await writeAudit(db, currentUser(request), { action, detail, ip: request.ip }, deps.now());
     return reply.code(status).send(body);
   }
 
   app.get(
     '/api/users',
     { config: ADMIN_ONLY, schema: { tags: ['admin'], summary: 'Users and their scopes (never their password hashes)', response: { 200: { type: 'array', items: userListing }, ...errors } } },
-    async () => listUsers(db).map((u) => ({ id: u.id, name: u.name, role: u.role, unit_id: u.unitId, contractor_id: u.contractorId, created_at: u.createdAt, disabled: u.disabled })),
+    async () => (await listUsers(db)).map((u) => ({ id: u.id, name: u.name, role: u.role, unit_id: u.unitId, contractor_id: u.contractorId, created_at: u.createdAt, disabled: u.disabled })),
   );
 
   app.get(
@@ -70,8 +70,8 @@ export function userRoutes(app: App, deps: ServerDeps) {
     },
     async () => ({
       roles: ROLES,
-      units: units(db).filter((u) => u.retired_at === null),
-      contractors: contractors(db).filter((c) => c.retired_at === null),
+      units: (await units(db)).filter((u) => u.retired_at === null),
+      contractors: (await contractors(db)).filter((c) => c.retired_at === null),
     }),
   );
 
@@ -121,7 +121,7 @@ export function userRoutes(app: App, deps: ServerDeps) {
         request,
         reply,
         'user.role_change',
-        () => changeRole(db, request.params.name, { role, unitId, contractorId }, deps.now()),
+        async () => await changeRole(db, request.params.name, { role, unitId, contractorId }, deps.now()),
         (user) => ({ status: 200, body: userJson(user), detail: auditDetail(user) }),
       );
     },
@@ -154,7 +154,7 @@ export function userRoutes(app: App, deps: ServerDeps) {
         response: { 204: { type: 'null' }, ...userErrors },
       },
     },
-    async (request, reply) => change(request, reply, 'user.disable', () => disableUser(db, request.params.name, deps.now()), () => ({ status: 204, body: undefined, detail: request.params.name })),
+    async (request, reply) => change(request, reply, 'user.disable', async () => await disableUser(db, request.params.name, deps.now()), () => ({ status: 204, body: undefined, detail: request.params.name })),
   );
 
   app.delete<{ Params: { name: string } }>(
@@ -168,6 +168,6 @@ export function userRoutes(app: App, deps: ServerDeps) {
         response: { 204: { type: 'null' }, ...userErrors },
       },
     },
-    async (request, reply) => change(request, reply, 'user.delete', () => deleteUser(db, request.params.name), () => ({ status: 204, body: undefined, detail: request.params.name })),
+    async (request, reply) => change(request, reply, 'user.delete', async () => await deleteUser(db, request.params.name), () => ({ status: 204, body: undefined, detail: request.params.name })),
   );
 }

@@ -1,0 +1,45 @@
+/**
+ * The one interface every store module speaks, whichever database is behind it. SQL is written
+ * once with `?` placeholders (the PostgreSQL engine numbers them), in syntax both engines accept;
+ * a module branches on `dialect` only where they cannot agree.
+ *
+ * A transaction's scope follows the async call chain (AsyncLocalStorage), not a handle passed
+ * down: a store function called with the same engine inside `transaction(fn)` runs in it, and
+ * every other caller waits (SQLite) or uses another connection (PostgreSQL). So a module that
+ * forgot to thread a transaction handle through can neither write outside it nor deadlock on it.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface RunResult {
+  /** rows inserted, updated or deleted */
+  changes: number;
+}
+
+export interface TransactionOptions {
+  /**
+   * Take the write lock at the start (SQLite's BEGIN IMMEDIATE): another process's writer is
+   * waited for (busy_timeout) before anything is read, where a transaction that read first would
+   * fail with "database is locked" when it came to write. PostgreSQL locks rows, not the
+   * database, so there it changes nothing. Ignored by a nested call (a savepoint).
+   */
+  immediate?: boolean;
+}
+
+export interface Engine {
+  readonly dialect: Dialect;
+  /** The first row, or undefined. */
+  get<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T | undefined>;
+  all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]>;
+  run(sql: string, ...params: unknown[]): Promise<RunResult>;
+  /** An INSERT of one row into a table with an `id` key; resolves to the new id. */
+  insert(sql: string, ...params: unknown[]): Promise<number>;
+  /** Several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs `fn` in a transaction: committed if it resolves, rolled back if it throws. Nested calls
+   * become savepoints. Statements from outside `fn` wait until it ends.
+   */
+  transaction<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T>;
+  close(): Promise<void>;
+}
+
