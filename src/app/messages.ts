@@ -43,7 +43,7 @@ export const cliMessages = {
     backupDone: 'Đã sao lưu cơ sở dữ liệu vào {file}.',
     queueUnreachable: 'Không kết nối được hàng đợi kiểm tra (NATS) tại {url}: {reason}. Kiểm tra queue.url trong cấu hình và máy chủ NATS (bật chế độ lưu trữ -js).',
     migrateBadUrl: '--url {problem}',
-    migrateDone: 'Đã chép {rows} dòng từ {from} sang PostgreSQL. Sửa mục database trong {config} thành: database: { engine: postgres, url: {url} } rồi khởi động lại camwatch.',
+    migrateDone: 'Đã chép {rows} dòng từ {from} sang PostgreSQL. Trong {config}, sửa thành: database: { engine: postgres, url: {url} } rồi khởi động lại camwatch.',
     noLatestFrame: 'Camera "{id}" chưa có ảnh nào: chạy camwatch check {id} trước.',
     referenceSetDay: 'Đã lấy ảnh mới nhất của {id} làm ảnh tham chiếu ban ngày; từ nay camera lệch góc so với ảnh này sẽ được báo.',
     referenceSetNight: 'Đã lấy ảnh mới nhất của {id} làm ảnh tham chiếu ban đêm; từ nay camera lệch góc so với ảnh này sẽ được báo.',

@@ -10,9 +10,11 @@
 const ALLOWED = new Set(
   [
     'camwatch', 'camera', 'video', 'ONVIF', 'RTSP', 'SMS', 'Zalo', 'Telegram', 'URL', 'IP', 'CSV', 'PDF', 'XLSX', 'DOCX', 'HTML', 'JSON', 'YAML', 'Excel', 'Word',
-    'NTP', 'GPS', 'SQLite', 'ffmpeg', 'ffprobe', 'Node', 'js', 'Internet', 'email', 'Ctrl', 'firmware', 'snapshot', 'OK', 'ms', 'km', 'fps', 'UBND', 'VT',
+    'NTP', 'GPS', 'SQLite', 'PostgreSQL', 'ffmpeg', 'ffprobe', 'Node', 'js', 'Internet', 'email', 'Ctrl', 'firmware', 'snapshot', 'OK', 'ms', 'km', 'fps', 'UBND', 'VT',
     // the name of the ONVIF standard for recordings ("ONVIF Profile G"), as the makers print it
     'Profile',
+    // the store engine's value in a config example ("database: { engine: postgres, … }"), as typed
+    'postgres',
   ].map((word) => word.toLowerCase()),
 );
 
