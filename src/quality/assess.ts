@@ -8,7 +8,7 @@ import type { Engine } from '../store/engine.js';
 import type { Locale } from '../i18n/index.js';
 import { tolerancesOf } from './false-alarms.js';
 import {
-  baselineState, decodeForAnalysis, measure, pictureChange, diagnose, frozenBy, updateBaseline, referenceFor, setReferenceView, isNight,
+  baselineState, decodeForAnalysis, measure, pictureChange, diagnose, frozenBy, updateBaseline, referenceFor, setReferenceView, isNight, lumaOf,
   type Baseline, type BaselineState, type Finding, type DiagnoseContext, type Frame, type FrameMetrics, type Liveness,
 } from './index.js';
 
@@ -49,8 +49,12 @@ export class ImageAssessor {
   private readonly lastLearned = new Map<string, number>();
   /** when each cached baseline was read or written, to notice a reference pinned by another process */
   private readonly loadedAt = new Map<string, number>();
-  /** previous JPEG per camera and frame source (a stream frame never resets a snapshot's frozen streak) */
-  private readonly previous = new Map<string, Buffer>();
+  /**
+   * The previous frame's luma per camera and frame source (a stream frame never resets a snapshot's
+   * frozen streak). Only luma is compared, so the plane is kept rather than the JPEG: decoding the
+   * JPEG again cost about 9 ms a check, and the 640-px plane is no larger than a 1080p JPEG.
+   */
+  private readonly previous = new Map<string, Frame>();
   /** latest frozen verdict per camera and source, to tell a stale snapshot from a frozen camera */
   private readonly frozenLately = new Map<string, boolean>();
 
@@ -79,16 +83,15 @@ export class ImageAssessor {
   async assess(camera: CameraContext, jpeg: Buffer, at: number, source: 'rtsp' | 'snapshot' = 'snapshot', snapshots?: readonly [Buffer, Buffer]): Promise<Assessment> {
     const frame = await decodeForAnalysis(jpeg);
     const key = (from: 'rtsp' | 'snapshot') => `${camera.id}\u0000${from}`;
-    const previousJpeg = this.previous.get(key(source));
-    const previous = previousJpeg ? await decodeForAnalysis(previousJpeg).catch(() => undefined) : undefined;
-    this.previous.set(key(source), jpeg);
+    const previous = this.previous.get(key(source));
+    this.previous.set(key(source), lumaPlane(frame));
     const liveness: Liveness = { source, otherFrozen: this.frozenLately.get(key(source === 'rtsp' ? 'snapshot' : 'rtsp')) };
     // A snapshot that does not decode only costs the within-check comparison, not the verdict.
     const pair = snapshots && (await Promise.all(snapshots.map((s) => decodeForAnalysis(s))).catch(() => undefined));
     if (snapshots && pair) {
       const [first, second] = pair as [Frame, Frame];
       liveness.pair = { change: pictureChange(second, first), vsStream: pictureChange(frame, second).change };
-      this.previous.set(key('snapshot'), snapshots[1]);
+      this.previous.set(key('snapshot'), lumaPlane(second));
       this.remember(key('snapshot'), frozenBy(liveness.pair.change));
     }
 
@@ -159,4 +162,11 @@ export class ImageAssessor {
     this.loadedAt.set(cameraId, at);
     await this.db.run('INSERT INTO quality_baselines (camera_id, baseline, updated_at) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO UPDATE SET baseline = excluded.baseline, updated_at = excluded.updated_at', cameraId, JSON.stringify(baseline), at);
   }
+}
+
+/** A frame reduced to its luma plane: what a later frame's change is measured against. */
+function lumaPlane(frame: Frame): Frame {
+  if (frame.channels === 1) return frame;
+  const luma = lumaOf(frame);
+  return { width: frame.width, height: frame.height, channels: 1, data: Buffer.from(luma.buffer, luma.byteOffset, luma.length) };
 }
