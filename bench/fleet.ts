@@ -254,7 +254,9 @@ async function summary(samples: readonly Sample[], cores: number, cameras: numbe
   const settled = cpuShare(steady, last);
   const loopP99 = samples.slice(1).map((s) => s.counters.loopLagP99S * 1000);
   const loads = samples.map((s) => s.load1);
-  const need = cameras / IMAGE_INTERVAL_S + cameras / STREAM_INTERVAL_S;
+  // A stream check yields a frame and stands in for the image check due then (the scheduler's
+  // dueKind, and capacity.ts), so each camera needs one check per image interval, not two rates added.
+  const need = cameras / IMAGE_INTERVAL_S;
   const rate = (last.counters.checks - steady.counters.checks) / (last.atS - steady.atS);
   const onTime = onTimeShare({ started: 0, startedOnTime: 0 }, last.counters);
   const db = new SqliteEngine(new Database(dbFile, { readonly: true, fileMustExist: true }));
