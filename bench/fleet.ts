@@ -1,10 +1,15 @@
 /**
- * `npm run bench -- fleet [--cameras 1000] [--size 1920x1080] [--minutes 30] [--sample-s 10] [--base-port 12000]`:
+ * `npm run bench -- fleet [--cameras 1000] [--size 1920x1080] [--minutes 30] [--sample-s 10] [--base-port 12000] [--faults-every M]`:
  * the built daemon (`camwatch run`) watching a simulated fleet at its default intervals, measured
  * from outside. The simulator runs in a process of its own and is not counted; the daemon's CPU
  * includes its children (the decoder pool's long-lived ffmpeg processes are read live from /proc,
  * since their time reaches the daemon's cutime only when they are reaped). Every camera is healthy,
  * so every failed check is a false failure.
+ *
+ * `--faults-every M` makes it a soak: every tenth camera is switched through a script of faults
+ * (M minutes of a fault, then M minutes healthy, the next fault after), scripted over the
+ * simulator's stdin. The other nine in ten stay healthy: a failed check or an incident on them is
+ * false; the faulted ones must each get an incident of the right kind.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { SqliteEngine } from '../src/store/sqlite.js';
 import { failedCheckCounts } from '../src/store/checks.js';
+import { incidentsDuring } from '../src/store/incidents.js';
 import { PASSWORD, percentile, startSimulator } from './probe.js';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -141,6 +147,36 @@ function option(args: string[], flag: string, fallback: string): string {
 
 const median = (values: number[]) => percentile(values, 50);
 
+/** What a soak switches on, in turn: the faults a district meets, each with the incident kind it must open. */
+const SOAK_FAULTS = [
+  { fault: 'offline', incident: 'offline' },
+  { fault: 'dark', incident: 'image:dark' },
+  { fault: 'frozen', incident: 'image:frozen' },
+  { fault: 'wrong_password', incident: 'auth_failed' },
+  { fault: 'blurred', incident: 'image:blurred' },
+  { fault: 'hang', incident: 'offline' },
+  { fault: 'covered', incident: 'image:covered' },
+  { fault: 'noisy', incident: 'image:noisy' },
+  { fault: 'overexposed', incident: 'image:overexposed' },
+] as const;
+
+/** Camera numbers (1-based) that a soak faults: every tenth. */
+export function soakCameras(cameras: number): number[] {
+  return Array.from({ length: Math.floor(cameras / 10) }, (_, k) => (k + 1) * 10);
+}
+
+/** The fault of the `slot`-th faulted camera in phase `phase`: faults in even phases, healthy in odd ones, each camera a step apart. */
+export function soakFault(slot: number, phase: number): (typeof SOAK_FAULTS)[number] | undefined {
+  return phase % 2 === 1 ? undefined : SOAK_FAULTS[(phase / 2 + slot) % SOAK_FAULTS.length];
+}
+
+/** One switch of a soak: which camera, to what, and from when (ms since the epoch). */
+interface SoakSwitch {
+  camera: string;
+  fault: (typeof SOAK_FAULTS)[number] | undefined;
+  atMs: number;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface FleetConfig {
@@ -241,7 +277,7 @@ function simulatorCpuS(pid: number | undefined): number {
   return stat.ownS + stat.reapedChildrenS;
 }
 
-async function summary(samples: readonly Sample[], cores: number, cameras: number, dbFile: string, startedAtMs: number): Promise<void> {
+async function summary(samples: readonly Sample[], cores: number, cameras: number, dbFile: string, startedAtMs: number, switches: readonly SoakSwitch[]): Promise<void> {
   const first = samples[0]!;
   const last = samples.at(-1)!;
   // The first five minutes fill caches and the decoder pool; the steady part is what a fleet lives with.
@@ -260,9 +296,13 @@ async function summary(samples: readonly Sample[], cores: number, cameras: numbe
   const rate = (last.counters.checks - steady.counters.checks) / (last.atS - steady.atS);
   const onTime = onTimeShare({ started: 0, startedOnTime: 0 }, last.counters);
   const db = new SqliteEngine(new Database(dbFile, { readonly: true, fileMustExist: true }));
-  const failures = await failedCheckCounts(db, startedAtMs);
+  const faulted = new Set(switches.map((w) => w.camera));
+  const allFailures = await failedCheckCounts(db, startedAtMs);
+  const failures = allFailures.filter((f) => !faulted.has(f.camera_id));
+  const incidents = (await incidentsDuring(db, startedAtMs, Date.now())).filter((i) => i.scope === 'camera');
   await db.close();
   const falseFailures = failures.reduce((n, f) => n + f.n, 0);
+  const falseIncidents = incidents.filter((i) => i.camera_id && !faulted.has(i.camera_id));
   // Single samples swing with the checks in flight: compare the medians of the steady part's first and last thirds.
   const steadySamples = samples.slice(samples.indexOf(steady));
   const third = Math.max(1, Math.floor(steadySamples.length / 3));
@@ -279,10 +319,27 @@ async function summary(samples: readonly Sample[], cores: number, cameras: numbe
   const cpuPerCheckS = (settled.all * cores) / rate;
   console.log(`- checks: ${rate.toFixed(1)}/s from minute ${(steady.atS / 60).toFixed(1)} on, against ${need.toFixed(1)}/s due at the default intervals; ${last.counters.checks} in all`);
   console.log(`- CPU per check (children included): ${(cpuPerCheckS * 1000).toFixed(0)} ms; at the ${need.toFixed(1)} checks/s due that is ${pct((cpuPerCheckS * need) / cores)}% of the machine`);
-  console.log(`- false failures (failed checks in the DB, every camera healthy): ${falseFailures}${failures.length ? ': ' + failures.slice(0, 10).map((f) => `${f.camera_id} ${f.kind} ${f.error_kind ?? ''} ×${f.n}`).join(', ') : ''}`);
+  console.log(`- false failures (failed checks in the DB on cameras kept healthy): ${falseFailures}${failures.length ? ': ' + failures.slice(0, 10).map((f) => `${f.camera_id} ${f.kind} ${f.error_kind ?? ''} ×${f.n}`).join(', ') : ''}`);
   console.log(`- load average (1 min) while running: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}, mean ${(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(2)}; simulator (not counted) ${pct((last.simulatorS - first.simulatorS) / ((last.atS - first.atS) * cores))}% of the machine`);
-  const met = settled.all <= 0.5 && flat((x) => x.tree.rssBytes) && flat((x) => x.tree.fds) && falseFailures === 0;
-  console.log(`- target (≤ 50% of the cores from the steady part on, RSS and fds: last third's median within 10% of the first third's, no false failure): ${met ? 'met' : 'NOT met'}`);
+  let soakMet = true;
+  if (switches.length) {
+    // A fault switched on for a whole spell must have opened its incident on that camera during the spell.
+    const spells = switches.flatMap((w, i) => {
+      const end = switches.slice(i + 1).find((x) => x.camera === w.camera)?.atMs;
+      return w.fault && end !== undefined ? [{ ...w, fault: w.fault, endMs: end }] : [];
+    });
+    const found = spells.filter((spell) => incidents.some((i) => i.camera_id === spell.camera && i.kind === spell.fault.incident && i.opened_at >= spell.atMs && i.opened_at < spell.endMs));
+    const byFault = new Map<string, [number, number]>();
+    for (const spell of spells) {
+      const [hit, all] = byFault.get(spell.fault.fault) ?? [0, 0];
+      byFault.set(spell.fault.fault, [hit + (found.includes(spell) ? 1 : 0), all + 1]);
+    }
+    console.log(`- soak: ${faulted.size} cameras faulted in turn; complete fault spells with their incident opened: ${found.length} of ${spells.length} (${[...byFault].map(([f, [hit, all]]) => `${f} ${hit}/${all}`).join(', ')}); failed checks on them: ${allFailures.length - failures.length} kinds`);
+    console.log(`- incidents on the healthy cameras (false): ${falseIncidents.length}${falseIncidents.length ? ': ' + falseIncidents.slice(0, 10).map((i) => `${i.camera_id} ${i.kind}`).join(', ') : ''}`);
+    soakMet = found.length === spells.length && falseIncidents.length === 0;
+  }
+  const met = settled.all <= 0.5 && flat((x) => x.tree.rssBytes) && flat((x) => x.tree.fds) && falseFailures === 0 && soakMet;
+  console.log(`- target (≤ 50% of the cores from the steady part on, RSS and fds: last third's median within 10% of the first third's, no false failure${switches.length ? ', every fault spell found, no false incident' : ''}): ${met ? 'met' : 'NOT met'}`);
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -290,6 +347,7 @@ export async function run(args: string[]): Promise<void> {
   const size = option(args, '--size', '1920x1080');
   const minutes = Number(option(args, '--minutes', '30'));
   const sampleS = Number(option(args, '--sample-s', '10'));
+  const faultsEveryS = Number(option(args, '--faults-every', '0')) * 60;
   // Below the ephemeral range (32768+), so that no outgoing connection holds a camera's port.
   const basePort = Number(option(args, '--base-port', '12000'));
   const serverPort = basePort - 1;
@@ -297,8 +355,18 @@ export async function run(args: string[]): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-fleet-'));
   const env = { ...process.env, BENCH_CAM_PW: PASSWORD, CAMWATCH_PASSWORD: PASSWORD };
 
-  console.log(`fleet benchmark: ${cameras} simulated cameras at ${size}, ${minutes} min, sample every ${sampleS} s, ${cores} cores, files in ${dir}`);
-  const simulator = await startSimulator(cameras, basePort, size);
+  console.log(`fleet benchmark: ${cameras} simulated cameras at ${size}, ${minutes} min, sample every ${sampleS} s, ${cores} cores, files in ${dir}${faultsEveryS ? `; soak: every tenth camera faulted in turn, ${faultsEveryS / 60} min a spell` : ''}`);
+  const simulator = await startSimulator(cameras, basePort, size, { control: faultsEveryS > 0 });
+  const switches: SoakSwitch[] = [];
+  const simulatorId = (n: number) => `sim-${String(n).padStart(Math.max(3, String(cameras).length), '0')}`;
+  /** Puts every faulted camera in its state for `phase`, logging each switch. */
+  const switchFaults = async (phase: number) => {
+    for (const [slot, n] of soakCameras(cameras).entries()) {
+      const fault = soakFault(slot, phase);
+      await simulator.setFault(simulatorId(n), fault?.fault ?? 'none');
+      switches.push({ camera: `cam-${n}`, fault, atMs: Date.now() });
+    }
+  };
   let daemon: ReturnType<typeof spawn> | undefined;
   let exited = false;
   const stopAll = async () => {
@@ -340,7 +408,11 @@ export async function run(args: string[]): Promise<void> {
     console.log(row(['min', 'CPU %', 'own %', 'children %', 'RSS MB', 'children RSS MB', 'fds', 'children', 'loop p99 ms', 'sched lag s', 'on time %', 'checks/s', 'failed (all)', 'simulator %', 'load 1m']));
     console.log(row(Array.from({ length: 15 }, () => '---')));
     const samples = [await take()];
+    let phase = -1;
     while (samples.at(-1)!.atS < minutes * 60) {
+      // The first spell starts after the first interval: each camera is known healthy first.
+      const due = faultsEveryS ? Math.floor(samples.at(-1)!.atS / faultsEveryS) - 1 : -1;
+      if (due > phase) await switchFaults((phase = due));
       await sleep(sampleS * 1000 - ((Date.now() - startedAtMs) % (sampleS * 1000)));
       if (exited) throw new Error('the daemon exited during the run: see daemon.log');
       const sample = await take();
@@ -348,7 +420,7 @@ export async function run(args: string[]): Promise<void> {
       samples.push(sample);
     }
     await stopAll();
-    await summary(samples, cores, cameras, path.join(dir, 'camwatch.db'), startedAtMs);
+    await summary(samples, cores, cameras, path.join(dir, 'camwatch.db'), startedAtMs, switches);
   } finally {
     process.off('SIGINT', interrupted);
     await stopAll();

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { checkCamera, type CameraTarget, type ProbeSettings } from '../src/probe/check.js';
@@ -84,24 +85,39 @@ function option(args: string[], flag: string, fallback: number): number {
  * measuring it). `options.subStream` adds a second profile ("640x360"); `options.codec` picks what
  * the cameras stream.
  */
-export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc' } = {}): Promise<(() => void) & { pid: number | undefined }> {
+export interface SimulatorProcess {
+  (): void;
+  pid: number | undefined;
+  /** Switches a camera's fault in the simulator process (started with `control: true`). */
+  setFault(id: string, fault: string): Promise<void>;
+}
+
+export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc'; control?: boolean } = {}): Promise<SimulatorProcess> {
   const main = fileURLToPath(new URL('../src/simulator/main.js', import.meta.url));
   // Full-HD media take a while to encode: one photo is enough for a benchmark.
   const extra = [
     ...(size === '640x360' ? [] : ['--size', size, '--photo', path.join(PACKAGE_ROOT, 'test/fixtures/photos/coffee.jpg')]),
     ...(options.subStream ? ['--sub-stream', options.subStream] : []),
     ...(options.codec ? ['--codec', options.codec] : []),
+    ...(options.control ? ['--control-stdin'] : []),
   ];
-  const child = spawn(process.execPath, [main, '--count', String(count), '--password', PASSWORD, '--base-port', String(basePort), ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [main, '--count', String(count), '--password', PASSWORD, '--base-port', String(basePort), ...extra], { stdio: [options.control ? 'pipe' : 'ignore', 'pipe', 'inherit'] });
+  const answers: Array<(line: string) => void> = [];
   await new Promise<void>((resolve, reject) => {
     let seen = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      seen += chunk.toString().split('\n').filter((line) => line.startsWith('sim-')).length;
-      if (seen >= count) resolve();
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('sim-') && ++seen >= count) resolve();
+      if (/^(ok|error)\b/.test(line)) answers.shift()?.(line);
     });
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });
-  return Object.assign(() => child.kill('SIGTERM'), { pid: child.pid });
+  const setFault = (id: string, fault: string) =>
+    new Promise<void>((resolve, reject) => {
+      // The simulator answers its control lines in order.
+      answers.push((line) => (line.startsWith('ok') ? resolve() : reject(new Error(`simulator: ${line}`))));
+      child.stdin!.write(`fault ${id} ${fault}\n`);
+    });
+  return Object.assign(() => void child.kill('SIGTERM'), { pid: child.pid, setFault });
 }
 
 export async function run(args: string[]): Promise<void> {

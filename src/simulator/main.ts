@@ -7,13 +7,17 @@
  * CAMWATCH_SIM_PASSWORD, else 'demo'), --media-dir DIR, --id-prefix P, --size WxH, --photo FILE (repeatable),
  * --codec h264|hevc, --sub-stream WxH (a second ONVIF profile at that size), --fault ID=KIND (repeatable, applied after start), --discovery (answer ONVIF
  * WS-Discovery probes on 239.255.255.250:3702; only in a network of its own, such as a test's namespace),
- * --without-recording ID (repeatable: that camera has no recorder and answers no ONVIF Profile G).
+ * --without-recording ID (repeatable: that camera has no recorder and answers no ONVIF Profile G),
+ * --control-stdin (read `fault ID KIND` lines on stdin and switch that camera's fault, answering
+ * `ok fault ID KIND` or `error …` on stdout: how a benchmark in another process scripts faults).
  */
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SIMULATED_FAULTS, startFleet, type CameraFleet, type FleetOptions, type SimulatedFault } from './index.js';
 
 export interface SimulatorCliOptions extends FleetOptions {
   faults: Array<{ id: string; fault: SimulatedFault }>;
+  controlStdin?: boolean;
 }
 
 export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SimulatorCliOptions {
@@ -79,6 +83,9 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
       case '--id-prefix':
         options.idPrefix = value();
         break;
+      case '--control-stdin':
+        options.controlStdin = true;
+        break;
       case '--fault': {
         const [id, kind] = value().split('=');
         if (!id || !kind || !SIMULATED_FAULTS.includes(kind as SimulatedFault)) {
@@ -96,7 +103,7 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
 
 /** Starts the fleet described by `argv`, applies the requested faults, logs the cameras. */
 export async function runSimulator(argv: readonly string[], log: (line: string) => void = console.log): Promise<CameraFleet> {
-  const { faults, ...fleetOptions } = parseSimulatorArgs(argv);
+  const { faults, controlStdin: _controlStdin, ...fleetOptions } = parseSimulatorArgs(argv);
   const fleet = await startFleet(fleetOptions);
   for (const { id, fault } of faults) await fleet.camera(id).setFault(fault);
   log(`camwatch simulator: ${fleet.cameras.length} cameras, media ${fleet.media.dir}${fleet.media.generatedMs ? ` (made in ${Math.round(fleet.media.generatedMs)} ms)` : ''}`);
@@ -104,8 +111,25 @@ export async function runSimulator(argv: readonly string[], log: (line: string) 
   return fleet;
 }
 
+/** One control line (`fault ID KIND`) applied to the fleet; the answer line says what happened. */
+export async function applyControlLine(fleet: CameraFleet, line: string): Promise<string> {
+  const [verb, id, kind] = line.trim().split(/\s+/);
+  if (verb !== 'fault' || !id || !SIMULATED_FAULTS.includes(kind as SimulatedFault)) return `error: want "fault ID KIND" with KIND one of ${SIMULATED_FAULTS.join(', ')}`;
+  if (!fleet.cameras.some((c) => c.id === id)) return `error: no camera ${id}`;
+  await fleet.camera(id).setFault(kind as SimulatedFault);
+  return `ok fault ${id} ${kind}`;
+}
+
 async function main(): Promise<void> {
-  const fleet = await runSimulator(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const fleet = await runSimulator(argv);
+  if (parseSimulatorArgs(argv).controlStdin) {
+    // One line at a time, in order: a later switch of the same camera never overtakes an earlier one.
+    let queue = Promise.resolve();
+    createInterface({ input: process.stdin }).on('line', (line) => {
+      queue = queue.then(() => applyControlLine(fleet, line)).then((answer) => void process.stdout.write(`${answer}\n`));
+    });
+  }
   const shutdown = () => {
     void fleet.stop().then(() => process.exit(0));
   };

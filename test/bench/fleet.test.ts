@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daemonCounters, onTimeShare, parseMetrics, parseProcStat } from '../../bench/fleet.js';
+import { daemonCounters, onTimeShare, parseMetrics, parseProcStat, soakCameras, soakFault } from '../../bench/fleet.js';
 
 describe('the fleet bench, measuring from outside', () => {
   it('reads CPU and RSS from /proc/PID/stat, even when the command name holds spaces and parentheses', () => {
@@ -30,5 +30,16 @@ describe('the fleet bench, measuring from outside', () => {
   it('gives the on-time share of the checks started between two samples, and none when none started', () => {
     expect(onTimeShare({ started: 100, startedOnTime: 90 }, { started: 300, startedOnTime: 240 })).toBe(0.75);
     expect(onTimeShare({ started: 100, startedOnTime: 90 }, { started: 100, startedOnTime: 90 })).toBeUndefined();
+  });
+
+  it('soak: faults every tenth camera, a fault spell then a healthy one, neighbours a fault apart, every fault in turn', () => {
+    expect(soakCameras(100)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    expect(soakCameras(9)).toEqual([]);
+    expect(soakFault(0, 0)?.fault).toBe('offline');
+    expect(soakFault(1, 0)?.fault).toBe('dark');
+    expect(soakFault(0, 1)).toBeUndefined();
+    expect(soakFault(0, 2)?.fault).toBe('dark');
+    const seen = new Set(Array.from({ length: 9 }, (_, k) => soakFault(0, 2 * k)?.fault));
+    expect(seen.size).toBe(9);
   });
 });
