@@ -4,31 +4,24 @@
  * dashboard, and the camera then appears in the commune's camera list. Screenshots land in
  * test-artifacts/browser/.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixture, USER_PASSWORD, type Fixture } from '../server/fixture.js';
-import { launchChromium, logIn } from './chromium.js';
+import { makeFixture, USER_PASSWORD } from '../server/fixture.js';
+import { ARTIFACTS, logIn, openPage, type OpenedPage } from './chromium.js';
 
-const ARTIFACTS = path.resolve('test-artifacts/browser');
-
-let fx: Fixture;
+let opened: OpenedPage;
 let browser: Browser;
 let page: Page;
 let url: string;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  fx = await makeFixture();
-  url = await fx.server.listen({ host: '127.0.0.1', port: 0 });
-  ({ browser } = await launchChromium());
-  page = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, javaScriptEnabled: false })).newPage();
+  opened = await openPage(await makeFixture(), { javaScriptEnabled: false });
+  ({ browser, page, url } = opened);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await fx?.server.close();
+  await opened?.close();
 });
 
 describe('owner registration in a real browser', () => {
