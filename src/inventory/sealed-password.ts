@@ -4,7 +4,7 @@
  * registrations, so a probe worker (which has no database) can open a password sent to it sealed.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 
 /** The environment variable holding the key that seals owners' camera passwords: 32 bytes, hex or base64. */
 export const OWNER_KEY_ENV = 'CAMWATCH_OWNER_KEY';
@@ -37,11 +37,17 @@ export interface OwnerKeys {
 }
 
 export function ownerKeys(env: NodeJS.ProcessEnv = process.env, file?: string): OwnerKeys {
+  // The daemon asks for the key at every check of a registered camera: the file is read again only
+  // when it changed (made, replaced by a rotation: another inode, time or size), else one stat.
+  let cached: { stamp: string; key: Buffer | undefined } | undefined;
   const fromFile = () => {
     try {
-      return ownerKey({ [OWNER_KEY_ENV]: readFileSync(file as string, 'utf8') });
+      const stat = statSync(file as string, { bigint: true });
+      const stamp = `${stat.ino}:${stat.mtimeNs}:${stat.size}`;
+      if (cached?.stamp !== stamp) cached = { stamp, key: ownerKey({ [OWNER_KEY_ENV]: readFileSync(file as string, 'utf8') }) };
+      return cached.key;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return (cached = undefined);
       throw error;
     }
   };
