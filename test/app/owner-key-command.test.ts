@@ -4,11 +4,10 @@
  * anew under a new key file; a run killed at any point loses none (each still opens with the key
  * file or the new key waiting beside it), and running it again finishes the work.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { submitRegistration } from '../../src/inventory/registrations.js';
@@ -18,9 +17,8 @@ import { syncInventory } from '../../src/inventory/sync.js';
 import { listAudit } from '../../src/store/audit.js';
 import { openStore } from '../../src/store/db.js';
 import { resealPassword, sealedPasswords } from '../../src/store/owners.js';
+import { adminEnv, camwatch, CLI } from './spawn-cli.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('dist/src/cli.js');
 const ROWS = 400;
 const passwordOf = (i: number) => `Owner-Rotate-${i}-x9`;
 
@@ -28,22 +26,6 @@ let dir: string;
 let configFile: string;
 let dbPath: string;
 let keyFile: string;
-
-/** The environment of the administrator's shell: no key in it, Vietnamese. */
-const cleanEnv = () => {
-  const { CAMWATCH_OWNER_KEY: _key, CAMWATCH_LANG: _lang, ...env } = process.env;
-  return env;
-};
-
-async function camwatch(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 /** Each registration's password, opened with whichever of `keys` opens it (undefined: lost). */
 async function passwords(keys: Buffer[]): Promise<(string | undefined)[]> {
@@ -112,7 +94,7 @@ describe('camwatch owner-key rotate', () => {
     // Killed once the new key is written (the run is then inside its work), after 0 to 40 ms more.
     const leftHalfDone: boolean[] = [];
     for (const delayMs of [0, 5, 10, 20, 40]) {
-      const child = spawn(process.execPath, [CLI, 'owner-key', 'rotate', '--config', configFile], { env: cleanEnv(), stdio: 'ignore' });
+      const child = spawn(process.execPath, [CLI, 'owner-key', 'rotate', '--config', configFile], { env: adminEnv(), stdio: 'ignore' });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       let done = false;
       void exited.then(() => (done = true));
@@ -135,7 +117,7 @@ describe('camwatch owner-key rotate', () => {
 
   it('leaves a key given as CAMWATCH_OWNER_KEY to the administrator', async () => {
     const before = readFileSync(keyFile, 'utf8');
-    const { code, stderr, stdout } = await camwatch(['owner-key', 'rotate', '--config', configFile], { ...cleanEnv(), CAMWATCH_OWNER_KEY: 'ab'.repeat(32) });
+    const { code, stderr, stdout } = await camwatch(['owner-key', 'rotate', '--config', configFile], { ...adminEnv(), CAMWATCH_OWNER_KEY: 'ab'.repeat(32) });
     expect(code).toBe(1);
     expect(`${stdout}${stderr}`).toContain('Khóa đang lấy từ biến môi trường CAMWATCH_OWNER_KEY');
     expect(readFileSync(keyFile, 'utf8')).toBe(before);

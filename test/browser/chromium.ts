@@ -55,3 +55,15 @@ export async function logIn(page: Page, origin: string, name: string, password: 
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid="count-total"]');
 }
+
+/**
+ * Fills the public registration form open on `page` as a resident does (selects for the commune and
+ * the kind of owner, text for the rest) and ticks the consent; submitting is the test's.
+ */
+export async function fillRegistration(page: Page, fields: { unit: string; owner_type: string } & Record<string, string>): Promise<void> {
+  const { unit, owner_type, ...inputs } = fields;
+  await page.selectOption('select[name=unit]', unit);
+  await page.selectOption('select[name=owner_type]', owner_type);
+  for (const [name, value] of Object.entries(inputs)) await page.fill(`input[name=${name}]`, value);
+  await page.check('input[name=consent]');
+}

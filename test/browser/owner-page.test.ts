@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerKeys } from '../../src/inventory/sealed-password.js';
 import { CAMERA_PASSWORD, startClipServer, USER_PASSWORD, type ClipServer } from '../server/clips-fixture.js';
-import { ARTIFACTS, openPage, type OpenedPage } from './chromium.js';
+import { ARTIFACTS, fillRegistration, openPage, type OpenedPage } from './chromium.js';
 
 let fx: ClipServer;
 let opened: OpenedPage;
@@ -35,17 +35,10 @@ const decoded = (selector: string) => page.locator(selector).evaluate((img: HTML
 describe('the owner’s page in a real browser', () => {
   it('shows nothing of the camera while the registration waits for the police', async () => {
     await page.goto(`${fx.url}/register`);
-    await page.selectOption('select[name=unit]', 'commune-a');
-    await page.selectOption('select[name=owner_type]', 'business');
-    await page.fill('input[name=camera_name]', 'Cửa hàng tạp hóa Hoa');
-    await page.fill('input[name=lat]', '13,82');
-    await page.fill('input[name=lon]', '109,13');
-    await page.fill('input[name=owner_name]', 'Nguyễn Văn Hoa');
-    await page.fill('input[name=owner_phone]', '0905000111');
-    await page.fill('input[name=onvif_host]', '127.0.0.1');
-    await page.fill('input[name=onvif_port]', String(fx.fleet.cameras[0]!.httpPort));
-    await page.fill('input[name=password]', CAMERA_PASSWORD);
-    await page.check('input[name=consent]');
+    await fillRegistration(page, {
+      unit: 'commune-a', owner_type: 'business', camera_name: 'Cửa hàng tạp hóa Hoa', lat: '13,82', lon: '109,13', owner_name: 'Nguyễn Văn Hoa',
+      owner_phone: '0905000111', onvif_host: '127.0.0.1', onvif_port: String(fx.fleet.cameras[0]!.httpPort), password: CAMERA_PASSWORD,
+    });
     await page.click('button[type=submit]');
     ownerLink = (await page.locator('#withdraw-link').getAttribute('href')) as string;
     expect(ownerLink).toMatch(/\/register\/withdraw\/[A-Za-z0-9_-]{20,}$/);
