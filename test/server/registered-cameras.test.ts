@@ -138,8 +138,9 @@ describe('an approved registered camera', () => {
     expect((await call('PUT', `/api/registrations/${registrationId}/password`, 'chief-a', { password: CAMERA_PASSWORD })).status).toBe(409);
   });
 
-  it('never wrote the camera password in a log line', () => {
+  it('never wrote the camera password, nor the owner’s secret link, in a log line', () => {
     expect(fx.logLines.length).toBeGreaterThan(0);
     expect(fx.logLines.join('\n')).not.toContain(CAMERA_PASSWORD);
+    expect(fx.logLines.join('\n')).not.toContain(ownerToken);
   });
 });
