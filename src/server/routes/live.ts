@@ -7,7 +7,9 @@
  *   and a browser that cannot play H.265, transcoded to H.264 within the budget; beyond it, 503
  *   `transcode_busy`;
  * - GET /api/cameras/:id/live/picture — a fresh keyframe as JPEG, what a viewer beyond the
- *   transcode budget watches instead, refreshed every few seconds.
+ *   transcode budget watches instead, refreshed every few seconds;
+ * - GET /register/owner/:token/live.jpg — the same picture for the owner of a registered camera,
+ *   by its secret link alone (no account), while the registration is approved and consent stands.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LiveLimitError, TranscodeBudgetError, type LiveSource, type LiveStreams } from '../../live/streams.js';

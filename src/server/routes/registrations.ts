@@ -3,9 +3,11 @@
  * shop or school fills in one HTML form (place, owner, ONVIF address and user, the password
  * once, and the consent with its text shown) and receives a secret link to withdraw consent.
  * The commune police (commune_chief of that commune, or admin) approve or reject in the
- * dashboard. The owner's secret link shows the owner its own camera's latest picture (the only
- * image anyone outside the police may see) and withdraws the consent. Writes follow the server's CSRF rule (same origin only); the form is rate-limited
- * per client address and every field is bounded.
+ * dashboard. Once approved, the owner's secret link shows the owner its own camera's latest
+ * picture and, where the server has ffmpeg, a live picture renewed every few seconds (the only
+ * images anyone outside the police may see); it gives the camera password later and withdraws the
+ * consent. Writes follow the server's CSRF rule (same origin only); the form is rate-limited per
+ * client address and every field is bounded.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -236,7 +238,6 @@ function sendPage(reply: FastifyReply, status: number, body: string) {
 
 /** The owner's secret token in a path. */
 export const ownerTokenParams = { type: 'object', properties: { token: { type: 'string', maxLength: 100 } }, required: ['token'] } as const;
-const tokenParams = ownerTokenParams;
 
 const langQuery = { type: 'object', properties: { lang: { type: 'string', enum: ['vi', 'en'], default: 'vi' } } } as const;
 const htmlOut = { 200: { type: 'string' }, 400: { type: 'string' }, 404: { type: 'string' }, 409: { type: 'string' }, 429: { type: 'string' } } as const;
@@ -256,7 +257,7 @@ const registrationSchema = {
 export const OWNER_LIVE_REFRESH_S = 5;
 
 /** The owner's fresh picture from the camera (served by the live routes, which hold the live-view machinery). */
-export const ownerLivePicturePath = (token: string) => `/register/owner/${token}/live.jpg`;
+const ownerLivePicturePath = (token: string) => `/register/owner/${token}/live.jpg`;
 
 /** `live`: the server has the live-view machinery (ffmpeg), so the owner may watch its camera live. */
 export function registrationRoutes(app: App, deps: ServerDeps, options: { live: boolean } = { live: false }) {
@@ -320,10 +321,9 @@ export function registrationRoutes(app: App, deps: ServerDeps, options: { live: 
     },
   );
 
-
   app.get<{ Params: { token: string }; Querystring: { lang: Locale } }>(
     '/register/withdraw/:token',
-    { config: { public: true }, schema: { tags: ['public'], summary: 'The owner’s withdrawal page (secret link given at registration)', security: [], produces: ['text/html'], params: tokenParams, querystring: langQuery, response: htmlOut } },
+    { config: { public: true }, schema: { tags: ['public'], summary: 'The owner’s withdrawal page (secret link given at registration)', security: [], produces: ['text/html'], params: ownerTokenParams, querystring: langQuery, response: htmlOut } },
     async (request, reply) => {
       const locale = request.query.lang;
       const t = translator(registrationMessages, locale);
@@ -368,7 +368,7 @@ ${passwordForm(registration, request.params.token, locale)}`;
 
   app.get<{ Params: { token: string } }>(
     '/register/owner/:token/latest.jpg',
-    { config: { public: true }, schema: { tags: ['public'], summary: 'The owner’s own camera picture from its last check (secret link; only while approved and consent stands; audited)', security: [], params: tokenParams, produces: ['image/jpeg'] } },
+    { config: { public: true }, schema: { tags: ['public'], summary: 'The owner’s own camera picture from its last check (secret link; only while approved and consent stands; audited)', security: [], params: ownerTokenParams, produces: ['image/jpeg'] } },
     async (request, reply) => {
       const owned = await ownedCamera(db, request.params.token);
       const file = owned && insideEvidence(deps.evidenceDir, path.join(owned.cameraId, 'latest.jpg'));
@@ -382,7 +382,7 @@ ${passwordForm(registration, request.params.token, locale)}`;
   if (options.live) {
     app.get<{ Params: { token: string }; Querystring: { lang: Locale } }>(
       '/register/owner/:token/live',
-      { config: { public: true }, schema: { tags: ['public'], summary: `The owner watches its own camera live: a fresh picture every ${OWNER_LIVE_REFRESH_S} s (no script; secret link; only while approved and consent stands)`, security: [], produces: ['text/html'], params: tokenParams, querystring: langQuery, response: htmlOut } },
+      { config: { public: true }, schema: { tags: ['public'], summary: `The owner watches its own camera live: a fresh picture every ${OWNER_LIVE_REFRESH_S} s (no script; secret link; only while approved and consent stands)`, security: [], produces: ['text/html'], params: ownerTokenParams, querystring: langQuery, response: htmlOut } },
       async (request, reply) => {
         const locale = request.query.lang;
         const t = translator(registrationMessages, locale);
