@@ -23,7 +23,7 @@ import type { Catalogue, Locale } from '../i18n/index.js';
 import type { CameraTarget } from '../probe/check.js';
 import type { UnitNode } from '../config/load.js';
 import type { FleetCamera } from './fleet.js';
-import { openPassword, sealPassword, type OwnerKeys } from './sealed-password.js';
+import { sealPassword, tryOpenPassword, type OwnerKeys } from './sealed-password.js';
 
 /**
  * The consent texts, one key per version, never edited once shown: a new wording is a new key,
@@ -208,7 +208,12 @@ export async function registeredCameraAccess(db: Engine, key: Buffer | undefined
   return { host: registration.onvif_host, port: registration.onvif_port, username: registration.onvif_user, password: passwordOf(registration, key) };
 }
 
-const passwordOf = (registration: RegistrationRow, key: Buffer | undefined) => (key && registration.password_sealed ? openPassword(key, registration.password_sealed) : '');
+/**
+ * The camera password, or '' without one. A password sealed under a key camwatch no longer holds
+ * (given while the key was being rotated) is '' too: that camera then fails its login and shows
+ * "wrong password" until the password is given again, and every other camera is checked as before.
+ */
+const passwordOf = (registration: RegistrationRow, key: Buffer | undefined) => (key && registration.password_sealed ? tryOpenPassword(key, registration.password_sealed) ?? '' : '');
 
 /** The cameras of approved registrations whose consent stands, as the scheduler checks them. */
 export async function registeredTargets(db: Engine, key: Buffer | undefined, minResolution: { width: number; height: number }): Promise<CameraTarget[]> {

@@ -4,11 +4,13 @@
  * waiting beside it; either way nothing is lost and the next run completes. (The spawned CLI,
  * killed for real, is test/app/owner-key-command.test.ts.)
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nextKeyFile, rotateOwnerKey } from '../../src/inventory/owner-key-rotation.js';
+import { approveRegistration, registeredTargets } from '../../src/inventory/registrations.js';
 import { makeKeyFile, OWNER_KEY_FILE, readKeyFile, sealPassword, tryOpenPassword } from '../../src/inventory/sealed-password.js';
 import { openStore, type Engine } from '../../src/store/db.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -81,4 +83,14 @@ describe('rotating the owners’ key', () => {
       expect(await opened(db, [readKeyFile(keyFile) as Buffer])).toEqual(every);
     });
   }
+
+  it('costs only its own camera a password sealed under a key no longer held (given during a rotation)', async () => {
+    const { db, keyFile } = await installation();
+    for (let id = 1; id <= 2; id++) expect(await approveRegistration(db, id, { id: 1, name: 'admin', role: 'admin' }, '127.0.0.1', 0)).toBe(true);
+    const key = readKeyFile(keyFile) as Buffer;
+    await db.run('UPDATE camera_registrations SET password_sealed = ? WHERE id = 1', sealPassword(randomBytes(32), 'Given-Meanwhile-1'));
+    const targets = await registeredTargets(db, key, { width: 640, height: 360 });
+    expect(targets.map((t) => [t.id, t.password])).toEqual([['owner-1', ''], ['owner-2', passwordOf(1)]]);
+  });
 });
+
