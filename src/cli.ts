@@ -34,6 +34,7 @@ import path from 'node:path';
 import { addMaintenance } from './health/maintenance.js';
 import { scheduleAdvice } from './app/schedule-advice.js';
 import { runDiscoverCommand } from './app/discover-command.js';
+import { runOwnerKeyRotate } from './app/owner-key-command.js';
 import { DISCOVERY_TIMEOUT_S } from './probe/discovery.js';
 
 // The database, its WAL, evidence frames, backups and exported reports hold personal data
@@ -420,6 +421,14 @@ program
       fail(error);
     }
   });
+
+program
+  .command('owner-key')
+  .description('the key sealing the camera passwords owners give (the file owner.key)')
+  .command('rotate')
+  .description('replace the key file by a new key and seal every stored owner password anew under it, in one transaction (safe to kill and run again)')
+  .addOption(configOption())
+  .action((options: { config: string }) => onStore(options.config, (app) => runOwnerKeyRotate(app, locale())));
 
 program
   .command('backup')

@@ -366,7 +366,7 @@ describe('camwatch CLI', () => {
   });
 
   it('has --help everywhere', async () => {
-    for (const command of [[], ['run'], ['server'], ['worker'], ['check'], ['doctor'], ['migrate'], ['demo'], ['backup'], ['maintenance'], ['ack'], ['resolve'], ['report'], ['reference'], ['false-alarm'], ['user', 'add'], ['user', 'passwd'], ['user', 'disable'], ['user', 'list']]) {
+    for (const command of [[], ['run'], ['server'], ['worker'], ['check'], ['doctor'], ['migrate'], ['demo'], ['backup'], ['maintenance'], ['ack'], ['resolve'], ['report'], ['reference'], ['false-alarm'], ['user', 'add'], ['user', 'passwd'], ['user', 'disable'], ['user', 'list'], ['owner-key', 'rotate']]) {
       const result = await camwatch([...command, '--help']);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/Usage: camwatch/);

@@ -31,9 +31,13 @@ export interface AppContext extends StoreContext {
  * SQLite database; with PostgreSQL there is no file beside the database, so it sits beside the config.
  */
 export function appOwnerKeys(app: Pick<StoreContext, 'config'> & { dbPath?: string | undefined }): OwnerKeys {
-  const { config, dbPath } = app;
-  if (config.raw.database.engine === 'postgres') return ownerKeys(process.env, resolveFromConfig(config, OWNER_KEY_FILE));
-  return ownerKeys(process.env, dbPath && dbPath !== ':memory:' ? path.join(path.dirname(dbPath), OWNER_KEY_FILE) : undefined);
+  return ownerKeys(process.env, ownerKeyFile(app));
+}
+
+/** The key file of this installation (none for an in-memory database). */
+export function ownerKeyFile({ config, dbPath }: Pick<StoreContext, 'config'> & { dbPath?: string | undefined }): string | undefined {
+  if (config.raw.database.engine === 'postgres') return resolveFromConfig(config, OWNER_KEY_FILE);
+  return dbPath && dbPath !== ':memory:' ? path.join(path.dirname(dbPath), OWNER_KEY_FILE) : undefined;
 }
 
 /** The SQLite file, or the PostgreSQL URL (the config refuses one with a password in it). */

@@ -1,5 +1,6 @@
 /** `camwatch run` and `camwatch server`: the scheduler, the probe (here or on workers) and the store wired together until a signal stops it. */
 import { appOwnerKeys, type AppContext } from './context.js';
+import type { OwnerKeys } from '../inventory/sealed-password.js';
 import type { Logger } from '../log.js';
 import { checkCamera, type CheckResult } from '../probe/check.js';
 import { killAllRunning } from '../probe/ffmpeg.js';
@@ -86,6 +87,8 @@ interface LeaderDuties {
   schedule(how: Pick<SchedulerOptions, 'run' | 'onResult' | 'lastCheckedAt'>): Promise<void>;
   /** stopped first when the duties stop (the reading of the workers' results) */
   alsoStop(stop: () => Promise<void>): void;
+  /** the key opening (and, for the workers, sealing) owners' camera passwords: one reader for the schedule and the dispatch */
+  readonly ownerKeys: OwnerKeys;
   stop(): Promise<void>;
 }
 
@@ -119,8 +122,10 @@ function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks): Le
   let scheduler: Scheduler | undefined;
   let following: NodeJS.Timeout | undefined;
   const before: (() => Promise<void>)[] = [];
+  const ownerKeys = appOwnerKeys(app);
   return {
     ingest,
+    ownerKeys,
     alsoStop: (stop) => void before.push(stop),
     async schedule(how) {
       const targets = activeCameras(app.config).map((camera) => cameraTarget(app.config, camera));
@@ -139,11 +144,10 @@ function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks): Le
         },
         log,
       });
-      // Read at every turn: the server makes the key file when a password is first given.
-      const keys = appOwnerKeys(app);
+      // Asked at every turn (the server makes the key file when a password is first given): the reader notices a new file.
       const followRegistrations = async () => {
         setRegisteredCameras(fleet, await registeredFleetCameras(app.db, app.config.units));
-        current.setDynamicTargets(await registeredTargets(app.db, keys.current(), probe.min_resolution));
+        current.setDynamicTargets(await registeredTargets(app.db, ownerKeys.current(), probe.min_resolution));
       };
       await followRegistrations();
       following = setInterval(() => void followRegistrations().catch((error: unknown) => log.error({ err: error }, 'could not read the registered cameras')), REGISTRATIONS_EVERY_MS);
@@ -194,7 +198,7 @@ async function leadThroughQueue(app: AppContext, log: Logger, duties: LeaderDuti
   const configured = new Map(activeCameras(app.config).map((camera) => [camera.id, camera]));
   // Sealed with the centre's key (CAMWATCH_OWNER_KEY, or the key file beside the database): workers
   // open it with the same key given to them as CAMWATCH_OWNER_KEY.
-  const keys = appOwnerKeys(app);
+  const keys = duties.ownerKeys;
   await duties.schedule({
     lastCheckedAt,
     // Stored as results arrive (above), whichever leader's check they answer.

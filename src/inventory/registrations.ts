@@ -3,7 +3,7 @@
  * texts, sealing the camera password, and the steps of a registration — submitted, approved or
  * rejected by the commune police, withdrawn by the owner. Every step is in the audit log.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Engine } from '../store/db.js';
 import { writeAudit } from '../store/audit.js';
 import { addRegisteredCamera, retireRegisteredCamera } from '../store/inventory.js';
@@ -23,7 +23,7 @@ import type { Catalogue, Locale } from '../i18n/index.js';
 import type { CameraTarget } from '../probe/check.js';
 import type { UnitNode } from '../config/load.js';
 import type { FleetCamera } from './fleet.js';
-import { openPassword, sealPassword, type OwnerKeys } from './sealed-password.js';
+import { sealPassword, tryOpenPassword, type OwnerKeys } from './sealed-password.js';
 
 /**
  * The consent texts, one key per version, never edited once shown: a new wording is a new key,
@@ -70,7 +70,8 @@ export interface Submission {
   ip: string;
 }
 
-const ANONYMOUS = (name: string) => ({ id: null, name: name.slice(0, 64), role: 'anonymous' as const });
+/** The owner as the audit log names it: no account, its own name. */
+export const ANONYMOUS = (name: string) => ({ id: null, name: name.slice(0, 64), role: 'anonymous' as const });
 
 /** Stores a registration with the current consent; returns its id and the withdrawal token (shown once, stored hashed). */
 export async function submitRegistration(db: Engine, key: Buffer | undefined, submission: Submission, now: number): Promise<{ id: number; token: string }> {
@@ -148,8 +149,28 @@ export async function rejectRegistration(db: Engine, id: number, by: Decider, no
   });
 }
 
+/**
+ * The registration whose secret link carries `token`. Only the token's SHA-256 is stored and looked
+ * up (so the lookup's timing says nothing about the stored hash); the row found is compared once
+ * more in constant time, so no shortcut of the database's index decides alone.
+ */
 export async function registrationByToken(db: Engine, token: string): Promise<RegistrationRow | undefined> {
-  return /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await registrationByTokenHash(db, sha256(token)) : undefined;
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const hash = Buffer.from(sha256(token), 'hex');
+  const row = await registrationByTokenHash(db, hash.toString('hex'));
+  const stored = row ? Buffer.from(row.withdraw_token_hash, 'hex') : Buffer.alloc(hash.length);
+  return row && stored.length === hash.length && timingSafeEqual(stored, hash) ? row : undefined;
+}
+
+/**
+ * The camera the owner of `token` may see: its registration is approved, its consent stands, and
+ * the camera is in the inventory. Undefined for a wrong token, a pending, rejected or withdrawn
+ * registration: the owner sees its own camera and no other, and only while it is monitored.
+ */
+export async function ownedCamera(db: Engine, token: string): Promise<{ registration: RegistrationRow; cameraId: string } | undefined> {
+  const registration = await registrationByToken(db, token);
+  if (registration?.status !== 'approved' || registration.withdrawn_at !== null || !registration.camera_id) return undefined;
+  return { registration, cameraId: registration.camera_id };
 }
 
 /**
@@ -187,7 +208,12 @@ export async function registeredCameraAccess(db: Engine, key: Buffer | undefined
   return { host: registration.onvif_host, port: registration.onvif_port, username: registration.onvif_user, password: passwordOf(registration, key) };
 }
 
-const passwordOf = (registration: RegistrationRow, key: Buffer | undefined) => (key && registration.password_sealed ? openPassword(key, registration.password_sealed) : '');
+/**
+ * The camera password, or '' without one. A password sealed under a key camwatch no longer holds
+ * (given while the key was being rotated) is '' too: that camera then fails its login and shows
+ * "wrong password" until the password is given again, and every other camera is checked as before.
+ */
+const passwordOf = (registration: RegistrationRow, key: Buffer | undefined) => (key && registration.password_sealed ? tryOpenPassword(key, registration.password_sealed) ?? '' : '');
 
 /** The cameras of approved registrations whose consent stands, as the scheduler checks them. */
 export async function registeredTargets(db: Engine, key: Buffer | undefined, minResolution: { width: number; height: number }): Promise<CameraTarget[]> {

@@ -4,7 +4,7 @@
  * registrations, so a probe worker (which has no database) can open a password sent to it sealed.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 
 /** The environment variable holding the key that seals owners' camera passwords: 32 bytes, hex or base64. */
 export const OWNER_KEY_ENV = 'CAMWATCH_OWNER_KEY';
@@ -37,11 +37,17 @@ export interface OwnerKeys {
 }
 
 export function ownerKeys(env: NodeJS.ProcessEnv = process.env, file?: string): OwnerKeys {
+  // The daemon asks for the key at every check of a registered camera: the file is read again only
+  // when it changed (made, replaced by a rotation: another inode, time or size), else one stat.
+  let cached: { stamp: string; key: Buffer | undefined } | undefined;
   const fromFile = () => {
     try {
-      return ownerKey({ [OWNER_KEY_ENV]: readFileSync(file as string, 'utf8') });
+      const stat = statSync(file as string, { bigint: true });
+      const stamp = `${stat.ino}:${stat.mtimeNs}:${stat.size}`;
+      if (cached?.stamp !== stamp) cached = { stamp, key: readKeyFile(file as string) };
+      return cached.key;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return (cached = undefined);
       throw error;
     }
   };
@@ -53,15 +59,40 @@ export function ownerKeys(env: NodeJS.ProcessEnv = process.env, file?: string): 
       const key = current();
       if (key) return key;
       if (!file) throw new Error(`no key to seal camera passwords: set ${OWNER_KEY_ENV}`);
-      try {
-        // wx: of two processes making it at once, one wins and the other reads the winner's key.
-        writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
+      makeKeyFile(file);
       return fromFile() as Buffer;
     },
   };
+}
+
+/** The key in a key file, or undefined when there is no such file. */
+export function readKeyFile(file: string): Buffer | undefined {
+  try {
+    return ownerKey({ [OWNER_KEY_ENV]: readFileSync(file, 'utf8') });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Makes a key file (0600) unless one is there; returns the key in it, new or not. */
+export function makeKeyFile(file: string): Buffer {
+  try {
+    // wx: of two processes making it at once, one wins and the other reads the winner's key.
+    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readKeyFile(file) as Buffer;
+}
+
+/** The password, when `sealed` opens with `key`; undefined when it was sealed under another key. */
+export function tryOpenPassword(key: Buffer, sealed: string): string | undefined {
+  try {
+    return openPassword(key, sealed);
+  } catch {
+    return undefined;
+  }
 }
 
 /** AES-256-GCM: "iv.tag.ciphertext", base64url each. */

@@ -270,7 +270,7 @@ export async function buildServer(options: ServerOptions) {
   await app.register(async (scoped) => maintenanceVisitRoutes(scoped, deps));
   await app.register(async (scoped) => publicStatusRoutes(scoped, deps));
   await app.register(async (scoped) => discoveryRoutes(scoped, deps));
-  await app.register(async (scoped) => registrationRoutes(scoped, deps));
+  await app.register(async (scoped) => registrationRoutes(scoped, deps, { live: Boolean(options.ffmpeg) }));
   await app.register(async (scoped) => mapRoutes(scoped, deps));
   if (options.ffmpeg) {
     const live = new LiveStreams({ ffmpeg: options.ffmpeg, maxStreams: settings.live_max_streams, maxTranscodes: settings.live_max_transcodes ?? defaultMaxTranscodes() });

@@ -88,3 +88,13 @@ export async function setRegistrationPassword(db: Engine, id: number, sealed: st
   const result = await db.run("UPDATE camera_registrations SET password_sealed = ? WHERE id = ? AND status IN ('pending', 'approved')", sealed, id);
   return result.changes === 1;
 }
+
+/** Every registration holding a sealed camera password (a withdrawn one holds none). */
+export async function sealedPasswords(db: Engine): Promise<{ id: number; password_sealed: string }[]> {
+  return await db.all('SELECT id, password_sealed FROM camera_registrations WHERE password_sealed IS NOT NULL ORDER BY id') as { id: number; password_sealed: string }[];
+}
+
+/** The same password sealed under another key; false when the row changed meanwhile (a new password given). */
+export async function resealPassword(db: Engine, id: number, from: string, to: string): Promise<boolean> {
+  return (await db.run('UPDATE camera_registrations SET password_sealed = ? WHERE id = ? AND password_sealed = ?', to, id, from)).changes === 1;
+}

@@ -4,11 +4,9 @@
  * registration and sealed with the key file beside the database (no CAMWATCH_OWNER_KEY). The check
  * reaches the camera with that password; after a withdrawal the camera is unknown to it.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { approveRegistration, giveCameraPassword, registrationByToken, submitRegistration, withdrawConsent } from '../../src/inventory/registrations.js';
@@ -17,9 +15,8 @@ import { syncInventory } from '../../src/inventory/sync.js';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
 import { openStore } from '../../src/store/db.js';
 import { findRegistration } from '../../src/store/owners.js';
+import { camwatch } from './spawn-cli.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('dist/src/cli.js');
 const CAMERA_PASSWORD = 'Owner-Check-Pass-4z';
 let fleet: CameraFleet;
 let dir: string;
@@ -27,17 +24,6 @@ let configFile: string;
 let dbPath: string;
 /** the owner's withdrawal token */
 const tokens: string[] = [];
-
-async function camwatch(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { CAMWATCH_OWNER_KEY: _none, CAMWATCH_LANG: _lang, ...env } = process.env;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 beforeAll(async () => {
   fleet = await startFleet({ count: 1, password: CAMERA_PASSWORD });

@@ -4,30 +4,27 @@
  * clip's SHA-256 and every step; then asks for a past range and gets it from the camera's own
  * recording (ONVIF Profile G). A contractor has no such page. Screenshots in test-artifacts/browser/.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getClip } from '../../src/store/clips.js';
 import { startClipServer, USER_PASSWORD, type ClipServer } from '../server/clips-fixture.js';
-import { launchChromium, logIn } from './chromium.js';
+import { ARTIFACTS, logIn, openPage, type OpenedPage } from './chromium.js';
 
-const ARTIFACTS = path.resolve('test-artifacts/browser');
 
 let fx: ClipServer;
+let opened: OpenedPage;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   fx = await startClipServer();
-  ({ browser } = await launchChromium());
-  page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+  opened = await openPage(fx);
+  ({ browser, page } = opened);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await fx?.stop();
+  await opened?.close();
 });
 
 describe('evidence clips in a real browser', () => {

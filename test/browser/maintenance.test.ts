@@ -3,33 +3,28 @@
  * cameras, logs a visit with a photo and the open incident it found, and the camera leaves the
  * overdue list; the incident page then shows the visit. Screenshots land in test-artifacts/browser/.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_PASSWORD } from '../server/fixture.js';
 import { makeMaintenanceFixture, PNG, type MaintenanceFixture } from '../server/maintenance-fixture.js';
-import { launchChromium, logIn } from './chromium.js';
+import { ARTIFACTS, logIn, openPage, type OpenedPage } from './chromium.js';
 
-const ARTIFACTS = path.resolve('test-artifacts/browser');
 const PHONE = { width: 390, height: 844 };
 
 let fx: MaintenanceFixture;
-let browser: Browser;
+let opened: OpenedPage;
 let page: Page;
 let url: string;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   fx = await makeMaintenanceFixture();
-  url = await fx.server.listen({ host: '127.0.0.1', port: 0 });
-  ({ browser } = await launchChromium());
-  page = await (await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 })).newPage();
+  opened = await openPage(fx, { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  ({ page, url } = opened);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await fx?.server.close();
+  await opened?.close();
 });
 
 const dueCameras = () => page.locator('[data-testid=maintenance-due] [data-camera]').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-camera')));

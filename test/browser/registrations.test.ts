@@ -4,47 +4,34 @@
  * dashboard, and the camera then appears in the commune's camera list. Screenshots land in
  * test-artifacts/browser/.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixture, USER_PASSWORD, type Fixture } from '../server/fixture.js';
-import { launchChromium, logIn } from './chromium.js';
+import { makeFixture, USER_PASSWORD } from '../server/fixture.js';
+import { ARTIFACTS, fillRegistration, logIn, openPage, type OpenedPage } from './chromium.js';
 
-const ARTIFACTS = path.resolve('test-artifacts/browser');
-
-let fx: Fixture;
+let opened: OpenedPage;
 let browser: Browser;
 let page: Page;
 let url: string;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  fx = await makeFixture();
-  url = await fx.server.listen({ host: '127.0.0.1', port: 0 });
-  ({ browser } = await launchChromium());
-  page = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, javaScriptEnabled: false })).newPage();
+  opened = await openPage(await makeFixture(), { javaScriptEnabled: false });
+  ({ browser, page, url } = opened);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await fx?.server.close();
+  await opened?.close();
 });
 
 describe('owner registration in a real browser', () => {
   it('a resident registers a camera without logging in, with scripts off', async () => {
     await page.goto(`${url}/register`);
     expect(await page.locator('h1').textContent()).toBe('Đăng ký camera tham gia chia sẻ hình ảnh');
-    await page.selectOption('select[name=unit]', 'commune-a');
-    await page.selectOption('select[name=owner_type]', 'household');
-    await page.fill('input[name=camera_name]', 'Cổng nhà bà Lan');
-    await page.fill('input[name=location]', '5 đường Trần Phú');
-    await page.fill('input[name=lat]', '13,8231');
-    await page.fill('input[name=lon]', '109,1352');
-    await page.fill('input[name=owner_name]', 'Trần Thị Lan');
-    await page.fill('input[name=owner_phone]', '0905123456');
-    await page.fill('input[name=onvif_host]', '192.168.1.64');
-    await page.check('input[name=consent]');
+    await fillRegistration(page, {
+      unit: 'commune-a', owner_type: 'household', camera_name: 'Cổng nhà bà Lan', location: '5 đường Trần Phú', lat: '13,8231', lon: '109,1352',
+      owner_name: 'Trần Thị Lan', owner_phone: '0905123456', onvif_host: '192.168.1.64',
+    });
     await page.screenshot({ path: path.join(ARTIFACTS, 'registration-1-form.png'), fullPage: true });
     await page.click('button[type=submit]');
     await page.waitForSelector('#withdraw-link');

@@ -3,32 +3,25 @@
  * password is refused in Vietnamese), cannot disable itself as the last administrator, and the new
  * user then logs in and sees no users page. Screenshots land in test-artifacts/browser/.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixture, USER_PASSWORD, type Fixture } from '../server/fixture.js';
-import { launchChromium, logIn } from './chromium.js';
+import { makeFixture, USER_PASSWORD } from '../server/fixture.js';
+import { ARTIFACTS, logIn, openPage, type OpenedPage } from './chromium.js';
 
-const ARTIFACTS = path.resolve('test-artifacts/browser');
 const NEW_PASSWORD = 'Bao-Ve-Xa-C-2026';
 
-let fx: Fixture;
-let browser: Browser;
+let opened: OpenedPage;
 let page: Page;
 let url: string;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  fx = await makeFixture();
-  url = await fx.server.listen({ host: '127.0.0.1', port: 0 });
-  ({ browser } = await launchChromium());
-  page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+  opened = await openPage(await makeFixture());
+  ({ page, url } = opened);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await fx?.server.close();
+  await opened?.close();
 });
 
 const notice = () => page.locator('[data-testid=notice]').textContent();

@@ -115,15 +115,32 @@ describe('an approved registered camera', () => {
     expect((await call('POST', '/api/clips', 'contractor-1', { camera_id: cameraId(), duration_s: 3, reason: 'Trộm cắp tại cửa hàng' })).status).toBe(403);
   }, 60_000);
 
+  it('is watched live by its owner through the secret link alone: a fresh picture, audited once, no password in it', async () => {
+    const res = await fetch(`${fx.url}/register/owner/${ownerToken}/live.jpg`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(res.headers.get('cache-control')).toBe('no-store, private');
+    const jpeg = Buffer.from(await res.arrayBuffer());
+    expect(jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(jpeg.toString('latin1')).not.toContain(CAMERA_PASSWORD);
+    // the page refreshes every few seconds: one audit row for the owner, not one per picture
+    expect((await fetch(`${fx.url}/register/owner/${ownerToken}/live.jpg`)).status).toBe(200);
+    const views = (await listAudit(fx.db)).filter((entry) => entry.action === 'live.picture' && entry.camera_id === cameraId());
+    expect(views.map((entry) => [entry.role, entry.user_name, entry.detail])).toEqual([['anonymous', 'Nguyễn Văn Hoa', 'owner']]);
+    expect((await fetch(`${fx.url}/register/owner/${'z'.repeat(32)}/live.jpg`)).status).toBe(404);
+  }, 60_000);
+
   it('gives no image once its owner withdraws consent', async () => {
     expect((await form('/register/withdraw', { token: ownerToken, lang: 'vi' })).status).toBe(200);
+    expect((await fetch(`${fx.url}/register/owner/${ownerToken}/live.jpg`)).status).toBe(404);
     expect((await call('GET', `/api/cameras/${cameraId()}/live/codec`, 'chief-a')).status).toBe(404);
     expect((await call('POST', '/api/clips', 'chief-a', { camera_id: cameraId(), duration_s: 3, reason: 'Trộm cắp tại cửa hàng' })).status).toBe(404);
     expect((await call('PUT', `/api/registrations/${registrationId}/password`, 'chief-a', { password: CAMERA_PASSWORD })).status).toBe(409);
   });
 
-  it('never wrote the camera password in a log line', () => {
+  it('never wrote the camera password, nor the owner’s secret link, in a log line', () => {
     expect(fx.logLines.length).toBeGreaterThan(0);
     expect(fx.logLines.join('\n')).not.toContain(CAMERA_PASSWORD);
+    expect(fx.logLines.join('\n')).not.toContain(ownerToken);
   });
 });

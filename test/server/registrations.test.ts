@@ -251,6 +251,87 @@ describe('withdrawal by the owner', () => {
   });
 });
 
+describe('the owner’s own camera, by its secret link', () => {
+  const tokenOf = (link: string | undefined) => link!.split('/').pop()!.split('?')[0]!;
+  /** Everything an owner's link opens, for `token`: status of each, and every answer's text. */
+  async function ownerAnswers(token: string) {
+    const urls = [`/register/withdraw/${token}`, `/register/owner/${token}/latest.jpg`, `/register/owner/${token}/live`, `/register/owner/${token}/live.jpg`];
+    const answers = await Promise.all(urls.map(async (url) => {
+      const res = await fetch(`${base}${url}`);
+      return { status: res.status, text: Buffer.from(await res.arrayBuffer()).toString('utf8') };
+    }));
+    return { statuses: answers.map((a) => a.status), texts: answers.map((a) => a.text).join('\n') };
+  }
+  const picture = (cameraId: string, bytes: Buffer) => {
+    mkdirSync(path.join(fx.evidenceDir, cameraId), { recursive: true });
+    writeFileSync(path.join(fx.evidenceDir, cameraId, 'latest.jpg'), bytes);
+  };
+
+  it('shows nothing of the camera before approval, nor after a rejection', async () => {
+    const pending = await register();
+    const token = tokenOf(pending.link);
+    // a picture lying where the camera's would be does not leak before approval
+    picture(`owner-${pending.id}`, JPEG);
+    const before = await ownerAnswers(token);
+    expect(before.statuses).toEqual([200, 404, 404, 404]);
+    expect(before.texts).not.toContain('owner-picture');
+    expect(before.texts).not.toContain('owner-live');
+    expect((await api(`/api/registrations/${pending.id}/reject`, 'admin', 'POST', { note: 'Camera hướng ra đường' })).status).toBe(200);
+    expect((await ownerAnswers(token)).statuses.slice(1)).toEqual([404, 404, 404]);
+  });
+
+  it('shows each owner its own camera and no other, live included, audited, and no password in any answer', async () => {
+    const a = await register({ ...FORM, camera_name: 'Cổng nhà ông Tư' });
+    const b = await register({ ...FORM, camera_name: 'Cửa hàng bà Năm', owner_name: 'Lê Thị Năm' });
+    for (const { id } of [a, b]) expect((await api(`/api/registrations/${id}/approve`, 'admin', 'POST', {})).status).toBe(200);
+    const pictureA = Buffer.concat([JPEG, Buffer.from('camera A')]);
+    const pictureB = Buffer.concat([JPEG, Buffer.from('camera B')]);
+    picture(`owner-${a.id}`, pictureA);
+    picture(`owner-${b.id}`, pictureB);
+    const [tokenA, tokenB] = [tokenOf(a.link), tokenOf(b.link)];
+    const own = async (token: string) => Buffer.from(await (await fetch(`${base}/register/owner/${token}/latest.jpg`)).arrayBuffer());
+    expect(await own(tokenA)).toEqual(pictureA);
+    expect(await own(tokenB)).toEqual(pictureB);
+
+    const page = await (await fetch(`${base}/register/withdraw/${tokenA}`)).text();
+    expect(page).toContain(`src="/register/owner/${tokenA}/latest.jpg"`);
+    expect(page).toContain(`id="owner-live" href="/register/owner/${tokenA}/live"`);
+    const live = await fetch(`${base}/register/owner/${tokenA}/live?lang=en`);
+    expect(live.status).toBe(200);
+    expect(live.headers.get('refresh')).toBe('5');
+    expect(live.headers.get('cache-control')).toBe('no-store, private');
+    const livePage = await live.text();
+    expect(livePage).toContain('<h1>Camera &quot;Cổng nhà ông Tư&quot; live</h1>');
+    expect(livePage).toContain(`src="/register/owner/${tokenA}/live.jpg"`);
+    expect(livePage).not.toContain(`owner-${b.id}`);
+    expect(livePage).not.toContain(tokenB);
+
+    // the views are audited like a police view, under the owner's name
+    const views = await listAudit(fx.db, { action: 'image.view', cameraId: `owner-${a.id}` });
+    expect(views.map((e) => [e.role, e.user_name, e.detail])).toEqual([['anonymous', 'Trần Thị Lan', 'owner']]);
+
+    // another token, a token one letter off, a token that climbs out of its folder: nothing
+    const offByOne = `${tokenA.slice(0, -1)}${tokenA.endsWith('A') ? 'B' : 'A'}`;
+    for (const token of ['y'.repeat(32), offByOne]) expect((await ownerAnswers(token)).statuses).toEqual([404, 404, 404, 404]);
+    for (const url of [`/register/owner/..%2Fa1/latest.jpg`, `/register/owner/${tokenA}%2F..%2F..%2Fa1/latest.jpg`, `/register/owner/${tokenA}/..%2F..%2Fa1%2Flatest.jpg`]) {
+      // no route (401: not a public path) or no such token (404): never a picture
+      expect([401, 404]).toContain((await fetch(`${base}${url}`)).status);
+    }
+
+    const all = await ownerAnswers(tokenA);
+    expect(all.texts).not.toContain(CAMERA_PASSWORD);
+    expect(all.texts).not.toContain(String((await fx.db.get('SELECT password_sealed FROM camera_registrations WHERE id = ?', a.id) as { password_sealed: string }).password_sealed));
+
+    // after the owner withdraws, its link opens nothing of the camera; the other owner's still works
+    expect((await post('/register/withdraw', { token: tokenA, lang: 'vi' })).status).toBe(200);
+    const after = await ownerAnswers(tokenA);
+    expect(after.statuses).toEqual([200, 404, 404, 404]);
+    expect(after.texts).toContain('Đã rút lại sự đồng ý');
+    expect(after.texts).not.toContain('owner-picture');
+    expect(await own(tokenB)).toEqual(pictureB);
+  });
+});
+
 describe('the config', () => {
   it('may not name a camera owner-<n>: those ids belong to registered cameras, which sync leaves alone', () => {
     expect(() => parseConfig(YAML.replace('id: b2,', 'id: owner-7,'), 'test.yaml', CAMERA_PASSWORDS)).toThrow(/owner-<number> is reserved/);

@@ -7,22 +7,27 @@
  *   and a browser that cannot play H.265, transcoded to H.264 within the budget; beyond it, 503
  *   `transcode_busy`;
  * - GET /api/cameras/:id/live/picture — a fresh keyframe as JPEG, what a viewer beyond the
- *   transcode budget watches instead, refreshed every few seconds.
+ *   transcode budget watches instead, refreshed every few seconds;
+ * - GET /register/owner/:token/live.jpg — the same picture for the owner of a registered camera,
+ *   by its secret link alone (no account), while the registration is approved and consent stands.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LiveLimitError, TranscodeBudgetError, type LiveSource, type LiveStreams } from '../../live/streams.js';
 import { ProbeFailure } from '../../probe/outcome.js';
 import { queryDevice, type OnvifTarget } from '../../probe/onvif.js';
-import { registeredCameraAccess } from '../../inventory/registrations.js';
+import { ANONYMOUS, ownedCamera, registeredCameraAccess } from '../../inventory/registrations.js';
 import { UnsupportedStream } from '../../probe/rtsp-client.js';
 import { imageDecision } from '../scope.js';
 import { writeAudit } from '../../store/audit.js';
 import { readHealth } from '../../store/camera-health.js';
 import { findCamera } from '../../store/inventory.js';
+import { ownerTokenParams } from './registrations.js';
 import { cameraIdParams, currentUser, errors, forbidden, notFound, scopeOf, type App, type ServerDeps } from '../context.js';
 
 /** A picture viewer refreshes every few seconds: one audit row per user and camera in this window. */
 const PICTURE_AUDIT_WINDOW_MS = 10 * 60_000;
+
+type Actor = Parameters<typeof writeAudit>[1];
 
 /**
  * How camwatch reaches a camera: a configured one, or an approved registered one whose consent
@@ -140,17 +145,51 @@ export function liveRoutes(app: App, deps: ServerDeps, live: LiveStreams) {
     async (request, reply) => {
       const source = await sourceFor(request, reply);
       if (!source) return reply;
-      const jpeg = await live.picture(source).catch((error: unknown) => unreadable(reply, error));
-      if (!Buffer.isBuffer(jpeg)) return reply;
       const user = currentUser(request);
-      const key = `${user.id}\u0000${source.cameraId}`;
-      const now = deps.now();
-      for (const [seen, at] of pictureAudited) if (now - at >= PICTURE_AUDIT_WINDOW_MS) pictureAudited.delete(seen);
-      if (!pictureAudited.has(key)) {
-        pictureAudited.set(key, now);
-        await writeAudit(db, user, { action: 'live.picture', cameraId: source.cameraId, ip: request.ip }, deps.now());
-      }
-      return reply.header('cache-control', 'no-store, private').type('image/jpeg').send(jpeg);
+      return sendPicture(request, reply, source, user, { key: `user ${user.id}` });
+    },
+  );
+
+  /**
+   * A fresh picture, audited once per viewer and camera in the window (a viewer refreshes every
+   * few seconds); `viewer.key` tells viewers apart, `viewer.detail` goes into the audit row.
+   */
+  async function sendPicture(request: FastifyRequest, reply: FastifyReply, source: LiveSource, actor: Actor, viewer: { key: string; detail?: string }) {
+    const jpeg = await live.picture(source).catch((error: unknown) => unreadable(reply, error));
+    if (!Buffer.isBuffer(jpeg)) return reply;
+    const key = `${viewer.key}\u0000${source.cameraId}`;
+    const now = deps.now();
+    for (const [seen, at] of pictureAudited) if (now - at >= PICTURE_AUDIT_WINDOW_MS) pictureAudited.delete(seen);
+    if (!pictureAudited.has(key)) {
+      pictureAudited.set(key, now);
+      await writeAudit(db, actor, { action: 'live.picture', cameraId: source.cameraId, detail: viewer.detail, ip: request.ip }, deps.now());
+    }
+    return reply.header('cache-control', 'no-store, private').type('image/jpeg').send(jpeg);
+  }
+
+  // --- the owner of a registered camera, by its secret link (no account) ---------------------
+
+  app.get<{ Params: { token: string } }>(
+    '/register/owner/:token/live.jpg',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['public'],
+        summary: 'The owner watches its own camera: a keyframe as JPEG, a few seconds old at most (secret link; only while the registration is approved and consent stands, else 404). Audited like a police view (once per owner and camera in 10 minutes).',
+        security: [],
+        params: ownerTokenParams,
+        produces: ['image/jpeg'],
+        response: { 200: { type: 'string', format: 'binary' }, 503: unavailableSchema, 404: unavailableSchema },
+      },
+    },
+    async (request, reply) => {
+      const owned = await ownedCamera(db, request.params.token);
+      const row = owned && await findCamera(db, owned.cameraId);
+      if (!owned || !row || row.retired_at !== null) return notFound(reply);
+      if ((await readHealth(db, owned.cameraId))?.state === 'auth_failed') return unavailable(reply, 'The camera refuses the password camwatch has; give the new password on your page');
+      const source = await cameraStreamSource(deps, owned.cameraId);
+      if (!source) return unavailable(reply, 'The camera gives no stream address now');
+      return sendPicture(request, reply, source, ANONYMOUS(owned.registration.owner_name), { key: `registration ${owned.registration.id}`, detail: 'owner' });
     },
   );
 }

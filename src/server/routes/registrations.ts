@@ -3,9 +3,11 @@
  * shop or school fills in one HTML form (place, owner, ONVIF address and user, the password
  * once, and the consent with its text shown) and receives a secret link to withdraw consent.
  * The commune police (commune_chief of that commune, or admin) approve or reject in the
- * dashboard. The owner's secret link shows the owner its own camera's latest picture (the only
- * image anyone outside the police may see) and withdraws the consent. Writes follow the server's CSRF rule (same origin only); the form is rate-limited
- * per client address and every field is bounded.
+ * dashboard. Once approved, the owner's secret link shows the owner its own camera's latest
+ * picture and, where the server has ffmpeg, a live picture renewed every few seconds (the only
+ * images anyone outside the police may see); it gives the camera password later and withdraws the
+ * consent. Writes follow the server's CSRF rule (same origin only); the form is rate-limited per
+ * client address and every field is bounded.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -15,7 +17,9 @@ import {
   approveRegistration,
   consentText,
   CURRENT_CONSENT,
+  ANONYMOUS,
   giveCameraPassword,
+  ownedCamera,
   registrationByToken,
   rejectRegistration,
   submitRegistration,
@@ -73,6 +77,11 @@ const vi = {
   password_saved_title: 'Đã lưu mật khẩu camera',
   password_saved_text: 'Mật khẩu đã được mã hóa và lưu. Hệ thống dùng nó từ lần kiểm tra tới.',
   password_unavailable: 'Hệ thống chưa được cấu hình để lưu mật khẩu: cán bộ Công an xã, phường sẽ liên hệ để nhận trực tiếp.',
+  owner_live_link: 'Xem hình ảnh trực tiếp',
+  owner_live_title: 'Hình ảnh trực tiếp của camera "{camera}"',
+  owner_live_text: 'Ảnh được chụp lại từ camera mỗi {seconds} giây khi trang này đang mở.',
+  owner_live_picture: 'Ảnh chụp từ camera lúc này',
+  owner_back: 'Quay lại trang của camera',
 };
 
 export const registrationMessages: Catalogue<typeof vi> = {
@@ -120,6 +129,11 @@ export const registrationMessages: Catalogue<typeof vi> = {
     password_saved_title: 'Camera password saved',
     password_saved_text: 'The password was encrypted and stored. The system uses it from the next check.',
     password_unavailable: 'The system is not set up to store passwords: an officer of the commune police will contact you to receive it in person.',
+    owner_live_link: 'Watch the camera live',
+    owner_live_title: 'Camera "{camera}" live',
+    owner_live_text: 'A new picture is taken from the camera every {seconds} seconds while this page is open.',
+    owner_live_picture: 'The camera’s picture now',
+    owner_back: 'Back to the camera’s page',
   },
 };
 
@@ -222,6 +236,9 @@ function sendPage(reply: FastifyReply, status: number, body: string) {
     .send(body);
 }
 
+/** The owner's secret token in a path. */
+export const ownerTokenParams = { type: 'object', properties: { token: { type: 'string', maxLength: 100 } }, required: ['token'] } as const;
+
 const langQuery = { type: 'object', properties: { lang: { type: 'string', enum: ['vi', 'en'], default: 'vi' } } } as const;
 const htmlOut = { 200: { type: 'string' }, 400: { type: 'string' }, 404: { type: 'string' }, 409: { type: 'string' }, 429: { type: 'string' } } as const;
 const FORM_BODY_LIMIT = 8 * 1024;
@@ -236,7 +253,14 @@ const registrationSchema = {
   },
 } as const;
 
-export function registrationRoutes(app: App, deps: ServerDeps) {
+/** The owner's live page takes a new picture this often (the Refresh header: the page has no script). */
+export const OWNER_LIVE_REFRESH_S = 5;
+
+/** The owner's fresh picture from the camera (served by the live routes, which hold the live-view machinery). */
+const ownerLivePicturePath = (token: string) => `/register/owner/${token}/live.jpg`;
+
+/** `live`: the server has the live-view machinery (ffmpeg), so the owner may watch its camera live. */
+export function registrationRoutes(app: App, deps: ServerDeps, options: { live: boolean } = { live: false }) {
   const { db } = deps;
   const limiter = new SubmissionLimiter();
   const keys = deps.ownerKeys;
@@ -297,19 +321,19 @@ export function registrationRoutes(app: App, deps: ServerDeps) {
     },
   );
 
-  const tokenParams = { type: 'object', properties: { token: { type: 'string', maxLength: 100 } }, required: ['token'] } as const;
-
   app.get<{ Params: { token: string }; Querystring: { lang: Locale } }>(
     '/register/withdraw/:token',
-    { config: { public: true }, schema: { tags: ['public'], summary: 'The owner’s withdrawal page (secret link given at registration)', security: [], produces: ['text/html'], params: tokenParams, querystring: langQuery, response: htmlOut } },
+    { config: { public: true }, schema: { tags: ['public'], summary: 'The owner’s withdrawal page (secret link given at registration)', security: [], produces: ['text/html'], params: ownerTokenParams, querystring: langQuery, response: htmlOut } },
     async (request, reply) => {
       const locale = request.query.lang;
       const t = translator(registrationMessages, locale);
       const registration = await registrationByToken(db, request.params.token);
       if (!registration) return sendPage(reply, 404, page(locale, t('bad_link'), '/register', `<h1>${html(t('bad_link'))}</h1>`));
       if (registration.status === 'withdrawn') return sendPage(reply, 200, withdrawnPage(registration, locale));
-      // The owner sees its own camera's latest picture here, like the police do on the dashboard.
-      const picture = registration.status === 'approved' ? `<p><img id="owner-picture" src="/register/owner/${html(request.params.token)}/latest.jpg" alt="${html(t('owner_picture'))}" style="max-width:100%"></p>` : '';
+      // The owner sees its own camera's latest picture here, and live, like the police do on the dashboard.
+      const token = html(request.params.token);
+      const liveLink = options.live ? `<p><a id="owner-live" href="${html(inLanguage(`/register/owner/${request.params.token}/live`, locale))}">${html(t('owner_live_link'))}</a></p>` : '';
+      const picture = registration.status === 'approved' ? `<p><img id="owner-picture" src="/register/owner/${token}/latest.jpg" alt="${html(t('owner_picture'))}" style="max-width:100%"></p>${liveLink}` : '';
       const body = `<h1>${html(t('withdraw_title'))}</h1><p>${html(t('withdraw_text', { camera: registration.camera_name, id: registration.id }))}</p>${picture}
 <form method="post" action="/register/withdraw"><input type="hidden" name="token" value="${html(request.params.token)}"><input type="hidden" name="lang" value="${locale}"><button type="submit">${html(t('withdraw_button'))}</button></form>
 ${passwordForm(registration, request.params.token, locale)}`;
@@ -337,23 +361,41 @@ ${passwordForm(registration, request.params.token, locale)}`;
       const password = cameraPassword.safeParse(body.password);
       if (!password.success) return sendPage(reply, 400, page(locale, t('title'), '/register', `<p role="alert">${html(t('error_field', { field: t('password') }))}</p>`));
       if (!keys.canSeal) return sendPage(reply, 503, page(locale, t('title'), '/register', `<p role="alert">${html(t('password_unavailable'))}</p>`));
-      await giveCameraPassword(db, keys, registration, password.data, { id: null, name: registration.owner_name.slice(0, 64), role: 'anonymous' }, request.ip, deps.now());
+      await giveCameraPassword(db, keys, registration, password.data, ANONYMOUS(registration.owner_name), request.ip, deps.now());
       return sendPage(reply, 200, page(locale, t('password_saved_title'), '/register', `<h1>${html(t('password_saved_title'))}</h1><p>${html(t('password_saved_text'))}</p>`));
     },
   );
 
   app.get<{ Params: { token: string } }>(
     '/register/owner/:token/latest.jpg',
-    { config: { public: true }, schema: { tags: ['public'], summary: 'The owner’s own camera picture (secret link; only while approved and consent stands)', security: [], params: tokenParams, produces: ['image/jpeg'] } },
+    { config: { public: true }, schema: { tags: ['public'], summary: 'The owner’s own camera picture from its last check (secret link; only while approved and consent stands; audited)', security: [], params: ownerTokenParams, produces: ['image/jpeg'] } },
     async (request, reply) => {
-      const registration = await registrationByToken(db, request.params.token);
-      const file = registration?.status === 'approved' && registration.camera_id ? insideEvidence(deps.evidenceDir, path.join(registration.camera_id, 'latest.jpg')) : undefined;
+      const owned = await ownedCamera(db, request.params.token);
+      const file = owned && insideEvidence(deps.evidenceDir, path.join(owned.cameraId, 'latest.jpg'));
       const bytes = file ? await readFile(file).catch(() => undefined) : undefined;
-      if (!registration || !bytes) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
-      await writeAudit(db, { id: null, name: registration.owner_name.slice(0, 64), role: 'anonymous' }, { action: 'image.view', cameraId: registration.camera_id ?? undefined, detail: 'owner', ip: request.ip }, deps.now());
+      if (!owned || !bytes) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+      await writeAudit(db, ANONYMOUS(owned.registration.owner_name), { action: 'image.view', cameraId: owned.cameraId, detail: 'owner', ip: request.ip }, deps.now());
       return reply.header('cache-control', 'no-store, private').type('image/jpeg').send(bytes);
     },
   );
+
+  if (options.live) {
+    app.get<{ Params: { token: string }; Querystring: { lang: Locale } }>(
+      '/register/owner/:token/live',
+      { config: { public: true }, schema: { tags: ['public'], summary: `The owner watches its own camera live: a fresh picture every ${OWNER_LIVE_REFRESH_S} s (no script; secret link; only while approved and consent stands)`, security: [], produces: ['text/html'], params: ownerTokenParams, querystring: langQuery, response: htmlOut } },
+      async (request, reply) => {
+        const locale = request.query.lang;
+        const t = translator(registrationMessages, locale);
+        const owned = await ownedCamera(db, request.params.token);
+        if (!owned) return sendPage(reply, 404, page(locale, t('bad_link'), '/register', `<h1>${html(t('bad_link'))}</h1>`));
+        const title = t('owner_live_title', { camera: owned.registration.camera_name });
+        const body = `<h1>${html(title)}</h1><p>${html(t('owner_live_text', { seconds: OWNER_LIVE_REFRESH_S }))}</p>
+<p><img id="owner-live-picture" src="${html(ownerLivePicturePath(request.params.token))}" alt="${html(t('owner_live_picture'))}" style="max-width:100%"></p>
+<p><a href="${html(inLanguage(`/register/withdraw/${request.params.token}`, locale))}">${html(t('owner_back'))}</a></p>`;
+        return sendPage(reply.header('refresh', String(OWNER_LIVE_REFRESH_S)).header('cache-control', 'no-store, private'), 200, page(locale, title, `/register/owner/${request.params.token}/live`, body));
+      },
+    );
+  }
 
   const withdrawnPage = (registration: RegistrationRow, locale: Locale) => {
     const t = translator(registrationMessages, locale);
