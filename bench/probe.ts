@@ -81,16 +81,17 @@ function option(args: string[], flag: string, fallback: number): number {
 
 /**
  * Resolves once every camera is served; the function stops the simulator (its `pid` is for
- * measuring it). `options.subStream` adds a second profile ("640x360"); `options.codec` picks what
+ * measuring it). `options.host` binds it to another loopback address; `options.subStream` adds a second profile ("640x360"); `options.codec` picks what
  * the cameras stream.
  */
-export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc' } = {}): Promise<(() => void) & { pid: number | undefined }> {
+export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc'; host?: string } = {}): Promise<(() => void) & { pid: number | undefined }> {
   const main = fileURLToPath(new URL('../src/simulator/main.js', import.meta.url));
   // Full-HD media take a while to encode: one photo is enough for a benchmark.
   const extra = [
     ...(size === '640x360' ? [] : ['--size', size, '--photo', path.join(PACKAGE_ROOT, 'test/fixtures/photos/coffee.jpg')]),
     ...(options.subStream ? ['--sub-stream', options.subStream] : []),
     ...(options.codec ? ['--codec', options.codec] : []),
+    ...(options.host ? ['--host', options.host] : []),
   ];
   const child = spawn(process.execPath, [main, '--count', String(count), '--password', PASSWORD, '--base-port', String(basePort), ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
