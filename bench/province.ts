@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- province [--cameras 10000] [--simulators 4] [--workers 4] [--minutes 8] [--sample-s 10]
  *   [--concurrency 256] [--image-interval-s 60] [--pg postgres://postgres@127.0.0.1:5432/test] [--database h16scale]
- *   [--rollup-years 2 (0: no report)] [--base-port 20000]`
+ *   [--rollup-years 2 (0: no report)] [--base-port 20000] [--profile]`
  *
  * A province on one machine: `--cameras` simulated cameras served by `--simulators` simulator
  * processes (each on a loopback address of its own, 127.0.1.k, so the per-host limit applies per
@@ -338,6 +338,7 @@ export async function run(args: string[]): Promise<void> {
   const adminUrl = option(args, '--pg', process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
   const database = option(args, '--database', 'h16scale');
   const basePort = Number(option(args, '--base-port', '20000'));
+  const profiling = args.includes('--profile');
   const cores = os.cpus().length;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-province-'));
   const env = { ...process.env, BENCH_CAM_PW: PASSWORD, CAMWATCH_PASSWORD: PASSWORD };
@@ -373,9 +374,11 @@ export async function run(args: string[]): Promise<void> {
     if (added.status !== 0) throw new Error(`camwatch user add: ${added.stdout}${added.stderr}`);
 
     const startedAtMs = Date.now();
-    const spawnRole = (name: string, args: string[]) => {
+    const spawnRole = (name: string, roleArgs: string[]) => {
       const log = openSync(path.join(dir, `${name}.log`), 'a');
-      const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', log, log] });
+      // --profile: a V8 CPU profile of each role, written to the run's folder when it stops
+      const profile = profiling ? ['--cpu-prof', '--cpu-prof-dir', path.join(dir, `profile-${name}`)] : [];
+      const child = spawn(process.execPath, [...profile, CLI, ...roleArgs], { env, stdio: ['ignore', log, log] });
       children.push(child);
       return child;
     };
