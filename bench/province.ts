@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- province [--cameras 10000] [--simulators 4] [--workers 4] [--minutes 8] [--sample-s 10]
- *   [--concurrency 256] [--image-interval-s 60] [--pg postgres://postgres@127.0.0.1:5432/test] [--database h16scale]
+ *   [--concurrency 256] [--image-interval-s 60] [--stream-interval-s 86400] [--pg postgres://postgres@127.0.0.1:5432/test] [--database h16scale]
  *   [--rollup-years 2 (0: no report)] [--base-port 20000] [--profile]`
  *
  * A province on one machine: `--cameras` simulated cameras served by `--simulators` simulator
@@ -170,6 +170,7 @@ interface ProvinceConfig {
   natsUrl: string;
   concurrency: number;
   imageIntervalS: number;
+  streamIntervalS: number;
 }
 
 const simulatorHost = (k: number) => `127.0.1.${k + 1}`;
@@ -190,8 +191,8 @@ function writeConfigs(c: ProvinceConfig, workers: number): { server: string; wor
       `database: { engine: postgres, url: "${c.pgUrl}" }`,
       `evidence_dir: ${path.join(c.dir, 'evidence')}`,
       `server: { host: 127.0.0.1, port: ${c.serverPort} }`,
-      // stream and device checks once a day: after every camera's first (full) check, only image checks run
-      `probe: { image_interval_s: ${c.imageIntervalS}, stream_interval_s: 86400, device_info_interval_s: 86400, concurrency: ${concurrency}, per_host_concurrency: 64 }`,
+      // by default stream and device checks once a day: after every camera's first (full) check, only image checks run
+      `probe: { image_interval_s: ${c.imageIntervalS}, stream_interval_s: ${c.streamIntervalS}, device_info_interval_s: 86400, concurrency: ${concurrency}, per_host_concurrency: 64 }`,
       `queue: { url: "${c.natsUrl}", name: h16scale }`,
       ...provinceUnits(),
       'cameras:',
@@ -334,6 +335,7 @@ export async function run(args: string[]): Promise<void> {
   const sampleS = Number(option(args, '--sample-s', '10'));
   const concurrency = Number(option(args, '--concurrency', '256'));
   const imageIntervalS = Number(option(args, '--image-interval-s', '60'));
+  const streamIntervalS = Number(option(args, '--stream-interval-s', '86400'));
   const rollupYears = Number(option(args, '--rollup-years', '2'));
   const adminUrl = option(args, '--pg', process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
   const database = option(args, '--database', 'h16scale');
@@ -368,8 +370,8 @@ export async function run(args: string[]): Promise<void> {
     for (let k = 0; k < simulators; k++) sims.push(await startSimulator(Math.min(perSimulator, cameras - k * perSimulator), basePort, '640x360', { host: simulatorHost(k) }));
     console.log(`simulators ready in ${((performance.now() - s0) / 1000).toFixed(0)} s (640x360, snapshot and RTSP per camera)`);
     const serverPort = basePort - 1;
-    const files = writeConfigs({ dir, cameras, simulators, basePort, serverPort, pgUrl, natsUrl: nats.url, concurrency, imageIntervalS }, workerCount);
-    console.log(`limits: probe.concurrency ${concurrency} on the server, ${Math.ceil(concurrency / workerCount)} per worker, per_host_concurrency 64 (one host per simulator process); image interval ${imageIntervalS} s, stream and device checks once a day`);
+    const files = writeConfigs({ dir, cameras, simulators, basePort, serverPort, pgUrl, natsUrl: nats.url, concurrency, imageIntervalS, streamIntervalS }, workerCount);
+    console.log(`limits: probe.concurrency ${concurrency} on the server, ${Math.ceil(concurrency / workerCount)} per worker, per_host_concurrency 64 (one host per simulator process); image interval ${imageIntervalS} s, stream interval ${streamIntervalS} s, device checks once a day`);
     const added = spawnSync(process.execPath, [CLI, 'user', 'add', BENCH_USER, '--role', 'admin', '-c', files.server], { env, encoding: 'utf8' });
     if (added.status !== 0) throw new Error(`camwatch user add: ${added.stdout}${added.stderr}`);
 
