@@ -63,7 +63,7 @@ export interface TreeSample {
 }
 
 /** CPU and memory of a process and all its descendants; a process that ends while read is skipped. */
-function processTree(pid: number): TreeSample {
+export function processTree(pid: number): TreeSample {
   const root = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const sample: TreeSample = { daemonS: root.ownS, childrenS: root.reapedChildrenS, rssBytes: root.rssBytes, childRssBytes: 0, children: 0, fds: readdirSync(`/proc/${pid}/fd`).length };
   const pending = childPids(pid);
@@ -140,7 +140,7 @@ interface Sample {
   load1: number;
 }
 
-function option(args: string[], flag: string, fallback: string): string {
+export function option(args: string[], flag: string, fallback: string): string {
   const at = args.indexOf(flag);
   return at >= 0 ? (args[at + 1] ?? fallback) : fallback;
 }
@@ -177,7 +177,7 @@ interface SoakSwitch {
   atMs: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface FleetConfig {
   dir: string;
@@ -228,7 +228,7 @@ function limitsAdvisedByDoctor(config: FleetConfig, env: NodeJS.ProcessEnv): Rec
   throw new Error(`camwatch doctor still asks for more than ${JSON.stringify(limits)}`);
 }
 
-async function waitForHealth(url: string, exited: () => boolean): Promise<void> {
+export async function waitForHealth(url: string, exited: () => boolean): Promise<void> {
   for (let i = 0; i < 240; i++) {
     if (exited()) throw new Error('the daemon exited during start-up');
     const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
@@ -241,7 +241,7 @@ async function waitForHealth(url: string, exited: () => boolean): Promise<void> 
 const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(1)}`);
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
-function row(cells: Array<string | number>): string {
+export function row(cells: Array<string | number>): string {
   return `| ${cells.join(' | ')} |`;
 }
 

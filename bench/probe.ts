@@ -82,7 +82,7 @@ function option(args: string[], flag: string, fallback: number): number {
 
 /**
  * Resolves once every camera is served; the function stops the simulator (its `pid` is for
- * measuring it). `options.subStream` adds a second profile ("640x360"); `options.codec` picks what
+ * measuring it). `options.host` binds it to another loopback address; `options.subStream` adds a second profile ("640x360"); `options.codec` picks what
  * the cameras stream.
  */
 export interface SimulatorProcess {
@@ -92,13 +92,14 @@ export interface SimulatorProcess {
   setFault(id: string, fault: string): Promise<void>;
 }
 
-export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc'; control?: boolean } = {}): Promise<SimulatorProcess> {
+export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc'; host?: string; control?: boolean } = {}): Promise<SimulatorProcess> {
   const main = fileURLToPath(new URL('../src/simulator/main.js', import.meta.url));
   // Full-HD media take a while to encode: one photo is enough for a benchmark.
   const extra = [
     ...(size === '640x360' ? [] : ['--size', size, '--photo', path.join(PACKAGE_ROOT, 'test/fixtures/photos/coffee.jpg')]),
     ...(options.subStream ? ['--sub-stream', options.subStream] : []),
     ...(options.codec ? ['--codec', options.codec] : []),
+    ...(options.host ? ['--host', options.host] : []),
     ...(options.control ? ['--control-stdin'] : []),
   ];
   const child = spawn(process.execPath, [main, '--count', String(count), '--password', PASSWORD, '--base-port', String(basePort), ...extra], { stdio: [options.control ? 'pipe' : 'ignore', 'pipe', 'inherit'] });

@@ -1,5 +1,5 @@
 /** `npm run bench -- <name> [args]`: runs bench/<name>.ts (compiled to dist/bench). */
-const BENCHES = ['probe', 'quality', 'store', 'live', 'fleet', 'queue'] as const;
+const BENCHES = ['probe', 'quality', 'store', 'live', 'fleet', 'queue', 'province'] as const;
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || !(BENCHES as readonly string[]).includes(name)) {
