@@ -145,7 +145,10 @@ describe.each(STORES)('camwatch server ×2 and camwatch worker ×3 on $engine, o
       'evidence_dir: ./evidence',
       'log: { level: debug }',
       'server: { host: 127.0.0.1, port: 0 }',
-      `probe: { image_interval_s: ${INTERVAL_S}, stream_interval_s: 600, device_info_interval_s: 600, jitter_ratio: 0, concurrency: 8, per_host_concurrency: 8, min_resolution: { width: 640, height: 360 }, deadlines: { tcp_ms: 1000, onvif_ms: 2000, rtsp_ms: 4000, snapshot_ms: 2000 } }`,
+      // Deadlines with room for this 2-core machine starting five processes at once: the first full
+      // checks of healthy cameras took up to 4.5 s there, and a 2 s ONVIF deadline failed one (its
+      // uptime with it). The hung camera holds its worker for the ONVIF deadline.
+      `probe: { image_interval_s: ${INTERVAL_S}, stream_interval_s: 600, device_info_interval_s: 600, jitter_ratio: 0, concurrency: 8, per_host_concurrency: 8, min_resolution: { width: 640, height: 360 }, deadlines: { tcp_ms: 1000, onvif_ms: 4000, rtsp_ms: 4000, snapshot_ms: 3000 } }`,
       `queue: { url: "${nats.url}", lease_s: 2, leader_ttl_s: 2 }`,
       'health: { open_after_failures: 2, close_after_successes: 2 }',
       'units:',
