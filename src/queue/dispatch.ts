@@ -10,7 +10,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { CheckResult } from '../probe/check.js';
 import type { Logger } from '../log.js';
 import { ingestConsumer, MAX_DELIVERIES, nextMessage, type Queue } from './connection.js';
-import { decodeReport, encodeJob, type CheckJob, type CheckReport } from './wire.js';
+import { decodeReport, encodeJob, opened, type CheckJob, type CheckReport } from './wire.js';
 
 interface Waiting {
   resolve: (result: CheckResult) => void;
@@ -70,12 +70,8 @@ export async function ingestResults(queue: Queue, log: Logger, ingest: (report: 
   const consumer = await ingestConsumer(queue);
   let stopped = false;
   const handle = async (message: JsMsg) => {
-    const report = decodeReport(message.data);
-    if (!report) {
-      log.error({ sequence: message.seq }, 'queue: a result that is not one of ours was dropped');
-      message.term();
-      return;
-    }
+    const report = opened(message, decodeReport, 'result', log);
+    if (!report) return;
     try {
       await ingest(report, message.seq);
       await message.ackAck();

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { CHECK_KINDS, STREAM_CLIENTS, type CheckResult } from '../probe/check.js';
 import { FAILURE_KINDS } from '../probe/outcome.js';
+import type { Logger } from '../log.js';
 
 const deviceInfo = z.object({
   manufacturer: z.string(),
@@ -110,4 +111,25 @@ export function decodeReport(data: Uint8Array): CheckReport | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What `opened` needs of a queue message (a JetStream JsMsg is one). */
+export interface Received {
+  data: Uint8Array;
+  seq: number;
+  /** drops the message for good: never delivered again */
+  term(reason?: string): void;
+}
+
+/**
+ * A message's content, decoded. One that does not decode (another version's, or garbage) is
+ * logged and dropped for good, so that it does not come back on every delivery; undefined then.
+ */
+export function opened<T>(message: Received, decode: (data: Uint8Array) => T | undefined, what: 'check' | 'result', log: Pick<Logger, 'error'>): T | undefined {
+  const content = decode(message.data);
+  if (content === undefined) {
+    log.error({ sequence: message.seq }, `queue: a ${what} that is not one of ours was dropped`);
+    message.term();
+  }
+  return content;
 }
