@@ -3,7 +3,7 @@
  * its result once the result has been ingested, so the scheduler keeps the camera busy (at most
  * one check of a camera at a time, across all workers) and counts it against its per-host limit
  * until then. ingestResults() reads the workers' results in order, one at a time, and hands each
- * to the ingest before it is acknowledged.
+ * to the ingest before it is acknowledged, then removes the job the result answers.
  */
 import { randomUUID } from 'node:crypto';
 import type { JsMsg } from '@nats-io/jetstream';
@@ -75,6 +75,10 @@ export async function ingestResults(queue: Queue, log: Logger, ingest: (report: 
     try {
       await ingest(report, message.seq);
       await message.ackAck();
+      // Answered and stored: the job goes as well, so that a worker killed between publishing this
+      // result and acknowledging the job does not have the camera probed again when its lease runs
+      // out. Usually the worker has acknowledged it already, and there is nothing left to remove.
+      if (report.jobSequence !== undefined) void queue.jsm.streams.deleteMessage(queue.names.checksStream, report.jobSequence, false).catch(() => {});
     } catch (error) {
       log.error({ camera: report.result.cameraId, err: error }, 'queue: the result could not be stored; retrying');
       message.nak(1000);

@@ -49,6 +49,7 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 const resultSchema = z.object({
   jobId: z.string().min(1),
+  jobSequence: z.number().int().positive().optional(),
   worker: z.string(),
   result: z.object({
     cameraId: z.string().min(1),
@@ -72,6 +73,8 @@ const resultSchema = z.object({
 
 export interface CheckReport {
   jobId: string;
+  /** the job's sequence in the checks stream: the leader removes the job once it has stored this result */
+  jobSequence?: number;
   /** the worker that ran it, for the log */
   worker: string;
   result: CheckResult;
@@ -107,7 +110,7 @@ export function decodeReport(data: Uint8Array): CheckReport | undefined {
     const { frame, snapshots, ...rest } = parsed.data.result;
     const result: CheckResult = { ...rest, frame: frame === undefined ? undefined : Buffer.from(frame, 'base64') };
     if (snapshots) result.snapshots = [Buffer.from(snapshots[0], 'base64'), Buffer.from(snapshots[1], 'base64')];
-    return { jobId: parsed.data.jobId, worker: parsed.data.worker, result };
+    return { jobId: parsed.data.jobId, jobSequence: parsed.data.jobSequence, worker: parsed.data.worker, result };
   } catch {
     return undefined;
   }

@@ -43,7 +43,7 @@ export async function serveChecks(queue: Queue, options: { worker: string; concu
       // Not checked (cut short by our shutdown, or a camera this worker cannot check): another worker takes it.
       if (!result) message.nak(stopped ? 0 : leaseMs);
       else {
-        await queue.js.publish(queue.names.resultSubject, encodeReport({ jobId: job.id, worker: options.worker, result }), { msgID: job.id });
+        await queue.js.publish(queue.names.resultSubject, encodeReport({ jobId: job.id, jobSequence: message.seq, worker: options.worker, result }), { msgID: job.id });
         await message.ackAck();
       }
     } catch (error) {
