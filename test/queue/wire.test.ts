@@ -12,6 +12,7 @@ const job: CheckJob = {
 
 const report: CheckReport = {
   jobId: 'job-1',
+  jobSequence: 42,
   worker: 'worker-a',
   result: {
     cameraId: 'tp-001',
