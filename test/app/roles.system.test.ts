@@ -241,7 +241,9 @@ describe.each(STORES)('camwatch server ×2 and camwatch worker ×3 on $engine, o
       // None twice: no interval-long slot holds two checks of a camera.
       const slots = starts.map((at) => Math.floor((at - starts[0]!) / intervalMs));
       expect(new Set(slots).size, fromKill).toBe(slots.length);
-      expect(Math.min(...starts.slice(1).map((at, k) => at - starts[k]!)), fromKill).toBeGreaterThanOrEqual(intervalMs - 1000);
+      // A take is a worker's pull after the leader's publish: on a loaded machine (load average 18 on
+      // 2 cores, 2026-12-04) one came 1.2 s late, and the next on time.
+      expect(Math.min(...starts.slice(1).map((at, k) => at - starts[k]!)), fromKill).toBeGreaterThanOrEqual(intervalMs - 2000);
     }
 
     // Uptime as if nothing had died: known from the first check to the last without a hole, the
