@@ -226,10 +226,15 @@ describe.each(STORES)('camwatch server ×2 and camwatch worker ×3 on $engine, o
     const survivorsFinished = finished.filter((e) => e.worker !== victim);
     expect(new Set(survivorsFinished.map((e) => e.job)).size).toBe(survivorsFinished.length);
     const jobsFinished = (camera: string) => new Set(finished.filter((e) => e.camera === camera).map((e) => e.job)).size;
+    // The killed worker's last lines may be lost (the log writes stdout asynchronously): a check it
+    // had taken, that no one logged finishing, may still have been answered and stored, once.
+    const finishedJobs = new Set(finished.map((e) => e.job));
+    const unaccounted = (camera: string) => new Set(taken.filter((e) => e.worker === victim && e.camera === camera && !finishedJobs.has(e.job)).map((e) => e.job)).size;
     const intervalMs = INTERVAL_S * 1000;
     for (const [i] of fleet.cameras.entries()) {
       const camera = `cam-${i}`;
-      expect(stored.get(camera), camera).toBe(jobsFinished(camera));
+      expect(stored.get(camera), camera).toBeGreaterThanOrEqual(jobsFinished(camera));
+      expect(stored.get(camera), camera).toBeLessThanOrEqual(jobsFinished(camera) + unaccounted(camera));
       // When each of its checks first went to a worker.
       const firstTaken = new Map<string, number>();
       for (const e of taken.filter((t) => t.camera === camera)) if (!firstTaken.has(e.job!)) firstTaken.set(e.job!, Date.parse(e.time));
@@ -252,7 +257,7 @@ describe.each(STORES)('camwatch server ×2 and camwatch worker ×3 on $engine, o
     for (const u of uptime) {
       expect(u.known, u.camera_id).toBe(spans.get(u.camera_id));
       expect(u.up, u.camera_id).toBe([HUNG, 'cam-5'].includes(u.camera_id) ? 0 : u.known);
-      expect(u.checks, u.camera_id).toBe(jobsFinished(u.camera_id));
+      expect(u.checks, u.camera_id).toBe(stored.get(u.camera_id));
     }
 
     // The check the killed worker held went to another worker when its lease ran out.
