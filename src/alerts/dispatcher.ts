@@ -133,12 +133,18 @@ export class Dispatcher {
     this.timer = setTimeout(loop, 0);
   }
 
-  /** Asks for a pass soon (after the current transaction commits); only once started. */
+  /**
+   * Asks for a pass soon, once the caller's transaction has committed (the pass then sees the
+   * rows it wrote) and outside it: a pass started inside would inherit the transaction and run
+   * its statements in the middle of it. Only once started.
+   */
   kick(): void {
     if (this.stopped || !this.started) return;
-    setImmediate(() => {
-      if (!this.stopped) void this.tick().catch((error: unknown) => this.options.log?.error({ err: error }, 'alert dispatch failed'));
-    });
+    this.db.afterCommit(() =>
+      setImmediate(() => {
+        if (!this.stopped) void this.tick().catch((error: unknown) => this.options.log?.error({ err: error }, 'alert dispatch failed'));
+      }),
+    );
   }
 
   async stop(): Promise<void> {

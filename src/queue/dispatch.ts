@@ -3,14 +3,14 @@
  * its result once the result has been ingested, so the scheduler keeps the camera busy (at most
  * one check of a camera at a time, across all workers) and counts it against its per-host limit
  * until then. ingestResults() reads the workers' results in order, one at a time, and hands each
- * to the ingest before it is acknowledged.
+ * to the ingest before it is acknowledged, then removes the job the result answers.
  */
 import { randomUUID } from 'node:crypto';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { CheckResult } from '../probe/check.js';
 import type { Logger } from '../log.js';
 import { ingestConsumer, MAX_DELIVERIES, nextMessage, type Queue } from './connection.js';
-import { decodeReport, encodeJob, type CheckJob, type CheckReport } from './wire.js';
+import { decodeReport, encodeJob, opened, type CheckJob, type CheckReport } from './wire.js';
 
 interface Waiting {
   resolve: (result: CheckResult) => void;
@@ -70,15 +70,15 @@ export async function ingestResults(queue: Queue, log: Logger, ingest: (report: 
   const consumer = await ingestConsumer(queue);
   let stopped = false;
   const handle = async (message: JsMsg) => {
-    const report = decodeReport(message.data);
-    if (!report) {
-      log.error({ sequence: message.seq }, 'queue: a result that is not one of ours was dropped');
-      message.term();
-      return;
-    }
+    const report = opened(message, decodeReport, 'result', log);
+    if (!report) return;
     try {
       await ingest(report, message.seq);
       await message.ackAck();
+      // Answered and stored: the job goes as well, so that a worker killed between publishing this
+      // result and acknowledging the job does not have the camera probed again when its lease runs
+      // out. Usually the worker has acknowledged it already, and there is nothing left to remove.
+      if (report.jobSequence !== undefined) void queue.jsm.streams.deleteMessage(queue.names.checksStream, report.jobSequence, false).catch(() => {});
     } catch (error) {
       log.error({ camera: report.result.cameraId, err: error }, 'queue: the result could not be stored; retrying');
       message.nak(1000);

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { CHECK_KINDS, STREAM_CLIENTS, type CheckResult } from '../probe/check.js';
 import { FAILURE_KINDS } from '../probe/outcome.js';
+import type { Logger } from '../log.js';
 
 const deviceInfo = z.object({
   manufacturer: z.string(),
@@ -48,6 +49,7 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 const resultSchema = z.object({
   jobId: z.string().min(1),
+  jobSequence: z.number().int().positive().optional(),
   worker: z.string(),
   result: z.object({
     cameraId: z.string().min(1),
@@ -71,6 +73,8 @@ const resultSchema = z.object({
 
 export interface CheckReport {
   jobId: string;
+  /** the job's sequence in the checks stream: the leader removes the job once it has stored this result */
+  jobSequence?: number;
   /** the worker that ran it, for the log */
   worker: string;
   result: CheckResult;
@@ -106,8 +110,29 @@ export function decodeReport(data: Uint8Array): CheckReport | undefined {
     const { frame, snapshots, ...rest } = parsed.data.result;
     const result: CheckResult = { ...rest, frame: frame === undefined ? undefined : Buffer.from(frame, 'base64') };
     if (snapshots) result.snapshots = [Buffer.from(snapshots[0], 'base64'), Buffer.from(snapshots[1], 'base64')];
-    return { jobId: parsed.data.jobId, worker: parsed.data.worker, result };
+    return { jobId: parsed.data.jobId, jobSequence: parsed.data.jobSequence, worker: parsed.data.worker, result };
   } catch {
     return undefined;
   }
+}
+
+/** What `opened` needs of a queue message (a JetStream JsMsg is one). */
+export interface Received {
+  data: Uint8Array;
+  seq: number;
+  /** drops the message for good: never delivered again */
+  term(reason?: string): void;
+}
+
+/**
+ * A message's content, decoded. One that does not decode (another version's, or garbage) is
+ * logged and dropped for good, so that it does not come back on every delivery; undefined then.
+ */
+export function opened<T>(message: Received, decode: (data: Uint8Array) => T | undefined, what: 'check' | 'result', log: Pick<Logger, 'error'>): T | undefined {
+  const content = decode(message.data);
+  if (content === undefined) {
+    log.error({ sequence: message.seq }, `queue: a ${what} that is not one of ours was dropped`);
+    message.term();
+  }
+  return content;
 }

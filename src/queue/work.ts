@@ -9,7 +9,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { CheckResult } from '../probe/check.js';
 import type { Logger } from '../log.js';
 import { nextMessage, probeConsumer, type Queue } from './connection.js';
-import { decodeJob, encodeReport, type CheckJob } from './wire.js';
+import { decodeJob, encodeReport, opened, type CheckJob } from './wire.js';
 
 export interface ProbeWork {
   stop(): Promise<void>;
@@ -27,12 +27,8 @@ export async function serveChecks(queue: Queue, options: { worker: string; concu
   let stopped = false;
 
   const handle = async (message: JsMsg) => {
-    const job = decodeJob(message.data);
-    if (!job) {
-      log.error({ sequence: message.seq }, 'queue: a check that is not one of ours was dropped');
-      message.term();
-      return;
-    }
+    const job = opened(message, decodeJob, 'check', log);
+    if (!job) return;
     if (Date.now() > job.expiresAt) {
       // The leader stopped waiting for it and has scheduled the camera again: running it now could overlap that check.
       message.term('expired');
@@ -47,7 +43,7 @@ export async function serveChecks(queue: Queue, options: { worker: string; concu
       // Not checked (cut short by our shutdown, or a camera this worker cannot check): another worker takes it.
       if (!result) message.nak(stopped ? 0 : leaseMs);
       else {
-        await queue.js.publish(queue.names.resultSubject, encodeReport({ jobId: job.id, worker: options.worker, result }), { msgID: job.id });
+        await queue.js.publish(queue.names.resultSubject, encodeReport({ jobId: job.id, jobSequence: message.seq, worker: options.worker, result }), { msgID: job.id });
         await message.ackAck();
       }
     } catch (error) {

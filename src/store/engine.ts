@@ -40,6 +40,13 @@ export interface Engine {
    * become savepoints. Statements from outside `fn` wait until it ends.
    */
   transaction<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs `fn` once the transaction the caller is in has committed, outside it; at once when the
+   * caller is in none; never when it rolls back. For work started from inside a transaction that
+   * must not join it (it would inherit the transaction's scope and run its statements, even its
+   * own transactions as savepoints, in the middle of it) and that must see what it wrote.
+   */
+  afterCommit(fn: () => void): void;
   close(): Promise<void>;
 }
 

@@ -66,6 +66,8 @@ interface Transaction {
   client: pg.PoolClient;
   depth: number;
   open: boolean;
+  /** afterCommit callbacks, run once COMMIT has succeeded */
+  committed: (() => void)[];
   /** the transaction (of another engine) this one was opened in */
   outer: Transaction | undefined;
 }
@@ -127,12 +129,12 @@ export class PostgresEngine implements Engine {
     const outer = this.current();
     if (outer) return this.savepoint(outer, fn);
     const client = await this.pool.connect();
-    const tx: Transaction = { engine: this, client, depth: 0, open: true, outer: scope.getStore() };
+    const tx: Transaction = { engine: this, client, depth: 0, open: true, outer: scope.getStore(), committed: [] };
+    let result: T;
     try {
       await client.query('BEGIN');
-      const result = await scope.run(tx, fn);
+      result = await scope.run(tx, fn);
       await client.query('COMMIT');
-      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
@@ -140,6 +142,14 @@ export class PostgresEngine implements Engine {
       tx.open = false;
       client.release();
     }
+    for (const after of tx.committed) after();
+    return result;
+  }
+
+  afterCommit(fn: () => void): void {
+    const tx = this.current();
+    if (tx) tx.committed.push(fn);
+    else fn();
   }
 
   private async savepoint<T>(tx: Transaction, fn: () => Promise<T>): Promise<T> {
@@ -150,7 +160,8 @@ export class PostgresEngine implements Engine {
       await tx.client.query(`RELEASE SAVEPOINT ${name}`);
       return result;
     } catch (error) {
-      await tx.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      // Not in place of the error: it fails too when the transaction is already gone.
+      await tx.client.query(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => {});
       throw error;
     } finally {
       tx.depth--;

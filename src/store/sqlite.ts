@@ -12,6 +12,8 @@ import type { Engine, RunResult, TransactionOptions } from './engine.js';
 
 interface Transaction {
   depth: number;
+  /** afterCommit callbacks, run once COMMIT has succeeded */
+  committed: (() => void)[];
   /** the transaction (of another engine) this one was opened in */
   outer: Transaction | undefined;
 }
@@ -82,13 +84,13 @@ export class SqliteEngine implements Engine {
   async transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.holder && within(this.holder)) return this.savepoint(this.holder, fn);
     while (this.holder) await this.turn();
-    const tx: Transaction = { depth: 0, outer: scope.getStore() };
+    const tx: Transaction = { depth: 0, outer: scope.getStore(), committed: [] };
     this.holder = tx;
+    let result: T;
     try {
       this.raw.exec(options.immediate ? 'BEGIN IMMEDIATE' : 'BEGIN');
-      const result = await scope.run(tx, fn);
+      result = await scope.run(tx, fn);
       this.raw.exec('COMMIT');
-      return result;
     } catch (error) {
       if (this.raw.inTransaction) this.raw.exec('ROLLBACK');
       throw error;
@@ -96,6 +98,13 @@ export class SqliteEngine implements Engine {
       this.holder = undefined;
       for (const wake of this.waiting.splice(0)) wake();
     }
+    for (const after of tx.committed) after();
+    return result;
+  }
+
+  afterCommit(fn: () => void): void {
+    if (this.holder && within(this.holder)) this.holder.committed.push(fn);
+    else fn();
   }
 
   private async savepoint<T>(tx: Transaction, fn: () => Promise<T>): Promise<T> {

@@ -1,7 +1,9 @@
 /**
  * The roles as processes, as an installation runs them: the built `camwatch server` twice and
  * `camwatch worker` three times on one config, against simulated cameras and a NATS JetStream
- * server of the test's own (Debian's nats-server, hence a system test). Mid-run one worker and
+ * server of the test's own (Debian's nats-server, hence a system test). It runs twice: the
+ * servers sharing one SQLite file, then one PostgreSQL (a database of the test's own on the
+ * server test/store/engines.ts finds or starts, dropped afterwards). Mid-run one worker and
  * the leading server are killed with SIGKILL at the same moment. Then:
  * - the other server takes the lead, and every camera is checked again within one interval;
  * - no check ran twice: consecutive checks of a camera are at least an interval apart (jitter is
@@ -15,10 +17,12 @@ import { createServer, type Server } from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type CameraFleet } from '../../src/simulator/index.js';
+import { openStoreAt, type StoreLocation } from '../../src/store/db.js';
 import { startNatsServer } from '../nats-server.js';
+import { testServerUrl } from '../store/engines.js';
 
 const CLI = path.resolve('dist/src/cli.js');
 const ARTIFACTS = path.resolve('test-artifacts/roles');
@@ -35,101 +39,154 @@ interface Role {
   exited: Promise<number | string | null>;
 }
 
-let dir: string;
-let fleet: CameraFleet;
-let nats: { url: string; stop(): void };
-let webhook: Server;
-const deliveries: { id: string; kind: string; incident: number }[] = [];
-const roles: Role[] = [];
-
-function start(name: string, args: string[]): Role {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CAM_PW: PASSWORD, CAMWATCH_LANG: 'en' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const role: Role = { name, child, log: '', exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code))) };
-  child.stdout!.on('data', (d: Buffer) => (role.log += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (role.log += d.toString()));
-  roles.push(role);
-  return role;
+/** Where both servers keep their data, as their config names it; `location` is for the test to read it afterwards. */
+interface Store {
+  config: string;
+  location: StoreLocation;
+  /** for the roles' environment: PostgreSQL's password goes there, never into the config */
+  env: Record<string, string>;
+  drop(): Promise<void>;
 }
+
+const STORES: { engine: string; open: (dir: string) => Promise<Store> }[] = [
+  {
+    engine: 'SQLite (one shared file)',
+    open: async (dir) => ({ config: 'database: { path: ./camwatch.db }', location: { engine: 'sqlite', path: path.join(dir, 'camwatch.db') }, env: {}, drop: async () => {} }),
+  },
+  {
+    engine: 'PostgreSQL',
+    open: async (): Promise<Store> => {
+      // A database of its own on the test server (127.0.0.1:5432, or one started from npm when none answers).
+      const server = new URL(await testServerUrl());
+      const name = `camwatch_roles_${process.pid}_${Date.now().toString(36)}`;
+      const admin = async (sql: string) => {
+        const client = new pg.Client({ connectionString: server.toString() });
+        await client.connect();
+        try {
+          await client.query(sql);
+        } finally {
+          await client.end();
+        }
+      };
+      await admin(`CREATE DATABASE ${name}`);
+      const url = new URL(server);
+      url.pathname = `/${name}`;
+      const password = decodeURIComponent(url.password);
+      const withPassword = url.toString();
+      url.password = '';
+      return {
+        config: `database: { engine: postgres, url: "${url.toString()}" }`,
+        location: { engine: 'postgres', url: withPassword },
+        env: password ? { PGPASSWORD: password } : {},
+        drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      };
+    },
+  },
+];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, predicate: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${roles.map((r) => `--- ${r.name}\n${r.log.slice(-3000)}`).join('\n')}`);
-    await sleep(50);
-  }
-}
-
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-roles-'));
-  nats = await startNatsServer(dir);
-
-  webhook = createServer((request, response) => {
-    let body = '';
-    request.on('data', (d: Buffer) => (body += d.toString()));
-    request.on('end', () => {
-      const alert = JSON.parse(body) as { id: string; kind: string; incident_id: number };
-      deliveries.push({ id: alert.id, kind: alert.kind, incident: alert.incident_id });
-      response.writeHead(200).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
-  const webhookPort = (webhook.address() as net.AddressInfo).port;
-
-  fleet = await startFleet({ count: CAMERAS, password: PASSWORD });
-  await fleet.camera('sim-006').setFault('offline');
-  await fleet.camera('sim-005').setFault('hang');
-  // The simulated cameras share one address: its per-host limit would queue their checks behind each other.
-  const cameras = fleet.cameras.map((camera, i) => `  - { id: cam-${i}, name: Camera ${i}, unit: xa-${i % 2}, onvif: { host: 127.0.0.1, port: ${camera.httpPort}, password_env: CAM_PW } }`);
-  writeFileSync(path.join(dir, 'camwatch.yaml'), [
-    'version: 1',
-    'locale: en',
-    'database: { path: ./camwatch.db }',
-    'evidence_dir: ./evidence',
-    'log: { level: debug }',
-    'server: { host: 127.0.0.1, port: 0 }',
-    `probe: { image_interval_s: ${INTERVAL_S}, stream_interval_s: 600, device_info_interval_s: 600, jitter_ratio: 0, concurrency: 8, per_host_concurrency: 8, min_resolution: { width: 640, height: 360 }, deadlines: { tcp_ms: 1000, onvif_ms: 2000, rtsp_ms: 4000, snapshot_ms: 2000 } }`,
-    `queue: { url: "${nats.url}", lease_s: 2, leader_ttl_s: 2 }`,
-    'health: { open_after_failures: 2, close_after_successes: 2 }',
-    'units:',
-    '  - id: tinh',
-    '    name: tỉnh Gia Lai',
-    '    kind: province',
-    '    children:',
-    ...[0, 1].map((i) => `      - { id: xa-${i}, name: xã ${i}, kind: commune, contacts: [{ name: Trưởng CA ${i}, role: police_chief, phone: "091200000${i}" }] }`),
-    'cameras:',
-    ...cameras,
-    'alerts:',
-    '  poll_interval_s: 0.2',
-    '  channels:',
-    `    webhook: { url: "http://127.0.0.1:${webhookPort}/hook" }`,
-  ].join('\n'));
-}, 60_000);
-
-afterAll(async () => {
-  // Each process's log, to read when the test fails.
-  mkdirSync(ARTIFACTS, { recursive: true });
-  for (const role of roles) writeFileSync(path.join(ARTIFACTS, `${role.name}.log`), role.log);
-  for (const role of roles) role.child.kill('SIGTERM');
-  await Promise.all(roles.map((role) => Promise.race([role.exited, sleep(10_000).then(() => role.child.kill('SIGKILL'))])));
-  nats?.stop();
-  webhook?.close();
-  await fleet?.stop();
-});
 
 const lines = (log: string, camera: string, msg: string) => log.split('\n').filter((line) => line.includes(`"camera":"${camera}"`) && line.includes(`"msg":"${msg}"`)).length;
 /** The worker checking this camera now: it took a check of it that it has not finished. */
 const checking = (worker: Role, camera: string) => lines(worker.log, camera, 'check taken') > lines(worker.log, camera, 'check');
 
-describe('camwatch server ×2 and camwatch worker ×3, one worker and the leader killed', () => {
-  it('keeps every camera checked each interval, runs no check twice and sends no alert twice', async () => {
+describe.each(STORES)('camwatch server ×2 and camwatch worker ×3 on $engine, one worker and the leader killed', ({ engine, open }) => {
+  let dir: string;
+  let store: Store | undefined;
+  let fleet: CameraFleet;
+  let nats: { url: string; stop(): void };
+  let webhook: Server;
+  const deliveries: { id: string; kind: string; incident: number }[] = [];
+  const roles: Role[] = [];
+
+  function start(name: string, args: string[]): Role {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...store!.env, CAM_PW: PASSWORD, CAMWATCH_LANG: 'en' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const role: Role = { name, child, log: '', exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code))) };
+    child.stdout!.on('data', (d: Buffer) => (role.log += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (role.log += d.toString()));
+    roles.push(role);
+    return role;
+  }
+
+  async function until(what: string, predicate: () => boolean, timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${roles.map((r) => `--- ${r.name}\n${r.log.slice(-3000)}`).join('\n')}`);
+      await sleep(50);
+    }
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-roles-'));
+    store = await open(dir);
+    nats = await startNatsServer(dir);
+
+    webhook = createServer((request, response) => {
+      let body = '';
+      request.on('data', (d: Buffer) => (body += d.toString()));
+      request.on('end', () => {
+        const alert = JSON.parse(body) as { id: string; kind: string; incident_id: number };
+        deliveries.push({ id: alert.id, kind: alert.kind, incident: alert.incident_id });
+        response.writeHead(200).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    const webhookPort = (webhook.address() as net.AddressInfo).port;
+
+    fleet = await startFleet({ count: CAMERAS, password: PASSWORD });
+    await fleet.camera('sim-006').setFault('offline');
+    await fleet.camera('sim-005').setFault('hang');
+    // The simulated cameras share one address: its per-host limit would queue their checks behind each other.
+    const cameras = fleet.cameras.map((camera, i) => `  - { id: cam-${i}, name: Camera ${i}, unit: xa-${i % 2}, onvif: { host: 127.0.0.1, port: ${camera.httpPort}, password_env: CAM_PW } }`);
+    writeFileSync(path.join(dir, 'camwatch.yaml'), [
+      'version: 1',
+      'locale: en',
+      store.config,
+      'evidence_dir: ./evidence',
+      'log: { level: debug }',
+      'server: { host: 127.0.0.1, port: 0 }',
+      // Deadlines with room for this 2-core machine starting five processes at once: the first full
+      // checks of healthy cameras took up to 4.5 s there, and a 2 s ONVIF deadline failed one (its
+      // uptime with it). The hung camera holds its worker for the ONVIF deadline.
+      `probe: { image_interval_s: ${INTERVAL_S}, stream_interval_s: 600, device_info_interval_s: 600, jitter_ratio: 0, concurrency: 8, per_host_concurrency: 8, min_resolution: { width: 640, height: 360 }, deadlines: { tcp_ms: 1000, onvif_ms: 4000, rtsp_ms: 4000, snapshot_ms: 3000 } }`,
+      `queue: { url: "${nats.url}", lease_s: 2, leader_ttl_s: 2 }`,
+      'health: { open_after_failures: 2, close_after_successes: 2 }',
+      'units:',
+      '  - id: tinh',
+      '    name: tỉnh Gia Lai',
+      '    kind: province',
+      '    children:',
+      ...[0, 1].map((i) => `      - { id: xa-${i}, name: xã ${i}, kind: commune, contacts: [{ name: Trưởng CA ${i}, role: police_chief, phone: "091200000${i}" }] }`),
+      'cameras:',
+      ...cameras,
+      'alerts:',
+      '  poll_interval_s: 0.2',
+      '  channels:',
+      `    webhook: { url: "http://127.0.0.1:${webhookPort}/hook" }`,
+    ].join('\n'));
+  }, 120_000);
+
+  afterAll(async () => {
+    // Each process's log, to read when the test fails.
+    const artifacts = path.join(ARTIFACTS, store?.location.engine ?? 'none');
+    mkdirSync(artifacts, { recursive: true });
+    for (const role of roles) writeFileSync(path.join(artifacts, `${role.name}.log`), role.log);
+    for (const role of roles) role.child.kill('SIGTERM');
+    await Promise.all(roles.map((role) => Promise.race([role.exited, sleep(10_000).then(() => role.child.kill('SIGKILL'))])));
+    nats?.stop();
+    webhook?.close();
+    await fleet?.stop();
+    await store?.drop();
+  });
+
+  it(`keeps every camera checked each interval, runs no check twice and sends no alert twice (${engine})`, async () => {
     const config = path.join(dir, 'camwatch.yaml');
     const servers = [start('server-a', ['server', '-c', config])];
-    await until('the first server to lead', () => servers[0]!.log.includes('scheduling through the queue'), 20_000);
+    // Starting takes 10 s here when other work keeps the load average at 25 on 2 cores (2026-12-04), and one server once took over 20 s.
+    await until('the first server to lead', () => servers[0]!.log.includes('scheduling through the queue'), 45_000);
     servers.push(start('server-b', ['server', '-c', config]));
     const workers = [0, 1, 2].map((i) => start(`worker-${i}`, ['worker', '-c', config]));
-    await until('the servers and workers to start', () => [...servers, ...workers].every((r) => r.log.includes('camwatch started') || r.log.includes('camwatch worker started')), 20_000);
+    await until('the servers and workers to start', () => [...servers, ...workers].every((r) => r.log.includes('camwatch started') || r.log.includes('camwatch worker started')), 45_000);
 
     // An interval in (every camera checked once), the leader and the worker in the middle of checking the hung camera die together.
     await sleep(INTERVAL_S * 1000);
@@ -153,13 +210,13 @@ describe('camwatch server ×2 and camwatch worker ×3, one worker and the leader
     follower.child.kill('SIGTERM');
     expect(await follower.exited).toBe(0);
 
-    const db = new Database(path.join(dir, 'camwatch.db'), { readonly: true });
+    const { db } = await openStoreAt(store!.location, { migrate: false });
     // A row stands for repeat_count checks in a row that were all fine (the first at started_at, the last at last_at).
-    const stored = new Map((db.prepare('SELECT camera_id, SUM(repeat_count) AS n FROM checks GROUP BY camera_id').all() as { camera_id: string; n: number }[]).map((r) => [r.camera_id, r.n]));
-    const alerts = db.prepare("SELECT request_id, kind, incident_id FROM alerts WHERE status <> 'cancelled'").all() as { request_id: string; kind: string; incident_id: number }[];
-    const spans = new Map((db.prepare('SELECT camera_id, MAX(COALESCE(last_at, started_at)) - MIN(started_at) AS ms FROM checks GROUP BY camera_id').all() as { camera_id: string; ms: number }[]).map((r) => [r.camera_id, r.ms]));
-    const uptime = db.prepare('SELECT camera_id, SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(checks) AS checks FROM uptime_hourly GROUP BY camera_id ORDER BY camera_id').all() as { camera_id: string; known: number; up: number; checks: number }[];
-    db.close();
+    const stored = new Map((await db.all<{ camera_id: string; n: number }>('SELECT camera_id, SUM(repeat_count) AS n FROM checks GROUP BY camera_id')).map((r) => [r.camera_id, r.n]));
+    const alerts = await db.all<{ request_id: string; kind: string; incident_id: number }>("SELECT request_id, kind, incident_id FROM alerts WHERE status <> 'cancelled'");
+    const spans = new Map((await db.all<{ camera_id: string; ms: number }>('SELECT camera_id, MAX(COALESCE(last_at, started_at)) - MIN(started_at) AS ms FROM checks GROUP BY camera_id')).map((r) => [r.camera_id, r.ms]));
+    const uptime = await db.all<{ camera_id: string; known: number; up: number; checks: number }>('SELECT camera_id, SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(checks) AS checks FROM uptime_hourly GROUP BY camera_id ORDER BY camera_id');
+    await db.close();
 
     // What the workers did, from their logs: each check taken (a job, handed out again when its worker died) and each finished.
     const events = workers.flatMap((w) => w.log.split('\n').filter((line) => line.startsWith('{')).map((line) => ({ worker: w, ...(JSON.parse(line) as { time: string; msg: string; camera?: string; job?: string }) })));
@@ -170,10 +227,15 @@ describe('camwatch server ×2 and camwatch worker ×3, one worker and the leader
     const survivorsFinished = finished.filter((e) => e.worker !== victim);
     expect(new Set(survivorsFinished.map((e) => e.job)).size).toBe(survivorsFinished.length);
     const jobsFinished = (camera: string) => new Set(finished.filter((e) => e.camera === camera).map((e) => e.job)).size;
+    // The killed worker's last lines may be lost (the log writes stdout asynchronously): a check it
+    // had taken, that no one logged finishing, may still have been answered and stored, once.
+    const finishedJobs = new Set(finished.map((e) => e.job));
+    const unaccounted = (camera: string) => new Set(taken.filter((e) => e.worker === victim && e.camera === camera && !finishedJobs.has(e.job)).map((e) => e.job)).size;
     const intervalMs = INTERVAL_S * 1000;
     for (const [i] of fleet.cameras.entries()) {
       const camera = `cam-${i}`;
-      expect(stored.get(camera), camera).toBe(jobsFinished(camera));
+      expect(stored.get(camera), camera).toBeGreaterThanOrEqual(jobsFinished(camera));
+      expect(stored.get(camera), camera).toBeLessThanOrEqual(jobsFinished(camera) + unaccounted(camera));
       // When each of its checks first went to a worker.
       const firstTaken = new Map<string, number>();
       for (const e of taken.filter((t) => t.camera === camera)) if (!firstTaken.has(e.job!)) firstTaken.set(e.job!, Date.parse(e.time));
@@ -185,7 +247,9 @@ describe('camwatch server ×2 and camwatch worker ×3, one worker and the leader
       // None twice: no interval-long slot holds two checks of a camera.
       const slots = starts.map((at) => Math.floor((at - starts[0]!) / intervalMs));
       expect(new Set(slots).size, fromKill).toBe(slots.length);
-      expect(Math.min(...starts.slice(1).map((at, k) => at - starts[k]!)), fromKill).toBeGreaterThanOrEqual(intervalMs - 1000);
+      // A take is a worker's pull after the leader's publish: on a loaded machine (load average 18 on
+      // 2 cores, 2026-12-04) one came 1.2 s late, and the next on time.
+      expect(Math.min(...starts.slice(1).map((at, k) => at - starts[k]!)), fromKill).toBeGreaterThanOrEqual(intervalMs - 2000);
     }
 
     // Uptime as if nothing had died: known from the first check to the last without a hole, the
@@ -194,7 +258,7 @@ describe('camwatch server ×2 and camwatch worker ×3, one worker and the leader
     for (const u of uptime) {
       expect(u.known, u.camera_id).toBe(spans.get(u.camera_id));
       expect(u.up, u.camera_id).toBe([HUNG, 'cam-5'].includes(u.camera_id) ? 0 : u.known);
-      expect(u.checks, u.camera_id).toBe(jobsFinished(u.camera_id));
+      expect(u.checks, u.camera_id).toBe(stored.get(u.camera_id));
     }
 
     // The check the killed worker held went to another worker when its lease ran out.
@@ -205,6 +269,7 @@ describe('camwatch server ×2 and camwatch worker ×3, one worker and the leader
     expect(opened.length).toBeGreaterThanOrEqual(1);
     expect(deliveries.filter((d) => d.kind === 'opened').map((d) => d.id).sort()).toEqual(opened.map((a) => a.request_id).sort());
     expect(new Set(deliveries.map((d) => d.id)).size).toBe(deliveries.length);
-    expect(follower.log).not.toMatch(/"level":50/);
-  }, 90_000);
+    // Nothing went wrong in any process (the log writes levels by name).
+    for (const role of roles) expect(role.log, role.name).not.toMatch(/"level":"(error|fatal)"/);
+  }, 180_000);
 });

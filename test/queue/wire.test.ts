@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJob, decodeReport, encodeJob, encodeReport, type CheckJob, type CheckReport } from '../../src/queue/wire.js';
+import { decodeJob, decodeReport, encodeJob, encodeReport, opened, type CheckJob, type CheckReport } from '../../src/queue/wire.js';
 
 const job: CheckJob = {
   id: 'job-1',
@@ -12,6 +12,7 @@ const job: CheckJob = {
 
 const report: CheckReport = {
   jobId: 'job-1',
+  jobSequence: 42,
   worker: 'worker-a',
   result: {
     cameraId: 'tp-001',
@@ -47,6 +48,18 @@ describe('the queue wire format', () => {
     expect(decodeJob(bytes(JSON.stringify({ ...job, expiresAt: undefined })))).toBeUndefined();
     expect(decodeReport(bytes('{"jobId":"x"}'))).toBeUndefined();
     expect(decodeReport(bytes(JSON.stringify({ ...report, result: { ...report.result, frame: 'not base64!' } })))).toBeUndefined();
+  });
+
+  it('opens a message it can read, and drops one it cannot for good, logged', () => {
+    const logged: unknown[] = [];
+    const log = { error: (line: unknown, message?: string) => void logged.push([line, message]) };
+    const message = (data: Uint8Array) => ({ data, seq: 7, dropped: 0, term() { this.dropped++; } });
+    const good = message(encodeJob(job));
+    expect(opened(good, decodeJob, 'check', log)).toEqual(job);
+    expect([good.dropped, logged]).toEqual([0, []]);
+    const bad = message(encodeJob(job));
+    expect(opened(bad, decodeReport, 'result', log)).toBeUndefined();
+    expect([bad.dropped, logged]).toEqual([1, [[{ sequence: 7 }, 'queue: a result that is not one of ours was dropped']]]);
   });
 
   it('never carries a password: a job has no field for one, and one slipped in is dropped on arrival', () => {

@@ -141,4 +141,32 @@ describe.each(ENGINES)('the store on $name', ({ open }) => {
     expect(await kvGet(db, 'inside')).toBeUndefined();
     expect(await kvGet(db, 'outside')).toBe('1');
   });
+
+  it('runs what is asked for after a commit once it is done, outside the transaction; never after a rollback', async () => {
+    const seen: (string | undefined)[] = [];
+    let ran!: Promise<void>;
+    await db.transaction(async () => {
+      await kvSet(db, 'k', '1', T0);
+      ran = new Promise<void>((resolve) =>
+        db.afterCommit(() => {
+          // Its own transaction: a savepoint of the finished one if it ran inside it.
+          void db.transaction(async () => seen.push(await kvGet(db, 'k'))).then(() => resolve());
+        }),
+      );
+      await kvSet(db, 'k', '2', T0);
+      await db.transaction(async () => await kvSet(db, 'k', '3', T0));
+      expect(seen).toEqual([]);
+    });
+    await ran;
+    expect(seen).toEqual(['3']);
+
+    await db
+      .transaction(async () => {
+        db.afterCommit(() => seen.push('after a rollback'));
+        throw new Error('abandoned');
+      })
+      .catch(() => {});
+    db.afterCommit(() => seen.push('outside any transaction: at once'));
+    expect(seen).toEqual(['3', 'outside any transaction: at once']);
+  });
 });
