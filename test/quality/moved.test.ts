@@ -1,13 +1,15 @@
 /**
  * A moved camera is told by an offset at which the reference view is found again. That offset
  * is evidence only where the camera's own clean frames do not already wander (a subject close to
- * the lens, a hand-held or swaying camera) and where the picture is sharp enough to compare.
+ * the lens, a hand-held or swaying camera). The picture pattern stored with the view is found
+ * again through a blur, so a blurred picture neither fakes a move nor hides one.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeForAnalysis, diagnose, measure, referenceFor, updateBaseline, type Baseline, type Finding } from '../../src/quality/index.js';
+import { ORIENTATION_LENGTH } from '../../src/quality/metrics.js';
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-11-01T03:00:00Z');
@@ -105,10 +107,35 @@ describe('moved camera', () => {
     expect(f?.reason).toBe('view_unsteady');
   });
 
-  it('is not claimed from a blurred picture unless the view is gone', async () => {
+  it('is not claimed from a blurred picture: its pattern is still found where it was', async () => {
     const b = await learn(STEADY);
     const all = await findings(b, await view(0, 0, SMEAR));
     expect(all.find((f) => f.kind === 'blurred')?.state).toBe('fault');
-    expect(all.find((f) => f.kind === 'moved')).toMatchObject({ state: 'not_checkable', reason: 'too_blurred' });
+    expect(all.find((f) => f.kind === 'moved')).toBeUndefined();
+  });
+
+  it('is found on a blurred picture that has also moved (the pattern is found again at the offset)', async () => {
+    const b = await learn(STEADY);
+    const all = await findings(b, await view(64, 0, SMEAR));
+    expect(all.find((f) => f.kind === 'blurred')?.state).toBe('fault');
+    expect(all.find((f) => f.kind === 'moved')?.state).toBe('fault');
+  });
+
+  it('reads the view pattern where the signature carries one, and only the histograms of signatures stored before', async () => {
+    const b = await learn(STEADY);
+    const m = measure(await decodeForAnalysis(await view(64, 0)), undefined, referenceFor(b, false));
+    expect(m.viewMatch!).toBeLessThan(m.viewMatchAligned! - 0.12);
+    expect(m.viewMatchOffset!.dx).toBeLessThanOrEqual(-4);
+    // Three days learned before the pattern existed, then one day with it: the shared part is the reference.
+    const old = structuredClone(b);
+    for (const v of old.day.views.slice(0, 3)) v.signature = v.signature.slice(0, ORIENTATION_LENGTH);
+    old.day.views = old.day.views.slice(0, 4);
+    expect(referenceFor(old, false)!.length).toBe(ORIENTATION_LENGTH);
+    const legacy = measure(await decodeForAnalysis(await view(64, 0)), undefined, referenceFor(old, false));
+    expect(legacy.viewMatch).toBeNull();
+    expect(legacy.viewSimilarity).not.toBeNull();
+    // Once three days have the pattern, the reference has it too.
+    old.day.views = [...old.day.views, ...b.day.views.slice(4, 6)];
+    expect(referenceFor(old, false)!.length).toBe(b.day.views[0]!.signature.length);
   });
 });

@@ -94,8 +94,9 @@ describe('image-quality diagnosis on real photographs', () => {
 
   it('does not call heavy noise, heavy motion blur or a passing crowd a moved camera', async () => {
     for (const id of ['rocket/noise-9', 'rocket/noise-16', 'coffee/motion-21', 'rocket/crowd', 'coffee/crowd']) expect(faults(await judge(id)), id).not.toContain('moved');
+    // Noise does not move the picture pattern: the view is judged, and found in place.
     const f = await judge('rocket/noise-16');
-    expect(f.find((x) => x.kind === 'moved')?.reason).toBe('too_noisy');
+    expect(f.find((x) => x.kind === 'moved')).toBeUndefined();
   });
 
   it('does not call a colourful crowd a colour cast', async () => {
