@@ -98,7 +98,8 @@ export interface FrameMetrics extends ColourStats {
   viewSimilarity: number | null;
   /**
    * Best similarity to the reference over small shifts and rotations of the current frame
-   * (see `alignView`); null without a reference. Much higher than `viewSimilarity` at a clear
+   * (see `alignView`); null without a reference, and where the reference carries a picture
+   * pattern (`viewMatchAligned` is read then). Much higher than `viewSimilarity` at a clear
    * offset means the same view is still there, only displaced: the camera moved.
    */
   viewAligned: number | null;
@@ -726,16 +727,16 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   if (chosen) {
     const refSig = Array.isArray(chosen) ? chosen : referenceSignature(chosen);
     viewSimilarity = signatureSimilarity(signature, refSig);
-    if (viewSimilarity !== null) {
-      const a = alignView(field, refSig);
-      viewAligned = a.best === null ? null : Math.max(a.best, viewSimilarity);
-      viewOffset = a.offset;
-    }
     if (refSig.length === ORIENTATION_LENGTH + PATTERN_LENGTH) {
+      // The pattern finds the view again; the histogram search is kept for references without one.
       const p = matchView(pattern, refSig.slice(ORIENTATION_LENGTH));
       viewMatch = p.zero;
       viewMatchAligned = p.best;
       viewMatchOffset = p.offset;
+    } else if (viewSimilarity !== null) {
+      const a = alignView(field, refSig);
+      viewAligned = a.best === null ? null : Math.max(a.best, viewSimilarity);
+      viewOffset = a.offset;
     }
   }
 

@@ -80,10 +80,9 @@ describe('moved camera', () => {
     let b: Baseline | undefined;
     for (let day = 0; day < 6; day++) b = updateBaseline(b, measure(await decodeForAnalysis(await busy(0, 0, 6, 100 + day)), undefined, referenceFor(b, false)), new Date(START + day * DAY), { night: false });
     const crowd = measure(await decodeForAnalysis(await busy(0, 0, 40, 7)), undefined, referenceFor(b!, false));
-    // The crowd costs about 0.09 of similarity; aligning at a 2-degree turn wins back about 0.01.
+    // The crowd costs signature similarity, yet no offset wins the picture pattern back.
     expect(crowd.viewSimilarity!).toBeLessThan(0.93);
-    expect(Math.abs(crowd.viewOffset!.rotation)).toBeGreaterThanOrEqual(2);
-    expect(crowd.viewAligned! - crowd.viewSimilarity!).toBeLessThan(0.02);
+    expect(crowd.viewMatchAligned! - crowd.viewMatch!).toBeLessThan(0.12);
     expect(diagnose(crowd, b, { night: false, tags: [], hasIr: true, locale: 'en' }).find((f) => f.kind === 'moved')).toBeUndefined();
     // The same crowd with the camera turned by 3% of the frame: the offset wins most of the loss back.
     const turned = measure(await decodeForAnalysis(await busy(36, 12, 24, 7)), undefined, referenceFor(b!, false));
@@ -96,7 +95,7 @@ describe('moved camera', () => {
     const { width, height } = await sharp(centre).metadata();
     const turned = await sharp(centre).extract({ left: Math.round((width! - W) / 2), top: Math.round((height! - H) / 2), width: W, height: H }).jpeg({ quality: 85 }).toBuffer();
     const m = measure(await decodeForAnalysis(turned), undefined, referenceFor(b, false));
-    expect(Math.abs(m.viewOffset!.rotation)).toBeGreaterThanOrEqual(10);
+    expect(Math.abs(m.viewMatchOffset!.rotation)).toBeGreaterThanOrEqual(10);
     expect(diagnose(m, b, { night: false, tags: [], hasIr: true, locale: 'en' }).find((f) => f.kind === 'moved')).toMatchObject({ state: 'fault', severity: 'critical' });
   });
 
