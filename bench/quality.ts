@@ -1,12 +1,12 @@
 /**
  * Image-quality evaluation on real footage (bench/quality/footage.ts), split by scene:
- *   npm run bench -- quality [--only tune|test] [--dump] [--misjudged]
+ *   npm run bench -- quality [--only tune|test] [--scene id,id] [--dump] [--misjudged]
  * Thresholds are chosen on the tuning scenes; the test scenes are only reported. Prints, for
  * both and for day one and a learned baseline, per category precision, recall (overall and by
  * severity) and the false-positive rate on clean cases; then CPU for one 1080p frame and a JSON summary.
  */
 import sharp from 'sharp';
-import { decodeForAnalysis, diagnose, measure, referenceFor } from '../src/quality/index.js';
+import { baselineStats, decodeForAnalysis, diagnose, measure, referenceFor } from '../src/quality/index.js';
 import { sceneCases, type SceneCases } from './quality/cases.js';
 import { evaluateScene, learnBaseline, misjudged, notCheckableMisses, score, type CaseResult, type CategoryScore, type Mode } from './quality/evaluate.js';
 import { SCENES, type Split } from './quality/footage.js';
@@ -27,7 +27,7 @@ function dump(r: CaseResult) {
   const m = r.metrics;
   const n = (v: number | null, d = 2) => (v === null ? '-' : v.toFixed(d));
   console.log(
-    `${r.case.id.padEnd(34)} ${r.mode.padEnd(8)} mean=${n(m.lumaMean, 0)} rb=${n(m.reblur, 3)} edges=${m.edges} noise=${n(m.noise)} flat=${n(m.flatShare)} big=${n(m.largestFlat)}/${n(m.largestFlatLit)} cast=${n(m.castA, 1)},${n(m.castB, 1)} hl=${n(m.highlightA, 1)},${n(m.highlightB, 1)} chg=${n(m.change)} sim=${n(m.viewSimilarity, 3)} aligned=${n(m.viewAligned, 3)}@${m.viewOffset ? `${m.viewOffset.dx},${m.viewOffset.dy},${m.viewOffset.rotation}` : '-'} => ${r.reported.join(',') || 'ok'}`,
+    `${r.case.id.padEnd(34)} ${r.mode.padEnd(8)} mean=${n(m.lumaMean, 0)} rb=${n(m.reblur, 3)} edges=${m.edges} noise=${n(m.noise)} flat=${n(m.flatShare)} big=${n(m.largestFlat)}/${n(m.largestFlatLit)} cast=${n(m.castA, 1)},${n(m.castB, 1)} hl=${n(m.highlightA, 1)},${n(m.highlightB, 1)} chg=${n(m.change)} sim=${n(m.viewSimilarity, 3)} aligned=${n(m.viewAligned, 3)}@${m.viewOffset ? `${m.viewOffset.dx},${m.viewOffset.dy},${m.viewOffset.rotation}` : '-'} match=${n(m.viewMatch, 3)}/${n(m.viewMatchAligned, 3)}@${m.viewMatchOffset ? `${m.viewMatchOffset.dx},${m.viewMatchOffset.dy},${m.viewMatchOffset.rotation}` : '-'} => ${r.reported.join(',') || 'ok'}`,
   );
 }
 
@@ -54,9 +54,11 @@ export async function run(args: string[]): Promise<void> {
   const onlyArg = args.indexOf('--only');
   const only = onlyArg >= 0 ? (args[onlyArg + 1] as Split) : undefined;
   const splits: Split[] = only ? [only] : ['tune', 'test'];
+  const sceneArg = args.indexOf('--scene');
+  const wanted = sceneArg >= 0 ? new Set(args[sceneArg + 1]!.split(',')) : undefined;
   const t0 = performance.now();
   const scenes: SceneCases[] = [];
-  for (const scene of SCENES.filter((s) => splits.includes(s.split))) {
+  for (const scene of SCENES.filter((s) => splits.includes(s.split) && (!wanted || wanted.has(s.id)))) {
     process.stderr.write(`rendering ${scene.id} (${scene.split})...\n`);
     scenes.push(await sceneCases(scene));
   }
@@ -65,7 +67,14 @@ export async function run(args: string[]): Promise<void> {
   for (const s of scenes) for (const mode of ['day-one', 'learned'] as const) results[s.scene.split][mode].push(...(await evaluateScene(s, mode)));
 
   console.log(`\nImage-quality evaluation on real footage: ${scenes.length} scenes, ${scenes.reduce((n, s) => n + s.cases.length, 0)} cases each judged twice (rendered or read from the cache in ${(tRender / 1000).toFixed(0)} s)`);
-  for (const split of splits) {
+  if (args.includes('--dump')) {
+    // The learned normal of the view metrics, per scene: what the moved detector compares with.
+    for (const s of scenes) {
+      const normal = baselineStats(await learnBaseline(s), s.scene.night)?.median;
+      console.log(`normal ${s.scene.id.padEnd(12)} sim=${normal?.viewSimilarity ?? '-'} aligned=${normal?.viewAligned ?? '-'} match=${normal?.viewMatch ?? '-'}/${normal?.viewMatchAligned ?? '-'} texture=${normal?.texture ?? '-'} noise=${normal?.noise ?? '-'}`);
+    }
+  }
+  for (const split of splits.filter((sp) => scenes.some((s) => s.scene.split === sp))) {
     const ids = scenes.filter((s) => s.scene.split === split).map((s) => s.scene.id);
     for (const mode of ['day-one', 'learned'] as const) {
       const rs = results[split][mode];

@@ -31,6 +31,8 @@ export const LEARNED_KEYS = [
   'largestFlatLit',
   'viewSimilarity',
   'viewAligned',
+  'viewMatch',
+  'viewMatchAligned',
 ] as const;
 export type LearnedKey = (typeof LEARNED_KEYS)[number];
 export type LearnedMetrics = { [K in LearnedKey]: number | null };
@@ -149,10 +151,18 @@ export function setReferenceView(baseline: Baseline | undefined, signature: View
 
 /** Element-wise median of the daily views (robust to a day or two of wrong views). */
 function learnedView(mode: ModeBaseline): ViewSignature | undefined {
-  if (mode.views.length < REFERENCE_MIN_DAYS) return undefined;
-  const len = mode.views[0]!.signature.length;
+  // Views of the newest form only: days stored before the signature gained its picture pattern
+  // count once enough days of the new form exist.
+  // Until then, all days' views cut to the part they share (the orientation histograms).
+  let len = mode.views.at(-1)?.signature.length ?? 0;
+  let views = mode.views.filter((v) => v.signature.length === len);
+  if (views.length < REFERENCE_MIN_DAYS) {
+    views = mode.views;
+    len = Math.min(...views.map((v) => v.signature.length));
+  }
+  if (views.length < REFERENCE_MIN_DAYS) return undefined;
   const out: number[] = new Array(len);
-  for (let i = 0; i < len; i++) out[i] = median(mode.views.map((v) => v.signature[i] ?? 0))!;
+  for (let i = 0; i < len; i++) out[i] = median(views.map((v) => v.signature[i] ?? 0))!;
   return out;
 }
 

@@ -9,6 +9,7 @@
  *   - a 4x4 box-averaged thumbnail (160 px): texture, colour, view signature.
  */
 
+import { matchView, patternOf, PATTERN_LENGTH } from './alignment.js';
 import { reblurLoss, strongEdges } from './sharpness.js';
 import { structureOf } from './structure.js';
 import { changeElsewhere } from './still.js';
@@ -29,8 +30,15 @@ export interface Frame {
   data: Buffer;
 }
 
-/** A compact, lighting-robust description of what the camera sees (JSON-safe). */
+/**
+ * A compact, lighting-robust description of what the camera sees (JSON-safe): the per-cell
+ * orientation histograms (ORIENTATION_LENGTH values), then the picture's pattern, a
+ * PATTERN-sized luma thumbnail (alignment.ts). Signatures stored before the pattern was
+ * added have the histograms only.
+ */
 export type ViewSignature = number[];
+/** Values of the orientation part of a view signature. */
+export const ORIENTATION_LENGTH = SIGNATURE_GRID.cols * SIGNATURE_GRID.rows * SIGNATURE_GRID.bins;
 
 /** Displacement of the current view relative to the reference (JSON-safe). */
 export interface ViewOffset {
@@ -90,12 +98,22 @@ export interface FrameMetrics extends ColourStats {
   viewSimilarity: number | null;
   /**
    * Best similarity to the reference over small shifts and rotations of the current frame
-   * (see `alignView`); null without a reference. Much higher than `viewSimilarity` at a clear
+   * (see `alignView`); null without a reference, and where the reference carries a picture
+   * pattern (`viewMatchAligned` is read then). Much higher than `viewSimilarity` at a clear
    * offset means the same view is still there, only displaced: the camera moved.
    */
   viewAligned: number | null;
   /** The best-aligned offset: shift in % of width / height, rotation in degrees. */
   viewOffset: ViewOffset | null;
+  /**
+   * Correlation -1..1 of the picture's local-contrast pattern with the reference view's, at no
+   * offset (see `matchView`); null without a reference that carries a picture pattern.
+   */
+  viewMatch: number | null;
+  /** The same at the best shift and rotation: a move leaves `viewMatch` low and this high. */
+  viewMatchAligned: number | null;
+  /** Where `viewMatchAligned` was found: shift in % of width / height, rotation in degrees. */
+  viewMatchOffset: ViewOffset | null;
   /** This frame's view signature (can become the camera's reference view). */
   signature: ViewSignature;
 }
@@ -400,9 +418,9 @@ function viewSignature(f: OrientationField): ViewSignature {
  */
 export function signatureSimilarity(a: ViewSignature, b: ViewSignature): number | null {
   const bins = SIGNATURE_GRID.bins;
-  if (a.length !== b.length || a.length === 0 || a.length % bins) return null;
+  if (a.length < ORIENTATION_LENGTH || b.length < ORIENTATION_LENGTH) return null;
   const cells: number[] = [];
-  for (let c = 0; c < a.length; c += bins) {
+  for (let c = 0; c < ORIENTATION_LENGTH; c += bins) {
     let dot = 0;
     let na = 0;
     let nb = 0;
@@ -558,7 +576,7 @@ function transformedSimilarity(f: OrientationField, ref: AlignReference, dx: num
  */
 function alignView(f: OrientationField, ref: ViewSignature): { zero: number | null; best: number | null; offset: ViewOffset | null } {
   const { bins } = SIGNATURE_GRID;
-  if (ref.length !== SIGNATURE_GRID.cols * SIGNATURE_GRID.rows * bins) return { zero: null, best: null, offset: null };
+  if (ref.length < ORIENTATION_LENGTH) return { zero: null, best: null, offset: null };
   const cells = SIGNATURE_GRID.cols * SIGNATURE_GRID.rows;
   const norm2 = new Float64Array(cells);
   for (let c = 0; c < cells; c++) for (let b = 0; b < bins; b++) norm2[c] = norm2[c]! + ref[c * bins + b]! ** 2;
@@ -694,18 +712,28 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   const structure = structureOf(y, w, h);
   const { count: edges, crispness: edgeCrispness } = strongEdges(y, w, h);
   const field = orientationField(thumb.data, thumb.width, thumb.height);
-  const signature = viewSignature(field);
+  const pattern = patternOf(thumb.data, thumb.width, thumb.height);
+  const signature = [...viewSignature(field), ...pattern];
 
   const { change, elsewhere: changeElsewhere, coverage: changeCoverage } = previous ? pictureChange(frame, previous, y) : { change: null, elsewhere: null, coverage: null };
 
   let viewSimilarity: number | null = null;
   let viewAligned: number | null = null;
   let viewOffset: ViewOffset | null = null;
+  let viewMatch: number | null = null;
+  let viewMatchAligned: number | null = null;
+  let viewMatchOffset: ViewOffset | null = null;
   const chosen = typeof reference === 'function' ? reference({ saturation: colour.saturation, lumaP50: pct(0.5) }) : reference;
   if (chosen) {
     const refSig = Array.isArray(chosen) ? chosen : referenceSignature(chosen);
     viewSimilarity = signatureSimilarity(signature, refSig);
-    if (viewSimilarity !== null) {
+    if (refSig.length === ORIENTATION_LENGTH + PATTERN_LENGTH) {
+      // The pattern finds the view again; the histogram search is kept for references without one.
+      const p = matchView(pattern, refSig.slice(ORIENTATION_LENGTH));
+      viewMatch = p.zero;
+      viewMatchAligned = p.best;
+      viewMatchOffset = p.offset;
+    } else if (viewSimilarity !== null) {
       const a = alignView(field, refSig);
       viewAligned = a.best === null ? null : Math.max(a.best, viewSimilarity);
       viewOffset = a.offset;
@@ -746,6 +774,9 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     viewSimilarity,
     viewAligned,
     viewOffset,
+    viewMatch,
+    viewMatchAligned,
+    viewMatchOffset,
     signature,
   };
 }
@@ -757,5 +788,5 @@ export const GREYSCALE_SATURATION = 2.5;
 export function referenceSignature(frame: Frame): ViewSignature {
   const y = lumaOf(frame);
   const t = downsample(y, frame.width, frame.height, COARSE);
-  return viewSignature(orientationField(t.data, t.width, t.height));
+  return [...viewSignature(orientationField(t.data, t.width, t.height)), ...patternOf(t.data, t.width, t.height)];
 }

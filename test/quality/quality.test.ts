@@ -85,17 +85,18 @@ describe('image-quality diagnosis on real photographs', () => {
     const c = findCase('coffee/shift-0.03');
     const b = baselines.get('coffee')!;
     const m = measure(await decodeForAnalysis(c.current), undefined, referenceFor(b, false));
-    // Aligning recovers the normal similarity, at an offset close to the 3% / 1.5% shift.
-    expect(m.viewAligned!).toBeGreaterThan(m.viewSimilarity! + 0.015);
-    expect(Math.abs(m.viewOffset!.dx)).toBeGreaterThanOrEqual(2.5);
+    // Aligning the picture pattern wins back much of its correlation, at an offset close to the 3% / 1.5% shift.
+    expect(m.viewMatchAligned!).toBeGreaterThan(m.viewMatch! + 0.12);
+    expect(Math.abs(m.viewMatchOffset!.dx)).toBeGreaterThanOrEqual(2.5);
     const clean = measure(await decodeForAnalysis(findCase('coffee/clean-0').current), undefined, referenceFor(b, false));
-    expect(clean.viewOffset).toEqual({ dx: 0, dy: 0, rotation: 0 });
+    expect(clean.viewMatchOffset).toEqual({ dx: 0, dy: 0, rotation: 0 });
   });
 
   it('does not call heavy noise, heavy motion blur or a passing crowd a moved camera', async () => {
     for (const id of ['rocket/noise-9', 'rocket/noise-16', 'coffee/motion-21', 'rocket/crowd', 'coffee/crowd']) expect(faults(await judge(id)), id).not.toContain('moved');
+    // Noise does not move the picture pattern: the view is judged, and found in place.
     const f = await judge('rocket/noise-16');
-    expect(f.find((x) => x.kind === 'moved')?.reason).toBe('too_noisy');
+    expect(f.find((x) => x.kind === 'moved')).toBeUndefined();
   });
 
   it('does not call a colourful crowd a colour cast', async () => {

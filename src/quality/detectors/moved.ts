@@ -5,7 +5,7 @@
  * similarity without such an offset is what noise, blur or a partial occluder do; only a drop so
  * large that the scene is gone counts on its own.
  */
-import type { Detector, Finding, Severity } from './types.js';
+import type { Detector, DetectorInput, Finding, Severity } from './types.js';
 import { normalOf } from './types.js';
 
 export const MOVED = {
@@ -43,20 +43,85 @@ export const MOVED = {
   noiseAbsolute: 1,
   /** Texture left (x normal) below which most of the view is hidden. */
   minTextureRatio: 0.4,
+  /**
+   * The picture pattern (alignment.ts), where the reference carries one. A move is an offset of
+   * at least `patternShift` % or `minRotation` degrees at which the pattern's correlation rises by
+   * `patternGain` over no offset. Chosen on the tuning scenes (2026-12-04): every shift and a
+   * turn of 5 degrees or more gain 0.18 and more; blur, fog, colour casts, dark and overexposed
+   * frames, noise and partial occluders gain 0.08 at most, at one cell (1.6% across, 2.8% down).
+   */
+  patternShift: 3,
+  patternGain: 0.12,
+  /**
+   * Learned gain of the camera's own clean frames above which the pattern wanders by itself (a
+   * hand-held camera): its offsets are then no evidence. Tuning scenes: steady cameras 0.00 (tree
+   * in the wind, lab with a person), the hand-held phone clip 0.06.
+   */
+  patternUnsteady: 0.03,
+  /**
+   * Best pattern correlation under which the view is gone, not merely changed: a view that loses
+   * its signature similarity but whose pattern is still found (a motion blur, correlation 0.8
+   * and more on the tuning scenes) has not moved.
+   */
+  lostMatch: 0.4,
 } as const;
+
+/**
+ * The verdict from the picture pattern, once the gates every verdict shares are passed; undefined
+ * when the reference has no pattern (stored before it existed), so the signature decides.
+ */
+function byPattern(input: DetectorInput): { finding: Finding | undefined } | undefined {
+  const { m, say } = input;
+  const M = MOVED;
+  if (m.viewMatch === null || m.viewMatchAligned === null || m.viewMatchOffset === null || m.viewSimilarity === null) return undefined;
+  const gate = gateOf(input);
+  if (gate) return { finding: gate };
+  const off = m.viewMatchOffset;
+  const gain = m.viewMatchAligned - m.viewMatch;
+  const shift = Math.max(Math.abs(off.dx), Math.abs(off.dy));
+  const rot = Math.abs(off.rotation);
+  const scene = input.sceneNormal?.median;
+  const unsteady = scene?.viewMatchAligned != null && scene.viewMatch != null && scene.viewMatchAligned - scene.viewMatch >= M.patternUnsteady;
+  const typical = normalOf(input, 'viewSimilarity') ?? M.typical;
+  const sim = m.viewSimilarity;
+  const lost = !veryNoisy(input) && (sim < typical - M.critical || sim < M.absolute) && m.viewMatchAligned < M.lostMatch;
+  const displaced = !unsteady && (shift >= M.patternShift || rot >= M.minRotation) && gain >= M.patternGain;
+  if (lost || displaced) {
+    const severity: Severity = lost || shift >= M.criticalShift || rot >= M.criticalRotation ? 'critical' : 'warning';
+    return { finding: say.fault('moved', severity, 'moved', { percent: say.pct(sim) }, sim, sim / typical) };
+  }
+  return { finding: unsteady ? say.notCheckable('moved', 'view_unsteady') : undefined };
+}
+
+/** What makes the view uncomparable: a covered lens, no reference, too dark, most of it hidden. */
+function gateOf(input: DetectorInput): Finding | undefined {
+  const { m, found, say } = input;
+  const M = MOVED;
+  if (found.has('covered')) return say.notCheckable('moved', 'view_obstructed');
+  if (m.viewSimilarity === null) return say.notCheckable('moved', 'no_reference');
+  if (m.lumaMean < M.minLuma || m.texture < M.minTexture) return say.notCheckable('moved', 'too_dark');
+  const textureNormal = normalOf(input, 'texture');
+  if (textureNormal !== null && textureNormal > 0 && m.texture < M.minTextureRatio * textureNormal) return say.notCheckable('moved', found.has('dark') ? 'too_dark' : 'view_obstructed');
+  return undefined;
+}
+
+function veryNoisy(input: DetectorInput): boolean {
+  const { m } = input;
+  const noiseNormal = normalOf(input, 'noise');
+  return m.noise !== null && m.noise > MOVED.noiseAbsolute && m.noise > MOVED.noiseRatio * Math.max(noiseNormal ?? 0.25, 0.25);
+}
 
 export const moved: Detector = {
   kind: 'moved',
   judge(input): Finding | undefined {
     const { m, found, say } = input;
     const M = MOVED;
-    if (found.has('covered')) return say.notCheckable('moved', 'view_obstructed');
-    if (m.viewSimilarity === null) return say.notCheckable('moved', 'no_reference');
-    if (m.lumaMean < M.minLuma || m.texture < M.minTexture) return say.notCheckable('moved', 'too_dark');
-    const textureNormal = normalOf(input, 'texture');
-    if (textureNormal !== null && textureNormal > 0 && m.texture < M.minTextureRatio * textureNormal) return say.notCheckable('moved', found.has('dark') ? 'too_dark' : 'view_obstructed');
-    const noiseNormal = normalOf(input, 'noise');
-    const veryNoisy = m.noise !== null && m.noise > M.noiseAbsolute && m.noise > M.noiseRatio * Math.max(noiseNormal ?? 0.25, 0.25);
+    const pattern = byPattern(input);
+    if (pattern) return pattern.finding;
+    const gate = gateOf(input);
+    if (gate) return gate;
+    if (m.viewSimilarity === null) return undefined;
+    const noisy = veryNoisy(input);
     const typical = normalOf(input, 'viewSimilarity') ?? M.typical;
     const sim = m.viewSimilarity;
     const aligned = m.viewAligned ?? sim;
@@ -65,7 +130,7 @@ export const moved: Detector = {
     const shift = off ? Math.max(Math.abs(off.dx), Math.abs(off.dy)) : 0;
     const rot = off ? Math.abs(off.rotation) : 0;
     const displaced = (shift >= M.minShift || rot >= M.minRotation) && gain >= M.recoveredShare * Math.max(typical - sim, M.minLoss);
-    const lost = !veryNoisy && (sim < typical - M.critical || sim < M.absolute);
+    const lost = !noisy && (sim < typical - M.critical || sim < M.absolute);
     const scene = input.sceneNormal?.median;
     const unsteady = scene?.viewAligned != null && scene.viewSimilarity != null && scene.viewAligned - scene.viewSimilarity >= M.unsteadyGain;
     // A blur smears edges along its direction, which turns the orientation histograms the way a
@@ -76,6 +141,6 @@ export const moved: Detector = {
     if (lost) severity = 'critical';
     else if (displaced) severity = shift >= M.criticalShift || rot >= M.criticalRotation ? 'critical' : 'warning';
     if (severity) return say.fault('moved', severity, 'moved', { percent: say.pct(sim) }, sim, sim / typical);
-    return veryNoisy && sim < typical - M.drop ? say.notCheckable('moved', 'too_noisy') : undefined;
+    return noisy && sim < typical - M.drop ? say.notCheckable('moved', 'too_noisy') : undefined;
   },
 };
