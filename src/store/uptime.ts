@@ -5,7 +5,7 @@
  * triggers (migrations/013_uptime_monthly.sql): nothing here writes it.
  */
 import { z } from 'zod';
-import type { Engine } from './engine.js';
+import { letLoopTurn, type Engine } from './engine.js';
 
 export interface UptimeTime {
   known: number;
@@ -119,5 +119,18 @@ export async function uptimeByCameraMonth(db: Engine, fromDay: string, toDay: st
 
 /** Retention: hourly rows older than `before` go (the daily ones stay). Returns how many. */
 export async function deleteHourlyBefore(db: Engine, before: number): Promise<number> {
-  return (await db.run('DELETE FROM uptime_hourly WHERE hour_start < ?', before)).changes;
+  // The table is keyed camera first: one statement for all cameras read all of it (90 days of a
+  // district, on the event loop's thread). Camera by camera, each is a short range of the key.
+  let total = 0;
+  let camera = '';
+  for (let n = 1; ; n++) {
+    const next = await db.get<{ camera_id: string }>('SELECT camera_id FROM uptime_hourly WHERE camera_id > ? ORDER BY camera_id LIMIT 1', camera);
+    if (!next) return total;
+    camera = next.camera_id;
+    total += (await db.run('DELETE FROM uptime_hourly WHERE camera_id = ? AND hour_start < ?', camera, before)).changes;
+    if (n % CAMERAS_AT_ONCE === 0) await letLoopTurn();
+  }
 }
+
+/** Cameras whose old hourly rows go between two turns of the event loop (a day's rows each: 24). */
+const CAMERAS_AT_ONCE = 40;
