@@ -104,11 +104,12 @@ describe.each(ENGINES)('uptime by month on $name', ({ open }) => {
     expect((await uptimeByCamera(db, '2026-01-01', '2026-12-31')).length).toBe(3);
   });
 
-  it('follow days written, changed and removed by hand', async () => {
+  it('follow days written, changed and removed by hand, and refuse a day moved', async () => {
     const year: [string, string] = ['2026-01-01', '2026-12-31'];
     await db.run("INSERT INTO uptime_daily (camera_id, day, known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures) VALUES ('c4', '2026-03-10', 1000, 500, 400, 0, 3, 1)");
     await db.run("UPDATE uptime_daily SET up_ms = up_ms + 7, checks = 0 WHERE day >= '2026-05-01' AND day < '2026-05-08'");
-    await db.run("UPDATE uptime_daily SET camera_id = 'c5', day = '2026-09-30' WHERE day = '2026-10-01' AND camera_id = 'c2'");
+    // a day's key is never changed: refused, not followed
+    await expect(db.run("UPDATE uptime_daily SET camera_id = 'c5', day = '2026-09-30' WHERE day = '2026-10-01' AND camera_id = 'c2'")).rejects.toThrow(/do not change/);
     await db.run("DELETE FROM uptime_daily WHERE day >= '2026-06-20' AND day <= '2026-07-10' AND camera_id <> 'c3'");
     expect(byCamera(await uptimeByCamera(db, ...year))).toEqual(byCamera(await uptimeByCameraFromDays(db, ...year)));
     expect(await uptimeByCameraMonth(db, ...year)).toEqual(monthsOfDays(await uptimeByCameraDay(db, ...year)));
