@@ -15,7 +15,7 @@
  * 3. The daily retention pass on it: a day of raw checks and hourly rows, and evidence images.
  * 4. The year-long uptime report over all cameras, by unit and by camera, and the whole document.
  */
-import { mkdirSync, mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -119,13 +119,14 @@ async function writeChecks(engine: HealthEngine, cameraIds: string[], start: num
         ...(failed ? { failure: { kind: 'unreachable' as const, stage: 'reach' as const, detail: 'ECONNREFUSED' } } : {}),
       };
       const cpu0 = process.cpuUsage();
+      const wait0 = runQueueWaitMs();
       const w0 = performance.now();
       await engine.record(result, failed ? undefined : blurred(i) ? { ok: false, kinds: ['blurred'], detail: 'Ảnh mờ' } : { ok: true, kinds: [] });
       const ms = performance.now() - w0;
       durations.push(ms);
       if (ms > 10) {
         const cpu = process.cpuUsage(cpu0);
-        slow.push({ ms, cpuMs: (cpu.user + cpu.system) / 1000, gcMs: 0, minute, start: w0 });
+        slow.push({ ms, cpuMs: (cpu.user + cpu.system) / 1000, waitMs: runQueueWaitMs() - wait0, gcMs: 0, minute, start: w0 });
       }
       writes++;
       // The daemon stores each check as it completes: yield between writes as it does.
@@ -150,9 +151,29 @@ interface SlowWrite {
   ms: number;
   /** process CPU time during it (all threads: the checkpoint worker's too) */
   cpuMs: number;
+  /** time the main thread was ready to run but another process had the core (Linux schedstat; NaN elsewhere) */
+  waitMs: number;
   /** V8 collection that overlapped it, if any */
   gcMs: number;
   minute: number;
+}
+
+/**
+ * How long the main thread has waited, runnable, for a core (Linux /proc/thread-self/schedstat,
+ * second field, ns): on a shared machine a write can take long without doing anything.
+ */
+const schedstat = (() => {
+  try {
+    return openSync('/proc/thread-self/schedstat', 'r');
+  } catch {
+    return undefined;
+  }
+})();
+const schedBuffer = Buffer.alloc(128);
+function runQueueWaitMs(): number {
+  if (schedstat === undefined) return Number.NaN;
+  const n = readSync(schedstat, schedBuffer, 0, schedBuffer.length, 0);
+  return Number(schedBuffer.toString('latin1', 0, n).split(' ')[1]) / 1e6;
 }
 
 /** Event-loop delay over one phase: the longest time nothing else could run, and the p99. */
@@ -288,7 +309,7 @@ async function benchEngine(options: StoreBenchOptions): Promise<void> {
       `(${(writes / seconds / (cameraIds.length / 60)).toFixed(0)}× what 1,000 cameras at one check a minute need)`);
     console.log(`single write: p50 ${quantileOf(durations, 0.5).toFixed(3)} ms, p99 ${quantileOf(durations, 0.99).toFixed(3)} ms, longest ${durations.at(-1)?.toFixed(1)} ms`);
     console.log(`event loop while writing (yielding every 10 writes): p99 ${w.loopP99Ms.toFixed(1)} ms, longest block ${w.loopMaxMs.toFixed(1)} ms; longest GC pause ${w.gcMaxMs.toFixed(1)} ms`);
-    console.log(`the longest writes: ${w.slowest.map((s) => `${s.ms.toFixed(0)} ms (CPU ${s.cpuMs.toFixed(0)} ms, GC ${s.gcMs.toFixed(0)} ms, minute ${s.minute})`).join('; ')}`);
+    console.log(`the longest writes: ${w.slowest.map((s) => `${s.ms.toFixed(0)} ms (CPU ${s.cpuMs.toFixed(0)} ms, waiting for a core ${s.waitMs.toFixed(0)} ms, GC ${s.gcMs.toFixed(0)} ms, minute ${s.minute})`).join('; ')}`);
     console.log(`raw check rows for ${(minutes / 60).toLocaleString('en')} hours: ${rawRows.toLocaleString('en')} (healthy runs coalesced per camera-hour)`);
 
     await buildSteadyState(db, start, minutes);
@@ -356,13 +377,25 @@ async function retentionPass(db: Engine, dir: string, start: number, files: numb
   }
   // A day past the 30 kept: the pass deletes the oldest day of raw checks and (kept 30 days here, 90 by default: the same day's worth) of hourly rows.
   const retention = { raw_checks_days: 30, hourly_days: 30, evidence_days: 30, evidence_quota_mb: 2048 };
+  // Each statement's time, and how much of it the thread spent waiting for a core.
+  let longest = { ms: 0, waitMs: 0 };
+  const run = db.run.bind(db);
+  db.run = async (sql, ...params) => {
+    const wait0 = runQueueWaitMs();
+    const s0 = performance.now();
+    const result = await run(sql, ...params);
+    const statementMs = performance.now() - s0;
+    if (statementMs > longest.ms) longest = { ms: statementMs, waitMs: runQueueWaitMs() - wait0 };
+    return result;
+  };
   const stop = loopProbe();
   const t0 = performance.now();
   const report = await prune(db, evidenceDir, retention, start + 31 * DAY_MS);
   const ms = performance.now() - t0;
   const loop = stop();
+  db.run = run;
   console.log(`retention pass: ${report.checks.toLocaleString('en')} check rows, ${report.hourly.toLocaleString('en')} hourly rows and ${report.evidenceFiles} evidence files deleted in ${ms.toFixed(0)} ms; ` +
-    `event loop's longest block ${loop.maxMs.toFixed(1)} ms (target ≤ 20 ms)`);
+    `event loop's longest block ${loop.maxMs.toFixed(1)} ms (target ≤ 20 ms); longest statement ${longest.ms.toFixed(1)} ms, of which ${longest.waitMs.toFixed(1)} ms waiting for a core`);
 }
 
 /** The year-long uptime report over all cameras: the query by unit and by camera, the old way (daily rows) beside it, and the whole document. */
