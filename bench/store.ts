@@ -170,11 +170,14 @@ const schedstat = (() => {
   }
 })();
 const schedBuffer = Buffer.alloc(128);
-function runQueueWaitMs(): number {
+function schedMs(field: 0 | 1): number {
   if (schedstat === undefined) return Number.NaN;
   const n = readSync(schedstat, schedBuffer, 0, schedBuffer.length, 0);
-  return Number(schedBuffer.toString('latin1', 0, n).split(' ')[1]) / 1e6;
+  return Number(schedBuffer.toString('latin1', 0, n).split(' ')[field]) / 1e6;
 }
+const runQueueWaitMs = () => schedMs(1);
+/** How long the main thread has run on a core (schedstat, first field). */
+const onCoreMs = () => schedMs(0);
 
 /** Event-loop delay over one phase: the longest time nothing else could run, and the p99. */
 function loopProbe() {
@@ -378,14 +381,15 @@ async function retentionPass(db: Engine, dir: string, start: number, files: numb
   // A day past the 30 kept: the pass deletes the oldest day of raw checks and (kept 30 days here, 90 by default: the same day's worth) of hourly rows.
   const retention = { raw_checks_days: 30, hourly_days: 30, evidence_days: 30, evidence_quota_mb: 2048 };
   // Each statement's time, and how much of it the thread spent waiting for a core.
-  let longest = { ms: 0, waitMs: 0 };
+  let longest = { ms: 0, waitMs: 0, onCoreMs: 0, sql: '' };
   const run = db.run.bind(db);
   db.run = async (sql, ...params) => {
     const wait0 = runQueueWaitMs();
+    const core0 = onCoreMs();
     const s0 = performance.now();
     const result = await run(sql, ...params);
     const statementMs = performance.now() - s0;
-    if (statementMs > longest.ms) longest = { ms: statementMs, waitMs: runQueueWaitMs() - wait0 };
+    if (statementMs > longest.ms) longest = { ms: statementMs, waitMs: runQueueWaitMs() - wait0, onCoreMs: onCoreMs() - core0, sql: sql.slice(0, 40) };
     return result;
   };
   const stop = loopProbe();
@@ -395,7 +399,7 @@ async function retentionPass(db: Engine, dir: string, start: number, files: numb
   const loop = stop();
   db.run = run;
   console.log(`retention pass: ${report.checks.toLocaleString('en')} check rows, ${report.hourly.toLocaleString('en')} hourly rows and ${report.evidenceFiles} evidence files deleted in ${ms.toFixed(0)} ms; ` +
-    `event loop's longest block ${loop.maxMs.toFixed(1)} ms (target ≤ 20 ms); longest statement ${longest.ms.toFixed(1)} ms, of which ${longest.waitMs.toFixed(1)} ms waiting for a core`);
+    `event loop's longest block ${loop.maxMs.toFixed(1)} ms (target ≤ 20 ms); longest statement ${longest.ms.toFixed(1)} ms, of which ${longest.onCoreMs.toFixed(1)} ms on a core and ${longest.waitMs.toFixed(1)} ms waiting for one (${longest.sql}…)`);
 }
 
 /** The year-long uptime report over all cameras: the query by unit and by camera, the old way (daily rows) beside it, and the whole document. */
