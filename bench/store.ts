@@ -15,7 +15,7 @@
  * 3. The daily retention pass on it: a day of raw checks and hourly rows, and evidence images.
  * 4. The year-long uptime report over all cameras, by unit and by camera, and the whole document.
  */
-import { mkdirSync, mkdtempSync, openSync, readSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -269,14 +269,16 @@ async function compareCheckpoints(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|');
   for (let round = 0; round < 2; round++) {
     for (const mode of ['in the commit (SQLite default)', 'worker thread (daemon)'] as const) {
-      const { db, engine } = await openDistrict({ engine: 'sqlite', path: path.join(dir, `compare-${round}-${mode.length}.db`) }, config);
-      const checkpointer = mode.startsWith('worker') ? startCheckpointer(db, path.join(dir, `compare-${round}-${mode.length}.db`)) : undefined;
+      const file = path.join(dir, `compare-${round}-${mode.length}.db`);
+      const { db, engine } = await openDistrict({ engine: 'sqlite', path: file }, config);
+      const checkpointer = mode.startsWith('worker') ? startCheckpointer(db, file) : undefined;
       const w = await writeChecks(engine, cameraIds, start, 120);
       await checkpointer?.stop();
       await db.close();
       console.log(`| ${mode} | ${Math.round(w.writes / w.seconds).toLocaleString('en')} | ${quantileOf(w.durations, 0.99).toFixed(2)} ms | ${w.durations.at(-1)?.toFixed(1)} ms | ${w.loopP99Ms.toFixed(1)} ms | ${w.loopMaxMs.toFixed(1)} ms | ${w.gcMaxMs.toFixed(1)} ms |`);
     }
   }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 async function benchEngine(options: StoreBenchOptions): Promise<void> {
@@ -327,6 +329,7 @@ async function benchEngine(options: StoreBenchOptions): Promise<void> {
     await db.close();
   } finally {
     await dropDatabase?.();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
