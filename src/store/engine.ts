@@ -69,6 +69,6 @@ export function letLoopTurn(): Promise<void> {
 /**
  * How many rows a retention statement deletes at once: a few milliseconds' work. Each raw check
  * deleted touches a scattered page of the camera-time index, so a statement's cost grows with its
- * rows: 500 took up to 32 ms of the thread's own time on this project's 2-core machine.
+ * rows: 500 took up to 32 ms, besides waiting for a core, on this project's 2-core machine.
  */
 export const DELETE_CHUNK = 200;
