@@ -8,7 +8,7 @@ import { combineLines, uptimeReport, type GroupBy, type UptimeLine } from '../he
 import { UPTIME_RULE } from '../health/uptime.js';
 import { isContractorKind, slaReport } from '../health/sla.js';
 import { addDays, localDay } from '../health/calendar.js';
-import { uptimeByCameraDay } from '../store/uptime.js';
+import { uptimeByCameraDay, uptimeByCameraMonth } from '../store/uptime.js';
 import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
 import { PeriodError, previousPeriod, type Period } from './period.js';
@@ -253,8 +253,12 @@ async function uptimeSeries(ctx: Context, period: Period): Promise<{ monthly: bo
   const monthly = days.length > MAX_DAY_COLUMNS;
   const keyOf = (day: string) => (monthly ? day.slice(0, 7) : day);
   const sums = new Map(days.map((day) => [keyOf(day), { known: 0, up: 0 }]));
-  for (const row of await uptimeByCameraDay(ctx.db, period.fromDay, period.toDay)) {
-    const sum = ids.has(row.camera_id) ? sums.get(keyOf(row.day)) : undefined;
+  // A long period reads month rows (twelve a camera for a year), a short one day rows.
+  const rows = monthly
+    ? (await uptimeByCameraMonth(ctx.db, period.fromDay, period.toDay)).map((row) => ({ ...row, key: row.month }))
+    : (await uptimeByCameraDay(ctx.db, period.fromDay, period.toDay)).map((row) => ({ ...row, key: row.day }));
+  for (const row of rows) {
+    const sum = ids.has(row.camera_id) ? sums.get(row.key) : undefined;
     if (!sum) continue;
     sum.known += row.known;
     sum.up += row.up;

@@ -50,3 +50,32 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+
+/**
+ * A bulk DELETE (or UPDATE) cut into statements of at most `size` rows, the event loop turning
+ * between them: one statement over a day of rows held it for seconds (SQLite runs on the event
+ * loop's thread). `statement(size)` changes at most `size` rows; the cuts stop at the first that
+ * changes fewer. Returns the rows changed in all. Outside a transaction each cut commits alone, so
+ * an interrupted pass leaves fewer rows, never broken ones.
+ */
+export async function inChunks(size: number, statement: (size: number) => Promise<RunResult>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { changes } = await statement(size);
+    total += changes;
+    if (changes < size) return total;
+    await letLoopTurn();
+  }
+}
+
+/** Lets the event loop run what waits (timers, sockets, other checks) before going on. */
+export function letLoopTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * How many rows a retention statement deletes at once: a few milliseconds' work. Each raw check
+ * deleted touches a scattered page of the camera-time index, so a statement's cost grows with its
+ * rows: 500 took up to 32 ms, besides waiting for a core, on this project's 2-core machine.
+ */
+export const DELETE_CHUNK = 200;

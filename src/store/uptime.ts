@@ -1,9 +1,11 @@
 /**
- * The uptime_hourly and uptime_daily rollups, and the only module that reads or writes them. How
- * time is measured is src/health/uptime.ts; reports read the daily sums.
+ * The uptime_hourly, uptime_daily and uptime_monthly rollups, and the only module that reads or
+ * writes them. How time is measured is src/health/uptime.ts; reports read the daily sums, and the
+ * monthly ones for the whole months of a long period. A month's row follows its days' rows through
+ * triggers (migrations/013_uptime_monthly.sql): nothing here writes it.
  */
 import { z } from 'zod';
-import type { Engine } from './engine.js';
+import { letLoopTurn, type Engine } from './engine.js';
 
 export interface UptimeTime {
   known: number;
@@ -47,11 +49,49 @@ const uptimeSums = z.object({
 });
 export type UptimeSums = z.infer<typeof uptimeSums>;
 
-/** Each camera's sums over the local days [fromDay, toDay]. */
+/** 'YYYY-MM', `plus` months after `month`. */
+function addMonths(month: string, plus: number): string {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, m - 1 + plus, 1)).toISOString().slice(0, 7);
+}
+
+/** The last 'YYYY-MM-DD' of a month. */
+function lastDayOf(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return `${month}-${String(new Date(Date.UTC(year, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
+/**
+ * Where each part of the local days [fromDay, toDay] is summed: its whole months from the monthly
+ * rows, the days before and after them from the daily rows. As the parameters of PERIOD_PARTS:
+ * months [firstMonth, lastMonth] (none when firstMonth > lastMonth), days [fromDay, headEnd) and
+ * [tailStart, toDay]. A period without a whole month is all tail.
+ */
+export function periodParts(fromDay: string, toDay: string): [string, string, string, string, string, string] {
+  const firstMonth = fromDay.endsWith('-01') ? fromDay.slice(0, 7) : addMonths(fromDay.slice(0, 7), 1);
+  const lastMonth = toDay >= lastDayOf(toDay.slice(0, 7)) ? toDay.slice(0, 7) : addMonths(toDay.slice(0, 7), -1);
+  if (firstMonth > lastMonth) return [firstMonth, lastMonth, fromDay, fromDay, fromDay, toDay];
+  return [firstMonth, lastMonth, fromDay, `${firstMonth}-01`, `${addMonths(lastMonth, 1)}-01`, toDay];
+}
+
+/** The rows of a period, one statement whichever its shape: `columns` to sum, then how a daily and a monthly row name their month, if wanted. */
+const periodRows = (columns: string, dayKey: string, monthKey: string) => `
+  SELECT camera_id${monthKey}, ${columns} FROM uptime_monthly WHERE month >= ? AND month <= ?
+  UNION ALL SELECT camera_id${dayKey}, ${columns} FROM uptime_daily WHERE day >= ? AND day < ?
+  UNION ALL SELECT camera_id${dayKey}, ${columns} FROM uptime_daily WHERE day >= ? AND day <= ?`;
+
+const SUMS = 'known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures';
+const SUMMED = 'SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(image_ok_ms) AS image_ok, SUM(maintenance_ms) AS maintenance, SUM(checks) AS checks, SUM(failures) AS failures';
+
+/** Each camera's sums over the local days [fromDay, toDay]: twelve rows a camera for a year, not 365. */
 export async function uptimeByCamera(db: Engine, fromDay: string, toDay: string): Promise<UptimeSums[]> {
-  return (await db.all(`SELECT camera_id, SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(image_ok_ms) AS image_ok, SUM(maintenance_ms) AS maintenance,
-            SUM(checks) AS checks, SUM(failures) AS failures
-     FROM uptime_daily WHERE day >= ? AND day <= ? GROUP BY camera_id`, fromDay, toDay))
+  return (await db.all(`SELECT camera_id, ${SUMMED} FROM (${periodRows(SUMS, '', '')}) parts GROUP BY camera_id`, ...periodParts(fromDay, toDay)))
+    .map((row) => uptimeSums.parse(row));
+}
+
+/** The same sums from the daily rows alone: what the monthly ones must agree with (tests, benchmarks). */
+export async function uptimeByCameraFromDays(db: Engine, fromDay: string, toDay: string): Promise<UptimeSums[]> {
+  return (await db.all(`SELECT camera_id, ${SUMMED} FROM uptime_daily WHERE day >= ? AND day <= ? GROUP BY camera_id`, fromDay, toDay))
     .map((row) => uptimeSums.parse(row));
 }
 
@@ -64,7 +104,33 @@ export async function uptimeByCameraDay(db: Engine, fromDay: string, toDay: stri
     .map((row) => uptimeDay.parse(row));
 }
 
+const uptimeMonth = z.object({ camera_id: z.string(), month: z.string(), known: z.number(), up: z.number() });
+export type UptimeMonth = z.infer<typeof uptimeMonth>;
+
+/**
+ * Each camera's known and up time, month by month ('YYYY-MM'), over the local days [fromDay,
+ * toDay]: a month cut by the period counts only its days inside it.
+ */
+export async function uptimeByCameraMonth(db: Engine, fromDay: string, toDay: string): Promise<UptimeMonth[]> {
+  return (await db.all(`SELECT camera_id, month, SUM(known_ms) AS known, SUM(up_ms) AS up
+     FROM (${periodRows('known_ms, up_ms', ', substr(day, 1, 7) AS month', ', month')}) parts GROUP BY camera_id, month ORDER BY month, camera_id`, ...periodParts(fromDay, toDay)))
+    .map((row) => uptimeMonth.parse(row));
+}
+
 /** Retention: hourly rows older than `before` go (the daily ones stay). Returns how many. */
 export async function deleteHourlyBefore(db: Engine, before: number): Promise<number> {
-  return (await db.run('DELETE FROM uptime_hourly WHERE hour_start < ?', before)).changes;
+  // The table is keyed camera first: one statement for all cameras read all of it (90 days of a
+  // district, on the event loop's thread). Camera by camera, each is a short range of the key.
+  let total = 0;
+  let camera = '';
+  for (let n = 1; ; n++) {
+    const next = await db.get<{ camera_id: string }>('SELECT camera_id FROM uptime_hourly WHERE camera_id > ? ORDER BY camera_id LIMIT 1', camera);
+    if (!next) return total;
+    camera = next.camera_id;
+    total += (await db.run('DELETE FROM uptime_hourly WHERE camera_id = ? AND hour_start < ?', camera, before)).changes;
+    if (n % CAMERAS_AT_ONCE === 0) await letLoopTurn();
+  }
 }
+
+/** Cameras whose old hourly rows go between two turns of the event loop (a day's rows each: 24). */
+const CAMERAS_AT_ONCE = 40;

@@ -138,6 +138,7 @@ const OWNERS: Readonly<Record<string, string>> = {
   evidence_clips: 'store/clips.ts',
   uptime_hourly: 'store/uptime.ts',
   uptime_daily: 'store/uptime.ts',
+  uptime_monthly: 'store/uptime.ts',
   camera_health: 'store/camera-health.ts',
   units: 'store/inventory.ts',
   contractors: 'store/inventory.ts',

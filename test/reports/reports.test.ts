@@ -10,6 +10,7 @@ import { previousPeriod } from '../../src/reports/period.js';
 import { buildReport, calendarMonth, csvOptions, CSV_PRESETS, dateLine, documentOptions, officialPeriod, orientationFor, PLACEHOLDER, reportSettingsWarnings, resolvePeriod, toCsv, toHtml, toXlsx } from '../../src/reports/index.js';
 import { reportConfig, reportStore, SIGNED_REPORT } from './fixture.js';
 import { runReportCommand } from '../../src/app/report-command.js';
+import { uptimeByCameraDay, uptimeByCameraFromDays } from '../../src/store/uptime.js';
 import { runUserAdd, runUserList } from '../../src/app/user-command.js';
 import { CAMERA_PASSWORDS, DAY0, NOW, seed, TZ, YAML } from '../server/fixture.js';
 
@@ -304,6 +305,43 @@ describe('what officials read', () => {
     expect(html).toContain('>88,9%</text>');
     // one camera's bars would say nothing the table does not
     expect((await buildReport(db, { kind: 'uptime', period: jan, ownerType: 'school', now: NOW })).charts?.map((c) => c.kind)).toEqual(['columns']);
+  });
+
+  it('gives a long period the same figures from the month rows as the daily rows add up to', async () => {
+    const store = await reportStore(config);
+    // Days in most months of 2026 and the last of 2025, every camera a different share up.
+    const daily = 'INSERT INTO uptime_daily (camera_id, day, known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING';
+    const ids = ['a1', 'a2', 'h1', 'b1', 'b2'];
+    for (let d = 0; d < 400; d += 3) {
+      const day = new Date(Date.UTC(2025, 11, 1) + d * 86_400_000).toISOString().slice(0, 10);
+      for (const [i, id] of ids.entries()) {
+        const known = 3_600_000 * (1 + ((d + i) % 23));
+        await store.run(daily, id, day, known, Math.floor(known * (((d * 7 + i * 13) % 100) / 100)), Math.floor(known / (2 + i)), (d % 5) * 60_000, 1 + (d % 60), d % 4);
+      }
+    }
+    const HOUR = 3_600_000;
+    for (const period of [resolvePeriod({ year: '2026' }, TZ), resolvePeriod({ from: '2025-12-20', to: '2026-11-10' }, TZ)]) {
+      const report = await buildReport(store, { kind: 'uptime', period, groupBy: 'camera', now: NOW });
+      const days = await uptimeByCameraDay(store, period.fromDay, period.toDay);
+      const sums = await uptimeByCameraFromDays(store, period.fromDay, period.toDay);
+      for (const id of ids) {
+        const sum = sums.find((row) => row.camera_id === id);
+        expect(report.rows.find((row) => row.key === id), `${id} ${period.fromDay}`).toMatchObject({
+          availability: sum!.up / sum!.known, image_ok: sum!.image_ok / sum!.known, known_hours: sum!.known / HOUR, down_hours: (sum!.known - sum!.up) / HOUR,
+          maintenance_hours: sum!.maintenance / HOUR, checks: sum!.checks, failures: sum!.failures,
+        });
+      }
+      // the chart, month by month: all the cameras' days of each month
+      const months = new Map<string, { known: number; up: number }>();
+      for (const row of days) {
+        const month = months.get(row.day.slice(0, 7)) ?? { known: 0, up: 0 };
+        month.known += row.known;
+        month.up += row.up;
+        months.set(row.day.slice(0, 7), month);
+      }
+      const chart = report.charts?.find((c) => c.title === 'Biểu đồ: tỷ lệ hoạt động theo tháng');
+      expect(chart?.points.map((p) => [p.label, p.value])).toEqual([...months.entries()].sort().map(([m, sum]) => [`${m.slice(5, 7)}/${m.slice(0, 4)}`, sum.up / sum.known]));
+    }
   });
 
   it('gives coordinates to 5 decimals (2 decimals are about 1 km off)', async () => {

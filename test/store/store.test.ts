@@ -17,6 +17,7 @@ import { limitKeysSince, saveLimit } from '../../src/store/login-limits.js';
 import { listAudit, writeAudit } from '../../src/store/audit.js';
 import { cameras } from '../../src/store/inventory.js';
 import type { CheckResult } from '../../src/probe/check.js';
+import { openStore } from '../../src/store/db.js';
 import { ENGINES } from './engines.js';
 
 const HOUR = 3_600_000;
@@ -74,6 +75,39 @@ describe.each(ENGINES)('the store on $name', ({ open }) => {
     }
     expect(await uptimeByCamera(db, '2026-12-01', '2026-12-31')).toEqual([{ camera_id: 'c1', known: 120_000, up: 60_000, image_ok: 60_000, maintenance: 0, checks: 2, failures: 1 }]);
     expect(await deleteHourlyBefore(db, T0 + HOUR)).toBe(1);
+  });
+
+  /** The rows each statement changed, from now on. */
+  const statementSizes = () => {
+    const sizes: number[] = [];
+    const run = db.run.bind(db);
+    db.run = async (sql, ...params) => {
+      const result = await run(sql, ...params);
+      sizes.push(result.changes);
+      return result;
+    };
+    return sizes;
+  };
+
+  it('deletes old checks two hundred at a time, so that no statement holds the event loop for long', async () => {
+    await db.run(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 549)
+      INSERT INTO checks (camera_id, kind, started_at, duration_ms, status) SELECT 'c1', 'image', CAST(? AS BIGINT) + i * 1000, 1, 'ok' FROM n`, T0);
+    const sizes = statementSizes();
+    expect(await deleteChecksBefore(db, T0 + 450_000)).toBe(450);
+    expect(sizes).toEqual([200, 200, 50]);
+    expect(await db.get('SELECT COUNT(*) AS n, MIN(started_at) AS first FROM checks')).toEqual({ n: 100, first: T0 + 450_000 });
+  });
+
+  it('deletes old hourly rows camera by camera, and keeps the newer ones', async () => {
+    for (const camera of ['c1', 'c2', 'c3']) {
+      for (let hour = 0; hour < 48; hour++) await addUptime(db, camera, T0 + hour * HOUR, '2026-12-01', { known: 1, up: 1, imageOk: 1, maintenance: 0 });
+    }
+    const sizes = statementSizes();
+    expect(await deleteHourlyBefore(db, T0 + 24 * HOUR)).toBe(72);
+    expect(sizes).toEqual([24, 24, 24]);
+    expect(await db.get('SELECT COUNT(*) AS n, MIN(hour_start) AS first FROM uptime_hourly')).toEqual({ n: 72, first: T0 + 24 * HOUR });
+    // the daily sums stay
+    expect((await uptimeByCamera(db, '2026-12-01', '2026-12-01')).map((row) => [row.camera_id, row.known]).sort()).toEqual([['c1', 48], ['c2', 48], ['c3', 48]]);
   });
 
   it('opens, finds and resolves incidents, one group per unit and kind', async () => {
@@ -168,5 +202,16 @@ describe.each(ENGINES)('the store on $name', ({ open }) => {
       .catch(() => {});
     db.afterCommit(() => seen.push('outside any transaction: at once'));
     expect(seen).toEqual(['3', 'outside any transaction: at once']);
+  });
+});
+
+describe('forgetting an evidence image on SQLite', () => {
+  it('finds the rows that name it through an index, not by reading every check', async () => {
+    const { db } = await openStore(':memory:');
+    for (const [table, column] of [['checks', 'evidence_path'], ['incidents', 'evidence_path']]) {
+      const plan = await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN UPDATE ${table} SET ${column} = NULL WHERE ${column} = ?`, 'x.jpg');
+      expect(plan.map((step) => step.detail).join('; ')).toMatch(new RegExp(`USING INDEX ${table}_evidence`));
+    }
+    await db.close();
   });
 });
