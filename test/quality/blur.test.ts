@@ -41,3 +41,25 @@ describe('day one: blur in a plain, grainy scene', () => {
     expect(sharpTable.faults).toEqual([]);
   });
 });
+
+describe('day one: a mild blur of a contrasty scene, both readings at once', () => {
+  // The rendered tuning scenes' figures (bench/quality, 2026-12-04) on the measured clean photo.
+  const judged = async (over: { contrast: number; reblur: number; edgeCrispness: number }) => {
+    const m = { ...measure(await decodeForAnalysis(await sharp(await readFile(path.resolve('test/fixtures/photos/chelsea.jpg'))).resize({ width: 1280, height: 720, fit: 'cover' }).jpeg({ quality: 85 }).toBuffer())), ...over };
+    return diagnose(m, undefined, { night: false, tags: [], hasIr: true, locale: 'en' }).filter((f) => f.state === 'fault').map((f) => f.kind);
+  };
+
+  it('a box blur of 3 px over the trees: neither reading alone is low enough, both together are', async () => {
+    expect(0.492).toBeGreaterThan(BLUR.absoluteWarning);
+    expect(0.582).toBeGreaterThan(BLUR.crispWarning);
+    expect(await judged({ contrast: 42, reblur: 0.492, edgeCrispness: 0.582 })).toContain('blurred');
+  });
+
+  it('the softest unblurred contrasty frames (the lab scene, turned) are not blurred', async () => {
+    expect(await judged({ contrast: 67, reblur: 0.472, edgeCrispness: 0.642 })).not.toContain('blurred');
+  });
+
+  it('a low-contrast scene whose edges are soft by nature (the coin table) is not blurred', async () => {
+    expect(await judged({ contrast: 18, reblur: 0.467, edgeCrispness: 0.527 })).not.toContain('blurred');
+  });
+});

@@ -23,6 +23,20 @@ export const BLUR = {
   crispWarning: 0.3,
   crispCritical: 0.25,
   /**
+   * Day one, both readings at once in a contrasty scene: re-blur loss below `jointReblur` and
+   * crispness below `jointCrisp`, with an RMS contrast of at least `jointMinContrast` (a flat,
+   * low-contrast scene's strongest edges are texture, not object outlines, and read soft
+   * unblurred: the coin table, 0.52-0.57). Chosen on the tuning scenes (2026-12-04): it adds a box
+   * blur of 3 px (trees 0.58 / 0.49, city 0.60 / 0.48) and a gaussian of 4 px (trees 0.60 / 0.48);
+   * the softest unblurred contrasty frames are the lab scene's, 0.64 and up with a loss of 0.47
+   * and up (turned or shifted views) and 0.655 and up (its clean frames). The margin is thin:
+   * a soft scene is what a mild blur of a sharp one looks like, and only the camera's normal
+   * tells them apart.
+   */
+  jointReblur: 0.53,
+  jointCrisp: 0.61,
+  jointMinContrast: 30,
+  /**
    * With a known normal: ratio to it below these; a scene whose sharpness varies by itself (a
    * plain table, things moving close to the lens) gets wider margins, `spreadFactor` times its
    * relative spread (MAD / median).
@@ -59,7 +73,8 @@ export const blurred: Detector = {
       const severity = below(ratio, warning, Math.min(BLUR.ratioCritical, warning - (BLUR.ratioWarning - BLUR.ratioCritical)));
       return severity ? say.fault('blurred', severity, 'blurred', { percent: say.pct(ratio) }, m.reblur, ratio) : undefined;
     }
-    const severity = worse(below(m.reblur, BLUR.absoluteWarning, BLUR.absoluteCritical), below(m.edgeCrispness, BLUR.crispWarning, BLUR.crispCritical));
+    const joint = m.contrast >= BLUR.jointMinContrast && m.reblur < BLUR.jointReblur && m.edgeCrispness < BLUR.jointCrisp ? 'warning' : undefined;
+    const severity = worse(worse(below(m.reblur, BLUR.absoluteWarning, BLUR.absoluteCritical), below(m.edgeCrispness, BLUR.crispWarning, BLUR.crispCritical)), joint);
     return severity ? say.fault('blurred', severity, 'blurred_absolute', {}, m.reblur) : undefined;
   },
 };

@@ -14,6 +14,19 @@ export const CAST = {
   absoluteCriticalFactor: 2,
   /** Day one: both the grey world and the highlights must carry at least this share of the allowance. */
   absoluteBoth: 0.8,
+  /**
+   * Day one, second reading: the highlights alone tinted by at least this much chroma in a hue
+   * other than warm (magenta, blue, green), with the grey world leaning the same way (at least
+   * `highlightMinGrey`, within 60°). Real light leaves highlights near-neutral even over a green
+   * lawn; a cast applied by the camera (a channel gain) tints them most, while the grey world of a
+   * darker scene moves less. Chosen on the tuning scenes (2026-12-04): clean daytime frames' non-warm
+   * highlights read 5 at most (trees, green; a yellow overcast lawn's highlights read 10, hence
+   * the hue test by angle, not by the sign of a*); the mild green cast on the dark lab scene reads 25
+   * with a grey world of only 7, the mild blue cast on the trees 12.
+   */
+  highlightCast: 9,
+  highlightMinGrey: 3,
+  highlightMaxAngle: 60,
   /** With known normal colours: shift from them. */
   shift: 7,
   shiftCritical: 14,
@@ -36,6 +49,17 @@ export function hueName(a: number, b: number): Hue {
 function allowance(a: number, b: number): number {
   if (b < 0 || b < 0.3 * a) return a > 0 ? CAST.absolute.magenta : CAST.absolute.blue;
   return a < 0 ? CAST.absolute.green : CAST.absolute.warm;
+}
+
+/** Day one: the highlights tinted in a hue real light rarely gives them, the grey world leaning the same way. */
+export function highlightCast(m: { castA: number; castB: number; highlightA: number; highlightB: number }): boolean {
+  const { castA: ga, castB: gb, highlightA: ha, highlightB: hb } = m;
+  const h = Math.hypot(ha, hb);
+  const g = Math.hypot(ga, gb);
+  if (h < CAST.highlightCast || g < CAST.highlightMinGrey) return false;
+  const hue = hueName(ha, hb);
+  if (hue === 'red' || hue === 'yellow') return false; // lamps, sunlight, dusk
+  return (ga * ha + gb * hb) / (g * h) >= Math.cos((CAST.highlightMaxAngle * Math.PI) / 180);
 }
 
 /** The cast as a translation from the normal colours (fog, dusk and darkening only shrink them). */
@@ -84,6 +108,7 @@ export const colourCast: Detector = {
       // A cast tints the highlights as much as the rest; a blue dusk sky over neutral lamps does not.
       const agree = Math.min(Math.hypot(m.castA, m.castB), Math.hypot(m.highlightA, m.highlightB)) >= CAST.absoluteBoth * limit;
       severity = !agree ? undefined : size >= limit * CAST.absoluteCriticalFactor ? 'critical' : size >= limit ? 'warning' : undefined;
+      if (!severity && highlightCast(m)) severity = 'warning';
     }
     if (!severity) return undefined;
     const size = Math.hypot(da, db);
