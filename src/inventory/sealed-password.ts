@@ -4,7 +4,7 @@
  * registrations, so a probe worker (which has no database) can open a password sent to it sealed.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
 /** The environment variable holding the key that seals owners' camera passwords: 32 bytes, hex or base64. */
 export const OWNER_KEY_ENV = 'CAMWATCH_OWNER_KEY';
@@ -77,11 +77,28 @@ export function readKeyFile(file: string): Buffer | undefined {
 
 /** Makes a key file (0600) unless one is there; returns the key in it, new or not. */
 export function makeKeyFile(file: string): Buffer {
+  const existing = readKeyFile(file);
+  if (existing) return existing;
+  // Written whole under a name of its own, then linked into place: a kill in the middle of the
+  // write leaves no empty key file behind (a later run would read no key from it), and of two
+  // processes making it at once the first link wins and the other reads the winner's key.
+  const staging = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(staging, 'wx', 0o600);
   try {
-    // wx: of two processes making it at once, one wins and the other reads the winner's key.
-    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    writeFileSync(fd, `${randomBytes(32).toString('hex')}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(staging, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // There already: another process's key, kept; or an empty file that a version writing in
+    // place left when it was killed, replaced.
+    if (!readKeyFile(file)) renameSync(staging, file);
+  } finally {
+    rmSync(staging, { force: true });
   }
   return readKeyFile(file) as Buffer;
 }

@@ -5,7 +5,7 @@
  * killed for real, is test/app/owner-key-command.test.ts.)
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +83,22 @@ describe('rotating the owners’ key', () => {
       expect(await opened(db, [readKeyFile(keyFile) as Buffer])).toEqual(every);
     });
   }
+
+  it('completes after a kill in the middle of writing the new key file (an empty owner.key.next left behind)', async () => {
+    const { db, keyFile } = await installation();
+    writeFileSync(nextKeyFile(keyFile), '', { mode: 0o600 });
+    await rotateOwnerKey(db, keyFile, 'admin', 0);
+    expect(existsSync(nextKeyFile(keyFile))).toBe(false);
+    expect(await opened(db, [readKeyFile(keyFile) as Buffer])).toEqual(every);
+  });
+
+  it('makes a key file whole or not at all: two makers at once read one key', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'camwatch-keyfile-')), OWNER_KEY_FILE);
+    const first = makeKeyFile(file);
+    expect(makeKeyFile(file).equals(first)).toBe(true);
+    expect(readdirSync(path.dirname(file))).toEqual([OWNER_KEY_FILE]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
 
   it('costs only its own camera a password sealed under a key no longer held (given during a rotation)', async () => {
     const { db, keyFile } = await installation();
