@@ -279,9 +279,11 @@ async function uptime(ctx: Context, timeZone: string, now: number): Promise<Repo
       { fromDay: period.fromDay, toDay: period.toDay, unitId: options.unitId, contractorId: options.contractorId, ownerType: options.ownerType, cameraIds: ctx.cameraIdSet },
       groupBy,
     );
-  const lines = await query(options.period);
   const previous = periodBefore(options.period, timeZone);
-  const before = new Map((previous ? await query(previous) : []).map((line) => [line.key, line]));
+  // Independent reads: on PostgreSQL they run on separate pooled connections at once (a province's
+  // year report waits for the slowest instead of their sum); SQLite runs them one after another.
+  const [lines, linesBefore, series] = await Promise.all([query(options.period), previous ? query(previous) : [], uptimeSeries(ctx, options.period)]);
+  const before = new Map(linesBefore.map((line) => [line.key, line]));
   const change = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined ? null : Math.round((printedPercent(a) - printedPercent(b)) * 10) / 10);
   // the figures of a line, or of the whole (the total row)
   const figures = (line: UptimeLine, previousLine: UptimeLine | undefined) => ({
@@ -335,7 +337,7 @@ async function uptime(ctx: Context, timeZone: string, now: number): Promise<Repo
     totals: { name: t('total'), ...figures(total, totalBefore) },
     charts: [
       ...(rows.length > 1 && rows.length <= MAX_BARS ? [{ kind: 'bars' as const, title: t('chart_lines', { title: t(`title_uptime_${groupBy}`) }), points: rows.map((row) => ({ label: row.name, value: row.availability })) }] : []),
-      ...[await uptimeSeries(ctx, options.period)].filter((series) => series.points.length > 1).map((series) => ({ kind: 'columns' as const, title: t(series.monthly ? 'chart_months' : 'chart_days'), points: series.points })),
+      ...(series.points.length > 1 ? [{ kind: 'columns' as const, title: t(series.monthly ? 'chart_months' : 'chart_days'), points: series.points }] : []),
     ],
     summary: [
       // a paragraph ready for the body of a báo cáo
