@@ -6,6 +6,7 @@
  * `maxAttempts` (or an answer that retrying cannot change) the row is dead-lettered.
  * The clock is injected: tests move time, not wait for it.
  */
+import { withDeadline } from '../deadline.js';
 import type { Engine } from '../store/db.js';
 import type { Logger } from '../log.js';
 import { redactUrlCredentials } from '../redact.js';
@@ -94,9 +95,10 @@ export class Dispatcher {
       }
       if (!await claimAlert(this.db, row.id, this.now())) continue;
       row.attempts++;
-      const deadline = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.sendDeadlineMs ?? 20_000)]);
+      const deadlineMs = this.options.sendDeadlineMs ?? 20_000;
       try {
-        const result = await channel.send({ id: row.id, requestId: row.request_id, channel: name, payload: JSON.parse(row.payload) as AlertPayload }, deadline);
+        const message = { id: row.id, requestId: row.request_id, channel: name, payload: JSON.parse(row.payload) as AlertPayload };
+        const result = await withDeadline(deadlineMs, this.abort.signal, (signal) => channel.send(message, signal), () => new ChannelError('transport', `no answer within ${deadlineMs} ms`));
         await markSent(this.db, row.id, this.now());
         report.sent++;
         this.options.log?.info({ alert: row.id, incident: row.incident_id, channel: name, kind: row.kind, recipient: row.recipient, provider_id: result.providerId }, 'alert sent');

@@ -5,6 +5,7 @@
 import { digestAuthorization } from './digest.js';
 import { ProbeFailure } from './outcome.js';
 import { redactUrlCredentials } from '../redact.js';
+import { withDeadline } from '../deadline.js';
 
 export interface SnapshotOptions {
   username: string;
@@ -16,6 +17,7 @@ export interface SnapshotOptions {
 }
 
 function classifyNetwork(error: unknown, url: URL, deadlineMs: number): ProbeFailure {
+  if (error instanceof ProbeFailure) return error;
   const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
   if (cause === 'TimeoutError' || cause === 'AbortError' || cause === 'UND_ERR_HEADERS_TIMEOUT') {
     return new ProbeFailure('timeout', 'snapshot', `no snapshot from ${url.host} within ${deadlineMs} ms`);
@@ -27,8 +29,11 @@ export async function fetchSnapshot(rawUrl: string, options: SnapshotOptions): P
   const url = new URL(rawUrl);
   url.username = '';
   url.password = '';
-  const deadline = AbortSignal.timeout(options.deadlineMs);
-  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+  const late = () => new ProbeFailure('timeout', 'snapshot', `no snapshot from ${url.host} within ${options.deadlineMs} ms`);
+  return await withDeadline(options.deadlineMs, options.signal, (signal) => snapshotWithin(url, options, signal), late);
+}
+
+async function snapshotWithin(url: URL, options: SnapshotOptions, signal: AbortSignal): Promise<Buffer> {
   const get = (authorization?: string) =>
     fetch(url, { signal, headers: authorization ? { authorization } : {}, redirect: 'error' }).catch((error: unknown) => {
       throw classifyNetwork(error, url, options.deadlineMs);

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = path.resolve(import.meta.dirname, '../../src');
 
 const LAYERS: readonly (readonly string[])[] = [
-  ['redact', 'paths', 'i18n'],
+  ['redact', 'paths', 'i18n', 'deadline'],
   ['log', 'config'],
   // probing a camera needs nothing of ours; the stored check row is its result
   ['probe'],
