@@ -9,12 +9,12 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstFrameSecond } from '../probe/time-code.js';
+import { freePort } from '../nats-server.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve('dist/src/cli.js');
@@ -40,14 +40,6 @@ function sampleCommandLines(): void {
     if (/ffmpeg .*rtsp:\/\/127\.0\.0\.1/.test(cmdline)) seen.ffmpeg++;
     if (cmdline.includes(CAMERA_PASSWORD)) seen.withPassword.push(cmdline);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Spawns a process and waits for a line of its stdout to match; returns everything printed by then. */

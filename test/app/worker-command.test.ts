@@ -4,29 +4,21 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../nats-server.js';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const CLI = path.resolve('dist/src/cli.js');
 
-/** A port nothing listens on: taken from the system, then let go. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('camwatch worker', () => {
   it('without a reachable queue names it, exits 1 and creates no database', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-worker-'));
     const config = path.join(dir, 'camwatch.yaml');
-    const url = `nats://127.0.0.1:${await closedPort()}`;
+    // A port nothing listens on: taken from the system, then let go.
+    const url = `nats://127.0.0.1:${await freePort()}`;
     writeFileSync(config, ['version: 1', 'database: { path: ./db/camwatch.db }', `queue: { url: "${url}" }`, 'units:', '  - { id: xa, name: xã Tuy Phước, kind: commune }'].join('\n'));
     const { CAMWATCH_LANG: _ignored, ...env } = process.env;
     const failure = await run(process.execPath, [CLI, 'worker', '-c', config, '--lang', 'en'], { env, timeout: 30_000 }).then(

