@@ -50,12 +50,17 @@ export const SCENES: Scene[] = [
   },
   {
     id: 'cockatoo',
-    fixed: true,
+    // Not a fixed camera (relabelled 2026-12-05, after the learned `moved` row of the test table
+    // had been read: see README "Quality"). Its span shows the ceiling beam and the window sliding
+    // across the frame (frames at 8.5, 10, 11.5 and 13.5 s), and a clean frame's picture pattern
+    // correlates 0.07 with the scene's own learned view (0.19 at its best offset), where the fixed
+    // scenes read 0.79-0.98 and the hand-held dog clip 0.85.
+    fixed: false,
     split: 'test',
     debPackage: 'python3-imageio',
     file: 'usr/lib/python3/dist-packages/imageio/resources/images/cockatoo.mp4',
     licence: 'imageio test resource (BSD-2-Clause, Debian python3-imageio copyright)',
-    note: 'indoor, a white bird moving close to the lens, window light; 1280x720, 14 s',
+    note: 'indoor, a white bird moving close to the lens, window light, the camera moving with it; 1280x720, 14 s',
     night: false,
     // From 3.5 s to 8 s the bird's head fills the frame at the lens, out of focus: a camera should
     // call that blurred or covered, so those frames cannot be clean cases (chosen by looking at
