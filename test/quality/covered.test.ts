@@ -7,6 +7,9 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeForAnalysis, diagnose, measure, updateBaseline, type Baseline, type FrameMetrics } from '../../src/quality/index.js';
+import type { BaselineStats } from '../../src/quality/baseline.js';
+import { covered } from '../../src/quality/detectors/covered.js';
+import { sayer } from '../../src/quality/detectors/types.js';
 
 const START = Date.parse('2026-11-01T03:00:00Z');
 
@@ -91,4 +94,24 @@ describe('covered, on the first check', () => {
     expect(metrics.largestFlat).toBeGreaterThan(0.8);
     expect(kindsOn(metrics, false)).not.toContain('covered');
   });
+});
+
+describe('covered, with a learned normal of an unsteady view', () => {
+  /** A normal whose flat region is 10% of the frame, from frames that matched their reference view `viewMatch` well. */
+  const normalWith = (metrics: FrameMetrics, viewMatch: number) => {
+    const median = { ...metrics, largestFlat: 0.1, viewMatch } as unknown as BaselineStats['median'];
+    return { median, mad: median, samples: 12, days: 3 } as unknown as BaselineStats;
+  };
+  const judge = (metrics: FrameMetrics, normal: BaselineStats) =>
+    covered.judge({ m: metrics, normal, sceneNormal: normal, context: { night: false, tags: [], hasIr: true }, found: new Map(), say: sayer('en') });
+
+  it('takes a flat region grown over the normal for an occluder only where the view stays put', async () => {
+    // A region of 35% against a normal of 10%: growth enough, but under the day-one rule's 40%.
+    const metrics = { ...(await metricsOf()), largestFlat: 0.35, largestEvenFlat: 0.3 };
+    expect(judge(metrics, normalWith(metrics, 0.9))?.kind).toBe('covered');
+    // A panning camera's learned frames do not match its reference: its flat region comes and goes with the view.
+    expect(judge(metrics, normalWith(metrics, 0.05))).toBeUndefined();
+    // The day-one rule still applies to it.
+    expect(judge({ ...metrics, largestEvenFlat: 0.45, largestFlat: 0.5 }, normalWith(metrics, 0.05))?.kind).toBe('covered');
+  }, 60_000);
 });

@@ -38,6 +38,14 @@ export const COVERED = {
   partMinLuma: 45,
   /** Reported as critical from this share. */
   partCritical: 0.7,
+  /**
+   * A learned normal of the flat region means something only for a camera whose view stays put:
+   * its learned frames must match its reference view (`viewMatch`) at least this well. Chosen on
+   * the tuning scenes (2026-12-05): the fixed scenes' normals read 0.79-0.98 and the hand-held dog
+   * 0.85; the panning night city reads 0.02, and its flat region comes and goes with the view
+   * (sky), which the growth rule took for an occluder. Such a camera is judged by the day-one rule.
+   */
+  steadyViewMatch: 0.4,
 } as const;
 
 /**
@@ -51,6 +59,13 @@ function blurredAll(input: DetectorInput): boolean {
   return normal !== null && normal > 0 && input.m.reblur / normal < BLUR.ratioWarning;
 }
 
+/** The flat region's normal, when the camera's view is steady enough for it to mean anything. */
+function steadyNormal(input: DetectorInput, key: 'largestFlat' | 'largestFlatLit'): number | null {
+  // How steady the view is belongs to the place, not the light: the other mode's normal may say.
+  const match = input.sceneNormal?.median.viewMatch ?? null;
+  return match !== null && match < COVERED.steadyViewMatch ? null : normalOf(input, key);
+}
+
 export const covered: Detector = {
   kind: 'covered',
   judge(input): Finding | undefined {
@@ -62,7 +77,7 @@ export const covered: Detector = {
     }
     if (!context.night && m.lumaMean < COVERED.partMinLuma) return undefined;
     const flat = context.night ? m.largestFlatLit : m.largestFlat;
-    const normal = normalOf(input, context.night ? 'largestFlatLit' : 'largestFlat');
+    const normal = steadyNormal(input, context.night ? 'largestFlatLit' : 'largestFlat');
     const even = context.night ? m.largestEvenFlatLit : m.largestEvenFlat;
     const hidden =
       normal !== null
