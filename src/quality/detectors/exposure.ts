@@ -67,10 +67,14 @@ export const overexposed: Detector = {
     const meanNormal = normalOf(input, 'lumaMean');
     const ratio = meanNormal ? m.lumaMean / meanNormal : undefined;
     const clippedDelta = m.clipped - (normalOf(input, 'clipped') ?? 0);
+    // A picture far brighter than its normal and bright in absolute terms is overexposed even
+    // where a low contrast keeps it from clipping (washed out): what day one says of it, a known
+    // normal must not un-say. A scene bright by nature stays near its normal and is left alone.
+    const brighterThanNormal = ratio === undefined || ratio >= OVEREXPOSED.meanRatio;
     const over =
       clippedDelta >= OVEREXPOSED.clippedDelta ||
       (ratio !== undefined && ratio >= OVEREXPOSED.meanRatio && m.lumaMean > OVEREXPOSED.meanRatioFloor && clippedDelta >= OVEREXPOSED.meanRatioClipped) ||
-      (!meanNormal && m.lumaMean > OVEREXPOSED.meanAbsolute);
+      (brighterThanNormal && m.lumaMean > OVEREXPOSED.meanAbsolute);
     if (!over) return undefined;
     return say.fault('overexposed', clippedDelta >= OVEREXPOSED.clippedCritical ? 'critical' : 'warning', 'overexposed', { percent: say.pct(m.clipped) }, m.clipped, ratio);
   },
