@@ -98,23 +98,33 @@ export async function uptimeByCameraFromDays(db: Engine, fromDay: string, toDay:
 const uptimeDay = z.object({ camera_id: z.string(), day: z.string(), known: z.number(), up: z.number() });
 export type UptimeDay = z.infer<typeof uptimeDay>;
 
-/** Each camera's known and up time, day by day, over the local days [fromDay, toDay]. */
+/** Each camera's known and up time, day by day, over the local days [fromDay, toDay]: what uptimeTotals must agree with (tests, benchmarks). */
 export async function uptimeByCameraDay(db: Engine, fromDay: string, toDay: string): Promise<UptimeDay[]> {
   return (await db.all('SELECT camera_id, day, known_ms AS known, up_ms AS up FROM uptime_daily WHERE day >= ? AND day <= ? ORDER BY day', fromDay, toDay))
     .map((row) => uptimeDay.parse(row));
 }
 
-const uptimeMonth = z.object({ camera_id: z.string(), month: z.string(), known: z.number(), up: z.number() });
-export type UptimeMonth = z.infer<typeof uptimeMonth>;
+const uptimeTotal = z.object({ key: z.string(), known: z.number(), up: z.number() });
+export type UptimeTotal = z.infer<typeof uptimeTotal>;
+
+/** `camera_id` among `ids`, and its parameter: PostgreSQL takes an array (its planner then knows how many), SQLite a JSON one. */
+function amongCameras(db: Engine, ids: Iterable<string>): [string, unknown] {
+  const list = [...ids];
+  return db.dialect === 'postgres' ? ['camera_id = ANY(CAST(? AS text[]))', list] : ['camera_id IN (SELECT value FROM json_each(?))', JSON.stringify(list)];
+}
 
 /**
- * Each camera's known and up time, month by month ('YYYY-MM'), over the local days [fromDay,
- * toDay]: a month cut by the period counts only its days inside it.
+ * The known and up time of the cameras `cameraIds` together, over the local days [fromDay,
+ * toDay], day by day ('YYYY-MM-DD') or month by month ('YYYY-MM'; a month cut by the period
+ * counts only its days inside it): a row a day or month that has any, summed by the database.
  */
-export async function uptimeByCameraMonth(db: Engine, fromDay: string, toDay: string): Promise<UptimeMonth[]> {
-  return (await db.all(`SELECT camera_id, month, SUM(known_ms) AS known, SUM(up_ms) AS up
-     FROM (${periodRows('known_ms, up_ms', ', substr(day, 1, 7) AS month', ', month')}) parts GROUP BY camera_id, month ORDER BY month, camera_id`, ...periodParts(fromDay, toDay)))
-    .map((row) => uptimeMonth.parse(row));
+export async function uptimeTotals(db: Engine, fromDay: string, toDay: string, by: 'day' | 'month', cameraIds: Iterable<string>): Promise<UptimeTotal[]> {
+  const [among, ids] = amongCameras(db, cameraIds);
+  const rows = by === 'day'
+    ? await db.all(`SELECT day AS key, SUM(known_ms) AS known, SUM(up_ms) AS up FROM uptime_daily WHERE day >= ? AND day <= ? AND ${among} GROUP BY day ORDER BY day`, fromDay, toDay, ids)
+    : await db.all(`SELECT month AS key, SUM(known_ms) AS known, SUM(up_ms) AS up
+       FROM (${periodRows('known_ms, up_ms', ', substr(day, 1, 7) AS month', ', month')}) parts WHERE ${among} GROUP BY month ORDER BY month`, ...periodParts(fromDay, toDay), ids);
+  return rows.map((row) => uptimeTotal.parse(row));
 }
 
 /** Retention: hourly rows older than `before` go (the daily ones stay). Returns how many. */
