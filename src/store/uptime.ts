@@ -83,9 +83,23 @@ const periodRows = (columns: string, dayKey: string, monthKey: string) => `
 const SUMS = 'known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures';
 const SUMMED = 'SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(image_ok_ms) AS image_ok, SUM(maintenance_ms) AS maintenance, SUM(checks) AS checks, SUM(failures) AS failures';
 
+/**
+ * A report's long read. On PostgreSQL without JIT: a province's year (10,000 cameras) estimates
+ * past jit_above_cost, and compiling its expressions cost 100–150 ms of a 0.4–0.55 s read while
+ * saving nothing (bench/results/province-report-2026-12-05.txt). SET LOCAL ends with the
+ * transaction, or with the caller's when it runs in one.
+ */
+async function longRead(db: Engine, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  if (db.dialect !== 'postgres') return db.all(sql, ...params);
+  return db.transaction(async () => {
+    await db.run('SET LOCAL jit = off');
+    return db.all(sql, ...params);
+  });
+}
+
 /** Each camera's sums over the local days [fromDay, toDay]: twelve rows a camera for a year, not 365. */
 export async function uptimeByCamera(db: Engine, fromDay: string, toDay: string): Promise<UptimeSums[]> {
-  return (await db.all(`SELECT camera_id, ${SUMMED} FROM (${periodRows(SUMS, '', '')}) parts GROUP BY camera_id`, ...periodParts(fromDay, toDay)))
+  return (await longRead(db, `SELECT camera_id, ${SUMMED} FROM (${periodRows(SUMS, '', '')}) parts GROUP BY camera_id`, periodParts(fromDay, toDay)))
     .map((row) => uptimeSums.parse(row));
 }
 
@@ -121,9 +135,9 @@ function amongCameras(db: Engine, ids: Iterable<string>): [string, unknown] {
 export async function uptimeTotals(db: Engine, fromDay: string, toDay: string, by: 'day' | 'month', cameraIds: Iterable<string>): Promise<UptimeTotal[]> {
   const [among, ids] = amongCameras(db, cameraIds);
   const rows = by === 'day'
-    ? await db.all(`SELECT day AS key, SUM(known_ms) AS known, SUM(up_ms) AS up FROM uptime_daily WHERE day >= ? AND day <= ? AND ${among} GROUP BY day ORDER BY day`, fromDay, toDay, ids)
-    : await db.all(`SELECT month AS key, SUM(known_ms) AS known, SUM(up_ms) AS up
-       FROM (${periodRows('known_ms, up_ms', ', substr(day, 1, 7) AS month', ', month')}) parts WHERE ${among} GROUP BY month ORDER BY month`, ...periodParts(fromDay, toDay), ids);
+    ? await longRead(db, `SELECT day AS key, SUM(known_ms) AS known, SUM(up_ms) AS up FROM uptime_daily WHERE day >= ? AND day <= ? AND ${among} GROUP BY day ORDER BY day`, [fromDay, toDay, ids])
+    : await longRead(db, `SELECT month AS key, SUM(known_ms) AS known, SUM(up_ms) AS up
+       FROM (${periodRows('known_ms, up_ms', ', substr(day, 1, 7) AS month', ', month')}) parts WHERE ${among} GROUP BY month ORDER BY month`, [...periodParts(fromDay, toDay), ids]);
   return rows.map((row) => uptimeTotal.parse(row));
 }
 
