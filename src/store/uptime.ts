@@ -84,15 +84,18 @@ const SUMS = 'known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures';
 const SUMMED = 'SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(image_ok_ms) AS image_ok, SUM(maintenance_ms) AS maintenance, SUM(checks) AS checks, SUM(failures) AS failures';
 
 /**
- * A report's long read. On PostgreSQL without JIT: a province's year (10,000 cameras) estimates
- * past jit_above_cost, and compiling its expressions cost 100–150 ms of a 0.4–0.55 s read while
- * saving nothing (bench/results/province-report-2026-12-05.txt). SET LOCAL ends with the
- * transaction, or with the caller's when it runs in one.
+ * A report's long read. On PostgreSQL without JIT and without parallel workers: a province's year
+ * (10,000 cameras) estimates past jit_above_cost, and compiling its expressions cost 100–150 ms of
+ * a 0.4–0.55 s read while saving nothing; and a report runs its reads at once already, so each
+ * one's two helper processes only fought them for the cores (on 2 cores under load, the report
+ * took 1.2 s with them, 0.8 s without; bench/results/province-report-2026-12-05.txt). SET LOCAL
+ * ends with the transaction, or with the caller's when it runs in one.
  */
 async function longRead(db: Engine, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
   if (db.dialect !== 'postgres') return db.all(sql, ...params);
   return db.transaction(async () => {
     await db.run('SET LOCAL jit = off');
+    await db.run('SET LOCAL max_parallel_workers_per_gather = 0');
     return db.all(sql, ...params);
   });
 }
