@@ -270,6 +270,7 @@ async function uptime(ctx: Context, timeZone: string, now: number): Promise<Repo
       ctx.db,
       { fromDay: period.fromDay, toDay: period.toDay, unitId: options.unitId, contractorId: options.contractorId, ownerType: options.ownerType, cameraIds: ctx.cameraIdSet },
       groupBy,
+      ctx.inventory,
     );
   const previous = periodBefore(options.period, timeZone);
   // Independent reads: on PostgreSQL they run on separate pooled connections at once (a province's
