@@ -115,7 +115,7 @@ export async function uptimeByCameraFromDays(db: Engine, fromDay: string, toDay:
 const uptimeDay = z.object({ camera_id: z.string(), day: z.string(), known: z.number(), up: z.number() });
 export type UptimeDay = z.infer<typeof uptimeDay>;
 
-/** Each camera's known and up time, day by day, over the local days [fromDay, toDay]: what uptimeTotals must agree with (tests, benchmarks). */
+/** Each camera's known and up time, day by day, over the local days [fromDay, toDay]: what uptimeTotals must agree with (tests). */
 export async function uptimeByCameraDay(db: Engine, fromDay: string, toDay: string): Promise<UptimeDay[]> {
   return (await db.all('SELECT camera_id, day, known_ms AS known, up_ms AS up FROM uptime_daily WHERE day >= ? AND day <= ? ORDER BY day', fromDay, toDay))
     .map((row) => uptimeDay.parse(row));
