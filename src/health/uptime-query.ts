@@ -34,8 +34,9 @@ export interface UptimeLine {
   imageOk: number | null;
 }
 
-export async function uptimeReport(db: Engine, filter: UptimeFilter, groupBy: GroupBy): Promise<UptimeLine[]> {
-  const inventory = await Inventory.load(db);
+/** `inventory`: the caller's, when it has loaded one already (a report's reads share it). */
+export async function uptimeReport(db: Engine, filter: UptimeFilter, groupBy: GroupBy, inventory?: Inventory): Promise<UptimeLine[]> {
+  inventory ??= await Inventory.load(db);
   const cameras = [...inventory.cameras.values()]
     .filter((c) => c.retired_at === null)
     .filter((c) => !filter.cameraIds || filter.cameraIds.has(c.id))

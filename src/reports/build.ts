@@ -8,7 +8,7 @@ import { combineLines, uptimeReport, type GroupBy, type UptimeLine } from '../he
 import { UPTIME_RULE } from '../health/uptime.js';
 import { isContractorKind, slaReport } from '../health/sla.js';
 import { addDays, localDay } from '../health/calendar.js';
-import { uptimeByCameraDay, uptimeByCameraMonth } from '../store/uptime.js';
+import { uptimeTotals } from '../store/uptime.js';
 import { fill, formatNumber, translator, type Locale } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
 import { PeriodError, previousPeriod, type Period } from './period.js';
@@ -253,16 +253,8 @@ async function uptimeSeries(ctx: Context, period: Period): Promise<{ monthly: bo
   const monthly = days.length > MAX_DAY_COLUMNS;
   const keyOf = (day: string) => (monthly ? day.slice(0, 7) : day);
   const sums = new Map(days.map((day) => [keyOf(day), { known: 0, up: 0 }]));
-  // A long period reads month rows (twelve a camera for a year), a short one day rows.
-  const rows = monthly
-    ? (await uptimeByCameraMonth(ctx.db, period.fromDay, period.toDay)).map((row) => ({ ...row, key: row.month }))
-    : (await uptimeByCameraDay(ctx.db, period.fromDay, period.toDay)).map((row) => ({ ...row, key: row.day }));
-  for (const row of rows) {
-    const sum = ids.has(row.camera_id) ? sums.get(row.key) : undefined;
-    if (!sum) continue;
-    sum.known += row.known;
-    sum.up += row.up;
-  }
+  // Summed by the database: a row a day or month, not one per camera and day or month.
+  for (const row of await uptimeTotals(ctx.db, period.fromDay, period.toDay, monthly ? 'month' : 'day', ids)) sums.set(row.key, row);
   const points = [...sums.entries()].map(([key, sum]) => ({
     label: monthly ? `${key.slice(5, 7)}/${key.slice(0, 4)}` : `${key.slice(8, 10)}/${key.slice(5, 7)}`,
     value: sum.known > 0 ? sum.up / sum.known : null,
@@ -278,6 +270,7 @@ async function uptime(ctx: Context, timeZone: string, now: number): Promise<Repo
       ctx.db,
       { fromDay: period.fromDay, toDay: period.toDay, unitId: options.unitId, contractorId: options.contractorId, ownerType: options.ownerType, cameraIds: ctx.cameraIdSet },
       groupBy,
+      ctx.inventory,
     );
   const previous = periodBefore(options.period, timeZone);
   // Independent reads: on PostgreSQL they run on separate pooled connections at once (a province's

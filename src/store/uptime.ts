@@ -83,9 +83,26 @@ const periodRows = (columns: string, dayKey: string, monthKey: string) => `
 const SUMS = 'known_ms, up_ms, image_ok_ms, maintenance_ms, checks, failures';
 const SUMMED = 'SUM(known_ms) AS known, SUM(up_ms) AS up, SUM(image_ok_ms) AS image_ok, SUM(maintenance_ms) AS maintenance, SUM(checks) AS checks, SUM(failures) AS failures';
 
+/**
+ * A report's long read. On PostgreSQL without JIT and without parallel workers: a province's year
+ * (10,000 cameras) estimates past jit_above_cost, and compiling its expressions cost 100–150 ms of
+ * a 0.4–0.55 s read while saving nothing; and a report runs its reads at once already, so each
+ * one's two helper processes only fought them for the cores (on 2 cores under load, the report
+ * took 1.2 s with them, 0.8 s without; bench/results/province-report-2026-12-05.txt). SET LOCAL
+ * ends with the transaction, or with the caller's when it runs in one.
+ */
+async function longRead(db: Engine, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  if (db.dialect !== 'postgres') return db.all(sql, ...params);
+  return db.transaction(async () => {
+    await db.run('SET LOCAL jit = off');
+    await db.run('SET LOCAL max_parallel_workers_per_gather = 0');
+    return db.all(sql, ...params);
+  });
+}
+
 /** Each camera's sums over the local days [fromDay, toDay]: twelve rows a camera for a year, not 365. */
 export async function uptimeByCamera(db: Engine, fromDay: string, toDay: string): Promise<UptimeSums[]> {
-  return (await db.all(`SELECT camera_id, ${SUMMED} FROM (${periodRows(SUMS, '', '')}) parts GROUP BY camera_id`, ...periodParts(fromDay, toDay)))
+  return (await longRead(db, `SELECT camera_id, ${SUMMED} FROM (${periodRows(SUMS, '', '')}) parts GROUP BY camera_id`, periodParts(fromDay, toDay)))
     .map((row) => uptimeSums.parse(row));
 }
 
@@ -98,23 +115,33 @@ export async function uptimeByCameraFromDays(db: Engine, fromDay: string, toDay:
 const uptimeDay = z.object({ camera_id: z.string(), day: z.string(), known: z.number(), up: z.number() });
 export type UptimeDay = z.infer<typeof uptimeDay>;
 
-/** Each camera's known and up time, day by day, over the local days [fromDay, toDay]. */
+/** Each camera's known and up time, day by day, over the local days [fromDay, toDay]: what uptimeTotals must agree with (tests). */
 export async function uptimeByCameraDay(db: Engine, fromDay: string, toDay: string): Promise<UptimeDay[]> {
   return (await db.all('SELECT camera_id, day, known_ms AS known, up_ms AS up FROM uptime_daily WHERE day >= ? AND day <= ? ORDER BY day', fromDay, toDay))
     .map((row) => uptimeDay.parse(row));
 }
 
-const uptimeMonth = z.object({ camera_id: z.string(), month: z.string(), known: z.number(), up: z.number() });
-export type UptimeMonth = z.infer<typeof uptimeMonth>;
+const uptimeTotal = z.object({ key: z.string(), known: z.number(), up: z.number() });
+export type UptimeTotal = z.infer<typeof uptimeTotal>;
+
+/** `camera_id` among `ids`, and its parameter: PostgreSQL takes an array (its planner then knows how many), SQLite a JSON one. */
+function amongCameras(db: Engine, ids: Iterable<string>): [string, unknown] {
+  const list = [...ids];
+  return db.dialect === 'postgres' ? ['camera_id = ANY(CAST(? AS text[]))', list] : ['camera_id IN (SELECT value FROM json_each(?))', JSON.stringify(list)];
+}
 
 /**
- * Each camera's known and up time, month by month ('YYYY-MM'), over the local days [fromDay,
- * toDay]: a month cut by the period counts only its days inside it.
+ * The known and up time of the cameras `cameraIds` together, over the local days [fromDay,
+ * toDay], day by day ('YYYY-MM-DD') or month by month ('YYYY-MM'; a month cut by the period
+ * counts only its days inside it): a row a day or month that has any, summed by the database.
  */
-export async function uptimeByCameraMonth(db: Engine, fromDay: string, toDay: string): Promise<UptimeMonth[]> {
-  return (await db.all(`SELECT camera_id, month, SUM(known_ms) AS known, SUM(up_ms) AS up
-     FROM (${periodRows('known_ms, up_ms', ', substr(day, 1, 7) AS month', ', month')}) parts GROUP BY camera_id, month ORDER BY month, camera_id`, ...periodParts(fromDay, toDay)))
-    .map((row) => uptimeMonth.parse(row));
+export async function uptimeTotals(db: Engine, fromDay: string, toDay: string, by: 'day' | 'month', cameraIds: Iterable<string>): Promise<UptimeTotal[]> {
+  const [among, ids] = amongCameras(db, cameraIds);
+  const rows = by === 'day'
+    ? await longRead(db, `SELECT day AS key, SUM(known_ms) AS known, SUM(up_ms) AS up FROM uptime_daily WHERE day >= ? AND day <= ? AND ${among} GROUP BY day ORDER BY day`, [fromDay, toDay, ids])
+    : await longRead(db, `SELECT month AS key, SUM(known_ms) AS known, SUM(up_ms) AS up
+       FROM (${periodRows('known_ms, up_ms', ', substr(day, 1, 7) AS month', ', month')}) parts WHERE ${among} GROUP BY month ORDER BY month`, [...periodParts(fromDay, toDay), ids]);
+  return rows.map((row) => uptimeTotal.parse(row));
 }
 
 /** Retention: hourly rows older than `before` go (the daily ones stay). Returns how many. */

@@ -10,7 +10,7 @@ import { previousPeriod } from '../../src/reports/period.js';
 import { buildReport, calendarMonth, csvOptions, CSV_PRESETS, dateLine, documentOptions, officialPeriod, orientationFor, PLACEHOLDER, reportSettingsWarnings, resolvePeriod, toCsv, toHtml, toXlsx } from '../../src/reports/index.js';
 import { reportConfig, reportStore, SIGNED_REPORT } from './fixture.js';
 import { runReportCommand } from '../../src/app/report-command.js';
-import { uptimeByCameraDay, uptimeByCameraFromDays } from '../../src/store/uptime.js';
+import { uptimeByCameraDay, uptimeByCameraFromDays, type UptimeDay } from '../../src/store/uptime.js';
 import { runUserAdd, runUserList } from '../../src/app/user-command.js';
 import { CAMERA_PASSWORDS, DAY0, NOW, seed, TZ, YAML } from '../server/fixture.js';
 
@@ -183,6 +183,20 @@ describe('exports', () => {
   });
 });
 
+/** A chart's points as each camera's days add up, the cameras `ids` only: [label, availability] of each day or month known. */
+function chartOfDays(days: UptimeDay[], ids: readonly string[], monthly: boolean): [string, number][] {
+  const sums = new Map<string, { known: number; up: number }>();
+  for (const row of days.filter((day) => ids.includes(day.camera_id))) {
+    const key = monthly ? row.day.slice(0, 7) : row.day;
+    const sum = sums.get(key) ?? { known: 0, up: 0 };
+    sum.known += row.known;
+    sum.up += row.up;
+    sums.set(key, sum);
+  }
+  const label = (key: string) => (monthly ? `${key.slice(5, 7)}/${key.slice(0, 4)}` : `${key.slice(8, 10)}/${key.slice(5, 7)}`);
+  return [...sums.entries()].filter(([, sum]) => sum.known > 0).sort().map(([key, sum]) => [label(key), sum.up / sum.known]);
+}
+
 describe('what officials read', () => {
   it('prints names and official codes, never the config\'s keys', async () => {
     const html = async (groupBy: 'unit' | 'contractor' | 'owner_type') => toHtml(await buildReport(db, { kind: 'uptime', period: jan, groupBy, now: NOW }), await documentOptions(db, config.raw));
@@ -332,15 +346,18 @@ describe('what officials read', () => {
         });
       }
       // the chart, month by month: all the cameras' days of each month
-      const months = new Map<string, { known: number; up: number }>();
-      for (const row of days) {
-        const month = months.get(row.day.slice(0, 7)) ?? { known: 0, up: 0 };
-        month.known += row.known;
-        month.up += row.up;
-        months.set(row.day.slice(0, 7), month);
-      }
       const chart = report.charts?.find((c) => c.title === 'Biểu đồ: tỷ lệ hoạt động theo tháng');
-      expect(chart?.points.map((p) => [p.label, p.value])).toEqual([...months.entries()].sort().map(([m, sum]) => [`${m.slice(5, 7)}/${m.slice(0, 4)}`, sum.up / sum.known]));
+      expect(chart?.points.map((p) => [p.label, p.value])).toEqual(chartOfDays(days, ids, true));
+    }
+    // A scope's chart (a commune's subtree, a user's cameras) counts its cameras' days only, by month or by day.
+    for (const period of [resolvePeriod({ year: '2026' }, TZ), resolvePeriod({ from: '2026-03-05', to: '2026-04-20' }, TZ)]) {
+      const days = await uptimeByCameraDay(store, period.fromDay, period.toDay);
+      for (const { scope, ...filter } of [{ unitId: 'commune-a', scope: ['a1', 'a2', 'h1'] }, { cameraIds: new Set(['h1', 'b2']), scope: ['h1', 'b2'] }]) {
+        const chart = (await buildReport(store, { kind: 'uptime', period, ...filter, now: NOW })).charts?.find((c) => c.kind === 'columns');
+        const monthly = period.kind === 'year';
+        expect(chart?.points.filter((p) => p.value !== null).map((p) => [p.label, p.value]), `${scope.join(',')} ${period.fromDay}`).toEqual(chartOfDays(days, scope, monthly));
+        expect(chart?.points).toHaveLength(monthly ? 13 : 47);
+      }
     }
   });
 

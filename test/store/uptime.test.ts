@@ -1,7 +1,8 @@
 /**
  * The monthly uptime rows are a shortcut, never a second truth: over any period, the sums read
  * through them equal the sums of the daily rows, on both engines, whatever wrote the days (the
- * write path, an insert, an update or a delete by hand).
+ * write path, an insert, an update or a delete by hand). A chart's series, summed by the database
+ * for the cameras in scope, equal what adding up each camera's days in Node gave.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/store/engine.js';
@@ -12,8 +13,10 @@ import {
   uptimeByCamera,
   uptimeByCameraDay,
   uptimeByCameraFromDays,
-  uptimeByCameraMonth,
+  uptimeTotals,
+  type UptimeDay,
   type UptimeSums,
+  type UptimeTotal,
 } from '../../src/store/uptime.js';
 import { ENGINES } from './engines.js';
 
@@ -34,17 +37,34 @@ function random(seed: number): () => number {
 const dayOf = (i: number) => new Date(START + i * DAY).toISOString().slice(0, 10);
 const byCamera = (rows: UptimeSums[]) => [...rows].sort((a, b) => a.camera_id.localeCompare(b.camera_id));
 
-/** Day rows added up by month, as a chart of a long period shows them. */
-function monthsOfDays(rows: { camera_id: string; day: string; known: number; up: number }[]) {
-  const months = new Map<string, { camera_id: string; month: string; known: number; up: number }>();
+/**
+ * What a chart showed before the database summed it: each camera's day rows, those of the cameras
+ * in scope added up by day or by month in Node.
+ */
+function totalsOfDays(rows: UptimeDay[], by: 'day' | 'month', cameraIds: readonly string[]): UptimeTotal[] {
+  const totals = new Map<string, UptimeTotal>();
   for (const row of rows) {
-    const key = `${row.day.slice(0, 7)} ${row.camera_id}`;
-    const month = months.get(key) ?? { camera_id: row.camera_id, month: row.day.slice(0, 7), known: 0, up: 0 };
-    month.known += row.known;
-    month.up += row.up;
-    months.set(key, month);
+    if (!cameraIds.includes(row.camera_id)) continue;
+    const key = by === 'day' ? row.day : row.day.slice(0, 7);
+    const total = totals.get(key) ?? { key, known: 0, up: 0 };
+    total.known += row.known;
+    total.up += row.up;
+    totals.set(key, total);
   }
-  return [...months.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, month]) => month);
+  return [...totals.values()].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** Scopes a chart may have: every camera, some, one unknown to the rollups, none. */
+const SCOPES = [CAMERAS, ['c1', 'c3'], ['c2', 'c9'], []];
+
+/** Each scope's series by day and by month over [from, to] equal the old computation's. */
+async function expectTotalsOfDays(db: Engine, from: string, to: string): Promise<void> {
+  const days = await uptimeByCameraDay(db, from, to);
+  for (const scope of SCOPES) {
+    for (const by of ['day', 'month'] as const) {
+      expect(await uptimeTotals(db, from, to, by, new Set(scope)), `${from} to ${to} by ${by}, cameras ${scope.join(',')}`).toEqual(totalsOfDays(days, by, scope));
+    }
+  }
 }
 
 describe('the parts of a period', () => {
@@ -99,7 +119,7 @@ describe.each(ENGINES)('uptime by month on $name', ({ open }) => {
     for (const [from, to] of periods) {
       const fast = byCamera(await uptimeByCamera(db, from, to));
       expect(fast, `${from} to ${to}`).toEqual(byCamera(await uptimeByCameraFromDays(db, from, to)));
-      expect(await uptimeByCameraMonth(db, from, to), `${from} to ${to} by month`).toEqual(monthsOfDays(await uptimeByCameraDay(db, from, to)));
+      await expectTotalsOfDays(db, from, to);
     }
     expect((await uptimeByCamera(db, '2026-01-01', '2026-12-31')).length).toBe(3);
   });
@@ -112,7 +132,7 @@ describe.each(ENGINES)('uptime by month on $name', ({ open }) => {
     await expect(db.run("UPDATE uptime_daily SET camera_id = 'c5', day = '2026-09-30' WHERE day = '2026-10-01' AND camera_id = 'c2'")).rejects.toThrow(/do not change/);
     await db.run("DELETE FROM uptime_daily WHERE day >= '2026-06-20' AND day <= '2026-07-10' AND camera_id <> 'c3'");
     expect(byCamera(await uptimeByCamera(db, ...year))).toEqual(byCamera(await uptimeByCameraFromDays(db, ...year)));
-    expect(await uptimeByCameraMonth(db, ...year)).toEqual(monthsOfDays(await uptimeByCameraDay(db, ...year)));
+    await expectTotalsOfDays(db, ...year);
     expect((await uptimeByCamera(db, ...year)).find((row) => row.camera_id === 'c4')).toEqual({ camera_id: 'c4', known: 1000, up: 500, image_ok: 400, maintenance: 0, checks: 3, failures: 1 });
   });
 });
