@@ -44,7 +44,7 @@ export async function uptimeReport(db: Engine, filter: UptimeFilter, groupBy: Gr
     .filter((c) => !filter.contractorId || c.contractor_id === filter.contractorId)
     .filter((c) => !filter.ownerType || c.owner_type === filter.ownerType);
 
-  const totals = new Map((await uptimeByCamera(db, filter.fromDay, filter.toDay)).map((row) => [row.camera_id, row]));
+  const totals = new Map((await uptimeByCamera(db, filter.fromDay, filter.toDay, filter.cameraIds)).map((row) => [row.camera_id, row]));
 
   // "By unit" means by the units one level below the filter's unit (the communes of a province).
   const groupKey = (camera: CameraRow): [string, string] => {

@@ -100,9 +100,15 @@ async function longRead(db: Engine, sql: string, params: unknown[]): Promise<Rec
   });
 }
 
-/** Each camera's sums over the local days [fromDay, toDay]: twelve rows a camera for a year, not 365. */
-export async function uptimeByCamera(db: Engine, fromDay: string, toDay: string): Promise<UptimeSums[]> {
-  return (await longRead(db, `SELECT camera_id, ${SUMMED} FROM (${periodRows(SUMS, '', '')}) parts GROUP BY camera_id`, periodParts(fromDay, toDay)))
+/**
+ * Each camera's sums over the local days [fromDay, toDay]: twelve rows a camera for a year, not
+ * 365. Only the cameras `cameraIds` when given: a camera page reads its own rows, not a
+ * province's.
+ */
+export async function uptimeByCamera(db: Engine, fromDay: string, toDay: string, cameraIds?: Iterable<string>): Promise<UptimeSums[]> {
+  const [among, ids] = cameraIds ? amongCameras(db, cameraIds) : ['TRUE', undefined];
+  const params = cameraIds ? [...periodParts(fromDay, toDay), ids] : periodParts(fromDay, toDay);
+  return (await longRead(db, `SELECT camera_id, ${SUMMED} FROM (${periodRows(SUMS, '', '')}) parts WHERE ${among} GROUP BY camera_id`, params))
     .map((row) => uptimeSums.parse(row));
 }
 

@@ -122,6 +122,11 @@ describe.each(ENGINES)('uptime by month on $name', ({ open }) => {
       await expectTotalsOfDays(db, from, to);
     }
     expect((await uptimeByCamera(db, '2026-01-01', '2026-12-31')).length).toBe(3);
+    // One camera's page reads that camera's rows alone, with the same sums.
+    const [from, to] = periods[1]!;
+    const c2 = byCamera(await uptimeByCameraFromDays(db, from, to)).filter((row) => row.camera_id === 'c2');
+    expect(byCamera(await uptimeByCamera(db, from, to, ['c2']))).toEqual(c2);
+    expect(await uptimeByCamera(db, from, to, [])).toEqual([]);
   });
 
   it('follow days written, changed and removed by hand, and refuse a day moved', async () => {
