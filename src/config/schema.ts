@@ -243,7 +243,12 @@ const quality = z
      * Worker threads that analyse the frames (src/quality/analysis-pool.ts); unset: the cores less
      * one; 0: on the daemon's main thread.
      */
-    analysis_threads: z.number().int().min(0).max(ANALYSIS_THREADS_MAX).optional(),
+    analysis_threads: z
+      .number()
+      .int()
+      .min(0, 'must be 0 (analyse on the main thread) or more')
+      .max(ANALYSIS_THREADS_MAX, `must be at most ${ANALYSIS_THREADS_MAX}; leave it out for one thread per core less one`)
+      .optional(),
   })
   .strict();
 
