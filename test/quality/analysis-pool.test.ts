@@ -7,7 +7,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisPool, defaultAnalysisThreads, IN_THREAD, WORKER_FILE, type Analyser } from '../../src/quality/analysis-pool.js';
 import { ImageAssessor, type CameraContext } from '../../src/quality/assess.js';
@@ -15,7 +15,7 @@ import { openStore } from '../../src/store/db.js';
 
 const BUILT_WORKER = path.resolve('dist/src/quality/analysis-worker.js');
 const photo = (name: string) => readFile(path.resolve('test/fixtures/photos', name));
-const jpeg = async (name: string, edit: (img: sharp.Sharp) => sharp.Sharp = (i) => i) =>
+const jpeg = async (name: string, edit: (img: Sharp) => Sharp = (i) => i) =>
   edit(sharp(await photo(name)).resize({ width: 1920, height: 1080, fit: 'cover' })).jpeg({ quality: 85 }).toBuffer();
 
 /** A worker that dies or never answers when told to, and otherwise is the real one. */
