@@ -190,10 +190,12 @@ interface FleetConfig {
   basePort: number;
   serverPort: number;
   limits: Record<string, number>;
+  /** `quality.analysis_threads`; unset: the daemon's default */
+  analysisThreads?: number | undefined;
 }
 
 /** The daemon's config: the cameras spread over 20 communes of one province, intervals left at their defaults. */
-function writeConfig({ dir, cameras, basePort, serverPort, limits }: FleetConfig): string {
+function writeConfig({ dir, cameras, basePort, serverPort, limits, analysisThreads }: FleetConfig): string {
   const communes = Math.min(20, cameras);
   const file = path.join(dir, 'camwatch.yaml');
   const lines = [
@@ -203,6 +205,7 @@ function writeConfig({ dir, cameras, basePort, serverPort, limits }: FleetConfig
     `evidence_dir: ${path.join(dir, 'evidence')}`,
     `probe: { ${Object.entries(limits).map(([k, v]) => `${k}: ${v}`).join(', ')} }`,
     `server: { host: 127.0.0.1, port: ${serverPort} }`,
+    ...(analysisThreads === undefined ? [] : [`quality: { analysis_threads: ${analysisThreads} }`]),
     'units:',
     '  - id: tinh',
     '    name: tỉnh Mô Phỏng',
@@ -355,6 +358,8 @@ export async function run(args: string[]): Promise<void> {
   const faultsEveryS = Number(option(args, '--faults-every', '0')) * 60;
   // Below the ephemeral range (32768+), so that no outgoing connection holds a camera's port.
   const basePort = Number(option(args, '--base-port', '12000'));
+  const threadsOption = option(args, '--analysis-threads', '');
+  const analysisThreads = threadsOption === '' ? undefined : Number(threadsOption);
   const serverPort = basePort - 1;
   const cores = os.cpus().length;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-fleet-'));
@@ -385,7 +390,7 @@ export async function run(args: string[]): Promise<void> {
   const interrupted = () => void stopAll().then(() => process.exit(130));
   process.once('SIGINT', interrupted);
   try {
-    const config = { dir, cameras, basePort, serverPort, limits: {} };
+    const config = { dir, cameras, basePort, serverPort, limits: {}, analysisThreads };
     const limits = limitsAdvisedByDoctor(config, env);
     console.log(`limits: ${JSON.stringify(limits)} (doctor's advice; intervals at their defaults: image ${IMAGE_INTERVAL_S} s, stream ${STREAM_INTERVAL_S} s)`);
     const file = writeConfig({ ...config, limits });

@@ -15,6 +15,7 @@ import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
 import cron from 'node-cron';
 import { startCheckpointer } from '../store/checkpointer.js';
+import { analysisPool, defaultAnalysisThreads, IN_THREAD } from '../quality/analysis-pool.js';
 import { registeredFleetCameras, registeredTargets } from '../inventory/registrations.js';
 import { sealPassword } from '../inventory/sealed-password.js';
 import { inFlight, MAX_DELIVERIES, type Queue } from '../queue/connection.js';
@@ -104,7 +105,10 @@ function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks): Le
   }, fleet);
   // An in-memory database (tests) has no WAL to copy back.
   const checkpointer = app.dbPath === ':memory:' ? undefined : startCheckpointer(app.db, app.dbPath, { onError: (message) => log.error({ message }, 'WAL checkpoint worker failed: checkpoints run in the commits again') });
-  const pipeline = new ResultPipeline(app, log, engine, observeCheck);
+  const threads = app.config.raw.quality.analysis_threads ?? defaultAnalysisThreads();
+  const analyser = analysisPool({ threads, onFallback: (file) => log.warn({ file }, 'image analysis runs on the main thread: the compiled worker is missing (run the built code, npm run build)') });
+  log.info({ threads: analyser === IN_THREAD ? 0 : threads }, 'image analysis threads');
+  const pipeline = new ResultPipeline(app, log, engine, observeCheck, analyser);
   // Cameras the in-process RTSP client hands to ffmpeg, told once per camera and reason (each check also stores it).
   const fallbacksTold = new Set<string>();
   const ingest = async (result: CheckResult, alsoStore?: () => Promise<void>) => {
@@ -161,6 +165,7 @@ function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks): Le
       await scheduler?.stop();
       await alerts.stop();
       await checkpointer?.stop();
+      await analyser.close();
     },
   };
 }

@@ -234,6 +234,24 @@ const probe = z
   })
   .strict();
 
+/** Highest accepted number of image-analysis threads. */
+export const ANALYSIS_THREADS_MAX = 64;
+
+const quality = z
+  .object({
+    /**
+     * Worker threads that analyse the frames (src/quality/analysis-pool.ts); unset: the cores less
+     * one; 0: on the daemon's main thread.
+     */
+    analysis_threads: z
+      .number()
+      .int()
+      .min(0, 'must be 0 (analyse on the main thread) or more')
+      .max(ANALYSIS_THREADS_MAX, `must be at most ${ANALYSIS_THREADS_MAX}; leave it out for one thread per core less one`)
+      .optional(),
+  })
+  .strict();
+
 const health = z
   .object({
     /** consecutive failing checks before an incident opens */
@@ -478,6 +496,7 @@ export function configSchemaFor(channels?: ChannelSchemas) {
         .strict()
         .default({ level: 'info' }),
       probe: probe.default(probe.parse({})),
+      quality: quality.default({}),
       health: health.default(health.parse({})),
       retention: retention.default(retention.parse({})),
       units: z.array(unitSchema(contact)).min(1, 'at least one administrative unit is needed'),
@@ -497,6 +516,7 @@ export type CameraConfig = RawConfig['cameras'][number];
 export type ContractorConfig = RawConfig['contractors'][number];
 export type ProbeConfig = RawConfig['probe'];
 export type HealthConfig = RawConfig['health'];
+export type QualityConfig = RawConfig['quality'];
 export type RetentionConfig = RawConfig['retention'];
 export type AlertsConfig = NonNullable<RawConfig['alerts']>;
 export type ServerConfig = z.infer<typeof server>;

@@ -15,6 +15,7 @@ import { HealthEngine, type HealthEvent, type ImageVerdict } from './engine.js';
 import type { CameraState } from '../store/camera-health.js';
 import { fleetFromConfig, type Fleet } from '../inventory/fleet.js';
 import { ImageAssessor, type Assessment } from '../quality/assess.js';
+import type { Analyser } from '../quality/analysis-pool.js';
 
 /** What ingestion needs of the running installation. */
 export interface IngestContext {
@@ -76,8 +77,10 @@ export class ResultPipeline {
     private readonly engine: HealthEngine,
     /** told of every stored result (the daemon's metrics) */
     private readonly observe: (result: CheckResult) => void = () => {},
+    /** the daemon's pool of analysis threads; one-shot commands analyse on the main thread */
+    analyser?: Analyser,
   ) {
-    this.assessor = new ImageAssessor(app.db, app.config.raw.locale);
+    this.assessor = new ImageAssessor(app.db, app.config.raw.locale, analyser);
     this.cameras = new Map(app.config.raw.cameras.map((camera) => [camera.id, camera]));
   }
 

@@ -8,9 +8,11 @@ import type { Engine } from '../store/engine.js';
 import type { Locale } from '../i18n/index.js';
 import { tolerancesOf } from './false-alarms.js';
 import {
-  baselineState, decodeForAnalysis, measure, pictureChange, diagnose, frozenBy, updateBaseline, referenceFor, setReferenceView, isNight, lumaOf,
-  type Baseline, type BaselineState, type Finding, type DiagnoseContext, type Frame, type FrameMetrics, type Liveness,
+  baselineState, decodeForAnalysis, measure, diagnose, frozenBy, updateBaseline, referenceFor, setReferenceView, isNight,
+  type Baseline, type BaselineState, type Finding, type DiagnoseContext, type FrameMetrics, type Liveness,
 } from './index.js';
+import { placeAt, type PlainFrame } from './analysis.js';
+import { IN_THREAD, type Analyser } from './analysis-pool.js';
 
 export interface CameraContext {
   id: string;
@@ -34,9 +36,10 @@ export interface Assessment {
 }
 
 /** Where and when, for the sun's elevation; without coordinates night is judged from the picture. */
-function placeOf(camera: CameraContext, at: number) {
-  return camera.lat !== undefined && camera.lon !== undefined ? { lat: camera.lat, lon: camera.lon, at: new Date(at) } : undefined;
+function whereOf(camera: CameraContext, at: number) {
+  return camera.lat !== undefined && camera.lon !== undefined ? { lat: camera.lat, lon: camera.lon, at } : undefined;
 }
+const placeOf = (camera: CameraContext, at: number) => placeAt(whereOf(camera, at));
 
 /** Learn fast while the baseline is young (a sample every 5 minutes until 12 are kept), then every 2 hours. */
 const LEARN_FAST_MS = 5 * 60_000;
@@ -54,13 +57,15 @@ export class ImageAssessor {
    * frozen streak). Only luma is compared, so the plane is kept rather than the JPEG: decoding the
    * JPEG again cost about 9 ms a check, and the 640-px plane is no larger than a 1080p JPEG.
    */
-  private readonly previous = new Map<string, Frame>();
+  private readonly previous = new Map<string, PlainFrame>();
   /** latest frozen verdict per camera and source, to tell a stale snapshot from a frozen camera */
   private readonly frozenLately = new Map<string, boolean>();
 
   constructor(
     private readonly db: Engine,
     private readonly locale: Locale,
+    /** where the pixel work runs: a pool of worker threads in the daemon, the main thread by default */
+    private readonly analyser: Analyser = IN_THREAD,
   ) {}
 
   private async baseline(cameraId: string): Promise<Baseline | undefined> {
@@ -81,23 +86,24 @@ export class ImageAssessor {
    * they tell a frozen picture (or a stale snapshot) within the one check.
    */
   async assess(camera: CameraContext, jpeg: Buffer, at: number, source: 'rtsp' | 'snapshot' = 'snapshot', snapshots?: readonly [Buffer, Buffer]): Promise<Assessment> {
-    const frame = await decodeForAnalysis(jpeg);
     const key = (from: 'rtsp' | 'snapshot') => `${camera.id}\u0000${from}`;
-    const previous = this.previous.get(key(source));
-    this.previous.set(key(source), lumaPlane(frame));
+    const baseline = await this.baseline(camera.id);
+    const { metrics, luma, pair } = await this.analyser.analyse({
+      jpeg,
+      previous: this.previous.get(key(source)),
+      references: { day: referenceFor(baseline, false), night: referenceFor(baseline, true) },
+      place: whereOf(camera, at),
+      snapshots,
+    });
+    this.previous.set(key(source), luma);
     const liveness: Liveness = { source, otherFrozen: this.frozenLately.get(key(source === 'rtsp' ? 'snapshot' : 'rtsp')) };
     // A snapshot that does not decode only costs the within-check comparison, not the verdict.
-    const pair = snapshots && (await Promise.all(snapshots.map((s) => decodeForAnalysis(s))).catch(() => undefined));
-    if (snapshots && pair) {
-      const [first, second] = pair as [Frame, Frame];
-      liveness.pair = { change: pictureChange(second, first), vsStream: pictureChange(frame, second).change };
-      this.previous.set(key('snapshot'), lumaPlane(second));
-      this.remember(key('snapshot'), frozenBy(liveness.pair.change));
+    if (pair) {
+      liveness.pair = { change: pair.change, vsStream: pair.vsStream };
+      this.previous.set(key('snapshot'), pair.secondLuma);
+      this.remember(key('snapshot'), frozenBy(pair.change));
     }
 
-    const baseline = await this.baseline(camera.id);
-    // One pass over the frame: the reference is chosen once day or night is known.
-    const metrics = measure(frame, previous, (probe) => referenceFor(baseline, isNight(probe, placeOf(camera, at))));
     this.remember(key(source), frozenBy({ change: metrics.change, elsewhere: metrics.changeElsewhere }));
     const night = isNight(metrics, placeOf(camera, at));
     const findings = diagnose(metrics, baseline, { ...(await this.contextOf(camera, night)), liveness });
@@ -162,11 +168,4 @@ export class ImageAssessor {
     this.loadedAt.set(cameraId, at);
     await this.db.run('INSERT INTO quality_baselines (camera_id, baseline, updated_at) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO UPDATE SET baseline = excluded.baseline, updated_at = excluded.updated_at', cameraId, JSON.stringify(baseline), at);
   }
-}
-
-/** A frame reduced to its luma plane: what a later frame's change is measured against. */
-function lumaPlane(frame: Frame): Frame {
-  if (frame.channels === 1) return frame;
-  const luma = lumaOf(frame);
-  return { width: frame.width, height: frame.height, channels: 1, data: Buffer.from(luma.buffer, luma.byteOffset, luma.length) };
 }

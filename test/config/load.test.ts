@@ -105,6 +105,15 @@ describe('config', () => {
     expect(parseConfig(minimal.replace('version: 1', 'version: 1\ntimezone: Asia/Bangkok'), 'ok.yaml', env).raw.timezone).toBe('Asia/Bangkok');
   });
 
+  it('takes the image analysis threads, 0 for the main thread, and says how to fix a wrong count', () => {
+    const threads = (n: string) => minimal.replace('version: 1', `version: 1\nquality: { analysis_threads: ${n} }`);
+    expect(parseConfig(minimal, 'ok.yaml', env).raw.quality.analysis_threads).toBeUndefined();
+    expect(parseConfig(threads('0'), 'ok.yaml', env).raw.quality.analysis_threads).toBe(0);
+    expect(issuesOf(threads('-1'))[0]).toMatchObject({ path: 'quality.analysis_threads', line: 2, message: expect.stringMatching(/main thread/) });
+    expect(issuesOf(threads('1.5'))[0]?.path).toBe('quality.analysis_threads');
+    expect(issuesOf(threads('65'))[0]?.message).toMatch(/at most 64; leave it out/);
+  });
+
   it('reports a missing required field at its parent', () => {
     const issues = issuesOf(minimal.replace('    name: Chợ\n', ''));
     expect(issues[0]).toMatchObject({ path: 'cameras[1].name', line: 19 });
