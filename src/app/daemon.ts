@@ -9,7 +9,7 @@ import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.js';
 import type { HealthEvent, ImageVerdict } from '../health/engine.js';
 import { healthEngine, ResultPipeline } from '../health/ingest.js';
 import { prune } from '../health/retention.js';
-import { observeCheck, observeScheduleLag } from '../server/metrics.js';
+import { observeCheck, observeScheduleLag, observeStoreWrite } from '../server/metrics.js';
 import { limitingSetting, saveLagReport, type LagReport } from '../scheduler/lag.js';
 import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
@@ -104,7 +104,10 @@ function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks): Le
   }, fleet);
   // An in-memory database (tests) has no WAL to copy back.
   const checkpointer = app.dbPath === ':memory:' ? undefined : startCheckpointer(app.db, app.dbPath, { onError: (message) => log.error({ message }, 'WAL checkpoint worker failed: checkpoints run in the commits again') });
-  const pipeline = new ResultPipeline(app, log, engine, observeCheck);
+  const pipeline = new ResultPipeline(app, log, engine, (result, writeMs) => {
+    observeCheck(result);
+    observeStoreWrite(writeMs / 1000);
+  });
   // Cameras the in-process RTSP client hands to ffmpeg, told once per camera and reason (each check also stores it).
   const fallbacksTold = new Set<string>();
   const ingest = async (result: CheckResult, alsoStore?: () => Promise<void>) => {

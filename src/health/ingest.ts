@@ -74,8 +74,13 @@ export class ResultPipeline {
     private readonly app: IngestContext,
     private readonly log: Logger,
     private readonly engine: HealthEngine,
-    /** told of every stored result (the daemon's metrics) */
-    private readonly observe: (result: CheckResult) => void = () => {},
+    /**
+     * told of every stored result (the daemon's metrics), with how long its write transaction took
+     * (SQLite runs it on the event loop's thread, so the loop waits as long)
+     */
+    private readonly observe: (result: CheckResult, writeMs: number) => void = () => {},
+    /** milliseconds from any origin, to time the write */
+    private readonly elapsedMs: () => number = () => performance.now(),
   ) {
     this.assessor = new ImageAssessor(app.db, app.config.raw.locale);
     this.cameras = new Map(app.config.raw.cameras.map((camera) => [camera.id, camera]));
@@ -102,6 +107,7 @@ export class ResultPipeline {
       if (assessment?.ok === false) evidence = await keepEvidence(app.evidenceDir, result).catch(() => undefined);
     }
     const record = () => this.engine.record(result, image, evidence);
+    const writeStarted = this.elapsedMs();
     const { checkId, state } = alsoStore
       ? await app.db.transaction(async () => {
         const recorded = await record();
@@ -109,7 +115,7 @@ export class ResultPipeline {
         return recorded;
       })
       : await record();
-    this.observe(result);
+    this.observe(result, this.elapsedMs() - writeStarted);
     const line = { camera: result.cameraId, kind: result.kind, status: result.status, state, ms: result.durationMs, error: result.failure?.kind, image: image?.kinds };
     if (result.status === 'ok' && image?.ok !== false) log.info(line, 'check');
     else log.warn({ ...line, detail: result.failure?.detail ?? result.warnings[0]?.detail ?? image?.detail }, 'check');
