@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- fleet [--cameras 1000] [--size 1920x1080] [--minutes 30] [--sample-s 10] [--base-port 12000] [--faults-every M] [--clip-seconds 66]`:
+ * `npm run bench -- fleet [--cameras 1000] [--size 1920x1080] [--minutes 30] [--sample-s 10] [--base-port 12000] [--faults-every M] [--clip-seconds 200]`:
  * the built daemon (`camwatch run`) watching a simulated fleet at its default intervals, measured
  * from outside. The simulator runs in a process of its own and is not counted; the daemon's CPU
  * includes its children (the decoder pool's long-lived ffmpeg processes are read live from /proc,
@@ -11,9 +11,12 @@
  * simulator's stdin. The other nine in ten stay healthy: a failed check or an incident on them is
  * false; the faulted ones must each get an incident of the right kind.
  *
- * The simulator loops a clip of `--clip-seconds` (66 by default: 33 distinct keyframes, and the
- * 300 s stream interval is half a loop off a multiple of it), so that two stream checks of a
- * healthy camera minutes apart do not join at the same keyframe and read as a frozen stream.
+ * The simulator loops a clip of `--clip-seconds` (200 by default), so that two checks of a healthy
+ * camera do not see the same picture and read as frozen. The scheduler jitters each interval by
+ * ±20%: image checks come 48–72 s apart (96–144 s around a stream check that stands in for one),
+ * stream checks 240–360 s apart. A loop of 200 s puts every such gap between one loop and two, at
+ * least 40 s from a whole number of loops. A 66 s loop did not: image checks 66 s apart fetched
+ * the same snapshot, and 5% of them read as frozen.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -400,7 +403,7 @@ export async function run(args: string[]): Promise<void> {
   const minutes = Number(option(args, '--minutes', '30'));
   const sampleS = Number(option(args, '--sample-s', '10'));
   const faultsEveryS = Number(option(args, '--faults-every', '0')) * 60;
-  const clipSeconds = Number(option(args, '--clip-seconds', '66'));
+  const clipSeconds = Number(option(args, '--clip-seconds', '200'));
   // Below the ephemeral range (32768+), so that no outgoing connection holds a camera's port.
   const basePort = Number(option(args, '--base-port', '12000'));
   const serverPort = basePort - 1;
