@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- fleet [--cameras 1000] [--size 1920x1080] [--minutes 30] [--sample-s 10] [--base-port 12000] [--faults-every M]`:
+ * `npm run bench -- fleet [--cameras 1000] [--size 1920x1080] [--minutes 30] [--sample-s 10] [--base-port 12000] [--faults-every M] [--clip-seconds 200]`:
  * the built daemon (`camwatch run`) watching a simulated fleet at its default intervals, measured
  * from outside. The simulator runs in a process of its own and is not counted; the daemon's CPU
  * includes its children (the decoder pool's long-lived ffmpeg processes are read live from /proc,
@@ -10,6 +10,13 @@
  * (M minutes of a fault, then M minutes healthy, the next fault after), scripted over the
  * simulator's stdin. The other nine in ten stay healthy: a failed check or an incident on them is
  * false; the faulted ones must each get an incident of the right kind.
+ *
+ * The simulator loops a clip of `--clip-seconds` (200 by default), so that two checks of a healthy
+ * camera do not see the same picture and read as frozen. The scheduler jitters each interval by
+ * ±20%: image checks come 48–72 s apart (96–144 s around a stream check that stands in for one),
+ * stream checks 240–360 s apart. A loop of 200 s puts every such gap between one loop and two, at
+ * least 40 s from a whole number of loops. A 66 s loop did not: image checks 66 s apart fetched
+ * the same snapshot, and 5% of them read as frozen.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -30,6 +37,8 @@ const BENCH_USER = 'fleet-observer';
 const ON_TIME_S = 15;
 const IMAGE_INTERVAL_S = 60;
 const STREAM_INTERVAL_S = 300;
+/** Issue 15: no write may block the event loop for longer (a bucket bound of camwatch_store_write_seconds). */
+const WRITE_LIMIT_S = 0.02;
 
 export interface ProcStat {
   /** CPU seconds of the process itself */
@@ -112,6 +121,10 @@ export interface DaemonCounters {
   startedOnTime: number;
   lagSumS: number;
   loopLagP99S: number;
+  /** the daemon's check writes: cumulative count at or under each bucket's bound (seconds; the last is Infinity) */
+  writes: Array<{ le: number; n: number }>;
+  /** the longest write since the previous scrape */
+  writeMaxS: number;
 }
 
 export function daemonCounters(lines: readonly MetricLine[]): DaemonCounters {
@@ -123,7 +136,27 @@ export function daemonCounters(lines: readonly MetricLine[]): DaemonCounters {
     lagSumS: metricSum(lines, 'camwatch_schedule_lag_seconds_sum'),
     // prom-client resets its event-loop histogram at each scrape: this is the p99 since the last one
     loopLagP99S: metricSum(lines, 'camwatch_process_nodejs_eventloop_lag_p99_seconds'),
+    writes: lines.filter((l) => l.name === 'camwatch_store_write_seconds_bucket').map((l) => ({ le: l.labels.le === '+Inf' ? Infinity : Number(l.labels.le), n: l.value })),
+    writeMaxS: metricSum(lines, 'camwatch_store_write_max_seconds'),
   };
+}
+
+/** Writes between two samples: how many, and how many at or under each bound. */
+function writesBetween(before: Pick<DaemonCounters, 'writes'>, after: Pick<DaemonCounters, 'writes'>) {
+  const buckets = after.writes.map(({ le, n }) => ({ le, n: n - (before.writes.find((b) => b.le === le)?.n ?? 0) }));
+  return { buckets, total: buckets.find((b) => b.le === Infinity)?.n ?? 0 };
+}
+
+/** The bucket bound (seconds) under which a share `q` of the writes between two samples fell; undefined when none. */
+export function writeQuantileS(before: Pick<DaemonCounters, 'writes'>, after: Pick<DaemonCounters, 'writes'>, q: number): number | undefined {
+  const { buckets, total } = writesBetween(before, after);
+  return total > 0 ? buckets.find((b) => b.n >= q * total)?.le : undefined;
+}
+
+/** How many writes between two samples took longer than `limitS` (a bucket bound), and how many in all. */
+export function writesOver(before: Pick<DaemonCounters, 'writes'>, after: Pick<DaemonCounters, 'writes'>, limitS: number): { over: number; total: number } {
+  const { buckets, total } = writesBetween(before, after);
+  return { over: total - (buckets.find((b) => b.le === limitS)?.n ?? 0), total };
 }
 
 /** Share of the checks started between two samples that started on time; undefined when none started. */
@@ -194,7 +227,16 @@ interface FleetConfig {
   analysisThreads?: number | undefined;
 }
 
-/** The daemon's config: the cameras spread over 20 communes of one province, intervals left at their defaults. */
+/**
+ * Where the communes are: a grid of 3 km cells around Hanoi (UTC+7), so that the daemon tells day
+ * from night by the sun, as it does for a placed camera, rather than from the picture.
+ */
+export function communeLocation(commune: number): { lat: number; lon: number } {
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return { lat: round(21.03 + 0.03 * (commune % 5)), lon: round(105.85 + 0.03 * Math.floor(commune / 5)) };
+}
+
+/** The daemon's config: the cameras spread over 20 placed communes of one province, intervals left at their defaults. */
 function writeConfig({ dir, cameras, basePort, serverPort, limits, analysisThreads }: FleetConfig): string {
   const communes = Math.min(20, cameras);
   const file = path.join(dir, 'camwatch.yaml');
@@ -213,7 +255,10 @@ function writeConfig({ dir, cameras, basePort, serverPort, limits, analysisThrea
     '    children:',
     ...Array.from({ length: communes }, (_, k) => `      - { id: xa-${k + 1}, name: xã Mô Phỏng ${k + 1}, kind: commune }`),
     'cameras:',
-    ...Array.from({ length: cameras }, (_, i) => `  - { id: cam-${i + 1}, name: Camera ${i + 1}, unit: xa-${(i % communes) + 1}, onvif: { host: 127.0.0.1, port: ${basePort + 2 * i}, password_env: BENCH_CAM_PW } }`),
+    ...Array.from({ length: cameras }, (_, i) => {
+      const { lat, lon } = communeLocation(i % communes);
+      return `  - { id: cam-${i + 1}, name: Camera ${i + 1}, unit: xa-${(i % communes) + 1}, lat: ${lat}, lon: ${lon}, onvif: { host: 127.0.0.1, port: ${basePort + 2 * i}, password_env: BENCH_CAM_PW } }`;
+    }),
   ];
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
@@ -248,6 +293,7 @@ export async function waitForHealth(url: string, exited: () => boolean): Promise
 
 const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(1)}`);
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+const ms = (seconds: number | undefined) => (seconds === undefined ? '–' : seconds === Infinity ? '> 1000' : `${+(seconds * 1000).toFixed(1)}`);
 
 export function row(cells: Array<string | number>): string {
   return `| ${cells.join(' | ')} |`;
@@ -270,6 +316,8 @@ function intervalRow(a: Sample, b: Sample, cores: number): string {
     b.tree.fds,
     b.tree.children,
     (b.counters.loopLagP99S * 1000).toFixed(0),
+    ms(writeQuantileS(a.counters, b.counters, 0.99)),
+    ms(b.counters.writeMaxS),
     started > 0 ? ((b.counters.lagSumS - a.counters.lagSumS) / started).toFixed(1) : '–',
     pct(onTimeShare(a.counters, b.counters)),
     ((b.counters.checks - a.counters.checks) / wall).toFixed(1),
@@ -322,6 +370,8 @@ async function summary(samples: readonly Sample[], cores: number, cameras: numbe
   console.log(`- RSS: ${mb(first.tree.rssBytes)} MB at first, ${mb(steady.tree.rssBytes)} MB at minute ${(steady.atS / 60).toFixed(1)}, ${mb(last.tree.rssBytes)} MB at the end, ${mb(Math.max(...samples.map((s) => s.tree.rssBytes)))} MB at most; children ${mb(last.tree.childRssBytes)} MB at the end; median ${mb(median(early.map((x) => x.tree.rssBytes)))} MB in the steady part's first third, ${mb(median(late.map((x) => x.tree.rssBytes)))} MB in its last`);
   console.log(`- open fds: ${first.tree.fds} at first, ${steady.tree.fds} at minute ${(steady.atS / 60).toFixed(1)}, ${last.tree.fds} at the end, ${Math.max(...samples.map((s) => s.tree.fds))} at most; median ${median(early.map((x) => x.tree.fds))} in the steady part's first third, ${median(late.map((x) => x.tree.fds))} in its last`);
   console.log(`- event-loop lag p99 per ${(last.atS - (samples.at(-2)?.atS ?? 0)).toFixed(0)} s: median ${median(loopP99).toFixed(0)} ms, worst ${Math.max(...loopP99).toFixed(0)} ms`);
+  const writes = writesOver(first.counters, last.counters, WRITE_LIMIT_S);
+  console.log(`- check writes (each a transaction on the event loop's thread): ${writes.total}; p99 ≤ ${ms(writeQuantileS(first.counters, last.counters, 0.99))} ms (bucket bound); longest ${ms(Math.max(...samples.slice(1).map((s) => s.counters.writeMaxS)))} ms (per-scrape maxima); over ${WRITE_LIMIT_S * 1000} ms: ${writes.over}`);
   console.log(`- checks started within ${ON_TIME_S} s of due: ${pct(onTime)}% of ${last.counters.started}; mean schedule lag ${(last.counters.lagSumS / Math.max(1, last.counters.started)).toFixed(1)} s`);
   // A daemon that falls behind spends less than the schedule needs: scale its CPU per check to the rate due.
   const cpuPerCheckS = (settled.all * cores) / rate;
@@ -346,8 +396,8 @@ async function summary(samples: readonly Sample[], cores: number, cameras: numbe
     console.log(`- incidents on the healthy cameras (false): ${falseIncidents.length}${falseIncidents.length ? ': ' + falseIncidents.slice(0, 10).map((i) => `${i.camera_id} ${i.kind}`).join(', ') : ''}`);
     soakMet = found.length === spells.length && falseIncidents.length === 0;
   }
-  const met = settled.all <= 0.5 && flat((x) => x.tree.rssBytes) && flat((x) => x.tree.fds) && falseFailures === 0 && soakMet;
-  console.log(`- target (≤ 50% of the cores from the steady part on, RSS and fds: last third's median within 10% of the first third's, no false failure${switches.length ? ', every fault spell found, no false incident' : ''}): ${met ? 'met' : 'NOT met'}`);
+  const met = settled.all <= 0.5 && flat((x) => x.tree.rssBytes) && flat((x) => x.tree.fds) && falseFailures === 0 && writes.over === 0 && soakMet;
+  console.log(`- target (≤ 50% of the cores from the steady part on, RSS and fds: last third's median within 10% of the first third's, no false failure, no write over ${WRITE_LIMIT_S * 1000} ms${switches.length ? ', every fault spell found, no false incident' : ''}): ${met ? 'met' : 'NOT met'}`);
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -356,6 +406,7 @@ export async function run(args: string[]): Promise<void> {
   const minutes = Number(option(args, '--minutes', '30'));
   const sampleS = Number(option(args, '--sample-s', '10'));
   const faultsEveryS = Number(option(args, '--faults-every', '0')) * 60;
+  const clipSeconds = Number(option(args, '--clip-seconds', '200'));
   // Below the ephemeral range (32768+), so that no outgoing connection holds a camera's port.
   const basePort = Number(option(args, '--base-port', '12000'));
   const threadsOption = option(args, '--analysis-threads', '');
@@ -365,8 +416,8 @@ export async function run(args: string[]): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'camwatch-fleet-'));
   const env = { ...process.env, BENCH_CAM_PW: PASSWORD, CAMWATCH_PASSWORD: PASSWORD };
 
-  console.log(`fleet benchmark: ${cameras} simulated cameras at ${size}, ${minutes} min, sample every ${sampleS} s, ${cores} cores, files in ${dir}${faultsEveryS ? `; soak: every tenth camera faulted in turn, ${faultsEveryS / 60} min a spell` : ''}`);
-  const simulator = await startSimulator(cameras, basePort, size, { control: faultsEveryS > 0 });
+  console.log(`fleet benchmark: ${cameras} simulated cameras at ${size} (a ${clipSeconds} s clip), ${minutes} min, sample every ${sampleS} s, ${cores} cores, files in ${dir}${faultsEveryS ? `; soak: every tenth camera faulted in turn, ${faultsEveryS / 60} min a spell` : ''}`);
+  const simulator = await startSimulator(cameras, basePort, size, { control: faultsEveryS > 0, clipSeconds });
   const switches: SoakSwitch[] = [];
   const simulatorId = (n: number) => `sim-${String(n).padStart(Math.max(3, String(cameras).length), '0')}`;
   /** Puts every faulted camera in its state for `phase`, logging each switch. */
@@ -415,8 +466,8 @@ export async function run(args: string[]): Promise<void> {
       return { atS: (Date.now() - startedAtMs) / 1000, tree: processTree(pid), counters, simulatorS: simulatorCpuS(simulator.pid), load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) };
     };
     console.log('\nCPU columns: % of all the machine\'s cores over the interval; on time: started within 15 s of due');
-    console.log(row(['min', 'CPU %', 'own %', 'children %', 'RSS MB', 'children RSS MB', 'fds', 'children', 'loop p99 ms', 'sched lag s', 'on time %', 'checks/s', 'failed (all)', 'simulator %', 'load 1m']));
-    console.log(row(Array.from({ length: 15 }, () => '---')));
+    console.log(row(['min', 'CPU %', 'own %', 'children %', 'RSS MB', 'children RSS MB', 'fds', 'children', 'loop p99 ms', 'write p99 ≤ ms', 'write max ms', 'sched lag s', 'on time %', 'checks/s', 'failed (all)', 'simulator %', 'load 1m']));
+    console.log(row(Array.from({ length: 17 }, () => '---')));
     const samples = [await take()];
     let phase = -1;
     while (samples.at(-1)!.atS < minutes * 60) {

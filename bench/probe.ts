@@ -92,7 +92,7 @@ export interface SimulatorProcess {
   setFault(id: string, fault: string): Promise<void>;
 }
 
-export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc'; host?: string; control?: boolean } = {}): Promise<SimulatorProcess> {
+export async function startSimulator(count: number, basePort: number, size: string, options: { subStream?: string | undefined; codec?: 'h264' | 'hevc'; host?: string; control?: boolean; clipSeconds?: number } = {}): Promise<SimulatorProcess> {
   const main = fileURLToPath(new URL('../src/simulator/main.js', import.meta.url));
   // Full-HD media take a while to encode: one photo is enough for a benchmark.
   const extra = [
@@ -101,6 +101,7 @@ export async function startSimulator(count: number, basePort: number, size: stri
     ...(options.codec ? ['--codec', options.codec] : []),
     ...(options.host ? ['--host', options.host] : []),
     ...(options.control ? ['--control-stdin'] : []),
+    ...(options.clipSeconds ? ['--clip-seconds', String(options.clipSeconds)] : []),
   ];
   const child = spawn(process.execPath, [main, '--count', String(count), '--password', PASSWORD, '--base-port', String(basePort), ...extra], { stdio: [options.control ? 'pipe' : 'ignore', 'pipe', 'inherit'] });
   const answers: Array<(line: string) => void> = [];

@@ -9,7 +9,7 @@ import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.js';
 import type { HealthEvent, ImageVerdict } from '../health/engine.js';
 import { healthEngine, ResultPipeline } from '../health/ingest.js';
 import { prune } from '../health/retention.js';
-import { observeCheck, observeScheduleLag } from '../server/metrics.js';
+import { observeCheck, observeScheduleLag, observeStoreWrite } from '../server/metrics.js';
 import { limitingSetting, saveLagReport, type LagReport } from '../scheduler/lag.js';
 import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
@@ -108,7 +108,10 @@ function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks): Le
   const threads = app.config.raw.quality.analysis_threads ?? defaultAnalysisThreads();
   const analyser = analysisPool({ threads, onFallback: (file) => log.warn({ file }, 'image analysis runs on the main thread: the compiled worker is missing (run the built code, npm run build)') });
   log.info({ threads: analyser === IN_THREAD ? 0 : threads }, 'image analysis threads');
-  const pipeline = new ResultPipeline(app, log, engine, observeCheck, analyser);
+  const pipeline = new ResultPipeline(app, log, engine, (result, writeMs) => {
+    observeCheck(result);
+    observeStoreWrite(writeMs / 1000);
+  }, { analyser });
   // Cameras the in-process RTSP client hands to ffmpeg, told once per camera and reason (each check also stores it).
   const fallbacksTold = new Set<string>();
   const ingest = async (result: CheckResult, alsoStore?: () => Promise<void>) => {

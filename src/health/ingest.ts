@@ -70,17 +70,26 @@ export interface StoredResult {
 export class ResultPipeline {
   private readonly assessor: ImageAssessor;
   private readonly cameras: Map<string, CameraConfig>;
+  private readonly elapsedMs: () => number;
 
   constructor(
     private readonly app: IngestContext,
     private readonly log: Logger,
     private readonly engine: HealthEngine,
-    /** told of every stored result (the daemon's metrics) */
-    private readonly observe: (result: CheckResult) => void = () => {},
-    /** the daemon's pool of analysis threads; one-shot commands analyse on the main thread */
-    analyser?: Analyser,
+    /**
+     * told of every stored result (the daemon's metrics), with how long its write transaction took
+     * (SQLite runs it on the event loop's thread, so the loop waits as long)
+     */
+    private readonly observe: (result: CheckResult, writeMs: number) => void = () => {},
+    options: {
+      /** the daemon's pool of analysis threads; one-shot commands analyse on the main thread */
+      analyser?: Analyser | undefined;
+      /** milliseconds from any origin, to time the write */
+      elapsedMs?: (() => number) | undefined;
+    } = {},
   ) {
-    this.assessor = new ImageAssessor(app.db, app.config.raw.locale, analyser);
+    this.elapsedMs = options.elapsedMs ?? (() => performance.now());
+    this.assessor = new ImageAssessor(app.db, app.config.raw.locale, options.analyser);
     this.cameras = new Map(app.config.raw.cameras.map((camera) => [camera.id, camera]));
   }
 
@@ -105,6 +114,7 @@ export class ResultPipeline {
       if (assessment?.ok === false) evidence = await keepEvidence(app.evidenceDir, result).catch(() => undefined);
     }
     const record = () => this.engine.record(result, image, evidence);
+    const writeStarted = this.elapsedMs();
     const { checkId, state } = alsoStore
       ? await app.db.transaction(async () => {
         const recorded = await record();
@@ -112,7 +122,7 @@ export class ResultPipeline {
         return recorded;
       })
       : await record();
-    this.observe(result);
+    this.observe(result, this.elapsedMs() - writeStarted);
     const line = { camera: result.cameraId, kind: result.kind, status: result.status, state, ms: result.durationMs, error: result.failure?.kind, image: image?.kinds };
     if (result.status === 'ok' && image?.ok !== false) log.info(line, 'check');
     else log.warn({ ...line, detail: result.failure?.detail ?? result.warnings[0]?.detail ?? image?.detail }, 'check');

@@ -63,6 +63,31 @@ export function observeCheck(check: ObservedCheck): void {
   for (const [stage, ms] of Object.entries(check.stages ?? {})) if (typeof ms === 'number') probeDuration.observe({ kind: check.kind, stage }, ms / 1000);
 }
 
+const storeWrite = new Histogram({
+  name: 'camwatch_store_write_seconds',
+  help: "How long each check's write transaction took (SQLite runs it on the event loop's thread: nothing else runs meanwhile)",
+  buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
+  registers: [probeRegistry],
+});
+
+/** the longest write since the last scrape */
+let longestWriteS = 0;
+new Gauge({
+  name: 'camwatch_store_write_max_seconds',
+  help: "The longest check write transaction since the previous scrape (each scrape starts it again: meant for one scraper)",
+  registers: [probeRegistry],
+  collect() {
+    this.set(longestWriteS);
+    longestWriteS = 0;
+  },
+});
+
+/** Call once per stored check, with its write transaction's duration. */
+export function observeStoreWrite(seconds: number): void {
+  storeWrite.observe(seconds);
+  longestWriteS = Math.max(longestWriteS, seconds);
+}
+
 /** For a probe measured apart from a check (e.g. one stage timed by hand). */
 export function observeProbeLatency(kind: string, stage: string, seconds: number): void {
   probeDuration.observe({ kind, stage }, seconds);

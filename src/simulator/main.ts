@@ -5,7 +5,8 @@
  *
  * Flags: --count N (default 10), --host H, --base-port P, --username U, --password PW (default from
  * CAMWATCH_SIM_PASSWORD, else 'demo'), --media-dir DIR, --id-prefix P, --size WxH, --photo FILE (repeatable),
- * --codec h264|hevc, --sub-stream WxH (a second ONVIF profile at that size), --fault ID=KIND (repeatable, applied after start), --discovery (answer ONVIF
+ * --codec h264|hevc, --clip-seconds S (the looped clip's length, default 10: a longer one repeats its pictures
+ * less often), --sub-stream WxH (a second ONVIF profile at that size), --fault ID=KIND (repeatable, applied after start), --discovery (answer ONVIF
  * WS-Discovery probes on 239.255.255.250:3702; only in a network of its own, such as a test's namespace),
  * --without-recording ID (repeatable: that camera has no recorder and answers no ONVIF Profile G),
  * --control-stdin (read `fault ID KIND` lines on stdin and switch that camera's fault, answering
@@ -65,6 +66,9 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
         options.subStream = { width, height };
         break;
       }
+      case '--clip-seconds':
+        options.video = { ...options.video, clipSeconds: integer(value()) };
+        break;
       case '--codec': {
         const codec = value();
         if (codec !== 'h264' && codec !== 'hevc') throw new Error('--codec wants h264 or hevc');

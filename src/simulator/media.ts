@@ -42,6 +42,7 @@ export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
 
 /** Bump when the filter graphs or file layout change in a way the settings do not capture. */
 const MEDIA_FORMAT_VERSION = 1;
+/** for a clip of the default length; a longer clip gets proportionally longer */
 const GENERATE_DEADLINE_MS = 120_000;
 
 export interface VariantMedia {
@@ -105,19 +106,25 @@ function sceneName(photo: string): string {
 /**
  * The filter graph for one photo: input 0 is the photo looped at `fps`, input 1 a small coloured
  * square (the "something moving"). Every time-dependent term has the clip length as its period,
- * so the loop is seamless. The normal view is a fixed camera: a slight sway of a few pixels and
- * an object crossing the picture. Outputs: [v_<variant>] for the streams, [s_<variant>] snapshots.
+ * so the loop is seamless. The normal view is a fixed camera: a slight sway and an object crossing
+ * the picture. Outputs: [v_<variant>] for the streams, [s_<variant>] snapshots.
+ *
+ * The sway traces an ellipse once per clip, of 1 px by 0.4 px per second of clip (±10 by ±4 px for
+ * 10 s): it moves at the same speed whatever the clip's length, and no two keyframes of one loop
+ * show the same framing. A longer clip thus gives more distinct keyframes: a stream check joins at
+ * one of them, so two stream checks minutes apart see the same picture (a frozen stream, to the
+ * daemon) once in clipSeconds / keyframeSeconds draws.
  */
 export function filterGraph(s: MediaSettings): string {
   const { width: W, height: H, clipSeconds: T } = s;
   const scaledW = Math.round(W * 1.25);
   const phase = `2*PI*t/${T}`;
-  // Normal framing: centred, swaying +-10 px horizontally and +-4 px vertically.
-  const cropNormal = `crop=${W}:${H}:x='(iw-${W})/2+10*sin(${phase})':y='(ih-${H})/2+4*cos(${phase})'`;
+  // Normal framing: centred, swaying on the ellipse.
+  const cropNormal = `crop=${W}:${H}:x='(iw-${W})/2+${T}*sin(${phase})':y='(ih-${H})/2+${(2 * T) / 5}*cos(${phase})'`;
   // Moved: the camera was knocked: framing shifted to a corner and rotated by 12 degrees.
   const cropMoved = `crop=${W}:${H}:x='(iw-${W})*0.05+10*sin(${phase})':y='(ih-${H})*0.95'`;
   // Frozen: one fixed picture (the normal framing at t=0, object at its start position).
-  const cropFrozen = `crop=${W}:${H}:x='(iw-${W})/2':y='(ih-${H})/2+4'`;
+  const cropFrozen = `crop=${W}:${H}:x='(iw-${W})/2':y='(ih-${H})/2+${(2 * T) / 5}'`;
   const objectX = `mod(t*${W}/${T}*2,W+w)-w`; // crosses twice per clip
   const objectY = `H*0.72+20*sin(${phase}*2)`;
   const looks: Record<Exclude<PictureVariant, 'frozen' | 'moved'>, string> = {
@@ -196,7 +203,7 @@ async function generate(photos: readonly string[], target: string, s: MediaSetti
       for (let photo = queue.shift(); photo; photo = queue.shift()) {
         const out = path.join(temp, sceneName(photo));
         await mkdir(out, { recursive: true });
-        const result = await runProcess(ffmpeg, ffmpegArgs(photo, out, s), { deadlineMs: GENERATE_DEADLINE_MS });
+        const result = await runProcess(ffmpeg, ffmpegArgs(photo, out, s), { deadlineMs: GENERATE_DEADLINE_MS * Math.max(1, s.clipSeconds / DEFAULT_MEDIA_SETTINGS.clipSeconds) });
         if (!result.ok) throw new Error(`ffmpeg failed to make simulator media from ${photo} (${result.failure}): ${result.stderr.trim()}`);
       }
     };

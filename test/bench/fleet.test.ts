@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daemonCounters, onTimeShare, parseMetrics, parseProcStat, soakCameras, soakFault } from '../../bench/fleet.js';
+import { communeLocation, daemonCounters, onTimeShare, parseMetrics, parseProcStat, soakCameras, soakFault, writeQuantileS, writesOver } from '../../bench/fleet.js';
 
 describe('the fleet bench, measuring from outside', () => {
   it('reads CPU and RSS from /proc/PID/stat, even when the command name holds spaces and parentheses', () => {
@@ -23,8 +23,36 @@ describe('the fleet bench, measuring from outside', () => {
       'camwatch_schedule_lag_seconds_count{host="127.0.0.1"} 990',
       'camwatch_schedule_lag_seconds_count{host="10.0.0.2"} 10',
       'camwatch_process_nodejs_eventloop_lag_p99_seconds 0.0421',
+      'camwatch_store_write_seconds_bucket{le="0.01"} 980',
+      'camwatch_store_write_seconds_bucket{le="0.02"} 990',
+      'camwatch_store_write_seconds_bucket{le="+Inf"} 992',
+      'camwatch_store_write_max_seconds 0.0312',
     ].join('\n');
-    expect(daemonCounters(parseMetrics(text))).toEqual({ checks: 992, failed: 2, started: 1000, startedOnTime: 960, lagSumS: 4321.5, loopLagP99S: 0.0421 });
+    expect(daemonCounters(parseMetrics(text))).toEqual({
+      checks: 992, failed: 2, started: 1000, startedOnTime: 960, lagSumS: 4321.5, loopLagP99S: 0.0421,
+      writes: [{ le: 0.01, n: 980 }, { le: 0.02, n: 990 }, { le: Infinity, n: 992 }], writeMaxS: 0.0312,
+    });
+  });
+
+  it('gives the p99 of the check writes between two samples as a bucket bound, and the writes over a limit', () => {
+    const before = { writes: [{ le: 0.01, n: 100 }, { le: 0.02, n: 100 }, { le: Infinity, n: 100 }] };
+    const after = { writes: [{ le: 0.01, n: 296 }, { le: 0.02, n: 298 }, { le: Infinity, n: 300 }] };
+    expect(writeQuantileS(before, after, 0.98)).toBe(0.01);
+    expect(writeQuantileS(before, after, 0.99)).toBe(0.02);
+    expect(writeQuantileS(before, after, 1)).toBe(Infinity);
+    expect(writeQuantileS(after, after, 0.99)).toBeUndefined();
+    expect(writesOver(before, after, 0.02)).toEqual({ over: 2, total: 200 });
+  });
+
+  it('places the communes around Hanoi, so that the daemon tells night by the sun', () => {
+    const places = Array.from({ length: 20 }, (_, k) => communeLocation(k));
+    expect(new Set(places.map((p) => `${p.lat},${p.lon}`)).size).toBe(20);
+    for (const { lat, lon } of places) {
+      expect(lat).toBeGreaterThan(20.9);
+      expect(lat).toBeLessThan(21.2);
+      expect(lon).toBeGreaterThan(105.7);
+      expect(lon).toBeLessThan(106.1);
+    }
   });
 
   it('gives the on-time share of the checks started between two samples, and none when none started', () => {

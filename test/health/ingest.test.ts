@@ -33,3 +33,23 @@ describe('a stored result and what is written with it', () => {
     expect((await recentChecks(db, 'cam-1')).map((check) => check.started_at)).toEqual([1000]);
   });
 });
+
+describe('the write of a stored result', () => {
+  it('is timed on the clock given, and told with the result', async () => {
+    const { db } = await openStore(':memory:');
+    const config = parseConfig(minimal, 'minimal.yaml', env);
+    await syncInventory(db, config, 0);
+    const told: Array<[string, number]> = [];
+    // Read once before the write and once after: the write took 7 ms on this clock.
+    const readings = [100, 107];
+    const pipeline = new ResultPipeline(
+      { db, config, evidenceDir: '/nonexistent' },
+      createLogger({ level: 'silent' }),
+      healthEngine({ db, config, evidenceDir: '/nonexistent' }, () => {}),
+      (result, writeMs) => told.push([result.cameraId, writeMs]),
+      { elapsedMs: () => readings.shift()! },
+    );
+    await pipeline.process({ cameraId: 'cam-1', kind: 'full', startedAt: 1000, durationMs: 10, status: 'ok', warnings: [], stages: {} });
+    expect(told).toEqual([['cam-1', 7]]);
+  });
+});
