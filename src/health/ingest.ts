@@ -77,8 +77,9 @@ export class ResultPipeline {
     private readonly log: Logger,
     private readonly engine: HealthEngine,
     /**
-     * told of every stored result (the daemon's metrics), with how long its write transaction took
-     * (SQLite runs it on the event loop's thread, so the loop waits as long)
+     * told of every stored result (the daemon's metrics), with how long its write transaction took:
+     * on SQLite its statements hold the event loop's thread, but the time also counts waiting for
+     * another caller's transaction to release the one connection, when the loop is free
      */
     private readonly observe: (result: CheckResult, writeMs: number) => void = () => {},
     options: {

@@ -65,7 +65,7 @@ export function observeCheck(check: ObservedCheck): void {
 
 const storeWrite = new Histogram({
   name: 'camwatch_store_write_seconds',
-  help: "How long each check's write transaction took (SQLite runs it on the event loop's thread: nothing else runs meanwhile)",
+  help: "How long each check's write transaction took, including any wait for another transaction to release the connection (not only time the event loop was blocked)",
   buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
   registers: [probeRegistry],
 });
