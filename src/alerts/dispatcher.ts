@@ -2,7 +2,10 @@
  * Delivers due outbox rows. Each row is marked `sending` (committed) before the network call, so
  * a crash leaves evidence of the attempt; a row left `sending` longer than `sendingTimeoutMs` is
  * sent again with the SAME request id (eSMS RequestId, ZNS tracking_id, Message-ID, webhook
- * delivery id) so the gateway drops the duplicate. Failures back off exponentially; after
+ * delivery id) so the gateway drops the duplicate. One dispatcher sends at a time (the leading
+ * server's, or `camwatch run`'s), so its first pass takes over every row left `sending` without
+ * waiting: a server killed mid-send would otherwise hold its alert back for the whole timeout after
+ * the next leader took over. Failures back off exponentially; after
  * `maxAttempts` (or an answer that retrying cannot change) the row is dead-lettered.
  * The clock is injected: tests move time, not wait for it.
  */
@@ -41,6 +44,8 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private started = false;
+  /** rows left sending before the first pass belong to a dispatcher that died */
+  private tookOver = false;
   private readonly abort = new AbortController();
 
   constructor(
@@ -76,7 +81,9 @@ export class Dispatcher {
       }
     }
     // A crash (or kill -9) between "sending" and the answer: try again, same request id.
-    report.recovered = await requeueInterrupted(this.db, now - (this.options.sendingTimeoutMs ?? 120_000), now);
+    const interruptedBefore = this.tookOver ? now - (this.options.sendingTimeoutMs ?? 120_000) : now;
+    this.tookOver = true;
+    report.recovered = await requeueInterrupted(this.db, interruptedBefore, now);
     const due = await dueAlerts(this.db, now, this.options.batch ?? 200);
     const byChannel = new Map<string, AlertRow[]>();
     for (const row of due) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);

@@ -326,7 +326,7 @@ function alertsSchema(contact: ContactSchema, channelName: z.ZodType<string, unk
       max_attempts: z.number().int().min(1).default(20),
       retry_first_s: seconds.default(30),
       retry_max_s: seconds.default(1800),
-      /** a row left "sending" by a crash is retried (same request id) after this long */
+      /** a row left "sending" longer than this is retried (same request id); rows a killed process left are retried as soon as the next one dispatches */
       sending_timeout_s: seconds.default(120),
       send_deadline_s: seconds.default(20),
       poll_interval_s: seconds.default(5),

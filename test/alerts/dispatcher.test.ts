@@ -6,7 +6,9 @@
  * ("ROLLBACK TO SAVEPOINT can only be used in transaction blocks", seen in the roles test).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Channel, OutboundAlert } from '../../src/alerts/channels/types.js';
 import { Dispatcher } from '../../src/alerts/dispatcher.js';
+import { claimAlert, insertAlert, listAlerts } from '../../src/store/alerts.js';
 import type { Engine } from '../../src/store/engine.js';
 import { kvGet, kvSet } from '../../src/store/kv.js';
 import { ENGINES } from '../store/engines.js';
@@ -53,5 +55,32 @@ describe.each(ENGINES)('the alert dispatcher on $name', ({ open }) => {
 
     expect(plans).toEqual([{ committed: true, row: 'final' }]);
     expect(errors).toEqual([]);
+  });
+
+  it('sends at once what a killed dispatcher left sending, and waits the timeout for its own', async () => {
+    const sent: string[] = [];
+    const webhook: Channel = { name: 'webhook', send: async (alert: OutboundAlert) => (sent.push(alert.requestId), {}) };
+    const payload = JSON.stringify({ kind: 'opened', incidentId: null, to: { name: 'A', role: 'police_chief', reason: 'unit' }, rendered: { title: 't', text: 't', short: 't' } });
+    const queue = async (key: string, at: number) => {
+      await insertAlert(db, { dedupeKey: key, requestId: `req-${key}`, incidentId: null, recipient: 'A', channel: 'webhook', kind: 'opened', payload, at });
+      const row = (await listAlerts(db)).find((alert) => alert.dedupe_key === key)!;
+      return row.id;
+    };
+    // A server claimed this one a second ago and was killed before the webhook answered.
+    expect(await claimAlert(db, await queue('left', T0 - 2000), T0 - 1000)).toBe(true);
+    let now = T0;
+    const dispatcher = new Dispatcher(db, { channels: new Map([['webhook', webhook]]), now: () => now, sendingTimeoutMs: 120_000 });
+
+    const first = await dispatcher.tick();
+    expect(first.recovered).toBe(1);
+    expect(sent).toEqual(['req-left']);
+    // A row sending now is this dispatcher's own (a send in flight): left alone until the timeout.
+    expect(await claimAlert(db, await queue('own', now), now)).toBe(true);
+    now += 60_000;
+    expect((await dispatcher.tick()).recovered).toBe(0);
+    now += 61_000;
+    expect((await dispatcher.tick()).recovered).toBe(1);
+    expect(sent).toEqual(['req-left', 'req-own']);
+    expect((await listAlerts(db)).map((alert) => alert.status)).toEqual(['sent', 'sent']);
   });
 });
