@@ -84,6 +84,7 @@ export class Dispatcher {
     const interruptedBefore = this.tookOver ? now - (this.options.sendingTimeoutMs ?? 120_000) : now;
     this.tookOver = true;
     report.recovered = await requeueInterrupted(this.db, interruptedBefore, now);
+    if (report.recovered > 0) this.options.log?.warn({ alerts: report.recovered }, 'alerts left half-sent (a process stopped, or a send hung): sending again with the same request id, so gateways drop a copy they already have');
     const due = await dueAlerts(this.db, now, this.options.batch ?? 200);
     const byChannel = new Map<string, AlertRow[]>();
     for (const row of due) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);

@@ -9,7 +9,7 @@ import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.js';
 import type { HealthEvent, ImageVerdict } from '../health/engine.js';
 import { healthEngine, ResultPipeline } from '../health/ingest.js';
 import { prune } from '../health/retention.js';
-import { observeCheck, observeScheduleLag, observeStoreWrite } from '../server/metrics.js';
+import { observeCheck, observeScheduleLag, observeStoreBlocking, observeStoreWrite } from '../server/metrics.js';
 import { limitingSetting, saveLagReport, type LagReport } from '../scheduler/lag.js';
 import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
@@ -50,6 +50,7 @@ export type Role = { kind: 'all' } | { kind: 'server'; queue: Queue; name: strin
 export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {}, role: Role = { kind: 'all' }): Promise<Daemon> {
   let duties: LeaderDuties | undefined;
   let election: Election | undefined;
+  app.db.onBlocking((ms) => observeStoreBlocking(ms / 1000));
   if (role.kind === 'all') {
     const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
     duties = startLeaderDuties(app, log, hooks);

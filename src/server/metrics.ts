@@ -63,30 +63,41 @@ export function observeCheck(check: ObservedCheck): void {
   for (const [stage, ms] of Object.entries(check.stages ?? {})) if (typeof ms === 'number') probeDuration.observe({ kind: check.kind, stage }, ms / 1000);
 }
 
-const storeWrite = new Histogram({
-  name: 'camwatch_store_write_seconds',
-  help: "How long each check's write transaction took, including any wait for another transaction to release the connection (not only time the event loop was blocked)",
-  buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
-  registers: [probeRegistry],
-});
-
-/** the longest write since the last scrape */
-let longestWriteS = 0;
-new Gauge({
-  name: 'camwatch_store_write_max_seconds',
-  help: "The longest check write transaction since the previous scrape (each scrape starts it again: meant for one scraper)",
-  registers: [probeRegistry],
-  collect() {
-    this.set(longestWriteS);
-    longestWriteS = 0;
-  },
-});
+/**
+ * A histogram of durations, with a gauge of the longest since the previous scrape (each scrape
+ * starts it again: meant for one scraper). Returns the function to observe one, in seconds.
+ */
+function durations(name: string, help: string, longestHelp: string): (seconds: number) => void {
+  const histogram = new Histogram({ name: `${name}_seconds`, help, buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1], registers: [probeRegistry] });
+  let longest = 0;
+  new Gauge({
+    name: `${name}_max_seconds`,
+    help: longestHelp,
+    registers: [probeRegistry],
+    collect() {
+      this.set(longest);
+      longest = 0;
+    },
+  });
+  return (seconds) => {
+    histogram.observe(seconds);
+    longest = Math.max(longest, seconds);
+  };
+}
 
 /** Call once per stored check, with its write transaction's duration. */
-export function observeStoreWrite(seconds: number): void {
-  storeWrite.observe(seconds);
-  longestWriteS = Math.max(longestWriteS, seconds);
-}
+export const observeStoreWrite = durations(
+  'camwatch_store_write',
+  "How long each check's write transaction took, including any wait for another transaction to release the connection (not only time the event loop was blocked)",
+  'The longest check write transaction since the previous scrape',
+);
+
+/** Call with each `Engine.onBlocking` report. */
+export const observeStoreBlocking = durations(
+  'camwatch_store_blocking',
+  "How long each of the store's lone statements and transactions held the event loop's thread (SQLite only: it runs there; a transaction counts whole, from taking the connection to its commit)",
+  'The longest the store held the event loop since the previous scrape',
+);
 
 /** For a probe measured apart from a check (e.g. one stage timed by hand). */
 export function observeProbeLatency(kind: string, stage: string, seconds: number): void {

@@ -47,6 +47,13 @@ export interface Engine {
    * own transactions as savepoints, in the middle of it) and that must see what it wrote.
    */
   afterCommit(fn: () => void): void;
+  /**
+   * Tells `listener` how long each lone statement and each transaction held the event loop's
+   * thread, in milliseconds: SQLite's run on it (a transaction counts whole, from taking the
+   * connection to its commit, so an await on other I/O inside it is counted too: an upper bound).
+   * PostgreSQL's run in the server while the loop goes on: never called there.
+   */
+  onBlocking(listener: (ms: number) => void): void;
   close(): Promise<void>;
 }
 

@@ -146,6 +146,9 @@ export class PostgresEngine implements Engine {
     return result;
   }
 
+  /** Its statements run in the server, not on the event loop: nothing to tell. */
+  onBlocking(): void {}
+
   afterCommit(fn: () => void): void {
     const tx = this.current();
     if (tx) tx.committed.push(fn);

@@ -37,6 +37,7 @@ export class SqliteEngine implements Engine {
   /** the transaction that holds the connection, if any */
   private holder: Transaction | undefined;
   private readonly waiting: (() => void)[] = [];
+  private blocking: ((ms: number) => void) | undefined;
 
   /** `raw` is for what only SQLite has (WAL checkpoints, online backup), never for table SQL. */
   constructor(readonly raw: Database) {}
@@ -50,6 +51,17 @@ export class SqliteEngine implements Engine {
     return found;
   }
 
+  /** A lone statement, timed for `onBlocking`; one inside a transaction counts with it. */
+  private alone<T>(call: () => T): T {
+    if (!this.blocking || this.holder) return call();
+    const started = performance.now();
+    try {
+      return call();
+    } finally {
+      this.blocking(performance.now() - started);
+    }
+  }
+
   /** Undefined when the caller may go now (the common case, kept free of promises). */
   private turn(): Promise<void> | undefined {
     if (!this.holder || within(this.holder)) return undefined;
@@ -58,27 +70,27 @@ export class SqliteEngine implements Engine {
 
   async get<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     await this.turn();
-    return this.prepared(sql).get(...params) as T | undefined;
+    return this.alone(() => this.prepared(sql).get(...params) as T | undefined);
   }
 
   async all<T>(sql: string, ...params: unknown[]): Promise<T[]> {
     await this.turn();
-    return this.prepared(sql).all(...params) as T[];
+    return this.alone(() => this.prepared(sql).all(...params) as T[]);
   }
 
   async run(sql: string, ...params: unknown[]): Promise<RunResult> {
     await this.turn();
-    return { changes: this.prepared(sql).run(...params).changes };
+    return { changes: this.alone(() => this.prepared(sql).run(...params).changes) };
   }
 
   async insert(sql: string, ...params: unknown[]): Promise<number> {
     await this.turn();
-    return Number(this.prepared(sql).run(...params).lastInsertRowid);
+    return Number(this.alone(() => this.prepared(sql).run(...params).lastInsertRowid));
   }
 
   async exec(sql: string): Promise<void> {
     await this.turn();
-    this.raw.exec(sql);
+    this.alone(() => this.raw.exec(sql));
   }
 
   async transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
@@ -86,6 +98,7 @@ export class SqliteEngine implements Engine {
     while (this.holder) await this.turn();
     const tx: Transaction = { depth: 0, outer: scope.getStore(), committed: [] };
     this.holder = tx;
+    const started = performance.now();
     let result: T;
     try {
       this.raw.exec(options.immediate ? 'BEGIN IMMEDIATE' : 'BEGIN');
@@ -96,10 +109,15 @@ export class SqliteEngine implements Engine {
       throw error;
     } finally {
       this.holder = undefined;
+      this.blocking?.(performance.now() - started);
       for (const wake of this.waiting.splice(0)) wake();
     }
     for (const after of tx.committed) after();
     return result;
+  }
+
+  onBlocking(listener: (ms: number) => void): void {
+    this.blocking = listener;
   }
 
   afterCommit(fn: () => void): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { communeLocation, daemonCounters, onTimeShare, parseMetrics, parseProcStat, soakCameras, soakFault, writeQuantileS, writesOver } from '../../bench/fleet.js';
+import { communeLocation, countOver, daemonCounters, onTimeShare, parseMetrics, parseProcStat, quantileS, soakCameras, soakFault } from '../../bench/fleet.js';
 
 describe('the fleet bench, measuring from outside', () => {
   it('reads CPU and RSS from /proc/PID/stat, even when the command name holds spaces and parentheses', () => {
@@ -27,21 +27,25 @@ describe('the fleet bench, measuring from outside', () => {
       'camwatch_store_write_seconds_bucket{le="0.02"} 990',
       'camwatch_store_write_seconds_bucket{le="+Inf"} 992',
       'camwatch_store_write_max_seconds 0.0312',
+      'camwatch_store_blocking_seconds_bucket{le="0.02"} 5000',
+      'camwatch_store_blocking_seconds_bucket{le="+Inf"} 5001',
+      'camwatch_store_blocking_max_seconds 0.0215',
     ].join('\n');
     expect(daemonCounters(parseMetrics(text))).toEqual({
       checks: 992, failed: 2, started: 1000, startedOnTime: 960, lagSumS: 4321.5, loopLagP99S: 0.0421,
       writes: [{ le: 0.01, n: 980 }, { le: 0.02, n: 990 }, { le: Infinity, n: 992 }], writeMaxS: 0.0312,
+      blocking: [{ le: 0.02, n: 5000 }, { le: Infinity, n: 5001 }], blockingMaxS: 0.0215,
     });
   });
 
-  it('gives the p99 of the check writes between two samples as a bucket bound, and the writes over a limit', () => {
-    const before = { writes: [{ le: 0.01, n: 100 }, { le: 0.02, n: 100 }, { le: Infinity, n: 100 }] };
-    const after = { writes: [{ le: 0.01, n: 296 }, { le: 0.02, n: 298 }, { le: Infinity, n: 300 }] };
-    expect(writeQuantileS(before, after, 0.98)).toBe(0.01);
-    expect(writeQuantileS(before, after, 0.99)).toBe(0.02);
-    expect(writeQuantileS(before, after, 1)).toBe(Infinity);
-    expect(writeQuantileS(after, after, 0.99)).toBeUndefined();
-    expect(writesOver(before, after, 0.02)).toEqual({ over: 2, total: 200 });
+  it('gives the p99 of a histogram between two samples as a bucket bound, and the observations over a limit', () => {
+    const before = [{ le: 0.01, n: 100 }, { le: 0.02, n: 100 }, { le: Infinity, n: 100 }];
+    const after = [{ le: 0.01, n: 296 }, { le: 0.02, n: 298 }, { le: Infinity, n: 300 }];
+    expect(quantileS(before, after, 0.98)).toBe(0.01);
+    expect(quantileS(before, after, 0.99)).toBe(0.02);
+    expect(quantileS(before, after, 1)).toBe(Infinity);
+    expect(quantileS(after, after, 0.99)).toBeUndefined();
+    expect(countOver(before, after, 0.02)).toEqual({ over: 2, total: 200 });
   });
 
   it('places the communes around Hanoi, so that the daemon tells night by the sun', () => {

@@ -205,6 +205,27 @@ describe.each(ENGINES)('the store on $name', ({ open }) => {
   });
 });
 
+describe("how long SQLite holds the event loop's thread (onBlocking)", () => {
+  it('tells each lone statement and each transaction once, a transaction whole and not its statements', async () => {
+    const { db } = await openStore(':memory:');
+    const told: number[] = [];
+    db.onBlocking((ms) => told.push(ms));
+    await kvSet(db, 'k', '1', T0);
+    expect(told).toHaveLength(1);
+    await db.transaction(async () => {
+      await kvSet(db, 'k', '2', T0);
+      await db.transaction(async () => await kvSet(db, 'k', '3', T0));
+      // Counted whole, this wait too: the figure is an upper bound of the thread's time.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    });
+    expect(told).toHaveLength(2);
+    expect(told[1]).toBeGreaterThanOrEqual(29);
+    expect(await kvGet(db, 'k')).toBe('3');
+    expect(told).toHaveLength(3);
+    await db.close();
+  });
+});
+
 describe('forgetting an evidence image on SQLite', () => {
   it('finds the rows that name it through an index, not by reading every check', async () => {
     const { db } = await openStore(':memory:');
