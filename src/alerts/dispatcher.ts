@@ -29,6 +29,8 @@ export interface DispatcherOptions {
   log?: Logger;
   /** runs before each tick: writes reminders, escalations, digests that fell due */
   plan?: (now: number) => Promise<unknown>;
+  /** runs in each claim's transaction and throws to refuse it: a leader that lost the lead sends nothing */
+  fence?: (() => Promise<void>) | undefined;
 }
 
 export interface TickReport {
@@ -101,7 +103,7 @@ export class Dispatcher {
         await this.finish(row, new ChannelError('config', `channel "${name}" is not configured any more`, true), report);
         continue;
       }
-      if (!await claimAlert(this.db, row.id, this.now())) continue;
+      if (!await this.claim(row.id)) continue;
       row.attempts++;
       const deadlineMs = this.options.sendDeadlineMs ?? 20_000;
       try {
@@ -116,6 +118,15 @@ export class Dispatcher {
         if (failure.kind === 'transport' || failure.kind === 'auth') return;
       }
     }
+  }
+
+  private async claim(id: number): Promise<boolean> {
+    const { fence } = this.options;
+    if (!fence) return await claimAlert(this.db, id, this.now());
+    return await this.db.transaction(async () => {
+      await fence();
+      return await claimAlert(this.db, id, this.now());
+    });
   }
 
   private async finish(row: AlertRow, error: ChannelError, report: TickReport) {

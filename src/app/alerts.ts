@@ -26,6 +26,8 @@ export interface StartAlertsOptions {
   env?: NodeJS.ProcessEnv;
   /** false: do not start the polling loop (tests call dispatcher.tick()) */
   autoStart?: boolean;
+  /** the leader's fence (src/app/fence.ts), checked with each alert's claim */
+  fence?: (() => Promise<void>) | undefined;
 }
 
 /** The alerts config, its channel sections checked and completed; undefined when alerts are off. */
@@ -104,6 +106,7 @@ export function startAlerts(app: AppContext, log: Logger, options: StartAlertsOp
     sendDeadlineMs: config.send_deadline_s * 1000,
     log: log.child({ module: 'alerts' }),
     plan: async (at) => await planFollowUps(app.db, directory, settings, at),
+    fence: options.fence,
   });
   if (options.autoStart !== false) dispatcher.start(config.poll_interval_s * 1000);
   log.info({ channels: [...configured] }, 'alerts started');

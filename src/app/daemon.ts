@@ -20,6 +20,7 @@ import { registeredFleetCameras, registeredTargets } from '../inventory/registra
 import { sealPassword } from '../inventory/sealed-password.js';
 import { inFlight, MAX_DELIVERIES, type Queue } from '../queue/connection.js';
 import { campaign, type Election } from '../queue/leader.js';
+import { claimTerm, fenceFor, LostLeadership } from './fence.js';
 import { Dispatcher, ingestResults } from '../queue/dispatch.js';
 import { kvGet, kvSet } from '../store/kv.js';
 import { readHealth } from '../store/camera-health.js';
@@ -57,10 +58,17 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
     await duties.schedule({ run: (target, kind, cached, signal) => checkCamera(target, kind, { ...settings, signal }, cached), onResult: (result) => (duties as LeaderDuties).ingest(result) });
   } else {
     election = await campaign(role.queue, role.name, {
-      elected: () => {
-        log.info({ server: role.name }, 'elected leader: scheduling checks and ingesting results');
-        duties = startLeaderDuties(app, log, hooks);
-        void leadThroughQueue(app, log, duties, role.queue).catch((error: unknown) => role.onLostLeadership(error instanceof Error ? error.message : String(error)));
+      elected: (term) => {
+        log.info({ server: role.name, term }, 'elected leader: scheduling checks and ingesting results');
+        const fence = fenceFor(app.db, term, role.onLostLeadership);
+        void (async () => {
+          // Before anything is written: from now on a stalled earlier leader's writes fail.
+          if (!(await claimTerm(app.db, term))) return await fence();
+          duties = startLeaderDuties(app, log, hooks, fence);
+          await leadThroughQueue(app, log, duties, role.queue, fence);
+        })().catch((error: unknown) => {
+          if (!(error instanceof LostLeadership)) role.onLostLeadership(error instanceof Error ? error.message : String(error));
+        });
       },
       lost: role.onLostLeadership,
     });
@@ -94,9 +102,10 @@ interface LeaderDuties {
   stop(): Promise<void>;
 }
 
-function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks): LeaderDuties {
+/** `fence`: for a leader of `camwatch server`, checked by each alert's claim (src/app/fence.ts). */
+function startLeaderDuties(app: AppContext, log: Logger, hooks: DaemonHooks, fence?: () => Promise<void>): LeaderDuties {
   const { probe, retention } = app.config.raw;
-  const alerts = startAlerts(app, log);
+  const alerts = startAlerts(app, log, { fence });
   // The fleet and the schedule follow the cameras approved and withdrawn on the dashboard while running.
   const fleet = fleetFromConfig(app.config);
   const engine = healthEngine(app, async (event) => {
@@ -182,7 +191,7 @@ const INGESTED_KEY = 'queue_results_ingested';
  * check is out (a killed worker's check goes to another worker when its lease ends): only then
  * is each camera's last check known, and its next one falls an interval after it.
  */
-async function leadThroughQueue(app: AppContext, log: Logger, duties: LeaderDuties, queue: Queue): Promise<void> {
+async function leadThroughQueue(app: AppContext, log: Logger, duties: LeaderDuties, queue: Queue, fence: () => Promise<void>): Promise<void> {
   const { probe } = app.config.raw;
   const deadlines = probe.deadlines;
   const dispatcher = new Dispatcher(queue, deadlines.tcp_ms + deadlines.onvif_ms * 2 + deadlines.rtsp_ms + deadlines.snapshot_ms * 2);
@@ -191,7 +200,11 @@ async function leadThroughQueue(app: AppContext, log: Logger, duties: LeaderDuti
     // Stored by a leader that died before acknowledging it.
     if (sequence <= ingested) return;
     // The sequence is committed with the check it stored: a leader dying between the two can neither store it twice nor skip it.
-    await duties.ingest(report.result, () => kvSet(app.db, INGESTED_KEY, String(sequence)));
+    // Fenced: a leader that lost the lead while stalled neither stores the result nor moves the sequence.
+    await duties.ingest(report.result, async () => {
+      await fence();
+      await kvSet(app.db, INGESTED_KEY, String(sequence));
+    });
     ingested = sequence;
     dispatcher.settle(report);
   });

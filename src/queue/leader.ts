@@ -17,7 +17,8 @@ export interface Election {
   stop(): Promise<void>;
 }
 
-export async function campaign(queue: Queue, me: string, on: { elected: () => void; lost: (why: string) => void }): Promise<Election> {
+/** `elected` gets the leader's term: the revision at which it took the key, larger for each later leader. */
+export async function campaign(queue: Queue, me: string, on: { elected: (term: number) => void; lost: (why: string) => void }): Promise<Election> {
   const ttlMs = queue.settings.leader_ttl_s * 1000;
   const kv: KV = await new Kvm(queue.js).create(queue.names.leaderBucket, { ttl: ttlMs, history: 1 });
   let revision: number | undefined;
@@ -26,7 +27,7 @@ export async function campaign(queue: Queue, me: string, on: { elected: () => vo
   const round = async () => {
     if (revision === undefined) {
       revision = await kv.create(KEY, me).catch(() => undefined);
-      if (revision !== undefined) on.elected();
+      if (revision !== undefined) on.elected(revision);
     } else {
       try {
         revision = await kv.update(KEY, me, revision);

@@ -1,11 +1,26 @@
 /** The kv table: small durable values (the rotating Zalo refresh token, the last digest day). */
 import type { Engine } from './engine.js';
 
-export async function kvGet(db: Engine, key: string): Promise<string | undefined> {
-  const row = await db.get('SELECT value FROM kv WHERE key = ?', key) as { value: string } | undefined;
+/**
+ * `share`: inside a transaction, PostgreSQL keeps the row from changing until it ends (FOR SHARE),
+ * and a change in progress is waited for; SQLite runs one writing transaction at a time anyway.
+ */
+export async function kvGet(db: Engine, key: string, options: { share?: boolean } = {}): Promise<string | undefined> {
+  const lock = options.share && db.dialect === 'postgres' ? ' FOR SHARE' : '';
+  const row = await db.get(`SELECT value FROM kv WHERE key = ?${lock}`, key) as { value: string } | undefined;
   return row?.value;
 }
 
 export async function kvSet(db: Engine, key: string, value: string, at = Date.now()): Promise<void> {
   await db.run('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at', key, value, at);
+}
+
+/** Stores the number unless the key holds a larger one; returns what the key holds after. */
+export async function kvRaise(db: Engine, key: string, value: number, at = Date.now()): Promise<number> {
+  await db.run(
+    `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+     WHERE CAST(kv.value AS BIGINT) < CAST(excluded.value AS BIGINT)`,
+    key, String(value), at,
+  );
+  return Number(await kvGet(db, key));
 }

@@ -83,4 +83,18 @@ describe.each(ENGINES)('the alert dispatcher on $name', ({ open }) => {
     expect(sent).toEqual(['req-left', 'req-own']);
     expect((await listAlerts(db)).map((alert) => alert.status)).toEqual(['sent', 'sent']);
   });
+
+  it('sends nothing when its fence refuses the claim (a leader that lost the lead), and leaves the alert to the next', async () => {
+    const sent: string[] = [];
+    const webhook: Channel = { name: 'webhook', send: async (alert: OutboundAlert) => (sent.push(alert.requestId), {}) };
+    const payload = JSON.stringify({ kind: 'opened', incidentId: null, to: { name: 'A', role: 'police_chief', reason: 'unit' }, rendered: { title: 't', text: 't', short: 't' } });
+    await insertAlert(db, { dedupeKey: 'k', requestId: 'req-k', incidentId: null, recipient: 'A', channel: 'webhook', kind: 'opened', payload, at: T0 });
+    const fenced = new Dispatcher(db, { channels: new Map([['webhook', webhook]]), now: () => T0, fence: async () => Promise.reject(new Error('another server leads now')) });
+    await expect(fenced.tick()).rejects.toThrow('another server leads now');
+    expect(sent).toEqual([]);
+    expect((await listAlerts(db)).map((alert) => [alert.status, alert.attempts])).toEqual([['pending', 0]]);
+    const leader = new Dispatcher(db, { channels: new Map([['webhook', webhook]]), now: () => T0, fence: async () => {} });
+    expect((await leader.tick()).sent).toBe(1);
+    expect(sent).toEqual(['req-k']);
+  });
 });
