@@ -17,17 +17,26 @@ export interface Election {
   stop(): Promise<void>;
 }
 
-/** `elected` gets the leader's term: the revision at which it took the key, larger for each later leader. */
-export async function campaign(queue: Queue, me: string, on: { elected: (term: number) => void; lost: (why: string) => void }): Promise<Election> {
+/**
+ * A leader's term: the revision at which it took the key, larger for each later leader, within
+ * the bucket's epoch (when the bucket was created: a NATS server started afresh begins again at 1).
+ */
+export interface Term {
+  epoch: number;
+  revision: number;
+}
+
+export async function campaign(queue: Queue, me: string, on: { elected: (term: Term) => void; lost: (why: string) => void }): Promise<Election> {
   const ttlMs = queue.settings.leader_ttl_s * 1000;
   const kv: KV = await new Kvm(queue.js).create(queue.names.leaderBucket, { ttl: ttlMs, history: 1 });
+  const epoch = Date.parse((await kv.status()).streamInfo.created);
   let revision: number | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const round = async () => {
     if (revision === undefined) {
       revision = await kv.create(KEY, me).catch(() => undefined);
-      if (revision !== undefined) on.elected(revision);
+      if (revision !== undefined) on.elected({ epoch, revision });
     } else {
       try {
         revision = await kv.update(KEY, me, revision);

@@ -14,13 +14,3 @@ export async function kvGet(db: Engine, key: string, options: { share?: boolean 
 export async function kvSet(db: Engine, key: string, value: string, at = Date.now()): Promise<void> {
   await db.run('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at', key, value, at);
 }
-
-/** Stores the number unless the key holds a larger one; returns what the key holds after. */
-export async function kvRaise(db: Engine, key: string, value: number, at = Date.now()): Promise<number> {
-  await db.run(
-    `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-     WHERE CAST(kv.value AS BIGINT) < CAST(excluded.value AS BIGINT)`,
-    key, String(value), at,
-  );
-  return Number(await kvGet(db, key));
-}
