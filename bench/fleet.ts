@@ -129,6 +129,8 @@ export interface DaemonCounters {
   blocking: Buckets;
   /** the longest such hold since the previous scrape */
   blockingMaxS: number;
+  /** garbage collections (any kind) that took over 10 ms, since start: a suspect for a long hold */
+  longGcs: number;
 }
 
 /** A histogram from /metrics: cumulative count at or under each bucket's bound (seconds; the last is Infinity). */
@@ -151,6 +153,7 @@ export function daemonCounters(lines: readonly MetricLine[]): DaemonCounters {
     writeMaxS: metricSum(lines, 'camwatch_store_write_max_seconds'),
     blocking: buckets(lines, 'camwatch_store_blocking_seconds'),
     blockingMaxS: metricSum(lines, 'camwatch_store_blocking_max_seconds'),
+    longGcs: metricSum(lines, 'camwatch_process_nodejs_gc_duration_seconds_count') - metricSum(lines, 'camwatch_process_nodejs_gc_duration_seconds_bucket', (l) => l.le === '0.01'),
   };
 }
 
@@ -332,6 +335,7 @@ function intervalRow(a: Sample, b: Sample, cores: number): string {
     ms(quantileS(a.counters.writes, b.counters.writes, 0.99)),
     ms(b.counters.writeMaxS),
     ms(b.counters.blockingMaxS),
+    b.counters.longGcs - a.counters.longGcs,
     started > 0 ? ((b.counters.lagSumS - a.counters.lagSumS) / started).toFixed(1) : '–',
     pct(onTimeShare(a.counters, b.counters)),
     ((b.counters.checks - a.counters.checks) / wall).toFixed(1),
@@ -387,7 +391,8 @@ async function summary(samples: readonly Sample[], cores: number, cameras: numbe
   const writes = countOver(first.counters.writes, last.counters.writes, WRITE_LIMIT_S);
   console.log(`- check writes, wall time (waiting for the connection included): ${writes.total}; p99 ≤ ${ms(quantileS(first.counters.writes, last.counters.writes, 0.99))} ms (bucket bound); longest ${ms(Math.max(...samples.slice(1).map((s) => s.counters.writeMaxS)))} ms (per-scrape maxima); over ${WRITE_LIMIT_S * 1000} ms: ${writes.over}`);
   const blocking = countOver(first.counters.blocking, last.counters.blocking, WRITE_LIMIT_S);
-  console.log(`- the store holding the event loop (each lone statement and transaction; SQLite): ${blocking.total}; p99 ≤ ${ms(quantileS(first.counters.blocking, last.counters.blocking, 0.99))} ms (bucket bound); longest ${ms(Math.max(...samples.slice(1).map((s) => s.counters.blockingMaxS)))} ms; over ${WRITE_LIMIT_S * 1000} ms: ${blocking.over}`);
+  const longHolds = samples.slice(1).map((s, k) => ({ s, gcs: s.counters.longGcs - samples[k]!.counters.longGcs })).filter(({ s }) => s.counters.blockingMaxS > WRITE_LIMIT_S);
+  console.log(`- the store holding the event loop (each lone statement and transaction; SQLite): ${blocking.total}; p99 ≤ ${ms(quantileS(first.counters.blocking, last.counters.blocking, 0.99))} ms (bucket bound); longest ${ms(Math.max(...samples.slice(1).map((s) => s.counters.blockingMaxS)))} ms; over ${WRITE_LIMIT_S * 1000} ms: ${blocking.over}, in ${longHolds.length} intervals, ${longHolds.filter((h) => h.gcs > 0).length} of them with a garbage collection over 10 ms; garbage collections over 10 ms in all: ${last.counters.longGcs - first.counters.longGcs}`);
   console.log(`- checks started within ${ON_TIME_S} s of due: ${pct(onTime)}% of ${last.counters.started}; mean schedule lag ${(last.counters.lagSumS / Math.max(1, last.counters.started)).toFixed(1)} s`);
   // A daemon that falls behind spends less than the schedule needs: scale its CPU per check to the rate due.
   const cpuPerCheckS = (settled.all * cores) / rate;
@@ -482,7 +487,7 @@ export async function run(args: string[]): Promise<void> {
       return { atS: (Date.now() - startedAtMs) / 1000, tree: processTree(pid), counters, simulatorS: simulatorCpuS(simulator.pid), load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) };
     };
     console.log('\nCPU columns: % of all the machine\'s cores over the interval; on time: started within 15 s of due');
-    console.log(row(['min', 'CPU %', 'own %', 'children %', 'RSS MB', 'children RSS MB', 'fds', 'children', 'loop p99 ms', 'write p99 ≤ ms', 'write max ms', 'store block max ms', 'sched lag s', 'on time %', 'checks/s', 'failed (all)', 'simulator %', 'load 1m']));
+    console.log(row(['min', 'CPU %', 'own %', 'children %', 'RSS MB', 'children RSS MB', 'fds', 'children', 'loop p99 ms', 'write p99 ≤ ms', 'write max ms', 'store block max ms', 'GCs > 10 ms', 'sched lag s', 'on time %', 'checks/s', 'failed (all)', 'simulator %', 'load 1m']));
     console.log(row(Array.from({ length: 17 }, () => '---')));
     const samples = [await take()];
     let phase = -1;

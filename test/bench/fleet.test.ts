@@ -30,11 +30,16 @@ describe('the fleet bench, measuring from outside', () => {
       'camwatch_store_blocking_seconds_bucket{le="0.02"} 5000',
       'camwatch_store_blocking_seconds_bucket{le="+Inf"} 5001',
       'camwatch_store_blocking_max_seconds 0.0215',
+      'camwatch_process_nodejs_gc_duration_seconds_bucket{le="0.01",kind="minor"} 90',
+      'camwatch_process_nodejs_gc_duration_seconds_bucket{le="0.1",kind="minor"} 99',
+      'camwatch_process_nodejs_gc_duration_seconds_count{kind="minor"} 100',
+      'camwatch_process_nodejs_gc_duration_seconds_bucket{le="0.01",kind="major"} 3',
+      'camwatch_process_nodejs_gc_duration_seconds_count{kind="major"} 5',
     ].join('\n');
     expect(daemonCounters(parseMetrics(text))).toEqual({
       checks: 992, failed: 2, started: 1000, startedOnTime: 960, lagSumS: 4321.5, loopLagP99S: 0.0421,
       writes: [{ le: 0.01, n: 980 }, { le: 0.02, n: 990 }, { le: Infinity, n: 992 }], writeMaxS: 0.0312,
-      blocking: [{ le: 0.02, n: 5000 }, { le: Infinity, n: 5001 }], blockingMaxS: 0.0215,
+      blocking: [{ le: 0.02, n: 5000 }, { le: Infinity, n: 5001 }], blockingMaxS: 0.0215, longGcs: 12,
     });
   });
 
