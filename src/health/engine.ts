@@ -147,7 +147,10 @@ export class HealthEngine {
       h.good_streak = observed === 'online' ? h.good_streak + 1 : 0;
       if (observed === 'degraded') {
         h.image_bad_since ??= at;
-        h.image_kind = image?.kinds[0] ?? 'image';
+        // The finding that has lasted names the incident: an overexposed picture that one check
+        // also reads as covered stays overexposed (the soak of 2026-12-05 opened it as covered).
+        const kinds = image?.kinds ?? [];
+        h.image_kind = h.image_kind && kinds.includes(h.image_kind) ? h.image_kind : (kinds[0] ?? 'image');
       } else if (image?.ok === true) {
         h.image_bad_since = null;
         h.image_kind = null;

@@ -76,6 +76,15 @@ describe('health state and incidents', () => {
     expect(events.filter((e) => e.type === 'opened')).toHaveLength(1);
   });
 
+  it('names the image incident after the finding that lasted, not the first one the latest check lists', async () => {
+    const { check, events } = await setup();
+    const overexposed = { ok: false, kinds: ['overexposed'], detail: 'Ảnh cháy sáng' };
+    for (const minute of [0, 5, 10]) await check('c1', minute * MINUTE, undefined, overexposed);
+    // The due check also reads covered, listed first (the detectors' order).
+    await check('c1', 15 * MINUTE, undefined, { ...overexposed, kinds: ['covered', 'overexposed'] });
+    expect(events.map((e) => e.incident.kind)).toEqual(['image:overexposed']);
+  });
+
   it('an offline fault supersedes an open image incident', async () => {
     const { check, events, db } = await setup();
     await check('c1', 0, undefined, BLURRED);
