@@ -487,8 +487,9 @@ export async function run(args: string[]): Promise<void> {
       return { atS: (Date.now() - startedAtMs) / 1000, tree: processTree(pid), counters, simulatorS: simulatorCpuS(simulator.pid), load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) };
     };
     console.log('\nCPU columns: % of all the machine\'s cores over the interval; on time: started within 15 s of due');
-    console.log(row(['min', 'CPU %', 'own %', 'children %', 'RSS MB', 'children RSS MB', 'fds', 'children', 'loop p99 ms', 'write p99 ≤ ms', 'write max ms', 'store block max ms', 'GCs > 10 ms', 'sched lag s', 'on time %', 'checks/s', 'failed (all)', 'simulator %', 'load 1m']));
-    console.log(row(Array.from({ length: 17 }, () => '---')));
+    const columns = ['min', 'CPU %', 'own %', 'children %', 'RSS MB', 'children RSS MB', 'fds', 'children', 'loop p99 ms', 'write p99 ≤ ms', 'write max ms', 'store block max ms', 'GCs > 10 ms', 'sched lag s', 'on time %', 'checks/s', 'failed (all)', 'simulator %', 'load 1m'];
+    console.log(row(columns));
+    console.log(row(columns.map(() => '---')));
     const samples = [await take()];
     let phase = -1;
     while (samples.at(-1)!.atS < minutes * 60) {
