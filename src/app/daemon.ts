@@ -9,7 +9,7 @@ import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.js';
 import type { HealthEvent, ImageVerdict } from '../health/engine.js';
 import { healthEngine, ResultPipeline } from '../health/ingest.js';
 import { prune } from '../health/retention.js';
-import { observeCheck, observeScheduleLag, observeStoreBlocking, observeStoreWrite } from '../server/metrics.js';
+import { observeCheck, observeScheduleLag, LONG_STORE_HOLD_MS, observeStoreWrite, watchStoreHolds } from '../server/metrics.js';
 import { limitingSetting, saveLagReport, type LagReport } from '../scheduler/lag.js';
 import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
@@ -51,7 +51,12 @@ export type Role = { kind: 'all' } | { kind: 'server'; queue: Queue; name: strin
 export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {}, role: Role = { kind: 'all' }): Promise<Daemon> {
   let duties: LeaderDuties | undefined;
   let election: Election | undefined;
-  app.db.onBlocking((ms) => observeStoreBlocking(ms / 1000));
+  watchStoreHolds(app.db, (hold) => {
+    const { ms, sqliteMs, collectionMs } = hold;
+    const tenths = (value: number) => Math.round(value * 10) / 10;
+    // otherMs: the JS between the transaction's statements, its own and any other callback's
+    log.warn({ heldMs: tenths(ms), sqliteMs: tenths(sqliteMs), collectionMs: tenths(collectionMs), otherMs: tenths(ms - sqliteMs - collectionMs) }, `the store held the event loop for over ${LONG_STORE_HOLD_MS} ms: checks may start late`);
+  });
   if (role.kind === 'all') {
     const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
     duties = startLeaderDuties(app, log, hooks);

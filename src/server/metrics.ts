@@ -4,7 +4,8 @@
  * incidents, alert queue depth) are read from the database at each scrape.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Engine } from '../store/db.js';
+import { PerformanceObserver } from 'node:perf_hooks';
+import type { Engine, StoreHold } from '../store/db.js';
 import { openIncidentCounts } from '../store/incidents.js';
 import { CAMERA_STATES, stateCounts } from '../store/camera-health.js';
 import { deadLetterCount, unsentCounts } from '../store/alerts.js';
@@ -92,12 +93,56 @@ export const observeStoreWrite = durations(
   'The longest check write transaction since the previous scrape',
 );
 
-/** Call with each `Engine.onBlocking` report. */
-export const observeStoreBlocking = durations(
+const observeStoreBlocking = durations(
   'camwatch_store_blocking',
-  "How long each of the store's lone statements and transactions held the event loop's thread (SQLite only: it runs there; a transaction counts whole, from taking the connection to its commit)",
+  "How long each of the store's lone statements and transactions held the event loop's thread (SQLite only: it runs there; a transaction counts whole, from taking the connection to its commit, with whatever else ran between its statements)",
   'The longest the store held the event loop since the previous scrape',
 );
+
+const observeStoreSqlite = durations(
+  'camwatch_store_sqlite',
+  "Of each hold in camwatch_store_blocking_seconds, the time inside SQLite's own calls",
+  'The longest time inside SQLite in one hold since the previous scrape',
+);
+
+/** A hold of the event loop by the store over this is logged with what it was made of (issue 15's limit for a write). */
+export const LONG_STORE_HOLD_MS = 20;
+
+/** Garbage collections of the last minute (times from `performance.now()`), to tell a long hold's own work from a collection's. */
+const recentCollections: Array<{ startedAt: number; ms: number }> = [];
+let collectionObserver: PerformanceObserver | undefined;
+
+function collectionMsWithin(startedAt: number, ms: number): number {
+  let total = 0;
+  for (const gc of recentCollections) total += Math.max(0, Math.min(startedAt + ms, gc.startedAt + gc.ms) - Math.max(startedAt, gc.startedAt));
+  return total;
+}
+
+export interface LongStoreHold extends StoreHold {
+  /** garbage collection inside the hold */
+  collectionMs: number;
+}
+
+/**
+ * Feeds /metrics from the store's holds of the event loop, and tells `onLong` of each over
+ * LONG_STORE_HOLD_MS with the garbage collection inside it. Collections are reported after they
+ * end, so that comes a second later.
+ */
+export function watchStoreHolds(db: Engine, onLong: (hold: LongStoreHold) => void): void {
+  if (!collectionObserver) {
+    collectionObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) recentCollections.push({ startedAt: entry.startTime, ms: entry.duration });
+      const horizon = performance.now() - 60_000;
+      while ((recentCollections[0]?.startedAt ?? Infinity) < horizon) recentCollections.shift();
+    });
+    collectionObserver.observe({ entryTypes: ['gc'] });
+  }
+  db.onBlocking((hold) => {
+    observeStoreBlocking(hold.ms / 1000);
+    observeStoreSqlite(hold.sqliteMs / 1000);
+    if (hold.ms > LONG_STORE_HOLD_MS) setTimeout(() => onLong({ ...hold, collectionMs: collectionMsWithin(hold.startedAt, hold.ms) }), 1000).unref();
+  });
+}
 
 /** For a probe measured apart from a check (e.g. one stage timed by hand). */
 export function observeProbeLatency(kind: string, stage: string, seconds: number): void {

@@ -25,6 +25,19 @@ export interface TransactionOptions {
   immediate?: boolean;
 }
 
+/** One lone statement or transaction, as `Engine.onBlocking` reports it; times from `performance.now()`. */
+export interface StoreHold {
+  startedAt: number;
+  /**
+   * From taking the connection to the commit. For a transaction this is an upper bound on what
+   * the store did: the other callbacks that ran between its statements (other promises resolving,
+   * a garbage collection) count too.
+   */
+  ms: number;
+  /** Inside SQLite's own calls: what the store itself kept the thread busy with. */
+  sqliteMs: number;
+}
+
 export interface Engine {
   readonly dialect: Dialect;
   /** The first row, or undefined. */
@@ -48,12 +61,10 @@ export interface Engine {
    */
   afterCommit(fn: () => void): void;
   /**
-   * Tells `listener` how long each lone statement and each transaction held the event loop's
-   * thread, in milliseconds: SQLite's run on it (a transaction counts whole, from taking the
-   * connection to its commit, so an await on other I/O inside it is counted too: an upper bound).
-   * PostgreSQL's run in the server while the loop goes on: never called there.
+   * Tells `listener` of each lone statement and each transaction that ran on the event loop's
+   * thread: SQLite's do. PostgreSQL's run in the server while the loop goes on: never called there.
    */
-  onBlocking(listener: (ms: number) => void): void;
+  onBlocking(listener: (hold: StoreHold) => void): void;
   close(): Promise<void>;
 }
 

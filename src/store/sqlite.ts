@@ -8,7 +8,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Engine, RunResult, TransactionOptions } from './engine.js';
+import type { Engine, RunResult, StoreHold, TransactionOptions } from './engine.js';
 
 interface Transaction {
   depth: number;
@@ -16,6 +16,8 @@ interface Transaction {
   committed: (() => void)[];
   /** the transaction (of another engine) this one was opened in */
   outer: Transaction | undefined;
+  /** time spent inside SQLite's own calls so far, for `onBlocking` */
+  sqliteMs: number;
 }
 
 /** Whether the caller runs inside `tx`, directly or inside a transaction opened within it. */
@@ -37,7 +39,7 @@ export class SqliteEngine implements Engine {
   /** the transaction that holds the connection, if any */
   private holder: Transaction | undefined;
   private readonly waiting: (() => void)[] = [];
-  private blocking: ((ms: number) => void) | undefined;
+  private blocking: ((hold: StoreHold) => void) | undefined;
 
   /** `raw` is for what only SQLite has (WAL checkpoints, online backup), never for table SQL. */
   constructor(readonly raw: Database) {}
@@ -51,14 +53,16 @@ export class SqliteEngine implements Engine {
     return found;
   }
 
-  /** A lone statement, timed for `onBlocking`; one inside a transaction counts with it. */
-  private alone<T>(call: () => T): T {
-    if (!this.blocking || this.holder) return call();
+  /** A statement timed for `onBlocking`: alone it is a hold; inside a transaction it adds to the transaction's SQLite time. */
+  private timed<T>(call: () => T): T {
+    if (!this.blocking) return call();
     const started = performance.now();
     try {
       return call();
     } finally {
-      this.blocking(performance.now() - started);
+      const ms = performance.now() - started;
+      if (this.holder) this.holder.sqliteMs += ms;
+      else this.blocking({ startedAt: started, ms, sqliteMs: ms });
     }
   }
 
@@ -70,53 +74,53 @@ export class SqliteEngine implements Engine {
 
   async get<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     await this.turn();
-    return this.alone(() => this.prepared(sql).get(...params) as T | undefined);
+    return this.timed(() => this.prepared(sql).get(...params) as T | undefined);
   }
 
   async all<T>(sql: string, ...params: unknown[]): Promise<T[]> {
     await this.turn();
-    return this.alone(() => this.prepared(sql).all(...params) as T[]);
+    return this.timed(() => this.prepared(sql).all(...params) as T[]);
   }
 
   async run(sql: string, ...params: unknown[]): Promise<RunResult> {
     await this.turn();
-    return { changes: this.alone(() => this.prepared(sql).run(...params).changes) };
+    return { changes: this.timed(() => this.prepared(sql).run(...params).changes) };
   }
 
   async insert(sql: string, ...params: unknown[]): Promise<number> {
     await this.turn();
-    return Number(this.alone(() => this.prepared(sql).run(...params).lastInsertRowid));
+    return Number(this.timed(() => this.prepared(sql).run(...params).lastInsertRowid));
   }
 
   async exec(sql: string): Promise<void> {
     await this.turn();
-    this.alone(() => this.raw.exec(sql));
+    this.timed(() => this.raw.exec(sql));
   }
 
   async transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.holder && within(this.holder)) return this.savepoint(this.holder, fn);
     while (this.holder) await this.turn();
-    const tx: Transaction = { depth: 0, outer: scope.getStore(), committed: [] };
+    const tx: Transaction = { depth: 0, outer: scope.getStore(), committed: [], sqliteMs: 0 };
     this.holder = tx;
     const started = performance.now();
     let result: T;
     try {
-      this.raw.exec(options.immediate ? 'BEGIN IMMEDIATE' : 'BEGIN');
+      this.timed(() => this.raw.exec(options.immediate ? 'BEGIN IMMEDIATE' : 'BEGIN'));
       result = await scope.run(tx, fn);
-      this.raw.exec('COMMIT');
+      this.timed(() => this.raw.exec('COMMIT'));
     } catch (error) {
-      if (this.raw.inTransaction) this.raw.exec('ROLLBACK');
+      if (this.raw.inTransaction) this.timed(() => this.raw.exec('ROLLBACK'));
       throw error;
     } finally {
       this.holder = undefined;
-      this.blocking?.(performance.now() - started);
+      this.blocking?.({ startedAt: started, ms: performance.now() - started, sqliteMs: tx.sqliteMs });
       for (const wake of this.waiting.splice(0)) wake();
     }
     for (const after of tx.committed) after();
     return result;
   }
 
-  onBlocking(listener: (ms: number) => void): void {
+  onBlocking(listener: (hold: StoreHold) => void): void {
     this.blocking = listener;
   }
 
@@ -127,13 +131,13 @@ export class SqliteEngine implements Engine {
 
   private async savepoint<T>(tx: Transaction, fn: () => Promise<T>): Promise<T> {
     const name = `nested_${++tx.depth}`;
-    this.raw.exec(`SAVEPOINT ${name}`);
+    this.timed(() => this.raw.exec(`SAVEPOINT ${name}`));
     try {
       const result = await fn();
-      this.raw.exec(`RELEASE ${name}`);
+      this.timed(() => this.raw.exec(`RELEASE ${name}`));
       return result;
     } catch (error) {
-      this.raw.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+      this.timed(() => this.raw.exec(`ROLLBACK TO ${name}; RELEASE ${name}`));
       throw error;
     } finally {
       tx.depth--;

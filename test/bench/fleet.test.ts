@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { communeLocation, countOver, daemonCounters, onTimeShare, parseMetrics, parseProcStat, quantileS, soakCameras, soakFault } from '../../bench/fleet.js';
+import { communeLocation, countOver, daemonCounters, longHolds, onTimeShare, parseMetrics, parseProcStat, quantileS, soakCameras, soakFault } from '../../bench/fleet.js';
 
 describe('the fleet bench, measuring from outside', () => {
   it('reads CPU and RSS from /proc/PID/stat, even when the command name holds spaces and parentheses', () => {
@@ -30,6 +30,8 @@ describe('the fleet bench, measuring from outside', () => {
       'camwatch_store_blocking_seconds_bucket{le="0.02"} 5000',
       'camwatch_store_blocking_seconds_bucket{le="+Inf"} 5001',
       'camwatch_store_blocking_max_seconds 0.0215',
+      'camwatch_store_sqlite_seconds_bucket{le="0.02"} 5001',
+      'camwatch_store_sqlite_seconds_bucket{le="+Inf"} 5001',
       'camwatch_process_nodejs_gc_duration_seconds_bucket{le="0.01",kind="minor"} 90',
       'camwatch_process_nodejs_gc_duration_seconds_bucket{le="0.1",kind="minor"} 99',
       'camwatch_process_nodejs_gc_duration_seconds_count{kind="minor"} 100',
@@ -40,7 +42,18 @@ describe('the fleet bench, measuring from outside', () => {
       checks: 992, failed: 2, started: 1000, startedOnTime: 960, lagSumS: 4321.5, loopLagP99S: 0.0421,
       writes: [{ le: 0.01, n: 980 }, { le: 0.02, n: 990 }, { le: Infinity, n: 992 }], writeMaxS: 0.0312,
       blocking: [{ le: 0.02, n: 5000 }, { le: Infinity, n: 5001 }], blockingMaxS: 0.0215, longGcs: 12,
+      sqlite: [{ le: 0.02, n: 5001 }, { le: Infinity, n: 5001 }],
     });
+  });
+
+  it("reads the daemon's long-hold warnings from its log, skipping other lines and torn ones", () => {
+    const log = [
+      '{"level":30,"msg":"elected leader"}',
+      '{"level":40,"heldMs":24.6,"sqliteMs":1.2,"collectionMs":15.1,"otherMs":8.3,"msg":"the store held the event loop for over 20 ms: checks may start late"}',
+      'not json: the store held the event loop',
+      '{"level":40,"heldMs":"x","msg":"the store held the event loop for over 20 ms"}',
+    ].join('\n');
+    expect(longHolds(log)).toEqual([{ heldMs: 24.6, sqliteMs: 1.2, collectionMs: 15.1, otherMs: 8.3 }]);
   });
 
   it('gives the p99 of a histogram between two samples as a bucket bound, and the observations over a limit', () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { observeStoreWrite, probeRegistry } from '../../src/server/metrics.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { LONG_STORE_HOLD_MS, observeStoreWrite, probeRegistry, watchStoreHolds, type LongStoreHold } from '../../src/server/metrics.js';
+import { openStore } from '../../src/store/db.js';
+import { kvSet } from '../../src/store/kv.js';
 import { parseMetrics } from '../../bench/fleet.js';
 
 const scrape = async () => parseMetrics(await probeRegistry.metrics());
@@ -20,5 +24,33 @@ describe('store write metrics', () => {
     expect(value(after, 'camwatch_store_write_max_seconds')).toBe(0.03);
     // Each scrape starts the longest write again.
     expect(value(await scrape(), 'camwatch_store_write_max_seconds')).toBe(0);
+  });
+});
+
+describe('long holds of the event loop by the store', () => {
+  it('are told with the time inside SQLite and the garbage collection inside them', async () => {
+    // A collection on demand, inside the transaction: the hold must count it apart.
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const { db } = await openStore(':memory:');
+    const told: LongStoreHold[] = [];
+    watchStoreHolds(db, (hold) => told.push(hold));
+    await kvSet(db, 'short', '1', 0);
+    await db.transaction(async () => {
+      await kvSet(db, 'k', '1', 0);
+      const started = performance.now();
+      while (performance.now() - started < LONG_STORE_HOLD_MS) collect();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(told).toHaveLength(1);
+    const [hold] = told;
+    expect(hold!.ms).toBeGreaterThanOrEqual(LONG_STORE_HOLD_MS);
+    expect(hold!.sqliteMs).toBeLessThan(5);
+    expect(hold!.collectionMs).toBeGreaterThan(LONG_STORE_HOLD_MS / 2);
+    expect(hold!.collectionMs).toBeLessThanOrEqual(hold!.ms);
+    const lines = await scrape();
+    expect(value(lines, 'camwatch_store_blocking_max_seconds')).toBeGreaterThanOrEqual(LONG_STORE_HOLD_MS / 1000);
+    expect(value(lines, 'camwatch_store_sqlite_max_seconds')).toBeLessThan(0.005);
+    await db.close();
   });
 });

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { syncInventory } from '../../src/inventory/sync.js';
-import type { Engine } from '../../src/store/engine.js';
+import type { Engine, StoreHold } from '../../src/store/engine.js';
 import { deleteChecksBefore, failedCheckCounts, findChecks, recentChecks, storeCheck } from '../../src/store/checks.js';
 import { addUptime, countUptimeCheck, deleteHourlyBefore, uptimeByCamera } from '../../src/store/uptime.js';
 import { findIncidents, openGroupIncident, openIncident, openIncidentCounts, resolveIncident } from '../../src/store/incidents.js';
@@ -208,10 +208,11 @@ describe.each(ENGINES)('the store on $name', ({ open }) => {
 describe("how long SQLite holds the event loop's thread (onBlocking)", () => {
   it('tells each lone statement and each transaction once, a transaction whole and not its statements', async () => {
     const { db } = await openStore(':memory:');
-    const told: number[] = [];
-    db.onBlocking((ms) => told.push(ms));
+    const told: StoreHold[] = [];
+    db.onBlocking((hold) => told.push(hold));
     await kvSet(db, 'k', '1', T0);
     expect(told).toHaveLength(1);
+    expect(told[0]!.sqliteMs).toBe(told[0]!.ms);
     await db.transaction(async () => {
       await kvSet(db, 'k', '2', T0);
       await db.transaction(async () => await kvSet(db, 'k', '3', T0));
@@ -219,7 +220,10 @@ describe("how long SQLite holds the event loop's thread (onBlocking)", () => {
       await new Promise((resolve) => setTimeout(resolve, 30));
     });
     expect(told).toHaveLength(2);
-    expect(told[1]).toBeGreaterThanOrEqual(29);
+    expect(told[1]!.ms).toBeGreaterThanOrEqual(29);
+    // ...but not as time inside SQLite, which the statements, savepoints and commit took.
+    expect(told[1]!.sqliteMs).toBeGreaterThan(0);
+    expect(told[1]!.sqliteMs).toBeLessThan(10);
     expect(await kvGet(db, 'k')).toBe('3');
     expect(told).toHaveLength(3);
     await db.close();
