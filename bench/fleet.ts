@@ -217,6 +217,9 @@ const SOAK_FAULTS = [
   { fault: 'overexposed', incidents: ['image:overexposed'] },
 ] as const;
 
+/** A soak's first auth back-off step (seconds): doubling from it, the last wait of an 18-min wrong-password spell ends within the healthy spell after it. */
+const SOAK_AUTH_BACKOFF_S = 60;
+
 /** Camera numbers (1-based) that a soak faults: every tenth. */
 export function soakCameras(cameras: number): number[] {
   return Array.from({ length: Math.floor(cameras / 10) }, (_, k) => (k + 1) * 10);
@@ -489,9 +492,12 @@ export async function run(args: string[]): Promise<void> {
   const interrupted = () => void stopAll().then(() => process.exit(130));
   process.once('SIGINT', interrupted);
   try {
-    const config = { dir, cameras, basePort, serverPort, limits: {}, analysisThreads };
+    // A soak's camera gets its next fault one spell after its wrong password: with the default
+    // back-off (15 min, doubling) the daemon would not try it again until 45 min after the first
+    // refusal, well into that spell. A shorter first step is tried again within the healthy spell.
+    const config = { dir, cameras, basePort, serverPort, limits: (faultsEveryS ? { auth_backoff_s: SOAK_AUTH_BACKOFF_S } : {}) as Record<string, number>, analysisThreads };
     const limits = limitsAdvisedByDoctor(config, env);
-    console.log(`limits: ${JSON.stringify(limits)} (doctor's advice; intervals at their defaults: image ${IMAGE_INTERVAL_S} s, stream ${STREAM_INTERVAL_S} s)`);
+    console.log(`probe settings: ${JSON.stringify(limits)} (limits as doctor advised${faultsEveryS ? '; the auth back-off shortened for the soak' : ''}; intervals at their defaults: image ${IMAGE_INTERVAL_S} s, stream ${STREAM_INTERVAL_S} s)`);
     const file = writeConfig({ ...config, limits });
     const added = spawnSync(process.execPath, [CLI, 'user', 'add', BENCH_USER, '--role', 'admin', '-c', file], { env, encoding: 'utf8' });
     if (added.status !== 0) throw new Error(`camwatch user add: ${added.stdout}${added.stderr}`);
