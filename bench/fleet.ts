@@ -495,7 +495,8 @@ export async function run(args: string[]): Promise<void> {
     // A soak's camera gets its next fault one spell after its wrong password: with the default
     // back-off (15 min, doubling) the daemon would not try it again until 45 min after the first
     // refusal, well into that spell. A shorter first step is tried again within the healthy spell.
-    const config = { dir, cameras, basePort, serverPort, limits: (faultsEveryS ? { auth_backoff_s: SOAK_AUTH_BACKOFF_S } : {}) as Record<string, number>, analysisThreads };
+    const soakSettings: Record<string, number> = faultsEveryS ? { auth_backoff_s: SOAK_AUTH_BACKOFF_S } : {};
+    const config = { dir, cameras, basePort, serverPort, limits: soakSettings, analysisThreads };
     const limits = limitsAdvisedByDoctor(config, env);
     console.log(`probe settings: ${JSON.stringify(limits)} (limits as doctor advised${faultsEveryS ? '; the auth back-off shortened for the soak' : ''}; intervals at their defaults: image ${IMAGE_INTERVAL_S} s, stream ${STREAM_INTERVAL_S} s)`);
     const file = writeConfig({ ...config, limits });
