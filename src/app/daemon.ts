@@ -52,10 +52,13 @@ export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHoo
   let duties: LeaderDuties | undefined;
   let election: Election | undefined;
   watchStoreHolds(app.db, (hold) => {
-    const { ms, sqliteMs, collectionMs } = hold;
+    const { ms, sqliteMs, collectionMs, slowest, thread } = hold;
     const tenths = (value: number) => Math.round(value * 10) / 10;
     // otherMs: the JS between the transaction's statements, its own and any other callback's
-    log.warn({ heldMs: tenths(ms), sqliteMs: tenths(sqliteMs), collectionMs: tenths(collectionMs), otherMs: tenths(ms - sqliteMs - collectionMs) }, `the store held the event loop for over ${LONG_STORE_HOLD_MS} ms: checks may start late`);
+    log.warn(
+      { heldMs: tenths(ms), sqliteMs: tenths(sqliteMs), collectionMs: tenths(collectionMs), otherMs: tenths(ms - sqliteMs - collectionMs), slowestMs: tenths(slowest.ms), slowest: slowest.sql.replace(/\s+/g, ' ').slice(0, 160), ...(thread && { onCoreMs: tenths(thread.runMs), waitingForCoreMs: tenths(thread.waitMs) }) },
+      `the store held the event loop for over ${LONG_STORE_HOLD_MS} ms: checks may start late`,
+    );
   });
   if (role.kind === 'all') {
     const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);

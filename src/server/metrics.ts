@@ -4,8 +4,9 @@
  * incidents, alert queue depth) are read from the database at each scrape.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { openSync, readSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
-import type { Engine, StoreHold } from '../store/db.js';
+import type { Engine, StoreHold, ThreadClock } from '../store/db.js';
 import { openIncidentCounts } from '../store/incidents.js';
 import { CAMERA_STATES, stateCounts } from '../store/camera-health.js';
 import { deadLetterCount, unsentCounts } from '../store/alerts.js';
@@ -128,7 +129,7 @@ export interface LongStoreHold extends StoreHold {
  * LONG_STORE_HOLD_MS with the garbage collection inside it. Collections are reported after they
  * end, so that comes a second later.
  */
-export function watchStoreHolds(db: Engine, onLong: (hold: LongStoreHold) => void): void {
+export function watchStoreHolds(db: Engine, onLong: (hold: LongStoreHold) => void, threadClock: ThreadClock | undefined = mainThreadClock()): void {
   if (!collectionObserver) {
     collectionObserver = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) recentCollections.push({ startedAt: entry.startTime, ms: entry.duration });
@@ -141,7 +142,25 @@ export function watchStoreHolds(db: Engine, onLong: (hold: LongStoreHold) => voi
     observeStoreBlocking(hold.ms / 1000);
     observeStoreSqlite(hold.sqliteMs / 1000);
     if (hold.ms > LONG_STORE_HOLD_MS) setTimeout(() => onLong({ ...hold, collectionMs: collectionMsWithin(hold.startedAt, hold.ms) }), 1000).unref();
-  });
+  }, threadClock);
+}
+
+/**
+ * The main thread's time on a core and waiting for one (Linux: /proc's schedstat, kept open and
+ * read again, ~5 µs); undefined elsewhere. Call on the main thread.
+ */
+export function mainThreadClock(): ThreadClock | undefined {
+  let fd: number;
+  try {
+    fd = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+  } catch {
+    return undefined;
+  }
+  const buffer = Buffer.alloc(64);
+  return () => {
+    const [runNs, waitNs] = buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0)).split(' ');
+    return { runMs: Number(runNs) / 1e6, waitMs: Number(waitNs) / 1e6 };
+  };
 }
 
 /** For a probe measured apart from a check (e.g. one stage timed by hand). */

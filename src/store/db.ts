@@ -7,7 +7,7 @@ import { PostgresEngine } from './postgres.js';
 import { ensurePartitions } from './partitions.js';
 import type { Engine } from './engine.js';
 
-export type { Engine, StoreHold } from './engine.js';
+export type { Engine, StoreHold, ThreadClock } from './engine.js';
 
 export type StoreLocation = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string };
 

@@ -36,7 +36,23 @@ export interface StoreHold {
   ms: number;
   /** Inside SQLite's own calls: what the store itself kept the thread busy with. */
   sqliteMs: number;
+  /** its longest statement (the SQL, never the parameters), to find what to speed up */
+  slowest: { sql: string; ms: number };
+  /**
+   * With a thread clock: how much of `ms` the thread ran on a core, and how much it waited for one
+   * (runnable, but the machine's cores were busy). The rest it slept, e.g. on a disk read.
+   */
+  thread?: ThreadTimes | undefined;
 }
+
+/** A thread's time on a core and waiting for one, in milliseconds since some start. */
+export interface ThreadTimes {
+  runMs: number;
+  waitMs: number;
+}
+
+/** Reads the calling thread's times; undefined where the platform cannot tell. */
+export type ThreadClock = () => ThreadTimes;
 
 export interface Engine {
   readonly dialect: Dialect;
@@ -64,7 +80,7 @@ export interface Engine {
    * Tells `listener` of each lone statement and each transaction that ran on the event loop's
    * thread: SQLite's do. PostgreSQL's run in the server while the loop goes on: never called there.
    */
-  onBlocking(listener: (hold: StoreHold) => void): void;
+  onBlocking(listener: (hold: StoreHold) => void, threadClock?: ThreadClock): void;
   close(): Promise<void>;
 }
 

@@ -8,7 +8,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Engine, RunResult, StoreHold, TransactionOptions } from './engine.js';
+import type { Engine, RunResult, StoreHold, ThreadClock, ThreadTimes, TransactionOptions } from './engine.js';
 
 interface Transaction {
   depth: number;
@@ -16,8 +16,9 @@ interface Transaction {
   committed: (() => void)[];
   /** the transaction (of another engine) this one was opened in */
   outer: Transaction | undefined;
-  /** time spent inside SQLite's own calls so far, for `onBlocking` */
+  /** time spent inside SQLite's own calls so far, and the longest statement, for `onBlocking` */
   sqliteMs: number;
+  slowest: { sql: string; ms: number };
 }
 
 /** Whether the caller runs inside `tx`, directly or inside a transaction opened within it. */
@@ -40,6 +41,7 @@ export class SqliteEngine implements Engine {
   private holder: Transaction | undefined;
   private readonly waiting: (() => void)[] = [];
   private blocking: ((hold: StoreHold) => void) | undefined;
+  private threadClock: ThreadClock | undefined;
 
   /** `raw` is for what only SQLite has (WAL checkpoints, online backup), never for table SQL. */
   constructor(readonly raw: Database) {}
@@ -54,16 +56,25 @@ export class SqliteEngine implements Engine {
   }
 
   /** A statement timed for `onBlocking`: alone it is a hold; inside a transaction it adds to the transaction's SQLite time. */
-  private timed<T>(call: () => T): T {
+  private timed<T>(sql: string, call: () => T): T {
     if (!this.blocking) return call();
     const started = performance.now();
+    const threadAt = this.holder ? undefined : this.threadClock?.();
     try {
       return call();
     } finally {
       const ms = performance.now() - started;
-      if (this.holder) this.holder.sqliteMs += ms;
-      else this.blocking({ startedAt: started, ms, sqliteMs: ms });
+      const tx = this.holder;
+      if (tx) {
+        tx.sqliteMs += ms;
+        if (ms > tx.slowest.ms) tx.slowest = { sql, ms };
+      } else this.blocking({ startedAt: started, ms, sqliteMs: ms, slowest: { sql, ms }, thread: this.threadSince(threadAt) });
     }
+  }
+
+  /** SQL without results, timed. */
+  private execute(sql: string): void {
+    this.timed(sql, () => this.raw.exec(sql));
   }
 
   /** Undefined when the caller may go now (the common case, kept free of promises). */
@@ -74,54 +85,61 @@ export class SqliteEngine implements Engine {
 
   async get<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     await this.turn();
-    return this.timed(() => this.prepared(sql).get(...params) as T | undefined);
+    return this.timed(sql, () => this.prepared(sql).get(...params) as T | undefined);
   }
 
   async all<T>(sql: string, ...params: unknown[]): Promise<T[]> {
     await this.turn();
-    return this.timed(() => this.prepared(sql).all(...params) as T[]);
+    return this.timed(sql, () => this.prepared(sql).all(...params) as T[]);
   }
 
   async run(sql: string, ...params: unknown[]): Promise<RunResult> {
     await this.turn();
-    return { changes: this.timed(() => this.prepared(sql).run(...params).changes) };
+    return { changes: this.timed(sql, () => this.prepared(sql).run(...params).changes) };
   }
 
   async insert(sql: string, ...params: unknown[]): Promise<number> {
     await this.turn();
-    return Number(this.timed(() => this.prepared(sql).run(...params).lastInsertRowid));
+    return Number(this.timed(sql, () => this.prepared(sql).run(...params).lastInsertRowid));
   }
 
   async exec(sql: string): Promise<void> {
     await this.turn();
-    this.timed(() => this.raw.exec(sql));
+    this.execute(sql);
   }
 
   async transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.holder && within(this.holder)) return this.savepoint(this.holder, fn);
     while (this.holder) await this.turn();
-    const tx: Transaction = { depth: 0, outer: scope.getStore(), committed: [], sqliteMs: 0 };
+    const tx: Transaction = { depth: 0, outer: scope.getStore(), committed: [], sqliteMs: 0, slowest: { sql: '', ms: 0 } };
     this.holder = tx;
     const started = performance.now();
+    const threadAt = this.threadClock?.();
     let result: T;
     try {
-      this.timed(() => this.raw.exec(options.immediate ? 'BEGIN IMMEDIATE' : 'BEGIN'));
+      this.execute(options.immediate ? 'BEGIN IMMEDIATE' : 'BEGIN');
       result = await scope.run(tx, fn);
-      this.timed(() => this.raw.exec('COMMIT'));
+      this.execute('COMMIT');
     } catch (error) {
-      if (this.raw.inTransaction) this.timed(() => this.raw.exec('ROLLBACK'));
+      if (this.raw.inTransaction) this.execute('ROLLBACK');
       throw error;
     } finally {
       this.holder = undefined;
-      this.blocking?.({ startedAt: started, ms: performance.now() - started, sqliteMs: tx.sqliteMs });
+      this.blocking?.({ startedAt: started, ms: performance.now() - started, sqliteMs: tx.sqliteMs, slowest: tx.slowest, thread: this.threadSince(threadAt) });
       for (const wake of this.waiting.splice(0)) wake();
     }
     for (const after of tx.committed) after();
     return result;
   }
 
-  onBlocking(listener: (hold: StoreHold) => void): void {
+  onBlocking(listener: (hold: StoreHold) => void, threadClock?: ThreadClock): void {
     this.blocking = listener;
+    this.threadClock = threadClock;
+  }
+
+  private threadSince(at: ThreadTimes | undefined): ThreadTimes | undefined {
+    const now = at && this.threadClock?.();
+    return now && { runMs: now.runMs - at.runMs, waitMs: now.waitMs - at.waitMs };
   }
 
   afterCommit(fn: () => void): void {
@@ -131,13 +149,13 @@ export class SqliteEngine implements Engine {
 
   private async savepoint<T>(tx: Transaction, fn: () => Promise<T>): Promise<T> {
     const name = `nested_${++tx.depth}`;
-    this.timed(() => this.raw.exec(`SAVEPOINT ${name}`));
+    this.execute(`SAVEPOINT ${name}`);
     try {
       const result = await fn();
-      this.timed(() => this.raw.exec(`RELEASE ${name}`));
+      this.execute(`RELEASE ${name}`);
       return result;
     } catch (error) {
-      this.timed(() => this.raw.exec(`ROLLBACK TO ${name}; RELEASE ${name}`));
+      this.execute(`ROLLBACK TO ${name}; RELEASE ${name}`);
       throw error;
     } finally {
       tx.depth--;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { communeLocation, countOver, daemonCounters, longHolds, onTimeShare, parseMetrics, parseProcStat, quantileS, soakCameras, soakFault } from '../../bench/fleet.js';
+import { communeLocation, countOver, daemonCounters, longHolds, onTimeShare, ownHoldMs, parseMetrics, parseProcStat, quantileS, soakCameras, soakFault } from '../../bench/fleet.js';
 
 describe('the fleet bench, measuring from outside', () => {
   it('reads CPU and RSS from /proc/PID/stat, even when the command name holds spaces and parentheses', () => {
@@ -49,11 +49,15 @@ describe('the fleet bench, measuring from outside', () => {
   it("reads the daemon's long-hold warnings from its log, skipping other lines and torn ones", () => {
     const log = [
       '{"level":30,"msg":"elected leader"}',
-      '{"level":40,"heldMs":24.6,"sqliteMs":1.2,"collectionMs":15.1,"otherMs":8.3,"msg":"the store held the event loop for over 20 ms: checks may start late"}',
+      '{"level":40,"heldMs":24.6,"sqliteMs":1.2,"collectionMs":5.1,"otherMs":18.3,"slowestMs":0.9,"slowest":"COMMIT","onCoreMs":9.5,"waitingForCoreMs":14,"msg":"the store held the event loop for over 20 ms: checks may start late"}',
       'not json: the store held the event loop',
       '{"level":40,"heldMs":"x","msg":"the store held the event loop for over 20 ms"}',
+      '{"level":40,"heldMs":30,"sqliteMs":29,"collectionMs":0,"otherMs":1,"slowestMs":29,"slowest":"SELECT 1","msg":"the store held the event loop for over 20 ms"}',
     ].join('\n');
-    expect(longHolds(log)).toEqual([{ heldMs: 24.6, sqliteMs: 1.2, collectionMs: 15.1, otherMs: 8.3 }]);
+    const holds = longHolds(log);
+    // Waiting for a busy core and a collection are not the store's own time; without a clock, all but the collection is.
+    expect(holds.map(ownHoldMs)).toEqual([expect.closeTo(5.5, 5), 30]);
+    expect(longHolds(log).slice(0, 1)).toEqual([{ heldMs: 24.6, sqliteMs: 1.2, collectionMs: 5.1, otherMs: 18.3, slowest: 'COMMIT', slowestMs: 0.9, onCoreMs: 9.5, waitingForCoreMs: 14 }]);
   });
 
   it('gives the p99 of a histogram between two samples as a bucket bound, and the observations over a limit', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { LONG_STORE_HOLD_MS, observeStoreWrite, probeRegistry, watchStoreHolds, type LongStoreHold } from '../../src/server/metrics.js';
+import { LONG_STORE_HOLD_MS, mainThreadClock, observeStoreWrite, probeRegistry, watchStoreHolds, type LongStoreHold } from '../../src/server/metrics.js';
 import { openStore } from '../../src/store/db.js';
 import { kvSet } from '../../src/store/kv.js';
 import { parseMetrics } from '../../bench/fleet.js';
@@ -48,9 +48,25 @@ describe('long holds of the event loop by the store', () => {
     expect(hold!.sqliteMs).toBeLessThan(5);
     expect(hold!.collectionMs).toBeGreaterThan(LONG_STORE_HOLD_MS / 2);
     expect(hold!.collectionMs).toBeLessThanOrEqual(hold!.ms);
+    // Linux tells the thread's time on a core: the collections ran there.
+    expect(hold!.thread!.runMs).toBeGreaterThan(LONG_STORE_HOLD_MS / 2);
+    expect(hold!.thread!.runMs + hold!.thread!.waitMs).toBeLessThanOrEqual(hold!.ms + 1);
     const lines = await scrape();
     expect(value(lines, 'camwatch_store_blocking_max_seconds')).toBeGreaterThanOrEqual(LONG_STORE_HOLD_MS / 1000);
     expect(value(lines, 'camwatch_store_sqlite_max_seconds')).toBeLessThan(0.005);
     await db.close();
+  });
+});
+
+describe("the main thread's clock", () => {
+  it('counts time on a core while the thread computes, and not while it sleeps', async () => {
+    const clock = mainThreadClock()!;
+    const before = clock();
+    const started = performance.now();
+    while (performance.now() - started < 30);
+    const busy = clock();
+    expect(busy.runMs - before.runMs).toBeGreaterThan(20);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(clock().runMs - busy.runMs).toBeLessThan(25);
   });
 });

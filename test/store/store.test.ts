@@ -213,6 +213,7 @@ describe("how long SQLite holds the event loop's thread (onBlocking)", () => {
     await kvSet(db, 'k', '1', T0);
     expect(told).toHaveLength(1);
     expect(told[0]!.sqliteMs).toBe(told[0]!.ms);
+    expect(told[0]!.slowest).toEqual({ sql: expect.stringMatching(/^INSERT INTO kv/), ms: told[0]!.ms });
     await db.transaction(async () => {
       await kvSet(db, 'k', '2', T0);
       await db.transaction(async () => await kvSet(db, 'k', '3', T0));
@@ -226,6 +227,22 @@ describe("how long SQLite holds the event loop's thread (onBlocking)", () => {
     expect(told[1]!.sqliteMs).toBeLessThan(10);
     expect(await kvGet(db, 'k')).toBe('3');
     expect(told).toHaveLength(3);
+    await db.close();
+  });
+
+  it("tells, with a thread clock, the thread's time on a core and waiting for one over each hold", async () => {
+    const { db } = await openStore(':memory:');
+    const told: StoreHold[] = [];
+    let reads = 0;
+    db.onBlocking((hold) => told.push(hold), () => ({ runMs: 10 * ++reads, waitMs: 100 * reads }));
+    await kvSet(db, 'k', '1', T0);
+    await db.transaction(async () => {
+      await kvSet(db, 'k', '2', T0);
+      await kvSet(db, 'k', '3', T0);
+    });
+    // Read before and after each hold, not around the statements inside a transaction.
+    expect(told.map((hold) => hold.thread)).toEqual([{ runMs: 10, waitMs: 100 }, { runMs: 10, waitMs: 100 }]);
+    expect(reads).toBe(4);
     await db.close();
   });
 });
