@@ -9,7 +9,7 @@ import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.js';
 import type { HealthEvent, ImageVerdict } from '../health/engine.js';
 import { healthEngine, ResultPipeline } from '../health/ingest.js';
 import { prune } from '../health/retention.js';
-import { observeCheck, observeScheduleLag, LONG_STORE_HOLD_MS, observeStoreWrite, watchStoreHolds } from '../server/metrics.js';
+import { observeCheck, observeScheduleLag, LONG_STORE_HOLD_MS, observeStoreWrite, watchStoreHolds, type LongStoreHold } from '../server/metrics.js';
 import { limitingSetting, saveLagReport, type LagReport } from '../scheduler/lag.js';
 import { startAlerts } from './alerts.js';
 import { startServer, type RunningServer } from './server.js';
@@ -48,18 +48,41 @@ export interface DaemonHooks {
  */
 export type Role = { kind: 'all' } | { kind: 'server'; queue: Queue; name: string; onLostLeadership: (why: string) => void };
 
+/**
+ * Logs a long hold of the event loop by the store, one in ten seconds at most: a machine short of
+ * cores holds the loop often, and /metrics counts them all.
+ */
+export function warnOfLongHolds(log: Logger): (hold: LongStoreHold) => void {
+  let lastWarningAt = -Infinity;
+  let unlogged = 0;
+  return (hold) => {
+    if (hold.startedAt - lastWarningAt < 10_000) return void unlogged++;
+    lastWarningAt = hold.startedAt;
+    const { ms, sqliteMs, collectionMs, ownMs, slowest, thread } = hold;
+    const tenths = (value: number) => Math.round(value * 10) / 10;
+    log.warn(
+      {
+        heldMs: tenths(ms),
+        ownMs: tenths(ownMs),
+        sqliteMs: tenths(sqliteMs),
+        collectionMs: tenths(collectionMs),
+        // the JS between the transaction's statements, its own and any other callback's
+        otherMs: tenths(ms - sqliteMs - collectionMs),
+        ...(thread && { onCoreMs: tenths(thread.runMs), waitingForCoreMs: tenths(thread.waitMs) }),
+        slowestMs: tenths(slowest.ms),
+        slowest: slowest.sql.replace(/\s+/g, ' ').slice(0, 160),
+        unloggedBefore: unlogged,
+      },
+      `the store held the event loop for over ${LONG_STORE_HOLD_MS} ms: checks may start late`,
+    );
+    unlogged = 0;
+  };
+}
+
 export async function startDaemon(app: AppContext, log: Logger, hooks: DaemonHooks = {}, role: Role = { kind: 'all' }): Promise<Daemon> {
   let duties: LeaderDuties | undefined;
   let election: Election | undefined;
-  watchStoreHolds(app.db, (hold) => {
-    const { ms, sqliteMs, collectionMs, slowest, thread } = hold;
-    const tenths = (value: number) => Math.round(value * 10) / 10;
-    // otherMs: the JS between the transaction's statements, its own and any other callback's
-    log.warn(
-      { heldMs: tenths(ms), sqliteMs: tenths(sqliteMs), collectionMs: tenths(collectionMs), otherMs: tenths(ms - sqliteMs - collectionMs), slowestMs: tenths(slowest.ms), slowest: slowest.sql.replace(/\s+/g, ' ').slice(0, 160), ...(thread && { onCoreMs: tenths(thread.runMs), waitingForCoreMs: tenths(thread.waitMs) }) },
-      `the store held the event loop for over ${LONG_STORE_HOLD_MS} ms: checks may start late`,
-    );
-  });
+  watchStoreHolds(app.db, warnOfLongHolds(log));
   if (role.kind === 'all') {
     const settings = probeSettings(app.config, app.ffmpeg.ffmpeg);
     duties = startLeaderDuties(app, log, hooks);

@@ -38,8 +38,10 @@ describe('long holds of the event loop by the store', () => {
     await kvSet(db, 'short', '1', 0);
     await db.transaction(async () => {
       await kvSet(db, 'k', '1', 0);
-      const started = performance.now();
-      while (performance.now() - started < LONG_STORE_HOLD_MS) collect();
+      // Until the thread has run that long: on a busy machine it also waits for a core.
+      const clock = mainThreadClock()!;
+      const ran = clock().runMs;
+      while (clock().runMs - ran < LONG_STORE_HOLD_MS) collect();
     });
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(told).toHaveLength(1);
@@ -49,11 +51,14 @@ describe('long holds of the event loop by the store', () => {
     expect(hold!.collectionMs).toBeGreaterThan(LONG_STORE_HOLD_MS / 2);
     expect(hold!.collectionMs).toBeLessThanOrEqual(hold!.ms);
     // Linux tells the thread's time on a core: the collections ran there.
-    expect(hold!.thread!.runMs).toBeGreaterThan(LONG_STORE_HOLD_MS / 2);
+    expect(hold!.thread!.runMs).toBeGreaterThanOrEqual(LONG_STORE_HOLD_MS);
     expect(hold!.thread!.runMs + hold!.thread!.waitMs).toBeLessThanOrEqual(hold!.ms + 1);
     const lines = await scrape();
     expect(value(lines, 'camwatch_store_blocking_max_seconds')).toBeGreaterThanOrEqual(LONG_STORE_HOLD_MS / 1000);
-    expect(value(lines, 'camwatch_store_sqlite_max_seconds')).toBeLessThan(0.005);
+    // The store's own part leaves the collections out.
+    expect(hold!.ownMs).toBeCloseTo(Math.max(0, hold!.ms - hold!.collectionMs - hold!.thread!.waitMs), 6);
+    expect(hold!.ownMs).toBeLessThan(LONG_STORE_HOLD_MS / 2);
+    expect(value(lines, 'camwatch_store_own_max_seconds')).toBeLessThan(LONG_STORE_HOLD_MS / 2000);
     await db.close();
   });
 });
@@ -63,10 +68,12 @@ describe("the main thread's clock", () => {
     const clock = mainThreadClock()!;
     const before = clock();
     const started = performance.now();
-    while (performance.now() - started < 30);
+    // On a busy machine the thread also waits for a core: its time there grows slower than the wall clock, but grows.
+    while (clock().runMs - before.runMs < 30 && performance.now() - started < 5_000);
     const busy = clock();
-    expect(busy.runMs - before.runMs).toBeGreaterThan(20);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(clock().runMs - busy.runMs).toBeLessThan(25);
+    expect(busy.runMs - before.runMs).toBeGreaterThanOrEqual(30);
+    expect(busy.runMs - before.runMs + busy.waitMs - before.waitMs).toBeLessThanOrEqual(performance.now() - started + 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(clock().runMs - busy.runMs).toBeLessThan(20);
   });
 });
