@@ -69,12 +69,16 @@ export interface TreeSample {
   childRssBytes: number;
   children: number;
   fds: number;
+  /** the daemon's main thread (its event loop): seconds on a core, and ready but waiting for one (schedstat) */
+  loopThread: { runS: number; waitS: number };
 }
 
 /** CPU and memory of a process and all its descendants; a process that ends while read is skipped. */
 export function processTree(pid: number): TreeSample {
   const root = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  const sample: TreeSample = { daemonS: root.ownS, childrenS: root.reapedChildrenS, rssBytes: root.rssBytes, childRssBytes: 0, children: 0, fds: readdirSync(`/proc/${pid}/fd`).length };
+  const [runNs, waitNs] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+  const loopThread = { runS: runNs! / 1e9, waitS: waitNs! / 1e9 };
+  const sample: TreeSample = { daemonS: root.ownS, childrenS: root.reapedChildrenS, rssBytes: root.rssBytes, childRssBytes: 0, children: 0, fds: readdirSync(`/proc/${pid}/fd`).length, loopThread };
   const pending = childPids(pid);
   while (pending.length > 0) {
     const child = pending.pop()!;
@@ -338,6 +342,7 @@ function intervalRow(a: Sample, b: Sample, cores: number): string {
     b.tree.fds,
     b.tree.children,
     (b.counters.loopLagP99S * 1000).toFixed(0),
+    pct((b.tree.loopThread.waitS - a.tree.loopThread.waitS) / wall),
     ms(quantileS(a.counters.writes, b.counters.writes, 0.99)),
     ms(b.counters.writeMaxS),
     ms(b.counters.blockingMaxS),
@@ -427,6 +432,9 @@ async function summary(samples: readonly Sample[], cores: number, cameras: numbe
   console.log(`- RSS: ${mb(first.tree.rssBytes)} MB at first, ${mb(steady.tree.rssBytes)} MB at minute ${(steady.atS / 60).toFixed(1)}, ${mb(last.tree.rssBytes)} MB at the end, ${mb(Math.max(...samples.map((s) => s.tree.rssBytes)))} MB at most; children ${mb(last.tree.childRssBytes)} MB at the end; median ${mb(median(early.map((x) => x.tree.rssBytes)))} MB in the steady part's first third, ${mb(median(late.map((x) => x.tree.rssBytes)))} MB in its last`);
   console.log(`- open fds: ${first.tree.fds} at first, ${steady.tree.fds} at minute ${(steady.atS / 60).toFixed(1)}, ${last.tree.fds} at the end, ${Math.max(...samples.map((s) => s.tree.fds))} at most; median ${median(early.map((x) => x.tree.fds))} in the steady part's first third, ${median(late.map((x) => x.tree.fds))} in its last`);
   console.log(`- event-loop lag p99 per ${(last.atS - (samples.at(-2)?.atS ?? 0)).toFixed(0)} s: median ${median(loopP99).toFixed(0)} ms, worst ${Math.max(...loopP99).toFixed(0)} ms`);
+  const loopRun = last.tree.loopThread.runS - steady.tree.loopThread.runS;
+  const loopWait = last.tree.loopThread.waitS - steady.tree.loopThread.waitS;
+  console.log(`- the event loop's thread from minute ${(steady.atS / 60).toFixed(1)} on: on a core ${pct(loopRun / (last.atS - steady.atS))}% of the time, ready but waiting for a core ${pct(loopWait / (last.atS - steady.atS))}% (${(loopWait / loopRun).toFixed(2)} s of waiting per second run)`);
   const writes = countOver(first.counters.writes, last.counters.writes, WRITE_LIMIT_S);
   console.log(`- check writes, wall time (waiting for the connection included): ${writes.total}; p99 ≤ ${ms(quantileS(first.counters.writes, last.counters.writes, 0.99))} ms (bucket bound); longest ${ms(Math.max(...samples.slice(1).map((s) => s.counters.writeMaxS)))} ms (per-scrape maxima); over ${WRITE_LIMIT_S * 1000} ms: ${writes.over}`);
   const blocking = countOver(first.counters.blocking, last.counters.blocking, WRITE_LIMIT_S);
@@ -539,7 +547,7 @@ export async function run(args: string[]): Promise<void> {
       return { atS: (Date.now() - startedAtMs) / 1000, tree: processTree(pid), counters, simulatorS: simulatorCpuS(simulator.pid), load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) };
     };
     console.log('\nCPU columns: % of all the machine\'s cores over the interval; on time: started within 15 s of due');
-    const columns = ['min', 'CPU %', 'own %', 'children %', 'RSS MB', 'children RSS MB', 'fds', 'children', 'loop p99 ms', 'write p99 ≤ ms', 'write max ms', 'store block max ms', 'GCs > 10 ms', 'sched lag s', 'on time %', 'checks/s', 'failed (all)', 'simulator %', 'load 1m'];
+    const columns = ['min', 'CPU %', 'own %', 'children %', 'RSS MB', 'children RSS MB', 'fds', 'children', 'loop p99 ms', 'loop waits for a core %', 'write p99 ≤ ms', 'write max ms', 'store block max ms', 'GCs > 10 ms', 'sched lag s', 'on time %', 'checks/s', 'failed (all)', 'simulator %', 'load 1m'];
     console.log(row(columns));
     console.log(row(columns.map(() => '---')));
     const samples = [await take()];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { communeLocation, countOver, daemonCounters, longHolds, onTimeShare, parseMetrics, parseProcStat, quantileS, soakCameras, soakFault } from '../../bench/fleet.js';
+import { communeLocation, countOver, daemonCounters, longHolds, onTimeShare, parseMetrics, parseProcStat, processTree, quantileS, soakCameras, soakFault } from '../../bench/fleet.js';
 
 describe('the fleet bench, measuring from outside', () => {
   it('reads CPU and RSS from /proc/PID/stat, even when the command name holds spaces and parentheses', () => {
@@ -44,6 +44,16 @@ describe('the fleet bench, measuring from outside', () => {
       blocking: [{ le: 0.02, n: 5000 }, { le: Infinity, n: 5001 }], blockingMaxS: 0.0215, longGcs: 12,
       own: [{ le: 0.02, n: 5001 }, { le: Infinity, n: 5001 }],
     });
+  });
+
+  it.runIf(process.platform === 'linux')("reads a live process: its fds, and its main thread's time on a core", () => {
+    const before = processTree(process.pid);
+    const started = performance.now();
+    while (performance.now() - started < 50);
+    const after = processTree(process.pid);
+    expect(after.fds).toBeGreaterThan(2);
+    expect(after.loopThread.runS).toBeGreaterThan(before.loopThread.runS);
+    expect(after.loopThread.waitS).toBeGreaterThanOrEqual(before.loopThread.waitS);
   });
 
   it("reads the daemon's long-hold warnings from its log, skipping other lines and torn ones", () => {
