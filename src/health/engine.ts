@@ -129,10 +129,13 @@ export class HealthEngine {
     await this.uptime.countCheck(result.cameraId, at, Boolean(result.failure));
 
     // The stream's own streak: a good snapshot says nothing about the stream (issue: a dead
-    // stream hidden by a live snapshot). A failure before the RTSP stages is the camera's, not the stream's.
+    // stream hidden by a live snapshot). A failure before the RTSP stages is the camera's, not the
+    // stream's; so is one while the camera has an incident for failing whole (a hung camera drops
+    // RTSP too), or "stream down" would open the moment it recovered (the soak of 2026-12-05).
+    let incident = await openCameraIncident(db, result.cameraId);
     if (result.kind === 'stream' || result.kind === 'full') {
       if (!result.failure) h.stream_fail_streak = 0;
-      else if (STREAM_STAGES.has(result.failure.stage)) h.stream_fail_streak++;
+      else if (STREAM_STAGES.has(result.failure.stage) && !isFailure(incident?.kind ?? null)) h.stream_fail_streak++;
     }
     const observed = observe(result, image);
     if (isFailure(observed)) {
@@ -158,7 +161,6 @@ export class HealthEngine {
     }
 
     const inMaintenance = windows.some((w) => w.starts_at <= at && at < w.ends_at);
-    let incident = await openCameraIncident(db, result.cameraId);
     if (incident) await touchIncident(db, incident.id, checkId, evidencePath);
     incident = await this.maybeResolve(incident, h, at);
     const wanted = this.wantedIncident(h, at);

@@ -49,6 +49,28 @@ describe('health state and incidents', () => {
     expect(events.map((e) => [e.type, e.incident.kind])).toEqual([['opened', 'stream_down'], ['resolved', 'stream_down']]);
   });
 
+  it('does not count the stream as down for stream checks that failed while the whole camera was: no "stream down" the moment it recovers', async () => {
+    const { engine, events, check } = await setup();
+    const failingStreamCheck = async (at: number) =>
+      await engine.record({
+        cameraId: 'a1', kind: 'stream', startedAt: at, durationMs: 100, status: 'fail', warnings: [], stages: {},
+        failure: { kind: 'no_stream', stage: 'rtsp', detail: 'the camera closed the RTSP connection while options' },
+      });
+    // A hung camera: snapshots time out, and its stream checks fail at the RTSP stage too.
+    for (let i = 0; i < 3; i++) await check('a1', i * MINUTE, 'timeout');
+    for (let i = 0; i < 3; i++) await failingStreamCheck((3 + i) * MINUTE);
+    await check('a1', 6 * MINUTE);
+    await check('a1', 7 * MINUTE);
+    expect(events.map((e) => [e.type, e.incident.kind])).toEqual([['opened', 'offline'], ['resolved', 'offline']]);
+    // A stream that stays down once the camera answers is still reported, from fresh failures.
+    for (let i = 0; i < 3; i++) {
+      await failingStreamCheck((8 + 3 * i) * MINUTE);
+      await check('a1', (9 + 3 * i) * MINUTE);
+      await check('a1', (10 + 3 * i) * MINUTE);
+    }
+    expect(events.map((e) => [e.type, e.incident.kind]).at(-1)).toEqual(['opened', 'stream_down']);
+  });
+
   it('remembers refused passwords in the store, for the scheduler after a restart; a good check forgets', async () => {
     const { check, engine } = await setup();
     await check('b1', 0, 'auth_failed');
