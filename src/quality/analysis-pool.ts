@@ -22,14 +22,6 @@ export function defaultAnalysisThreads(cores = availableParallelism()): number {
   return Math.max(1, cores - 1);
 }
 
-/**
- * The niceness of an analysis thread (the worker lowers its own). At 1,000 cameras on 2 cores the
- * event loop's thread waited for a core almost as long as it ran (31 s against 38 s in a run's
- * first minutes) while the analysis thread used one. The loop's work (starting checks on time,
- * answering HTTP, storing results) is short and goes first; the analysis takes what is left.
- */
-export const ANALYSIS_NICE = 10;
-
 /** The compiled worker beside this module (dist/src/quality/analysis-worker.js). */
 export const WORKER_FILE = fileURLToPath(new URL('./analysis-worker.js', import.meta.url));
 

@@ -3,14 +3,13 @@
  * hung thread costs one check's analysis, not the checks after it. The pool runs the compiled
  * worker (`npx tsc -p .` first), as the daemon does from dist/.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANALYSIS_NICE, analysisPool, defaultAnalysisThreads, IN_THREAD, WORKER_FILE, type Analyser } from '../../src/quality/analysis-pool.js';
+import { analysisPool, defaultAnalysisThreads, IN_THREAD, WORKER_FILE, type Analyser } from '../../src/quality/analysis-pool.js';
 import { ImageAssessor, type CameraContext } from '../../src/quality/assess.js';
 import { openStore } from '../../src/store/db.js';
 
@@ -83,15 +82,6 @@ describe('the analysis pool', () => {
     expect(inThread.filter((a) => a.metrics.viewSimilarity !== null)).toHaveLength(48);
     expect(new Set(inThread.map((a) => a.night))).toEqual(new Set([true, false]));
     expect(inThread.some((a) => a.kinds.includes('moved'))).toBe(true);
-  });
-
-  it.runIf(process.platform === 'linux')('runs its threads at a lower priority than the event loop, which keeps its own', async () => {
-    await pool.analyse({ jpeg: frames[0]!, references: {} });
-    // /proc/<pid>/task/<tid>/stat: the 19th field is the nice value (after the command in brackets, the 17th)
-    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
-    const nices = readdirSync('/proc/self/task').map(niceOf);
-    expect(nices.filter((nice) => nice === ANALYSIS_NICE)).toHaveLength(2);
-    expect(niceOf(String(process.pid))).toBe(0);
   });
 
   it('moves the luma planes back from the thread', async () => {
