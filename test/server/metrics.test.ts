@@ -52,7 +52,8 @@ describe('long holds of the event loop by the store', () => {
     expect(hold!.collectionMs).toBeLessThanOrEqual(hold!.ms);
     // Linux tells the thread's time on a core: the collections ran there.
     expect(hold!.thread!.runMs).toBeGreaterThanOrEqual(LONG_STORE_HOLD_MS);
-    expect(hold!.thread!.runMs + hold!.thread!.waitMs).toBeLessThanOrEqual(hold!.ms + 1);
+    // The kernel adds to a running thread's time at its ticks (1-4 ms): a few of them of slack.
+    expect(hold!.thread!.runMs + hold!.thread!.waitMs).toBeLessThanOrEqual(hold!.ms + 10);
     const lines = await scrape();
     expect(value(lines, 'camwatch_store_blocking_max_seconds')).toBeGreaterThanOrEqual(LONG_STORE_HOLD_MS / 1000);
     // The store's own part leaves the collections out.
@@ -72,7 +73,7 @@ describe("the main thread's clock", () => {
     while (clock().runMs - before.runMs < 30 && performance.now() - started < 5_000);
     const busy = clock();
     expect(busy.runMs - before.runMs).toBeGreaterThanOrEqual(30);
-    expect(busy.runMs - before.runMs + busy.waitMs - before.waitMs).toBeLessThanOrEqual(performance.now() - started + 1);
+    expect(busy.runMs - before.runMs + busy.waitMs - before.waitMs).toBeLessThanOrEqual(performance.now() - started + 10);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(clock().runMs - busy.runMs).toBeLessThan(20);
   });
