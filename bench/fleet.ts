@@ -24,6 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { LONG_STORE_HOLD_MS } from '../src/server/metrics.js';
 import { SqliteEngine } from '../src/store/sqlite.js';
 import { failedCheckCounts } from '../src/store/checks.js';
 import { incidentsDuring } from '../src/store/incidents.js';
@@ -38,7 +40,7 @@ const ON_TIME_S = 15;
 const IMAGE_INTERVAL_S = 60;
 const STREAM_INTERVAL_S = 300;
 /** Issue 15: no write may block the event loop for longer (a bucket bound of camwatch_store_blocking_seconds and _write_seconds). */
-const WRITE_LIMIT_S = 0.02;
+const WRITE_LIMIT_S = LONG_STORE_HOLD_MS / 1000;
 
 export interface ProcStat {
   /** CPU seconds of the process itself */
@@ -363,32 +365,29 @@ function simulatorCpuS(pid: number | undefined): number {
 }
 
 /** One long hold as the daemon logged it (at most one in 10 s; `unloggedBefore` counts the others). */
-export interface LoggedHold {
-  heldMs: number;
-  ownMs: number;
-  sqliteMs: number;
-  collectionMs: number;
-  otherMs: number;
+const loggedHold = z.object({
+  heldMs: z.number(),
+  ownMs: z.number(),
+  sqliteMs: z.number(),
+  collectionMs: z.number(),
+  otherMs: z.number(),
   /** of heldMs, on a core and waiting for one (Linux); the rest the thread slept */
-  onCoreMs?: number | undefined;
-  waitingForCoreMs?: number | undefined;
+  onCoreMs: z.number().optional(),
+  waitingForCoreMs: z.number().optional(),
   /** the hold's longest statement, and its time */
-  slowest: string;
-  slowestMs: number;
-  unloggedBefore: number;
-}
-
-const LOGGED_NUMBERS = ['heldMs', 'ownMs', 'sqliteMs', 'collectionMs', 'otherMs', 'slowestMs', 'unloggedBefore'] as const;
+  slowest: z.string(),
+  slowestMs: z.number(),
+  unloggedBefore: z.number(),
+});
+export type LoggedHold = z.infer<typeof loggedHold>;
 
 /** The daemon's warnings of a long store hold (pino JSON lines). */
 export function longHolds(logText: string): LoggedHold[] {
   return logText.split('\n').flatMap((line) => {
     if (!line.includes('the store held the event loop')) return [];
     try {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      if (!LOGGED_NUMBERS.every((key) => typeof entry[key] === 'number') || typeof entry.slowest !== 'string') return [];
-      const picked = Object.fromEntries([...LOGGED_NUMBERS, 'slowest', 'onCoreMs', 'waitingForCoreMs'].filter((key) => entry[key] !== undefined).map((key) => [key, entry[key]]));
-      return [picked as unknown as LoggedHold];
+      const parsed = loggedHold.safeParse(JSON.parse(line));
+      return parsed.success ? [parsed.data] : [];
     } catch {
       return [];
     }
