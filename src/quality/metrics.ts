@@ -285,11 +285,48 @@ interface ColourStats {
   /** Mean a*, b* of the brightest tenth (not blown out): highlights are near-neutral in real light. */
   highlightA: number;
   highlightB: number;
+  /**
+   * Lab a*, b* of the light as the picture's edges tell it (grey-edge, van de Weijer 2007: the
+   * Minkowski p=6 mean of each linear channel's gradient is achromatic in real light). Edges lie
+   * between objects of every colour, so a green lawn or a yellow wall moves it far less than it
+   * moves the grey world, while a gain on one channel scales every edge of that channel.
+   */
+  edgeCastA: number;
+  edgeCastB: number;
+}
+
+/** Lab a*, b* of a linear RGB colour scaled to luminance 0.5 (the hue and chroma of a light, whatever its strength). */
+function labOfLight(r: number, g: number, b: number): { a: number; b: number } {
+  const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  if (!(y > 0)) return { a: 0, b: 0 };
+  const k = 0.5 / y;
+  const fx = labF(((0.4124 * r + 0.3576 * g + 0.1805 * b) * k) / 0.95047);
+  const fy = labF(0.5);
+  const fz = labF(((0.0193 * r + 0.1192 * g + 0.9505 * b) * k) / 1.08883);
+  return { a: 500 * (fx - fy), b: 200 * (fy - fz) };
+}
+
+/** Grey-edge estimate of the light's colour from the thumbnail's linear channels (p = 6). */
+function greyEdge(planes: [Float32Array, Float32Array, Float32Array], w: number, h: number): { a: number; b: number } {
+  const e = planes.map((p) => {
+    let sum = 0;
+    for (let y = 1; y < h - 1; y++) {
+      for (let x = 1; x < w - 1; x++) {
+        const i = y * w + x;
+        const gx = p[i + 1]! - p[i - 1]!;
+        const gy = p[i + w]! - p[i - w]!;
+        const g2 = gx * gx + gy * gy;
+        sum += g2 * g2 * g2;
+      }
+    }
+    return Math.pow(sum / Math.max(1, (w - 2) * (h - 2)), 1 / 6);
+  });
+  return labOfLight(e[0]!, e[1]!, e[2]!);
 }
 
 /** Lab colour statistics on the thumbnail (computed from 4x4-averaged RGB). */
 function colourStats(frame: Frame): ColourStats {
-  if (frame.channels === 1) return { saturation: 0, castA: 0, castB: 0, castSpread: 0, highlightA: 0, highlightB: 0 };
+  if (frame.channels === 1) return { saturation: 0, castA: 0, castB: 0, castSpread: 0, highlightA: 0, highlightB: 0, edgeCastA: 0, edgeCastB: 0 };
   const { width, height, data } = frame;
   const w = Math.floor(width / COARSE);
   const h = Math.floor(height / COARSE);
@@ -297,6 +334,7 @@ function colourStats(frame: Frame): ColourStats {
   const as = new Float32Array(n);
   const bs = new Float32Array(n);
   const ls = new Float32Array(n);
+  const linear: [Float32Array, Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
   let sumC = 0;
   const inv = 1 / (COARSE * COARSE);
   for (let y = 0; y < h; y++) {
@@ -324,6 +362,9 @@ function colourStats(frame: Frame): ColourStats {
       const A = 500 * (fx - fy);
       const Bb = 200 * (fy - fz);
       const i = y * w + x;
+      linear[0][i] = R;
+      linear[1][i] = G;
+      linear[2][i] = B;
       as[i] = A;
       bs[i] = Bb;
       // Blown-out pixels carry no colour information: keep them out of the highlights.
@@ -341,6 +382,7 @@ function colourStats(frame: Frame): ColourStats {
     dist[i] = Math.sqrt(da * da + db * db);
   }
   const spread = quantile(dist, 0.5);
+  const light = greyEdge(linear, w, h);
   const bright = quantile(ls, 0.9);
   let ha = 0;
   let hb = 0;
@@ -358,6 +400,8 @@ function colourStats(frame: Frame): ColourStats {
     castSpread: spread,
     highlightA: hn ? ha / hn : castA,
     highlightB: hn ? hb / hn : castB,
+    edgeCastA: light.a,
+    edgeCastB: light.b,
   };
 }
 
@@ -767,6 +811,8 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     castSpread: colour.castSpread,
     highlightA: colour.highlightA,
     highlightB: colour.highlightB,
+    edgeCastA: colour.edgeCastA,
+    edgeCastB: colour.edgeCastB,
     greyscale: colour.saturation < GREYSCALE_SATURATION,
     change,
     changeElsewhere,

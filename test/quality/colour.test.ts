@@ -8,7 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeForAnalysis, diagnose, measure, type FrameMetrics } from '../../src/quality/index.js';
-import { highlightCast } from '../../src/quality/detectors/colour.js';
+import { CAST, edgeCast, highlightCast } from '../../src/quality/detectors/colour.js';
 
 let clean: FrameMetrics;
 
@@ -47,5 +47,40 @@ describe('day one: a colour cast carried by the highlights', () => {
   it('tinted highlights over a grey world that leans elsewhere or not at all are no cast', () => {
     expect(highlightCast({ castA: -3.7, castB: 1.9, highlightA: -8, highlightB: -9 })).toBe(false);
     expect(highlightCast({ castA: 0.5, castB: -1, highlightA: 10, highlightB: -12 })).toBe(false);
+  });
+});
+
+describe('day one: the light the edges tell (grey-edge)', () => {
+  /** The coffee photo (orange all over by its content) through a camera whose channel gains are off. */
+  async function coffeeWithGains(gains: [number, number, number]) {
+    const jpeg = await sharp(await readFile(path.resolve('test/fixtures/photos/coffee.jpg')))
+      .resize({ width: 1280, height: 720, fit: 'cover' })
+      .recomb([
+        [gains[0], 0, 0],
+        [0, gains[1], 0],
+        [0, 0, gains[2]],
+      ])
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    return measure(await decodeForAnalysis(jpeg));
+  }
+
+  it('tells the light from the content: an orange scene in neutral light reads neutral, the same scene through a blue gain reads blue', async () => {
+    const neutral = await coffeeWithGains([1, 1, 1]);
+    expect(Math.hypot(neutral.castA, neutral.castB)).toBeGreaterThan(30); // the grey world sees the content
+    expect(Math.hypot(neutral.edgeCastA, neutral.edgeCastB)).toBeLessThan(4);
+    const blue = await coffeeWithGains([0.86, 0.94, 1.1]); // the bench's mild blue mix
+    expect(blue.edgeCastB).toBeLessThan(-CAST.edgeCast);
+    // The grey world still leans orange: day one leaves such a scene to the camera's normal.
+    expect(edgeCast(blue)).toBe(false);
+  });
+
+  it('a blue-tinted edge reading over a grey world that leans elsewhere is no cast', () => {
+    expect(edgeCast({ castA: -2.1, castB: 1.3, edgeCastA: 0.4, edgeCastB: -13.7 })).toBe(false);
+    expect(edgeCast({ castA: 3.5, castB: -3.6, edgeCastA: 0.4, edgeCastB: -9.2 })).toBe(true);
+  });
+
+  it('warm light told by the edges is no cast (a corridor under lamps)', () => {
+    expect(edgeCast({ castA: 3, castB: 12, edgeCastA: 2, edgeCastB: 14 })).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Colour cast: a stuck IR-cut filter (magenta by day), a failing sensor channel, a bad white
- * balance. The picture's colour is read twice: its median chroma (grey world) and the mean chroma
- * of its highlights, which are near-neutral in real light. Without the camera's normal colours,
+ * balance. The picture's colour is read three ways: its median chroma (grey world), the mean chroma
+ * of its highlights, which are near-neutral in real light, and the light's colour as its edges tell
+ * it (grey-edge). Without the camera's normal colours,
  * each hue gets its own allowance: whole scenes are often warm (lamps, dusk) or green (trees,
  * lawns), rarely magenta or blue all over.
  */
@@ -27,6 +28,16 @@ export const CAST = {
   highlightCast: 9,
   highlightMinGrey: 3,
   highlightMaxAngle: 60,
+  /**
+   * Day one, third reading: the light's colour as the edges tell it (`edgeCastA/B`, grey-edge),
+   * at least this chroma in a hue other than warm, the grey world leaning the same way as above.
+   * Chosen on the tuning scenes (2026-12-05) as the middle of the gap, rounded down: the
+   * non-cast daytime frames that reach the rule read 3.2 at most (the dog corridor in fog), the
+   * mildest casts it must catch 11.6 (trees, mild blue; then the coin table's mild blue, 16.2,
+   * which both other readings miss). The dog corridor's mild blue cast reads 4.1: its warm light
+   * cancels the cast, and only its normal can tell.
+   */
+  edgeCast: 7,
   /** With known normal colours: shift from them. */
   shift: 7,
   shiftCritical: 14,
@@ -51,15 +62,28 @@ function allowance(a: number, b: number): number {
   return a < 0 ? CAST.absolute.green : CAST.absolute.warm;
 }
 
+/**
+ * Day one: a tint in a hue real light rarely gives (not warm), `least` chroma or more, with the
+ * grey world leaning the same way (a channel gain moves the whole picture; a blue sign or a lawn
+ * moves one reading only).
+ */
+function tintedLikeTheGreyWorld(m: { castA: number; castB: number }, a: number, b: number, least: number): boolean {
+  const c = Math.hypot(a, b);
+  const g = Math.hypot(m.castA, m.castB);
+  if (c < least || g < CAST.highlightMinGrey) return false;
+  const hue = hueName(a, b);
+  if (hue === 'red' || hue === 'yellow') return false; // lamps, sunlight, dusk
+  return (m.castA * a + m.castB * b) / (g * c) >= Math.cos((CAST.highlightMaxAngle * Math.PI) / 180);
+}
+
 /** Day one: the highlights tinted in a hue real light rarely gives them, the grey world leaning the same way. */
 export function highlightCast(m: { castA: number; castB: number; highlightA: number; highlightB: number }): boolean {
-  const { castA: ga, castB: gb, highlightA: ha, highlightB: hb } = m;
-  const h = Math.hypot(ha, hb);
-  const g = Math.hypot(ga, gb);
-  if (h < CAST.highlightCast || g < CAST.highlightMinGrey) return false;
-  const hue = hueName(ha, hb);
-  if (hue === 'red' || hue === 'yellow') return false; // lamps, sunlight, dusk
-  return (ga * ha + gb * hb) / (g * h) >= Math.cos((CAST.highlightMaxAngle * Math.PI) / 180);
+  return tintedLikeTheGreyWorld(m, m.highlightA, m.highlightB, CAST.highlightCast);
+}
+
+/** Day one: the light the edges tell (grey-edge) tinted in a hue real light rarely has, the grey world leaning the same way. */
+export function edgeCast(m: { castA: number; castB: number; edgeCastA: number; edgeCastB: number }): boolean {
+  return tintedLikeTheGreyWorld(m, m.edgeCastA, m.edgeCastB, CAST.edgeCast);
 }
 
 /** The cast as a translation from the normal colours (fog, dusk and darkening only shrink them). */
@@ -108,7 +132,7 @@ export const colourCast: Detector = {
       // A cast tints the highlights as much as the rest; a blue dusk sky over neutral lamps does not.
       const agree = Math.min(Math.hypot(m.castA, m.castB), Math.hypot(m.highlightA, m.highlightB)) >= CAST.absoluteBoth * limit;
       severity = !agree ? undefined : size >= limit * CAST.absoluteCriticalFactor ? 'critical' : size >= limit ? 'warning' : undefined;
-      if (!severity && highlightCast(m)) severity = 'warning';
+      if (!severity && (highlightCast(m) || edgeCast(m))) severity = 'warning';
     }
     if (!severity) return undefined;
     const size = Math.hypot(da, db);
