@@ -307,21 +307,23 @@ function labOfLight(r: number, g: number, b: number): { a: number; b: number } {
 }
 
 /** Grey-edge estimate of the light's colour from the thumbnail's linear channels (p = 6). */
-function greyEdge(planes: [Float32Array, Float32Array, Float32Array], w: number, h: number): { a: number; b: number } {
-  const e = planes.map((p) => {
-    let sum = 0;
-    for (let y = 1; y < h - 1; y++) {
-      for (let x = 1; x < w - 1; x++) {
-        const i = y * w + x;
-        const gx = p[i + 1]! - p[i - 1]!;
-        const gy = p[i + w]! - p[i - w]!;
-        const g2 = gx * gx + gy * gy;
-        sum += g2 * g2 * g2;
-      }
+function greyEdge([r, g, b]: [Float32Array, Float32Array, Float32Array], w: number, h: number): { a: number; b: number } {
+  let sr = 0;
+  let sg = 0;
+  let sb = 0;
+  const sixth = (dx: number, dy: number) => {
+    const m = dx * dx + dy * dy;
+    return m * m * m;
+  };
+  for (let y = 1; y < h - 1; y++) {
+    for (let i = y * w + 1, end = y * w + w - 1; i < end; i++) {
+      sr += sixth(r[i + 1]! - r[i - 1]!, r[i + w]! - r[i - w]!);
+      sg += sixth(g[i + 1]! - g[i - 1]!, g[i + w]! - g[i - w]!);
+      sb += sixth(b[i + 1]! - b[i - 1]!, b[i + w]! - b[i - w]!);
     }
-    return Math.pow(sum / Math.max(1, (w - 2) * (h - 2)), 1 / 6);
-  });
-  return labOfLight(e[0]!, e[1]!, e[2]!);
+  }
+  // The common 1/n factor cancels in the light's chromaticity.
+  return labOfLight(Math.pow(sr, 1 / 6), Math.pow(sg, 1 / 6), Math.pow(sb, 1 / 6));
 }
 
 /** Lab colour statistics on the thumbnail (computed from 4x4-averaged RGB). */
