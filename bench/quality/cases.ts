@@ -65,6 +65,8 @@ export interface Case extends Omit<CaseRecipe, 'filter' | 'view' | 'start' | 'ga
 
 export interface SceneCases {
   scene: Scene;
+  /** 0: the first draw of moments from the clip; 1: a second draw, every case cut at another moment. */
+  draw: number;
   /** Clean frames a few seconds apart, as learning samples on successive days. */
   learning: Buffer[];
   cases: Case[];
@@ -84,8 +86,11 @@ function viewFilter(v: ViewChange = {}): string {
 
 const SEV: Severity[] = ['mild', 'moderate', 'severe'];
 
-/** Every case of one scene. Times are spread over the clip so people and vehicles differ. */
-export function recipes(scene: Scene): CaseRecipe[] {
+/**
+ * Every case of one scene. Times are spread over the clip so people and vehicles differ. A later
+ * draw cuts each case at another of the seven moments (the same recipes, other frames).
+ */
+export function recipes(scene: Scene, draw = 0): CaseRecipe[] {
   const [s0, s1] = scene.span;
   const len = s1 - s0;
   const gap = Math.min(2.5, len * 0.6);
@@ -94,7 +99,7 @@ export function recipes(scene: Scene): CaseRecipe[] {
   let k = 0;
   const add = (r: Omit<CaseRecipe, 'id' | 'start' | 'gap' | 'night' | 'tolerated'> & Partial<Pick<CaseRecipe, 'night' | 'tolerated'>>) => {
     const tolerated = [...(r.tolerated ?? []), ...(scene.fixed ? [] : (['moved'] as const))];
-    out.push({ id: `${scene.id}/${r.variant}`, start: at(k++, 7), gap, night: scene.night, ...r, tolerated });
+    out.push({ id: `${scene.id}/${r.variant}${draw ? `~${draw + 1}` : ''}`, start: at(k++ + 3 * draw, 7), gap, night: scene.night, ...r, tolerated });
   };
   const clean = (variant: string, filter: string, extra: Partial<CaseRecipe> = {}) => add({ category: 'clean', variant, expected: [], filter, ...extra });
   const fault = (kind: FaultKind, variant: string, i: number, filter: string, extra: Partial<CaseRecipe> = {}) =>
@@ -234,7 +239,8 @@ async function renderCase(src: string, scene: Scene, r: CaseRecipe): Promise<Cas
 }
 
 /** Render (or read from the cache) every case of a scene, `concurrency` ffmpeg jobs at a time. */
-export async function sceneCases(scene: Scene, opts: { learning?: number; concurrency?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<SceneCases> {
+export async function sceneCases(scene: Scene, opts: { draw?: number; learning?: number; concurrency?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<SceneCases> {
+  const draw = opts.draw ?? 0;
   const src = await sceneFile(scene);
   const learningCount = opts.learning ?? 6;
   const [s0, s1] = scene.span;
@@ -242,7 +248,7 @@ export async function sceneCases(scene: Scene, opts: { learning?: number; concur
   const learning = await cached({ v: RENDER_VERSION, scene: scene.id, file: scene.file, learning: times }, learningCount, () =>
     renderFrames(src, s0, s1 - s0, `${viewFilter()},format=yuv420p`, times),
   );
-  const list = recipes(scene);
+  const list = recipes(scene, draw);
   const cases: Case[] = new Array(list.length);
   let next = 0;
   let done = 0;
@@ -254,5 +260,5 @@ export async function sceneCases(scene: Scene, opts: { learning?: number; concur
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? 2 }, worker));
-  return { scene, learning, cases };
+  return { scene, draw, learning, cases };
 }
