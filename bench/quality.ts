@@ -28,7 +28,7 @@ function dump(r: CaseResult) {
   const m = r.metrics;
   const n = (v: number | null, d = 2) => (v === null ? '-' : v.toFixed(d));
   console.log(
-    `${r.case.id.padEnd(34)} ${r.mode.padEnd(8)} mean=${n(m.lumaMean, 0)} rb=${n(m.reblur, 3)} edges=${m.edges} noise=${n(m.noise)} flat=${n(m.flatShare)} big=${n(m.largestFlat)}/${n(m.largestFlatLit)} cast=${n(m.castA, 1)},${n(m.castB, 1)} hl=${n(m.highlightA, 1)},${n(m.highlightB, 1)} edge=${n(m.edgeCastA, 1)},${n(m.edgeCastB, 1)} crisp=${n(m.edgeCrispness)} rms=${n(m.contrast, 0)} chg=${n(m.change)}/${n(m.changeElsewhere)} sim=${n(m.viewSimilarity, 3)} aligned=${n(m.viewAligned, 3)}@${m.viewOffset ? `${m.viewOffset.dx},${m.viewOffset.dy},${m.viewOffset.rotation}` : '-'} match=${n(m.viewMatch, 3)}/${n(m.viewMatchAligned, 3)}@${m.viewMatchOffset ? `${m.viewMatchOffset.dx},${m.viewMatchOffset.dy},${m.viewMatchOffset.rotation}` : '-'} => ${r.reported.join(',') || 'ok'}`,
+    `${r.case.id.padEnd(34)} ${r.mode.padEnd(8)} mean=${n(m.lumaMean, 0)} rb=${n(m.reblur, 3)} edges=${m.edges} noise=${n(m.noise)} flat=${n(m.flatShare)} big=${n(m.largestFlat)}/${n(m.largestFlatLit)} even=${n(m.largestEvenFlat)}/${n(m.largestEvenFlatLit)} cast=${n(m.castA, 1)},${n(m.castB, 1)} hl=${n(m.highlightA, 1)},${n(m.highlightB, 1)} edge=${n(m.edgeCastA, 1)},${n(m.edgeCastB, 1)} crisp=${n(m.edgeCrispness)} rms=${n(m.contrast, 0)} chg=${n(m.change)}/${n(m.changeElsewhere)} sim=${n(m.viewSimilarity, 3)} aligned=${n(m.viewAligned, 3)}@${m.viewOffset ? `${m.viewOffset.dx},${m.viewOffset.dy},${m.viewOffset.rotation}` : '-'} match=${n(m.viewMatch, 3)}/${n(m.viewMatchAligned, 3)}@${m.viewMatchOffset ? `${m.viewMatchOffset.dx},${m.viewMatchOffset.dy},${m.viewMatchOffset.rotation}` : '-'} => ${r.reported.join(',') || 'ok'}`,
   );
 }
 
