@@ -76,11 +76,18 @@ describe('day one: the light the edges tell (grey-edge)', () => {
   });
 
   it('a blue-tinted edge reading over a grey world that leans elsewhere is no cast', () => {
-    expect(edgeCast({ castA: -2.1, castB: 1.3, edgeCastA: 0.4, edgeCastB: -13.7 })).toBe(false);
-    expect(edgeCast({ castA: 3.5, castB: -3.6, edgeCastA: 0.4, edgeCastB: -9.2 })).toBe(true);
+    expect(edgeCast({ castA: -2.1, castB: 1.3, edgeCastA: 0.4, edgeCastB: -13.7, highlightA: -0.3, highlightB: -17.3 })).toBe(false);
+    expect(edgeCast({ castA: 3.5, castB: -3.6, edgeCastA: 0.4, edgeCastB: -9.2, highlightA: -0.9, highlightB: -8 })).toBe(true);
   });
 
   it('warm light told by the edges is no cast (a corridor under lamps)', () => {
-    expect(edgeCast({ castA: 3, castB: 12, edgeCastA: 2, edgeCastB: 14 })).toBe(false);
+    expect(edgeCast({ castA: 3, castB: 12, edgeCastA: 2, edgeCastB: 14, highlightA: 2, highlightB: 12 })).toBe(false);
+  });
+
+  it('a green board with white letters fills the strongest edges with green, but its letters stay white: no cast', () => {
+    // the demo's market-gate camera through the simulator's H.264
+    expect(edgeCast({ castA: -0.9, castB: 14.2, edgeCastA: -10, edgeCastB: 13.5, highlightA: -1.6, highlightB: 2.6 })).toBe(false);
+    // the same picture through a green channel gain tints the letters too
+    expect(edgeCast({ castA: -8, castB: 16, edgeCastA: -14, edgeCastB: 15, highlightA: -9, highlightB: 8 })).toBe(true);
   });
 });

@@ -38,6 +38,14 @@ export const CAST = {
    * cancels the cast, and only its normal can tell.
    */
   edgeCast: 7,
+  /**
+   * ... and the highlights tinted more than this, within 60° of it: clean daytime frames' non-warm
+   * highlights read 5 at most on the tuning scenes; the casts the edge reading catches there read
+   * 7.5 and more. Added 2026-12-05 after the demo's market-gate camera (a green board with white
+   * letters drawn over the campus footage, through the simulator's H.264) read an edge cast of
+   * 12-17 in green with highlights of 3.
+   */
+  edgeCastHighlight: 5,
   /** With known normal colours: shift from them. */
   shift: 7,
   shiftCritical: 14,
@@ -81,9 +89,17 @@ export function highlightCast(m: { castA: number; castB: number; highlightA: num
   return tintedLikeTheGreyWorld(m, m.highlightA, m.highlightB, CAST.highlightCast);
 }
 
-/** Day one: the light the edges tell (grey-edge) tinted in a hue real light rarely has, the grey world leaning the same way. */
-export function edgeCast(m: { castA: number; castB: number; edgeCastA: number; edgeCastB: number }): boolean {
-  return tintedLikeTheGreyWorld(m, m.edgeCastA, m.edgeCastB, CAST.edgeCast);
+/**
+ * Day one: the light the edges tell (grey-edge) tinted in a hue real light rarely has, the grey
+ * world leaning the same way, and the highlights tinted the same way beyond what clean pictures
+ * show. A saturated board with white letters fills the strongest edges with its colour, but its
+ * letters stay white; a channel gain tints them too.
+ */
+export function edgeCast(m: { castA: number; castB: number; edgeCastA: number; edgeCastB: number; highlightA: number; highlightB: number }): boolean {
+  if (!tintedLikeTheGreyWorld(m, m.edgeCastA, m.edgeCastB, CAST.edgeCast)) return false;
+  const h = Math.hypot(m.highlightA, m.highlightB);
+  const e = Math.hypot(m.edgeCastA, m.edgeCastB);
+  return h > CAST.edgeCastHighlight && (m.highlightA * m.edgeCastA + m.highlightB * m.edgeCastB) / (h * e) >= Math.cos((CAST.highlightMaxAngle * Math.PI) / 180);
 }
 
 /** The cast as a translation from the normal colours (fog, dusk and darkening only shrink them). */
