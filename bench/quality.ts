@@ -9,7 +9,7 @@
 import sharp from 'sharp';
 import { baselineStats, decodeForAnalysis, diagnose, measure, referenceFor } from '../src/quality/index.js';
 import { sceneCases, type SceneCases } from './quality/cases.js';
-import { evaluateScene, learnBaseline, misjudged, notCheckableMisses, score, type CaseResult, type CategoryScore, type Mode } from './quality/evaluate.js';
+import { cleanByKind, evaluateScene, learnBaseline, misjudged, notCheckableMisses, score, type CaseResult, type CategoryScore, type Mode } from './quality/evaluate.js';
 import { SCENES, type Split } from './quality/footage.js';
 
 const f2 = (v: number | null) => (v === null ? '  -  ' : v.toFixed(2).padStart(5));
@@ -126,6 +126,19 @@ export async function run(args: string[]): Promise<void> {
       table(`TEST scenes, both draws, ${mode === 'day-one' ? 'day one: no baseline' : 'learned baseline'}`, scores);
       summary['test-both'] = { ...summary['test-both'], [mode]: brief(scores) } as Record<Mode, unknown>;
     }
+  }
+  // The issue's "clean hard cases" one by one: which conditions are mistaken for a fault.
+  const columns = [...bySplit.keys()];
+  console.log('\nClean cases with a false finding, per kind of clean case (test: both draws)\n');
+  console.log(`| kind | ${columns.join(' | ')} |`);
+  console.log(`|---|${columns.map(() => '---').join('|')}|`);
+  const perColumn = columns.map((c) => cleanByKind(bySplit.get(c)!));
+  for (const kind of perColumn[0]?.map((k) => k.kind) ?? []) {
+    const cells = perColumn.map((kinds) => {
+      const k = kinds.find((x) => x.kind === kind);
+      return k ? `${k.flagged}/${k.cases}${k.reports.length ? ` (${k.reports.join('; ')})` : ''}` : '-';
+    });
+    console.log(`| ${kind} | ${cells.join(' | ')} |`);
   }
   const timing = await timeAnalysis(all[0]!);
   console.log(`\nAnalysis of one 1920x1080 JPEG (decode + all metrics + findings, sharp concurrency 1): ${timing.wallMs.toFixed(1)} ms wall, ${timing.cpuMs.toFixed(1)} ms CPU (decode ${timing.decodeMs.toFixed(1)} ms)`);

@@ -117,3 +117,31 @@ export function notCheckableMisses(results: CaseResult[]): string[] {
 export function misjudged(results: CaseResult[]): CaseResult[] {
   return results.filter((r) => r.case.expected.some((k) => !r.reported.includes(k)) || r.reported.some((k) => !r.case.expected.includes(k) && !r.case.tolerated.includes(k)));
 }
+
+export interface CleanKind {
+  /** the clean frames themselves, or a hard clean case (fog, low bitrate, night under street lights, ...) */
+  kind: string;
+  cases: number;
+  /** cases with any fault reported that the case does not tolerate */
+  flagged: number;
+  /** what was reported, per flagged case: "scene: kinds" */
+  reports: string[];
+}
+
+/** False findings on clean cases, per kind of clean case: which hard conditions the detectors mistake for faults. */
+export function cleanByKind(results: CaseResult[]): CleanKind[] {
+  const kinds = new Map<string, CleanKind>();
+  for (const r of results) {
+    if (r.case.category !== 'clean') continue;
+    const kind = r.case.variant.replace(/^clean-\d+$/, 'clean');
+    const entry = kinds.get(kind) ?? { kind, cases: 0, flagged: 0, reports: [] };
+    kinds.set(kind, entry);
+    entry.cases++;
+    const wrong = r.reported.filter((k) => !r.case.tolerated.includes(k));
+    if (wrong.length) {
+      entry.flagged++;
+      entry.reports.push(`${r.case.scene}: ${wrong.join(', ')}`);
+    }
+  }
+  return [...kinds.values()];
+}
