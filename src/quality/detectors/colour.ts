@@ -76,12 +76,15 @@ function allowance(a: number, b: number): number {
  * moves one reading only).
  */
 function tintedLikeTheGreyWorld(m: { castA: number; castB: number }, a: number, b: number, least: number): boolean {
-  const c = Math.hypot(a, b);
-  const g = Math.hypot(m.castA, m.castB);
-  if (c < least || g < CAST.highlightMinGrey) return false;
+  if (Math.hypot(a, b) < least || Math.hypot(m.castA, m.castB) < CAST.highlightMinGrey) return false;
   const hue = hueName(a, b);
   if (hue === 'red' || hue === 'yellow') return false; // lamps, sunlight, dusk
-  return (m.castA * a + m.castB * b) / (g * c) >= Math.cos((CAST.highlightMaxAngle * Math.PI) / 180);
+  return sameWay(m.castA, m.castB, a, b);
+}
+
+/** Two chroma readings (a*, b*) leaning the same way: within `highlightMaxAngle` of each other. */
+function sameWay(a1: number, b1: number, a2: number, b2: number): boolean {
+  return (a1 * a2 + b1 * b2) / (Math.hypot(a1, b1) * Math.hypot(a2, b2)) >= Math.cos((CAST.highlightMaxAngle * Math.PI) / 180);
 }
 
 /** Day one: the highlights tinted in a hue real light rarely gives them, the grey world leaning the same way. */
@@ -97,9 +100,7 @@ export function highlightCast(m: { castA: number; castB: number; highlightA: num
  */
 export function edgeCast(m: { castA: number; castB: number; edgeCastA: number; edgeCastB: number; highlightA: number; highlightB: number }): boolean {
   if (!tintedLikeTheGreyWorld(m, m.edgeCastA, m.edgeCastB, CAST.edgeCast)) return false;
-  const h = Math.hypot(m.highlightA, m.highlightB);
-  const e = Math.hypot(m.edgeCastA, m.edgeCastB);
-  return h > CAST.edgeCastHighlight && (m.highlightA * m.edgeCastA + m.highlightB * m.edgeCastB) / (h * e) >= Math.cos((CAST.highlightMaxAngle * Math.PI) / 180);
+  return Math.hypot(m.highlightA, m.highlightB) > CAST.edgeCastHighlight && sameWay(m.highlightA, m.highlightB, m.edgeCastA, m.edgeCastB);
 }
 
 /** The cast as a translation from the normal colours (fog, dusk and darkening only shrink them). */
