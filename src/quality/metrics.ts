@@ -295,15 +295,21 @@ interface ColourStats {
   edgeCastB: number;
 }
 
-/** Lab a*, b* of a linear RGB colour scaled to luminance 0.5 (the hue and chroma of a light, whatever its strength). */
-function labOfLight(r: number, g: number, b: number): { a: number; b: number } {
-  const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  if (!(y > 0)) return { a: 0, b: 0 };
-  const k = 0.5 / y;
+/** Luminance Y of a linear RGB colour (sRGB primaries, D65). */
+const luminanceOf = (r: number, g: number, b: number) => 0.2126 * r + 0.7152 * g + 0.0722 * b;
+
+/** Lab a*, b* of a linear RGB colour of luminance `y`, all scaled by `k` (D65 white). */
+function labAB(r: number, g: number, b: number, y: number, k = 1): { a: number; b: number } {
   const fx = labF(((0.4124 * r + 0.3576 * g + 0.1805 * b) * k) / 0.95047);
-  const fy = labF(0.5);
+  const fy = labF(y * k);
   const fz = labF(((0.0193 * r + 0.1192 * g + 0.9505 * b) * k) / 1.08883);
   return { a: 500 * (fx - fy), b: 200 * (fy - fz) };
+}
+
+/** Lab a*, b* of a linear RGB colour scaled to luminance 0.5 (the hue and chroma of a light, whatever its strength). */
+function labOfLight(r: number, g: number, b: number): { a: number; b: number } {
+  const y = luminanceOf(r, g, b);
+  return y > 0 ? labAB(r, g, b, y, 0.5 / y) : { a: 0, b: 0 };
 }
 
 /** Grey-edge estimate of the light's colour from the thumbnail's linear channels (p = 6). */
@@ -355,14 +361,8 @@ function colourStats(frame: Frame): ColourStats {
       const R = SRGB_TO_LINEAR[Math.round(r * inv)]!;
       const G = SRGB_TO_LINEAR[Math.round(g * inv)]!;
       const B = SRGB_TO_LINEAR[Math.round(b * inv)]!;
-      const X = (0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047;
-      const Y = 0.2126 * R + 0.7152 * G + 0.0722 * B;
-      const Z = (0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883;
-      const fx = labF(X);
-      const fy = labF(Y);
-      const fz = labF(Z);
-      const A = 500 * (fx - fy);
-      const Bb = 200 * (fy - fz);
+      const Y = luminanceOf(R, G, B);
+      const { a: A, b: Bb } = labAB(R, G, B, Y);
       const i = y * w + x;
       linear[0][i] = R;
       linear[1][i] = G;
