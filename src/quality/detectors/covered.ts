@@ -79,12 +79,15 @@ export const covered: Detector = {
     const flat = context.night ? m.largestFlatLit : m.largestFlat;
     const normal = steadyNormal(input, context.night ? 'largestFlatLit' : 'largestFlat');
     const even = context.night ? m.largestEvenFlatLit : m.largestEvenFlat;
-    const hidden =
-      normal !== null
-        ? flat - normal >= COVERED.partGrowth && !blurredAll(input)
-        : even >= (context.night ? COVERED.partAbsoluteNight : COVERED.partAbsolute) && flat < COVERED.partAbsoluteMax;
-    if (!hidden) return undefined;
-    const region = normal !== null ? flat : even;
-    return say.fault('covered', region >= COVERED.partCritical ? 'critical' : 'warning', 'covered_partial', { percent: say.pct(region) }, region, normal !== null ? region - normal : undefined);
+    const threshold = context.night ? COVERED.partAbsoluteNight : COVERED.partAbsolute;
+    const report = (region: number) =>
+      say.fault('covered', region >= COVERED.partCritical ? 'critical' : 'warning', 'covered_partial', { percent: say.pct(region) }, region, normal !== null ? region - normal : undefined);
+    if (normal !== null && flat - normal >= COVERED.partGrowth && !blurredAll(input)) return report(flat);
+    // What day one sees, a known normal does not un-say (as for overexposure). An occluder need not
+    // grow the place's own flat region: beside a tablecloth it is a second region, and on a plain
+    // table it splits the table's region (the tuning coin scene: largest flat region 0.88-0.97
+    // clean, 0.41-0.72 with a board in front). A place whose own view trips the day-one rule can
+    // have its finding marked as a false alarm.
+    return even >= threshold && flat < COVERED.partAbsoluteMax ? report(even) : undefined;
   },
 };
