@@ -11,6 +11,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import type { FaultKind } from '../../src/quality/index.js';
 import { cacheDir, sceneFile, type Scene } from './footage.js';
 
@@ -47,6 +48,12 @@ export interface CaseRecipe {
   post?: string;
   /** frozen: the same frame twice; frozen-osd: a still picture whose clock overlay still ticks */
   frozen?: 'identical' | 'osd';
+  /**
+   * The camera's automatic exposure after `filter` (the scene's light): a gain that lifts the
+   * picture's mean brightness to `targetMean`, at most `maxGain`, then `sensor` (the sensor's own
+   * noise, which the gain does not amplify: a camera's noise reduction runs after it).
+   */
+  exposure?: { targetMean: number; maxGain: number; sensor: string };
 }
 
 export interface ViewChange {
@@ -57,7 +64,7 @@ export interface ViewChange {
   flip?: boolean;
 }
 
-export interface Case extends Omit<CaseRecipe, 'filter' | 'view' | 'start' | 'gap' | 'bitrate' | 'post' | 'frozen'> {
+export interface Case extends Omit<CaseRecipe, 'filter' | 'view' | 'start' | 'gap' | 'bitrate' | 'post' | 'frozen' | 'exposure'> {
   scene: string;
   current: Buffer;
   previous: Buffer;
@@ -87,6 +94,17 @@ function viewFilter(v: ViewChange = {}): string {
 const SEV: Severity[] = ['mild', 'moderate', 'severe'];
 
 /**
+ * A working camera at night raises its gain until the picture is bright enough to see: without it,
+ * darkening day footage renders a dim scene (an indoor room) black, which no working camera shows.
+ * Target and limit are a typical camera's, not fitted to any verdict: a night picture a quarter of
+ * full scale (day exposure aims near mid-grey), at most 6x (about 16 dB) of extra gain.
+ */
+const NIGHT_EXPOSURE = { targetMean: 64, maxGain: 6 } as const;
+
+/** The same gain (and offset) on every channel. */
+const lift = (gain: number, offset = 0) => `lutrgb=r='val*${gain}+${offset}':g='val*${gain}+${offset}':b='val*${gain}+${offset}'`;
+
+/**
  * Every case of one scene. Times are spread over the clip so people and vehicles differ. A later
  * draw cuts each case at another of the seven moments (the same recipes, other frames).
  */
@@ -111,9 +129,11 @@ export function recipes(scene: Scene, draw = 0): CaseRecipe[] {
   clean('fog', "lutrgb=r='val*0.5+105':g='val*0.5+108':b='val*0.5+112'");
   clean('overcast', 'eq=brightness=-0.06:saturation=0.75');
   if (!scene.night) {
-    clean('dusk', 'eq=gamma=0.7:saturation=0.6,colortemperature=temperature=4200', { night: true });
-    clean('night-street-lights', 'eq=gamma=0.45:brightness=-0.05:saturation=0.7,colortemperature=temperature=2700,vignette=angle=PI/3.2,noise=alls=5:allf=t', { night: true });
-    clean('night-ir', 'hue=s=0,eq=gamma=0.85:contrast=1.1,vignette=angle=PI/4,noise=alls=8:allf=t', { night: true, notCheckable: ['colour_cast'] });
+    // Night from day footage: less light (and warmer, or infrared), then the camera's exposure.
+    const exposed = (sensor: string) => ({ night: true, exposure: { ...NIGHT_EXPOSURE, sensor } });
+    clean('dusk', 'eq=gamma=0.7:saturation=0.6,colortemperature=temperature=4200', exposed('null'));
+    clean('night-street-lights', 'eq=gamma=0.45:brightness=-0.05:saturation=0.7,colortemperature=temperature=2700,vignette=angle=PI/3.2', exposed('noise=alls=5:allf=t'));
+    clean('night-ir', 'hue=s=0,eq=gamma=0.85:contrast=1.1,vignette=angle=PI/4', { ...exposed('noise=alls=8:allf=t'), notCheckable: ['colour_cast'] });
   }
 
   // --- blur: gaussian, box (defocus-like), directional (motion, vibration) ---
@@ -122,9 +142,8 @@ export function recipes(scene: Scene, draw = 0): CaseRecipe[] {
   [8, 14, 24].forEach((r, i) => fault('blurred', `motion-${r}`, i, `dblur=angle=${[0, 45, 90][i]}:radius=${r}`));
 
   // --- exposure ---
-  const gain = (g: number, off = 0) => `lutrgb=r='val*${g}+${off}':g='val*${g}+${off}':b='val*${g}+${off}'`;
-  [0.4, 0.25, 0.1].forEach((g, i) => fault('dark', `darken-${g}`, i, gain(g), { tolerated: i === 2 ? ['covered', 'blurred', 'noisy', 'frozen'] : ['noisy'] }));
-  [[1.8, 20], [2.5, 40], [4, 60]].forEach(([g, o], i) => fault('overexposed', `overexpose-${g}`, i, gain(g!, o), { tolerated: ['blurred', 'covered', 'colour_cast'] }));
+  [0.4, 0.25, 0.1].forEach((g, i) => fault('dark', `darken-${g}`, i, lift(g), { tolerated: i === 2 ? ['covered', 'blurred', 'noisy', 'frozen'] : ['noisy'] }));
+  [[1.8, 20], [2.5, 40], [4, 60]].forEach(([g, o], i) => fault('overexposed', `overexpose-${g}`, i, lift(g!, o), { tolerated: ['blurred', 'covered', 'colour_cast'] }));
 
   // --- colour cast: a stuck IR-cut filter (magenta), green and blue channel mixing ---
   const casts: Array<[string, string[]]> = [
@@ -232,10 +251,26 @@ async function renderCase(src: string, scene: Scene, r: CaseRecipe): Promise<Cas
     const frozenChain = `${viewFilter(r.view)},trim=end_frame=1,loop=loop=${OUTPUT.fps * 6}:size=1,setpts=N/${OUTPUT.fps}/TB,${r.filter},format=yuv420p`;
     [previous, current] = (await cached(key, 2, () => renderFrames(src, r.start, r.gap + 1, frozenChain, [0.5, 0.5 + r.gap], r.bitrate))) as [Buffer, Buffer];
   } else {
-    [previous, current] = (await cached(key, 2, () => renderFrames(src, r.start, r.gap + 1, chain, [0.3, 0.3 + r.gap], r.bitrate, r.post))) as [Buffer, Buffer];
+    const frames = (c: string) => renderFrames(src, r.start, r.gap + 1, c, [0.3, 0.3 + r.gap], r.bitrate, r.post);
+    [previous, current] = (await cached(key, 2, async () => frames(r.exposure ? await exposedChain(r, r.exposure, frames) : chain))) as [Buffer, Buffer];
   }
-  const { filter: _f, view: _v, start: _s, gap: _g, bitrate: _b, post: _p, frozen: _z, ...meta } = r;
+  const { filter: _f, view: _v, start: _s, gap: _g, bitrate: _b, post: _p, frozen: _z, exposure: _e, ...meta } = r;
   return { ...meta, scene: scene.id, previous, current: current! };
+}
+
+/**
+ * The filter chain of a camera that sets its own exposure: render once without gain, read the mean
+ * brightness of the first frame, and add the gain that brings it to the target (none where the
+ * picture is bright enough already).
+ */
+async function exposedChain(r: CaseRecipe, exposure: NonNullable<CaseRecipe['exposure']>, frames: (chain: string) => Promise<Buffer[]>): Promise<string> {
+  const light = `${viewFilter(r.view)},${r.filter}`;
+  const [first] = await frames(`${light},${exposure.sensor},format=yuv420p`);
+  // Decoded to grey first: sharp's stats() reads the input's channels, not the pipeline's output.
+  const grey = await sharp(first!).greyscale().raw().toBuffer();
+  const mean = grey.reduce((sum, v) => sum + v, 0) / grey.length;
+  const gain = Math.min(exposure.maxGain, Math.max(1, exposure.targetMean / Math.max(mean, 1)));
+  return `${light},${gain > 1 ? `${lift(gain)},` : ''}${exposure.sensor},format=yuv420p`;
 }
 
 /** Render (or read from the cache) every case of a scene, `concurrency` ffmpeg jobs at a time. */
