@@ -115,3 +115,24 @@ describe('covered, with a learned normal of an unsteady view', () => {
     expect(judge({ ...metrics, largestEvenFlat: 0.45, largestFlat: 0.5 }, normalWith(metrics, 0.05))?.kind).toBe('covered');
   }, 60_000);
 });
+
+describe('covered, with a learned normal of a steady view', () => {
+  /** A steady camera whose own flat region (a tablecloth, a plain table) is `flat` of the frame. */
+  const normalWith = (metrics: FrameMetrics, flat: number) => {
+    const median = { ...metrics, largestFlat: flat, viewMatch: 0.9 } as unknown as BaselineStats['median'];
+    return { median, mad: median, samples: 12, days: 3 } as unknown as BaselineStats;
+  };
+  const judge = (metrics: FrameMetrics, normal: BaselineStats) =>
+    covered.judge({ m: metrics, normal, sceneNormal: normal, context: { night: false, tags: [], hasIr: true }, found: new Map(), say: sayer('en') });
+
+  it('keeps what day one sees: a board beside the place’s own flat region is a second region, not a grown one', async () => {
+    const clean = await metricsOf();
+    // A board over 41% of the view beside a tablecloth of 30%: the largest region grew by 0.11 only.
+    const board = { ...clean, largestFlat: 0.41, largestEvenFlat: 0.41 };
+    expect(judge(board, normalWith(clean, 0.3))?.kind).toBe('covered');
+    // A board that splits a plain table's region (0.9) into smaller ones.
+    expect(judge({ ...clean, largestFlat: 0.6, largestEvenFlat: 0.6 }, normalWith(clean, 0.9))?.kind).toBe('covered');
+    // The place's own view, as the normal knows it, stays unreported.
+    expect(judge({ ...clean, largestFlat: 0.3, largestEvenFlat: 0.12 }, normalWith(clean, 0.3))).toBeUndefined();
+  }, 60_000);
+});

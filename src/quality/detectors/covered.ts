@@ -2,8 +2,8 @@
  * Covered lens and partly hidden view. A covered lens leaves no structure anywhere and no strong
  * edge, whatever its colour (a cap, mud, a bag, paper, a hand). A board, a sign or a branch in
  * front of the lens leaves one large connected region without structure, evenly lit. Scenes with
- * sky or plain walls have such regions too: once the camera's normal is known, only growth beyond
- * it counts.
+ * sky or plain walls have large flat regions too, which the plain-scene bound leaves alone; once
+ * the camera's normal is known, growth beyond it counts as well.
  */
 import type { Detector, DetectorInput, Finding } from './types.js';
 import { BLUR } from './blur.js';
