@@ -10,6 +10,9 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeForAnalysis, diagnose, measure, referenceFor, updateBaseline, type Baseline, type Finding } from '../../src/quality/index.js';
 import { ORIENTATION_LENGTH } from '../../src/quality/metrics.js';
+import type { BaselineStats } from '../../src/quality/baseline.js';
+import { moved } from '../../src/quality/detectors/moved.js';
+import { sayer } from '../../src/quality/detectors/types.js';
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-11-01T03:00:00Z');
@@ -137,4 +140,26 @@ describe('moved camera', () => {
     old.day.views = [...old.day.views, ...b.day.views.slice(4, 6)];
     expect(referenceFor(old, false)!.length).toBe(b.day.views[0]!.signature.length);
   });
+});
+
+describe('moved, on a camera\'s first nights', () => {
+  /** A normal learned by day: clean frames matched the reference with this signature similarity. */
+  const dayNormal = (viewSimilarity: number) => {
+    const median = { viewSimilarity, viewMatch: 0.5, viewMatchAligned: 0.5, texture: 20, noise: 0.2 };
+    return { median, mad: median, samples: 12, days: 3 } as unknown as BaselineStats;
+  };
+  /** A night frame of a busy view, unmoved: the light lowers its similarity, its pattern is matched poorly. */
+  async function nightFrame() {
+    const m = measure(await decodeForAnalysis(await view(0, 0)));
+    return { ...m, viewSimilarity: 0.87, viewMatch: 0.32, viewMatchAligned: 0.32, viewMatchOffset: { dx: 0, dy: 0, rotation: 0 } };
+  }
+  const judge = async (sceneNormal: BaselineStats) =>
+    moved.judge({ m: await nightFrame(), normal: undefined, sceneNormal, context: { night: true, tags: [], hasIr: true }, found: new Map(), say: sayer('en') });
+
+  it('judges the similarity against what the days taught, not against a typical camera', async () => {
+    // A busy place whose clean days read 0.93: 0.87 at night is within its own spread.
+    expect(await judge(dayNormal(0.93))).toBeUndefined();
+    // A quiet place whose days read 0.99: the same night frame has lost its view.
+    expect((await judge(dayNormal(0.99)))?.kind).toBe('moved');
+  }, 60_000);
 });

@@ -67,6 +67,16 @@ export const MOVED = {
 } as const;
 
 /**
+ * How similar this camera's clean frames are to its reference view. Busy scenes (something large
+ * moving close to the lens) read lower than quiet ones, by day and at night alike, and night light
+ * only lowers it further: so on a camera's first nights, before a night normal exists, its day
+ * normal says more than the typical camera's figure.
+ */
+function typicalSimilarity(input: DetectorInput): number {
+  return normalOf(input, 'viewSimilarity') ?? input.sceneNormal?.median.viewSimilarity ?? MOVED.typical;
+}
+
+/**
  * The verdict from the picture pattern, once the gates every verdict shares are passed; undefined
  * when the reference has no pattern (stored before it existed), so the signature decides.
  */
@@ -82,7 +92,7 @@ function byPattern(input: DetectorInput): { finding: Finding | undefined } | und
   const rot = Math.abs(off.rotation);
   const scene = input.sceneNormal?.median;
   const unsteady = scene?.viewMatchAligned != null && scene.viewMatch != null && scene.viewMatchAligned - scene.viewMatch >= M.patternUnsteady;
-  const typical = normalOf(input, 'viewSimilarity') ?? M.typical;
+  const typical = typicalSimilarity(input);
   const sim = m.viewSimilarity;
   const lost = !veryNoisy(input) && (sim < typical - M.critical || sim < M.absolute) && m.viewMatchAligned < M.lostMatch;
   const displaced = !unsteady && (shift >= M.patternShift || rot >= M.minRotation) && gain >= M.patternGain;
@@ -122,7 +132,7 @@ export const moved: Detector = {
     if (gate) return gate;
     if (m.viewSimilarity === null) return undefined;
     const noisy = veryNoisy(input);
-    const typical = normalOf(input, 'viewSimilarity') ?? M.typical;
+    const typical = typicalSimilarity(input);
     const sim = m.viewSimilarity;
     const aligned = m.viewAligned ?? sim;
     const off = m.viewOffset;
