@@ -85,6 +85,20 @@ export const SCENES: Scene[] = [
     span: [0, 14.5],
   },
   {
+    id: 'wall',
+    // Added 2026-12-05 (afternoon), after the rules of the day were committed, so that the test
+    // side has a low-texture place as the tuning side has the coin table: nothing was tuned on it.
+    fixed: true,
+    split: 'test',
+    debPackage: 'opencv-doc',
+    file: 'usr/share/doc/opencv-doc/opencv4/html/cup.mp4.gz',
+    licence: 'OpenCV documentation (Apache-2.0 AND BSD-3-Clause, the Files: * stanza of Debian opencv-doc copyright)',
+    note: 'fixed camera facing a plain white wall with pencil marks, a hand waving a dark bottle: a low-texture scene; 640x480, 27 fps, 8 s',
+    night: false,
+    // Looked at a frame a second: the hand and the bottle are in every frame, sharp.
+    span: [0, 7.5],
+  },
+  {
     id: 'tree',
     fixed: true,
     split: 'tune',
