@@ -135,4 +135,11 @@ describe('covered, with a learned normal of a steady view', () => {
     // The place's own view, as the normal knows it, stays unreported.
     expect(judge({ ...clean, largestFlat: 0.3, largestEvenFlat: 0.12 }, normalWith(clean, 0.3))).toBeUndefined();
   }, 60_000);
+
+  it('relates a grown region to the normal, and a day-one region to nothing', async () => {
+    const clean = await metricsOf();
+    // Grown from 0.3 to 0.5, not evenly lit: 1.67 times the normal.
+    expect(judge({ ...clean, largestFlat: 0.5, largestEvenFlat: 0.2 }, normalWith(clean, 0.3))?.ratio).toBeCloseTo(0.5 / 0.3, 5);
+    expect(judge({ ...clean, largestFlat: 0.41, largestEvenFlat: 0.41 }, normalWith(clean, 0.3))?.ratio).toBeUndefined();
+  }, 60_000);
 });

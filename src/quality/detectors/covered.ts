@@ -80,9 +80,9 @@ export const covered: Detector = {
     const normal = steadyNormal(input, context.night ? 'largestFlatLit' : 'largestFlat');
     const even = context.night ? m.largestEvenFlatLit : m.largestEvenFlat;
     const threshold = context.night ? COVERED.partAbsoluteNight : COVERED.partAbsolute;
-    const report = (region: number) =>
-      say.fault('covered', region >= COVERED.partCritical ? 'critical' : 'warning', 'covered_partial', { percent: say.pct(region) }, region, normal !== null ? region - normal : undefined);
-    if (normal !== null && flat - normal >= COVERED.partGrowth && !blurredAll(input)) return report(flat);
+    const report = (region: number, ratio?: number) =>
+      say.fault('covered', region >= COVERED.partCritical ? 'critical' : 'warning', 'covered_partial', { percent: say.pct(region) }, region, ratio);
+    if (normal !== null && flat - normal >= COVERED.partGrowth && !blurredAll(input)) return report(flat, normal > 0 ? flat / normal : undefined);
     // What day one sees, a known normal does not un-say (as for overexposure). An occluder need not
     // grow the place's own flat region: beside a tablecloth it is a second region, and on a plain
     // table it splits the table's region (the tuning coin scene: largest flat region 0.88-0.97
