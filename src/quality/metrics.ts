@@ -74,8 +74,6 @@ export interface FrameMetrics extends ColourStats {
   edges: number;
   /** How crisp the crispest strong edges are (see `strongEdges`): 1 a step edge .. 0 none. */
   edgeCrispness: number;
-  /** The same, for the less crisp of the two axes (see `strongEdges`): low in one direction only after a motion blur. */
-  edgeCrispnessLeastAxis: number;
   /** Fraction of 20-px cells with no structure at all, any brightness. */
   flatShare: number;
   /** Largest connected region of flat cells that are not blown out (fraction of the frame). */
@@ -758,7 +756,7 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
   const coarse = sobelEnergy(thumb.data, thumb.width, thumb.height);
   const colour = colourStats(frame);
   const structure = structureOf(y, w, h);
-  const { count: edges, crispness: edgeCrispness, crispnessLeastAxis: edgeCrispnessLeastAxis } = strongEdges(y, w, h);
+  const { count: edges, crispness: edgeCrispness } = strongEdges(y, w, h);
   const field = orientationField(thumb.data, thumb.width, thumb.height);
   const pattern = patternOf(thumb.data, thumb.width, thumb.height);
   const signature = [...viewSignature(field), ...pattern];
@@ -803,7 +801,6 @@ export function measure(frame: Frame, previous?: Frame, reference?: Frame | View
     reblur: reblurLoss(y, w, h),
     edges,
     edgeCrispness,
-    edgeCrispnessLeastAxis,
     flatShare: structure.flatShare,
     largestFlat: structure.largestFlat,
     largestFlatLit: structure.largestFlatLit,

@@ -78,12 +78,6 @@ export interface StrongEdges {
    * gaussian blur of sigma px at the analysis width; 0 without strong edges.
    */
   crispness: number;
-  /**
-   * The same quantile taken apart for edges across each axis (left-right and up-down steps), the
-   * lower of the two. A motion blur smears edges across its direction only, so the crispest edges
-   * overall can stay crisp while one axis has none; a sharp picture is crisp both ways.
-   */
-  crispnessLeastAxis: number;
 }
 
 export function strongEdges(y: Uint8Array, w: number, h: number): StrongEdges {
@@ -105,7 +99,7 @@ export function strongEdges(y: Uint8Array, w: number, h: number): StrongEdges {
   while (threshold > 0 && acc + hist[threshold]! < total * EDGE_SHARE) acc += hist[threshold--]!;
   threshold = Math.max(threshold, EDGE_MIN_STEP);
   let edges = 0;
-  const across: [number[], number[]] = [[], []];
+  const slopes: number[] = [];
   for (let yy = EDGE_REACH; yy < h - EDGE_REACH; yy += step) {
     const o = yy * w;
     for (let x = EDGE_REACH; x < w - EDGE_REACH; x += step) {
@@ -126,19 +120,10 @@ export function strongEdges(y: Uint8Array, w: number, h: number): StrongEdges {
       if (hi - lo < EDGE_MIN_STEP * 2) continue;
       edges++;
       // The steepest point of the profile: no steeper step one pixel either side along the axis.
-      if (Math.abs(y[i]! - y[i - 2 * stride]!) <= g && Math.abs(y[i + 2 * stride]! - y[i]!) <= g) across[stride === 1 ? 0 : 1].push(g / (hi - lo));
+      if (Math.abs(y[i]! - y[i - 2 * stride]!) <= g && Math.abs(y[i + 2 * stride]! - y[i]!) <= g) slopes.push(g / (hi - lo));
     }
   }
-  const [leftRight, upDown] = across;
-  return {
-    count: edges,
-    crispness: crispest([...leftRight, ...upDown]),
-    crispnessLeastAxis: Math.min(crispest(leftRight), crispest(upDown)),
-  };
-}
-
-/** The CRISP_QUANTILE of edge slopes, 0 without any. A few thousand values at most: a typed-array sort costs well under a millisecond. */
-function crispest(slopes: number[]): number {
+  // A few thousand values at most: a typed-array sort costs well under a millisecond.
   const sorted = Float64Array.from(slopes).sort();
-  return sorted.length ? sorted[Math.round(CRISP_QUANTILE * (sorted.length - 1))]! : 0;
+  return { count: edges, crispness: sorted.length ? sorted[Math.round(CRISP_QUANTILE * (sorted.length - 1))]! : 0 };
 }

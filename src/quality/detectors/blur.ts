@@ -13,17 +13,6 @@ export const BLUR = {
   absoluteWarning: 0.44,
   absoluteCritical: 0.36,
   /**
-   * Day one: the re-blur loss speaks only while the strong edges are soft across at least one
-   * axis (`edgeCrispnessLeastAxis` below this). A smooth wall or table reads a low re-blur loss
-   * with an object on it crisp both ways; a blur softens some direction, a motion blur the one
-   * across its path while its edges along the path stay crisp (which `edgeCrispness` alone
-   * cannot see). Chosen on the tuning scenes (2026-12-05): every blur the re-blur loss catches
-   * reads 0.56 or less (motion blurs of 8 px 0.27-0.39), unblurred frames with a low loss 0.66
-   * and up (the lab at dusk 0.66, the coin table overexposed 0.67, the dog corridor at a low
-   * bitrate 0.76). Prompted by a test place, a plain wall, whose clean frames read as blurred.
-   */
-  reblurMaxCrisp: 0.61,
-  /**
    * Day one: or the crispest tenth of the strong edges below these (`edgeCrispness`; about
    * 0.8 / sigma for a gaussian blur of sigma px at the analysis width, so 0.3 is a blur of
    * about 2.7 px there). Chosen on the tuning scenes (2026-12-04): frames without blur read 0.34
@@ -85,8 +74,7 @@ export const blurred: Detector = {
       return severity ? say.fault('blurred', severity, 'blurred', { percent: say.pct(ratio) }, m.reblur, ratio) : undefined;
     }
     const joint = m.contrast >= BLUR.jointMinContrast && m.reblur < BLUR.jointReblur && m.edgeCrispness < BLUR.jointCrisp ? 'warning' : undefined;
-    const byReblur = m.edgeCrispnessLeastAxis < BLUR.reblurMaxCrisp ? below(m.reblur, BLUR.absoluteWarning, BLUR.absoluteCritical) : undefined;
-    const severity = worse(worse(byReblur, below(m.edgeCrispness, BLUR.crispWarning, BLUR.crispCritical)), joint);
+    const severity = worse(worse(below(m.reblur, BLUR.absoluteWarning, BLUR.absoluteCritical), below(m.edgeCrispness, BLUR.crispWarning, BLUR.crispCritical)), joint);
     return severity ? say.fault('blurred', severity, 'blurred_absolute', {}, m.reblur) : undefined;
   },
 };
