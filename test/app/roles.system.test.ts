@@ -9,7 +9,9 @@
  * - no check ran twice: consecutive checks of a camera are at least an interval apart (jitter is
  *   off), so no interval-long slot holds two;
  * - uptime is as if nothing had died: no hole in the known time, each check counted once;
- * - each incident (the offline and the hung camera) was announced once, by one leader.
+ * - each incident (the offline and the hung camera) was announced once, by one leader. An alert
+ *   the killed leader was sending at that moment may reach the webhook twice, with the same
+ *   request id: the next leader sends a half-sent alert again rather than lose it, and says so.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -179,7 +181,7 @@ describe.each(STORES)('camwatch server ×2 and camwatch worker ×3 on $engine, o
     await store?.drop();
   });
 
-  it(`keeps every camera checked each interval, runs no check twice and sends no alert twice (${engine})`, async () => {
+  it(`keeps every camera checked each interval, runs no check twice, and loses no alert (a second copy only of one in flight at the kill) (${engine})`, async () => {
     const config = path.join(dir, 'camwatch.yaml');
     const servers = [start('server-a', ['server', '-c', config])];
     // Starting takes 10 s here when other work keeps the load average at 25 on 2 cores (2026-12-04), and one server once took over 20 s.
@@ -263,12 +265,18 @@ describe.each(STORES)('camwatch server ×2 and camwatch worker ×3 on $engine, o
 
     // The check the killed worker held went to another worker when its lease ran out.
     expect(workers.filter((w) => w !== victim).some((w) => w.log.split('\n').some((line) => line.includes(`"camera":"${HUNG}"`) && line.includes('"delivery":2')))).toBe(true);
-    // The offline and the hung camera's incidents opened once each, and each alert reached the webhook once.
+    // The offline and the hung camera's incidents opened once each, and each alert reached the webhook.
     const opened = alerts.filter((a) => a.kind === 'opened');
     expect(new Set(opened.map((a) => a.incident_id)).size).toBe(opened.length);
     expect(opened.length).toBeGreaterThanOrEqual(1);
-    expect(deliveries.filter((d) => d.kind === 'opened').map((d) => d.id).sort()).toEqual(opened.map((a) => a.request_id).sort());
-    expect(new Set(deliveries.map((d) => d.id)).size).toBe(deliveries.length);
+    expect([...new Set(deliveries.filter((d) => d.kind === 'opened').map((d) => d.id))].sort()).toEqual(opened.map((a) => a.request_id).sort());
+    // A second copy only of an alert the killed leader was sending (delivered, not yet recorded as
+    // sent): the next leader sends it again with the same request id, and logs how many.
+    const resent = servers
+      .flatMap((s) => s.log.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string; alerts?: number }))
+      .filter((e) => e.msg.startsWith('alerts left half-sent'))
+      .reduce((n, e) => n + (e.alerts ?? 0), 0);
+    expect(deliveries.length - new Set(deliveries.map((d) => d.id)).size).toBeLessThanOrEqual(resent);
     // Nothing went wrong in any process (the log writes levels by name).
     for (const role of roles) expect(role.log, role.name).not.toMatch(/"level":"(error|fatal)"/);
   }, 180_000);
