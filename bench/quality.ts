@@ -9,7 +9,7 @@
 import sharp from 'sharp';
 import { baselineStats, decodeForAnalysis, diagnose, measure, referenceFor } from '../src/quality/index.js';
 import { sceneCases, type SceneCases } from './quality/cases.js';
-import { cleanByKind, evaluateScene, learnBaseline, misjudged, notCheckableMisses, score, type CaseResult, type CategoryScore, type Mode } from './quality/evaluate.js';
+import { byPlace, cleanByKind, evaluateScene, learnBaseline, misjudged, notCheckableMisses, score, type CaseResult, type CategoryScore, type Mode } from './quality/evaluate.js';
 import { SCENES, type Split } from './quality/footage.js';
 
 const f2 = (v: number | null) => (v === null ? '  -  ' : v.toFixed(2).padStart(5));
@@ -154,6 +154,22 @@ export async function run(args: string[]): Promise<void> {
       return k ? `${k.flagged}/${k.cases}${k.reports.length ? ` (${k.reports.join('; ')})` : ''}` : '-';
     });
     console.log(`| ${kind} | ${cells.join(' | ')} |`);
+  }
+  // Each test place on its own, both modes side by side.
+  const testPlaces = (['day-one', 'learned'] as const).map((mode) => byPlace(bySplit.get(`test ${mode}`) ?? []));
+  if (testPlaces[0]!.length) {
+    console.log('\nTEST places one by one (both draws): faults found, day one · learned; clean cases with the fault reported in brackets\n');
+    console.log(`| place | ${testPlaces[0]![0]!.categories.map((c) => c.category).join(' | ')} |`);
+    console.log(`|---|${testPlaces[0]![0]!.categories.map(() => '---').join('|')}|`);
+    for (const place of testPlaces[0]!) {
+      const learned = testPlaces[1]!.find((x) => x.scene === place.scene)!;
+      const cells = place.categories.map((d, c) => {
+        const l = learned.categories[c]!;
+        const clean = d.cleanFp || l.cleanFp ? ` (clean ${d.cleanFp}/${d.cleanCases} · ${l.cleanFp}/${l.cleanCases})` : '';
+        return d.positives ? `${d.tp}/${d.positives} · ${l.tp}/${l.positives}${clean}` : `-${clean}`;
+      });
+      console.log(`| ${place.scene} | ${cells.join(' | ')} |`);
+    }
   }
   const timing = await timeAnalysis(all[0]!);
   const ms = (r: typeof timing.fastest) => `${r.cpuMs.toFixed(1)} ms CPU, ${r.wallMs.toFixed(1)} ms wall (decode ${r.decodeMs.toFixed(1)} ms)`;

@@ -145,3 +145,18 @@ export function cleanByKind(results: CaseResult[]): CleanKind[] {
   }
   return [...kinds.values()];
 }
+
+export interface PlaceScore {
+  scene: string;
+  /** per category, in CATEGORIES order: faults found of those rendered, and clean cases with it reported of those scored */
+  categories: Array<{ category: FaultKind; tp: number; positives: number; cleanFp: number; cleanCases: number }>;
+}
+
+/** Each place (scene) on its own: one odd place can carry a split's whole shortfall. */
+export function byPlace(results: CaseResult[]): PlaceScore[] {
+  const scenes = [...new Set(results.map((r) => r.case.scene))];
+  return scenes.map((scene) => ({
+    scene,
+    categories: score(results.filter((r) => r.case.scene === scene)).map(({ category, tp, positives, cleanFp, cleanCases }) => ({ category, tp, positives, cleanFp, cleanCases })),
+  }));
+}
