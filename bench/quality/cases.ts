@@ -240,7 +240,9 @@ const RENDER_VERSION = 3;
 
 async function renderCase(src: string, scene: Scene, r: CaseRecipe): Promise<Case> {
   const key = { v: RENDER_VERSION, scene: scene.id, file: scene.file, r };
-  const chain = `${viewFilter(r.view)},${r.filter},format=yuv420p`;
+  // The camera's view and the scene's light, before the camera's own exposure (if it sets one).
+  const light = `${viewFilter(r.view)},${r.filter}`;
+  const chain = `${light},format=yuv420p`;
   let previous: Buffer;
   let current: Buffer;
   if (r.frozen === 'identical') {
@@ -252,7 +254,7 @@ async function renderCase(src: string, scene: Scene, r: CaseRecipe): Promise<Cas
     [previous, current] = (await cached(key, 2, () => renderFrames(src, r.start, r.gap + 1, frozenChain, [0.5, 0.5 + r.gap], r.bitrate))) as [Buffer, Buffer];
   } else {
     const frames = (c: string) => renderFrames(src, r.start, r.gap + 1, c, [0.3, 0.3 + r.gap], r.bitrate, r.post);
-    [previous, current] = (await cached(key, 2, async () => frames(r.exposure ? await exposedChain(r, r.exposure, frames) : chain))) as [Buffer, Buffer];
+    [previous, current] = (await cached(key, 2, async () => frames(r.exposure ? await exposedChain(light, r.exposure, frames) : chain))) as [Buffer, Buffer];
   }
   const { filter: _f, view: _v, start: _s, gap: _g, bitrate: _b, post: _p, frozen: _z, exposure: _e, ...meta } = r;
   return { ...meta, scene: scene.id, previous, current: current! };
@@ -263,8 +265,7 @@ async function renderCase(src: string, scene: Scene, r: CaseRecipe): Promise<Cas
  * brightness of the first frame, and add the gain that brings it to the target (none where the
  * picture is bright enough already).
  */
-async function exposedChain(r: CaseRecipe, exposure: NonNullable<CaseRecipe['exposure']>, frames: (chain: string) => Promise<Buffer[]>): Promise<string> {
-  const light = `${viewFilter(r.view)},${r.filter}`;
+async function exposedChain(light: string, exposure: NonNullable<CaseRecipe['exposure']>, frames: (chain: string) => Promise<Buffer[]>): Promise<string> {
   const [first] = await frames(`${light},${exposure.sensor},format=yuv420p`);
   // Decoded to grey first: sharp's stats() reads the input's channels, not the pipeline's output.
   const grey = await sharp(first!).greyscale().raw().toBuffer();
