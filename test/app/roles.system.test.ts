@@ -89,6 +89,8 @@ const STORES: { engine: string; open: (dir: string) => Promise<Store> }[] = [
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const lines = (log: string, camera: string, msg: string) => log.split('\n').filter((line) => line.includes(`"camera":"${camera}"`) && line.includes(`"msg":"${msg}"`)).length;
+/** A role's log entries (pino writes one JSON object a line; anything else is skipped). */
+const entries = <T extends { msg: string }>(role: Role): T[] => role.log.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as T);
 /** The worker checking this camera now: it took a check of it that it has not finished. */
 const checking = (worker: Role, camera: string) => lines(worker.log, camera, 'check taken') > lines(worker.log, camera, 'check');
 
@@ -221,7 +223,7 @@ describe.each(STORES)('camwatch server ×2 and camwatch worker ×3 on $engine, o
     await db.close();
 
     // What the workers did, from their logs: each check taken (a job, handed out again when its worker died) and each finished.
-    const events = workers.flatMap((w) => w.log.split('\n').filter((line) => line.startsWith('{')).map((line) => ({ worker: w, ...(JSON.parse(line) as { time: string; msg: string; camera?: string; job?: string }) })));
+    const events = workers.flatMap((w) => entries<{ time: string; msg: string; camera?: string; job?: string }>(w).map((e) => ({ worker: w, ...e })));
     const taken = events.filter((e) => e.msg === 'check taken');
     const finished = events.filter((e) => e.msg === 'check');
     // No check ran to its end twice, except one the killed worker finished but could not acknowledge
@@ -273,7 +275,7 @@ describe.each(STORES)('camwatch server ×2 and camwatch worker ×3 on $engine, o
     // A second copy only of an alert the killed leader was sending (delivered, not yet recorded as
     // sent): the next leader sends it again with the same request id, and logs how many.
     const resent = servers
-      .flatMap((s) => s.log.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string; alerts?: number }))
+      .flatMap((s) => entries<{ msg: string; alerts?: number }>(s))
       .filter((e) => e.msg.startsWith('alerts left half-sent'))
       .reduce((n, e) => n + (e.alerts ?? 0), 0);
     expect(deliveries.length - new Set(deliveries.map((d) => d.id)).size).toBeLessThanOrEqual(resent);
