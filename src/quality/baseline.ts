@@ -18,6 +18,7 @@ export const LEARNED_KEYS = [
   'crushed',
   'clipped',
   'reblur',
+  'edgeCrispness',
   'texture',
   'noise',
   'saturation',

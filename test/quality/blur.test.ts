@@ -1,24 +1,24 @@
 /**
  * Blur on the first check, where the re-blur loss is fooled: a plain, grainy scene (a table, a
  * wall) keeps its grain through a blurred lens, and the re-blur loss reads the grain. The
- * crispest strong edges are soft all the same.
+ * crispest strong edges are soft all the same, on the first check and against their own normal.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { BLUR, decodeForAnalysis, diagnose, measure } from '../../src/quality/index.js';
+import { BLUR, baselineStats, decodeForAnalysis, diagnose, measure, updateBaseline, type Baseline, type FrameMetrics } from '../../src/quality/index.js';
 import { rng } from './photo-corpus.js';
 
 /** A plain table with one object on it, optionally seen through a blurred lens, with the sensor's grain on top. */
-async function grainyTable(sigma: number): Promise<Buffer> {
+async function grainyTable(sigma: number, seed = 7, grain = 6): Promise<Buffer> {
   const object = await sharp(await readFile(path.resolve('test/fixtures/photos/coffee.jpg'))).resize({ width: 420, height: 300, fit: 'cover' }).png().toBuffer();
   let table = sharp({ create: { width: 1280, height: 720, channels: 3, background: { r: 170, g: 160, b: 140 } } }).composite([{ input: object, left: 430, top: 210 }]);
   if (sigma) table = sharp(await table.png().toBuffer()).blur(sigma);
   const { data, info } = await table.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   // Grain is added by the sensor, after the lens: the blur does not smooth it.
-  const random = rng(7);
-  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(data[i]! + (random() + random() + random() - 1.5) * 6)));
+  const random = rng(seed);
+  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(data[i]! + (random() + random() + random() - 1.5) * grain)));
   return sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
 }
 
@@ -61,5 +61,37 @@ describe('day one: a mild blur of a contrasty scene, both readings at once', () 
 
   it('a low-contrast scene whose edges are soft by nature (the coin table) is not blurred', async () => {
     expect(await judged({ contrast: 18, reblur: 0.467, edgeCrispness: 0.527 })).not.toContain('blurred');
+  });
+});
+
+describe('with a learned normal: blur in a plain, grainy scene', () => {
+  /** The daemon's baseline of the table in focus under strong grain, one frame a day for six days (as the bench learns it). */
+  async function learnedTable(keep: (m: FrameMetrics) => FrameMetrics = (m) => m) {
+    let baseline: Baseline | undefined;
+    for (let day = 0; day < 6; day++) baseline = updateBaseline(baseline, keep(measure(await decodeForAnalysis(await grainyTable(0, day, 12)))), new Date(Date.UTC(2026, 0, 1 + day, 3)), { night: false });
+    return baseline!;
+  }
+  const judged = async (baseline: Baseline, jpeg: Buffer) => {
+    const m = measure(await decodeForAnalysis(jpeg));
+    const normal = baselineStats(baseline, false)!.median;
+    return { m, normal, faults: diagnose(m, baseline, { night: false, tags: [], hasIr: true, locale: 'en' }).filter((f) => f.state === 'fault').map((f) => f.kind) };
+  };
+
+  it('is found from the edges against their normal, where the re-blur loss stays within its own', async () => {
+    const blurred = await judged(await learnedTable(), await grainyTable(4, 9, 12));
+    expect(blurred.m.reblur / blurred.normal.reblur!).toBeGreaterThan(BLUR.ratioWarning); // the loss alone passes it
+    expect(blurred.m.edgeCrispness).toBeGreaterThan(BLUR.crispWarning); // and so does day one's crispness
+    expect(blurred.m.edgeCrispness / blurred.normal.edgeCrispness!).toBeLessThan(BLUR.crispRatioWarning);
+    expect(blurred.faults).toContain('blurred');
+  });
+
+  it('leaves another frame of the table in focus alone', async () => {
+    expect((await judged(await learnedTable(), await grainyTable(0, 9, 12))).faults).toEqual([]);
+  });
+
+  it('a baseline learned before crispness was kept judges by the re-blur loss alone', async () => {
+    const old = await learnedTable(({ edgeCrispness: _dropped, ...rest }) => rest as FrameMetrics);
+    expect(baselineStats(old, false)!.median.edgeCrispness).toBeNull();
+    expect((await judged(old, await grainyTable(4, 9, 12))).faults).not.toContain('blurred');
   });
 });
