@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeForAnalysis, diagnose, measure, referenceFor, updateBaseline, type Baseline, type Finding } from '../../src/quality/index.js';
+import { MOVED, decodeForAnalysis, diagnose, measure, referenceFor, updateBaseline, type Baseline, type Finding } from '../../src/quality/index.js';
 import { ORIENTATION_LENGTH } from '../../src/quality/metrics.js';
 import type { BaselineStats } from '../../src/quality/baseline.js';
 import { moved } from '../../src/quality/detectors/moved.js';
@@ -47,6 +47,13 @@ async function busy(dx: number, dy: number, count: number, seed: number): Promis
   }
   const image = await sharp(wide).extract({ left: MARGIN + dx, top: MARGIN + dy, width: W, height: H }).png().toBuffer();
   return sharp(image).composite(people).jpeg({ quality: 85 }).toBuffer();
+}
+
+/** The usual view with the camera turned by `degrees` about its centre. */
+async function turnedView(degrees: number): Promise<Buffer> {
+  const centre = await sharp(wide).rotate(degrees, { background: '#303030' }).png().toBuffer();
+  const { width, height } = await sharp(centre).metadata();
+  return sharp(centre).extract({ left: Math.round((width! - W) / 2), top: Math.round((height! - H) / 2), width: W, height: H }).jpeg({ quality: 85 }).toBuffer();
 }
 
 /** Six days of clean frames, aimed at the given offsets. */
@@ -94,12 +101,18 @@ describe('moved camera', () => {
 
   it('finds a turn of 10 degrees at its own angle, past the 8 degrees the search used to stop at', async () => {
     const b = await learn(STEADY);
-    const centre = await sharp(wide).rotate(10, { background: '#303030' }).png().toBuffer();
-    const { width, height } = await sharp(centre).metadata();
-    const turned = await sharp(centre).extract({ left: Math.round((width! - W) / 2), top: Math.round((height! - H) / 2), width: W, height: H }).jpeg({ quality: 85 }).toBuffer();
-    const m = measure(await decodeForAnalysis(turned), undefined, referenceFor(b, false));
+    const m = measure(await decodeForAnalysis(await turnedView(10)), undefined, referenceFor(b, false));
     expect(Math.abs(m.viewMatchOffset!.rotation)).toBeGreaterThanOrEqual(10);
     expect(diagnose(m, b, { night: false, tags: [], hasIr: true, locale: 'en' }).find((f) => f.kind === 'moved')).toMatchObject({ state: 'fault', severity: 'critical' });
+  });
+
+  it('finds a turn of 2 degrees in place, which raises the median over blocks less than a shift does', async () => {
+    const b = await learn(STEADY);
+    const m = measure(await decodeForAnalysis(await turnedView(2)), undefined, referenceFor(b, false));
+    expect(m.viewMatchOffset).toMatchObject({ dx: 0, dy: 0 });
+    expect(Math.abs(m.viewMatchOffset!.rotation)).toBeGreaterThanOrEqual(MOVED.minRotation);
+    expect(m.viewMatchAligned! - m.viewMatch!).toBeLessThan(MOVED.patternGain); // what a shift would need
+    expect(diagnose(m, b, { night: false, tags: [], hasIr: true, locale: 'en' }).find((f) => f.kind === 'moved')?.state).toBe('fault');
   });
 
   it('is not claimed where the clean frames themselves wander: said to be not checkable', async () => {
