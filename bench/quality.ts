@@ -89,14 +89,20 @@ export async function run(args: string[]): Promise<void> {
   const groups = GROUPS.filter((g) => splits.includes(g.split));
   const t0 = performance.now();
   const rendered: Array<{ group: Group; scenes: SceneCases[] }> = [];
+  let timing: Awaited<ReturnType<typeof timeAnalysis>> | undefined;
   for (const group of groups) {
     const scenes: SceneCases[] = [];
     for (const scene of SCENES.filter((s) => s.split === group.split && (!wanted || wanted.has(s.id)))) {
       process.stderr.write(`rendering ${scene.id} (${scene.split}${group.draw ? `, draw ${group.draw + 1}` : ''})...\n`);
       scenes.push(await sceneCases(scene, { draw: group.draw }));
+      // Timed while the process holds one scene: with every case loaded and judged, V8's collector
+      // works beside the analysis (CPU above wall time), which the daemon's analysis threads, one
+      // frame at a time, do not carry.
+      timing ??= await timeAnalysis(scenes[0]!);
     }
     if (scenes.length) rendered.push({ group, scenes });
   }
+  if (!timing) throw new Error(`no scene to evaluate: --scene takes ids from ${SCENES.map((s) => s.id).join(', ')}`);
   const tRender = performance.now() - t0;
   const all = rendered.flatMap((r) => r.scenes);
   console.log(`\nImage-quality evaluation on real footage: ${new Set(all.map((s) => s.scene.id)).size} scenes, ${all.reduce((n, s) => n + s.cases.length, 0)} cases each judged twice (rendered or read from the cache in ${(tRender / 1000).toFixed(0)} s)`);
@@ -107,9 +113,6 @@ export async function run(args: string[]): Promise<void> {
       console.log(`normal ${s.scene.id.padEnd(12)} sim=${normal?.viewSimilarity ?? '-'} aligned=${normal?.viewAligned ?? '-'} match=${normal?.viewMatch ?? '-'}/${normal?.viewMatchAligned ?? '-'} texture=${normal?.texture ?? '-'} noise=${normal?.noise ?? '-'}`);
     }
   }
-  // Timed before the evaluation fills the heap: at the end of a full run V8's collector works
-  // beside the analysis (CPU above wall time), which the daemon's analysis threads do not carry.
-  const timing = await timeAnalysis(all[0]!);
   const summary: Record<string, Record<Mode, unknown>> = {};
   const bySplit = new Map<string, CaseResult[]>();
   for (const { group, scenes } of rendered) {
