@@ -2,8 +2,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, resolveFromConfig, type Config } from './config/load.js';
 import { DEFAULT_CONFIG, openApp, openStoreContext, databasePath, storeLocation, type AppContext, type StoreContext } from './app/context.js';
-import { startDaemon } from './app/daemon.js';
-import { startWorker } from './app/worker.js';
 import { openQueue, type Queue } from './queue/connection.js';
 import os from 'node:os';
 import { runCheckCommand } from './app/check-command.js';
@@ -21,6 +19,8 @@ import { backup } from './health/retention.js';
 import { runAckCommand, runResolveCommand } from './app/ack-command.js';
 import { changeFalseAlarm } from './health/false-alarms.js';
 import { queueAlerts } from './app/alerts.js';
+// The daemon and the worker (server, scheduler, analysis threads) are imported by the commands that
+// run them: loading them takes most of a second, which `--help`, `user` or `check` would pay at each start.
 import { channelSchemas } from './alerts/channels/index.js';
 import { runReportCommand, REPORT_KINDS, EXPORT_FORMATS } from './app/report-command.js';
 import { CSV_DECIMALS, CSV_PRESETS, CSV_SEPARATORS, reportSettingsWarnings } from './reports/index.js';
@@ -149,7 +149,7 @@ program
   .action(async (options: { config: string }) => {
     try {
       const app = await openForCameras(options.config);
-      untilSignal(await startDaemon(app, createLogger({ level: app.config.raw.log.level })));
+      untilSignal(await (await import('./app/daemon.js')).startDaemon(app, createLogger({ level: app.config.raw.log.level })));
     } catch (error) {
       fail(error);
     }
@@ -169,7 +169,7 @@ program
         log.error({ why }, 'lost the leadership: exiting');
         process.exit(LOST_LEADERSHIP_EXIT);
       };
-      untilSignal(await startDaemon(app, log, {}, { kind: 'server', queue, name, onLostLeadership }));
+      untilSignal(await (await import('./app/daemon.js')).startDaemon(app, log, {}, { kind: 'server', queue, name, onLostLeadership }));
     } catch (error) {
       fail(error);
     }
@@ -184,7 +184,7 @@ program
       const config = load(options.config);
       const ffmpeg = locateFfmpeg({ ffmpegPath: config.raw.ffmpeg.ffmpeg_path, ffprobePath: config.raw.ffmpeg.ffprobe_path });
       const { queue, name } = await connectQueue(config, 'worker');
-      untilSignal(await startWorker(config, ffmpeg, createLogger({ level: config.raw.log.level }), queue, name));
+      untilSignal(await (await import('./app/worker.js')).startWorker(config, ffmpeg, createLogger({ level: config.raw.log.level }), queue, name));
     } catch (error) {
       fail(error);
     }

@@ -4,7 +4,6 @@
  * machine-shaped by default (ISO 8601 times with the zone offset, decimal points, ","), or shaped
  * for a Vietnamese Excel with the "vi" preset (";", decimal comma, dd/mm/yyyy).
  */
-import ExcelJS from 'exceljs';
 import { zoneOffsetMs } from '../health/calendar.js';
 import { translator } from '../i18n/index.js';
 import { reportMessages } from './messages.js';
@@ -152,6 +151,8 @@ function xlsxWidth(report: Report, column: Column): number {
  */
 export async function toXlsx(report: Report): Promise<Buffer> {
   const t = translator(reportMessages, report.locale);
+  // Loaded here, not at start: exceljs takes half a second to import, paid only by who exports a workbook.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'camwatch';
   workbook.created = new Date(report.generatedAt);

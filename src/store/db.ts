@@ -3,7 +3,6 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { migrate, type Migration } from './migrate.js';
 import { SqliteEngine } from './sqlite.js';
-import { PostgresEngine } from './postgres.js';
 import { ensurePartitions } from './partitions.js';
 import type { Engine } from './engine.js';
 
@@ -38,6 +37,8 @@ export async function openStore(file: string, options: { migrate?: boolean } = {
 /** Opens the store the config names, SQLite or PostgreSQL, migrated and (PostgreSQL) with this month's partitions and the next. */
 export async function openStoreAt(location: StoreLocation, options: { migrate?: boolean; now?: number } = {}): Promise<OpenedStore<Engine>> {
   if (location.engine === 'sqlite') return openStore(location.path, options);
+  // The PostgreSQL driver is loaded only for a PostgreSQL store: a SQLite install never pays for it.
+  const { PostgresEngine } = await import('./postgres.js');
   const db = PostgresEngine.connect(location.url);
   try {
     if (options.migrate === false) return { db, applied: [] };

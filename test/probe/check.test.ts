@@ -112,7 +112,8 @@ describe('a check against simulated cameras', () => {
 
   it('stream info is the camera\'s 1280x720 H.264, with and without sprop-parameter-sets in the SDP', async () => {
     for (const sdpParameterSets of [true, false]) {
-      const hd = await startFleet({ count: 1, password: PASSWORD, sdpParameterSets, video: { width: 1280, height: 720 } });
+      // One photo and a 4 s clip, as in the substream test: an HD clip of every photo takes ffmpeg half a minute.
+      const hd = await startFleet({ count: 1, password: PASSWORD, sdpParameterSets, photos: [path.join(defaultPhotosDir(), 'coffee.jpg')], video: { width: 1280, height: 720, clipSeconds: 4 } });
       try {
         const result = await checkCamera(targetOf(hd.cameras[0]!, { minResolution: { width: 1280, height: 720 } }), 'stream', settings);
         expect(result.failure, `sprop ${sdpParameterSets}`).toBeUndefined();

@@ -71,7 +71,9 @@ describe('the printed page', () => {
       const pages = pdfPageTexts(await renderPdf(browser, html));
       expect(pagesWith(pages, SIGNER), `${count} rows`).toEqual([pages.length - 1]);
       expect(pagesWith(pages, rowText(report)), `${count} rows`).toEqual([pages.length - 1]);
-      // The same document without the rule: somewhere in these lengths the signature is left alone.
+      // The same document without the rule: somewhere in these lengths the signature is left alone
+      // (one such length shows the rule is needed; the rest need not be printed twice).
+      if (alone.length > 0) continue;
       const loose = pdfPageTexts(await renderPdf(browser, html.replace('.closing { break-inside: avoid; }', '')));
       if (pagesWith(loose, rowText(report))[0] !== loose.length - 1) alone.push(count);
     }
