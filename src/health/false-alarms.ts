@@ -90,11 +90,12 @@ export async function changeFalseAlarm(
   const finding = findings.find((f) => f.kind === kind && (f.state === 'fault' || f.state === 'tolerated'));
   if (finding?.state === 'tolerated') return { ok: true, exitCode: 0, lines: [t('already', { what, id: cameraId })] };
   if (!finding || finding.value === undefined) return fail(1, t('notShown', { what, id: cameraId }));
-  const value = finding.value;
+  const { value, crispness } = finding;
   const reason = request.reason?.trim() ?? '';
+  const measured = crispness === undefined ? `${value}` : `${value} crispness ${crispness}`;
   const mark = await app.db.transaction(async () => {
-    const made = await markFalseAlarm(app.db, { cameraId, kind, value, by, reason, at: now });
-    await writeAudit(app.db, actor, { action: 'false_alarm', cameraId, detail: `${kind} ${value}${reason ? `: ${reason}` : ''}`, ip: request.ip }, now);
+    const made = await markFalseAlarm(app.db, { cameraId, kind, value, crispness, by, reason, at: now });
+    await writeAudit(app.db, actor, { action: 'false_alarm', cameraId, detail: `${kind} ${measured}${reason ? `: ${reason}` : ''}`, ip: request.ip }, now);
     return made;
   });
   return { ok: true, exitCode: 0, lines: [t('marked', { what, id: cameraId, by })], mark };

@@ -8,6 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { BLUR, baselineStats, decodeForAnalysis, diagnose, measure, updateBaseline, type Baseline, type FrameMetrics } from '../../src/quality/index.js';
+import { TOLERANCE_MARGIN, type Tolerances } from '../../src/quality/false-alarms.js';
 import { rng } from './photo-corpus.js';
 
 /** A plain table with one object on it, optionally seen through a blurred lens, with the sensor's grain on top. */
@@ -93,5 +94,23 @@ describe('with a learned normal: blur in a plain, grainy scene', () => {
     const old = await learnedTable(({ edgeCrispness: _dropped, ...rest }) => rest as FrameMetrics);
     expect(baselineStats(old, false)!.median.edgeCrispness).toBeNull();
     expect((await judged(old, await grainyTable(4, 9, 12))).faults).not.toContain('blurred');
+  });
+});
+
+describe('a false-alarm mark on blur keeps both measures', () => {
+  const judge = async (sigma: number, tolerances?: Tolerances) =>
+    diagnose(measure(await decodeForAnalysis(await grainyTable(sigma))), undefined, { night: false, tags: [], hasIr: true, tolerances }).find((f) => f.kind === 'blurred');
+
+  it('a table marked for its soft edges is reported again once its edges get softer, though its re-blur loss holds', async () => {
+    const marked = (await judge(8))!;
+    expect(marked).toMatchObject({ state: 'fault', value: expect.any(Number), crispness: expect.any(Number) });
+    const mark: Tolerances = new Map([['blurred', { value: marked.value!, crispness: marked.crispness! }]]);
+    expect((await judge(8, mark))?.state).toBe('tolerated');
+    const softer = (await judge(16, mark))!;
+    // The grain keeps the re-blur loss within the mark: a mark of the loss alone tolerated this.
+    expect(softer.value!).toBeGreaterThanOrEqual(marked.value! * (1 - TOLERANCE_MARGIN));
+    expect((await judge(16, new Map([['blurred', { value: marked.value!, crispness: null }]])))?.state).toBe('tolerated');
+    expect(softer.crispness!).toBeLessThan(marked.crispness! * (1 - TOLERANCE_MARGIN));
+    expect(softer.state).toBe('fault');
   });
 });

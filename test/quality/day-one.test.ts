@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeForAnalysis, diagnose, measure, type FaultKind, type Finding } from '../../src/quality/index.js';
+import { decodeForAnalysis, diagnose, measure, type Finding } from '../../src/quality/index.js';
+import type { Tolerances } from '../../src/quality/false-alarms.js';
 import { ImageAssessor } from '../../src/quality/assess.js';
 import { openStore } from '../../src/store/db.js';
 
@@ -62,11 +63,11 @@ describe('day one: no baseline yet', () => {
 
 describe('false alarms', () => {
   it('a marked fault is tolerated at the level it was marked; a clearly worse picture is a fault again', async () => {
-    const judge = async (sigma: number, tolerances?: Map<FaultKind, number>) =>
+    const judge = async (sigma: number, tolerances?: Tolerances) =>
       diagnose(measure(await decodeForAnalysis(await frame((i) => i.blur(sigma)))), undefined, { night: false, tags: [], hasIr: true, tolerances }).find((f) => f.kind === 'blurred');
     const marked = await judge(4);
     expect(marked).toMatchObject({ state: 'fault', value: expect.any(Number) });
-    const tolerances = new Map<FaultKind, number>([['blurred', marked!.value!]]);
+    const tolerances: Tolerances = new Map([['blurred', { value: marked!.value!, crispness: marked!.crispness! }]]);
     expect((await judge(4, tolerances))?.state).toBe('tolerated');
     expect((await judge(12, tolerances))?.state).toBe('fault');
   });

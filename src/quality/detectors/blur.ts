@@ -87,10 +87,10 @@ export const blurred: Detector = {
       const byEdges = below(crispRatio, BLUR.crispRatioWarning, BLUR.crispRatioCritical);
       const severity = worse(byLoss, byEdges);
       const shown = byEdges && !byLoss ? crispRatio : ratio;
-      return severity ? say.fault('blurred', severity, 'blurred', { percent: say.pct(shown) }, m.reblur, shown) : undefined;
+      return severity ? { ...say.fault('blurred', severity, 'blurred', { percent: say.pct(shown) }, m.reblur, shown), crispness: m.edgeCrispness } : undefined;
     }
     const joint = m.contrast >= BLUR.jointMinContrast && m.reblur < BLUR.jointReblur && m.edgeCrispness < BLUR.jointCrisp ? 'warning' : undefined;
     const severity = worse(worse(below(m.reblur, BLUR.absoluteWarning, BLUR.absoluteCritical), below(m.edgeCrispness, BLUR.crispWarning, BLUR.crispCritical)), joint);
-    return severity ? say.fault('blurred', severity, 'blurred_absolute', {}, m.reblur) : undefined;
+    return severity ? { ...say.fault('blurred', severity, 'blurred_absolute', {}, m.reblur), crispness: m.edgeCrispness } : undefined;
   },
 };

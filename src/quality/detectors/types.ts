@@ -5,6 +5,7 @@
  */
 import { formatNumber, translator, type Locale } from '../../i18n/index.js';
 import type { BaselineStats, LearnedKey } from '../baseline.js';
+import type { Tolerances } from '../false-alarms.js';
 import type { FrameMetrics, PictureChange } from '../metrics.js';
 import { qualityMessages, type QualityMessageKey } from '../messages.js';
 
@@ -24,6 +25,11 @@ export interface Finding {
   value?: number;
   /** Value relative to this camera's normal (1 = normal), when a baseline exists. */
   ratio?: number;
+  /**
+   * blurred only: the crispness of the strongest edges, the second measure blur is found from. A
+   * false-alarm mark keeps it beside `value` (the re-blur loss), so softer edges are seen.
+   */
+  crispness?: number;
   reason?: NotCheckableReason;
   /** Plain explanation in the requested language. */
   message: string;
@@ -37,7 +43,7 @@ export interface DiagnoseContext {
   /** where the frame came from and what the camera's other source showed lately (frozen.ts) */
   liveness?: Liveness;
   /** faults an operator marked as false alarms on this camera, with the value marked (false-alarms.ts) */
-  tolerances?: ReadonlyMap<FaultKind, number>;
+  tolerances?: Tolerances;
 }
 
 export interface Liveness {
