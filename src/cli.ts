@@ -13,6 +13,7 @@ import { ffmpegVersion, locateFfmpeg } from './probe/ffmpeg.js';
 import { openStoreAt } from './store/db.js';
 import { copyStore } from './store/copy.js';
 import { postgresUrlProblem } from './config/schema.js';
+import { localize } from './config/messages.js';
 import { readMigrations, schemaVersion, migrate } from './store/migrate.js';
 import { NewerSchemaError } from './store/migrate.js';
 import { backup } from './health/retention.js';
@@ -46,6 +47,12 @@ const LOST_LEADERSHIP_EXIT = 75;
 
 // An empty CAMWATCH_LANG (a blank line in a unit file) means "not set", not an invalid language.
 if (process.env.CAMWATCH_LANG === '') delete process.env.CAMWATCH_LANG;
+
+// `camwatch doctor | head` closes the pipe early: that is the reader being done, not a crash to print.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const program = new Command('camwatch')
   .description('Keeps security cameras honest: checks them over ONVIF/RTSP, records uptime, alerts the responsible people.')
@@ -112,9 +119,12 @@ function print(result: CommandResult & { stdout?: string }): void {
 function fail(error: unknown): never {
   const t = translator(cliMessages, locale());
   if (error instanceof ConfigError) {
-    console.error(t('configInvalid'));
-    for (const line of error.message.split('\n')) console.error('  ' + line);
-    console.error(t('configFix'));
+    // The broken config's own locale, if it says one, unless --lang or CAMWATCH_LANG says otherwise.
+    const spoken = explicitLocale() ?? error.locale ?? locale();
+    const speak = translator(cliMessages, spoken);
+    console.error(speak('configInvalid'));
+    for (const line of error.lines(spoken)) console.error('  ' + line);
+    console.error(speak('configFix'));
     process.exit(2);
   }
   if (error instanceof NewerSchemaError) {
@@ -218,7 +228,7 @@ async function moveToPostgres(options: { url?: string; config: string }) {
     const t = translator(cliMessages, locale());
     const problem = postgresUrlProblem(url);
     if (problem) {
-      console.error(t('migrateBadUrl', { problem }));
+      console.error(t('migrateBadUrl', { problem: localize(problem)[locale()] }));
       process.exitCode = 2;
       return;
     }
@@ -265,15 +275,17 @@ program
   .action(async (options: { config: string }) => {
     let healthy = true;
     let config: Config | undefined;
-    let configProblem: string | undefined;
+    let configError: unknown;
     try {
       config = load(options.config);
     } catch (error) {
       healthy = false;
-      configProblem = error instanceof Error ? error.message : String(error);
+      configError = error;
     }
-    // The config is read first so that its language is known; the lines keep their order.
-    const t = translator(cliMessages, locale());
+    // The config is read first so that its language is known (a broken one's too, if it says it); the lines keep their order.
+    const spoken = explicitLocale() ?? (configError instanceof ConfigError ? configError.locale : undefined) ?? locale();
+    const t = translator(cliMessages, spoken);
+    const configProblem = configError instanceof ConfigError ? configError.lines(spoken).map((line) => '\n  ' + line).join('') : configError instanceof Error ? configError.message : String(configError);
     console.log(t('doctorNode', { version: process.version }));
     if (config) {
       console.log(t('doctorConfig', { file: options.config, status: t('configValid') }));
@@ -285,7 +297,7 @@ program
       // Reports print dotted lines where these are missing: a warning, not a failure.
       for (const warning of reportSettingsWarnings(config.raw.server?.report, locale())) console.log('  ⚠ ' + warning);
     } else {
-      console.log(t('doctorConfig', { file: options.config, status: configProblem ?? '' }));
+      console.log(t('doctorConfig', { file: options.config, status: configProblem }));
     }
     try {
       const ffmpeg = locateFfmpeg({ ffmpegPath: config?.raw.ffmpeg.ffmpeg_path, ffprobePath: config?.raw.ffmpeg.ffprobe_path });

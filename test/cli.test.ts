@@ -76,6 +76,30 @@ describe('camwatch CLI', () => {
     expect(existsSync(path.join(dir, 'never'))).toBe(false);
   });
 
+  it('tells every problem of a bad config in Vietnamese, in English on request or when the config says locale: en', async () => {
+    const bad = path.join(dir, 'bad-many.yaml');
+    const lines = ['version: 1', 'database: { path: ./never/camwatch.db }', 'timezone: Asia/Kolkata', 'probe: { concurrency: "many" }', 'units:', '  - { id: Xa!, name: x, kind: commune, colour: red }', '  - { id: xa-b, kind: commune }'];
+    writeFileSync(bad, lines.join('\n') + '\n');
+    const vi = await camwatch(['check', 'cam-0', '-c', bad]);
+    expect(vi.code).toBe(2);
+    expect(vi.stderr).toContain('Tệp cấu hình có lỗi');
+    expect(vi.stderr).toContain('units[0].id: chỉ gồm chữ thường không dấu');
+    expect(vi.stderr).toContain('units[0]: có trường không thuộc cấu hình: "colour"');
+    expect(vi.stderr).toContain('units[1].name: bắt buộc phải có');
+    expect(vi.stderr).toContain('timezone: phải là múi giờ IANA');
+    expect(vi.stderr).toContain('probe.concurrency: Đầu vào không hợp lệ');
+    // Every line in Vietnamese: none of the English wording is left.
+    expect(vi.stderr).not.toMatch(/\b(must|unknown field|is required|Invalid|expected)\b/);
+    const en = await camwatch(['check', 'cam-0', '-c', bad, '--lang', 'en']);
+    expect(en.stderr).toContain('The config file has errors');
+    expect(en.stderr).toContain('units[0].id: must be lower-case letters');
+    expect(en.stderr).toContain('probe.concurrency: Invalid input: expected number, received string');
+    writeFileSync(bad, [...lines, 'locale: en'].join('\n') + '\n');
+    const own = await camwatch(['check', 'cam-0', '-c', bad]);
+    expect(own.stderr).toContain('units[1].name: is required');
+    expect(own.stderr).not.toContain('Tệp cấu hình');
+  });
+
   it('check: a healthy camera exits 0 with a readable Vietnamese line; an offline one exits 1 with advice', async () => {
     const healthy = await camwatch(['check', 'cam-0', '-c', configFile], { CAM_PW: PASSWORD });
     expect(healthy.code).toBe(0);
@@ -277,7 +301,7 @@ describe('camwatch CLI', () => {
     expect(badMonth.stdout + badMonth.stderr).toContain('"2026-13" không phải là tháng: viết dạng YYYY-MM');
     const written = await camwatch(['report', 'uptime', '--month', '2026-01', '--format', 'csv', '--out', path.join(dir, 'vi.csv'), '-c', configFile], { CAM_PW: PASSWORD });
     expect(written.stdout + written.stderr).toMatch(/dòng, đã ghi vào .*vi\.csv/);
-    expect(misspelt.stderr).toMatch(new RegExp(`${signed.replaceAll('.', '\\.')}:\\d+:\\d+ server\\.report\\.issuer: must be written in capitals as on the document, e\\.g\\. "CÔNG AN XÃ TUY PHƯỚC ĐÔNG"`));
+    expect(misspelt.stderr).toMatch(new RegExp(`${signed.replaceAll('.', '\\.')}:\\d+:\\d+ server\\.report\\.issuer: phải viết chữ in hoa như trên văn bản, ví dụ "CÔNG AN XÃ TUY PHƯỚC ĐÔNG"`));
   });
 
   it('migrate says the schema is up to date after a run; backup writes a copy', async () => {
@@ -363,6 +387,14 @@ describe('camwatch CLI', () => {
     created.push(path.join(dir, 'backup.db'));
     expect(created.some((f) => f.endsWith('.jpg'))).toBe(true);
     expect(created.filter((f) => (statSync(f).mode & 0o077) !== 0)).toEqual([]);
+  });
+
+  it('stops quietly when its reader closes the pipe early (camwatch doctor | head -1)', async () => {
+    // As typed in a shell: head exits after one line, and doctor still has lines to write.
+    const typed = `set -o pipefail; "${process.execPath}" "${CLI}" doctor -c "${configFile}" | head -1`;
+    const { stdout, stderr } = await run('bash', ['-c', typed], { env: { ...process.env, CAM_PW: PASSWORD }, timeout: 60_000 });
+    expect(stdout).toMatch(/^Node\.js: v\d+/);
+    expect(stderr).toBe('');
   });
 
   it('has --help everywhere', async () => {

@@ -6,8 +6,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { boundaryKey, inspectMbtiles, inspectPmtiles, readBoundaries } from './map.js';
+import { localize, readSchemaMessage, type ConfigText, type Localized } from './messages.js';
+import { LOCALES, type Locale } from '../i18n/index.js';
 import { configSchemaFor, type CameraConfig, type ChannelSchemas, type RawConfig, type UnitConfig } from './schema.js';
 
 export interface ConfigIssue {
@@ -15,19 +17,32 @@ export interface ConfigIssue {
   line?: number | undefined;
   column?: number | undefined;
   path: string;
-  message: string;
+  /** what is wrong and how to fix it, in each language */
+  text: Localized;
 }
 
 export class ConfigError extends Error {
-  constructor(readonly issues: ConfigIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
+  /**
+   * @param locale the broken config's own `locale`, when it could be read: the language to tell
+   * its problems in, unless the command was asked for another.
+   */
+  constructor(
+    readonly issues: ConfigIssue[],
+    readonly locale?: Locale | undefined,
+  ) {
+    super(issues.map((issue) => formatIssue(issue)).join('\n'));
     this.name = 'ConfigError';
+  }
+
+  /** The problems, one line each, in a language. */
+  lines(locale: Locale): string[] {
+    return this.issues.map((issue) => formatIssue(issue, locale));
   }
 }
 
-export function formatIssue(issue: ConfigIssue): string {
+function formatIssue(issue: ConfigIssue, locale: Locale = 'en'): string {
   const where = issue.line ? `${issue.file}:${issue.line}:${issue.column ?? 1}` : issue.file;
-  return `${where} ${issue.path || '(top level)'}: ${issue.message}`;
+  return `${where} ${issue.path || (locale === 'vi' ? '(cấp ngoài cùng)' : '(top level)')}: ${issue.text[locale]}`;
 }
 
 /** A unit of the tree with its place in it, flattened for lookups. */
@@ -58,6 +73,8 @@ export interface Config {
 }
 
 type PathKey = string | number;
+/** Records a problem at a field: a message of the catalogue, or one already in both languages. */
+type Report = (segments: PathKey[], text: ConfigText | Localized) => void;
 
 function formatPath(segments: readonly PathKey[]): string {
   return segments.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key), '');
@@ -75,10 +92,10 @@ function locate(doc: Document, lines: LineCounter, segments: readonly PathKey[])
   return {};
 }
 
-function walkUnits(units: UnitConfig[], parent: UnitNode | undefined, out: Map<string, UnitNode>, report: (p: PathKey[], m: string) => void, at: PathKey[]) {
+function walkUnits(units: UnitConfig[], parent: UnitNode | undefined, out: Map<string, UnitNode>, report: Report, at: PathKey[]) {
   units.forEach((unit, index) => {
     const here = [...at, index];
-    if (out.has(unit.id)) report([...here, 'id'], `unit id "${unit.id}" is used twice; ids must be unique in the whole tree`);
+    if (out.has(unit.id)) report([...here, 'id'], { key: 'unitTwice', params: { id: unit.id } });
     const node: UnitNode = {
       id: unit.id,
       name: unit.name,
@@ -95,7 +112,7 @@ function walkUnits(units: UnitConfig[], parent: UnitNode | undefined, out: Map<s
   });
 }
 
-function crossCheck(raw: RawConfig, env: NodeJS.ProcessEnv, requireSecrets: boolean, report: (p: PathKey[], m: string) => void) {
+function crossCheck(raw: RawConfig, env: NodeJS.ProcessEnv, requireSecrets: boolean, report: Report) {
   const units = new Map<string, UnitNode>();
   walkUnits(raw.units, undefined, units, report, ['units']);
 
@@ -103,13 +120,13 @@ function crossCheck(raw: RawConfig, env: NodeJS.ProcessEnv, requireSecrets: bool
   for (const unit of units.values()) {
     if (!unit.code) continue;
     const other = codes.get(unit.code);
-    if (other) report(['units'], `official code "${unit.code}" is given to both "${other}" and "${unit.id}"`);
+    if (other) report(['units'], { key: 'codeTwice', params: { code: unit.code, first: other, second: unit.id } });
     codes.set(unit.code, unit.id);
   }
 
   const contractorIds = new Set<string>();
   raw.contractors.forEach((contractor, index) => {
-    if (contractorIds.has(contractor.id)) report(['contractors', index, 'id'], `contractor id "${contractor.id}" is used twice`);
+    if (contractorIds.has(contractor.id)) report(['contractors', index, 'id'], { key: 'contractorTwice', params: { id: contractor.id } });
     contractorIds.add(contractor.id);
   });
 
@@ -118,16 +135,16 @@ function crossCheck(raw: RawConfig, env: NodeJS.ProcessEnv, requireSecrets: bool
   const cameraIds = new Set<string>();
   raw.cameras.forEach((camera: CameraConfig, index) => {
     const at = ['cameras', index];
-    if (cameraIds.has(camera.id)) report([...at, 'id'], `camera id "${camera.id}" is used twice`);
+    if (cameraIds.has(camera.id)) report([...at, 'id'], { key: 'cameraTwice', params: { id: camera.id } });
     cameraIds.add(camera.id);
-    if (!units.has(camera.unit)) report([...at, 'unit'], `unit "${camera.unit}" is not in the units tree`);
+    if (!units.has(camera.unit)) report([...at, 'unit'], { key: 'unknownUnit', params: { unit: camera.unit } });
     if (camera.contractor && !contractorIds.has(camera.contractor)) {
-      report([...at, 'contractor'], `contractor "${camera.contractor}" is not listed under contractors`);
+      report([...at, 'contractor'], { key: 'unknownContractor', params: { id: camera.contractor } });
     }
-    if ((camera.lat === undefined) !== (camera.lon === undefined)) report([...at, camera.lat === undefined ? 'lat' : 'lon'], 'give both lat and lon, or neither');
+    if ((camera.lat === undefined) !== (camera.lon === undefined)) report([...at, camera.lat === undefined ? 'lat' : 'lon'], { key: 'latLon' });
     const password = env[camera.onvif.password_env];
     if (password !== undefined && password !== '') secrets.set(camera.id, password);
-    else if (requireSecrets) report([...at, 'onvif', 'password_env'], `environment variable ${camera.onvif.password_env} is not set; set it to the camera's password`);
+    else if (requireSecrets) report([...at, 'onvif', 'password_env'], { key: 'passwordUnset', params: { name: camera.onvif.password_env } });
     else if (!missingSecrets.includes(camera.onvif.password_env)) missingSecrets.push(camera.onvif.password_env);
   });
   return { units, secrets, missingSecrets };
@@ -150,7 +167,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     throw new ConfigError(
       doc.errors.map((error) => {
         const pos = error.linePos?.[0];
-        return { file, line: pos?.line, column: pos?.col, path: '', message: `YAML syntax: ${error.message.split('\n')[0]}` };
+        return { file, line: pos?.line, column: pos?.col, path: '', text: localize({ key: 'yamlSyntax', params: { detail: error.message.split('\n')[0] ?? '' } }) };
       }),
     );
   }
@@ -161,61 +178,93 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       const target = alias.resolve(doc);
       if (!target || !ancestors.includes(target)) return undefined;
       const pos = alias.range ? lines.linePos(alias.range[0]) : undefined;
-      cycle = { file, line: pos?.line, column: pos?.col, path: '', message: `the alias *${alias.source} is inside the block &${alias.source} it repeats, which never ends; copy the block instead` };
+      cycle = { file, line: pos?.line, column: pos?.col, path: '', text: localize({ key: 'aliasCycle', params: { name: alias.source } }) };
       return visit.BREAK;
     },
   });
   if (cycle) throw new ConfigError([cycle]);
   const issues: ConfigIssue[] = [];
-  const report = (segments: PathKey[], message: string) => issues.push({ file, ...locate(doc, lines, segments), path: formatPath(segments), message });
+  const localizedAt = (segments: PathKey[], text: Localized) => issues.push({ file, ...locate(doc, lines, segments), path: formatPath(segments), text });
+  const report: Report = (segments, text) => localizedAt(segments, 'key' in text ? localize(text) : text);
 
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     // Aliases of aliases that expand without end ("billion laughs").
-    throw new ConfigError([{ file, path: '', message: `YAML aliases expand too far: ${error instanceof Error ? error.message : String(error)}` }]);
+    throw new ConfigError([{ file, path: '', text: localize({ key: 'aliasTooFar', params: { detail: error instanceof Error ? error.message : String(error) } }) }]);
   }
-  const parsed = configSchemaFor(options.channels).safeParse(data);
+  const schema = configSchemaFor(options.channels);
+  const parsed = schema.safeParse(data);
+  const locale = ownLocale(data);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues as z.core.$ZodIssue[]) report(issue.path as PathKey[], describe(issue));
-    throw new ConfigError(issues);
+    // zod's own messages in Vietnamese come from a second pass with its Vietnamese locale: the
+    // same data and schema give the same issues in the same order.
+    const vietnamese = schema.safeParse(data, { error: z.locales.vi().localeError }).error?.issues ?? [];
+    parsed.error.issues.forEach((issue, index) => localizedAt(issue.path as PathKey[], describe(issue as z.core.$ZodIssue, vietnamese[index]?.message, valueAt(data, issue.path as PathKey[]) === undefined)));
+    throw new ConfigError(issues, locale);
   }
   const { units, secrets, missingSecrets } = crossCheck(parsed.data, env, options.requireSecrets ?? true, report);
   const evidence = path.resolve(path.dirname(file), parsed.data.evidence_dir);
   const inside = (dir: string) => evidence === dir || evidence.startsWith(dir + path.sep);
   if (evidence === path.parse(evidence).root || SYSTEM_DIRS.some(inside)) {
-    report(['evidence_dir'], `"${evidence}" is a system folder; give camwatch a folder of its own, e.g. /var/lib/camwatch/evidence`);
+    report(['evidence_dir'], { key: 'systemFolder', params: { dir: evidence } });
   }
   checkMapFiles(parsed.data, file, units, report);
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new ConfigError(issues, locale);
   return { file, raw: parsed.data, units, secrets, missingSecrets };
 }
 
 /** The map's files exist and are what they claim; the boundaries name at least one unit of the tree. */
-function checkMapFiles(raw: RawConfig, file: string, units: ReadonlyMap<string, UnitNode>, report: (p: PathKey[], m: string) => void) {
+function checkMapFiles(raw: RawConfig, file: string, units: ReadonlyMap<string, UnitNode>, report: Report) {
   const resolve = (target: string) => path.resolve(path.dirname(file), target);
   const { tiles, boundaries } = raw.map;
   const tileFiles = [['mbtiles', tiles?.mbtiles, inspectMbtiles], ['pmtiles', tiles?.pmtiles, inspectPmtiles]] as const;
   for (const [field, target, inspect] of tileFiles) {
     if (target === undefined) continue;
     const info = inspect(resolve(target));
-    if ('problem' in info) report(['map', 'tiles', field], `"${resolve(target)}" ${info.problem}`);
+    if ('problem' in info) report(['map', 'tiles', field], fileProblem(resolve(target), info.problem));
   }
   if (boundaries) {
     const features = readBoundaries(resolve(boundaries.file));
-    if ('problem' in features) return report(['map', 'boundaries', 'file'], `"${resolve(boundaries.file)}" ${features.problem}`);
+    if ('problem' in features) return report(['map', 'boundaries', 'file'], fileProblem(resolve(boundaries.file), features.problem));
     const keys = new Set([...units.values()].flatMap((unit) => [unit.id, ...(unit.code ? [unit.code] : [])]));
     if (!features.some((feature) => keys.has(boundaryKey(feature, boundaries.property) ?? ''))) {
-      report(['map', 'boundaries', 'property'], `no feature of "${resolve(boundaries.file)}" has a property "${boundaries.property}" equal to a unit's code or id; set property to the one that holds the commune code (e.g. ma_xa)`);
+      report(['map', 'boundaries', 'property'], { key: 'boundaryProperty', params: { file: resolve(boundaries.file), property: boundaries.property } });
     }
   }
 }
 
-function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the config reference in README.md`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.expected})`;
-  return issue.message;
+/** A zod issue in both languages: the schema's own message, or zod's in each language. */
+function describe(issue: z.core.$ZodIssue, vietnamese: string | undefined, absent: boolean): Localized {
+  const own = readSchemaMessage(issue.message);
+  if (own) return localize(own);
+  if (issue.code === 'unrecognized_keys') return localize({ key: 'unknownFields', params: { keys: issue.keys.map((k) => `"${k}"`).join(', ') } });
+  // zod's issues do not keep the value they refused, so whether the field is there is read from the data.
+  if (issue.code === 'invalid_type' && absent) return localize({ key: 'required', params: { expected: issue.expected } });
+  return { en: issue.message, vi: vietnamese ?? issue.message };
+}
+
+/** A problem with a file the config names: the file, then what is wrong with it. */
+function fileProblem(file: string, problem: ConfigText): Localized {
+  const words = localize(problem);
+  return { vi: `"${file}" ${words.vi}`, en: `"${file}" ${words.en}` };
+}
+
+/** The value at a path of the parsed YAML, undefined where the path leads nowhere. */
+function valueAt(data: unknown, segments: readonly PathKey[]): unknown {
+  let at = data;
+  for (const key of segments) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PathKey, unknown>)[key];
+  }
+  return at;
+}
+
+/** The config's own `locale`, when the broken file still says one. */
+function ownLocale(data: unknown): Locale | undefined {
+  const locale = (data as { locale?: unknown } | null)?.locale;
+  return LOCALES.find((known) => known === locale);
 }
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
@@ -223,8 +272,8 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, o
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
-    throw new ConfigError([{ file, path: '', message: `cannot read the config: ${reason}` }]);
+    const text: ConfigText = (error as NodeJS.ErrnoException).code === 'ENOENT' ? { key: 'configNotFound' } : { key: 'configUnreadable', params: { detail: String(error) } };
+    throw new ConfigError([{ file, path: '', text: localize(text) }]);
   }
   return parseConfig(text, file, env, options);
 }

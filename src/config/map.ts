@@ -7,6 +7,7 @@
 import { closeSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
+import { schemaMessage, type ConfigText } from './messages.js';
 
 /** Leaflet's placeholders; {s} (subdomains) only as the host's first label, so the CSP can allow it as *.host. */
 const TILE_URL = /^https?:\/\/(\{s\}\.)?[A-Za-z0-9.-]+(:\d+)?\/[^\s]*$/;
@@ -19,21 +20,21 @@ const tiles = z
     /** e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; the browsers fetch from it directly */
     url: z
       .string()
-      .regex(TILE_URL, 'must be an http(s) URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png ({s} only as the first part of the host)')
-      .refine((value) => ['{z}', '{x}', '{y}'].every((part) => value.includes(part)), 'must contain {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png')
+      .regex(TILE_URL, schemaMessage('tileUrl'))
+      .refine((value) => ['{z}', '{x}', '{y}'].every((part) => value.includes(part)), schemaMessage('tileUrlParts'))
       .optional(),
     /** raster MBTiles (png/jpg/webp), relative to the config file; camwatch serves it at /tiles/{z}/{x}/{y} */
     mbtiles: z.string().min(1).optional(),
     /** raster PMTiles (version 3), relative to the config file; served the same way */
     pmtiles: z.string().min(1).optional(),
     /** shown in the map's corner, as the tiles' licence asks, e.g. "© OpenStreetMap contributors" */
-    attribution: z.string().trim().min(1, 'name the source of the map as its licence asks, e.g. "© OpenStreetMap contributors"'),
+    attribution: z.string().trim().min(1, schemaMessage('attribution')),
     max_zoom: z.number().int().min(0).max(MAX_TILE_ZOOM).default(19),
   })
   .strict()
   .superRefine((value, context) => {
     if ([value.url, value.mbtiles, value.pmtiles].filter((source) => source !== undefined).length !== 1) {
-      context.addIssue({ code: 'custom', path: ['url'], message: 'give one of url (online tiles), mbtiles or pmtiles (a file on this machine)' });
+      context.addIssue({ code: 'custom', path: ['url'], message: schemaMessage('tilesSource') });
     }
   });
 
@@ -62,23 +63,23 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 const RASTER_FORMATS = new Set(['png', 'jpg', 'jpeg', 'webp']);
 
 /** What the file is as MBTiles, or what is wrong with it, in words that end with the fix. */
-export function inspectMbtiles(file: string): TileFileInfo | { problem: string } {
-  const missing = fileProblem(file, 'the .mbtiles file');
+export function inspectMbtiles(file: string): TileFileInfo | { problem: ConfigText } {
+  const missing = fileProblem(file, 'mbtiles');
   if (missing) return { problem: missing };
-  if (readHead(file, SQLITE_MAGIC.length).toString('latin1') !== SQLITE_MAGIC) return { problem: 'is not an MBTiles file (not an SQLite database); export the map as MBTiles, e.g. with QGIS "Generate XYZ tiles (MBTiles)"' };
+  if (readHead(file, SQLITE_MAGIC.length).toString('latin1') !== SQLITE_MAGIC) return { problem: { key: 'notMbtiles' } };
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {
     const names = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").all() as { name: string }[]).map((row) => row.name));
-    if (!names.has('tiles')) return { problem: 'has no "tiles" table, so it is not an MBTiles file; export the map as MBTiles' };
+    if (!names.has('tiles')) return { problem: { key: 'noTilesTable' } };
     const format = names.has('metadata') ? (db.prepare("SELECT value FROM metadata WHERE name = 'format'").get() as { value: string } | undefined)?.value : undefined;
     if (format !== undefined && !RASTER_FORMATS.has(format.toLowerCase())) {
-      return { problem: `holds "${format}" tiles; the dashboard draws picture tiles: give an MBTiles of png, jpg or webp tiles` };
+      return { problem: { key: 'mbtilesNotPictures', params: { format } } };
     }
     const zooms = db.prepare('SELECT MIN(zoom_level) AS min, MAX(zoom_level) AS max FROM tiles').get() as { min: number | null; max: number | null };
-    if (zooms.min === null || zooms.max === null) return { problem: 'has no tiles; export the map again with the area and zoom levels you need' };
+    if (zooms.min === null || zooms.max === null) return { problem: { key: 'noTiles' } };
     return { minZoom: zooms.min, maxZoom: Math.min(zooms.max, MAX_TILE_ZOOM) };
   } catch (error) {
-    return { problem: `cannot be read as MBTiles (${error instanceof Error ? error.message : String(error)}); export the map as MBTiles again` };
+    return { problem: { key: 'mbtilesUnreadable', params: { detail: error instanceof Error ? error.message : String(error) } } };
   } finally {
     db.close();
   }
@@ -102,25 +103,25 @@ export interface PmtilesHeader extends TileFileInfo {
   tileCompression: number;
 }
 
-function parsePmtilesHeader(bytes: Buffer): PmtilesHeader | { problem: string } {
-  if (bytes.length < PMTILES_HEADER_BYTES || bytes.toString('latin1', 0, 7) !== 'PMTiles') return { problem: 'is not a PMTiles file; convert the map with "pmtiles convert map.mbtiles map.pmtiles"' };
-  if (bytes[7] !== 3) return { problem: `is PMTiles version ${bytes[7]}; camwatch reads version 3: convert it with "pmtiles convert"` };
+function parsePmtilesHeader(bytes: Buffer): PmtilesHeader | { problem: ConfigText } {
+  if (bytes.length < PMTILES_HEADER_BYTES || bytes.toString('latin1', 0, 7) !== 'PMTiles') return { problem: { key: 'notPmtiles' } };
+  if (bytes[7] !== 3) return { problem: { key: 'pmtilesVersion', params: { version: bytes[7] ?? 0 } } };
   const u64 = (at: number) => Number(bytes.readBigUInt64LE(at));
   const header = {
     rootOffset: u64(8), rootLength: u64(16), leafOffset: u64(40), dataOffset: u64(56),
     internalCompression: bytes[97] ?? 0, tileCompression: bytes[98] ?? 0, minZoom: bytes[100] ?? 0, maxZoom: Math.min(bytes[101] ?? 0, MAX_TILE_ZOOM),
   };
   const type = bytes[99] ?? 0;
-  if (!PMTILES_RASTER.has(type)) return { problem: `holds ${type === 1 ? 'vector (MVT)' : 'unknown'} tiles; the dashboard draws picture tiles: give a PMTiles of png, jpg or webp tiles` };
+  if (!PMTILES_RASTER.has(type)) return { problem: { key: type === 1 ? 'pmtilesVector' : 'pmtilesUnknownType' } };
   if (!PMTILES_COMPRESSIONS.has(header.internalCompression) || !PMTILES_COMPRESSIONS.has(header.tileCompression)) {
-    return { problem: 'is compressed with zstd or an unknown method; convert it again with gzip (the pmtiles tool does by default)' };
+    return { problem: { key: 'pmtilesCompression' } };
   }
   return header;
 }
 
 /** The PMTiles file's header, or what is wrong with it, in words that end with the fix. */
-export function inspectPmtiles(file: string): PmtilesHeader | { problem: string } {
-  const missing = fileProblem(file, 'the .pmtiles file');
+export function inspectPmtiles(file: string): PmtilesHeader | { problem: ConfigText } {
+  const missing = fileProblem(file, 'pmtiles');
   if (missing) return { problem: missing };
   return parsePmtilesHeader(readHead(file, PMTILES_HEADER_BYTES));
 }
@@ -156,27 +157,27 @@ export type BoundaryFeature = z.infer<typeof feature>;
 const MAX_BOUNDARIES_BYTES = 64 * 1024 * 1024;
 
 /** The boundary features, or what is wrong with the file, in words that end with the fix. */
-export function readBoundaries(file: string): BoundaryFeature[] | { problem: string } {
-  const missing = fileProblem(file, 'the GeoJSON file of the commune boundaries');
+export function readBoundaries(file: string): BoundaryFeature[] | { problem: ConfigText } {
+  const missing = fileProblem(file, 'boundaries');
   if (missing) return { problem: missing };
-  if (statSync(file).size > MAX_BOUNDARIES_BYTES) return { problem: `is larger than ${MAX_BOUNDARIES_BYTES / 1024 / 1024} MB; simplify the boundaries (e.g. mapshaper -simplify 10%)` };
+  if (statSync(file).size > MAX_BOUNDARIES_BYTES) return { problem: { key: 'boundariesTooLarge', params: { mb: MAX_BOUNDARIES_BYTES / 1024 / 1024 } } };
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    return { problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); let the camwatch user read it` };
+    return { problem: { key: 'unreadable', params: { detail: (error as NodeJS.ErrnoException).code ?? String(error) } } };
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { problem: `is not valid JSON (${error instanceof Error ? error.message : String(error)}); save it as GeoJSON` };
+    return { problem: { key: 'notJson', params: { detail: error instanceof Error ? error.message : String(error) } } };
   }
   const parsed = featureCollection.safeParse(data);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first?.path.length ? ` at ${first.path.join('.')}` : '';
-    return { problem: `is not a GeoJSON FeatureCollection of Polygon or MultiPolygon features (${first?.message ?? 'invalid'}${where}); save the commune boundaries as GeoJSON polygons` };
+    // Where it goes wrong, not zod's words for it, which are English only.
+    const where = parsed.error.issues[0]?.path.join('.') || 'type';
+    return { problem: { key: 'notPolygons', params: { where } } };
   }
   return parsed.data.features;
 }
@@ -187,13 +188,13 @@ export function boundaryKey(feature: BoundaryFeature, property: string): string 
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
-function fileProblem(file: string, what: string): string | undefined {
+function fileProblem(file: string, what: 'mbtiles' | 'pmtiles' | 'boundaries'): ConfigText | undefined {
   let stat;
   try {
     stat = statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? `file not found; give the path of ${what}, absolute or relative to this config file` : `cannot be read (${code ?? String(error)}); let the camwatch user read it`;
+    return code === 'ENOENT' ? { key: `notFound_${what}` } : { key: 'unreadable', params: { detail: code ?? String(error) } };
   }
-  return stat.isFile() ? undefined : `is not a file; give the path of ${what}`;
+  return stat.isFile() ? undefined : { key: `notAFile_${what}` };
 }

@@ -4,15 +4,16 @@
  */
 import { z } from 'zod';
 import { mapSchema } from './map.js';
+import { schemaMessage, type ConfigText } from './messages.js';
 
 const id = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-" (e.g. "tuy-phuoc")');
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, schemaMessage('idChars'));
 
 
 /** Highest accepted check concurrency, overall and per camera address. */
 export const PROBE_LIMITS = { concurrency: 1024, per_host_concurrency: 64 } as const;
-export const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as CAM_TP001_PASSWORD');
+export const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, schemaMessage('envName'));
 
 /** Daily rollups are built from UTC hours: the zone must exist and sit a whole number of hours from UTC. */
 function wholeHourZone(zone: string): boolean {
@@ -38,7 +39,7 @@ function contactSchema(channelName: z.ZodType<string, unknown>) {
       role: z.enum(CONTACT_ROLES).default('other'),
       phone: z
         .string()
-        .regex(/^(0|84|\+84)\d{9,10}$/, 'must be a Vietnamese phone number such as 0912345678 or 84912345678')
+        .regex(/^(0|84|\+84)\d{9,10}$/, schemaMessage('phone'))
         .optional(),
       email: z.email().optional(),
       zalo_user_id: z.string().optional(),
@@ -74,10 +75,10 @@ function unitSchema(contact: ContactSchema): z.ZodType<UnitConfig, unknown> {
         kind: z.enum(UNIT_KINDS),
         code: z
           .string()
-          .regex(/^(\d{2}|\d{3}|\d{5})$/, 'official codes have 2 digits (province) or 5 digits (commune); quote them: "21"')
+          .regex(/^(\d{2}|\d{3}|\d{5})$/, schemaMessage('officialCode'))
           .optional(),
         /** code of a unit abolished in 2025, kept for areas inside today's communes; not a key */
-        former_code: z.string().regex(/^\d{3,5}$/, 'must be the old 3- or 5-digit code').optional(),
+        former_code: z.string().regex(/^\d{3,5}$/, schemaMessage('formerCode')).optional(),
         population: z.number().int().positive().optional(),
         area_km2: z.number().positive().optional(),
         note: z.string().optional(),
@@ -97,15 +98,15 @@ export type MaintenanceTask = (typeof MAINTENANCE_TASKS)[number];
 const maintenanceSchedule = z
   .object({
     every_days: z
-      .number({ error: 'must be a number of days, e.g. 90 for quarterly' })
-      .min(1, 'must be at least 1 day, e.g. 90 for quarterly')
-      .max(3660, 'must be at most 3660 days (ten years); e.g. 90 for quarterly')
+      .number({ error: schemaMessage('daysNumber') })
+      .min(1, schemaMessage('daysMin'))
+      .max(3660, schemaMessage('daysMax'))
       // not .int(): its issue carries no input, and would read as a missing field
-      .refine(Number.isInteger, 'must be a whole number of days, e.g. 90 for quarterly'),
+      .refine(Number.isInteger, schemaMessage('daysWhole')),
     tasks: z
-      .array(z.enum(MAINTENANCE_TASKS, { error: `must be one of ${MAINTENANCE_TASKS.join(', ')}` }))
-      .min(1, `list at least one task, e.g. [clean, inspect]`)
-      .refine((tasks) => new Set(tasks).size === tasks.length, 'lists a task twice; give each task once')
+      .array(z.enum(MAINTENANCE_TASKS, { error: schemaMessage('taskName', { tasks: MAINTENANCE_TASKS.join(', ') }) }))
+      .min(1, schemaMessage('tasksEmpty'))
+      .refine((tasks) => new Set(tasks).size === tasks.length, schemaMessage('taskTwice'))
       .default(['clean', 'inspect']),
   })
   .strict();
@@ -130,7 +131,6 @@ function contractorSchema(contact: ContactSchema) {
     .strict();
 }
 
-const SECRET_HINT = 'give the user in onvif.user and the password by password_env';
 /** Query parameters cameras take credentials in (Hikvision, Dahua, Axis, generic CGI snapshots). */
 const CREDENTIAL_PARAMS = /^(user(name)?|usr|pass(word|wd)?|pwd|psw|auth|token|loginuse|loginpas)$/i;
 
@@ -145,21 +145,21 @@ function hasCredentialQuery(value: string): boolean {
 const urlWithoutCredentials = (scheme: RegExp) =>
   z
     .string()
-    .refine((value) => scheme.test(value), 'must be a URL of the right scheme')
-    .refine((value) => !/\/\/[^/@]*@/.test(value), `must not contain user:password@ — ${SECRET_HINT}`)
-    .refine((value) => !hasCredentialQuery(value), `must not carry a user or password in its query (?user=…&password=…) — ${SECRET_HINT}`);
+    .refine((value) => scheme.test(value), schemaMessage('urlScheme'))
+    .refine((value) => !/\/\/[^/@]*@/.test(value), schemaMessage('urlUserInfo'))
+    .refine((value) => !hasCredentialQuery(value), schemaMessage('urlCredentialQuery'));
 
 /** A host name or address, nothing more: a URL or user:password@ here would be logged and shown as is. */
 const hostName = z
   .string()
   .min(1)
   .max(253)
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._:-]+)$/, `must be a host name or IP address only (no scheme, path, user or password) — ${SECRET_HINT}`);
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._:-]+)$/, schemaMessage('hostOnly'));
 
 const camera = z
   .object({
     // owner-<n> names the cameras registered by their owners (src/inventory/registrations.ts), kept in the database only.
-    id: id.refine((value) => !/^owner-\d+$/.test(value), 'owner-<number> is reserved for cameras registered by their owners; choose another id'),
+    id: id.refine((value) => !/^owner-\d+$/.test(value), schemaMessage('ownerIdReserved')),
     name: z.string().min(1),
     unit: id,
     location: z.string().default(''),
@@ -246,8 +246,8 @@ const quality = z
     analysis_threads: z
       .number()
       .int()
-      .min(0, 'must be 0 (analyse on the main thread) or more')
-      .max(ANALYSIS_THREADS_MAX, `must be at most ${ANALYSIS_THREADS_MAX}; leave it out for one thread per core less one`)
+      .min(0, schemaMessage('threadsMin'))
+      .max(ANALYSIS_THREADS_MAX, schemaMessage('threadsMax', { max: ANALYSIS_THREADS_MAX }))
       .optional(),
   })
   .strict();
@@ -290,21 +290,21 @@ const retention = z
  */
 const queue = z
   .object({
-    url: z.string().regex(/^(nats|tls):\/\/[^\s@/]+$/, 'must be nats://host:port or tls://host:port, without a user or password').default('nats://127.0.0.1:4222'),
+    url: z.string().regex(/^(nats|tls):\/\/[^\s@/]+$/, schemaMessage('natsUrl')).default('nats://127.0.0.1:4222'),
     /** the NATS user of this process; its password comes from password_env, never the config */
     user: z.string().min(1).optional(),
     password_env: envName.optional(),
     /** names the streams and the leader bucket, so installations can share one NATS */
-    name: z.string().regex(/^[a-z0-9_-]+$/, 'must be lower-case letters, digits, "_" or "-"').default('camwatch'),
+    name: z.string().regex(/^[a-z0-9_-]+$/, schemaMessage('queueName')).default('camwatch'),
     /** a check's lease: a worker that stops answering for this long loses it to another worker */
     lease_s: seconds.default(30),
     /** a leader that stops renewing for this long is replaced by another server */
     leader_ttl_s: seconds.default(15),
   })
   .strict()
-  .refine((q) => (q.user === undefined) === (q.password_env === undefined), 'give both user and password_env, or neither');
+  .refine((q) => (q.user === undefined) === (q.password_env === undefined), schemaMessage('userAndPassword'));
 
-export const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
+export const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, schemaMessage('httpUrl'));
 export const templateValue: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.array(templateValue), z.record(z.string(), templateValue)]));
 
 function alertsSchema(contact: ContactSchema, channelName: z.ZodType<string, unknown>, sections: z.ZodType<Record<string, unknown>, unknown>) {
@@ -344,8 +344,8 @@ const capitals = (example: string) =>
   z
     .string()
     .trim()
-    .min(1, `must not be empty; write it in capitals, e.g. "${example}"`)
-    .refine((value) => value === value.toLocaleUpperCase('vi'), `must be written in capitals as on the document, e.g. "${example}"`);
+    .min(1, schemaMessage('capitalsEmpty', { example }))
+    .refine((value) => value === value.toLocaleUpperCase('vi'), schemaMessage('capitals', { example }));
 
 const reportSchema = z
   .object({
@@ -358,18 +358,18 @@ const reportSchema = z
     /** the issuer's abbreviation in the document number "Số: …/BC-CAX" */
     issuer_abbreviation: z
       .string()
-      .regex(/^[A-ZĐ0-9]+(?:[-.][A-ZĐ0-9]+)*$/u, 'must be the issuing body\'s abbreviation in capitals without accents or spaces, e.g. CAX (the number then reads "Số: …/BC-CAX")')
+      .regex(/^[A-ZĐ0-9]+(?:[-.][A-ZĐ0-9]+)*$/u, schemaMessage('issuerAbbreviation'))
       .optional(),
     signer: z
       .object({
         /** the signer's own title, e.g. "TRƯỞNG CÔNG AN XÃ", or "PHÓ TRƯỞNG CÔNG AN XÃ" under "KT." */
         title: capitals('TRƯỞNG CÔNG AN XÃ'),
         /** full name, printed under the space for the signature and seal */
-        name: z.string().trim().min(1, 'must be the full name of the person who signs, e.g. "Nguyễn Văn An"'),
+        name: z.string().trim().min(1, schemaMessage('signerName')),
         /** signing on behalf: { mode: KT., of: TRƯỞNG CÔNG AN XÃ } prints "KT. TRƯỞNG CÔNG AN XÃ" above the title */
         on_behalf: z
           .object({
-            mode: z.enum(SIGN_MODES, { error: `must be one of ${SIGN_MODES.join(' ')} (KT. for a deputy, TM. for a collective body such as the People's Committee)` }),
+            mode: z.enum(SIGN_MODES, { error: schemaMessage('signMode', { modes: SIGN_MODES.join(' ') }) }),
             of: capitals('TRƯỞNG CÔNG AN XÃ'),
           })
           .strict()
@@ -378,7 +378,7 @@ const reportSchema = z
       .strict()
       .optional(),
     /** "Nơi nhận", one recipient a line, e.g. "Công an tỉnh Gia Lai (để báo cáo)"; "Lưu: VT." is always added */
-    recipients: z.array(z.string().trim().min(1, 'must name a recipient, e.g. "UBND xã Tuy Phước Đông"')).default([]),
+    recipients: z.array(z.string().trim().min(1, schemaMessage('recipient'))).default([]),
   })
   .strict();
 
@@ -400,7 +400,7 @@ const server = z
      */
     trust_proxy: z
       .union([z.literal(false), z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()])).min(1)], {
-        error: 'list the addresses of the reverse proxies to trust, e.g. [127.0.0.1] (true would trust any client)',
+        error: schemaMessage('trustProxy'),
       })
       .default(false),
     /** QCVN 135:2024's rule, applied to our own login: 5 failures within 30 s lock for 5 minutes */
@@ -444,16 +444,16 @@ export function channelSectionsSchema(channels: ChannelSchemas): z.ZodType<Recor
  * any section pass, and the alerts layer checks its sections when it starts.
  */
 /** A postgres:// URL without its password (that comes from PGPASSWORD or ~/.pgpass): the config file is no place for a secret. */
-export function postgresUrlProblem(value: string): string | undefined {
+export function postgresUrlProblem(value: string): ConfigText | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return 'must be a URL such as postgres://camwatch@db.example.vn:5432/camwatch';
+    return { key: 'pgUrl' };
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return `must start with postgres:// (not ${url.protocol}//), e.g. postgres://camwatch@db.example.vn:5432/camwatch`;
-  if (url.password) return 'must not hold a password: remove it from the URL and give it in the PGPASSWORD environment variable (or ~/.pgpass)';
-  if (url.pathname.length <= 1) return 'must name the database after the host, e.g. postgres://camwatch@db.example.vn:5432/camwatch';
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return { key: 'pgScheme', params: { scheme: url.protocol } };
+  if (url.password) return { key: 'pgPassword' };
+  if (url.pathname.length <= 1) return { key: 'pgDatabase' };
   return undefined;
 }
 
@@ -467,9 +467,9 @@ const databaseSchema = z
   .strict()
   .superRefine((db, ctx) => {
     if (db.engine !== 'postgres') return;
-    if (db.url === undefined) return void ctx.addIssue({ code: 'custom', path: ['url'], message: 'is required with engine: postgres, e.g. url: postgres://camwatch@db.example.vn:5432/camwatch' });
+    if (db.url === undefined) return void ctx.addIssue({ code: 'custom', path: ['url'], message: schemaMessage('pgRequired') });
     const problem = postgresUrlProblem(db.url);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
+    if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: schemaMessage(problem.key, problem.params) });
   })
   .default({ engine: 'sqlite', path: 'data/camwatch.db' });
 
@@ -484,7 +484,7 @@ export function configSchemaFor(channels?: ChannelSchemas) {
       timezone: z
         .string()
         .default('Asia/Ho_Chi_Minh')
-        .refine(wholeHourZone, 'must be an IANA time zone with a whole-hour offset from UTC, e.g. Asia/Ho_Chi_Minh'),
+        .refine(wholeHourZone, schemaMessage('timezone')),
       database: databaseSchema,
       evidence_dir: z.string().default('data/evidence'),
       ffmpeg: z
@@ -499,7 +499,7 @@ export function configSchemaFor(channels?: ChannelSchemas) {
       quality: quality.default({}),
       health: health.default(health.parse({})),
       retention: retention.default(retention.parse({})),
-      units: z.array(unitSchema(contact)).min(1, 'at least one administrative unit is needed'),
+      units: z.array(unitSchema(contact)).min(1, schemaMessage('unitsEmpty')),
       contractors: z.array(contractorSchema(contact)).default([]),
       cameras: z.array(camera).default([]),
       alerts: alertsSchema(contact, channelName, sections).optional(),

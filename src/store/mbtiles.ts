@@ -4,6 +4,7 @@
  */
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { inspectMbtiles } from '../config/map.js';
+import { localize } from '../config/messages.js';
 import type { TileArchive } from './tiles.js';
 
 export class MbtilesArchive implements TileArchive {
@@ -20,7 +21,7 @@ export class MbtilesArchive implements TileArchive {
   /** Throws when the file is not a readable raster MBTiles (the config check says the same at load). */
   static open(file: string): MbtilesArchive {
     const info = inspectMbtiles(file);
-    if ('problem' in info) throw new Error(`${file} ${info.problem}`);
+    if ('problem' in info) throw new Error(`${file} ${localize(info.problem).en}`);
     return new MbtilesArchive(new BetterSqlite3(file, { readonly: true, fileMustExist: true }), info.minZoom, info.maxZoom);
   }
 

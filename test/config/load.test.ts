@@ -60,18 +60,18 @@ describe('config', () => {
     );
     const byPath = new Map(issues.map((issue) => [issue.path, issue]));
     expect([...byPath.keys()].sort()).toEqual(['server.report.issuer', 'server.report.issuer_abbreviation', 'server.report.recipients[0]', 'server.report.signer.name', 'server.report.signer.on_behalf.mode']);
-    expect(byPath.get('server.report.issuer')).toMatchObject({ file: 'bad.yaml', message: expect.stringContaining('in capitals as on the document, e.g. "CÔNG AN XÃ TUY PHƯỚC ĐÔNG"') });
+    expect(byPath.get('server.report.issuer')).toMatchObject({ file: 'bad.yaml', text: { en: expect.stringContaining('in capitals as on the document, e.g. "CÔNG AN XÃ TUY PHƯỚC ĐÔNG"'), vi: expect.stringContaining('chữ in hoa như trên văn bản, ví dụ "CÔNG AN XÃ TUY PHƯỚC ĐÔNG"') } });
     expect(byPath.get('server.report.issuer')?.line).toBeGreaterThan(minimal.split('\n').length);
-    expect(byPath.get('server.report.issuer_abbreviation')?.message).toContain('e.g. CAX');
-    expect(byPath.get('server.report.signer.on_behalf.mode')?.message).toContain('KT. TM. TL. TUQ. Q.');
-    expect(byPath.get('server.report.signer.name')?.message).toContain('required');
+    expect(byPath.get('server.report.issuer_abbreviation')?.text.en).toContain('e.g. CAX');
+    expect(byPath.get('server.report.signer.on_behalf.mode')?.text.en).toContain('KT. TM. TL. TUQ. Q.');
+    expect(byPath.get('server.report.signer.name')?.text.en).toContain('required');
   });
 
   it('names the file, line, field path and problem for a wrong type', () => {
     const issues = issuesOf(minimal.replace('port: 8000', 'port: 99999'));
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ file: 'bad.yaml', line: 22, path: 'cameras[1].onvif.port' });
-    expect(issues[0]?.message).toMatch(/65535/);
+    expect(issues[0]?.text.en).toMatch(/65535/);
   });
 
   it('reports every problem at once, including references and missing secrets', () => {
@@ -79,29 +79,29 @@ describe('config', () => {
     const issues = issuesOf(text, { CAM1_PASSWORD: 'only-one' });
     const paths = issues.map((issue) => issue.path);
     expect(paths).toEqual(expect.arrayContaining(['cameras[0].contractor', 'cameras[1].unit', 'cameras[1].onvif.password_env']));
-    expect(issues.find((i) => i.path === 'cameras[1].onvif.password_env')?.message).toContain('CAM2_PASSWORD');
+    expect(issues.find((i) => i.path === 'cameras[1].onvif.password_env')?.text.en).toContain('CAM2_PASSWORD');
     expect(issues.find((i) => i.path === 'cameras[1].unit')?.line).toBe(21);
   });
 
   it('rejects unknown fields, duplicate ids and credentials inside URLs', () => {
     const typo = issuesOf(minimal.replace('tags: [black_spot]', 'tagz: [black_spot]'));
-    expect(typo[0]?.message).toMatch(/unknown field.*tagz/);
+    expect(typo[0]?.text.en).toMatch(/unknown field.*tagz/);
     const dup = issuesOf(minimal.replace('id: cam-2', 'id: cam-1'));
     expect(dup[0]).toMatchObject({ path: 'cameras[1].id' });
     const creds = issuesOf(minimal.replace('tags: [black_spot]', 'rtsp_url: rtsp://admin:pw@10.0.0.2/live'));
-    expect(creds[0]?.message).toMatch(/must not contain user:password/);
+    expect(creds[0]?.text.en).toMatch(/must not contain user:password/);
   });
 
   it('points at the line of a YAML syntax error and at a missing file', () => {
     const syntax = issuesOf(minimal.replace('name: VNPT }', 'name: VNPT'));
-    expect(syntax[0]?.message).toMatch(/YAML syntax/);
+    expect(syntax[0]?.text.en).toMatch(/YAML syntax/);
     expect(syntax[0]?.line).toBeGreaterThan(0);
     expect(() => loadConfig('does/not/exist.yaml')).toThrow(/does\/not\/exist.yaml.*file not found/);
   });
 
   it('rejects a time zone that does not exist or is not a whole number of hours from UTC', () => {
     expect(issuesOf(minimal.replace('version: 1', 'version: 1\ntimezone: Asia/Hanoi'))[0]).toMatchObject({ path: 'timezone', line: 2 });
-    expect(issuesOf(minimal.replace('version: 1', 'version: 1\ntimezone: Asia/Kolkata'))[0]?.message).toMatch(/whole-hour/);
+    expect(issuesOf(minimal.replace('version: 1', 'version: 1\ntimezone: Asia/Kolkata'))[0]?.text.en).toMatch(/whole-hour/);
     expect(parseConfig(minimal.replace('version: 1', 'version: 1\ntimezone: Asia/Bangkok'), 'ok.yaml', env).raw.timezone).toBe('Asia/Bangkok');
   });
 
@@ -109,15 +109,15 @@ describe('config', () => {
     const threads = (n: string) => minimal.replace('version: 1', `version: 1\nquality: { analysis_threads: ${n} }`);
     expect(parseConfig(minimal, 'ok.yaml', env).raw.quality.analysis_threads).toBeUndefined();
     expect(parseConfig(threads('0'), 'ok.yaml', env).raw.quality.analysis_threads).toBe(0);
-    expect(issuesOf(threads('-1'))[0]).toMatchObject({ path: 'quality.analysis_threads', line: 2, message: expect.stringMatching(/main thread/) });
+    expect(issuesOf(threads('-1'))[0]).toMatchObject({ path: 'quality.analysis_threads', line: 2, text: { en: expect.stringMatching(/main thread/), vi: expect.stringMatching(/luồng chính/) } });
     expect(issuesOf(threads('1.5'))[0]?.path).toBe('quality.analysis_threads');
-    expect(issuesOf(threads('65'))[0]?.message).toMatch(/at most 64; leave it out/);
+    expect(issuesOf(threads('65'))[0]?.text.en).toMatch(/at most 64; leave it out/);
   });
 
   it('reports a missing required field at its parent', () => {
     const issues = issuesOf(minimal.replace('    name: Chợ\n', ''));
     expect(issues[0]).toMatchObject({ path: 'cameras[1].name', line: 19 });
-    expect(issues[0]?.message).toMatch(/required/);
+    expect(issues[0]?.text.en).toMatch(/required/);
   });
 });
 
@@ -130,7 +130,7 @@ describe('the database section', () => {
   });
 
   it('names the field and the fix for a bad URL, and never repeats a password written into one', () => {
-    const bad = (database: string) => issuesOf(withDatabase(database)).map((i) => `${i.path}: ${i.message}`);
+    const bad = (database: string) => issuesOf(withDatabase(database)).map((i) => `${i.path}: ${i.text.en}`);
     expect(bad('{ engine: postgres }')).toEqual([expect.stringMatching(/^database\.url: is required with engine: postgres, e\.g\. url: postgres:\/\//)]);
     expect(bad('{ engine: postgres, url: "mysql://db/camwatch" }')).toEqual([expect.stringMatching(/^database\.url: must start with postgres:\/\/ \(not mysql:\/\/\)/)]);
     expect(bad('{ engine: postgres, url: "postgres://db.gialai.vn" }')).toEqual([expect.stringMatching(/^database\.url: must name the database/)]);

@@ -1,6 +1,6 @@
 /** The maintenance schedule of a contract in the config: accepted, defaulted, and each mistake reported with its file, line, field and a fix. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatIssue, parseConfig } from '../../src/config/load.js';
+import { ConfigError, parseConfig } from '../../src/config/load.js';
 
 const config = (maintenance: string) => `
 version: 1
@@ -18,7 +18,7 @@ function issues(text: string): string[] {
   try {
     parseConfig(text, 'camwatch.yaml', {});
   } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(formatIssue);
+    if (error instanceof ConfigError) return error.lines('en');
     throw error;
   }
   throw new Error('expected the config to be rejected');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, formatIssue, parseConfig } from '../../src/config/load.js';
+import { ConfigError, parseConfig } from '../../src/config/load.js';
 import { BOUNDARIES, pngTile, writeMbtiles, writePmtiles } from '../server/map-fixture.js';
 
 let dir: string;
@@ -33,7 +33,7 @@ function problems(section: string): string[] {
   try {
     load(section);
   } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(formatIssue);
+    if (error instanceof ConfigError) return error.lines('en');
     throw error;
   }
   throw new Error('expected the config to be rejected');
@@ -135,7 +135,7 @@ describe('map.boundaries', () => {
 });
 
 describe('camwatch migrate with a wrong map file (the built CLI, as the admin runs it)', () => {
-  it('exits 2 naming the file, line, field and fix, before any database is made', async () => {
+  it('exits 2 naming the file, line, field and fix in Vietnamese, before any database is made', async () => {
     const bad = path.join(dir, 'bad-map.yaml');
     writeFileSync(bad, `database: { path: ./never/camwatch.db }\n${withMap('  tiles: { mbtiles: maps/gia-lai.mbtiles, attribution: x }\n  boundaries: { file: maps/points.geojson }')}\n`);
     const { CAMWATCH_LANG: _ignored, ...env } = process.env;
@@ -144,8 +144,8 @@ describe('camwatch migrate with a wrong map file (the built CLI, as the admin ru
       (error: { code: number; stderr: string }) => error,
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${bad}:10:21 map.tiles.mbtiles: "${path.join(dir, 'maps/gia-lai.mbtiles')}" file not found; give the path of the .mbtiles file`);
-    expect(result.stderr).toContain(`${bad}:11:23 map.boundaries.file: "${path.join(dir, 'maps/points.geojson')}" is not a GeoJSON FeatureCollection`);
+    expect(result.stderr).toContain(`${bad}:10:21 map.tiles.mbtiles: "${path.join(dir, 'maps/gia-lai.mbtiles')}" không tìm thấy tệp; hãy ghi đường dẫn của tệp .mbtiles`);
+    expect(result.stderr).toContain(`${bad}:11:23 map.boundaries.file: "${path.join(dir, 'maps/points.geojson')}" không phải GeoJSON FeatureCollection gồm các vùng Polygon hoặc MultiPolygon (sai ở features.0.geometry.type)`);
     expect(existsSync(path.join(dir, 'never'))).toBe(false);
   });
 });

@@ -3,11 +3,11 @@
  * not hang the loader while memory grows (the audit saw 180 s and 400 MB).
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/load.js';
+import { ConfigError, parseConfig, type ConfigIssue } from '../../src/config/load.js';
 
 const HEAD = 'version: 1\ncameras: []\n';
 
-function issueOf(yaml: string): { message: string; line?: number | undefined } {
+function issueOf(yaml: string): ConfigIssue {
   const started = performance.now();
   try {
     parseConfig(yaml, 'hostile.yaml', {});
@@ -22,7 +22,7 @@ function issueOf(yaml: string): { message: string; line?: number | undefined } {
 describe('hostile YAML', () => {
   it('a unit whose children include itself is refused at the alias, with its line', () => {
     const issue = issueOf(`${HEAD}units:\n  - &u\n    id: xa\n    name: xã A\n    kind: commune\n    children: [*u]\n`);
-    expect(issue.message).toMatch(/alias \*u is inside the block &u/);
+    expect(issue.text.en).toMatch(/alias \*u is inside the block &u/);
     expect(issue.line).toBe(8);
   });
 
@@ -30,6 +30,6 @@ describe('hostile YAML', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
     const issue = issueOf(`${HEAD}units: []\n${levels.join('\n')}\n`);
-    expect(issue.message).toMatch(/aliases expand too far/);
+    expect(issue.text.en).toMatch(/aliases expand too far/);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { resolveFromConfig } from '../../config/load.js';
 import { boundaryKey, readBoundaries, type BoundaryFeature } from '../../config/map.js';
+import { localize } from '../../config/messages.js';
 import { Inventory } from '../../inventory/inventory.js';
 import { windowsOverlapping } from '../../store/maintenance.js';
 import { openTileArchive, tileContentType } from '../../store/tiles.js';
@@ -33,7 +34,7 @@ function loadBoundaries(deps: ServerDeps): Boundary[] {
   const file = resolveFromConfig(deps.config, settings.file);
   const features = readBoundaries(file);
   // the config check read it at load: failing now means it changed since
-  if ('problem' in features) throw new Error(`map.boundaries.file: "${file}" ${features.problem}`);
+  if ('problem' in features) throw new Error(`map.boundaries.file: "${file}" ${localize(features.problem).en}`);
   const unitByKey = new Map([...deps.config.units.values()].flatMap((unit) => [[unit.id, unit.id] as const, ...(unit.code ? [[unit.code, unit.id] as const] : [])]));
   return features.map((feature) => ({ feature, unitId: unitByKey.get(boundaryKey(feature, settings.property) ?? '') }));
 }
