@@ -6,6 +6,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { inspectPmtiles, type PmtilesHeader } from '../config/map.js';
+import { localize } from '../config/messages.js';
 import type { TileArchive } from './tiles.js';
 
 interface Entry {
@@ -115,7 +116,7 @@ export class PmtilesArchive implements TileArchive {
   /** Throws when the file is not a readable raster PMTiles v3 (the config check says the same at load). */
   static open(file: string): PmtilesArchive {
     const header = inspectPmtiles(file);
-    if ('problem' in header) throw new Error(`${file} ${header.problem}`);
+    if ('problem' in header) throw new Error(`${file} ${localize(header.problem).en}`);
     const fd = openSync(file, 'r');
     try {
       return new PmtilesArchive(fd, header);

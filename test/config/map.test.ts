@@ -145,7 +145,7 @@ describe('camwatch migrate with a wrong map file (the built CLI, as the admin ru
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${bad}:10:21 map.tiles.mbtiles: "${path.join(dir, 'maps/gia-lai.mbtiles')}" không tìm thấy tệp; hãy ghi đường dẫn của tệp .mbtiles`);
-    expect(result.stderr).toContain(`${bad}:11:23 map.boundaries.file: "${path.join(dir, 'maps/points.geojson')}" không phải GeoJSON FeatureCollection gồm các vùng Polygon hoặc MultiPolygon (sai ở features.0.geometry.type)`);
+    expect(result.stderr).toContain(`${bad}:11:23 map.boundaries.file: "${path.join(dir, 'maps/points.geojson')}" không phải tệp GeoJSON gồm các vùng đa giác (sai ở features.0.geometry.type)`);
     expect(existsSync(path.join(dir, 'never'))).toBe(false);
   });
 });

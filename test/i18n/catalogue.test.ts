@@ -72,6 +72,8 @@ describe('message catalogues', () => {
     expect(englishWords('Đã xác nhận sự cố #2 (offline)')).toEqual(['offline']);
     expect(englishWords('2 rows → file')).toEqual(['rows', 'file']);
     expect(englishWords('Chạy camwatch check {id} --by "<họ tên>", xem README.md, dùng 2026-12-01T08:00+07:00')).toEqual([]);
+    expect(englishWords('ví dụ tasks: [clean, inspect]; trust_proxy: true sẽ tin mọi máy; lệnh: pmtiles convert map.mbtiles map.pmtiles')).toEqual([]);
+    expect(englishWords('giá trị true, danh sách clean')).toEqual(['true', 'clean']);
   });
 
   it('the zero-count rule catches a sentence opened by a count, not a count after a label', () => {

@@ -15,6 +15,10 @@ const ALLOWED = new Set(
     'Profile',
     // the store engine's value in a config example ("database: { engine: postgres, … }"), as typed
     'postgres',
+    // map file formats and the tools that make them, as their makers write them
+    'MBTiles', 'PMTiles', 'GeoJSON', 'OpenStreetMap', 'pmtiles', 'mapshaper',
+    // PostgreSQL's password variable, as typed
+    'PGPASSWORD',
   ].map((word) => word.toLowerCase()),
 );
 
@@ -33,10 +37,13 @@ function prose(text: string): string {
   return text
     .replace(/\{\w+\}/g, ' ')
     .replace(/<[^>]*>/g, ' ')
-    .replace(/camwatch(?: [a-z][\w-]*)+/g, ' ')
+    .replace(/(?:camwatch|pmtiles)(?: [a-z][\w-]*)+/g, ' ')
+    // a YAML list as typed: "tasks: [clean, inspect]"
+    .replace(/\[[^\]]*\]/g, ' ')
     .replace(/--[\w-]+(?: [a-z]\w*)?/g, ' ')
-    // a config key in a YAML example: "Ví dụ: signer: { title: TRƯỞNG CÔNG AN XÃ, name: … }"
-    .replace(/\b[a-z][a-z_]*:(?=\s)/g, ' ')
+    // a config key in a YAML example, with a yes/no value as typed: "Ví dụ: signer: { title: TRƯỞNG
+    // CÔNG AN XÃ, name: … }", "trust_proxy: true"
+    .replace(/\b[a-z][a-z_]*:(?: (?:true|false)\b)?(?=\s)/g, ' ')
     .replace(/\S*[./_=:][^\s,;)]*[\w/]/g, (token) => (/^[\p{L}]+[.,:;]?$/u.test(token) ? token : ' '))
     // an identifier of the config (a camera or unit id): "cam-dieu-tri-12"
     .replace(/[a-z\d]+(?:-[a-z\d]+)+/g, ' ');

@@ -105,7 +105,7 @@ describe('camwatch migrate --to postgres', () => {
   it('refuses a URL with a password in it, and says where the password goes', async () => {
     const bad = await camwatch(['migrate', '--to', 'postgres', '--url', 'postgres://camwatch:Hunter2-secret@db/camwatch', '--config', 'config/demo.yaml'], {});
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--url must not hold a password: .*PGPASSWORD/);
+    expect(bad.stderr).toMatch(/--url không được chứa mật khẩu: .*PGPASSWORD/);
     expect(bad.stderr).not.toContain('Hunter2-secret');
   });
 });
