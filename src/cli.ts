@@ -229,6 +229,8 @@ program
 async function moveToPostgres(options: { url?: string; config: string }) {
   const url = options.url ?? '';
   try {
+    // The config first: its `locale` is the language a refused URL is told in.
+    const config = load(options.config);
     const t = translator(cliMessages, locale());
     const problem = postgresUrlProblem(url);
     if (problem) {
@@ -236,7 +238,6 @@ async function moveToPostgres(options: { url?: string; config: string }) {
       process.exitCode = 2;
       return;
     }
-    const config = load(options.config);
     const { db: from } = await openStoreAt({ engine: 'sqlite', path: resolveFromConfig(config, config.raw.database.path) });
     const { db: to } = await openStoreAt({ engine: 'postgres', url });
     try {

@@ -87,13 +87,13 @@ describe('camwatch CLI', () => {
     expect(vi.stderr).toContain('units[0]: có trường không thuộc cấu hình: "colour"');
     expect(vi.stderr).toContain('units[1].name: bắt buộc phải có');
     expect(vi.stderr).toContain('timezone: phải là múi giờ IANA');
-    expect(vi.stderr).toContain('probe.concurrency: Đầu vào không hợp lệ');
+    expect(vi.stderr).toContain('probe.concurrency: phải là một số, ở đây lại là chữ');
     // Every line in Vietnamese: none of the English wording is left.
-    expect(vi.stderr).not.toMatch(/\b(must|unknown field|is required|Invalid|expected)\b/);
+    expect(vi.stderr).not.toMatch(/\b(must|unknown field|is required|Invalid|expected|string|number|text)\b/);
     const en = await camwatch(['check', 'cam-0', '-c', bad, '--lang', 'en']);
     expect(en.stderr).toContain('The config file has errors');
     expect(en.stderr).toContain('units[0].id: must be lower-case letters');
-    expect(en.stderr).toContain('probe.concurrency: Invalid input: expected number, received string');
+    expect(en.stderr).toContain('probe.concurrency: must be a number, not text');
     writeFileSync(bad, [...lines, 'locale: en'].join('\n') + '\n');
     const own = await camwatch(['check', 'cam-0', '-c', bad]);
     expect(own.stderr).toContain('units[1].name: is required');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import { z } from 'zod';
 import { boundaryKey, inspectMbtiles, inspectPmtiles, readBoundaries } from './map.js';
-import { localize, readSchemaMessage, type ConfigText, type Localized } from './messages.js';
+import { localize, readSchemaMessage, type ConfigMessageKey, type ConfigText, type Localized } from './messages.js';
 import { LOCALES, type Locale } from '../i18n/index.js';
 import { configSchemaFor, type CameraConfig, type ChannelSchemas, type RawConfig, type UnitConfig } from './schema.js';
 
@@ -42,7 +42,7 @@ export class ConfigError extends Error {
 
 function formatIssue(issue: ConfigIssue, locale: Locale = 'en'): string {
   const where = issue.line ? `${issue.file}:${issue.line}:${issue.column ?? 1}` : issue.file;
-  return `${where} ${issue.path || (locale === 'vi' ? '(cấp ngoài cùng)' : '(top level)')}: ${issue.text[locale]}`;
+  return `${where} ${issue.path || localize({ key: 'topLevel' })[locale]}: ${issue.text[locale]}`;
 }
 
 /** A unit of the tree with its place in it, flattened for lookups. */
@@ -73,8 +73,8 @@ export interface Config {
 }
 
 type PathKey = string | number;
-/** Records a problem at a field: a message of the catalogue, or one already in both languages. */
-type Report = (segments: PathKey[], text: ConfigText | Localized) => void;
+/** Records a problem at a field, as a message of the catalogue. */
+type Report = (segments: PathKey[], text: ConfigText) => void;
 
 function formatPath(segments: readonly PathKey[]): string {
   return segments.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key), '');
@@ -185,7 +185,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (cycle) throw new ConfigError([cycle]);
   const issues: ConfigIssue[] = [];
   const localizedAt = (segments: PathKey[], text: Localized) => issues.push({ file, ...locate(doc, lines, segments), path: formatPath(segments), text });
-  const report: Report = (segments, text) => localizedAt(segments, 'key' in text ? localize(text) : text);
+  const report: Report = (segments, text) => localizedAt(segments, localize(text));
 
   let data: unknown;
   try {
@@ -195,13 +195,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     throw new ConfigError([{ file, path: '', text: localize({ key: 'aliasTooFar', params: { detail: error instanceof Error ? error.message : String(error) } }) }]);
   }
   const schema = configSchemaFor(options.channels);
-  const parsed = schema.safeParse(data);
+  // The refused value is kept in each issue: it tells a missing field from a wrong one, and names what was given.
+  const parsed = schema.safeParse(data, { reportInput: true });
   const locale = ownLocale(data);
   if (!parsed.success) {
-    // zod's own messages in Vietnamese come from a second pass with its Vietnamese locale: the
-    // same data and schema give the same issues in the same order.
-    const vietnamese = schema.safeParse(data, { error: z.locales.vi().localeError }).error?.issues ?? [];
-    parsed.error.issues.forEach((issue, index) => localizedAt(issue.path as PathKey[], describe(issue as z.core.$ZodIssue, vietnamese[index]?.message, valueAt(data, issue.path as PathKey[]) === undefined)));
+    for (const issue of parsed.error.issues) localizedAt(issue.path as PathKey[], describe(issue as z.core.$ZodIssue));
     throw new ConfigError(issues, locale);
   }
   const { units, secrets, missingSecrets } = crossCheck(parsed.data, env, options.requireSecrets ?? true, report);
@@ -223,11 +221,11 @@ function checkMapFiles(raw: RawConfig, file: string, units: ReadonlyMap<string, 
   for (const [field, target, inspect] of tileFiles) {
     if (target === undefined) continue;
     const info = inspect(resolve(target));
-    if ('problem' in info) report(['map', 'tiles', field], fileProblem(resolve(target), info.problem));
+    if ('problem' in info) report(['map', 'tiles', field], { key: 'fileProblem', params: { file: resolve(target), problem: info.problem } });
   }
   if (boundaries) {
     const features = readBoundaries(resolve(boundaries.file));
-    if ('problem' in features) return report(['map', 'boundaries', 'file'], fileProblem(resolve(boundaries.file), features.problem));
+    if ('problem' in features) return report(['map', 'boundaries', 'file'], { key: 'fileProblem', params: { file: resolve(boundaries.file), problem: features.problem } });
     const keys = new Set([...units.values()].flatMap((unit) => [unit.id, ...(unit.code ? [unit.code] : [])]));
     if (!features.some((feature) => keys.has(boundaryKey(feature, boundaries.property) ?? ''))) {
       report(['map', 'boundaries', 'property'], { key: 'boundaryProperty', params: { file: resolve(boundaries.file), property: boundaries.property } });
@@ -235,30 +233,65 @@ function checkMapFiles(raw: RawConfig, file: string, units: ReadonlyMap<string, 
   }
 }
 
-/** A zod issue in both languages: the schema's own message, or zod's in each language. */
-function describe(issue: z.core.$ZodIssue, vietnamese: string | undefined, absent: boolean): Localized {
+/** A zod issue in both languages: the schema's own message, or zod's finding put in the catalogue's words. */
+function describe(issue: z.core.$ZodIssue): Localized {
   const own = readSchemaMessage(issue.message);
-  if (own) return localize(own);
-  if (issue.code === 'unrecognized_keys') return localize({ key: 'unknownFields', params: { keys: issue.keys.map((k) => `"${k}"`).join(', ') } });
-  // zod's issues do not keep the value they refused, so whether the field is there is read from the data.
-  if (issue.code === 'invalid_type' && absent) return localize({ key: 'required', params: { expected: issue.expected } });
-  return { en: issue.message, vi: vietnamese ?? issue.message };
+  return localize(own ?? zodText(issue));
 }
 
-/** A problem with a file the config names: the file, then what is wrong with it. */
-function fileProblem(file: string, problem: ConfigText): Localized {
-  const words = localize(problem);
-  return { vi: `"${file}" ${words.vi}`, en: `"${file}" ${words.en}` };
-}
-
-/** The value at a path of the parsed YAML, undefined where the path leads nowhere. */
-function valueAt(data: unknown, segments: readonly PathKey[]): unknown {
-  let at = data;
-  for (const key of segments) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<PathKey, unknown>)[key];
+function zodText(issue: z.core.$ZodIssue): ConfigText {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return { key: 'unknownFields', params: { keys: issue.keys.map((k) => `"${k}"`).join(', ') } };
+    case 'invalid_type': {
+      const expected = typeWord(issue.expected);
+      return issue.input === undefined ? { key: 'required', params: { expected } } : { key: 'wrongType', params: { expected, received: typeWord(kindOf(issue.input)) } };
+    }
+    case 'invalid_value':
+      return { key: 'oneOf', params: { values: issue.values.map((value) => (typeof value === 'string' ? value : String(value))).join(', ') } };
+    case 'too_big':
+    case 'too_small':
+      return sizeText(issue);
+    case 'invalid_format':
+      return issue.format === 'email' ? { key: 'email' } : { key: 'notValid', params: { detail: issue.message } };
+    case 'invalid_union':
+      return { key: 'noKindFits' };
+    default:
+      return { key: 'notValid', params: { detail: issue.message } };
   }
-  return at;
+}
+
+/** A bound on a number, a text's length or a list's length, as the catalogue says it. */
+function sizeText(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall): ConfigText {
+  const big = issue.code === 'too_big';
+  const limit = Number(big ? issue.maximum : issue.minimum);
+  if (issue.origin === 'string') return { key: big ? 'longest' : limit === 1 ? 'notEmpty' : 'shortest', params: { limit } };
+  if (issue.origin === 'array' || issue.origin === 'set') return { key: big ? 'mostItems' : 'fewestItems', params: { limit } };
+  const inclusive = issue.inclusive !== false;
+  return { key: big ? (inclusive ? 'atMost' : 'below') : inclusive ? 'atLeast' : 'above', params: { limit } };
+}
+
+const TYPE_WORDS = {
+  string: 'type_string',
+  number: 'type_number',
+  int: 'type_int',
+  decimal: 'type_decimal',
+  boolean: 'type_boolean',
+  array: 'type_array',
+  object: 'type_object',
+  null: 'type_null',
+} as const satisfies Record<string, ConfigMessageKey>;
+
+function typeWord(type: string): ConfigText {
+  return { key: Object.hasOwn(TYPE_WORDS, type) ? TYPE_WORDS[type as keyof typeof TYPE_WORDS] : 'type_other' };
+}
+
+/** The kind of a value the YAML gave, in the words zod names types with (and `decimal`, where a whole number was wanted). */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number' && !Number.isInteger(value)) return 'decimal';
+  return typeof value;
 }
 
 /** The config's own `locale`, when the broken file still says one. */

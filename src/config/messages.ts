@@ -18,6 +18,31 @@ export const configMessages = {
     configUnreadable: 'không đọc được tệp cấu hình (chi tiết kỹ thuật: {detail})',
     unknownFields: 'có trường không thuộc cấu hình: {keys}; kiểm tra lại chính tả theo mục "Cấu hình" trong README.md',
     required: 'bắt buộc phải có ({expected})',
+    wrongType: 'phải là {expected}, ở đây lại là {received}',
+    oneOf: 'phải là một trong: {values}',
+    atMost: 'nhiều nhất là {limit}',
+    below: 'phải nhỏ hơn {limit}',
+    atLeast: 'ít nhất là {limit}',
+    above: 'phải lớn hơn {limit}',
+    notEmpty: 'không được để trống',
+    longest: 'dài nhiều nhất {limit} ký tự',
+    shortest: 'dài ít nhất {limit} ký tự',
+    fewestItems: 'phải có ít nhất {limit} mục',
+    mostItems: 'có nhiều nhất {limit} mục',
+    notValid: 'giá trị không hợp lệ (chi tiết kỹ thuật: {detail})',
+    email: 'phải là địa chỉ thư điện tử, ví dụ conganxa@example.vn',
+    noKindFits: 'không thuộc loại giá trị nào được nhận ở đây',
+    fileProblem: '"{file}" {problem}',
+    topLevel: '(cấp ngoài cùng)',
+    type_string: 'chữ',
+    type_number: 'một số',
+    type_int: 'một số nguyên',
+    type_decimal: 'số thập phân',
+    type_boolean: 'đúng hoặc sai',
+    type_array: 'một danh sách',
+    type_object: 'một mục gồm các trường',
+    type_null: 'để trống',
+    type_other: 'một giá trị khác loại',
     unitTwice: 'mã đơn vị "{id}" bị dùng hai lần; mỗi mã chỉ được dùng một lần trong cả cây đơn vị',
     codeTwice: 'mã hành chính "{code}" được gán cho cả "{first}" và "{second}"',
     contractorTwice: 'mã nhà thầu "{id}" bị dùng hai lần',
@@ -98,6 +123,31 @@ export const configMessages = {
     configUnreadable: 'cannot read the config: {detail}',
     unknownFields: 'unknown field(s) {keys}; check the spelling against the config reference in README.md',
     required: 'is required ({expected})',
+    wrongType: 'must be {expected}, not {received}',
+    oneOf: 'must be one of: {values}',
+    atMost: 'must be at most {limit}',
+    below: 'must be less than {limit}',
+    atLeast: 'must be at least {limit}',
+    above: 'must be more than {limit}',
+    notEmpty: 'must not be empty',
+    longest: 'must be at most {limit} characters long',
+    shortest: 'must be at least {limit} characters long',
+    fewestItems: 'must list at least {limit} item(s)',
+    mostItems: 'must list at most {limit} item(s)',
+    notValid: '{detail}',
+    email: 'must be an email address, e.g. police@example.vn',
+    noKindFits: 'is not any of the kinds of value accepted here',
+    fileProblem: '"{file}" {problem}',
+    topLevel: '(top level)',
+    type_string: 'text',
+    type_number: 'a number',
+    type_int: 'a whole number',
+    type_decimal: 'a decimal number',
+    type_boolean: 'true or false',
+    type_array: 'a list',
+    type_object: 'a section of fields',
+    type_null: 'empty',
+    type_other: 'a value of another kind',
     unitTwice: 'unit id "{id}" is used twice; ids must be unique in the whole tree',
     codeTwice: 'official code "{code}" is given to both "{first}" and "{second}"',
     contractorTwice: 'contractor id "{id}" is used twice',
@@ -174,17 +224,27 @@ export const configMessages = {
 
 export type ConfigMessageKey = keyof typeof configMessages.vi;
 
-/** A config problem, not yet put in words: a message of the catalogue and what fills it in. */
+/**
+ * A config problem, not yet put in words: a message of the catalogue and what fills it in. A
+ * parameter that is itself a message (a type's name, a file's problem) is put in words in the
+ * same language.
+ */
 export interface ConfigText {
   key: ConfigMessageKey;
-  params?: Params;
+  params?: Record<string, string | number | ConfigText>;
 }
 
 /** The problem in both languages. */
 export type Localized = Record<Locale, string>;
 
+function wordsOf(text: ConfigText, locale: Locale): string {
+  const params: Params = {};
+  for (const [name, value] of Object.entries(text.params ?? {})) params[name] = typeof value === 'object' ? wordsOf(value, locale) : value;
+  return translator(configMessages, locale)(text.key, params);
+}
+
 export function localize(text: ConfigText): Localized {
-  return { vi: translator(configMessages, 'vi')(text.key, text.params), en: translator(configMessages, 'en')(text.key, text.params) };
+  return { vi: wordsOf(text, 'vi'), en: wordsOf(text, 'en') };
 }
 
 /**
@@ -194,7 +254,7 @@ export function localize(text: ConfigText): Localized {
  */
 const SCHEMA_MESSAGE = 'camwatch-config-message:';
 
-export function schemaMessage(key: ConfigMessageKey, params?: Params): string {
+export function schemaMessage(key: ConfigMessageKey, params?: ConfigText['params']): string {
   return SCHEMA_MESSAGE + JSON.stringify(params ? { key, params } : { key });
 }
 

@@ -119,6 +119,29 @@ describe('config', () => {
     expect(issues[0]).toMatchObject({ path: 'cameras[1].name', line: 19 });
     expect(issues[0]?.text.en).toMatch(/required/);
   });
+
+  it("puts zod's findings in the catalogue's words in both languages, with no English type name in the Vietnamese", () => {
+    const textAt = (text: string, at: string) => issuesOf(text).find((issue) => issue.path === at)?.text;
+    expect(textAt(minimal.replace('port: 8000', 'port: 80.5'), 'cameras[1].onvif.port')).toEqual({ vi: 'phải là một số nguyên, ở đây lại là số thập phân', en: 'must be a whole number, not a decimal number' });
+    expect(textAt(minimal.replace('tags: [black_spot]', 'tags: black_spot'), 'cameras[1].tags')).toEqual({ vi: 'phải là một danh sách, ở đây lại là chữ', en: 'must be a list, not text' });
+    expect(textAt(minimal.replace('kind: commune }', 'kind: huyen }'), 'units[0].children[0].kind')?.vi).toMatch(/^phải là một trong: province, city, district, commune/);
+    expect(textAt(minimal.replace('name: VNPT', 'name: ""'), 'contractors[0].name')).toEqual({ vi: 'không được để trống', en: 'must not be empty' });
+    expect(textAt(minimal.replace('    name: Chợ\n', ''), 'cameras[1].name')).toEqual({ vi: 'bắt buộc phải có (chữ)', en: 'is required (text)' });
+  });
+
+  it('tells a wrong type from a missing field when the value comes through a YAML alias', () => {
+    // The second camera's onvif section is an alias of the first's: the YAML document's own
+    // lookup stops at an alias, so whether the field is there is read from the parsed data.
+    const aliased = minimal
+      .replace('onvif: { host: 10.0.0.1, password_env: CAM1_PASSWORD }', 'onvif: &onvif { host: 10.0.0.1, port: many, password_env: CAM1_PASSWORD }')
+      .replace('onvif: { host: 10.0.0.2, port: 8000, password_env: CAM2_PASSWORD }', 'onvif: *onvif');
+    const issues = issuesOf(aliased);
+    expect(issues.map((issue) => issue.path)).toEqual(['cameras[0].onvif.port', 'cameras[1].onvif.port']);
+    for (const issue of issues) {
+      expect(issue.text.en).not.toMatch(/required/);
+      expect(issue.text.vi).not.toMatch(/bắt buộc/);
+    }
+  });
 });
 
 describe('the database section', () => {

@@ -107,5 +107,11 @@ describe('camwatch migrate --to postgres', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--url không được chứa mật khẩu: .*PGPASSWORD/);
     expect(bad.stderr).not.toContain('Hunter2-secret');
+    // An installation whose config says locale: en is told in English.
+    const configFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'camwatch-migrate-en-')), 'camwatch.yaml');
+    writeFileSync(configFile, YAML);
+    const english = await camwatch(['migrate', '--to', 'postgres', '--url', 'postgres://camwatch:Hunter2-secret@db/camwatch', '--config', configFile], {});
+    expect(english.code).toBe(2);
+    expect(english.stderr).toMatch(/--url must not hold a password: .*PGPASSWORD/);
   });
 });
