@@ -130,8 +130,8 @@ describe('config', () => {
   });
 
   it('tells a wrong type from a missing field when the value comes through a YAML alias', () => {
-    // The second camera's onvif section is an alias of the first's: the YAML document's own
-    // lookup stops at an alias, so whether the field is there is read from the parsed data.
+    // The second camera's onvif section is an alias of the first's. The YAML document's own
+    // lookup (`getIn`) stops at an alias; the value zod refused, which it keeps, does not.
     const aliased = minimal
       .replace('onvif: { host: 10.0.0.1, password_env: CAM1_PASSWORD }', 'onvif: &onvif { host: 10.0.0.1, port: many, password_env: CAM1_PASSWORD }')
       .replace('onvif: { host: 10.0.0.2, port: 8000, password_env: CAM2_PASSWORD }', 'onvif: *onvif');
