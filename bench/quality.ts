@@ -40,7 +40,7 @@ function dump(r: CaseResult) {
  */
 async function timeAnalysis(scene: SceneCases, batches = 10, perBatch = 6) {
   const jpeg = await sharp(scene.learning[0]!).resize({ width: 1920, height: 1080 }).jpeg({ quality: 85 }).toBuffer();
-  const baseline = await learnBaseline(scene);
+  const { baseline } = await learnBaseline(scene);
   const previous = await decodeForAnalysis(jpeg);
   for (let i = 0; i < 3; i++) measure(await decodeForAnalysis(jpeg), previous);
   const runs: Array<{ wallMs: number; cpuMs: number; decodeMs: number }> = [];
@@ -106,10 +106,18 @@ export async function run(args: string[]): Promise<void> {
   const tRender = performance.now() - t0;
   const all = rendered.flatMap((r) => r.scenes);
   console.log(`\nImage-quality evaluation on real footage: ${new Set(all.map((s) => s.scene.id)).size} scenes, ${all.reduce((n, s) => n + s.cases.length, 0)} cases each judged twice (rendered or read from the cache in ${(tRender / 1000).toFixed(0)} s)`);
+  // The learned situation starts from what the daemon would have learned: a clean frame it
+  // judged faulty when it came is not learned.
+  console.log('\nLearning frames taken (the daemon does not learn a frame it judges faulty):');
+  for (const s of all) {
+    const { refused } = await learnBaseline(s);
+    const why = refused.map((r) => `#${r.index + 1} ${r.kinds.join('+')}`).join(', ');
+    console.log(`  ${`${s.scene.id}${s.draw ? ` (draw ${s.draw + 1})` : ''}`.padEnd(24)} ${s.learning.length - refused.length}/${s.learning.length}${why ? `; refused ${why}` : ''}`);
+  }
   if (args.includes('--dump')) {
     // The learned normal of the view metrics, per scene: what the moved detector compares with.
     for (const s of all.filter((x) => x.draw === 0)) {
-      const normal = baselineStats(await learnBaseline(s), s.scene.night)?.median;
+      const normal = baselineStats((await learnBaseline(s)).baseline, s.scene.night)?.median;
       console.log(`normal ${s.scene.id.padEnd(12)} sim=${normal?.viewSimilarity ?? '-'} aligned=${normal?.viewAligned ?? '-'} match=${normal?.viewMatch ?? '-'}/${normal?.viewMatchAligned ?? '-'} texture=${normal?.texture ?? '-'} noise=${normal?.noise ?? '-'}`);
     }
   }

@@ -4,7 +4,7 @@
  *   - learned: its baseline was learned from clean frames (what the first hour gives).
  * Per category: recall (overall and by severity), precision, and false positives on clean cases.
  */
-import { decodeForAnalysis, diagnose, measure, referenceFor, updateBaseline, type Baseline, type FaultKind, type Finding, type FrameMetrics } from '../../src/quality/index.js';
+import { decodeForAnalysis, diagnose, faultsAgainstLearning, measure, referenceFor, updateBaseline, type Baseline, type DiagnoseContext, type FaultKind, type Finding, type FrameMetrics } from '../../src/quality/index.js';
 import type { Case, SceneCases, Severity } from './cases.js';
 
 export type Mode = 'day-one' | 'learned';
@@ -37,24 +37,49 @@ export interface CategoryScore {
 
 export const CATEGORIES: FaultKind[] = ['blurred', 'dark', 'overexposed', 'covered', 'frozen', 'moved', 'noisy', 'colour_cast'];
 
-/** Learning frames one per day, as the daemon's baseline would take them. */
-export async function learnBaseline(scene: SceneCases): Promise<Baseline> {
+/** What the learned situation starts from: the baseline, and the learning frames the daemon would have refused. */
+export interface Learned {
+  baseline: Baseline | undefined;
+  /** Learning frames judged faulty when they came (index into `scene.learning`, and what was reported). */
+  refused: Array<{ index: number; kinds: FaultKind[] }>;
+}
+
+/**
+ * Learning frames one per day, as the daemon's baseline takes them: a frame is learned only if
+ * `faultsAgainstLearning` (src/quality/learning.ts) finds nothing, as in `ImageAssessor.assess`. A place whose clean frames trip the day-one rules thus
+ * learns late or never, as it would in the daemon, until an operator marks the finding as a false
+ * alarm or pins a reference.
+ */
+export async function learnBaseline(scene: SceneCases): Promise<Learned> {
   let baseline: Baseline | undefined;
-  for (const [i, jpeg] of scene.learning.entries()) {
+  const refused: Learned['refused'] = [];
+  for (const [index, jpeg] of scene.learning.entries()) {
     const metrics = measure(await decodeForAnalysis(jpeg), undefined, referenceFor(baseline, scene.scene.night));
-    baseline = updateBaseline(baseline, metrics, new Date(Date.UTC(2026, 0, 1 + i, scene.scene.night ? 14 : 3)), { night: scene.scene.night });
+    const context = contextOf(scene.scene.night);
+    const findings = diagnose(metrics, baseline, context);
+    const against = faultsAgainstLearning(metrics, baseline, context, findings);
+    if (against.length > 0) {
+      refused.push({ index, kinds: against.map((f) => f.kind as FaultKind) });
+      continue;
+    }
+    baseline = updateBaseline(baseline, metrics, new Date(Date.UTC(2026, 0, 1 + index, scene.scene.night ? 14 : 3)), { night: scene.scene.night });
   }
-  return baseline!;
+  return { baseline, refused };
+}
+
+/** A camera with IR and no tags, as every scene plays one. */
+function contextOf(night: boolean): DiagnoseContext {
+  return { night, tags: [], hasIr: true, locale: 'en' };
 }
 
 export async function evaluateScene(scene: SceneCases, mode: Mode): Promise<CaseResult[]> {
-  const baseline = mode === 'learned' ? await learnBaseline(scene) : undefined;
+  const baseline = mode === 'learned' ? (await learnBaseline(scene)).baseline : undefined;
   const results: CaseResult[] = [];
   for (const c of scene.cases) {
     const current = await decodeForAnalysis(c.current);
     const previous = await decodeForAnalysis(c.previous);
     const m = measure(current, previous, referenceFor(baseline, c.night));
-    const findings = diagnose(m, baseline, { night: c.night, tags: [], hasIr: true, locale: 'en' });
+    const findings = diagnose(m, baseline, contextOf(c.night));
     const { current: _c, previous: _p, ...meta } = c;
     const { signature: _s, ...metrics } = m;
     results.push({ case: meta, mode, metrics, findings, reported: findings.filter((f) => f.state === 'fault').map((f) => f.kind as FaultKind) });

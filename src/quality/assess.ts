@@ -12,6 +12,7 @@ import {
   type Baseline, type BaselineState, type Finding, type DiagnoseContext, type FrameMetrics, type Liveness,
 } from './index.js';
 import { placeAt, type PlainFrame } from './analysis.js';
+import { faultsAgainstLearning, LEARN_FAST_SAMPLES } from './learning.js';
 import { IN_THREAD, type Analyser } from './analysis-pool.js';
 
 export interface CameraContext {
@@ -43,7 +44,6 @@ const placeOf = (camera: CameraContext, at: number) => placeAt(whereOf(camera, a
 
 /** Learn fast while the baseline is young (a sample every 5 minutes until 12 are kept), then every 2 hours. */
 const LEARN_FAST_MS = 5 * 60_000;
-const LEARN_FAST_SAMPLES = 12;
 const LEARN_EVERY_MS = 2 * 3_600_000;
 const SEVERITY = { critical: 2, warning: 1 } as const;
 
@@ -106,12 +106,13 @@ export class ImageAssessor {
 
     this.remember(key(source), frozenBy({ change: metrics.change, elsewhere: metrics.changeElsewhere }));
     const night = isNight(metrics, placeOf(camera, at));
-    const findings = diagnose(metrics, baseline, { ...(await this.contextOf(camera, night)), liveness });
+    const context: DiagnoseContext = { ...(await this.contextOf(camera, night)), liveness };
+    const findings = diagnose(metrics, baseline, context);
 
     // Worst fault first: it names the incident; advice (lighting) follows the faults.
     const faults = findings.filter((f) => f.state === 'fault').sort((a, b) => SEVERITY[b.severity ?? 'warning'] - SEVERITY[a.severity ?? 'warning']);
     const young = baselineState(baseline, night).samples < LEARN_FAST_SAMPLES;
-    if (faults.length === 0 && at - (this.lastLearned.get(camera.id) ?? 0) >= (young ? LEARN_FAST_MS : LEARN_EVERY_MS)) await this.learn(camera.id, baseline, metrics, at, night);
+    if (at - (this.lastLearned.get(camera.id) ?? 0) >= (young ? LEARN_FAST_MS : LEARN_EVERY_MS) && faultsAgainstLearning(metrics, baseline, context, findings).length === 0) await this.learn(camera.id, baseline, metrics, at, night);
 
     const judged = findings.filter((f) => f.state === 'fault' || f.state === 'advice');
     return {

@@ -17,6 +17,7 @@ export type { Baseline, BaselineState, ModeBaseline, BaselineSample, BaselineSta
 export { diagnose, frozenBy, DETECTORS, BLUR, CAST, COVERED, DARK, OVEREXPOSED, FROZEN, STALE, MOVED, NOISE } from './detectors/index.js';
 export type { Finding, FaultKind, FindingKind, FindingState, Severity, NotCheckableReason, DiagnoseContext, Liveness } from './detectors/index.js';
 export { sunElevation, isNight } from './solar.js';
+export { faultsAgainstLearning, LEARN_FAST_SAMPLES } from './learning.js';
 export { qualityMessages } from './messages.js';
 
 /**
