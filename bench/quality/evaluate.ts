@@ -6,6 +6,7 @@
  */
 import { decodeForAnalysis, diagnose, faultsAgainstLearning, measure, referenceFor, updateBaseline, type Baseline, type DiagnoseContext, type FaultKind, type Finding, type FrameMetrics } from '../../src/quality/index.js';
 import type { Case, SceneCases, Severity } from './cases.js';
+import type { Scene } from './footage.js';
 
 export type Mode = 'day-one' | 'learned';
 
@@ -55,7 +56,7 @@ export async function learnBaseline(scene: SceneCases): Promise<Learned> {
   const refused: Learned['refused'] = [];
   for (const [index, jpeg] of scene.learning.entries()) {
     const metrics = measure(await decodeForAnalysis(jpeg), undefined, referenceFor(baseline, scene.scene.night));
-    const context = contextOf(scene.scene.night);
+    const context = contextOf(scene.scene, scene.scene.night);
     const findings = diagnose(metrics, baseline, context);
     const against = faultsAgainstLearning(metrics, baseline, context, findings);
     if (against.length > 0) {
@@ -67,9 +68,12 @@ export async function learnBaseline(scene: SceneCases): Promise<Learned> {
   return { baseline, refused };
 }
 
-/** A camera with IR and no tags, as every scene plays one. */
-function contextOf(night: boolean): DiagnoseContext {
-  return { night, tags: [], hasIr: true, locale: 'en' };
+/**
+ * A camera with IR, as every scene plays one. A scene whose camera moves (hand-held, panning)
+ * plays a camera tagged `ptz`, as its operator would declare it: `moved` is not scored there.
+ */
+function contextOf(scene: Scene, night: boolean): DiagnoseContext {
+  return { night, tags: scene.fixed ? [] : ['ptz'], hasIr: true, locale: 'en' };
 }
 
 export async function evaluateScene(scene: SceneCases, mode: Mode): Promise<CaseResult[]> {
@@ -79,7 +83,7 @@ export async function evaluateScene(scene: SceneCases, mode: Mode): Promise<Case
     const current = await decodeForAnalysis(c.current);
     const previous = await decodeForAnalysis(c.previous);
     const m = measure(current, previous, referenceFor(baseline, c.night));
-    const findings = diagnose(m, baseline, contextOf(c.night));
+    const findings = diagnose(m, baseline, contextOf(scene.scene, c.night));
     const { current: _c, previous: _p, ...meta } = c;
     const { signature: _s, ...metrics } = m;
     results.push({ case: meta, mode, metrics, findings, reported: findings.filter((f) => f.state === 'fault').map((f) => f.kind as FaultKind) });

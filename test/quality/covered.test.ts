@@ -102,13 +102,15 @@ describe('covered, with a learned normal of an unsteady view', () => {
     const median = { ...metrics, largestFlat: 0.1, viewMatch } as unknown as BaselineStats['median'];
     return { median, mad: median, samples: 12, days: 3 } as unknown as BaselineStats;
   };
-  const judge = (metrics: FrameMetrics, normal: BaselineStats) =>
-    covered.judge({ m: metrics, normal, sceneNormal: normal, context: { night: false, tags: [], hasIr: true }, found: new Map(), say: sayer('en') });
+  const judge = (metrics: FrameMetrics, normal: BaselineStats, tags: string[] = []) =>
+    covered.judge({ m: metrics, normal, sceneNormal: normal, context: { night: false, tags, hasIr: true }, found: new Map(), say: sayer('en') });
 
   it('takes a flat region grown over the normal for an occluder only where the view stays put', async () => {
     // A region of 35% against a normal of 10%: growth enough, but under the day-one rule's 40%.
     const metrics = { ...(await metricsOf()), largestFlat: 0.35, largestEvenFlat: 0.3 };
     expect(judge(metrics, normalWith(metrics, 0.9))?.kind).toBe('covered');
+    // A camera tagged ptz turns by design, whatever its learned frames matched.
+    expect(judge(metrics, normalWith(metrics, 0.9), ['ptz'])).toBeUndefined();
     // A panning camera's learned frames do not match its reference: its flat region comes and goes with the view.
     expect(judge(metrics, normalWith(metrics, 0.05))).toBeUndefined();
     // The day-one rule still applies to it.

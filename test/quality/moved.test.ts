@@ -65,9 +65,9 @@ async function learn(aims: Array<[number, number]>): Promise<Baseline> {
   return b!;
 }
 
-async function findings(b: Baseline, jpeg: Buffer): Promise<Finding[]> {
+async function findings(b: Baseline, jpeg: Buffer, tags: string[] = []): Promise<Finding[]> {
   const m = measure(await decodeForAnalysis(jpeg), undefined, referenceFor(b, false));
-  return diagnose(m, b, { night: false, tags: [], hasIr: true, locale: 'en' });
+  return diagnose(m, b, { night: false, tags, hasIr: true, locale: 'en' });
 }
 
 async function movedFinding(b: Baseline, jpeg: Buffer): Promise<Finding | undefined> {
@@ -84,6 +84,13 @@ describe('moved camera', () => {
     const b = await learn(STEADY);
     expect(await movedFinding(b, await view(0, 0))).toBeUndefined();
     expect((await movedFinding(b, await view(78, 0)))?.state).toBe('fault');
+  });
+
+  it('is not checked on a camera tagged ptz, whose view turns by design, and says so', async () => {
+    const b = await learn(STEADY);
+    const turned = (await findings(b, await view(78, 0), ['ptz'])).find((f) => f.kind === 'moved');
+    expect(turned).toMatchObject({ state: 'not_checkable', reason: 'turns_by_design' });
+    expect(turned?.message).toMatch(/tagged ptz/);
   });
 
   it('is not claimed from a crowd that lowers the similarity while the best offset explains little of it', async () => {

@@ -7,7 +7,7 @@
  */
 import type { Detector, DetectorInput, Finding } from './types.js';
 import { BLUR } from './blur.js';
-import { normalOf } from './types.js';
+import { normalOf, turnsByDesign } from './types.js';
 import { DARK } from './exposure.js';
 
 export const COVERED = {
@@ -61,6 +61,7 @@ function blurredAll(input: DetectorInput): boolean {
 
 /** The flat region's normal, when the camera's view is steady enough for it to mean anything. */
 function steadyNormal(input: DetectorInput, key: 'largestFlat' | 'largestFlatLit'): number | null {
+  if (turnsByDesign(input)) return null;
   // How steady the view is belongs to the place, not the light: the other mode's normal may say.
   const match = input.sceneNormal?.median.viewMatch ?? null;
   return match !== null && match < COVERED.steadyViewMatch ? null : normalOf(input, key);

@@ -6,7 +6,7 @@
  * large that the scene is gone counts on its own.
  */
 import type { Detector, DetectorInput, Finding, Severity } from './types.js';
-import { normalOf } from './types.js';
+import { normalOf, turnsByDesign } from './types.js';
 
 export const MOVED = {
   drop: 0.035,
@@ -135,6 +135,7 @@ export const moved: Detector = {
   judge(input): Finding | undefined {
     const { m, found, say } = input;
     const M = MOVED;
+    if (turnsByDesign(input)) return say.notCheckable('moved', 'turns_by_design');
     const pattern = byPattern(input);
     if (pattern) return pattern.finding;
     const gate = gateOf(input);

@@ -15,7 +15,7 @@ export type FindingKind = FaultKind | 'lighting_recommendation' | 'degrading';
 /** tolerated: a fault within what an operator marked as normal for this camera (false-alarms.ts) */
 export type FindingState = 'fault' | 'advice' | 'not_checkable' | 'tolerated';
 export type Severity = 'warning' | 'critical';
-export type NotCheckableReason = 'no_reference' | 'greyscale' | 'too_dark' | 'no_previous' | 'view_obstructed' | 'low_texture' | 'overexposed' | 'too_noisy' | 'view_unsteady' | 'too_blurred';
+export type NotCheckableReason = 'no_reference' | 'greyscale' | 'too_dark' | 'no_previous' | 'view_obstructed' | 'low_texture' | 'overexposed' | 'too_noisy' | 'view_unsteady' | 'too_blurred' | 'turns_by_design';
 
 export interface Finding {
   kind: FindingKind;
@@ -92,6 +92,13 @@ export function sayer(locale: Locale) {
 export type Say = ReturnType<typeof sayer>;
 
 /** The camera's normal value of one metric, or null before it is known. */
+/**
+ * A camera whose view turns by design (a PTZ camera on patrol), as its config's tags say. Where it
+ * looks says nothing of a fault, and its flat regions come and go with the view: no picture can
+ * tell a patrol from a knock, so the operator's word decides.
+ */
+export const turnsByDesign = (input: DetectorInput): boolean => input.context.tags.includes('ptz');
+
 export function normalOf(input: DetectorInput, key: LearnedKey): number | null {
   return input.normal?.median[key] ?? null;
 }
