@@ -4,23 +4,12 @@
  * than the first frames learned. While the normal is young, only day one's rules may keep such a
  * frame out; once grown up, the normal's own rules do.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeForAnalysis, diagnose, faultsAgainstLearning, LEARN_FAST_SAMPLES, measure, updateBaseline, type Baseline, type DiagnoseContext, type FrameMetrics } from '../../src/quality/index.js';
-import { rng } from './photo-corpus.js';
+import { grainyTable as grainyJpeg } from './grainy-table.js';
 
-/** A plain table with one object on it, optionally through a blurred lens, with the sensor's grain on top. */
 async function grainyTable(sigma: number, seed: number, grain: number): Promise<FrameMetrics> {
-  const object = await sharp(await readFile(path.resolve('test/fixtures/photos/coffee.jpg'))).resize({ width: 420, height: 300, fit: 'cover' }).png().toBuffer();
-  let table = sharp({ create: { width: 1280, height: 720, channels: 3, background: { r: 170, g: 160, b: 140 } } }).composite([{ input: object, left: 430, top: 210 }]);
-  if (sigma) table = sharp(await table.png().toBuffer()).blur(sigma);
-  const { data, info } = await table.removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const random = rng(seed);
-  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(data[i]! + (random() + random() + random() - 1.5) * grain)));
-  const jpeg = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
-  return measure(await decodeForAnalysis(jpeg));
+  return measure(await decodeForAnalysis(await grainyJpeg(sigma, seed, grain)));
 }
 
 const context: DiagnoseContext = { night: false, tags: [], hasIr: true, locale: 'en' };
