@@ -65,6 +65,11 @@ export interface BaselineStats {
   mad: LearnedMetrics;
   samples: number;
   days: number;
+  /**
+   * Samples compared with a reference view when learned: what tells how steady the view is (how
+   * much the camera's own clean frames gain by aligning). None until a reference exists.
+   */
+  viewSamples: number;
   /** How sharpness moved over the kept days (a dirty lens, creeping focus); null with too few days. */
   sharpnessTrend: Trend | null;
 }
@@ -205,7 +210,8 @@ export function baselineStats(baseline: Baseline | undefined, night: boolean): B
     const all = mode.samples.map((s) => s.m[k]).filter((x): x is number => typeof x === 'number');
     mad[k] = m === null ? null : median(all.map((x) => Math.abs(x - m)));
   }
-  return { median: med, mad, samples: mode.samples.length, days: byDay.size, sharpnessTrend: trendOf(sharpnessDaily) };
+  const viewSamples = mode.samples.filter((s) => typeof s.m.viewSimilarity === 'number').length;
+  return { median: med, mad, samples: mode.samples.length, days: byDay.size, viewSamples, sharpnessTrend: trendOf(sharpnessDaily) };
 }
 
 function ranks(values: readonly number[]): number[] {

@@ -103,7 +103,7 @@ describe('covered, with a learned normal of an unsteady view', () => {
     return { median, mad: median, samples: 12, days: 3 } as unknown as BaselineStats;
   };
   const judge = (metrics: FrameMetrics, normal: BaselineStats, tags: string[] = []) =>
-    covered.judge({ m: metrics, normal, sceneNormal: normal, context: { night: false, tags, hasIr: true }, found: new Map(), say: sayer('en') });
+    covered.judge({ m: metrics, normal, sceneNormal: normal, viewPinned: false, context: { night: false, tags, hasIr: true }, found: new Map(), say: sayer('en') });
 
   it('takes a flat region grown over the normal for an occluder only where the view stays put', async () => {
     // A region of 35% against a normal of 10%: growth enough, but under the day-one rule's 40%.
@@ -125,7 +125,7 @@ describe('covered, with a learned normal of a steady view', () => {
     return { median, mad: median, samples: 12, days: 3 } as unknown as BaselineStats;
   };
   const judge = (metrics: FrameMetrics, normal: BaselineStats) =>
-    covered.judge({ m: metrics, normal, sceneNormal: normal, context: { night: false, tags: [], hasIr: true }, found: new Map(), say: sayer('en') });
+    covered.judge({ m: metrics, normal, sceneNormal: normal, viewPinned: false, context: { night: false, tags: [], hasIr: true }, found: new Map(), say: sayer('en') });
 
   it('keeps what day one sees: a board beside the place’s own flat region is a second region, not a grown one', async () => {
     const clean = await metricsOf();

@@ -86,6 +86,14 @@ describe('moved camera', () => {
     expect((await movedFinding(b, await view(78, 0)))?.state).toBe('fault');
   });
 
+  it('waits, said so, until a few learned frames were compared with the learned reference view, then finds the move', async () => {
+    // Three days of views make the reference; no learned frame was compared with it yet.
+    const justFormed = await learn(STEADY.slice(0, 3));
+    expect(await movedFinding(justFormed, await view(78, 0))).toMatchObject({ state: 'not_checkable', reason: 'view_learning' });
+    // Three more days, each compared with it when learned: the view is known to stay put.
+    expect((await movedFinding(await learn(STEADY), await view(78, 0)))?.state).toBe('fault');
+  });
+
   it('is not checked on a camera tagged ptz, whose view turns by design, and says so', async () => {
     const b = await learn(STEADY);
     const turned = (await findings(b, await view(78, 0), ['ptz'])).find((f) => f.kind === 'moved');
@@ -166,7 +174,7 @@ describe('moved, on a camera\'s first nights', () => {
   /** A normal learned by day: clean frames matched the reference with this signature similarity. */
   const dayNormal = (viewSimilarity: number) => {
     const median = { viewSimilarity, viewMatch: 0.5, viewMatchAligned: 0.5, texture: 20, noise: 0.2 };
-    return { median, mad: median, samples: 12, days: 3 } as unknown as BaselineStats;
+    return { median, mad: median, samples: 12, days: 3, viewSamples: 12 } as unknown as BaselineStats;
   };
   /** A night frame of a busy view, unmoved: the light lowers its similarity, its pattern is matched poorly. */
   async function nightFrame() {
@@ -174,7 +182,7 @@ describe('moved, on a camera\'s first nights', () => {
     return { ...m, viewSimilarity: 0.87, viewMatch: 0.32, viewMatchAligned: 0.32, viewMatchOffset: { dx: 0, dy: 0, rotation: 0 } };
   }
   const judge = async (sceneNormal: BaselineStats) =>
-    moved.judge({ m: await nightFrame(), normal: undefined, sceneNormal, context: { night: true, tags: [], hasIr: true }, found: new Map(), say: sayer('en') });
+    moved.judge({ m: await nightFrame(), normal: undefined, sceneNormal, viewPinned: false, context: { night: true, tags: [], hasIr: true }, found: new Map(), say: sayer('en') });
 
   it('judges the similarity against what the days taught, not against a typical camera', async () => {
     // A busy place whose clean days read 0.93: 0.87 at night is within its own spread.

@@ -22,10 +22,11 @@ export function diagnose(metrics: FrameMetrics, baseline: Baseline | undefined, 
   const say = sayer(context.locale ?? 'vi');
   const normal = baselineStats(baseline, context.night);
   const sceneNormal = normal ?? baselineStats(baseline, !context.night);
+  const viewPinned = Boolean(baseline?.day.pinned ?? baseline?.night.pinned);
   const found = new Map<FindingKind, Finding>();
   const out: Finding[] = [];
   for (const detector of DETECTORS) {
-    const judged = detector.judge({ m: metrics, normal, sceneNormal, context, found, say });
+    const judged = detector.judge({ m: metrics, normal, sceneNormal, viewPinned, context, found, say });
     if (!judged) continue;
     // A fault within what an operator marked as normal for this camera is kept, as tolerated.
     const finding: Finding = judged.state === 'fault' && isTolerated(judged, context.tolerances) ? { ...judged, state: 'tolerated' } : judged;

@@ -6,6 +6,7 @@
  * large that the scene is gone counts on its own.
  */
 import type { Detector, DetectorInput, Finding, Severity } from './types.js';
+import { BASELINE_MIN_SAMPLES } from '../baseline.js';
 import { normalOf, turnsByDesign } from './types.js';
 
 export const MOVED = {
@@ -85,6 +86,19 @@ function typicalSimilarity(input: DetectorInput): number {
 }
 
 /**
+ * Whether how steady the view is cannot be known yet: no admin pinned a reference view, and fewer
+ * than BASELINE_MIN_SAMPLES learned frames were compared with the learned one. Until then an
+ * offset is no evidence of a move (as on an unsteady view; a view that is gone still is), so those
+ * frames are learned and the steadiness is measured on all of them. Otherwise it would be measured
+ * only on the frames `moved` let through: on a plain wall noise aligns at random offsets, the
+ * frames called moved were never learned, and the wall stayed "steady" and moved (found when the
+ * quality bench first learned through the daemon's gate, 2026-12-05 night, on the test wall).
+ */
+function steadinessUnknown(input: DetectorInput): boolean {
+  return !input.viewPinned && (input.sceneNormal?.viewSamples ?? 0) < BASELINE_MIN_SAMPLES;
+}
+
+/**
  * The verdict from the picture pattern, once the gates every verdict shares are passed; undefined
  * when the reference has no pattern (stored before it existed), so the signature decides.
  */
@@ -104,12 +118,14 @@ function byPattern(input: DetectorInput): { finding: Finding | undefined } | und
   const sim = m.viewSimilarity;
   const lost = !veryNoisy(input) && (sim < typical - M.critical || sim < M.absolute) && m.viewMatchAligned < M.lostMatch;
   const turnedInPlace = shift === 0 && rot >= M.minRotation && gain >= M.turnGain;
-  const displaced = !unsteady && (((shift >= M.patternShift || rot >= M.minRotation) && gain >= M.patternGain) || turnedInPlace);
+  const learning = steadinessUnknown(input);
+  const displaced = !unsteady && !learning && (((shift >= M.patternShift || rot >= M.minRotation) && gain >= M.patternGain) || turnedInPlace);
   if (lost || displaced) {
     const severity: Severity = lost || shift >= M.criticalShift || rot >= M.criticalRotation ? 'critical' : 'warning';
     return { finding: say.fault('moved', severity, 'moved', { percent: say.pct(sim) }, sim, sim / typical) };
   }
-  return { finding: unsteady ? say.notCheckable('moved', 'view_unsteady') : undefined };
+  if (unsteady) return { finding: say.notCheckable('moved', 'view_unsteady') };
+  return { finding: learning ? say.notCheckable('moved', 'view_learning') : undefined };
 }
 
 /** What makes the view uncomparable: a covered lens, no reference, too dark, most of it hidden. */
@@ -155,7 +171,7 @@ export const moved: Detector = {
     const unsteady = scene?.viewAligned != null && scene.viewSimilarity != null && scene.viewAligned - scene.viewSimilarity >= M.unsteadyGain;
     // A blur smears edges along its direction, which turns the orientation histograms the way a
     // rotation does: a blurred view, like an unsteady one, shows a move only when the view is gone.
-    const untrusted = unsteady ? 'view_unsteady' : found.has('blurred') ? 'too_blurred' : undefined;
+    const untrusted = unsteady ? 'view_unsteady' : steadinessUnknown(input) ? 'view_learning' : found.has('blurred') ? 'too_blurred' : undefined;
     if (untrusted && !lost) return say.notCheckable('moved', untrusted);
     let severity: Severity | undefined;
     if (lost) severity = 'critical';

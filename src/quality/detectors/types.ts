@@ -15,7 +15,7 @@ export type FindingKind = FaultKind | 'lighting_recommendation' | 'degrading';
 /** tolerated: a fault within what an operator marked as normal for this camera (false-alarms.ts) */
 export type FindingState = 'fault' | 'advice' | 'not_checkable' | 'tolerated';
 export type Severity = 'warning' | 'critical';
-export type NotCheckableReason = 'no_reference' | 'greyscale' | 'too_dark' | 'no_previous' | 'view_obstructed' | 'low_texture' | 'overexposed' | 'too_noisy' | 'view_unsteady' | 'too_blurred' | 'turns_by_design';
+export type NotCheckableReason = 'no_reference' | 'greyscale' | 'too_dark' | 'no_previous' | 'view_obstructed' | 'low_texture' | 'overexposed' | 'too_noisy' | 'view_unsteady' | 'too_blurred' | 'turns_by_design' | 'view_learning';
 
 export interface Finding {
   kind: FindingKind;
@@ -63,6 +63,8 @@ export interface DetectorInput {
    * steady the view is), so a camera's first night is judged by what its days taught.
    */
   sceneNormal: BaselineStats | undefined;
+  /** An admin pinned a reference view of this camera (`camwatch reference`): it vouched for the view. */
+  viewPinned: boolean;
   context: DiagnoseContext;
   /** Findings of the detectors earlier in the table (read-only). */
   found: ReadonlyMap<FindingKind, Finding>;
