@@ -253,6 +253,42 @@ describe('camwatch CLI', () => {
     expect(noFrame.stderr).toContain('run camwatch check cam-1 first');
   });
 
+  it('a knocked camera is reported as moved after its view was pinned, and a camera tagged ptz is not: its view turns by design', async () => {
+    const ptzConfig = path.join(dir, 'camwatch-ptz.yaml');
+    const port = fleet.cameras[2]?.httpPort;
+    const lon = noonLongitude();
+    writeFileSync(ptzConfig, [
+      'version: 1',
+      'locale: en',
+      'database: { path: ./db-ptz/camwatch.db }',
+      'evidence_dir: ./evidence-ptz',
+      'probe: { min_resolution: { width: 640, height: 360 } }',
+      'units:',
+      '  - { id: xa, name: xã Tuy Phước, kind: commune, code: "21952" }',
+      'cameras:',
+      `  - { id: fixed, name: Cổng chợ, unit: xa, lat: 0, lon: ${lon}, onvif: { host: 127.0.0.1, port: ${port}, password_env: CAM_PW } }`,
+      `  - { id: patrol, name: Ngã tư, unit: xa, lat: 0, lon: ${lon}, tags: [ptz], onvif: { host: 127.0.0.1, port: ${port}, password_env: CAM_PW } }`,
+    ].join('\n') + '\n');
+    const camera = fleet.cameras[2]!;
+    for (const id of ['fixed', 'patrol']) {
+      expect((await camwatch(['check', id, '-c', ptzConfig, '--kind', 'image'], { CAM_PW: PASSWORD })).code).toBe(0);
+      expect((await camwatch(['reference', id, '-c', ptzConfig], { CAM_PW: PASSWORD })).code).toBe(0);
+    }
+    await camera.setFault('moved');
+    try {
+      const fixed = await camwatch(['check', 'fixed', '-c', ptzConfig, '--kind', 'image', '--json'], { CAM_PW: PASSWORD });
+      expect(fixed.code).toBe(1);
+      expect(JSON.parse(fixed.stdout).assessment.findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'moved', state: 'fault' })]));
+      const patrol = await camwatch(['check', 'patrol', '-c', ptzConfig, '--kind', 'image', '--json'], { CAM_PW: PASSWORD });
+      const findings = JSON.parse(patrol.stdout).assessment.findings as Array<{ kind: string; state: string }>;
+      expect(findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'moved', state: 'not_checkable', reason: 'turns_by_design' })]));
+      expect(findings.filter((f) => f.state === 'fault')).toEqual([]);
+      expect(patrol.code).toBe(0);
+    } finally {
+      await camera.setFault('none');
+    }
+  });
+
   it('doctor shows ffmpeg, its version, the database with its schema version, and the config state', async () => {
     const result = await camwatch(['doctor', '-c', configFile, '--lang', 'en'], { CAM_PW: PASSWORD });
     expect(result.code).toBe(0);
