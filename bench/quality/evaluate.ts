@@ -47,9 +47,9 @@ export interface Learned {
 
 /**
  * Learning frames one per day, as the daemon's baseline takes them: a frame is learned only if
- * `faultsAgainstLearning` (src/quality/learning.ts) finds nothing, as in `ImageAssessor.assess`. A place whose clean frames trip the day-one rules thus
- * learns late or never, as it would in the daemon, until an operator marks the finding as a false
- * alarm or pins a reference.
+ * `faultsAgainstLearning` (src/quality/learning.ts) finds nothing, as in `ImageAssessor.assess`.
+ * A place whose clean frames trip the day-one rules thus learns late or never, as it would in the
+ * daemon, until an operator marks the finding as a false alarm or pins a reference.
  */
 export async function learnBaseline(scene: SceneCases): Promise<Learned> {
   let baseline: Baseline | undefined;

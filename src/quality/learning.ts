@@ -7,7 +7,7 @@
  * rest, so the normal would never learn the place's own spread. Seen on the tuning scenes
  * (2026-12-05): the plain coin table's re-blur loss moves with its grain between 0.47 and 0.70 in
  * clean frames; a normal of its first three frames (0.59-0.70) called the fourth (0.47) blurred,
- * learned the rest without it, and then called a third of the table's clean frames blurred.
+ * learned the rest without it, and then called two of the table's three clean frames blurred.
  */
 import { baselineState, type Baseline } from './baseline.js';
 import { diagnose, type DiagnoseContext, type Finding } from './detectors/index.js';

@@ -93,7 +93,6 @@ export function sayer(locale: Locale) {
 }
 export type Say = ReturnType<typeof sayer>;
 
-/** The camera's normal value of one metric, or null before it is known. */
 /**
  * A camera whose view turns by design (a PTZ camera on patrol), as its config's tags say. Where it
  * looks says nothing of a fault, and its flat regions come and go with the view: no picture can
@@ -101,6 +100,7 @@ export type Say = ReturnType<typeof sayer>;
  */
 export const turnsByDesign = (input: DetectorInput): boolean => input.context.tags.includes('ptz');
 
+/** The camera's normal value of one metric, or null before it is known. */
 export function normalOf(input: DetectorInput, key: LearnedKey): number | null {
   return input.normal?.median[key] ?? null;
 }
