@@ -248,7 +248,7 @@ function zodText(issue: z.core.$ZodIssue): ConfigText {
       return issue.input === undefined ? { key: 'required', params: { expected } } : { key: 'wrongType', params: { expected, received: typeWord(kindOf(issue.input)) } };
     }
     case 'invalid_value':
-      return { key: 'oneOf', params: { values: issue.values.map((value) => (typeof value === 'string' ? value : String(value))).join(', ') } };
+      return { key: 'oneOf', params: { values: issue.values.map(String).join(', ') } };
     case 'too_big':
     case 'too_small':
       return sizeText(issue);
