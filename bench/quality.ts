@@ -9,8 +9,9 @@
 import sharp from 'sharp';
 import { baselineStats, decodeForAnalysis, diagnose, measure, referenceFor } from '../src/quality/index.js';
 import { sceneCases, type SceneCases } from './quality/cases.js';
-import { byPlace, cleanByKind, evaluateScene, learnBaseline, misjudged, notCheckableMisses, score, type CaseResult, type CategoryScore, type Mode } from './quality/evaluate.js';
+import { byPlace, CATEGORIES, cleanByKind, evaluateScene, learnBaseline, misjudged, notCheckableMisses, score, type CaseResult, type CategoryScore, type Mode } from './quality/evaluate.js';
 import { SCENES, type Split } from './quality/footage.js';
+import { casesToShowRate, tally, targetRows, TARGETS, type TargetCell, type TargetRow } from './quality/targets.js';
 
 const f2 = (v: number | null) => (v === null ? '  -  ' : v.toFixed(2).padStart(5));
 const MODE_LABEL: Record<Mode, string> = { 'day-one': 'day one: no baseline', learned: 'learned baseline' };
@@ -23,6 +24,28 @@ function table(title: string, scores: CategoryScore[]) {
     const sev = (['mild', 'moderate', 'severe'] as const).map((k) => (s.recallBySeverity[k] ? `${s.recallBySeverity[k]!.tp}/${s.recallBySeverity[k]!.n}` : '-')).join(' / ');
     console.log(`| ${s.category} | ${s.positives} | ${f2(s.recall)} | ${sev} | ${s.notCheckable} | ${f2(s.precision)} | ${s.fp}/${s.negatives} | ${f2(s.fpr)} (${s.cleanFp}/${s.cleanCases}) |`);
   }
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+function targetCell(c: TargetCell | undefined, asRate: boolean): string {
+  if (!c) return '-';
+  const f = asRate ? pct : (v: number) => v.toFixed(2);
+  return `${c.k}/${c.n} ${f(c.rate)} [${f(c.low)}–${f(c.high)}] ${c.verdict === 'not met' ? '**not met**' : c.verdict}`;
+}
+
+/** The issue's targets on the test scenes, each figure with its 95% interval: what the cases can show. */
+function targetTable(rows: TargetRow[], cpuMs: number) {
+  console.log('\nTargets on the TEST scenes, both draws (95% Wilson intervals; "shown": the whole interval meets the target, "met": the figure does)\n');
+  console.log(`| category | mode | mild recall ≥ ${TARGETS.mildRecall} | moderate recall ≥ ${TARGETS.moderateRecall} | clean false positives ≤ ${pct(TARGETS.cleanFpRate)} |`);
+  console.log('|---|---|---|---|---|');
+  // Category by category, day one before learned (a stable sort keeps the modes' order).
+  const ordered = [...rows].sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category));
+  for (const r of ordered) console.log(`| ${r.category} | ${r.mode} | ${targetCell(r.mild, false)} | ${targetCell(r.moderate, false)} | ${targetCell(r.cleanFp, true)} |`);
+  const t = tally(rows);
+  console.log(`\n${t.targets} recall and false-positive targets: ${t.met} met by their figures, ${t.shown} of them shown by the data, ${t['not met']} not met.`);
+  console.log(`A clean false-positive rate of at most ${pct(TARGETS.cleanFpRate)} can be shown only from ${casesToShowRate(TARGETS.cleanFpRate)} clean cases, none of them flagged.`);
+  console.log(`CPU per 1080p frame (fastest batch): ${cpuMs.toFixed(1)} ms, target ≤ ${TARGETS.cpuMsPer1080p} ms: ${cpuMs <= TARGETS.cpuMsPer1080p ? 'met' : '**not met**'}.`);
 }
 
 function dump(r: CaseResult) {
@@ -147,11 +170,14 @@ export async function run(args: string[]): Promise<void> {
     }
   }
   // The targets are read on every test case there is: both draws together.
+  let targets: TargetRow[] | undefined;
   if (rendered.filter((r) => r.group.split === 'test').length > 1) {
+    targets = [];
     for (const mode of ['day-one', 'learned'] as const) {
       const scores = score(bySplit.get(`test ${mode}`)!);
       table(`TEST scenes, both draws, ${MODE_LABEL[mode]}`, scores);
       summary['test-both'] = { ...summary['test-both'], [mode]: brief(scores) } as Record<Mode, unknown>;
+      targets.push(...targetRows(scores, mode));
     }
   }
   // The issue's "clean hard cases" one by one: which conditions are mistaken for a fault.
@@ -188,6 +214,7 @@ export async function run(args: string[]): Promise<void> {
   const ms = (r: typeof timing.fastest) => `${r.cpuMs.toFixed(1)} ms CPU, ${r.wallMs.toFixed(1)} ms wall (decode ${r.decodeMs.toFixed(1)} ms)`;
   console.log(`\nAnalysis of one 1920x1080 JPEG (decode + all metrics + findings, sharp concurrency 1), ${timing.batches} batches of ${timing.perBatch}:`);
   console.log(`  fastest batch ${ms(timing.fastest)}; median batch ${ms(timing.median)}`);
+  if (targets) targetTable(targets, timing.fastest.cpuMs);
   console.log('\nJSON summary:');
-  console.log(JSON.stringify({ ...summary, timing1080p: timing }));
+  console.log(JSON.stringify({ ...summary, ...(targets && { targets: { rows: targets, ...tally(targets) } }), timing1080p: timing }));
 }

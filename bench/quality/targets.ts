@@ -1,0 +1,99 @@
+/**
+ * The issue's targets for image diagnosis, read off the test scenes' scores: recall at mild and
+ * moderate severity, false positives on clean cases, CPU per 1080p frame. Each count comes with a
+ * 95% Wilson score interval, because a test cell holds 8 to 72 cases: 24 of 24 found is a recall
+ * the data cannot tell from 0.87, and no false finding in 72 clean cases cannot tell a 1% rate
+ * from 5%. A target is "met" when the figure meets it, and "shown" only when the whole interval
+ * does.
+ */
+import type { Mode, CategoryScore } from './evaluate.js';
+
+export const TARGETS = {
+  /** Recall at mild severity, at least. */
+  mildRecall: 0.8,
+  /** Recall at moderate severity, at least. */
+  moderateRecall: 0.95,
+  /** False findings of a category on clean cases, at most. */
+  cleanFpRate: 0.01,
+  /** CPU per 1080p frame for all metrics together, at most. */
+  cpuMsPer1080p: 25,
+} as const;
+
+/** The normal quantile of a two-sided 95% interval. */
+const Z95 = 1.959964;
+
+/** Wilson's score interval for k successes in n trials (Wilson 1927): unlike k/n ± a normal margin, it stays inside [0, 1] and is not empty at 0 of n. */
+export function wilsonInterval(k: number, n: number, z = Z95): { low: number; high: number } {
+  if (n <= 0) return { low: 0, high: 1 };
+  const p = k / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/** Cases, all without a false finding, whose interval would show a false-positive rate at or under `rate`. */
+export function casesToShowRate(rate: number, z = Z95): number {
+  // With k = 0 the upper bound is z² / (n + z²).
+  return Math.ceil((z * z) / rate - z * z);
+}
+
+export type Verdict = 'shown' | 'met' | 'not met';
+
+export interface TargetCell {
+  k: number;
+  n: number;
+  rate: number;
+  low: number;
+  high: number;
+  verdict: Verdict;
+}
+
+export interface TargetRow {
+  category: CategoryScore['category'];
+  mode: Mode;
+  /** Absent where the category has no such cases, or the target does not apply (moved on day one). */
+  mild?: TargetCell;
+  moderate?: TargetCell;
+  cleanFp?: TargetCell;
+}
+
+function cell(k: number, n: number, meets: (rate: number) => boolean, shownBy: (interval: { low: number; high: number }) => boolean): TargetCell | undefined {
+  if (n === 0) return undefined;
+  const interval = wilsonInterval(k, n);
+  const verdict: Verdict = !meets(k / n) ? 'not met' : shownBy(interval) ? 'shown' : 'met';
+  return { k, n, rate: k / n, ...interval, verdict };
+}
+
+/**
+ * One row per category of a mode's scores. `moved` on day one has no reference to compare with,
+ * so its recall targets do not apply there (the issue measured it only after `camwatch
+ * reference`); its clean false positives still count.
+ */
+export function targetRows(scores: readonly CategoryScore[], mode: Mode): TargetRow[] {
+  return scores.map((s) => {
+    const recallApplies = !(mode === 'day-one' && s.category === 'moved');
+    const recall = (severity: 'mild' | 'moderate', target: number) => {
+      const r = s.recallBySeverity[severity];
+      return recallApplies && r ? cell(r.tp, r.n, (rate) => rate >= target, (i) => i.low >= target) : undefined;
+    };
+    return {
+      category: s.category,
+      mode,
+      mild: recall('mild', TARGETS.mildRecall),
+      moderate: recall('moderate', TARGETS.moderateRecall),
+      cleanFp: cell(s.cleanFp, s.cleanCases, (rate) => rate <= TARGETS.cleanFpRate, (i) => i.high <= TARGETS.cleanFpRate),
+    };
+  });
+}
+
+/** How many targets the rows hold, how many their figures meet, and how many the data shows. */
+export function tally(rows: readonly TargetRow[]): Record<Verdict | 'targets', number> {
+  const cells = rows.flatMap((r) => [r.mild, r.moderate, r.cleanFp]).filter((c): c is TargetCell => c !== undefined);
+  return {
+    targets: cells.length,
+    shown: cells.filter((c) => c.verdict === 'shown').length,
+    met: cells.filter((c) => c.verdict !== 'not met').length,
+    'not met': cells.filter((c) => c.verdict === 'not met').length,
+  };
+}
