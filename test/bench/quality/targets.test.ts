@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CategoryScore } from '../../../bench/quality/evaluate.js';
-import { casesToShowRate, tally, targetRows, wilsonInterval } from '../../../bench/quality/targets.js';
+import { flawlessCasesToShow, tally, targetRows, wilsonInterval } from '../../../bench/quality/targets.js';
 
 describe('the Wilson score interval', () => {
   it('gives the textbook interval for 8 of 10', () => {
@@ -25,12 +25,20 @@ describe('the Wilson score interval', () => {
   });
 });
 
-describe('clean cases needed to show a false-positive rate', () => {
-  it('is the first count whose interval, none flagged, stays at or under the rate', () => {
-    const n = casesToShowRate(0.01);
+describe('cases needed to show a target', () => {
+  it('is the first count whose interval, none flagged, stays at or under a false-positive rate', () => {
+    const n = flawlessCasesToShow(0.01);
     expect(n).toBe(381);
     expect(wilsonInterval(0, n).high).toBeLessThanOrEqual(0.01);
     expect(wilsonInterval(0, n - 1).high).toBeGreaterThan(0.01);
+  });
+
+  it('is the first count whose interval, all found, stays at or over a recall', () => {
+    for (const [recall, cases] of [[0.8, 16], [0.95, 73]] as const) {
+      expect(flawlessCasesToShow(1 - recall)).toBe(cases);
+      expect(wilsonInterval(cases, cases).low).toBeGreaterThanOrEqual(recall);
+      expect(wilsonInterval(cases - 1, cases - 1).low).toBeLessThan(recall);
+    }
   });
 });
 
