@@ -221,6 +221,8 @@ const SOAK_FAULTS = [
   { fault: 'covered', incidents: ['image:covered'] },
   { fault: 'noisy', incidents: ['image:noisy'] },
   { fault: 'overexposed', incidents: ['image:overexposed'] },
+  { fault: 'colour_cast', incidents: ['image:colour_cast'] },
+  { fault: 'occluded', incidents: ['image:covered'] },
 ] as const;
 
 /** A soak's first auth back-off step (seconds): doubling from it, the last wait of an 18-min wrong-password spell ends within the healthy spell after it. */

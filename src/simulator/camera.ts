@@ -27,9 +27,11 @@ export type SimulatedFault =
   | 'covered'
   | 'moved'
   | 'noisy'
+  | 'colour_cast'
+  | 'occluded'
   | HostileFault;
 
-export const SIMULATED_FAULTS: readonly SimulatedFault[] = ['none', 'offline', 'hang', 'wrong_password', 'blurred', 'dark', 'overexposed', 'frozen', 'covered', 'moved', 'noisy', ...HOSTILE_FAULTS];
+export const SIMULATED_FAULTS: readonly SimulatedFault[] = ['none', 'offline', 'hang', 'wrong_password', 'blurred', 'dark', 'overexposed', 'frozen', 'covered', 'moved', 'noisy', 'colour_cast', 'occluded', ...HOSTILE_FAULTS];
 
 export interface SimulatedCamera {
   readonly id: string;
@@ -83,6 +85,8 @@ function pictureOf(fault: SimulatedFault): PictureVariant {
     case 'covered':
     case 'moved':
     case 'noisy':
+    case 'colour_cast':
+    case 'occluded':
       return fault;
     default:
       return 'normal';

@@ -14,7 +14,7 @@ import { locateFfmpeg, runProcess } from '../probe/ffmpeg.js';
 import { parseVideo, profileLevelId, type AccessUnit, type SimulatedCodec } from './h264.js';
 
 /** Picture variants: the normal view and one per image fault. */
-export const PICTURE_VARIANTS = ['normal', 'blurred', 'dark', 'overexposed', 'frozen', 'covered', 'moved', 'noisy'] as const;
+export const PICTURE_VARIANTS = ['normal', 'blurred', 'dark', 'overexposed', 'frozen', 'covered', 'moved', 'noisy', 'colour_cast', 'occluded'] as const;
 export type PictureVariant = (typeof PICTURE_VARIANTS)[number];
 
 export interface MediaSettings {
@@ -134,6 +134,10 @@ export function filterGraph(s: MediaSettings): string {
     overexposed: 'eq=brightness=0.35:contrast=0.7:gamma=1.3',
     covered: 'gblur=sigma=40,eq=brightness=-0.42:contrast=0.08:saturation=0.3,noise=alls=3:allf=t',
     noisy: 'noise=alls=32:allf=t+u',
+    // An IR-cut filter stuck out by day: infrared lifts red and blue, the picture turns magenta.
+    colour_cast: 'colorchannelmixer=rr=1.18:gg=0.72:bb=1.12',
+    // A board in front of the lens hides 62% of the view; the object passes behind it.
+    occluded: 'drawbox=x=0:y=0:w=iw*0.62:h=ih:t=fill:c=0x202020',
   };
   const live = Object.keys(looks) as (keyof typeof looks)[];
   const parts: string[] = [

@@ -104,7 +104,9 @@ describe('the fleet bench, measuring from outside', () => {
     expect(soakFault(1, 0)?.fault).toBe('dark');
     expect(soakFault(0, 1)).toBeUndefined();
     expect(soakFault(0, 2)?.fault).toBe('dark');
-    const seen = new Set(Array.from({ length: 9 }, (_, k) => soakFault(0, 2 * k)?.fault));
-    expect(seen.size).toBe(9);
+    const seen = new Set(Array.from({ length: 11 }, (_, k) => soakFault(0, 2 * k)?.fault));
+    expect(seen.size).toBe(11);
+    expect(seen).toContain('colour_cast');
+    expect(seen).toContain('occluded');
   });
 });
