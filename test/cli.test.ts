@@ -289,6 +289,41 @@ describe('camwatch CLI', () => {
     }
   });
 
+  it('check on day one: a magenta cast and a board hiding 62% of the view exit 1, named, and the hidden view is not called frozen', async () => {
+    // The issue's outside measurement found both passed as working (✔, exit 0), and the daemon
+    // named the hidden view "frozen". Each check has a database of its own: nothing is learned.
+    const dayOneConfig = path.join(dir, 'camwatch-day-one.yaml');
+    const port = fleet.cameras[0]?.httpPort;
+    const lon = noonLongitude();
+    writeFileSync(dayOneConfig, [
+      'version: 1',
+      'database: { path: ./db-day-one/camwatch.db }',
+      'evidence_dir: ./evidence-day-one',
+      'probe: { min_resolution: { width: 640, height: 360 } }',
+      'units:',
+      '  - { id: xa, name: xã Tuy Phước, kind: commune, code: "21952" }',
+      'cameras:',
+      `  - { id: cast, name: Cổng trường, unit: xa, lat: 0, lon: ${lon}, onvif: { host: 127.0.0.1, port: ${port}, password_env: CAM_PW } }`,
+      `  - { id: board, name: Ngã ba, unit: xa, lat: 0, lon: ${lon}, onvif: { host: 127.0.0.1, port: ${port}, password_env: CAM_PW } }`,
+    ].join('\n') + '\n');
+    const camera = fleet.cameras[0]!;
+    try {
+      await camera.setFault('colour_cast');
+      const cast = await camwatch(['check', 'cast', '-c', dayOneConfig, '--kind', 'full'], { CAM_PW: PASSWORD });
+      expect(cast.code, cast.stdout + cast.stderr).toBe(1);
+      // The hue is named as the picture shows it: magenta over the orange cat reads red.
+      expect(cast.stdout).toMatch(/^ {2}Ảnh bị ám màu \S+ toàn khung hình \(mức \d+\): kiểm tra bộ lọc hồng ngoại/m);
+      await camera.setFault('occluded');
+      const board = await camwatch(['check', 'board', '-c', dayOneConfig, '--kind', 'full', '--json'], { CAM_PW: PASSWORD });
+      expect(board.code, board.stdout + board.stderr).toBe(1);
+      const findings = JSON.parse(board.stdout).assessment.findings as Array<{ kind: string; state: string; message: string }>;
+      expect(findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'covered', state: 'fault', message: expect.stringMatching(/^Camera bị che một phần: \d+% khung hình/) })]));
+      expect(findings.filter((f) => f.kind === 'frozen' && f.state === 'fault')).toEqual([]);
+    } finally {
+      await camera.setFault('none');
+    }
+  });
+
   it('doctor shows ffmpeg, its version, the database with its schema version, and the config state', async () => {
     const result = await camwatch(['doctor', '-c', configFile, '--lang', 'en'], { CAM_PW: PASSWORD });
     expect(result.code).toBe(0);
