@@ -39,6 +39,28 @@ function noonLongitude(now = new Date()): number {
   return Math.round((lon > 180 ? lon - 360 : lon <= -180 ? lon + 360 : lon) * 100) / 100;
 }
 
+/** A config of its own (database and evidence folders named after it) with cameras placed where it is noon. */
+function noonConfig(name: string, cameras: string[], head: string[] = []): string {
+  const file = path.join(dir, `camwatch-${name}.yaml`);
+  writeFileSync(file, [
+    'version: 1',
+    ...head,
+    `database: { path: ./db-${name}/camwatch.db }`,
+    `evidence_dir: ./evidence-${name}`,
+    'probe: { min_resolution: { width: 640, height: 360 } }',
+    'units:',
+    '  - { id: xa, name: xã Tuy Phước, kind: commune, code: "21952" }',
+    'cameras:',
+    ...cameras,
+  ].join('\n') + '\n');
+  return file;
+}
+
+/** A camera line for `noonConfig`: a simulator camera judged by daylight rules. */
+function noonCamera(id: string, name: string, port: number, extra = ''): string {
+  return `  - { id: ${id}, name: ${name}, unit: xa, lat: 0, lon: ${noonLongitude()},${extra ? ` ${extra},` : ''} onvif: { host: 127.0.0.1, port: ${port}, password_env: CAM_PW } }`;
+}
+
 beforeAll(async () => {
   fleet = await startFleet({ count: 3, password: PASSWORD });
   await fleet.cameras[1]?.setFault('offline');
@@ -254,21 +276,8 @@ describe('camwatch CLI', () => {
   });
 
   it('a knocked camera is reported as moved after its view was pinned, and a camera tagged ptz is not: its view turns by design', async () => {
-    const ptzConfig = path.join(dir, 'camwatch-ptz.yaml');
-    const port = fleet.cameras[2]?.httpPort;
-    const lon = noonLongitude();
-    writeFileSync(ptzConfig, [
-      'version: 1',
-      'locale: en',
-      'database: { path: ./db-ptz/camwatch.db }',
-      'evidence_dir: ./evidence-ptz',
-      'probe: { min_resolution: { width: 640, height: 360 } }',
-      'units:',
-      '  - { id: xa, name: xã Tuy Phước, kind: commune, code: "21952" }',
-      'cameras:',
-      `  - { id: fixed, name: Cổng chợ, unit: xa, lat: 0, lon: ${lon}, onvif: { host: 127.0.0.1, port: ${port}, password_env: CAM_PW } }`,
-      `  - { id: patrol, name: Ngã tư, unit: xa, lat: 0, lon: ${lon}, tags: [ptz], onvif: { host: 127.0.0.1, port: ${port}, password_env: CAM_PW } }`,
-    ].join('\n') + '\n');
+    const port = fleet.cameras[2]!.httpPort;
+    const ptzConfig = noonConfig('ptz', [noonCamera('fixed', 'Cổng chợ', port), noonCamera('patrol', 'Ngã tư', port, 'tags: [ptz]')], ['locale: en']);
     const camera = fleet.cameras[2]!;
     for (const id of ['fixed', 'patrol']) {
       expect((await camwatch(['check', id, '-c', ptzConfig, '--kind', 'image'], { CAM_PW: PASSWORD })).code).toBe(0);
@@ -292,20 +301,8 @@ describe('camwatch CLI', () => {
   it('check on day one: a magenta cast and a board hiding 62% of the view exit 1, named, and the hidden view is not called frozen', async () => {
     // The issue's outside measurement found both passed as working (✔, exit 0), and the daemon
     // named the hidden view "frozen". Each check has a database of its own: nothing is learned.
-    const dayOneConfig = path.join(dir, 'camwatch-day-one.yaml');
-    const port = fleet.cameras[0]?.httpPort;
-    const lon = noonLongitude();
-    writeFileSync(dayOneConfig, [
-      'version: 1',
-      'database: { path: ./db-day-one/camwatch.db }',
-      'evidence_dir: ./evidence-day-one',
-      'probe: { min_resolution: { width: 640, height: 360 } }',
-      'units:',
-      '  - { id: xa, name: xã Tuy Phước, kind: commune, code: "21952" }',
-      'cameras:',
-      `  - { id: cast, name: Cổng trường, unit: xa, lat: 0, lon: ${lon}, onvif: { host: 127.0.0.1, port: ${port}, password_env: CAM_PW } }`,
-      `  - { id: board, name: Ngã ba, unit: xa, lat: 0, lon: ${lon}, onvif: { host: 127.0.0.1, port: ${port}, password_env: CAM_PW } }`,
-    ].join('\n') + '\n');
+    const port = fleet.cameras[0]!.httpPort;
+    const dayOneConfig = noonConfig('day-one', [noonCamera('cast', 'Cổng trường', port), noonCamera('board', 'Ngã ba', port)]);
     const camera = fleet.cameras[0]!;
     try {
       await camera.setFault('colour_cast');
