@@ -35,7 +35,7 @@ function targetCell(c: TargetCell | undefined, asRate: boolean): string {
 }
 
 /** The issue's targets on the test scenes, each figure with its 95% interval: what the cases can show. */
-function targetTable(rows: TargetRow[], cpuMs: number) {
+function targetTable(rows: TargetRow[], cpu: { fastestMs: number; medianMs: number }) {
   console.log('\nTargets on the TEST scenes, both draws (95% Wilson intervals; "shown": the whole interval meets the target, "met": the figure does)\n');
   console.log(`| category | mode | mild recall ≥ ${TARGETS.mildRecall} | moderate recall ≥ ${TARGETS.moderateRecall} | clean false positives ≤ ${pct(TARGETS.cleanFpRate)} |`);
   console.log('|---|---|---|---|---|');
@@ -43,11 +43,12 @@ function targetTable(rows: TargetRow[], cpuMs: number) {
   const ordered = [...rows].sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category));
   for (const r of ordered) console.log(`| ${r.category} | ${r.mode} | ${targetCell(r.mild, false)} | ${targetCell(r.moderate, false)} | ${targetCell(r.cleanFp, true)} |`);
   const t = tally(rows);
-  console.log(`\n${t.targets} recall and false-positive targets: ${t.met} met by their figures, ${t.shown} of them shown by the data, ${t['not met']} not met.`);
+  console.log(`\n${t.targets} recall and false-positive targets: ${t.metByFigure} met by their figures, ${t.shown} of them shown by the data, ${t.notMet} not met.`);
   console.log(
     `Cases a target can be shown from, none of them wrong: mild recall ${flawlessCasesToShow(1 - TARGETS.mildRecall)}, moderate recall ${flawlessCasesToShow(1 - TARGETS.moderateRecall)}, clean false positives ${flawlessCasesToShow(TARGETS.cleanFpRate)}.`,
   );
-  console.log(`CPU per 1080p frame (fastest batch): ${cpuMs.toFixed(1)} ms, target ≤ ${TARGETS.cpuMsPer1080p} ms: ${cpuMs <= TARGETS.cpuMsPer1080p ? 'met' : '**not met**'}.`);
+  // Judged on the median batch: the fastest is the figure least disturbed by other work, not the typical one.
+  console.log(`CPU per 1080p frame: median batch ${cpu.medianMs.toFixed(1)} ms (fastest ${cpu.fastestMs.toFixed(1)} ms), target ≤ ${TARGETS.cpuMsPer1080p} ms: ${cpu.medianMs <= TARGETS.cpuMsPer1080p ? 'met' : '**not met**'}.`);
 }
 
 function dump(r: CaseResult) {
@@ -216,7 +217,7 @@ export async function run(args: string[]): Promise<void> {
   const ms = (r: typeof timing.fastest) => `${r.cpuMs.toFixed(1)} ms CPU, ${r.wallMs.toFixed(1)} ms wall (decode ${r.decodeMs.toFixed(1)} ms)`;
   console.log(`\nAnalysis of one 1920x1080 JPEG (decode + all metrics + findings, sharp concurrency 1), ${timing.batches} batches of ${timing.perBatch}:`);
   console.log(`  fastest batch ${ms(timing.fastest)}; median batch ${ms(timing.median)}`);
-  if (targets) targetTable(targets, timing.fastest.cpuMs);
+  if (targets) targetTable(targets, { fastestMs: timing.fastest.cpuMs, medianMs: timing.median.cpuMs });
   console.log('\nJSON summary:');
   console.log(JSON.stringify({ ...summary, ...(targets && { targets: { rows: targets, ...tally(targets) } }), timing1080p: timing }));
 }

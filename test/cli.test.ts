@@ -300,7 +300,8 @@ describe('camwatch CLI', () => {
 
   it('check on day one: a magenta cast and a board hiding 62% of the view exit 1, named, and the hidden view is not called frozen', async () => {
     // The outside measurement found both passed as working (✔, exit 0), and the daemon
-    // named the hidden view "frozen". Each check has a database of its own: nothing is learned.
+    // named the hidden view "frozen". The test has a database of its own and each camera is
+    // checked once: nothing is learned, as on the day camwatch is installed.
     const port = fleet.cameras[0]!.httpPort;
     const dayOneConfig = noonConfig('day-one', [noonCamera('cast', 'Cổng trường', port), noonCamera('board', 'Ngã ba', port)]);
     const camera = fleet.cameras[0]!;
@@ -309,7 +310,7 @@ describe('camwatch CLI', () => {
       const cast = await camwatch(['check', 'cast', '-c', dayOneConfig, '--kind', 'full'], { CAM_PW: PASSWORD });
       expect(cast.code, cast.stdout + cast.stderr).toBe(1);
       // The hue is named as the picture shows it: magenta over the orange cat reads red.
-      expect(cast.stdout).toMatch(/^ {2}Ảnh bị ám màu \S+ toàn khung hình \(mức \d+\): kiểm tra bộ lọc hồng ngoại/m);
+      expect(cast.stdout).toMatch(/^ {2}Ảnh bị ám màu đỏ\/cam toàn khung hình \(mức \d+\): kiểm tra bộ lọc hồng ngoại/m);
       await camera.setFault('occluded');
       const board = await camwatch(['check', 'board', '-c', dayOneConfig, '--kind', 'full', '--json'], { CAM_PW: PASSWORD });
       expect(board.code, board.stdout + board.stderr).toBe(1);

@@ -134,7 +134,7 @@ export function filterGraph(s: MediaSettings): string {
     overexposed: 'eq=brightness=0.35:contrast=0.7:gamma=1.3',
     covered: 'gblur=sigma=40,eq=brightness=-0.42:contrast=0.08:saturation=0.3,noise=alls=3:allf=t',
     noisy: 'noise=alls=32:allf=t+u',
-    // An IR-cut filter stuck out by day: infrared lifts red and blue, the picture turns magenta.
+    // An IR-cut filter stuck open by day: infrared lifts red and blue, the picture turns magenta.
     colour_cast: 'colorchannelmixer=rr=1.18:gg=0.72:bb=1.12',
     // A board in front of the lens hides 62% of the view; the object passes behind it.
     occluded: 'drawbox=x=0:y=0:w=iw*0.62:h=ih:t=fill:c=0x202020',

@@ -47,7 +47,7 @@ function scores(category: CategoryScore['category'], bySeverity: CategoryScore['
 }
 
 describe('target verdicts', () => {
-  it('calls a perfect figure on few cases met, not shown, and a figure short of the target not met', () => {
+  it('calls a perfect figure shown only when its cases are enough, met when they are not, and a figure short of the target not met', () => {
     const [row] = targetRows([scores('blurred', { mild: { tp: 24, n: 24 }, moderate: { tp: 24, n: 24 }, severe: { tp: 1, n: 9 } }, 0, 72)], 'learned');
     expect(row!.mild!.verdict).toBe('shown'); // 0.86 at the least, over 0.8
     expect(row!.moderate!.verdict).toBe('met'); // 0.86 at the least, under 0.95
@@ -62,11 +62,9 @@ describe('target verdicts', () => {
     expect(row!.mild).toBeUndefined();
   });
 
-  it('asks no recall of moved on day one, where there is no reference, but counts its clean false positives', () => {
-    const [day1] = targetRows([scores('moved', { mild: { tp: 0, n: 12 }, moderate: { tp: 0, n: 12 } }, 1, 54)], 'day-one');
-    expect(day1!.mild).toBeUndefined();
-    expect(day1!.moderate).toBeUndefined();
-    expect(day1!.cleanFp!.verdict).toBe('not met');
+  it('holds moved to no target on day one, where there is no reference to find a move from', () => {
+    const [day1] = targetRows([scores('moved', { mild: { tp: 0, n: 12 }, moderate: { tp: 0, n: 12 } }, 0, 54)], 'day-one');
+    expect(day1).toEqual({ category: 'moved', mode: 'day-one', mild: undefined, moderate: undefined, cleanFp: undefined });
     const [learned] = targetRows([scores('moved', { mild: { tp: 8, n: 12 }, moderate: { tp: 7, n: 12 } }, 0, 54)], 'learned');
     expect(learned!.moderate!.verdict).toBe('not met');
   });
@@ -76,6 +74,7 @@ describe('target verdicts', () => {
       [scores('blurred', { mild: { tp: 24, n: 24 }, moderate: { tp: 22, n: 24 } }, 0, 72), scores('moved', { mild: { tp: 0, n: 12 } }, 0, 54)],
       'day-one',
     );
-    expect(tally(rows)).toEqual({ targets: 4, shown: 1, met: 3, 'not met': 1 });
+    // Day-one moved adds none.
+    expect(tally(rows)).toEqual({ targets: 3, metByFigure: 2, shown: 1, notMet: 1 });
   });
 });
