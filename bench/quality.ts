@@ -1,8 +1,9 @@
 /**
  * Image-quality evaluation on real footage (bench/quality/footage.ts), split by scene:
- *   npm run bench -- quality [--only tune|test] [--scene id,id] [--dump] [--misjudged]
+ *   npm run bench -- quality [--only tune|test] [--scene id,id] [--dump] [--misjudged] [--clips DIR]
  * Thresholds are chosen on the tuning scenes; the test scenes are only reported, in two draws of
- * moments from their clips. Prints, for
+ * moments from their clips. `--clips DIR` judges a district's own footage instead: each video file
+ * in DIR plays one camera (bench/quality/footage.ts, `ownScenes`). Prints, for
  * both and for day one and a learned baseline, per category precision, recall (overall and by
  * severity) and the false-positive rate on clean cases; then CPU for one 1080p frame and a JSON summary.
  */
@@ -10,7 +11,7 @@ import sharp from 'sharp';
 import { baselineStats, decodeForAnalysis, diagnose, measure, referenceFor } from '../src/quality/index.js';
 import { sceneCases, type SceneCases } from './quality/cases.js';
 import { byPlace, CATEGORIES, cleanByKind, evaluateScene, learnBaseline, misjudged, notCheckableMisses, score, type CaseResult, type CategoryScore, type Mode } from './quality/evaluate.js';
-import { SCENES, type Split } from './quality/footage.js';
+import { ownScenes, SCENES, type Split } from './quality/footage.js';
 import { flawlessCasesToShow, tally, targetRows, TARGETS, type TargetCell, type TargetRow } from './quality/targets.js';
 
 const f2 = (v: number | null) => (v === null ? '  -  ' : v.toFixed(2).padStart(5));
@@ -35,8 +36,8 @@ function targetCell(c: TargetCell | undefined, asRate: boolean): string {
 }
 
 /** The issue's targets on the test scenes, each figure with its 95% interval: what the cases can show. */
-function targetTable(rows: TargetRow[], cpu: { fastestMs: number; medianMs: number }) {
-  console.log('\nTargets on the TEST scenes, both draws (95% Wilson intervals; "shown": the whole interval meets the target, "met": the figure does)\n');
+function targetTable(on: string, rows: TargetRow[], cpu: { fastestMs: number; medianMs: number }) {
+  console.log(`\nTargets on ${on} (95% Wilson intervals; "shown": the whole interval meets the target, "met": the figure does)\n`);
   console.log(`| category | mode | mild recall ≥ ${TARGETS.mildRecall} | moderate recall ≥ ${TARGETS.moderateRecall} | clean false positives ≤ ${pct(TARGETS.cleanFpRate)} |`);
   console.log('|---|---|---|---|---|');
   // Category by category, day one before learned (a stable sort keeps the modes' order).
@@ -112,13 +113,21 @@ export async function run(args: string[]): Promise<void> {
   const splits: Split[] = only ? [only] : ['tune', 'test'];
   const sceneArg = args.indexOf('--scene');
   const wanted = sceneArg >= 0 ? new Set(args[sceneArg + 1]!.split(',')) : undefined;
-  const groups = GROUPS.filter((g) => splits.includes(g.split));
+  const clipsArg = args.indexOf('--clips');
+  const clips = clipsArg >= 0 ? args[clipsArg + 1] : undefined;
+  if (clipsArg >= 0 && !clips) throw new Error('--clips wants a folder of video files');
+  // A district's own footage is judged on its own: it is the only footage that tells how the
+  // rules hold on its cameras.
+  const pool = clips ? await ownScenes(clips) : SCENES;
+  const groups = clips ? [{ split: 'own' as const, draw: 0, title: `YOUR footage (${clips})` }] : GROUPS.filter((g) => splits.includes(g.split));
+  /** The split the targets are read on: a district's own footage, or the test scenes. */
+  const reported: Split = clips ? 'own' : 'test';
   const t0 = performance.now();
   const rendered: Array<{ group: Group; scenes: SceneCases[] }> = [];
   let timing: Awaited<ReturnType<typeof timeAnalysis>> | undefined;
   for (const group of groups) {
     const scenes: SceneCases[] = [];
-    for (const scene of SCENES.filter((s) => s.split === group.split && (!wanted || wanted.has(s.id)))) {
+    for (const scene of pool.filter((s) => s.split === group.split && (!wanted || wanted.has(s.id)))) {
       process.stderr.write(`rendering ${scene.id} (${scene.split}${group.draw ? `, draw ${group.draw + 1}` : ''})...\n`);
       scenes.push(await sceneCases(scene, { draw: group.draw }));
       // Timed while the process holds one scene: with every case loaded and judged, V8's collector
@@ -128,7 +137,7 @@ export async function run(args: string[]): Promise<void> {
     }
     if (scenes.length) rendered.push({ group, scenes });
   }
-  if (!timing) throw new Error(`no scene to evaluate: --scene takes ids from ${SCENES.map((s) => s.id).join(', ')}`);
+  if (!timing) throw new Error(`no scene to evaluate: --scene takes ids from ${pool.map((s) => s.id).join(', ')}`);
   const tRender = performance.now() - t0;
   const all = rendered.flatMap((r) => r.scenes);
   console.log(`\nImage-quality evaluation on real footage: ${new Set(all.map((s) => s.scene.id)).size} scenes, ${all.reduce((n, s) => n + s.cases.length, 0)} cases each judged twice (rendered or read from the cache in ${(tRender / 1000).toFixed(0)} s)`);
@@ -172,9 +181,10 @@ export async function run(args: string[]): Promise<void> {
       summary[key]![mode] = brief(scores);
     }
   }
-  // The targets are read on every test case there is: both draws together.
+  // The targets are read on every test case there is (both draws together), or on a district's own footage.
   let targets: TargetRow[] | undefined;
-  if (rendered.filter((r) => r.group.split === 'test').length > 1) {
+  if (clips) targets = (['day-one', 'learned'] as const).flatMap((mode) => targetRows(score(bySplit.get(`own ${mode}`)!), mode));
+  else if (rendered.filter((r) => r.group.split === 'test').length > 1) {
     targets = [];
     for (const mode of ['day-one', 'learned'] as const) {
       const scores = score(bySplit.get(`test ${mode}`)!);
@@ -185,7 +195,7 @@ export async function run(args: string[]): Promise<void> {
   }
   // The issue's "clean hard cases" one by one: which conditions are mistaken for a fault.
   const columns = [...bySplit.keys()];
-  console.log('\nClean cases with a false finding, per kind of clean case (test: both draws)\n');
+  console.log(`\nClean cases with a false finding, per kind of clean case${clips ? '' : ' (test: both draws)'}\n`);
   console.log(`| kind | ${columns.join(' | ')} |`);
   console.log(`|---|${columns.map(() => '---').join('|')}|`);
   const perColumn = columns.map((c) => cleanByKind(bySplit.get(c)!));
@@ -198,10 +208,10 @@ export async function run(args: string[]): Promise<void> {
     });
     console.log(`| ${kind} | ${cells.join(' | ')} |`);
   }
-  // Each test place on its own, both modes side by side.
-  const testPlaces = (['day-one', 'learned'] as const).map((mode) => byPlace(bySplit.get(`test ${mode}`) ?? []));
+  // Each reported place on its own, both modes side by side.
+  const testPlaces = (['day-one', 'learned'] as const).map((mode) => byPlace(bySplit.get(`${reported} ${mode}`) ?? []));
   if (testPlaces[0]!.length) {
-    console.log('\nTEST places one by one (both draws): faults found, day one · learned; clean cases with the fault reported in brackets\n');
+    console.log(`\n${clips ? 'YOUR places' : 'TEST places (both draws)'} one by one: faults found, day one · learned; clean cases with the fault reported in brackets\n`);
     console.log(`| place | ${testPlaces[0]![0]!.categories.map((c) => c.category).join(' | ')} |`);
     console.log(`|---|${testPlaces[0]![0]!.categories.map(() => '---').join('|')}|`);
     for (const place of testPlaces[0]!) {
@@ -217,7 +227,7 @@ export async function run(args: string[]): Promise<void> {
   const ms = (r: typeof timing.fastest) => `${r.cpuMs.toFixed(1)} ms CPU, ${r.wallMs.toFixed(1)} ms wall (decode ${r.decodeMs.toFixed(1)} ms)`;
   console.log(`\nAnalysis of one 1920x1080 JPEG (decode + all metrics + findings, sharp concurrency 1), ${timing.batches} batches of ${timing.perBatch}:`);
   console.log(`  fastest batch ${ms(timing.fastest)}; median batch ${ms(timing.median)}`);
-  if (targets) targetTable(targets, { fastestMs: timing.fastest.cpuMs, medianMs: timing.median.cpuMs });
+  if (targets) targetTable(clips ? `YOUR footage (${clips})` : 'the TEST scenes, both draws', targets, { fastestMs: timing.fastest.cpuMs, medianMs: timing.median.cpuMs });
   console.log('\nJSON summary:');
   console.log(JSON.stringify({ ...summary, ...(targets && { targets: { rows: targets, ...tally(targets) } }), timing1080p: timing }));
 }

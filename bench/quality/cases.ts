@@ -239,7 +239,7 @@ async function cached(key: unknown, count: number, make: () => Promise<Buffer[]>
 const RENDER_VERSION = 3;
 
 async function renderCase(src: string, scene: Scene, r: CaseRecipe): Promise<Case> {
-  const key = { v: RENDER_VERSION, scene: scene.id, file: scene.file, r };
+  const key = { v: RENDER_VERSION, scene: scene.id, file: scene.file, version: scene.version, r };
   // The camera's view and the scene's light, before the camera's own exposure (if it sets one).
   const light = `${viewFilter(r.view)},${r.filter}`;
   const chain = `${light},format=yuv420p`;
@@ -281,7 +281,7 @@ export async function sceneCases(scene: Scene, opts: { draw?: number; learning?:
   const learningCount = opts.learning ?? 6;
   const [s0, s1] = scene.span;
   const times = Array.from({ length: learningCount }, (_, i) => ((s1 - s0 - 0.5) * (i + 0.5)) / learningCount);
-  const learning = await cached({ v: RENDER_VERSION, scene: scene.id, file: scene.file, learning: times }, learningCount, () =>
+  const learning = await cached({ v: RENDER_VERSION, scene: scene.id, file: scene.file, version: scene.version, learning: times }, learningCount, () =>
     renderFrames(src, s0, s1 - s0, `${viewFilter()},format=yuv420p`, times),
   );
   const list = recipes(scene, draw);

@@ -8,15 +8,17 @@
  */
 import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGunzip } from 'node:zlib';
+import { locateFfmpeg } from '../../src/probe/ffmpeg.js';
 
 const run = promisify(execFile);
 
-export type Split = 'tune' | 'test';
+/** `own`: clips a district recorded from its own cameras (`--clips DIR`), only reported on, as test scenes are. */
+export type Split = 'tune' | 'test' | 'own';
 
 export interface Scene {
   id: string;
@@ -36,6 +38,8 @@ export interface Scene {
   fixed: boolean;
   /** Seconds into the clip that clean frames may be taken from (start, end). */
   span: [number, number];
+  /** What makes its rendered cases stale besides their recipes: an own clip's size and modification time. */
+  version?: string;
 }
 
 export const SCENES: Scene[] = [
@@ -194,4 +198,53 @@ async function packagedFile(scene: Scene): Promise<string> {
   await rm(path.join(root, deb));
   if (!existsSync(unpacked)) throw new Error(`${scene.debPackage} has no ${scene.file}`);
   return unpacked;
+}
+
+/** Video files `ownScenes` takes from a folder. */
+const CLIP_EXTENSIONS = /\.(mp4|mkv|avi|mov|ts|mpg|mpeg|webm|m4v)$/i;
+
+/** A clip's length in seconds, read by ffprobe. */
+async function clipSeconds(file: string): Promise<number> {
+  // Found as camwatch finds it (the system's, else npm's): a district's machine may have either.
+  const { stdout } = await run(locateFfmpeg().ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { timeout: 60_000 });
+  const seconds = Number(stdout.trim());
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`ffprobe read no duration from ${file}: is it a video?`);
+  return seconds;
+}
+
+/**
+ * A district's own footage as scenes: every video file in `dir` plays one camera, by day and
+ * fixed, unless its name ends in `-night` (recorded at night) or `-moving` (hand-held, panning or
+ * a PTZ camera on patrol: `moved` is not scored on it). Clips need 6 s or more: the cases are cut
+ * at moments spread over the whole clip, each a few seconds long. Ten minutes at most: each case
+ * is cut by decoding the clip from its start (a seek can land on broken frames), so a recording of
+ * hours would take hours per case.
+ */
+export async function ownScenes(dir: string): Promise<Scene[]> {
+  if (!existsSync(dir)) throw new Error(`--clips ${dir}: no such folder`);
+  const names = (await readdir(dir)).filter((name) => CLIP_EXTENSIONS.test(name)).sort();
+  if (names.length === 0) throw new Error(`no video file in ${dir} (looked for ${CLIP_EXTENSIONS.source})`);
+  const scenes: Scene[] = [];
+  for (const name of names) {
+    const file = path.resolve(dir, name);
+    const stem = name.replace(CLIP_EXTENSIONS, '');
+    const seconds = await clipSeconds(file);
+    if (seconds < 6) throw new Error(`${file} lasts ${seconds.toFixed(1)} s: a clip needs 6 s or more`);
+    if (seconds > 600) throw new Error(`${file} lasts ${Math.round(seconds)} s: cut a clip of at most 10 minutes from it, e.g. ffmpeg -ss 600 -i "${name}" -t 120 -c copy clip.mp4`);
+    const { size, mtimeMs } = await stat(file);
+    scenes.push({
+      id: stem.replace(/[^A-Za-z0-9_-]/g, '_'),
+      split: 'own',
+      debPackage: '',
+      // Absolute: `sceneFile` plays a clip found at its path as it is.
+      file,
+      licence: 'your own footage',
+      note: name,
+      night: /-night$/i.test(stem),
+      fixed: !/-moving$/i.test(stem),
+      span: [0, Math.floor(seconds * 10) / 10],
+      version: `${size}-${Math.round(mtimeMs)}`,
+    });
+  }
+  return scenes;
 }

@@ -3,12 +3,13 @@
  * files under /usr/share/doc, and ffmpeg cannot play a gzipped clip.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sceneFile, type Scene } from '../../../bench/quality/footage.js';
+import { ownScenes, sceneFile, type Scene } from '../../../bench/quality/footage.js';
+import { locateFfmpeg, runProcess } from '../../../src/probe/ffmpeg.js';
 
 let dir: string;
 let cacheBefore: string | undefined;
@@ -49,5 +50,43 @@ describe('the clip of a scene', () => {
     await rm(packaged);
     expect(await sceneFile(sceneAt(packaged))).toBe(first);
     expect(existsSync(`${first}.tmp`)).toBe(false);
+  });
+});
+
+/** A small test-pattern clip of `seconds`, made by the ffmpeg camwatch would use. */
+async function clip(file: string, seconds: number) {
+  const made = await runProcess(locateFfmpeg().ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=96x54:rate=5:duration=${seconds}`, '-pix_fmt', 'yuv420p', file], { deadlineMs: 60_000 });
+  expect(made.ok, made.stderr).toBe(true);
+}
+
+describe("a district's own footage (--clips)", () => {
+  it('plays every video file of the folder as one camera: by day and fixed, unless its name says -night or -moving', async () => {
+    const own = path.join(dir, 'own');
+    await mkdir(own);
+    await clip(path.join(own, 'cong-cho.mp4'), 7);
+    await clip(path.join(own, 'nga-tu-night.mkv'), 8);
+    await clip(path.join(own, 'tuan-tra-moving.mp4'), 6);
+    await writeFile(path.join(own, 'ghi-chu.txt'), 'not a clip');
+    const scenes = await ownScenes(own);
+    expect(scenes.map((s) => [s.id, s.split, s.night, s.fixed])).toEqual([
+      ['cong-cho', 'own', false, true],
+      ['nga-tu-night', 'own', true, true],
+      ['tuan-tra-moving', 'own', false, false],
+    ]);
+    expect(scenes[0]!.span[1]).toBeCloseTo(7, 0);
+    // The clip is played where it is.
+    expect(await sceneFile(scenes[0]!)).toBe(path.join(own, 'cong-cho.mp4'));
+    // A clip replaced under the same name is another clip: its cases are rendered again.
+    await utimes(path.join(own, 'cong-cho.mp4'), new Date(), new Date(Date.now() + 60_000));
+    expect((await ownScenes(own))[0]!.version).not.toBe(scenes[0]!.version);
+  });
+
+  it('says what is wrong with a folder it cannot use', async () => {
+    await expect(ownScenes(path.join(dir, 'missing'))).rejects.toThrow(/no such folder/);
+    const own = path.join(dir, 'short');
+    await mkdir(own);
+    await expect(ownScenes(own)).rejects.toThrow(/no video file/);
+    await clip(path.join(own, 'short.mp4'), 2);
+    await expect(ownScenes(own)).rejects.toThrow(/lasts 2\.0 s: a clip needs 6 s or more/);
   });
 });
