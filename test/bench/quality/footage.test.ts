@@ -88,5 +88,8 @@ describe("a district's own footage (--clips)", () => {
     await expect(ownScenes(own)).rejects.toThrow(/no video file/);
     await clip(path.join(own, 'short.mp4'), 2);
     await expect(ownScenes(own)).rejects.toThrow(/lasts 2\.0 s: a clip needs 6 s or more/);
+    await rm(path.join(own, 'short.mp4'));
+    await clip(path.join(own, 'whole-day.mp4'), 601);
+    await expect(ownScenes(own)).rejects.toThrow(/lasts 601 s: cut a clip of at most 10 minutes from it, e\.g\. ffmpeg -ss 600 -i "whole-day\.mp4"/);
   });
 });
