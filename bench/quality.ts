@@ -113,9 +113,11 @@ export async function run(args: string[]): Promise<void> {
   const splits: Split[] = only ? [only] : ['tune', 'test'];
   const sceneArg = args.indexOf('--scene');
   const wanted = sceneArg >= 0 ? new Set(args[sceneArg + 1]!.split(',')) : undefined;
+  if (only && only !== 'tune' && only !== 'test') throw new Error(`--only takes tune or test, not ${only}`);
   const clipsArg = args.indexOf('--clips');
   const clips = clipsArg >= 0 ? args[clipsArg + 1] : undefined;
   if (clipsArg >= 0 && !clips) throw new Error('--clips wants a folder of video files');
+  if (clips && only) throw new Error('--only does not apply with --clips: only your clips are judged');
   // A district's own footage is judged on its own: it is the only footage that tells how the
   // rules hold on its cameras.
   const pool = clips ? await ownScenes(clips) : SCENES;
@@ -181,15 +183,18 @@ export async function run(args: string[]): Promise<void> {
       summary[key]![mode] = brief(scores);
     }
   }
-  // The targets are read on every test case there is (both draws together), or on a district's own footage.
+  // The targets are read on a district's own footage, or on every test case there is: both draws
+  // together, printed as one more table.
   let targets: TargetRow[] | undefined;
-  if (clips) targets = (['day-one', 'learned'] as const).flatMap((mode) => targetRows(score(bySplit.get(`own ${mode}`)!), mode));
-  else if (rendered.filter((r) => r.group.split === 'test').length > 1) {
+  const bothDraws = rendered.filter((r) => r.group.split === 'test').length > 1;
+  if (clips || bothDraws) {
     targets = [];
     for (const mode of ['day-one', 'learned'] as const) {
-      const scores = score(bySplit.get(`test ${mode}`)!);
-      table(`TEST scenes, both draws, ${MODE_LABEL[mode]}`, scores);
-      summary['test-both'] = { ...summary['test-both'], [mode]: brief(scores) } as Record<Mode, unknown>;
+      const scores = score(bySplit.get(`${reported} ${mode}`)!);
+      if (bothDraws) {
+        table(`TEST scenes, both draws, ${MODE_LABEL[mode]}`, scores);
+        summary['test-both'] = { ...summary['test-both'], [mode]: brief(scores) } as Record<Mode, unknown>;
+      }
       targets.push(...targetRows(scores, mode));
     }
   }
@@ -209,13 +214,13 @@ export async function run(args: string[]): Promise<void> {
     console.log(`| ${kind} | ${cells.join(' | ')} |`);
   }
   // Each reported place on its own, both modes side by side.
-  const testPlaces = (['day-one', 'learned'] as const).map((mode) => byPlace(bySplit.get(`${reported} ${mode}`) ?? []));
-  if (testPlaces[0]!.length) {
+  const reportedPlaces = (['day-one', 'learned'] as const).map((mode) => byPlace(bySplit.get(`${reported} ${mode}`) ?? []));
+  if (reportedPlaces[0]!.length) {
     console.log(`\n${clips ? 'YOUR places' : 'TEST places (both draws)'} one by one: faults found, day one · learned; clean cases with the fault reported in brackets\n`);
-    console.log(`| place | ${testPlaces[0]![0]!.categories.map((c) => c.category).join(' | ')} |`);
-    console.log(`|---|${testPlaces[0]![0]!.categories.map(() => '---').join('|')}|`);
-    for (const place of testPlaces[0]!) {
-      const learned = testPlaces[1]!.find((x) => x.scene === place.scene)!;
+    console.log(`| place | ${reportedPlaces[0]![0]!.categories.map((c) => c.category).join(' | ')} |`);
+    console.log(`|---|${reportedPlaces[0]![0]!.categories.map(() => '---').join('|')}|`);
+    for (const place of reportedPlaces[0]!) {
+      const learned = reportedPlaces[1]!.find((x) => x.scene === place.scene)!;
       const cells = place.categories.map((d, c) => {
         const l = learned.categories[c]!;
         const clean = d.cleanFp || l.cleanFp ? ` (clean ${d.cleanFp}/${d.cleanCases} · ${l.cleanFp}/${l.cleanCases})` : '';

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { locateFfmpeg } from '../../src/probe/ffmpeg.js';
 import type { FaultKind } from '../../src/quality/index.js';
 import { cacheDir, sceneFile, type Scene } from './footage.js';
 
@@ -193,7 +194,7 @@ function hashOf(parts: unknown): string {
 }
 
 async function ffmpeg(args: string[]) {
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], { timeout: 300_000, maxBuffer: 16 << 20 });
+  await run(locateFfmpeg().ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], { timeout: 300_000, maxBuffer: 16 << 20 });
 }
 
 const ENCODE = (bitrate: string) => ['-an', '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', bitrate, '-maxrate', bitrate, '-bufsize', bitrate, '-g', String(OUTPUT.fps * 2), '-pix_fmt', 'yuv420p'];

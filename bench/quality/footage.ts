@@ -205,7 +205,7 @@ const CLIP_EXTENSIONS = /\.(mp4|mkv|avi|mov|ts|mpg|mpeg|webm|m4v)$/i;
 
 /** A clip's length in seconds, read by ffprobe. */
 async function clipSeconds(file: string): Promise<number> {
-  // Found as camwatch finds it (the system's, else npm's): a district's machine may have either.
+  // Found as camwatch finds it (the system's, else npm's), as the renders find ffmpeg.
   const { stdout } = await run(locateFfmpeg().ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { timeout: 60_000 });
   const seconds = Number(stdout.trim());
   if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`ffprobe read no duration from ${file}: is it a video?`);
@@ -230,10 +230,18 @@ export async function ownScenes(dir: string): Promise<Scene[]> {
     const stem = name.replace(CLIP_EXTENSIONS, '');
     const seconds = await clipSeconds(file);
     if (seconds < 6) throw new Error(`${file} lasts ${seconds.toFixed(1)} s: a clip needs 6 s or more`);
-    if (seconds > 600) throw new Error(`${file} lasts ${Math.round(seconds)} s: cut a clip of at most 10 minutes from it, e.g. ffmpeg -ss 600 -i "${name}" -t 120 -c copy clip.mp4`);
+    if (seconds > 600) {
+      // Out of the folder first, so that the long recording is not taken as a camera of its own.
+      const cut = `mv "${file}" /tmp/ && ffmpeg -i "/tmp/${name}" -t 120 -c copy "${path.join(path.resolve(dir), stem)}.mp4"`;
+      throw new Error(`${file} lasts ${Math.round(seconds)} s: a clip lasts 10 minutes at most. Cut one from it, e.g. ${cut}`);
+    }
     const { size, mtimeMs } = await stat(file);
+    // Letters of any script are kept: "Cổng" and "Cống" are two cameras.
+    const id = stem.replace(/[^\p{L}\p{N}_-]/gu, '_');
+    const twin = scenes.find((s) => s.id === id);
+    if (twin) throw new Error(`${twin.note} and ${name} would both be camera ${id}: rename one of them`);
     scenes.push({
-      id: stem.replace(/[^A-Za-z0-9_-]/g, '_'),
+      id,
       split: 'own',
       debPackage: '',
       // Absolute: `sceneFile` plays a clip found at its path as it is.

@@ -90,6 +90,16 @@ describe("a district's own footage (--clips)", () => {
     await expect(ownScenes(own)).rejects.toThrow(/lasts 2\.0 s: a clip needs 6 s or more/);
     await rm(path.join(own, 'short.mp4'));
     await clip(path.join(own, 'whole-day.mp4'), 601);
-    await expect(ownScenes(own)).rejects.toThrow(/lasts 601 s: cut a clip of at most 10 minutes from it, e\.g\. ffmpeg -ss 600 -i "whole-day\.mp4"/);
+    await expect(ownScenes(own)).rejects.toThrow(/lasts 601 s: a clip lasts 10 minutes at most\. Cut one from it, e\.g\. mv .*whole-day\.mp4" \/tmp\/ && ffmpeg -i "\/tmp\/whole-day\.mp4" -t 120 -c copy ".*\/short\/whole-day\.mp4"/);
+  });
+
+  it('names each camera after its file, Vietnamese letters kept, and refuses two files that would be one camera', async () => {
+    const own = path.join(dir, 'names');
+    await mkdir(own);
+    await clip(path.join(own, 'Cổng chợ.mp4'), 6);
+    await clip(path.join(own, 'Cống.mp4'), 6);
+    expect((await ownScenes(own)).map((s) => s.id)).toEqual(['Cống', 'Cổng_chợ']);
+    await clip(path.join(own, 'Cống.mkv'), 6);
+    await expect(ownScenes(own)).rejects.toThrow(/Cống\.mkv and Cống\.mp4 would both be camera Cống: rename one of them/);
   });
 });
