@@ -121,7 +121,8 @@ export async function run(args: string[]): Promise<void> {
   // A district's own footage is judged on its own: it is the only footage that tells how the
   // rules hold on its cameras.
   const pool = clips ? await ownScenes(clips) : SCENES;
-  const groups = clips ? [{ split: 'own' as const, draw: 0, title: `YOUR footage (${clips})` }] : GROUPS.filter((g) => splits.includes(g.split));
+  const ownTitle = `YOUR footage (${clips})`;
+  const groups = clips ? [{ split: 'own' as const, draw: 0, title: ownTitle }] : GROUPS.filter((g) => splits.includes(g.split));
   /** The split the targets are read on: a district's own footage, or the test scenes. */
   const reported: Split = clips ? 'own' : 'test';
   const t0 = performance.now();
@@ -232,7 +233,7 @@ export async function run(args: string[]): Promise<void> {
   const ms = (r: typeof timing.fastest) => `${r.cpuMs.toFixed(1)} ms CPU, ${r.wallMs.toFixed(1)} ms wall (decode ${r.decodeMs.toFixed(1)} ms)`;
   console.log(`\nAnalysis of one 1920x1080 JPEG (decode + all metrics + findings, sharp concurrency 1), ${timing.batches} batches of ${timing.perBatch}:`);
   console.log(`  fastest batch ${ms(timing.fastest)}; median batch ${ms(timing.median)}`);
-  if (targets) targetTable(clips ? `YOUR footage (${clips})` : 'the TEST scenes, both draws', targets, { fastestMs: timing.fastest.cpuMs, medianMs: timing.median.cpuMs });
+  if (targets) targetTable(clips ? ownTitle : 'the TEST scenes, both draws', targets, { fastestMs: timing.fastest.cpuMs, medianMs: timing.median.cpuMs });
   console.log('\nJSON summary:');
   console.log(JSON.stringify({ ...summary, ...(targets && { targets: { rows: targets, ...tally(targets) } }), timing1080p: timing }));
 }

@@ -232,7 +232,7 @@ export async function ownScenes(dir: string): Promise<Scene[]> {
     if (seconds < 6) throw new Error(`${file} lasts ${seconds.toFixed(1)} s: a clip needs 6 s or more`);
     if (seconds > 600) {
       // Out of the folder first, so that the long recording is not taken as a camera of its own.
-      const cut = `mv "${file}" /tmp/ && ffmpeg -i "/tmp/${name}" -t 120 -c copy "${path.join(path.resolve(dir), stem)}.mp4"`;
+      const cut = `mv "${file}" /tmp/ && ffmpeg -i "/tmp/${name}" -t 120 -c copy "${path.join(path.dirname(file), stem)}.mp4"`;
       throw new Error(`${file} lasts ${Math.round(seconds)} s: a clip lasts 10 minutes at most. Cut one from it, e.g. ${cut}`);
     }
     const { size, mtimeMs } = await stat(file);

@@ -62,10 +62,15 @@ export interface TargetRow {
   cleanFp?: TargetCell;
 }
 
-function cell(k: number, n: number, meets: (rate: number) => boolean, shownBy: (interval: { low: number; high: number }) => boolean): TargetCell | undefined {
+/** A recall must be at least its target, a share of false findings at most its own. */
+type Side = 'atLeast' | 'atMost';
+
+function cell(k: number, n: number, target: number, side: Side): TargetCell | undefined {
   if (n === 0) return undefined;
   const interval = wilsonInterval(k, n);
-  const verdict: Verdict = !meets(k / n) ? 'not met' : shownBy(interval) ? 'shown' : 'met';
+  const holds = (value: number) => (side === 'atLeast' ? value >= target : value <= target);
+  // Shown when even the interval's far end holds: its low end for a recall, its high end for false findings.
+  const verdict: Verdict = !holds(k / n) ? 'not met' : holds(side === 'atLeast' ? interval.low : interval.high) ? 'shown' : 'met';
   return { k, n, rate: k / n, ...interval, verdict };
 }
 
@@ -79,14 +84,14 @@ export function targetRows(scores: readonly CategoryScore[], mode: Mode): Target
     const applies = !(mode === 'day-one' && s.category === 'moved');
     const recall = (severity: 'mild' | 'moderate', target: number) => {
       const r = s.recallBySeverity[severity];
-      return applies && r ? cell(r.tp, r.n, (rate) => rate >= target, (i) => i.low >= target) : undefined;
+      return applies && r ? cell(r.tp, r.n, target, 'atLeast') : undefined;
     };
     return {
       category: s.category,
       mode,
       mild: recall('mild', TARGETS.mildRecall),
       moderate: recall('moderate', TARGETS.moderateRecall),
-      cleanFp: applies ? cell(s.cleanFp, s.cleanCases, (rate) => rate <= TARGETS.cleanFpRate, (i) => i.high <= TARGETS.cleanFpRate) : undefined,
+      cleanFp: applies ? cell(s.cleanFp, s.cleanCases, TARGETS.cleanFpRate, 'atMost') : undefined,
     };
   });
 }
